@@ -1,0 +1,39 @@
+//! PHP semantics for translated Blade templates.
+//!
+//! # Contract with the translator (`crate::blade`)
+//!
+//! The translator turns every PHP expression into a minijinja expression. Where minijinja's own
+//! operators already mean what PHP means (literals, list literals, `not`/`and`/`or` on booleans,
+//! inline `if … else …`), it uses them; everything else becomes a call to one of the runtime
+//! functions below, which [`register`] adds to an environment as globals. Their names start with
+//! `_` so that they cannot be confused with the PHP functions a template calls by name.
+//!
+//! | runtime function | PHP meaning |
+//! | --- | --- |
+//! | `_truthy(v)` | `(bool) $v`: `""`, `"0"`, `0`, `0.0`, `null`, `[]` and `false` are false |
+//! | `_get(c, k)` | `$c[$k]` in a read: error `Undefined array key "k"` (or `Undefined array key 3`) when missing; error on null/scalars as PHP 8 warns |
+//! | `_lget(c, k)` | `$c[$k]` inside `isset`/`empty`/`??`: undefined instead of an error |
+//! | `_var(v, "name")` | reading `$name`: error `Undefined variable $name` when `v` is undefined |
+//! | `_isset(v)` | defined and not null |
+//! | `_empty(v)` | `empty($v)`: not set, or falsy |
+//! | `_concat(a, b)` | `$a . $b` with PHP's string conversion |
+//! | `_add _sub _mul _div _mod _pow (a, b)` | arithmetic with numeric strings, int/float rules, `DivisionByZeroError`, `%` by zero error |
+//! | `_neg(v)`, `_pos(v)` | unary minus and plus |
+//! | `_eq _ne _ident _nident _lt _gt _le _ge _cmp (a, b)` | `== != === !== < > <= >= <=>` with PHP 8 loose comparison |
+//! | `_xor(a, b)` | logical xor of the truthiness |
+//! | `_arr(pairs)` | array literal with keys: `pairs` is a list of `[key, value]`, `key` none for positional entries; returns a list when the keys are 0..n-1 in order, otherwise a map |
+//! | `_values(v)` / `_pairs(v)` | what `@foreach ($v as $x)` / `@foreach ($v as $k => $x)` iterates: a list of values / a list of `[key, value]` pairs; error for non-arrays as PHP warns |
+//! | `_raw(v)` | `{!! $v !!}`: PHP string conversion, marked safe so the formatter does not escape it |
+//! | `_json(v, flags)` | `@json($v)` (flags an integer, 0 by default) |
+//!
+//! PHP arrays are minijinja sequences when their keys are 0..n-1 in order and maps (insertion
+//! ordered) otherwise; integer-like string keys are integers, as in PHP.
+//!
+//! Every PHP function the dialect supports is registered under its PHP name and listed in
+//! [`FUNCTIONS`], which the translator consults so that an unknown function is a compile-time
+//! error naming it.
+//!
+//! Echo (`{{ }}`) goes through the formatter returned by [`formatter`]: PHP's string conversion
+//! (`true` → `1`, `false`/`null` → empty, floats as PHP prints them, arrays an error) followed,
+//! unless escaping is off or the value is safe, by Laravel's `e()`:
+//! `& < > " '` → `&amp; &lt; &gt; &quot; &#039;`.
