@@ -1,0 +1,1 @@
+//! Blade templates translated into minijinja templates.

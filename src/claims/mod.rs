@@ -1,0 +1,1 @@
+//! Port claims: groups, the allocator and the reservation-store contract.

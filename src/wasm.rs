@@ -1,0 +1,1 @@
+//! The wasm-bindgen bindings the npm package uses.
