@@ -1,0 +1,28 @@
+// Browser entry: the module must be instantiated once with `await init()` before the API is used.
+import initWasm, * as core from '../pkg/portclaims.js';
+import { createApi } from './core.js';
+
+let api = null;
+
+/** Loads the WebAssembly core; `wasm` may be a URL, a Response or bytes (default: next to this file). */
+export async function init(wasm = new URL('../pkg/portclaims_bg.wasm', import.meta.url)) {
+  if (!api) {
+    await initWasm({ module_or_path: wasm });
+    api = createApi(core);
+  }
+  return api;
+}
+
+function ready() {
+  if (!api) throw new Error('portclaims: call `await init()` before using the API');
+  return api;
+}
+
+export const render = (options) => ready().render(options);
+export const renderSync = (options) => ready().renderSync(options);
+export const release = (options) => ready().release(options);
+export const releaseSync = (options) => ready().releaseSync(options);
+export const compile = (template, options) => ready().compile(template, options);
+export const check = (options) => ready().check(options);
+export { MemoryStore } from './store.js';
+export { LocalStorageStore } from './local-storage-store.js';

@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// `npm test`: every test, in the order that fails fastest. Stops at the first failing step.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+const testFiles = (dir) =>
+  existsSync(join(root, dir))
+    ? readdirSync(join(root, dir)).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => join(dir, f))
+    : [];
+
+const steps = [
+  ['rustfmt', 'cargo', ['fmt', '--check']],
+  ['clippy', 'cargo', ['clippy', '--all-targets', '--', '-D', 'warnings']],
+  ['rust tests', 'cargo', ['test', '--quiet']],
+  ['wasm build', 'node', ['scripts/build.mjs']],
+  ['package and CLI tests', 'node', ['--test', ...testFiles('tests/js'), ...testFiles('tests/cli')]],
+  ['browser tests', 'node', ['--test', '--test-concurrency=1', ...testFiles('tests/browser')]],
+];
+
+for (const [name, command, args] of steps) {
+  if (command === 'node' && args[0] === '--test' && !args.some((a) => a.endsWith('.test.mjs'))) continue;
+  process.stdout.write(`\n=== ${name}: ${command} ${args.join(' ')}\n`);
+  const started = Date.now();
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (result.status !== 0) {
+    process.stdout.write(`\n=== ${name} failed after ${seconds}s\n`);
+    process.exit(result.status ?? 1);
+  }
+  process.stdout.write(`=== ${name} passed in ${seconds}s\n`);
+}
