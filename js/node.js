@@ -4,10 +4,14 @@ import { readFileSync } from 'node:fs';
 import { initSync } from '../pkg/portclaims.js';
 import * as core from '../pkg/portclaims.js';
 import { createApi } from './core.js';
+import { createCheck } from './check.js';
 
 initSync({ module: readFileSync(new URL('../pkg/portclaims_bg.wasm', import.meta.url)) });
 
 const api = createApi(core);
-export const { version, render, renderSync, release, releaseSync, compile, check } = api;
+export const { version, render, renderSync, release, releaseSync, compile } = api;
+/** Diagnostics of templates in a dry run (see check.js); replaces the core's bare check. */
+export const check = createCheck(api);
 export { MemoryStore } from './store.js';
 export { LocalStorageStore } from './local-storage-store.js';
+export { LockFileStore } from './lockfile-store.js';
