@@ -251,8 +251,12 @@ export function createCheck(api) {
           output = compiled.render({ ...values, portClaims });
         } catch (error) {
           const d = diagnosticOfError(error, file.path);
+          // An undeclared claim already explains the render error it causes.
           const duplicate = own.some(
-            (o) => o.severity === 'error' && o.range.start.line === d.range.start.line && o.range.start.column === d.range.start.column,
+            (o) =>
+              o.severity === 'error' &&
+              o.range.start.line === d.range.start.line &&
+              (o.range.start.column === d.range.start.column || (o.claim !== undefined && d.message.includes(JSON.stringify(o.claim)))),
           );
           if (!duplicate) own.push(d);
         }
@@ -348,12 +352,14 @@ export function createCheck(api) {
         for (const other of others) {
           const sameService = what === 'Service port' && other.service === first.service;
           const severity = what === 'nodePort' || sameService ? 'error' : 'warning';
-          const where = `${first.file}:${first.range.start.line}`;
+          const where = other.file === first.file ? `line ${first.range.start.line}` : `${first.file}:${first.range.start.line}`;
+          const port = `${what} ${other.value}${what === 'Service port' && other.protocol !== 'TCP' ? `/${other.protocol}` : ''}`;
           diagnostics.push({
             severity,
-            message: sameService
-              ? `Service port ${other.value}${other.protocol !== 'TCP' ? `/${other.protocol}` : ''} is listed twice in ${first.label}`
-              : `${what} ${other.value}${what === 'Service port' && other.protocol !== 'TCP' ? `/${other.protocol}` : ''} of ${other.label} is also used by ${first.label} (${where})`,
+            message:
+              other.label === first.label && other.file === first.file
+                ? `${port} is used twice in ${first.label} (first at ${where})`
+                : `${port} of ${other.label} is also used by ${first.label} (${where})`,
             file: other.file,
             range: other.range,
           });

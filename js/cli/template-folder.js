@@ -93,9 +93,11 @@ export function readGroups(path) {
 
 /**
  * Everything a render or check needs:
- *   { kind: 'file'|'folder', root, files: [{ path, absolute, template }], claims, claimsFile,
+ *   { kind: 'file'|'folder', root, files: [{ path, name, absolute, template }], claims, claimsFile,
  *     claimsText, fields, fieldsFile, fieldsText, groups, variables, problems }
  */
+// `path` is relative to the folder (as in `# Source:` and under --out); `name` is how messages
+// show the file: relative to the current folder.
 export function loadTemplateInput(target, options, { mode = 'render' } = {}) {
   const absolute = resolve(target);
   let stat;
@@ -157,10 +159,14 @@ export function loadTemplateInput(target, options, { mode = 'render' } = {}) {
         hint: 'every file of the folder except .kublade/, dotfiles and node_modules is a template',
       });
     }
-    files = paths.map((path) => ({ path, absolute: join(absolute, ...path.split('/')), template: readTemplate(join(absolute, ...path.split('/')), path) }));
+    files = paths.map((path) => {
+      const file = join(absolute, ...path.split('/'));
+      const name = displayPath(file).split(sep).join('/');
+      return { path, name, absolute: file, template: readTemplate(file, name) };
+    });
   } else {
     root = dirname(absolute);
-    files = [{ path: target, absolute, template: readTemplate(absolute, target) }];
+    files = [{ path: target, name: target, absolute, template: readTemplate(absolute, target) }];
   }
   return { kind, root, files, claims, claimsFile, claimsText, fields, fieldsFile, fieldsText, groups, variables, problems };
 }

@@ -24,7 +24,7 @@ export async function checkCommand({ options, operands }, context) {
     });
   }
   const options_ = {
-    files: input.files.map((f) => ({ path: f.path, template: f.template })),
+    files: input.files.map((f) => ({ path: f.name, template: f.template })),
     claims: input.claims,
     claimsFile: input.claimsFile ?? 'ports.json',
     claimsText: input.claimsText,

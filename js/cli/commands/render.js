@@ -40,7 +40,7 @@ export async function renderCommand({ options, operands }, context) {
       const errors = [];
       for (const file of input.files) {
         try {
-          compiled.push({ file, template: api.compile(file.template, { ...cleaned(templateOptions), name: file.path }) });
+          compiled.push({ file, template: api.compile(file.template, { ...cleaned(templateOptions), name: file.name }) });
         } catch (error) {
           errors.push(error);
         }

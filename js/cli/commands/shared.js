@@ -7,7 +7,7 @@ const VARIABLES = '$namespace, $data, $secret, $portClaims, $limits and $paused'
 export function sourceLineIn(input, file, line) {
   if (!input || !line) return undefined;
   const texts = [
-    ...input.files.map((f) => [f.path, f.template]),
+    ...input.files.flatMap((f) => [[f.name, f.template], [f.path, f.template]]),
     [input.claimsFile, input.claimsText],
     [input.fieldsFile, input.fieldsText],
   ];
