@@ -40,7 +40,7 @@ export function parseJsonOrYaml(text, path, what) {
   if (looksJson) return parseJsonFile(text, shown, what);
   let documents;
   try {
-    documents = YAML.parseAllDocuments(text, { prettyErrors: false });
+    documents = YAML.parseAllDocuments(text, { prettyErrors: true });
   } catch (e) {
     throw new CliError(`${shown}: the ${what} is not valid YAML: ${e.message}`);
   }
