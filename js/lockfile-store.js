@@ -34,7 +34,7 @@ function storeError(file, message, extra = {}) {
 }
 
 const describe = (v) =>
-  v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : JSON.stringify(v);
+  v === undefined ? 'nothing' : v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : JSON.stringify(v);
 
 /** Parses and validates a lock file's text; throws an Error naming the file and what is wrong. */
 export function parseLockFile(text, file = DEFAULT_LOCK_FILE) {
