@@ -214,14 +214,22 @@ export function createCheck(api) {
       }
       try {
         const lines = file.template.split('\n');
-        for (const ref of compiled.claimReferences() ?? []) {
-          used.add(ref.name);
-          if (declaredNames.has(ref.name)) continue;
+        const references = compiled.claimReferences() ?? [];
+        const undeclared = references.filter((ref) => !declaredNames.has(ref.name));
+        for (const ref of references) used.add(ref.name);
+        // A claim tested with isset() (or given a default with ??) anywhere in the file is
+        // optional there: one note at the test, no error for the uses it guards.
+        const isGuard = (ref) => {
           const { start, end } = ref.range;
           const text = lines[start.line - 1] ?? '';
           const before = text.slice(0, start.column - 1);
           const after = end.line === start.line ? text.slice(end.column - 1) : '';
-          const guarded = /(\bisset|\bempty|@isset|@empty)\s*\(\s*$/.test(before) || /^\s*\?\?/.test(after);
+          return /(\bisset|\bempty|@isset|@empty)\s*\(\s*$/.test(before) || /^\s*\?\?/.test(after);
+        };
+        const guardedNames = new Set(undeclared.filter(isGuard).map((ref) => ref.name));
+        for (const ref of undeclared) {
+          const guarded = guardedNames.has(ref.name);
+          if (guarded && !isGuard(ref)) continue;
           own.push({
             severity: guarded ? 'info' : 'error',
             message: guarded

@@ -96,9 +96,10 @@ export function createReporter(stream = process.stderr, env = process.env) {
     diagnostic(d, sourceLineOf) {
       write(headline(d.severity, oneLine(d.message)));
       const start = d.range?.start;
+      const pad = ' '.repeat(Math.max(1, String(start?.line ?? '').length));
       if (d.file) {
         const where = start ? `${d.file}:${start.line}:${start.column}` : d.file;
-        write(`  ${paint('blue+bold', '-->')} ${where}`);
+        write(`${pad}${paint('blue+bold', '-->')} ${where}`);
       }
       if (start && d.file) {
         const sourceLine = sourceLineOf?.(d.file, start.line);
@@ -112,7 +113,7 @@ export function createReporter(stream = process.stderr, env = process.env) {
         });
         for (const line of lines) write(line);
       }
-      if (d.hint) write(`  ${paint('blue+bold', '=')} ${paint('bold', 'hint')}: ${d.hint}`);
+      if (d.hint) write(`${pad} ${paint('blue+bold', '=')} ${paint('bold', 'hint')}: ${d.hint}`);
     },
   };
 }
