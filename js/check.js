@@ -8,8 +8,6 @@
 //   - render errors
 //
 // Each diagnostic: { severity, message, file, range: { start: { line, column }, end } } (1-based).
-import YAML from 'yaml';
-
 const PORT_KEYS = new Set(['port', 'targetPort', 'nodePort', 'containerPort', 'hostPort']);
 const TEMPLATE_OPTION_KEYS = ['dialect', 'escape', 'whitespace', 'limits'];
 const BLADE_DIRECTIVES =
@@ -163,9 +161,14 @@ function placeholderPorts(claims) {
 
 const describePort = (v) => (typeof v === 'string' ? JSON.stringify(v) : String(v));
 
-/** Builds `check` over an API (`renderSync`, `compile`). */
-export function createCheck(api) {
+/**
+ * Builds `check` over an API (`renderSync`, `compile`). `loadYaml` returns the `yaml` package; it
+ * is called on the first check only, so that importing the API stays fast.
+ */
+export function createCheck(api, loadYaml) {
+  let YAML;
   return function check(options = {}) {
+    YAML ??= loadYaml();
     const diagnostics = [];
     const files = options.files ?? [{ path: options.name ?? 'template', template: options.template ?? '' }];
     const claimsFile = options.claimsFile ?? 'ports.json';

@@ -9,14 +9,17 @@
 // A file that cannot be read as a lock file is reported and never overwritten.
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
-import lockfile from 'proper-lockfile';
 
 import { sortReservations } from './store.js';
 import { parseJson } from './cli/json.js';
 
 export const LOCK_FILE_VERSION = 1;
 export const DEFAULT_LOCK_FILE = 'portclaims.lock.json';
+
+// proper-lockfile is loaded on the first commit: reading needs no lock.
+const loadLockfile = () => createRequire(import.meta.url)('proper-lockfile');
 
 const keyOf = (r) => `${r.scope}\u0000${r.claim}`;
 
@@ -141,7 +144,7 @@ export class LockFileStore {
   async commit(change) {
     let release;
     try {
-      release = await lockfile.lock(this.#path, this.#lockOptions);
+      release = await loadLockfile().lock(this.#path, this.#lockOptions);
     } catch (e) {
       throw storeError(
         this.#name,

@@ -1,6 +1,7 @@
 // Node entry: instantiates the WebAssembly core synchronously at import, so that everything works
 // synchronously inside an editor's extension host.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { initSync } from '../pkg/portclaims.js';
 import * as core from '../pkg/portclaims.js';
 import { createApi } from './core.js';
@@ -11,7 +12,7 @@ initSync({ module: readFileSync(new URL('../pkg/portclaims_bg.wasm', import.meta
 const api = createApi(core);
 export const { version, render, renderSync, release, releaseSync, compile } = api;
 /** Diagnostics of templates in a dry run (see check.js); replaces the core's bare check. */
-export const check = createCheck(api);
+export const check = createCheck(api, () => createRequire(import.meta.url)('yaml'));
 export { MemoryStore } from './store.js';
 export { LocalStorageStore } from './local-storage-store.js';
 export { LockFileStore } from './lockfile-store.js';

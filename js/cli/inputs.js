@@ -1,10 +1,13 @@
 // Reading the CLI's input files: JSON (ports, fields, groups) and JSON or YAML (values, `-` for
 // stdin). Every failure names the file and, for syntax errors, the line and column.
 import { readFileSync } from 'node:fs';
-import YAML from 'yaml';
+import { createRequire } from 'node:module';
 
 import { parseJson } from './json.js';
 import { CliError } from './messages.js';
+
+// Loaded when a YAML file is read: it is the slowest module to import.
+const loadYaml = () => createRequire(import.meta.url)('yaml');
 
 /** Reads a text file; `what` names it in messages: `ports file`, `values file`. */
 export function readText(path, what, { hint } = {}) {
@@ -40,7 +43,7 @@ export function parseJsonOrYaml(text, path, what) {
   if (looksJson) return parseJsonFile(text, shown, what);
   let documents;
   try {
-    documents = YAML.parseAllDocuments(text, { prettyErrors: true });
+    documents = loadYaml().parseAllDocuments(text, { prettyErrors: true });
   } catch (e) {
     throw new CliError(`${shown}: the ${what} is not valid YAML: ${e.message}`);
   }
