@@ -1,0 +1,2 @@
+<?php
+// Cases for the PHP functions (see php-expectations.php, which includes this file).

@@ -1,0 +1,5 @@
+//! TODO
+
+use super::functions::Function;
+
+pub(crate) const LIBRARY: &[Function] = &[];
