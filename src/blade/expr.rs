@@ -333,20 +333,6 @@ impl<'a> Parser<'a> {
         result
     }
 
-    /// `!` followed by the whole expression, as PHP reads Blade's `if (! {$expression})`.
-    pub fn parse_negated(mut self) -> Result<Expr, Failure> {
-        self.enter()?;
-        let start = self.peek().start;
-        let inner = self.expr(NOT_BP)?;
-        let end = inner.end;
-        let not = self.node(Kind::Unary(UnOp::Not, Box::new(inner)), start, end)?;
-        let e = self.expr_from(0, not)?;
-        if !self.at_eof() {
-            return self.unexpected("");
-        }
-        Ok(e)
-    }
-
     fn expr_inner(&mut self, min_bp: u8) -> Result<Expr, Failure> {
         let lhs = self.prefix()?;
         self.expr_from(min_bp, lhs)

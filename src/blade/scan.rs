@@ -435,7 +435,21 @@ fn handle_directive(src: &str, d: Found, tokens: &mut Vec<Token>) -> Result<usiz
         ));
     }
     // Unknown directives are text (an e-mail address, `@media`, …); keep scanning after the name.
+    // Blade returns the whole match plus the blanks again when there are no parentheses.
     let _ = bytes;
+    if d.args.is_none() && d.ws_end > d.name.1 {
+        tokens.push(Token::Text {
+            start: d.start,
+            end: d.ws_end,
+        });
+        let blanks = src.get(d.name.1..d.ws_end).unwrap_or("").to_string();
+        tokens.push(Token::Literal {
+            text: blanks,
+            start: d.name.1,
+            end: d.ws_end,
+        });
+        return Ok(d.ws_end);
+    }
     tokens.push(Token::Text {
         start: d.start,
         end: d.name.1,

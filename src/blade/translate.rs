@@ -111,7 +111,28 @@ pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failu
         blocks: Vec::new(),
         counter: 0,
     };
+    // The oracle evaluates the compiled template after `?>`, which swallows a newline that
+    // starts the output.
+    let first = tokens
+        .iter()
+        .position(|t| !matches!(t, Token::Comment { .. }));
     for (i, token) in tokens.iter().enumerate() {
+        if Some(i) == first {
+            if let Some(skip) = leading_newline(src, token) {
+                if let Token::Verbatim { content, .. } = token {
+                    t.hide(content.0, content.0 + skip);
+                    let text = t.slice(content.0 + skip, content.1);
+                    t.text(text, content.0 + skip, content.1);
+                    continue;
+                }
+                if let Token::Text { start, end } = token {
+                    t.hide(*start, start + skip);
+                    let text = t.slice(start + skip, *end);
+                    t.text(text, start + skip, *end);
+                    continue;
+                }
+            }
+        }
         if hidden.get(i).copied().unwrap_or(false) {
             t.hide(token.start(), token.end());
             continue;
@@ -143,6 +164,23 @@ pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failu
         claims: t.claims,
         leaky,
     })
+}
+
+/// The length of a newline at the start of a text or verbatim token.
+fn leading_newline(src: &str, token: &Token) -> Option<usize> {
+    let (a, b) = match token {
+        Token::Text { start, end } => (*start, *end),
+        Token::Verbatim { content, .. } => *content,
+        _ => return None,
+    };
+    let text = src.get(a..b)?;
+    if text.starts_with("\r\n") {
+        Some(2)
+    } else if text.starts_with(['\n', '\r']) {
+        Some(1)
+    } else {
+        None
+    }
 }
 
 /// Splits text tokens after each newline, so that line structure is visible at token level.
@@ -478,8 +516,8 @@ impl<'a> Translator<'a> {
             }
             "unless" => {
                 let (a, b) = self.require_args(name, args, start, end)?;
-                let e = Parser::new(self.src, a, b, self.settings.max_nesting)?.parse_negated()?;
-                self.collect_claims(&e);
+                // Blade writes `if (! ($expression))`: the parentheses keep the negation whole.
+                let e = self.parse(a, b)?;
                 self.push_block(
                     Block::If {
                         start,
@@ -487,7 +525,7 @@ impl<'a> Translator<'a> {
                     },
                     start,
                 )?;
-                self.out.push_str("{% if ");
+                self.out.push_str("{% if not ");
                 self.truthy(&e)?;
                 self.out.push_str(" %}");
             }
@@ -657,6 +695,15 @@ impl<'a> Translator<'a> {
                 else {
                     return Err(self.unexpected(name, start, end));
                 };
+                if value.is_none() && !*seen_case {
+                    // Blade opens the first clause inside `switch(…):`, where only `case` fits.
+                    return Err(Failure::new(
+                        FailureKind::Syntax,
+                        "syntax error, unexpected @default, expecting @case",
+                        start,
+                        end,
+                    ));
+                }
                 if value.is_none() {
                     if *seen_default {
                         return Err(Failure::new(
@@ -726,6 +773,10 @@ impl<'a> Translator<'a> {
                     Some(flags) => self.emit(flags)?,
                     // JSON_HEX_TAG | JSON_HEX_APOS | JSON_HEX_AMP | JSON_HEX_QUOT
                     None => self.out.push_str("15"),
+                }
+                if let Some(depth) = list.get(2) {
+                    self.out.push_str(", ");
+                    self.emit(depth)?;
                 }
                 self.out.push_str(")) }}");
             }
