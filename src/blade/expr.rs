@@ -379,12 +379,11 @@ impl<'a> Parser<'a> {
                     let rhs = self.expr(r_bp)?;
                     let (start, end) = (lhs.start, rhs.end);
                     let kind_op = if op == "=" { None } else { binop(op) };
-                    let node = self.node(
+                    self.node(
                         Kind::Assign(Box::new(lhs), kind_op, Box::new(rhs)),
                         start,
                         end,
-                    )?;
-                    node
+                    )?
                 }
                 _ => {
                     let rhs = self.expr(r_bp)?;
