@@ -188,6 +188,18 @@ function typed($value)
     return [gettype($value) => $value];
 }
 
+// JSON has no INF or NAN: such arguments travel as {"__float__": "INF"}.
+function portable($value)
+{
+    if (is_float($value) && !is_finite($value)) {
+        return ['__float__' => is_nan($value) ? 'NAN' : ($value > 0 ? 'INF' : '-INF')];
+    }
+    if (is_array($value)) {
+        return array_map('portable', $value);
+    }
+    return $value;
+}
+
 $out = [];
 foreach ($cases as $case) {
     $op = array_shift($case);
@@ -197,6 +209,6 @@ foreach ($cases as $case) {
     } catch (Throwable $e) {
         $expected = ['error' => $e->getMessage()];
     }
-    $out[] = json_encode([$op, $case, $expected], JSON_PRESERVE_ZERO_FRACTION | JSON_UNESCAPED_SLASHES | JSON_INVALID_UTF8_SUBSTITUTE);
+    $out[] = json_encode([$op, portable($case), $expected], JSON_PRESERVE_ZERO_FRACTION | JSON_UNESCAPED_SLASHES | JSON_INVALID_UTF8_SUBSTITUTE);
 }
 echo "[\n", implode(",\n", $out), "\n]\n";

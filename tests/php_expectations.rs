@@ -12,12 +12,34 @@ fn environment(escape: bool) -> Environment<'static> {
     env
 }
 
+/// A case's argument as a template value; `{"__float__": "INF"}` stands for the floats JSON
+/// cannot write.
+fn to_value(json: &Json) -> Value {
+    match json {
+        Json::Null => Value::from(()),
+        Json::Bool(b) => Value::from(*b),
+        Json::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => Value::from(i),
+            (None, Some(u)) => Value::from(u),
+            _ => Value::from(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Json::String(s) => Value::from(s.as_str()),
+        Json::Array(items) => Value::from(items.iter().map(to_value).collect::<Vec<_>>()),
+        Json::Object(map) => match map.get("__float__").and_then(Json::as_str) {
+            Some("INF") => Value::from(f64::INFINITY),
+            Some("-INF") => Value::from(f64::NEG_INFINITY),
+            Some(_) => Value::from(f64::NAN),
+            None => Value::from_pairs(map.iter().map(|(k, v)| (k.as_str(), to_value(v)))),
+        },
+    }
+}
+
 /// Runs one case: the result as PHP typed it (`{"integer": 5}`), or the error message.
 fn run(env: &Environment<'static>, op: &str, args: &[Json]) -> Result<Value, String> {
     let context = Value::from_pairs(
         args.iter()
             .enumerate()
-            .map(|(i, arg)| (format!("a{i}"), Value::from(minijinja::value::Serde(arg)))),
+            .map(|(i, arg)| (format!("a{i}"), to_value(arg))),
     );
     let detail = |e: minijinja::Error| {
         e.detail()

@@ -1,6 +1,3 @@
-// The rest of the function library uses the remaining helpers; it lands in the next commits.
-#![allow(dead_code)]
-
 //! Arguments of PHP's internal functions: arity checks and the coercive parameter typing of
 //! PHP 8 (`strict_types=0`), with PHP's messages.
 

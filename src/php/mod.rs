@@ -47,6 +47,7 @@ mod array;
 mod arrays;
 mod compare;
 mod encoding;
+mod format;
 mod functions;
 mod json;
 mod json_fns;

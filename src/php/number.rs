@@ -122,7 +122,6 @@ pub(crate) fn float_to_int(f: f64) -> i64 {
 }
 
 /// `(int) "1e100"`: numeric strings saturate instead of wrapping.
-#[allow(dead_code)] // intval, next commit
 pub(crate) fn float_to_int_saturating(f: f64) -> i64 {
     // `as` saturates and maps NAN to 0, which is what PHP does for strings.
     f as i64

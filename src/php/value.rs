@@ -227,16 +227,16 @@ pub(crate) fn to_number_lenient(value: &Value) -> Num {
     }
 }
 
-/// `(int) $value`.
+/// `(int) $value`: floats wrap, numeric strings saturate.
 pub(crate) fn to_int_lenient(value: &Value) -> i64 {
-    match to_number_lenient(value) {
-        Num::Int(i) => i,
-        Num::Float(f) => number::float_to_int(f),
+    match (to_number_lenient(value), view(value)) {
+        (Num::Int(i), _) => i,
+        (Num::Float(f), Php::Str(_)) => number::float_to_int_saturating(f),
+        (Num::Float(f), _) => number::float_to_int(f),
     }
 }
 
 /// `(float) $value`.
-#[allow(dead_code)] // floatval, next commit
 pub(crate) fn to_float_lenient(value: &Value) -> f64 {
     to_number_lenient(value).as_f64()
 }
