@@ -11,7 +11,7 @@ initSync({ module: readFileSync(new URL('../pkg/portclaims_bg.wasm', import.meta
 
 const api = createApi(core);
 export const { version, render, renderSync, release, releaseSync, compile } = api;
-/** Diagnostics of templates in a dry run (see check.js); replaces the core's bare check. */
+/** Diagnostics of templates in a dry run, nothing reserved (see check.js). */
 export const check = createCheck(api, () => createRequire(import.meta.url)('yaml'));
 export { MemoryStore } from './store.js';
 export { LocalStorageStore } from './local-storage-store.js';
