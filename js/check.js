@@ -199,7 +199,9 @@ export function createCheck(api, loadYaml) {
       }
     } catch (error) {
       const d = diagnosticOfError(error, claimsFile);
-      if (!error?.line && error?.claim) d.range = positionOfClaim(options.claimsText, error.claim) ?? d.range;
+      const claim = error?.claim ?? /claim "([^"]+)"/.exec(d.message)?.[1];
+      if (!error?.line && claim) d.range = positionOfClaim(options.claimsText, claim) ?? d.range;
+      if (d.message.startsWith('ports.json: ') && claimsFile !== 'ports.json') d.message = d.message.slice('ports.json: '.length);
       diagnostics.push(d);
       portClaims = placeholderPorts(declared);
     }
@@ -245,8 +247,11 @@ export function createCheck(api, loadYaml) {
         }
         const leaks = typeof compiled.leakyDirectives === 'function' ? compiled.leakyDirectives() : (options.whitespace ?? 'blade') === 'blade' ? leakyDirectiveLines(file.template) : [];
         for (const leak of leaks ?? []) {
-          const directive = leak.directive ?? leak.name ?? 'directive';
-          const shown = directive.startsWith('@') ? directive : `@${directive}`;
+          // The core gives the directives' ranges; the fallback gives { directive, range }.
+          if (leak.start && !leak.range) leak.range = { start: leak.start, end: leak.end };
+          const at = lines[leak.range.start.line - 1]?.slice(leak.range.start.column - 1) ?? '';
+          const directive = leak.directive ?? /^@\w+/.exec(at)?.[0] ?? 'the directive';
+          const shown = directive.startsWith('@') || directive.startsWith('the ') ? directive : `@${directive}`;
           own.push({
             severity: 'warning',
             message:

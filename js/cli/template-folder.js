@@ -168,7 +168,7 @@ export function loadTemplateInput(target, options, { mode = 'render' } = {}) {
     root = dirname(absolute);
     files = [{ path: target, name: target, absolute, template: readTemplate(absolute, target) }];
   }
-  return { kind, root, files, claims, claimsFile, claimsText, fields, fieldsFile, fieldsText, groups, variables, problems };
+  return { kind, root, files, claims, claimsFile, claimsText, fields, fieldsFile, fieldsText, groups, groupsFile: options.groups, variables, problems };
 }
 
 function readTemplate(path, shown) {

@@ -72,7 +72,7 @@ export async function claimsReleaseCommand({ options }, context) {
   try {
     result = await api.release(request);
   } catch (error) {
-    throw explainApiError(error);
+    throw explainApiError(error, { files: [], groupsFile: options.groups });
   }
   const nothing =
     options.claim !== undefined
@@ -108,7 +108,7 @@ export async function claimsPruneCommand({ options, operands }, context) {
   try {
     result = await api.release(request);
   } catch (error) {
-    throw explainApiError(error, { files: [], claims, claimsFile: file, claimsText: text });
+    throw explainApiError(error, { files: [], claims, claimsFile: file, claimsText: text, groupsFile: options.groups });
   }
   return reportReleased(
     result.released ?? [],

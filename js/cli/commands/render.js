@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { LockFileStore } from '../../lockfile-store.js';
 import { CliError } from '../messages.js';
 import { loadTemplateInput } from '../template-folder.js';
-import { explainApiError, reportProblems } from './shared.js';
+import { explainApiError, reportProblems, sourceLineIn } from './shared.js';
 
 export async function renderCommand({ options, operands }, context) {
   const input = loadTemplateInput(operands[0], options, { mode: 'render' });
@@ -86,7 +86,9 @@ export async function renderCommand({ options, operands }, context) {
     context.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     return 0;
   }
-  for (const d of result.diagnostics ?? []) context.reporter.diagnostic({ ...d, file: d.file ?? input.claimsFile }, context.sourceLineOf);
+  for (const d of result.diagnostics ?? []) {
+    context.reporter.diagnostic({ ...d, file: d.file ?? input.claimsFile }, (file, line) => sourceLineIn(input, file, line));
+  }
   if (options.out !== undefined) return 0;
   if (input.kind === 'file') {
     context.stdout.write(result.output);

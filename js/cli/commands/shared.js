@@ -48,8 +48,12 @@ export function explainApiError(error, input) {
   if (error instanceof CliError) return error;
   if (error && typeof error === 'object' && typeof error.kind === 'string') {
     let message = oneLine(error.message);
+    // The core names its inputs generically; say which file the user gave.
     if (input?.claimsFile && input.claimsFile !== 'ports.json' && message.startsWith('ports.json: ')) {
       message = `${input.claimsFile}: ${message.slice('ports.json: '.length)}`;
+    }
+    if (input?.groupsFile && message.startsWith('port groups: ')) {
+      message = `${input.groupsFile}: ${message.slice('port groups: '.length)}`;
     }
     const sourceLine = error.sourceLine ?? sourceLineIn(input, error.file, error.line);
     return new CliError(message, {
