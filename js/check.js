@@ -173,6 +173,7 @@ export function createCheck(api, loadYaml) {
     const files = options.files ?? [{ path: options.name ?? 'template', template: options.template ?? '' }];
     const claimsFile = options.claimsFile ?? 'ports.json';
     const declared = Array.isArray(options.claims) ? options.claims : [];
+    const declaredIn = options.claimsFile ? `in ${options.claimsFile}` : declared.length ? 'among the claims' : '(no claims were given)';
     const declaredNames = new Set(declared.map((c) => c?.claim).filter((c) => typeof c === 'string'));
     const templateOptions = pick(options, TEMPLATE_OPTION_KEYS);
     const values = options.values ?? {};
@@ -238,8 +239,8 @@ export function createCheck(api, loadYaml) {
           own.push({
             severity: guarded ? 'info' : 'error',
             message: guarded
-              ? `claim ${JSON.stringify(ref.name)} is not declared in ${claimsFile}, so this part of the template is never rendered`
-              : `claim ${JSON.stringify(ref.name)} is used but not declared in ${claimsFile}`,
+              ? `claim ${JSON.stringify(ref.name)} is not declared ${declaredIn}, so this part of the template is never rendered`
+              : `claim ${JSON.stringify(ref.name)} is used but not declared ${declaredIn}`,
             file: file.path,
             range: ref.range,
             claim: ref.name,

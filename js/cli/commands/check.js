@@ -26,7 +26,7 @@ export async function checkCommand({ options, operands }, context) {
   const options_ = {
     files: input.files.map((f) => ({ path: f.name, template: f.template })),
     claims: input.claims,
-    claimsFile: input.claimsFile ?? 'ports.json',
+    claimsFile: input.claimsFile,
     claimsText: input.claimsText,
     values: input.variables,
     groups: input.groups,
