@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { run, workspace, write } from './helpers.mjs';
+import { pool, run, workspace, write } from './helpers.mjs';
 
 const TEMPLATE = "a: {{ $portClaims['a'] }}\nb: {{ $portClaims['bb'] }}\n";
 const PORTS = [
@@ -128,18 +128,22 @@ test('a corrupt lock file is reported with its name and what is wrong, and left 
       /^error: portclaims\.lock\.json: reservations\[0\]\.claim: must be a non-empty string, got nothing$/m,
     ],
   };
-  for (const [what, [text, message]] of Object.entries(corrupt)) {
-    writeFileSync(join(dir, 'portclaims.lock.json'), text);
-    for (const args of [
-      ['render', 't.yaml', '--ports', 'ports.json'],
-      ['claims', 'list'],
-      ['claims', 'release', '--scope', 's'],
-      ['check', 't.yaml', '--ports', 'ports.json'],
-    ]) {
-      const r = await run(args, { cwd: dir });
+  const commands = [
+    ['render', 't.yaml', '--ports', 'ports.json'],
+    ['claims', 'list'],
+    ['claims', 'release', '--scope', 's'],
+    ['check', 't.yaml', '--ports', 'ports.json'],
+  ];
+  const tasks = Object.entries(corrupt).flatMap(([what, [text, message]], i) => {
+    write(dir, { [`${i}/portclaims.lock.json`]: text, [`${i}/t.yaml`]: TEMPLATE, [`${i}/ports.json`]: PORTS });
+    return commands.map((args) => async () => {
+      const r = await run(args, { cwd: join(dir, String(i)) });
       assert.equal(r.code, 1, `${what}, ${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, message, `${what}, ${args.join(' ')}`);
-      assert.equal(readFileSync(join(dir, 'portclaims.lock.json'), 'utf8'), text, `${what}: the file is untouched`);
-    }
+    });
+  });
+  await pool(tasks);
+  for (const [i, [what, [text]]] of Object.entries(corrupt).entries()) {
+    assert.equal(readFileSync(join(dir, String(i), 'portclaims.lock.json'), 'utf8'), text, `${what}: the file is untouched`);
   }
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { PORTS, SERVICE } from './fixtures.mjs';
-import { ROOT, errorLines, run, workspace } from './helpers.mjs';
+import { ROOT, errorLines, pool, run, workspace } from './helpers.mjs';
 
 const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 
@@ -35,11 +35,14 @@ test('every command has a help text, by --help, -h and `help COMMAND`', async ()
     'claims prune': ['--ports FILE', '--scope'],
     claims: ['claims list', 'claims release', 'claims prune'],
   };
-  for (const [topic, needles] of Object.entries(topics)) {
-    const words = topic.split(' ');
-    const viaFlag = await run([...words, '--help']);
-    const viaShort = await run([...words, '-h']);
-    const viaHelp = await run(['help', ...words]);
+  const runs = await pool(
+    Object.keys(topics).flatMap((topic) => {
+      const words = topic.split(' ');
+      return [() => run([...words, '--help']), () => run([...words, '-h']), () => run(['help', ...words])];
+    }),
+  );
+  for (const [i, [topic, needles]] of Object.entries(topics).entries()) {
+    const [viaFlag, viaShort, viaHelp] = runs.slice(3 * i, 3 * i + 3);
     assert.equal(viaFlag.code, 0, `${topic} --help`);
     assert.equal(viaFlag.stderr, '');
     assert.match(viaFlag.stdout, new RegExp(`^portclaims ${topic} — `), `${topic}: starts with its name`);
@@ -72,8 +75,9 @@ test('usage errors exit 2 with one line and a pointer to --help', async (t) => {
     [['claims', 'prune', '--scope', 's'], /^error: `portclaims claims prune` needs the template folder DIR or --ports FILE$/, 'claims prune'],
     [['check', 't.yaml', '--out', 'x'], /^error: unknown option --out for `portclaims check` \(it belongs to `portclaims render`\)$/, 'check'],
   ];
-  for (const [args, message, command] of cases) {
-    const r = await run(args, { cwd: dir });
+  const results = await pool(cases.map(([args]) => () => run(args, { cwd: dir })));
+  for (const [i, [args, message, command]] of cases.entries()) {
+    const r = results[i];
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     const lines = r.stderr.trimEnd().split('\n');
     assert.equal(lines.length, 2, `${args.join(' ')}: two lines, got ${r.stderr}`);
@@ -131,8 +135,9 @@ test('a missing template, folder or values file is one error line, never a stack
     [['render', 't.yaml', '--set', 'portClaims.web=80'], /^error: values: `portClaims` cannot be given as a value/],
     [['check', 'nope'], /^error: cannot read nope: no such file or folder$/],
   ];
-  for (const [args, message] of cases) {
-    const r = await run(args, { cwd: dir });
+  const results = await pool(cases.map(([args]) => () => run(args, { cwd: dir })));
+  for (const [i, [args, message]] of cases.entries()) {
+    const r = results[i];
     assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr.split('\n')[0], message);
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
