@@ -805,7 +805,10 @@ impl<'a> Translator<'a> {
         let (a, b) = self.require_args(name, args, start, end)?;
         let inner = self.slice(a, b);
         let lower = inner.to_ascii_lowercase();
-        let Some(k) = lower.rfind(" as").filter(|k| !inner.get(..*k).unwrap_or("").trim().is_empty()) else {
+        let Some(k) = lower
+            .rfind(" as")
+            .filter(|k| !inner.get(..*k).unwrap_or("").trim().is_empty())
+        else {
             return Err(Failure::new(
                 FailureKind::Syntax,
                 format!("syntax error, @{name} needs \"items as $item\""),
