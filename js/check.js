@@ -150,6 +150,19 @@ function positionOfClaim(text, name) {
   return rangeOf(line, column, line, column + match[1].length);
 }
 
+/**
+ * A diagnostic of the claims core (`{ severity, message, claim }`) made ready for an editor: in the
+ * claims file, at the claim's name, its message naming the claim.
+ */
+export function placeClaimDiagnostic(d, claimsFile = 'ports.json', claimsText = undefined) {
+  const placed = { ...d, file: d.file ?? claimsFile };
+  if (d.claim !== undefined && !String(d.message).includes(JSON.stringify(d.claim))) {
+    placed.message = `claim ${JSON.stringify(d.claim)}: ${d.message}`;
+  }
+  placed.range = d.range ?? (d.claim !== undefined ? positionOfClaim(claimsText, d.claim) : undefined) ?? WHOLE_FILE;
+  return placed;
+}
+
 function placeholderPorts(claims) {
   const ports = {};
   let next = 49152;
@@ -194,10 +207,7 @@ export function createCheck(api, loadYaml) {
         dryRun: true,
       });
       portClaims = decided.claims;
-      for (const d of decided.diagnostics ?? []) {
-        const range = d.range ?? (d.claim ? positionOfClaim(options.claimsText, d.claim) : undefined) ?? WHOLE_FILE;
-        diagnostics.push({ ...d, file: d.file ?? claimsFile, range });
-      }
+      for (const d of decided.diagnostics ?? []) diagnostics.push(placeClaimDiagnostic(d, claimsFile, options.claimsText));
     } catch (error) {
       const d = diagnosticOfError(error, claimsFile);
       const claim = error?.claim ?? /claim "([^"]+)"/.exec(d.message)?.[1];
@@ -297,7 +307,7 @@ export function createCheck(api, loadYaml) {
         if (!mapped) return { range: WHOLE_FILE, outLine, column };
         const at = key ? mapped.text.indexOf(`${key}:`) : -1;
         const start = at >= 0 ? at + 1 : Math.max(1, mapped.text.search(/\S/) + 1);
-        const end = at >= 0 ? start + key.length : mapped.text.length + 1;
+        const end = mapped.text.trimEnd().length + 1; // the key and its value
         return { range: rangeOf(mapped.line, start, mapped.line, Math.max(end, start + 1)), outLine, column };
       };
       let documents;

@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
+import { placeClaimDiagnostic } from '../../check.js';
 import { LockFileStore } from '../../lockfile-store.js';
 import { CliError } from '../messages.js';
 import { loadTemplateInput } from '../template-folder.js';
@@ -78,6 +79,7 @@ export async function renderCommand({ options, operands }, context) {
     }
   }
 
+  result.diagnostics = (result.diagnostics ?? []).map((d) => placeClaimDiagnostic(d, input.claimsFile ?? 'ports.json', input.claimsText));
   if (options.json) {
     const json =
       input.kind === 'file'
@@ -86,9 +88,7 @@ export async function renderCommand({ options, operands }, context) {
     context.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     return 0;
   }
-  for (const d of result.diagnostics ?? []) {
-    context.reporter.diagnostic({ ...d, file: d.file ?? input.claimsFile }, (file, line) => sourceLineIn(input, file, line));
-  }
+  for (const d of result.diagnostics) context.reporter.diagnostic(d, (file, line) => sourceLineIn(input, file, line));
   if (options.out !== undefined) return 0;
   if (input.kind === 'file') {
     context.stdout.write(result.output);

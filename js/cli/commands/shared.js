@@ -38,10 +38,16 @@ function hintFor(error, input, message) {
     }
     return undefined;
   }
+  m = /is held by scope "([^"]*)", claim "([^"]*)"/.exec(message);
+  if (m) {
+    return `let the claim take another port with "random": true, or free this one: portclaims claims release --scope ${shellWord(m[1])} --claim ${shellWord(m[2])}`;
+  }
   m = /Undefined variable \$?(\w+)/.exec(message);
   if (m) return `templates see ${VARIABLES}; pass other values under data: (e.g. --set data.${m[1]}=…)`;
   return undefined;
 }
+
+const shellWord = (word) => (/^[\w.@%+=:,/-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`);
 
 /** A CliError from anything the API threw. */
 export function explainApiError(error, input) {
