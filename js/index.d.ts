@@ -131,6 +131,8 @@ export interface CompiledTemplate {
   /** Renders with the given variables (`portClaims` among them); allocates nothing. */
   render(variables?: TemplateVariables): string;
   claimReferences(): Array<{ name: string; range: { start: Position; end: Position } }>;
+  /** The directives alone on an indented line, whose indentation Blade keeps in the output. */
+  leakyDirectives(): Array<{ start: Position; end: Position }>;
   translated(): string;
   free(): void;
 }
@@ -165,6 +167,7 @@ export interface CheckOptions extends Omit<RenderOptions, 'template' | 'dryRun'>
 }
 
 /**
+ * Node entry (the browser entry can build it with `createCheck` of `js/check.js`).
  * Diagnostics of templates, without reserving anything (the ports are decided in a dry run; the
  * store, if given, is only loaded and must load synchronously): claims used but not declared or
  * declared but never used, directives whose indentation leaks into the output, output that is not

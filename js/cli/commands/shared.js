@@ -34,7 +34,9 @@ function hintFor(error, input, message) {
       return `claim ${JSON.stringify(key)} is not declared in ${file}${names.length ? ` (it declares ${names.join(', ')})` : ''}; add { "group": "tcp", "claim": ${JSON.stringify(key)} } to it, or guard the use with isset()`;
     }
     if (variable === 'data' || variable === 'secret') {
-      return `no value ${JSON.stringify(key)}: give it with --set ${variable === 'secret' ? 'secret.' : ''}${key}=… or in a --values file${input?.fields ? `, or declare the field in ${input.fieldsFile}` : ''}`;
+      const isField = input?.fields?.some((f) => f.key === key);
+      const path = variable === 'secret' || (input?.fields && !isField) ? `${variable}.${key}` : key;
+      return `no value ${JSON.stringify(key)}: give it with --set ${path}=… or in a --values file${input?.fields && !isField ? `, or declare the field in ${input.fieldsFile}` : ''}`;
     }
     return undefined;
   }
