@@ -44,6 +44,10 @@ function hintFor(error, input, message) {
   if (m) {
     return `let the claim take another port with "random": true, or free this one: portclaims claims release --scope ${shellWord(m[1])} --claim ${shellWord(m[2])}`;
   }
+  m = /group "([^"]*)" has no free port/.exec(message);
+  if (m) {
+    return `widen group ${JSON.stringify(m[1])} in a --groups file ({ ${JSON.stringify(m[1])}: { "ranges": ["49152-65535"] } }), or see who holds its ports: portclaims claims list`;
+  }
   m = /Undefined variable \$?(\w+)/.exec(message);
   if (m) return `templates see ${VARIABLES}; pass other values under data: (e.g. --set data.${m[1]}=…)`;
   return undefined;
