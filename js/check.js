@@ -8,6 +8,7 @@
 //   - render errors
 //
 // Each diagnostic: { severity, message, file, range: { start: { line, column }, end } } (1-based).
+import { rangeOfPath } from './cli/json.js';
 const PORT_KEYS = new Set(['port', 'targetPort', 'nodePort', 'containerPort', 'hostPort']);
 const TEMPLATE_OPTION_KEYS = ['dialect', 'escape', 'whitespace', 'limits'];
 const BLADE_DIRECTIVES =
@@ -212,6 +213,7 @@ export function createCheck(api, loadYaml) {
       const d = diagnosticOfError(error, claimsFile);
       const claim = error?.claim ?? /claim "([^"]+)"/.exec(d.message)?.[1];
       if (!error?.line && claim) d.range = positionOfClaim(options.claimsText, claim) ?? d.range;
+      if (!error?.line && !claim && error?.field) d.range = rangeOfPath(options.claimsText, error.field) ?? d.range;
       if (d.message.startsWith('ports.json: ') && claimsFile !== 'ports.json') d.message = d.message.slice('ports.json: '.length);
       diagnostics.push(d);
       portClaims = placeholderPorts(declared);

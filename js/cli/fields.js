@@ -18,7 +18,9 @@ const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v)
 /** Validates a parsed fields.json: an array of `{ type, key, label, value, required, secret, min, max, options }`. */
 export function parseFields(doc, file = 'fields.json') {
   const bad = (where, message) => {
-    throw new CliError(`${file}: ${where}: ${message}`, { file });
+    const error = new CliError(`${file}: ${where}: ${message}`, { file });
+    error.field = where;
+    throw error;
   };
   if (!Array.isArray(doc)) bad('(top level)', `must be an array of fields, got ${describe(doc)}`);
   const seen = new Map();

@@ -150,3 +150,88 @@ export function locateJsonError(text) {
     return { offset: e.offset ?? 0, reason: e.message };
   }
 }
+
+/**
+ * Where `[i]` or `[i].key` of a JSON array text is: the 1-based range of the element (or of the
+ * key's value), for pointing at a field a validator names. `undefined` when it cannot be found.
+ */
+export function rangeOfPath(text, path) {
+  const m = /^\[(\d+)\](?:\.(\w+))?$/.exec(path ?? '');
+  if (typeof text !== 'string' || !m) return undefined;
+  const index = Number(m[1]);
+  let depth = 0;
+  let element = -1;
+  let start = -1;
+  let expectValue = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') {
+      const end = endOfString(text, i);
+      if (depth === 1 && expectValue) {
+        element++;
+        expectValue = false;
+        if (element === index) return finish(text, i, end, m[2]);
+      }
+      i = end - 1;
+      continue;
+    }
+    if (' \t\r\n'.includes(ch)) continue;
+    if (ch === '[' || ch === '{') {
+      depth++;
+      if (depth === 1) {
+        expectValue = true;
+        continue;
+      }
+      if (depth === 2 && expectValue) {
+        element++;
+        expectValue = false;
+        start = i;
+      }
+      continue;
+    }
+    if (ch === ']' || ch === '}') {
+      depth--;
+      if (depth === 1 && element === index && start >= 0) return finish(text, start, i + 1, m[2]);
+      continue;
+    }
+    if (ch === ',' && depth === 1) {
+      expectValue = true;
+      continue;
+    }
+    if (depth === 1 && expectValue) {
+      const end = i + (/^[^,\]\s]+/.exec(text.slice(i))?.[0].length ?? 1);
+      element++;
+      expectValue = false;
+      if (element === index) return finish(text, i, end, m[2]);
+      i = end - 1;
+    }
+  }
+  return undefined;
+}
+
+function endOfString(text, i) {
+  for (let j = i + 1; j < text.length; j++) {
+    if (text[j] === '\\') j++;
+    else if (text[j] === '"') return j + 1;
+  }
+  return text.length;
+}
+
+function finish(text, start, end, key) {
+  let from = start;
+  let to = end;
+  if (key) {
+    const inner = text.slice(start, end);
+    const k = new RegExp(`"${key}"\\s*:\\s*`).exec(inner);
+    if (k) {
+      from = start + k.index + k[0].length;
+      const rest = text.slice(from, end);
+      const value = rest.startsWith('"') ? endOfString(rest, 0) : /^[^,}\]\s]*/.exec(rest)[0].length;
+      to = from + Math.max(1, value);
+    }
+  }
+  const a = lineColumn(text, from);
+  const b = lineColumn(text, to);
+  // A range over several lines is shown on its first line.
+  return { start: a, end: b.line === a.line ? b : { line: a.line, column: a.column + 1 } };
+}

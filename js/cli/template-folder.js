@@ -9,7 +9,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 
 import { applySets, buildVariables, parseFields } from './fields.js';
-import { readJsonFile, readText, parseJsonFile, readValuesFile } from './inputs.js';
+import { readText, parseJsonFile, readValuesFile } from './inputs.js';
+import { rangeOfPath } from './json.js';
 import { CliError } from './messages.js';
 
 const SKIPPED_NAMES = new Set(['node_modules']);
@@ -131,7 +132,16 @@ export function loadTemplateInput(target, options, { mode = 'render' } = {}) {
   if (kublade && existsSync(join(kublade, 'fields.json'))) {
     fieldsFile = displayPath(join(kublade, 'fields.json'));
     fieldsText = readText(join(kublade, 'fields.json'), 'fields file');
-    fields = parseFields(parseJsonFile(fieldsText, fieldsFile, 'fields file'), fieldsFile);
+    try {
+      fields = parseFields(parseJsonFile(fieldsText, fieldsFile, 'fields file'), fieldsFile);
+    } catch (error) {
+      const range = error.field && rangeOfPath(fieldsText, error.field);
+      if (range) {
+        Object.assign(error, { line: range.start.line, column: range.start.column, endLine: range.end.line, endColumn: range.end.column });
+        error.sourceLine = fieldsText.split('\n')[range.start.line - 1];
+      }
+      throw error;
+    }
   }
 
   const groups = readGroups(options.groups);

@@ -1,4 +1,5 @@
 // Turning what the API throws into messages a person can act on.
+import { rangeOfPath } from '../json.js';
 import { CliError, oneLine } from '../messages.js';
 
 const VARIABLES = '$namespace, $data, $secret, $portClaims, $limits and $paused';
@@ -67,16 +68,14 @@ export function explainApiError(error, input) {
     if (input?.groupsFile && message.startsWith('port groups: ')) {
       message = `${input.groupsFile}: ${message.slice('port groups: '.length)}`;
     }
-    const sourceLine = error.sourceLine ?? sourceLineIn(input, error.file, error.line);
-    return new CliError(message, {
-      file: error.file,
-      line: error.line,
-      column: error.column,
-      endLine: error.endLine,
-      endColumn: error.endColumn,
-      sourceLine,
-      hint: hintFor(error, input, message),
-    });
+    let at = { file: error.file, line: error.line, column: error.column, endLine: error.endLine, endColumn: error.endColumn };
+    // A claims error names the field (`[2].preferred_port`): point at it in the user's file.
+    if (!at.line && error.kind === 'claims' && error.field && message.startsWith(`${input?.claimsFile}: `)) {
+      const range = rangeOfPath(input.claimsText, error.field);
+      if (range) at = { file: input.claimsFile, line: range.start.line, column: range.start.column, endLine: range.end.line, endColumn: range.end.column };
+    }
+    const sourceLine = error.sourceLine ?? sourceLineIn(input, at.file, at.line);
+    return new CliError(message, { ...at, sourceLine, hint: hintFor(error, input, message) });
   }
   return internalError(error);
 }
