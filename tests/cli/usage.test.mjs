@@ -153,3 +153,38 @@ test('colour only on request: FORCE_COLOR paints, NO_COLOR wins, pipes stay plai
   const both = await run(['render', 'nope.yaml'], { cwd: dir, env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
   assert.doesNotMatch(both.stderr, /\x1b\[/);
 });
+
+test('a malformed claim or field is shown where it is in its file', async (t) => {
+  const dir = workspace(t, {
+    't.yaml': "port: {{ $portClaims['a'] }}\n",
+    'ports.json': '[\n  { "group": "tcp", "claim": "a", "preferred_port": "abc" }\n]\n',
+    'tpl/.kublade/fields.json': '[\n  { "key": "ok" },\n  { "type": "input_text", "key": "" }\n]\n',
+    'tpl/a.yaml': 'a: 1\n',
+  });
+  const [claim, field] = await Promise.all([
+    run(['render', 't.yaml', '--ports', 'ports.json'], { cwd: dir }),
+    run(['render', 'tpl'], { cwd: dir }),
+  ]);
+  assert.equal(claim.code, 1);
+  assert.equal(
+    claim.stderr,
+    [
+      'error: ports.json: [0].preferred_port: must be an integer from 1 to 65535, got "abc"',
+      '  |',
+      '2 |   { "group": "tcp", "claim": "a", "preferred_port": "abc" }',
+      '  |                                                     ^^^^^',
+      '',
+    ].join('\n'),
+  );
+  assert.equal(field.code, 1);
+  assert.equal(
+    field.stderr,
+    [
+      'error: tpl/.kublade/fields.json: [1].key: must be a non-empty string, got ""',
+      '  |',
+      '3 |   { "type": "input_text", "key": "" }',
+      '  |                                  ^^',
+      '',
+    ].join('\n'),
+  );
+});
