@@ -51,8 +51,16 @@ TEMPLATE is one Blade template; the rendered text goes to standard output.
 DIR is a Kublade template folder: .kublade/fields.json (input fields),
 .kublade/ports.json (claims), and templates: every other file (any extension,
 in subfolders too; not dotfiles, not node_modules). The claims are decided
-once for all files. Without --out the files go to standard output, each after
-"---" and "# Source: PATH"; with --out DIR each is written to DIR at its path.
+once for all files and reserved in one commit, only when every file renders.
+Without --out the files go to standard output, each after "---" and
+"# Source: PATH" (files that render empty are left out); with --out DIR each
+is written to DIR at its path.
+
+Values: a --values file (and each --set) holds field values by field key
+(replicas: 3), and may set the variables directly: data: and secret: (merged
+into $data and $secret), namespace:, limits: (strings, as in Kublade: --set
+limits.enabled=true gives 'true') and paused:. Without fields.json, keys that
+are no variable land in $data.
 
 Fields: each field's "value" is its default; --values and --set override it.
 Secret fields land in $secret, the others in $data. A required field without a
