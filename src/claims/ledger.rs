@@ -4,6 +4,7 @@
 //! the [`Change`] to commit, so a refused commit costs nothing but a reload and a new decision.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use minijinja::Value;
 use rand::Rng;
@@ -11,7 +12,7 @@ use rand::Rng;
 use super::config::Claim;
 use super::error::ClaimsError;
 use super::groups::{Group, Groups, Protocol};
-use super::ports::{self, PortSet};
+use super::ports::{self, Overlay, PortSet};
 use super::tree;
 
 const RESERVATIONS: &str = "reservations";
@@ -121,15 +122,63 @@ impl Decision {
 
 type Key = (String, String);
 
+/// A hasher for the ledger's own maps: a multiply per eight bytes instead of SipHash. Keys are
+/// scope and claim names from the host, not from strangers, so flooding is not a concern, and
+/// the maps are looked up several times for every claim decided.
+#[derive(Default)]
+struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            for (to, from) in word.iter_mut().zip(chunk) {
+                *to = *from;
+            }
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u16(&mut self, n: u16) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn write_isize(&mut self, n: isize) {
+        // The derived `Hash` of an enum writes its discriminant as an `isize`.
+        self.write_u64(n as u64);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+type FastSet<K> = HashSet<K, BuildHasherDefault<FastHasher>>;
+
 /// The store's reservations as the engine knows them: by (scope, claim), and as taken ports per
 /// protocol, so a decision costs the same however many reservations there are.
 #[derive(Debug, Clone)]
 pub struct Ledger {
     groups: Groups,
-    entries: BTreeMap<Key, Reservation>,
+    /// Scope, then claim: lookups by `&str` need no allocation, and a scope's claims are together.
+    scopes: FastMap<String, BTreeMap<String, Reservation>>,
+    len: usize,
     /// Indexed by [`Protocol::index`].
     taken: [PortSet; 2],
-    holders: HashMap<(Protocol, u16), Key>,
+    holders: FastMap<(Protocol, u16), Key>,
 }
 
 impl Ledger {
@@ -138,11 +187,12 @@ impl Ledger {
     pub fn new(reservations: Vec<Reservation>, groups: &Groups) -> Result<Ledger, ClaimsError> {
         let mut ledger = Ledger {
             groups: groups.clone(),
-            entries: BTreeMap::new(),
+            scopes: FastMap::default(),
+            len: 0,
             taken: [PortSet::new(), PortSet::new()],
-            holders: HashMap::with_capacity(reservations.len()),
+            holders: HashMap::with_capacity_and_hasher(reservations.len(), Default::default()),
         };
-        let mut index_of: HashMap<Key, usize> = HashMap::with_capacity(reservations.len());
+        let mut index_of: FastMap<Key, usize> = FastMap::default();
         for (index, reservation) in reservations.into_iter().enumerate() {
             let at = |field: &str| format!("[{index}]{field}");
             for (field, text) in [
@@ -222,19 +272,39 @@ impl Ledger {
         Ledger::new(reservations, groups)
     }
 
+    /// Adds a reservation whose (scope, claim) and port the caller has checked are free.
     fn insert(&mut self, protocol: Protocol, reservation: Reservation) {
-        let key = reservation.key();
         self.taken[protocol.index()].insert(reservation.port);
         self.holders
-            .insert((protocol, reservation.port), key.clone());
-        self.entries.insert(key, reservation);
+            .insert((protocol, reservation.port), reservation.key());
+        // Look the scope up before cloning its name: most inserts go to a scope that exists.
+        if !self.scopes.contains_key(&reservation.scope) {
+            self.scopes
+                .insert(reservation.scope.clone(), BTreeMap::new());
+        }
+        let Some(claims) = self.scopes.get_mut(&reservation.scope) else {
+            return;
+        };
+        if claims
+            .insert(reservation.claim.clone(), reservation)
+            .is_none()
+        {
+            self.len += 1;
+        }
     }
 
-    fn remove(&mut self, key: &Key) {
-        if let Some(reservation) = self.entries.remove(key) {
+    fn remove(&mut self, scope: &str, claim: &str) {
+        let Some(claims) = self.scopes.get_mut(scope) else {
+            return;
+        };
+        if let Some(reservation) = claims.remove(claim) {
+            self.len -= 1;
             let protocol = self.groups.protocol(&reservation.group);
             self.taken[protocol.index()].remove(reservation.port);
             self.holders.remove(&(protocol, reservation.port));
+        }
+        if claims.is_empty() {
+            self.scopes.remove(scope);
         }
     }
 
@@ -245,38 +315,44 @@ impl Ledger {
 
     /// Every reservation, sorted by scope, then claim.
     pub fn reservations(&self) -> Vec<&Reservation> {
-        self.entries.values().collect()
+        let mut all: Vec<&Reservation> = self
+            .scopes
+            .values()
+            .flat_map(|claims| claims.values())
+            .collect();
+        all.sort_unstable_by(|a, b| (&a.scope, &a.claim).cmp(&(&b.scope, &b.claim)));
+        all
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len == 0
     }
 
     /// The reservation of `claim` in `scope`.
     pub fn get(&self, scope: &str, claim: &str) -> Option<&Reservation> {
-        self.entries.get(&(scope.to_string(), claim.to_string()))
+        self.scopes.get(scope)?.get(claim)
     }
 
     /// Who holds `port` over `protocol`, across all scopes and groups.
     pub fn holder(&self, protocol: Protocol, port: u16) -> Option<&Reservation> {
         self.holders
             .get(&(protocol, port))
-            .and_then(|key| self.entries.get(key))
+            .and_then(|(scope, claim)| self.get(scope, claim))
     }
 
     /// Applies a change the store has committed, so the next decision needs no reload.
     /// All or nothing: a change that does not fit this ledger is refused whole.
     pub fn apply(&mut self, change: &Change) -> Result<(), ClaimsError> {
-        let mut deleted: HashSet<Key> = HashSet::new();
-        let mut freed: HashSet<(Protocol, u16)> = HashSet::new();
+        let mut deleted: FastSet<(&str, &str)> = FastSet::default();
+        let mut freed: FastSet<(Protocol, u16)> = FastSet::default();
         for (index, reservation) in change.delete.iter().enumerate() {
             let field = format!("delete[{index}]");
-            let key = reservation.key();
-            match self.entries.get(&key) {
+            let key = (reservation.scope.as_str(), reservation.claim.as_str());
+            match self.get(&reservation.scope, &reservation.claim) {
                 Some(current) if current == reservation && !deleted.contains(&key) => {
                     freed.insert((self.groups.protocol(&current.group), current.port));
                     deleted.insert(key);
@@ -311,8 +387,8 @@ impl Ledger {
                 }
             }
         }
-        let mut put_keys: HashSet<Key> = HashSet::new();
-        let mut put_ports: HashMap<(Protocol, u16), &Reservation> = HashMap::new();
+        let mut put_keys: FastSet<(&str, &str)> = FastSet::default();
+        let mut put_ports: FastMap<(Protocol, u16), &Reservation> = FastMap::default();
         for (index, reservation) in change.put.iter().enumerate() {
             let field = format!("put[{index}]");
             if reservation.scope.is_empty()
@@ -328,8 +404,10 @@ impl Ledger {
             if reservation.port == 0 {
                 return Err(ClaimsError::at(CHANGE, &field, "port 0 cannot be reserved"));
             }
-            let key = reservation.key();
-            if (self.entries.contains_key(&key) && !deleted.contains(&key)) || !put_keys.insert(key)
+            let key = (reservation.scope.as_str(), reservation.claim.as_str());
+            if (self.get(&reservation.scope, &reservation.claim).is_some()
+                && !deleted.contains(&key))
+                || !put_keys.insert(key)
             {
                 return Err(ClaimsError::at(
                     CHANGE,
@@ -355,8 +433,8 @@ impl Ledger {
             }
             put_ports.insert(slot, reservation);
         }
-        for key in &deleted {
-            self.remove(key);
+        for (scope, claim) in &deleted {
+            self.remove(scope, claim);
         }
         for reservation in &change.put {
             self.insert(
@@ -381,17 +459,18 @@ impl Ledger {
         if scope.is_empty() {
             return Err(ClaimsError::new("the scope must be a non-empty string"));
         }
-        let mut taken = self.taken.clone();
+        let [tcp, udp] = &self.taken;
+        let mut taken = [Overlay::new(tcp), Overlay::new(udp)];
         let mut diagnostics = Vec::new();
         let mut released = Vec::new();
 
         // First what each claim already holds, so a port kept by a later claim is never handed
         // to an earlier one, and a port released by a moved claim may be reused.
-        let mut seen: HashSet<&str> = HashSet::with_capacity(claims.len());
-        let mut plan: Vec<(&Claim, Group, Option<u16>)> = Vec::with_capacity(claims.len());
+        let mut seen: FastSet<&str> = FastSet::default();
+        let mut plan: Vec<(&Claim, &Group, Option<u16>)> = Vec::with_capacity(claims.len());
         for claim in claims {
             check_claim(claim, &mut seen)?;
-            let group = self.groups.get(&claim.group);
+            let group = self.groups.spec(&claim.group);
             let kept = match self.get(scope, &claim.claim) {
                 Some(held) if held.group == claim.group => {
                     if !group.allows(held.port) {
@@ -401,7 +480,7 @@ impl Ledger {
                             format!(
                                 "keeps port {}, which is outside group {:?} ({}), because it was reserved before",
                                 held.port,
-                                group.name(),
+                                claim.group,
                                 group.describe_ports()
                             ),
                         ));
@@ -426,7 +505,7 @@ impl Ledger {
             plan.push((claim, group, kept));
         }
 
-        let mut decided_here: HashMap<(Protocol, u16), &str> = HashMap::new();
+        let mut decided_here: FastMap<(Protocol, u16), &str> = FastMap::default();
         let mut ports = Vec::with_capacity(claims.len());
         let mut allocated = Vec::new();
         for (claim, group, kept) in plan {
@@ -439,8 +518,7 @@ impl Ledger {
                     &claim.claim,
                     format!(
                         "group {:?} has no port range: give it one in the port groups config, e.g. {{ {:?}: {{ \"ranges\": [\"30000-30100\"] }} }}",
-                        group.name(),
-                        group.name()
+                        claim.group, claim.group
                     ),
                 ));
             }
@@ -464,7 +542,7 @@ impl Ledger {
                             ),
                         ));
                     }
-                    let port = draw(claim, &group, taken_here, rng)?;
+                    let port = draw(claim, group, taken_here, rng)?;
                     diagnostics.push(Diagnostic::about(
                         &claim.claim,
                         Severity::Warning,
@@ -472,7 +550,7 @@ impl Ledger {
                     ));
                     port
                 }
-                None => draw(claim, &group, taken_here, rng)?,
+                None => draw(claim, group, taken_here, rng)?,
             };
             taken_here.insert(port);
             decided_here.insert((protocol, port), &claim.claim);
@@ -513,12 +591,11 @@ impl Ledger {
     }
 
     fn release_where(&self, scope: &str, mut release: impl FnMut(&Reservation) -> bool) -> Change {
-        let start = (scope.to_string(), String::new());
         let delete = self
-            .entries
-            .range(start..)
-            .map(|(_, r)| r)
-            .take_while(|r| r.scope == scope)
+            .scopes
+            .get(scope)
+            .into_iter()
+            .flat_map(|claims| claims.values())
             .filter(|r| release(r))
             .cloned()
             .collect();
@@ -529,7 +606,7 @@ impl Ledger {
     }
 }
 
-fn check_claim<'a>(claim: &'a Claim, seen: &mut HashSet<&'a str>) -> Result<(), ClaimsError> {
+fn check_claim<'a>(claim: &'a Claim, seen: &mut FastSet<&'a str>) -> Result<(), ClaimsError> {
     if claim.claim.is_empty() {
         return Err(ClaimsError::new("a claim needs a non-empty name"));
     }
@@ -554,7 +631,7 @@ fn check_claim<'a>(claim: &'a Claim, seen: &mut HashSet<&'a str>) -> Result<(), 
 fn draw(
     claim: &Claim,
     group: &Group,
-    taken: &PortSet,
+    taken: &Overlay,
     rng: &mut (impl Rng + ?Sized),
 ) -> Result<u16, ClaimsError> {
     ports::draw(group.allowed(), taken, rng).ok_or_else(|| {
@@ -562,14 +639,14 @@ fn draw(
         let message = if size == 0 {
             format!(
                 "group {:?} has no port to draw from: {} leaves none",
-                group.name(),
+                claim.group,
                 group.describe_ports()
             )
         } else {
             format!(
                 "group {:?} has no free port: {} of {} ports in {} are reserved",
-                group.name(),
-                group.allowed().count_common(taken),
+                claim.group,
+                group.allowed().count_taken(taken),
                 size,
                 group.describe_ports()
             )

@@ -5,6 +5,8 @@
 //! slower as the group fills, we count the free ports word by word and walk to the chosen one:
 //! at most two passes over 1,024 words, whatever the fill.
 
+use std::ops::Range;
+
 use rand::rngs::StdRng;
 use rand::{Rng, RngExt, SeedableRng};
 
@@ -72,15 +74,6 @@ impl PortSet {
         self.words.iter().map(|w| w.count_ones()).sum()
     }
 
-    /// How many ports are in both `self` and `other`.
-    pub(crate) fn count_common(&self, other: &PortSet) -> u32 {
-        self.words
-            .iter()
-            .zip(other.words.iter())
-            .map(|(a, b)| (a & b).count_ones())
-            .sum()
-    }
-
     /// Removes every port of `other`.
     pub(crate) fn remove_all(&mut self, other: &PortSet) {
         for (a, b) in self.words.iter_mut().zip(other.words.iter()) {
@@ -101,31 +94,144 @@ impl std::fmt::Debug for PortSet {
     }
 }
 
-/// How many ports of `allowed` are not in `taken`.
-pub(crate) fn count_free(allowed: &PortSet, taken: &PortSet) -> u32 {
-    allowed
-        .words
-        .iter()
-        .zip(taken.words.iter())
-        .map(|(a, t)| (a & !t).count_ones())
-        .sum()
+/// Taken ports as one decision sees them: the ledger's set, plus the ports the decision takes,
+/// less those it frees, without copying the 8 KiB set for every decision.
+pub(crate) struct Overlay<'a> {
+    base: &'a PortSet,
+    /// The words this decision changed, sorted by index, as it sees them.
+    changed: Vec<(usize, u64)>,
 }
 
-/// A port drawn uniformly among those of `allowed` that are not in `taken`, or `None` when
-/// there is none.
-pub(crate) fn draw(
-    allowed: &PortSet,
-    taken: &PortSet,
-    rng: &mut (impl Rng + ?Sized),
-) -> Option<u16> {
-    let free = count_free(allowed, taken);
+impl<'a> Overlay<'a> {
+    pub(crate) fn new(base: &'a PortSet) -> Overlay<'a> {
+        Overlay {
+            base,
+            changed: Vec::new(),
+        }
+    }
+
+    fn word(&self, index: usize) -> u64 {
+        match self.changed.binary_search_by_key(&index, |&(i, _)| i) {
+            Ok(at) => self.changed.get(at).map_or(0, |&(_, w)| w),
+            Err(_) => self.base.words.get(index).copied().unwrap_or(0),
+        }
+    }
+
+    fn update(&mut self, index: usize, change: impl FnOnce(u64) -> u64) {
+        match self.changed.binary_search_by_key(&index, |&(i, _)| i) {
+            Ok(at) => {
+                if let Some((_, w)) = self.changed.get_mut(at) {
+                    *w = change(*w);
+                }
+            }
+            Err(at) => {
+                let base = self.base.words.get(index).copied().unwrap_or(0);
+                // `binary_search` puts `at` within `0..=len`, where `insert` cannot panic.
+                self.changed.insert(at, (index, change(base)));
+            }
+        }
+    }
+
+    pub(crate) fn contains(&self, port: u16) -> bool {
+        let (word, bit) = PortSet::slot(port);
+        self.word(word) & bit != 0
+    }
+
+    pub(crate) fn insert(&mut self, port: u16) {
+        let (word, bit) = PortSet::slot(port);
+        self.update(word, |w| w | bit);
+    }
+
+    pub(crate) fn remove(&mut self, port: u16) {
+        let (word, bit) = PortSet::slot(port);
+        self.update(word, |w| w & !bit);
+    }
+
+    /// The words of `range` as this decision sees them: the base words, with changed ones
+    /// merged in as the walk meets them.
+    fn words(&self, range: Range<usize>) -> impl Iterator<Item = u64> + '_ {
+        let base = self.base.words.get(range.clone()).unwrap_or(&[]);
+        let first_change = self.changed.partition_point(|&(i, _)| i < range.start);
+        let mut changes = self
+            .changed
+            .get(first_change..)
+            .unwrap_or(&[])
+            .iter()
+            .peekable();
+        base.iter().enumerate().map(move |(k, &w)| {
+            let index = range.start + k;
+            match changes.peek() {
+                Some(&&(i, changed)) if i == index => {
+                    changes.next();
+                    changed
+                }
+                _ => w,
+            }
+        })
+    }
+}
+
+/// The ports a group may hand out, with the span of words that hold any of them: a draw from
+/// 49152-65535 then reads 256 words instead of 1,024.
+#[derive(Clone, Debug)]
+pub(crate) struct Pool {
+    ports: PortSet,
+    words: Range<usize>,
+    size: u32,
+}
+
+impl Pool {
+    pub(crate) fn new(ports: PortSet) -> Pool {
+        let first = ports.words.iter().position(|&w| w != 0);
+        let last = ports.words.iter().rposition(|&w| w != 0);
+        let words = match (first, last) {
+            (Some(first), Some(last)) => first..last + 1,
+            _ => 0..0,
+        };
+        let size = ports.len();
+        Pool { ports, words, size }
+    }
+
+    pub(crate) fn contains(&self, port: u16) -> bool {
+        self.ports.contains(port)
+    }
+
+    pub(crate) fn len(&self) -> u32 {
+        self.size
+    }
+
+    /// `(word index, free ports of the pool in that word)` over the pool's span.
+    fn free_words<'a>(&'a self, taken: &'a Overlay) -> impl Iterator<Item = (usize, u64)> + 'a {
+        let allowed = self.ports.words.get(self.words.clone()).unwrap_or(&[]);
+        let start = self.words.start;
+        allowed
+            .iter()
+            .zip(taken.words(self.words.clone()))
+            .enumerate()
+            .map(move |(i, (a, t))| (start + i, a & !t))
+    }
+
+    /// How many ports of the pool are not in `taken`.
+    pub(crate) fn count_free(&self, taken: &Overlay) -> u32 {
+        self.free_words(taken).map(|(_, w)| w.count_ones()).sum()
+    }
+
+    /// How many ports of the pool are in `taken`.
+    pub(crate) fn count_taken(&self, taken: &Overlay) -> u32 {
+        self.size - self.count_free(taken)
+    }
+}
+
+/// A port drawn uniformly among those of `pool` that are not in `taken`, or `None` when there
+/// is none.
+pub(crate) fn draw(pool: &Pool, taken: &Overlay, rng: &mut (impl Rng + ?Sized)) -> Option<u16> {
+    let free = pool.count_free(taken);
     if free == 0 {
         return None;
     }
     // A `u32` range, not `usize`, so that a seed gives the same port natively and in wasm32.
     let mut rank = rng.random_range(0..free);
-    for (index, (a, t)) in allowed.words.iter().zip(taken.words.iter()).enumerate() {
-        let mut word = a & !t;
+    for (index, mut word) in pool.free_words(taken) {
         let here = word.count_ones();
         if rank < here {
             // Drop the `rank` lowest free ports of this word; the next one is the port drawn.
@@ -201,17 +307,18 @@ mod tests {
         assert!(s.contains(65535) && s.contains(0) && !s.contains(2));
         s.remove(1);
         assert_eq!(s.iter().collect::<Vec<_>>(), vec![0, 64, 65535]);
-        let other = set_of(&[64, 7]);
-        assert_eq!(s.count_common(&other), 1);
-        s.remove_all(&other);
+        s.remove_all(&set_of(&[64, 7]));
         assert_eq!(s.iter().collect::<Vec<_>>(), vec![0, 65535]);
     }
 
     #[test]
     fn draw_only_returns_free_allowed_ports() {
-        let mut allowed = PortSet::new();
-        allowed.insert_range(100, 299);
-        let mut taken = set_of(&[100, 150, 299]);
+        let mut ports = PortSet::new();
+        ports.insert_range(100, 299);
+        let allowed = Pool::new(ports);
+        assert_eq!(allowed.words, 1..5);
+        let base = set_of(&[100, 150, 299]);
+        let mut taken = Overlay::new(&base);
         let mut rng = StdRng::seed_from_u64(7);
         for _ in 0..197 {
             let p = draw(&allowed, &taken, &mut rng).unwrap();
@@ -223,15 +330,69 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_pool_draws_nothing() {
+        let pool = Pool::new(PortSet::new());
+        assert_eq!((pool.len(), pool.words.clone()), (0, 0..0));
+        assert_eq!(
+            draw(
+                &pool,
+                &Overlay::new(&PortSet::new()),
+                &mut StdRng::seed_from_u64(1)
+            ),
+            None
+        );
+    }
+
+    #[test]
     fn draw_reaches_every_free_port() {
         // The ends of words and of the set are where an off-by-one would hide.
-        let allowed = set_of(&[0, 63, 64, 127, 65535]);
-        let taken = set_of(&[64]);
+        let allowed = Pool::new(set_of(&[0, 63, 64, 127, 65535]));
+        let base = set_of(&[64]);
+        let taken = Overlay::new(&base);
+        assert_eq!(
+            (allowed.count_free(&taken), allowed.count_taken(&taken)),
+            (4, 1)
+        );
         let mut rng = StdRng::seed_from_u64(1);
         let mut seen = PortSet::new();
         for _ in 0..500 {
             seen.insert(draw(&allowed, &taken, &mut rng).unwrap());
         }
         assert_eq!(seen.iter().collect::<Vec<_>>(), vec![0, 63, 127, 65535]);
+    }
+
+    #[test]
+    fn an_overlay_changes_words_without_touching_its_base() {
+        let base = set_of(&[1, 64, 200, 65535]);
+        let mut taken = Overlay::new(&base);
+        taken.insert(2);
+        taken.remove(64);
+        taken.insert(65534);
+        taken.remove(200);
+        taken.insert(200);
+        taken.remove(9);
+        for (port, expected) in [
+            (1, true),
+            (2, true),
+            (64, false),
+            (200, true),
+            (65534, true),
+            (65535, true),
+            (9, false),
+        ] {
+            assert_eq!(taken.contains(port), expected, "{port}");
+        }
+        assert!(base.contains(64) && !base.contains(2));
+        let mut all = PortSet::new();
+        all.insert_range(0, 65535);
+        let pool = Pool::new(all);
+        assert_eq!(pool.count_taken(&taken), 5);
+        // The changed words are merged in wherever the walk starts.
+        let mut upper = PortSet::new();
+        upper.insert_range(65534, 65535);
+        assert_eq!(Pool::new(upper).count_free(&taken), 0);
+        let mut lower = PortSet::new();
+        lower.insert_range(60, 70);
+        assert_eq!(Pool::new(lower).count_free(&taken), 11);
     }
 }
