@@ -115,7 +115,7 @@ impl Group {
         self.allowed.len()
     }
 
-    pub(crate) fn allowed(&self) -> &Pool {
+    pub(crate) fn allowed(&self) -> &Arc<Pool> {
         &self.allowed
     }
 
@@ -251,6 +251,19 @@ impl Groups {
                 Protocol::Udp => &self.dynamic[1],
             },
         }
+    }
+
+    /// Every distinct pool of ports the groups draw from: one per configured group, and the
+    /// dynamic range that all other groups share.
+    pub(crate) fn pools(&self) -> Vec<Arc<Pool>> {
+        let mut pools: Vec<Arc<Pool>> = Vec::new();
+        let all = self.configured.values().chain(self.dynamic.iter());
+        for group in all {
+            if !pools.iter().any(|p| Arc::ptr_eq(p, &group.allowed)) {
+                pools.push(Arc::clone(&group.allowed));
+            }
+        }
+        pools
     }
 
     /// The protocol of the group called `name`.

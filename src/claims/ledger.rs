@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 use minijinja::Value;
 use rand::Rng;
@@ -12,7 +13,7 @@ use rand::Rng;
 use super::config::Claim;
 use super::error::ClaimsError;
 use super::groups::{Group, Groups, Protocol};
-use super::ports::{self, Overlay, PortSet};
+use super::ports::{self, Overlay, Pool, PortSet};
 use super::tree;
 
 const RESERVATIONS: &str = "reservations";
@@ -179,6 +180,9 @@ pub struct Ledger {
     /// Indexed by [`Protocol::index`].
     taken: [PortSet; 2],
     holders: FastMap<(Protocol, u16), Key>,
+    /// For each pool of ports the groups draw from, how many of its ports are taken, by
+    /// [`Protocol::index`]: kept up to date so that a draw need not count them.
+    pool_taken: Vec<(Arc<Pool>, [u32; 2])>,
 }
 
 impl Ledger {
@@ -191,6 +195,7 @@ impl Ledger {
             len: 0,
             taken: [PortSet::new(), PortSet::new()],
             holders: HashMap::with_capacity_and_hasher(reservations.len(), Default::default()),
+            pool_taken: groups.pools().into_iter().map(|p| (p, [0, 0])).collect(),
         };
         let mut index_of: FastMap<Key, usize> = FastMap::default();
         for (index, reservation) in reservations.into_iter().enumerate() {
@@ -275,6 +280,7 @@ impl Ledger {
     /// Adds a reservation whose (scope, claim) and port the caller has checked are free.
     fn insert(&mut self, protocol: Protocol, reservation: Reservation) {
         self.taken[protocol.index()].insert(reservation.port);
+        self.count_taken(protocol, reservation.port, true);
         self.holders
             .insert((protocol, reservation.port), reservation.key());
         // Look the scope up before cloning its name: most inserts go to a scope that exists.
@@ -297,14 +303,38 @@ impl Ledger {
         let Some(claims) = self.scopes.get_mut(scope) else {
             return;
         };
-        if let Some(reservation) = claims.remove(claim) {
+        let removed = claims.remove(claim);
+        if claims.is_empty() {
+            self.scopes.remove(scope);
+        }
+        if let Some(reservation) = removed {
             self.len -= 1;
             let protocol = self.groups.protocol(&reservation.group);
             self.taken[protocol.index()].remove(reservation.port);
+            self.count_taken(protocol, reservation.port, false);
             self.holders.remove(&(protocol, reservation.port));
         }
-        if claims.is_empty() {
-            self.scopes.remove(scope);
+    }
+
+    fn count_taken(&mut self, protocol: Protocol, port: u16, taken: bool) {
+        for (pool, counts) in &mut self.pool_taken {
+            if pool.contains(port) {
+                let count = &mut counts[protocol.index()];
+                *count = if taken {
+                    count.saturating_add(1)
+                } else {
+                    count.saturating_sub(1)
+                };
+            }
+        }
+    }
+
+    /// How many ports of `pool` are taken over `protocol`, before this decision's changes.
+    fn taken_in(&self, pool: &Arc<Pool>, protocol: Protocol) -> u32 {
+        match self.pool_taken.iter().find(|(p, _)| Arc::ptr_eq(p, pool)) {
+            Some((_, counts)) => counts[protocol.index()],
+            // Every pool of the ledger's groups is counted; this is only a safe answer.
+            None => pool.taken_in(&self.taken[protocol.index()]),
         }
     }
 
@@ -524,6 +554,7 @@ impl Ledger {
             }
             let protocol = group.protocol();
             let taken_here = &mut taken[protocol.index()];
+            let base_taken = self.taken_in(group.allowed(), protocol);
             let port = match claim.preferred_port {
                 Some(preferred) if !taken_here.contains(preferred) => preferred,
                 Some(preferred) => {
@@ -542,7 +573,7 @@ impl Ledger {
                             ),
                         ));
                     }
-                    let port = draw(claim, group, taken_here, rng)?;
+                    let port = draw(claim, group, taken_here, base_taken, rng)?;
                     diagnostics.push(Diagnostic::about(
                         &claim.claim,
                         Severity::Warning,
@@ -550,7 +581,7 @@ impl Ledger {
                     ));
                     port
                 }
-                None => draw(claim, group, taken_here, rng)?,
+                None => draw(claim, group, taken_here, base_taken, rng)?,
             };
             taken_here.insert(port);
             decided_here.insert((protocol, port), &claim.claim);
@@ -632,9 +663,10 @@ fn draw(
     claim: &Claim,
     group: &Group,
     taken: &Overlay,
+    base_taken: u32,
     rng: &mut (impl Rng + ?Sized),
 ) -> Result<u16, ClaimsError> {
-    ports::draw(group.allowed(), taken, rng).ok_or_else(|| {
+    ports::draw(group.allowed(), taken, base_taken, rng).ok_or_else(|| {
         let size = group.size();
         let message = if size == 0 {
             format!(
@@ -643,10 +675,11 @@ fn draw(
                 group.describe_ports()
             )
         } else {
+            let free = group.allowed().count_free(taken, base_taken);
             format!(
                 "group {:?} has no free port: {} of {} ports in {} are reserved",
                 claim.group,
-                group.allowed().count_taken(taken),
+                size.saturating_sub(free),
                 size,
                 group.describe_ports()
             )

@@ -147,27 +147,11 @@ impl<'a> Overlay<'a> {
         self.update(word, |w| w & !bit);
     }
 
-    /// The words of `range` as this decision sees them: the base words, with changed ones
-    /// merged in as the walk meets them.
-    fn words(&self, range: Range<usize>) -> impl Iterator<Item = u64> + '_ {
-        let base = self.base.words.get(range.clone()).unwrap_or(&[]);
-        let first_change = self.changed.partition_point(|&(i, _)| i < range.start);
-        let mut changes = self
-            .changed
-            .get(first_change..)
-            .unwrap_or(&[])
-            .iter()
-            .peekable();
-        base.iter().enumerate().map(move |(k, &w)| {
-            let index = range.start + k;
-            match changes.peek() {
-                Some(&&(i, changed)) if i == index => {
-                    changes.next();
-                    changed
-                }
-                _ => w,
-            }
-        })
+    /// The changed words whose index is in `range`, in order.
+    fn changes_in(&self, range: &Range<usize>) -> &[(usize, u64)] {
+        let from = self.changed.partition_point(|&(i, _)| i < range.start);
+        let to = self.changed.partition_point(|&(i, _)| i < range.end);
+        self.changed.get(from..to).unwrap_or(&[])
     }
 }
 
@@ -200,50 +184,104 @@ impl Pool {
         self.size
     }
 
-    /// `(word index, free ports of the pool in that word)` over the pool's span.
-    fn free_words<'a>(&'a self, taken: &'a Overlay) -> impl Iterator<Item = (usize, u64)> + 'a {
+    /// How many ports of the pool `set` holds, counted word by word. A ledger does this once
+    /// per pool and keeps the count up to date, so draws need not.
+    pub(crate) fn taken_in(&self, set: &PortSet) -> u32 {
         let allowed = self.ports.words.get(self.words.clone()).unwrap_or(&[]);
-        let start = self.words.start;
+        let base = set.words.get(self.words.clone()).unwrap_or(&[]);
         allowed
             .iter()
-            .zip(taken.words(self.words.clone()))
-            .enumerate()
-            .map(move |(i, (a, t))| (start + i, a & !t))
+            .zip(base)
+            .map(|(a, t)| (a & t).count_ones())
+            .sum()
     }
 
-    /// How many ports of the pool are not in `taken`.
-    pub(crate) fn count_free(&self, taken: &Overlay) -> u32 {
-        self.free_words(taken).map(|(_, w)| w.count_ones()).sum()
-    }
-
-    /// How many ports of the pool are in `taken`.
-    pub(crate) fn count_taken(&self, taken: &Overlay) -> u32 {
-        self.size - self.count_free(taken)
+    /// How many ports of the pool are not in `taken`, given that `base_taken` of them are in
+    /// its base set: only the words the decision changed are looked at.
+    pub(crate) fn count_free(&self, taken: &Overlay, base_taken: u32) -> u32 {
+        let mut free = self.size.saturating_sub(base_taken);
+        for &(index, changed) in taken.changes_in(&self.words) {
+            let a = self.ports.words.get(index).copied().unwrap_or(0);
+            let t = taken.base.words.get(index).copied().unwrap_or(0);
+            free = (free + (a & !changed).count_ones()).saturating_sub((a & !t).count_ones());
+        }
+        free
     }
 }
 
+/// The `rank`-th lowest set bit of `word`, which has more than `rank` set bits.
+fn select(mut word: u64, rank: u32) -> u32 {
+    for _ in 0..rank {
+        word &= word.wrapping_sub(1);
+    }
+    word.trailing_zeros()
+}
+
 /// A port drawn uniformly among those of `pool` that are not in `taken`, or `None` when there
-/// is none.
-pub(crate) fn draw(pool: &Pool, taken: &Overlay, rng: &mut (impl Rng + ?Sized)) -> Option<u16> {
-    let free = pool.count_free(taken);
+/// is none; `base_taken` is how many ports of the pool `taken`'s base set holds.
+///
+/// The draw picks a rank among the free ports, then walks to it from the nearer end of the
+/// pool, so it reads a quarter of the pool's words on average, however full the pool is.
+pub(crate) fn draw(
+    pool: &Pool,
+    taken: &Overlay,
+    base_taken: u32,
+    rng: &mut (impl Rng + ?Sized),
+) -> Option<u16> {
+    let free = pool.count_free(taken, base_taken);
     if free == 0 {
         return None;
     }
     // A `u32` range, not `usize`, so that a seed gives the same port natively and in wasm32.
-    let mut rank = rng.random_range(0..free);
-    for (index, mut word) in pool.free_words(taken) {
-        let here = word.count_ones();
-        if rank < here {
-            // Drop the `rank` lowest free ports of this word; the next one is the port drawn.
-            for _ in 0..rank {
-                word &= word.wrapping_sub(1);
+    nth_free(pool, taken, free, rng.random_range(0..free))
+}
+
+/// The `rank`-th lowest free port of `pool` (counting from 0), of `free` free ports in all.
+fn nth_free(pool: &Pool, taken: &Overlay, free: u32, rank: u32) -> Option<u16> {
+    let span = &pool.words;
+    let allowed = pool.ports.words.get(span.clone()).unwrap_or(&[]);
+    let base = taken.base.words.get(span.clone()).unwrap_or(&[]);
+    let changes = taken.changes_in(span);
+    let words = allowed.iter().zip(base).enumerate();
+    let found = if rank < free / 2 {
+        let mut changes = changes.iter().peekable();
+        let mut rank = rank;
+        let mut found = None;
+        for (offset, (a, t)) in words {
+            let index = span.start + offset;
+            let t = changes
+                .next_if(|&&(i, _)| i == index)
+                .map_or(*t, |&(_, changed)| changed);
+            let word = a & !t;
+            let here = word.count_ones();
+            if rank < here {
+                found = Some(index * 64 + select(word, rank) as usize);
+                break;
             }
-            let port = index * 64 + word.trailing_zeros() as usize;
-            return u16::try_from(port).ok();
+            rank -= here;
         }
-        rank -= here;
-    }
-    None
+        found
+    } else {
+        // The same port as walking up to `rank`, found from the top.
+        let mut changes = changes.iter().rev().peekable();
+        let mut from_top = free.checked_sub(1)?.checked_sub(rank)?;
+        let mut found = None;
+        for (offset, (a, t)) in words.rev() {
+            let index = span.start + offset;
+            let t = changes
+                .next_if(|&&(i, _)| i == index)
+                .map_or(*t, |&(_, changed)| changed);
+            let word = a & !t;
+            let here = word.count_ones();
+            if from_top < here {
+                found = Some(index * 64 + select(word, here - 1 - from_top) as usize);
+                break;
+            }
+            from_top -= here;
+        }
+        found
+    };
+    found.and_then(|port| u16::try_from(port).ok())
 }
 
 /// The random number generator draws use: repeatable with a seed (the same seed gives the same
@@ -321,12 +359,15 @@ mod tests {
         let mut taken = Overlay::new(&base);
         let mut rng = StdRng::seed_from_u64(7);
         for _ in 0..197 {
-            let p = draw(&allowed, &taken, &mut rng).unwrap();
+            let p = draw(&allowed, &taken, allowed.taken_in(&base), &mut rng).unwrap();
             assert!((100..=299).contains(&p), "{p}");
             assert!(!taken.contains(p), "{p} drawn twice");
             taken.insert(p);
         }
-        assert_eq!(draw(&allowed, &taken, &mut rng), None);
+        assert_eq!(
+            draw(&allowed, &taken, allowed.taken_in(&base), &mut rng),
+            None
+        );
     }
 
     #[test]
@@ -337,6 +378,7 @@ mod tests {
             draw(
                 &pool,
                 &Overlay::new(&PortSet::new()),
+                0,
                 &mut StdRng::seed_from_u64(1)
             ),
             None
@@ -350,15 +392,39 @@ mod tests {
         let base = set_of(&[64]);
         let taken = Overlay::new(&base);
         assert_eq!(
-            (allowed.count_free(&taken), allowed.count_taken(&taken)),
+            (allowed.count_free(&taken, 1), allowed.taken_in(&base)),
             (4, 1)
         );
         let mut rng = StdRng::seed_from_u64(1);
         let mut seen = PortSet::new();
         for _ in 0..500 {
-            seen.insert(draw(&allowed, &taken, &mut rng).unwrap());
+            seen.insert(draw(&allowed, &taken, 1, &mut rng).unwrap());
         }
         assert_eq!(seen.iter().collect::<Vec<_>>(), vec![0, 63, 127, 65535]);
+    }
+
+    #[test]
+    fn nth_free_finds_every_rank_from_both_ends() {
+        let mut ports = PortSet::new();
+        ports.insert_range(60, 200);
+        ports.insert_range(65500, 65535);
+        let pool = Pool::new(ports);
+        let base = set_of(&[60, 63, 64, 100, 127, 128, 65535]);
+        let mut taken = Overlay::new(&base);
+        for p in [61, 129, 65500] {
+            taken.insert(p);
+        }
+        taken.remove(100);
+        let expected: Vec<u16> = (0..=u16::MAX)
+            .filter(|&p| pool.contains(p) && !taken.contains(p))
+            .collect();
+        let free = pool.count_free(&taken, pool.taken_in(&base));
+        assert_eq!(free as usize, expected.len());
+        let found: Vec<u16> = (0..free)
+            .map(|rank| nth_free(&pool, &taken, free, rank).unwrap())
+            .collect();
+        assert_eq!(found, expected);
+        assert_eq!(nth_free(&pool, &taken, free, free), None);
     }
 
     #[test]
@@ -386,13 +452,16 @@ mod tests {
         let mut all = PortSet::new();
         all.insert_range(0, 65535);
         let pool = Pool::new(all);
-        assert_eq!(pool.count_taken(&taken), 5);
+        assert_eq!(pool.taken_in(&base), 4);
+        assert_eq!(pool.count_free(&taken, 4), 65536 - 5);
         // The changed words are merged in wherever the walk starts.
         let mut upper = PortSet::new();
         upper.insert_range(65534, 65535);
-        assert_eq!(Pool::new(upper).count_free(&taken), 0);
+        let upper = Pool::new(upper);
+        assert_eq!(upper.count_free(&taken, upper.taken_in(&base)), 0);
         let mut lower = PortSet::new();
         lower.insert_range(60, 70);
-        assert_eq!(Pool::new(lower).count_free(&taken), 11);
+        let lower = Pool::new(lower);
+        assert_eq!(lower.count_free(&taken, lower.taken_in(&base)), 11);
     }
 }
