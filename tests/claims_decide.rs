@@ -387,6 +387,26 @@ fn a_moved_claim_may_take_its_released_port() {
 }
 
 #[test]
+fn released_ports_are_drawn_again() {
+    let g = groups(r#"{ "tcp": { "ranges": ["100-101"] } }"#);
+    let mut ledger = ledger(&[("a", "x", "tcp", 100), ("b", "y", "tcp", 101)], &g);
+    assert!(decide(&ledger, "c", &[Claim::new("z", "tcp")], 1).is_err());
+    ledger.apply(&ledger.release_claim("a", "x")).unwrap();
+    let d = decide(&ledger, "c", &[Claim::new("z", "tcp")], 1).unwrap();
+    assert_eq!(d.port("z"), Some(100));
+    ledger.apply(&d.change).unwrap();
+    // A claim that moves away from the group frees its port for the next draw too.
+    let moved = decide(&ledger, "b", &[Claim::new("y", "http")], 1).unwrap();
+    ledger.apply(&moved.change).unwrap();
+    assert_eq!(
+        decide(&ledger, "d", &[Claim::new("w", "tcp")], 1)
+            .unwrap()
+            .port("w"),
+        Some(101)
+    );
+}
+
+#[test]
 fn the_same_seed_draws_the_same_ports() {
     let ledger = ledger(&[("x", "y", "tcp", 50000)], &Groups::default());
     let claims: Vec<Claim> = (0..20)

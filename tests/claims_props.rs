@@ -230,6 +230,31 @@ proptest! {
     }
 
     #[test]
+    fn a_ledger_kept_by_apply_decides_like_a_reloaded_one(
+        existing in existing_strategy(),
+        renders in prop::collection::vec((0..3usize, claims_strategy(), 0..4u8), 1..12),
+        seed in any::<u64>(),
+    ) {
+        let g = groups();
+        let mut kept = Ledger::new(existing, &g).unwrap();
+        for (step, (scope, claims, action)) in renders.into_iter().enumerate() {
+            let scope = format!("s{scope}");
+            let seed = seed.wrapping_add(step as u64);
+            let reloaded = Ledger::new(owned(&kept), &g).unwrap();
+            let decided = kept.decide(&scope, &claims, &mut rng(Some(seed)).unwrap());
+            let expected = reloaded.decide(&scope, &claims, &mut rng(Some(seed)).unwrap());
+            prop_assert_eq!(&decided, &expected);
+            let change = match (action, decided) {
+                (0, _) => kept.release_scope(&scope),
+                (1, _) => kept.prune(&scope, &claims[..claims.len() / 2]),
+                (_, Ok(d)) => d.change,
+                (_, Err(_)) => continue,
+            };
+            kept.apply(&change).unwrap();
+        }
+    }
+
+    #[test]
     fn racing_processes_never_share_a_port_or_lose_one(
         existing in existing_strategy(),
         first in (0..3usize, claims_strategy()),
