@@ -720,3 +720,38 @@ fn decisions_serialize_for_the_host() {
     let change: Change = serde_json::from_value(v["change"].clone()).unwrap();
     assert_eq!(change, d.change);
 }
+
+#[test]
+fn apply_checks_large_changes_too() {
+    let g = Groups::default();
+    let many = |last: Reservation| {
+        let mut put: Vec<Reservation> = (0..20)
+            .map(|i| Reservation::new("big", format!("c{i}"), "tcp", 50000 + i))
+            .collect();
+        put.push(last);
+        Change {
+            put,
+            delete: vec![],
+        }
+    };
+    let mut ledger = ledger(&[], &g);
+    assert_eq!(
+        ledger
+            .apply(&many(Reservation::new("big", "x", "http", 50007)))
+            .unwrap_err()
+            .to_string(),
+        r#"change: put[20]: TCP port 50007 is already held by scope "big", claim "c7""#
+    );
+    assert_eq!(
+        ledger
+            .apply(&many(Reservation::new("big", "c3", "udp", 1)))
+            .unwrap_err()
+            .to_string(),
+        r#"change: put[20]: scope "big", claim "c3" is already reserved"#
+    );
+    assert!(ledger.is_empty());
+    ledger
+        .apply(&many(Reservation::new("big", "x", "udp", 50007)))
+        .unwrap();
+    assert_eq!(ledger.len(), 21);
+}

@@ -380,7 +380,7 @@ impl Ledger {
         let mut deleted: FastSet<(&str, &str)> = FastSet::default();
         let mut freed: FastSet<(Protocol, u16)> = FastSet::default();
         for (index, reservation) in change.delete.iter().enumerate() {
-            let field = format!("delete[{index}]");
+            let field = || format!("delete[{index}]");
             let key = (reservation.scope.as_str(), reservation.claim.as_str());
             match self.get(&reservation.scope, &reservation.claim) {
                 Some(current) if current == reservation && !deleted.contains(&key) => {
@@ -390,14 +390,14 @@ impl Ledger {
                 Some(current) if current == reservation => {
                     return Err(ClaimsError::at(
                         CHANGE,
-                        &field,
+                        &field(),
                         format!("{} is deleted twice", reservation.holder()),
                     ));
                 }
                 Some(current) => {
                     return Err(ClaimsError::at(
                         CHANGE,
-                        &field,
+                        &field(),
                         format!(
                             "{} holds port {} in group {:?}, not port {} in group {:?}",
                             current.holder(),
@@ -411,37 +411,52 @@ impl Ledger {
                 None => {
                     return Err(ClaimsError::at(
                         CHANGE,
-                        &field,
+                        &field(),
                         format!("{} is not reserved", reservation.holder()),
                     ));
                 }
             }
         }
+        // Most changes put a claim or a few: compare those directly instead of building sets.
+        let few = change.put.len() <= 16;
         let mut put_keys: FastSet<(&str, &str)> = FastSet::default();
         let mut put_ports: FastMap<(Protocol, u16), &Reservation> = FastMap::default();
         for (index, reservation) in change.put.iter().enumerate() {
-            let field = format!("put[{index}]");
+            let field = || format!("put[{index}]");
             if reservation.scope.is_empty()
                 || reservation.claim.is_empty()
                 || reservation.group.is_empty()
             {
                 return Err(ClaimsError::at(
                     CHANGE,
-                    &field,
+                    &field(),
                     "scope, claim and group must be non-empty strings",
                 ));
             }
             if reservation.port == 0 {
-                return Err(ClaimsError::at(CHANGE, &field, "port 0 cannot be reserved"));
+                return Err(ClaimsError::at(
+                    CHANGE,
+                    &field(),
+                    "port 0 cannot be reserved",
+                ));
             }
             let key = (reservation.scope.as_str(), reservation.claim.as_str());
+            let put_before = if few {
+                change
+                    .put
+                    .iter()
+                    .take(index)
+                    .any(|r| (r.scope.as_str(), r.claim.as_str()) == key)
+            } else {
+                !put_keys.insert(key)
+            };
             if (self.get(&reservation.scope, &reservation.claim).is_some()
                 && !deleted.contains(&key))
-                || !put_keys.insert(key)
+                || put_before
             {
                 return Err(ClaimsError::at(
                     CHANGE,
-                    &field,
+                    &field(),
                     format!("{} is already reserved", reservation.holder()),
                 ));
             }
@@ -450,10 +465,19 @@ impl Ledger {
             let held_before = self
                 .holder(protocol, reservation.port)
                 .filter(|_| !freed.contains(&slot));
-            if let Some(other) = held_before.or_else(|| put_ports.get(&slot).copied()) {
+            let put_earlier = || {
+                if few {
+                    change.put.iter().take(index).find(|r| {
+                        r.port == reservation.port && self.groups.protocol(&r.group) == protocol
+                    })
+                } else {
+                    put_ports.get(&slot).copied()
+                }
+            };
+            if let Some(other) = held_before.or_else(put_earlier) {
                 return Err(ClaimsError::at(
                     CHANGE,
-                    &field,
+                    &field(),
                     format!(
                         "{protocol} port {} is already held by {}",
                         reservation.port,
@@ -461,7 +485,9 @@ impl Ledger {
                     ),
                 ));
             }
-            put_ports.insert(slot, reservation);
+            if !few {
+                put_ports.insert(slot, reservation);
+            }
         }
         for (scope, claim) in &deleted {
             self.remove(scope, claim);
@@ -496,7 +522,7 @@ impl Ledger {
 
         // First what each claim already holds, so a port kept by a later claim is never handed
         // to an earlier one, and a port released by a moved claim may be reused.
-        let mut seen: FastSet<&str> = FastSet::default();
+        let mut seen = Seen::default();
         let mut plan: Vec<(&Claim, &Group, Option<u16>)> = Vec::with_capacity(claims.len());
         for claim in claims {
             check_claim(claim, &mut seen)?;
@@ -535,7 +561,6 @@ impl Ledger {
             plan.push((claim, group, kept));
         }
 
-        let mut decided_here: FastMap<(Protocol, u16), &str> = FastMap::default();
         let mut ports = Vec::with_capacity(claims.len());
         let mut allocated = Vec::new();
         for (claim, group, kept) in plan {
@@ -558,8 +583,11 @@ impl Ledger {
             let port = match claim.preferred_port {
                 Some(preferred) if !taken_here.contains(preferred) => preferred,
                 Some(preferred) => {
-                    let holder = match decided_here.get(&(protocol, preferred)) {
-                        Some(other) => format!("scope {scope:?}, claim {other:?}"),
+                    let earlier = allocated.iter().find(|r: &&Reservation| {
+                        r.port == preferred && self.groups.protocol(&r.group) == protocol
+                    });
+                    let holder = match earlier {
+                        Some(other) => other.holder(),
                         None => self
                             .holder(protocol, preferred)
                             .map(Reservation::holder)
@@ -584,7 +612,6 @@ impl Ledger {
                 None => draw(claim, group, taken_here, base_taken, rng)?,
             };
             taken_here.insert(port);
-            decided_here.insert((protocol, port), &claim.claim);
             ports.push((claim.claim.clone(), port));
             allocated.push(Reservation::new(scope, &claim.claim, &claim.group, port));
         }
@@ -637,7 +664,30 @@ impl Ledger {
     }
 }
 
-fn check_claim<'a>(claim: &'a Claim, seen: &mut FastSet<&'a str>) -> Result<(), ClaimsError> {
+/// The claim names met so far in a render: a list while there are few, which needs no hashing.
+#[derive(Default)]
+struct Seen<'a> {
+    few: Vec<&'a str>,
+    many: FastSet<&'a str>,
+}
+
+impl<'a> Seen<'a> {
+    /// Records `name`; false if it was already there.
+    fn insert(&mut self, name: &'a str) -> bool {
+        const FEW: usize = 16;
+        if self.few.contains(&name) || self.many.contains(name) {
+            return false;
+        }
+        if self.few.len() < FEW {
+            self.few.push(name);
+        } else {
+            self.many.insert(name);
+        }
+        true
+    }
+}
+
+fn check_claim<'a>(claim: &'a Claim, seen: &mut Seen<'a>) -> Result<(), ClaimsError> {
     if claim.claim.is_empty() {
         return Err(ClaimsError::new("a claim needs a non-empty name"));
     }
