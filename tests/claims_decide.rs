@@ -755,3 +755,18 @@ fn apply_checks_large_changes_too() {
         .unwrap();
     assert_eq!(ledger.len(), 21);
 }
+
+#[test]
+fn port_claims_are_a_map_in_declaration_order() {
+    let ledger = ledger(&[], &Groups::default());
+    let claims = [
+        Claim::new("web", "http").preferring(8080, true),
+        Claim::new("api", "tcp").preferring(9000, true),
+    ];
+    let d = decide(&ledger, "s", &claims, 1).unwrap();
+    let map = d.port_claims();
+    assert_eq!(map.get_attr("web").unwrap().as_i64(), Some(8080));
+    assert_eq!(map.get_attr("api").unwrap().as_i64(), Some(9000));
+    let keys: Vec<String> = map.try_iter().unwrap().map(|k| k.to_string()).collect();
+    assert_eq!(keys, ["web", "api"]);
+}

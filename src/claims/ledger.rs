@@ -112,6 +112,16 @@ pub struct Decision {
 }
 
 impl Decision {
+    /// The ports as the template's `$portClaims`: a map from claim name to port, in
+    /// declaration order.
+    pub fn port_claims(&self) -> Value {
+        Value::from_pairs(
+            self.ports
+                .iter()
+                .map(|(claim, port)| (claim.as_str(), *port)),
+        )
+    }
+
     /// The port of `claim`, if it was declared.
     pub fn port(&self, claim: &str) -> Option<u16> {
         self.ports
