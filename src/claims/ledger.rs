@@ -141,7 +141,15 @@ struct FastHasher(u64);
 
 impl Hasher for FastHasher {
     fn finish(&self) -> u64 {
-        self.0
+        // A multiply only carries low bits upwards, and tables index by the low bits: mix the
+        // high bits down (MurmurHash3's finalizer), or names that differ only after their first
+        // bytes ("d1", "d2", ...) would all share a few buckets.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
     }
 
     fn write(&mut self, bytes: &[u8]) {
@@ -801,4 +809,24 @@ fn parse_reservation(index: usize, item: &Value) -> Result<Reservation, ClaimsEr
         group,
         port,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::hash::BuildHasher;
+
+    #[test]
+    fn names_that_differ_late_spread_over_buckets() {
+        // Tables index by the low bits of a hash; "d1", "d2", ... must not share them.
+        let build = BuildHasherDefault::<FastHasher>::default();
+        let buckets: HashSet<u64> = (0..4096)
+            .map(|i| build.hash_one(format!("d{i}")) & 4095)
+            .collect();
+        assert!(buckets.len() > 2048, "{} buckets of 4096", buckets.len());
+        let ports: HashSet<u64> = (0..4096u16)
+            .map(|p| build.hash_one((Protocol::Tcp, 49152 + p)) & 4095)
+            .collect();
+        assert!(ports.len() > 2048, "{} buckets of 4096", ports.len());
+    }
 }
