@@ -3,7 +3,7 @@
 //! A [`Ledger`] is built from one snapshot of the store. Deciding never changes it: it returns
 //! the [`Change`] to commit, so a refused commit costs nothing but a reload and a new decision.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
@@ -192,8 +192,10 @@ type FastSet<K> = HashSet<K, BuildHasherDefault<FastHasher>>;
 #[derive(Debug, Clone)]
 pub struct Ledger {
     groups: Groups,
-    /// Scope, then claim: lookups by `&str` need no allocation, and a scope's claims are together.
-    scopes: FastMap<String, BTreeMap<String, Reservation>>,
+    /// Each scope's reservations, sorted by claim: lookups by `&str` need no allocation, and a
+    /// scope's claims are together. A vector, not a map: most scopes hold a few claims, and a
+    /// tree node per scope would cost a kilobyte each.
+    scopes: FastMap<String, Vec<Reservation>>,
     len: usize,
     /// Indexed by [`Protocol::index`].
     taken: [PortSet; 2],
@@ -303,17 +305,22 @@ impl Ledger {
             .insert((protocol, reservation.port), reservation.key());
         // Look the scope up before cloning its name: most inserts go to a scope that exists.
         if !self.scopes.contains_key(&reservation.scope) {
-            self.scopes
-                .insert(reservation.scope.clone(), BTreeMap::new());
+            self.scopes.insert(reservation.scope.clone(), Vec::new());
         }
         let Some(claims) = self.scopes.get_mut(&reservation.scope) else {
             return;
         };
-        if claims
-            .insert(reservation.claim.clone(), reservation)
-            .is_none()
-        {
-            self.len += 1;
+        match claims.binary_search_by(|r| r.claim.cmp(&reservation.claim)) {
+            Ok(at) => {
+                if let Some(slot) = claims.get_mut(at) {
+                    *slot = reservation;
+                }
+            }
+            Err(at) => {
+                // `binary_search` puts `at` within `0..=len`, where `insert` cannot panic.
+                claims.insert(at, reservation);
+                self.len += 1;
+            }
         }
     }
 
@@ -321,7 +328,11 @@ impl Ledger {
         let Some(claims) = self.scopes.get_mut(scope) else {
             return;
         };
-        let removed = claims.remove(claim);
+        let removed = match claims.binary_search_by(|r| r.claim.as_str().cmp(claim)) {
+            // `binary_search` found `at`, so it is in bounds.
+            Ok(at) => Some(claims.remove(at)),
+            Err(_) => None,
+        };
         if claims.is_empty() {
             self.scopes.remove(scope);
         }
@@ -366,7 +377,7 @@ impl Ledger {
         let mut all: Vec<&Reservation> = self
             .scopes
             .values()
-            .flat_map(|claims| claims.values())
+            .flat_map(|claims| claims.iter())
             .collect();
         all.sort_unstable_by(|a, b| (&a.scope, &a.claim).cmp(&(&b.scope, &b.claim)));
         all
@@ -382,7 +393,11 @@ impl Ledger {
 
     /// The reservation of `claim` in `scope`.
     pub fn get(&self, scope: &str, claim: &str) -> Option<&Reservation> {
-        self.scopes.get(scope)?.get(claim)
+        let claims = self.scopes.get(scope)?;
+        let at = claims
+            .binary_search_by(|r| r.claim.as_str().cmp(claim))
+            .ok()?;
+        claims.get(at)
     }
 
     /// Who holds `port` over `protocol`, across all scopes and groups.
@@ -671,7 +686,7 @@ impl Ledger {
             .scopes
             .get(scope)
             .into_iter()
-            .flat_map(|claims| claims.values())
+            .flat_map(|claims| claims.iter())
             .filter(|r| release(r))
             .cloned()
             .collect();
