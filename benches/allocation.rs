@@ -2,6 +2,7 @@
 //!
 //! Fills 49152-65535 (16,384 ports) one claim at a time, as 16,384 deployments would, and prints
 //! the time per claim around 0%, 50%, 90% and 99.9% fill, the full fill, and last/first ratios.
+//! `cargo bench --bench allocation -- --fill-only` runs just the full fill, for profilers.
 
 use std::time::{Duration, Instant};
 
