@@ -1,7 +1,5 @@
-//! Filling a whole group one claim at a time: every port once, then a clear error, at a cost per
-//! claim that does not grow with the fill.
-
-use std::time::{Duration, Instant};
+//! Filling a whole group one claim at a time: every port once, then a clear error. (What it costs
+//! per claim as the group fills is measured by `cargo bench --bench allocation`, not here.)
 
 use portclaims::claims::{Claim, Groups, Ledger, rng};
 
@@ -21,33 +19,13 @@ fn fill(ledger: &mut Ledger, from: usize, count: usize, seed: u64) -> Vec<u16> {
         .collect()
 }
 
-/// The fastest of five runs of `count` claims from `ledger`'s state, to keep noise from other
-/// processes on the machine out of the comparison.
-fn time_block(ledger: &Ledger, from: usize, count: usize) -> Duration {
-    (0..5)
-        .map(|run| {
-            let mut copy = ledger.clone();
-            let start = Instant::now();
-            fill(&mut copy, from, count, 100 + run);
-            start.elapsed()
-        })
-        .min()
-        .unwrap_or_default()
-}
-
 #[test]
 fn filling_the_dynamic_range_hands_out_every_port_once() {
     let groups = Groups::default();
     let mut ledger = Ledger::new(vec![], &groups).unwrap();
 
-    let first_block = time_block(&ledger, 0, BLOCK);
-    let start = Instant::now();
     let mut ports = fill(&mut ledger, 0, SIZE - BLOCK, 1);
-    let mut total = start.elapsed();
-    let last_block = time_block(&ledger, SIZE - BLOCK, BLOCK);
-    let start = Instant::now();
     ports.extend(fill(&mut ledger, SIZE - BLOCK, BLOCK, 2));
-    total += start.elapsed();
 
     ports.sort_unstable();
     let expected: Vec<u16> = (49152..=65535).collect();
@@ -73,20 +51,4 @@ fn filling_the_dynamic_range_hands_out_every_port_once() {
         )
         .unwrap();
     assert!(d.ports[0].1 >= 49152);
-
-    let ratio = last_block.as_secs_f64() / first_block.as_secs_f64();
-    eprintln!(
-        "full fill {total:?} ({:?} per claim); first {BLOCK}: {first_block:?}, last {BLOCK}: {last_block:?}, ratio {ratio:.2}",
-        total / SIZE as u32
-    );
-    assert!(
-        ratio <= 2.0,
-        "the last claims cost {ratio:.2} times the first"
-    );
-    if !cfg!(debug_assertions) {
-        assert!(
-            total < Duration::from_millis(200),
-            "full fill took {total:?}"
-        );
-    }
 }
