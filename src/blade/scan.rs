@@ -281,7 +281,7 @@ pub fn scan(src: &str) -> Result<Vec<Token>, Failure> {
                 continue;
             }
         }
-        if escaped && (i == 0 || !is_word(bytes[i - 1])) {
+        if escaped && !after_word(bytes, &tokens, text_start, i) {
             if let Some(d) = directive_at(src, i) {
                 flush(&mut tokens, text_start, i);
                 let consumed = handle_directive(src, d, &mut tokens)?;
@@ -298,6 +298,21 @@ pub fn scan(src: &str) -> Result<Vec<Token>, Failure> {
     }
     flush(&mut tokens, text_start, bytes.len());
     Ok(tokens)
+}
+
+/// Whether the byte before `i` is a word character once comments are removed (Blade strips
+/// comments before it looks for directives, so `a{{-- --}}@if` is text).
+fn after_word(bytes: &[u8], tokens: &[Token], text_start: usize, i: usize) -> bool {
+    let mut at = i;
+    if at == text_start {
+        for t in tokens.iter().rev() {
+            match t {
+                Token::Comment { start, end } if *end == at => at = *start,
+                _ => break,
+            }
+        }
+    }
+    at > 0 && bytes.get(at - 1).is_some_and(|b| is_word(*b))
 }
 
 fn trim_range(src: &str, mut a: usize, mut b: usize) -> (usize, usize) {
