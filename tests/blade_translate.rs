@@ -71,10 +71,14 @@ fn template_delimiters_in_text_survive() {
 
 #[test]
 fn foreach_binds_locals_and_loop_alias() {
-    let out = tr("@foreach($xs as $k => $v){{ $loop->index }}{{ $v }}@endforeach");
+    let out = tr("@foreach($xs as $k => $v){{ $loop->index }}{{ $v }}@endforeach{{ $v }}");
     assert_eq!(
         out,
-        "{% for l_k, l_v in _pairs(_var(_v[\"xs\"], \"xs\")) %}{% set _loop1 = loop %}{{ _loop1.index0 }}{{ l_v }}{% endfor %}"
+        concat!(
+            "{% set _e1 = namespace() %}{% for l_k, l_v in _pairs(_var(_v[\"xs\"], \"xs\")) %}",
+            "{% set _loop1 = loop %}{% set _e1.l_k = l_k %}{% set _e1.l_v = l_v %}",
+            "{{ _loop1.index0 }}{{ l_v }}{% endfor %}{{ _var(_e1.l_v, \"v\") }}"
+        )
     );
 }
 

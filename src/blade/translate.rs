@@ -42,6 +42,8 @@ enum Block {
         start: usize,
         forelse: bool,
         bindings: usize,
+        /// The loop variables as they stay readable after `@endforeach`.
+        after: Vec<(String, Binding)>,
     },
     /// The `@empty` part of a `@forelse`, which PHP closes with `endif`.
     ForelseEmpty {
@@ -49,7 +51,6 @@ enum Block {
     },
     For {
         start: usize,
-        bindings: usize,
     },
     While {
         start: usize,
@@ -616,8 +617,11 @@ impl<'a> Translator<'a> {
             }
             "foreach" | "forelse" => self.foreach(name == "forelse", args, start, end)?,
             "endforeach" => match self.blocks.pop() {
-                Some(Block::Foreach { bindings, .. }) => {
+                Some(Block::Foreach {
+                    bindings, after, ..
+                }) => {
                     self.close_loop_scope(bindings);
+                    self.scope.bindings.extend(after);
                     self.out.push_str("{% endfor %}");
                 }
                 other => {
@@ -629,8 +633,9 @@ impl<'a> Translator<'a> {
             },
             "for" => self.for_loop(args, start, end)?,
             "endfor" => match self.blocks.pop() {
-                Some(Block::For { bindings, .. }) => {
-                    self.scope.bindings.truncate(bindings);
+                Some(Block::For { .. }) => {
+                    // The namespace outlives the loop, so `$i` keeps its last value after it,
+                    // as in PHP.
                     self.out.push_str("{% endfor %}");
                 }
                 other => {
@@ -756,32 +761,84 @@ impl<'a> Translator<'a> {
                 }
             },
             "break" | "continue" => self.loop_control(name, args, start, end)?,
-            "json" => {
-                let (a, b) = self.require_args(name, args, start, end)?;
-                let mut p = Parser::new(self.src, a, b, self.settings.max_nesting)?;
-                let list = p.expr_list(None)?;
-                if !p.at_eof() || list.is_empty() || list.len() > 3 {
-                    return p.unexpected("");
-                }
-                for e in &list {
-                    self.collect_claims(e);
-                }
-                self.out.push_str("{{ _raw(_json(");
-                self.emit(&list[0])?;
-                self.out.push_str(", ");
-                match list.get(1) {
-                    Some(flags) => self.emit(flags)?,
-                    // JSON_HEX_TAG | JSON_HEX_APOS | JSON_HEX_AMP | JSON_HEX_QUOT
-                    None => self.out.push_str("15"),
-                }
-                if let Some(depth) = list.get(2) {
-                    self.out.push_str(", ");
-                    self.emit(depth)?;
-                }
-                self.out.push_str(")) }}");
-            }
+            "json" => self.json(args, start, end)?,
             other => return Err(self.unexpected(other, start, end)),
         }
+        Ok(())
+    }
+
+    /// `@json(…)`: Blade splits the arguments at every comma and writes
+    /// `json_encode(first, second ?? 15, third ?? 512)`, so `@json(['a' => 1, 'b' => 2])` passes
+    /// `'b' => 2]` as flags text. The same text is rebuilt and parsed here.
+    fn json(
+        &mut self,
+        args: Option<(usize, usize)>,
+        start: usize,
+        end: usize,
+    ) -> Result<(), Failure> {
+        let (a, b) = self.require_args("json", args, start, end)?;
+        let inner = self.slice(a, b);
+        let parts: Vec<&str> = inner.split(',').collect();
+        let list = if parts.len() == 1 {
+            vec![self.parse(a, b)?]
+        } else {
+            let options = parts.get(1).map_or("", |p| p.trim());
+            let depth = parts.get(2).map_or("512", |p| p.trim());
+            let code = format!(
+                "{}, {options}, {depth}",
+                parts.first().copied().unwrap_or("")
+            );
+            let mut p =
+                Parser::new(&code, 0, code.len(), self.settings.max_nesting).map_err(|f| {
+                    Failure {
+                        start: a,
+                        end: b,
+                        ..f
+                    }
+                })?;
+            let list = p.expr_list(None).map_err(|f| Failure {
+                start: a,
+                end: b,
+                ..f
+            })?;
+            if !p.at_eof() {
+                return Err(Failure::new(
+                    FailureKind::Syntax,
+                    "syntax error in @json arguments",
+                    a,
+                    b,
+                ));
+            }
+            let mut list = list;
+            for e in &mut list {
+                relocate(e, a, b);
+            }
+            list
+        };
+        let Some(value) = list.first() else {
+            return Err(Failure::new(
+                FailureKind::Syntax,
+                "syntax error, @json needs a value",
+                start,
+                end,
+            ));
+        };
+        for e in &list {
+            self.collect_claims(e);
+        }
+        self.out.push_str("{{ _raw(_json(");
+        self.emit(value)?;
+        self.out.push_str(", ");
+        match list.get(1) {
+            Some(flags) => self.emit(flags)?,
+            // JSON_HEX_TAG | JSON_HEX_APOS | JSON_HEX_AMP | JSON_HEX_QUOT
+            None => self.out.push_str("15"),
+        }
+        if let Some(depth) = list.get(2) {
+            self.out.push_str(", ");
+            self.emit(depth)?;
+        }
+        self.out.push_str(")) }}");
         Ok(())
     }
 
@@ -805,7 +862,10 @@ impl<'a> Translator<'a> {
         let (a, b) = self.require_args(name, args, start, end)?;
         let inner = self.slice(a, b);
         let lower = inner.to_ascii_lowercase();
-        let Some(k) = lower.rfind(" as").filter(|k| !inner.get(..*k).unwrap_or("").trim().is_empty()) else {
+        let Some(k) = lower
+            .rfind(" as")
+            .filter(|k| !inner.get(..*k).unwrap_or("").trim().is_empty())
+        else {
             return Err(Failure::new(
                 FailureKind::Syntax,
                 format!("syntax error, @{name} needs \"items as $item\""),
@@ -845,9 +905,15 @@ impl<'a> Translator<'a> {
                 start,
                 forelse,
                 bindings: self.scope.bindings.len(),
+                after: Vec::new(),
             },
             start,
         )?;
+        // PHP's loop variables outlive the loop: each iteration copies them into a namespace
+        // declared outside it.
+        self.counter += 1;
+        let keep = format!("_e{}", self.counter);
+        let _ = write!(self.out, "{{% set {keep} = namespace() %}}");
         self.out.push_str("{% for ");
         if let Some(k) = &key {
             self.out.push_str(&local_name(k));
@@ -866,12 +932,20 @@ impl<'a> Translator<'a> {
             ") %}}{{% set {} = loop %}}",
             loop_alias(self.scope.loop_depth)
         );
-        if let Some(k) = key {
-            let ident = local_name(&k);
-            self.scope.bindings.push((k, Binding::Local(ident)));
+        let mut after = Vec::new();
+        for name in key.into_iter().chain(std::iter::once(value)) {
+            let ident = local_name(&name);
+            let _ = write!(self.out, "{{% set {keep}.{ident} = {ident} %}}");
+            let field = Binding::Field {
+                namespace: keep.clone(),
+                field: ident.clone(),
+            };
+            after.push((name.clone(), field));
+            self.scope.bindings.push((name, Binding::Local(ident)));
         }
-        let ident = local_name(&value);
-        self.scope.bindings.push((value, Binding::Local(ident)));
+        if let Some(Block::Foreach { after: slot, .. }) = self.blocks.last_mut() {
+            *slot = after;
+        }
         Ok(())
     }
 
@@ -898,13 +972,7 @@ impl<'a> Translator<'a> {
         }
         self.counter += 1;
         let ns = format!("_f{}", self.counter);
-        self.push_block(
-            Block::For {
-                start,
-                bindings: self.scope.bindings.len(),
-            },
-            start,
-        )?;
+        self.push_block(Block::For { start }, start)?;
         for e in init.iter().chain(&step) {
             if let Kind::Assign(target, ..) | Kind::IncDec(target, _) = &e.kind {
                 if let Kind::Var(v) = &target.kind {
@@ -1058,5 +1126,47 @@ impl<'a> Translator<'a> {
         self.out.push_str(tag);
         self.out.push_str("{% endif %}");
         Ok(())
+    }
+}
+
+/// Points a parsed tree (and its subtrees) at one Blade range.
+fn relocate(e: &mut Expr, start: usize, end: usize) {
+    e.start = start;
+    e.end = end;
+    match &mut e.kind {
+        Kind::Interp(v) | Kind::Call(_, v) | Kind::Isset(v) => {
+            v.iter_mut().for_each(|c| relocate(c, start, end))
+        }
+        Kind::Index(a, b) => {
+            relocate(a, start, end);
+            if let Some(b) = b {
+                relocate(b, start, end);
+            }
+        }
+        Kind::Prop(a, _)
+        | Kind::Empty(a)
+        | Kind::Unary(_, a)
+        | Kind::Cast(_, a)
+        | Kind::IncDec(a, _) => relocate(a, start, end),
+        Kind::Array(entries) => {
+            for (k, v) in entries {
+                if let Some(k) = k {
+                    relocate(k, start, end);
+                }
+                relocate(v, start, end);
+            }
+        }
+        Kind::Binary(_, a, b) | Kind::Assign(a, _, b) => {
+            relocate(a, start, end);
+            relocate(b, start, end);
+        }
+        Kind::Ternary(a, b, c) => {
+            relocate(a, start, end);
+            if let Some(b) = b {
+                relocate(b, start, end);
+            }
+            relocate(c, start, end);
+        }
+        _ => {}
     }
 }
