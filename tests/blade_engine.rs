@@ -49,6 +49,42 @@ fn smart_whitespace_removes_directive_lines() {
 }
 
 #[test]
+fn smart_whitespace_keeps_the_yaml_structure_of_the_limits_case() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases/limits-enabled");
+    let source = std::fs::read_to_string(format!("{dir}/template.yaml")).unwrap();
+    let smart = Options {
+        whitespace: Whitespace::Smart,
+        ..Options::default()
+    };
+    let t = Template::compile(&source, &smart).unwrap();
+    let expected = "      containers:\n      - name: app\n        resources:\n          limits:\n            cpu: 500m\n            memory: 256Mi\n";
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{dir}/values.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        t.render(&minijinja::Value::from(minijinja::value::Serde(json)))
+            .unwrap(),
+        expected
+    );
+    let blade = Template::compile(&source, &Options::default()).unwrap();
+    assert_eq!(blade.leaky_directives().len(), 2);
+}
+
+#[test]
+fn huge_nesting_limits_are_clamped() {
+    let options = Options {
+        limits: Limits {
+            max_nesting: usize::MAX,
+            ..Limits::default()
+        },
+        ..Options::default()
+    };
+    let source = format!("{{{{ {}1{} }}}}", "(".repeat(100_000), ")".repeat(100_000));
+    let err = Template::compile(&source, &options).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Limit);
+}
+
+#[test]
 fn smart_whitespace_keeps_lines_line_aligned_for_errors() {
     let smart = Options {
         whitespace: Whitespace::Smart,

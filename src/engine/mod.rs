@@ -39,6 +39,9 @@ pub enum Whitespace {
     Smart,
 }
 
+/// The most nesting any template may use, whatever `Limits::max_nesting` says.
+pub const MAX_NESTING: usize = 128;
+
 #[derive(Clone, Debug)]
 pub struct Limits {
     /// minijinja fuel: roughly the number of instructions one render may run.
@@ -117,7 +120,9 @@ impl Template {
             Dialect::Blade => {
                 let settings = blade::Settings {
                     smart_whitespace: options.whitespace == Whitespace::Smart,
-                    max_nesting: options.limits.max_nesting,
+                    // The translator and parser recurse once per level: keep them far from the
+                    // stack's end (1 MiB in WebAssembly) whatever the caller asks for.
+                    max_nesting: options.limits.max_nesting.min(MAX_NESTING),
                     functions: crate::php::FUNCTIONS,
                 };
                 let t = blade::translate(source, settings)
