@@ -136,3 +136,66 @@ foreach (['aGVsbG8=', 'aGVsbG8', 'aGVs bG8=', 'aGVs*bG8=', 'aGVsbG8==', 'aG=Vs',
     $cases[] = ['base64_decode', $b64];
     $cases[] = ['base64_decode', $b64, true];
 }
+
+// The second batch.
+$rows = [['id' => 3, 'name' => 'a', 'port' => 80], ['id' => 5, 'name' => 'b'], ['id' => 7, 'name' => 'c', 'port' => 443], 'x'];
+foreach ([[$rows, 'name'], [$rows, 'port'], [$rows, 'name', 'id'], [$rows, null, 'name'], [$rows, 'port', 'name'], [[], 'x']] as $args) {
+    $cases[] = array_merge(['array_column'], $args);
+}
+$abc = ['a', 'b', 'c', 'd', 'e'];
+foreach ([[1], [-2], [1, 2], [1, -1], [-10, 2], [10], [0, 0], [1, null], [1, 2, true], [-3, -1]] as $args) {
+    $cases[] = array_merge(['array_slice', $abc], $args);
+    $cases[] = array_merge(['array_slice', ['x' => 1, 5 => 2, 9 => 3, 'y' => 4]], $args);
+}
+foreach ([[1, '1', 2, 2.0, 'a', 'A', 'a', true, null, ''], ['x' => 1, 'y' => 1, 'z' => 2], [[1], [1]], []] as $v) {
+    $cases[] = ['array_unique', $v];
+    $cases[] = ['array_sum', $v];
+    $cases[] = ['array_filter', $v];
+    $cases[] = ['array_is_list', $v];
+}
+$cases[] = ['array_sum', [1, 2.5, '3', true, null]];
+$cases[] = ['array_sum', [PHP_INT_MAX, 1]];
+$cases[] = ['array_sum', ['5 apples', 1]];
+foreach ([[5, 3, 'x'], [-3, 3, 0], [0, 0, 1], [0, -1, 1], ['a', 2, null]] as $args) {
+    $cases[] = array_merge(['array_fill'], $args);
+}
+foreach ([[['a', 'b'], [1, 2]], [[1.5, true, null], [1, 2, 3]], [['a'], [1, 2]], [[], []], [['5', 'x', '5'], [1, 2, 3]]] as $args) {
+    $cases[] = array_merge(['array_combine'], $args);
+}
+foreach ([[$abc, 2], [$abc, 2, true], [['x' => 1, 'y' => 2, 'z' => 3], 2, true], [$abc, 0], [[], 3]] as $args) {
+    $cases[] = array_merge(['array_chunk'], $args);
+}
+foreach ([[1, 5], [5, 1], [0, 10, 3], [0, 1, 0.25], [1, 2, 0], ['a', 'e'], ['e', 'a', 2], [0, 10, -3], ['1', '3'], [1.5, 4], [0, 3, 5], ['A', 'z', 10], [0, 5, 1.0], [10, 0, 2.5], ['a', 'c', 1.5]] as $args) {
+    $cases[] = array_merge(['range'], $args);
+}
+foreach ([['abcdef', 2], ['abcde', 2], ['', 2], ['abc', 0], ['abc'], ['héllo', 2]] as $args) {
+    $cases[] = array_merge(['str_split'], $args);
+}
+foreach ([['abcdefg', 3], ['abcdefg', 3, '|'], ['', 3], ['abc', 0], [str_repeat('x', 100)]] as $args) {
+    $cases[] = array_merge(['chunk_split'], $args);
+}
+foreach ([['hello hello', 'll'], ['aaa', 'aa'], ['abc', ''], ['hello hello', 'l', 3], ['hello hello', 'l', 3, 3], ['hello', 'l', -2], ['hello', 'l', 9], ['hello', 'l', 1, -1], ['hello', 'l', 1, 10]] as $args) {
+    $cases[] = array_merge(['substr_count'], $args);
+}
+foreach (['<a href="x">\'&amp;</a>'] as $s) {
+    foreach ([[], [ENT_QUOTES], [ENT_COMPAT], [ENT_NOQUOTES], [ENT_QUOTES, 'UTF-8', false]] as $extra) {
+        $cases[] = array_merge(['htmlspecialchars', $s], $extra);
+    }
+}
+foreach (["O'Re\"il\\ly\0", ''] as $s) {
+    $cases[] = ['addslashes', $s];
+}
+foreach ([['Hi all', 'ai', 'eo'], ['Hi all', ['Hi' => 'Hello', 'Hello' => 'x', 'a' => 'A', '' => 'z']], ['abc', 'ab', 'x'], ['abc', []], ['abc', 'x'], ['1 2', [1 => 'one']]] as $args) {
+    $cases[] = array_merge(['strtr'], $args);
+}
+foreach (['ÉTÉ été', 'straße', 'ǅ', '', 'İ'] as $s) {
+    foreach (['mb_strtolower', 'mb_strtoupper', 'mb_strlen'] as $f) {
+        $cases[] = [$f, $s];
+    }
+    foreach ([[1], [-2], [1, 2], [1, -1], [10], [-10, 2]] as $args) {
+        $cases[] = array_merge(['mb_substr', $s], $args);
+    }
+}
+foreach ([null, true, 1, 1.5, 'x', [], ['a' => 1]] as $v) {
+    $cases[] = ['gettype', $v];
+}

@@ -67,6 +67,17 @@ pub(crate) const LIBRARY: &[Function] = &[
     php_fn!("is_array", ["value"], 1, |a| Ok(Value::from(is_array(
         a.mixed(0)
     )))),
+    php_fn!("gettype", ["value"], 1, |a| {
+        Ok(Value::from(match view(a.mixed(0)) {
+            Php::Null | Php::Undefined => "NULL",
+            Php::Bool(_) => "boolean",
+            Php::Int(_) => "integer",
+            Php::Float(_) => "double",
+            Php::Str(_) => "string",
+            Php::Array => "array",
+            Php::Other => "object",
+        }))
+    }),
     php_fn!("is_null", ["value"], 1, |a| {
         Ok(Value::from(matches!(
             view(a.mixed(0)),
