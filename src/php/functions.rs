@@ -136,6 +136,25 @@ pub const FUNCTIONS: &[&str] = &[
     "vsprintf",
 ];
 
+/// PHP constants the functions take as flags, as minijinja literals, for the translator to
+/// substitute (it owns the general table; these complete it for this library).
+pub const CONSTANTS: &[(&str, &str)] = &[
+    ("STR_PAD_RIGHT", "1"),
+    ("STR_PAD_LEFT", "0"),
+    ("STR_PAD_BOTH", "2"),
+    ("COUNT_NORMAL", "0"),
+    ("COUNT_RECURSIVE", "1"),
+    ("ENT_NOQUOTES", "0"),
+    ("ENT_COMPAT", "2"),
+    ("ENT_QUOTES", "3"),
+    ("ENT_HTML401", "0"),
+    ("ENT_SUBSTITUTE", "8"),
+    ("PHP_INT_MIN", "(-9223372036854775807 - 1)"),
+    ("PHP_FLOAT_MAX", "1.7976931348623157e308"),
+    ("PHP_FLOAT_MIN", "2.2250738585072014e-308"),
+    ("PHP_FLOAT_DIG", "15"),
+];
+
 fn library() -> impl Iterator<Item = &'static Function> {
     [
         json_fns::LIBRARY,
@@ -162,6 +181,36 @@ pub(crate) fn register(env: &mut Environment<'static>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn constants_are_numbers_php_agrees_with() {
+        // php -r 'var_dump(STR_PAD_LEFT, COUNT_RECURSIVE, ENT_QUOTES, PHP_INT_MIN, PHP_FLOAT_DIG);'
+        let php = [
+            ("STR_PAD_LEFT", 0.0),
+            ("COUNT_RECURSIVE", 1.0),
+            ("ENT_QUOTES", 3.0),
+            ("PHP_FLOAT_DIG", 15.0),
+        ];
+        let env = Environment::new();
+        for (name, literal) in CONSTANTS {
+            let value = env.compile_expression(literal).and_then(|e| e.eval(()));
+            let value = value.unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(value.is_number(), "{name}");
+            if let Some((_, want)) = php.iter().find(|(n, _)| n == name) {
+                assert_eq!(f64::try_from(value).ok(), Some(*want), "{name}");
+            }
+        }
+        let min = env.compile_expression(
+            CONSTANTS
+                .iter()
+                .find(|(n, _)| *n == "PHP_INT_MIN")
+                .map_or("", |c| c.1),
+        );
+        assert_eq!(
+            min.and_then(|e| e.eval(())).ok().and_then(|v| v.as_i64()),
+            Some(i64::MIN)
+        );
+    }
 
     #[test]
     fn functions_lists_exactly_the_registered_functions() {

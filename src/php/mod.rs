@@ -60,7 +60,7 @@ mod value;
 use minijinja::value::Value;
 use minijinja::{Environment, Error, ErrorKind, Output, State};
 
-pub use functions::FUNCTIONS;
+pub use functions::{CONSTANTS, FUNCTIONS};
 
 /// Adds every runtime helper and PHP function to `env` as globals.
 pub fn register(env: &mut Environment<'static>) {
