@@ -203,7 +203,8 @@ impl Template {
             Dialect::Blade => runtime::blade_context(variables),
             Dialect::Jinja => variables.clone(),
         };
-        let mut out = runtime::LimitedOutput::new(self.max_output_bytes);
+        let mut out =
+            runtime::LimitedOutput::new(self.max_output_bytes, self.source.len() * 2 + 256);
         let result = tmpl.render_captured_to(context, &mut out).map(|_| ());
         match result {
             Ok(_) => out
