@@ -174,6 +174,22 @@ fn runaway_loops_run_out_of_fuel() {
 }
 
 #[test]
+fn jinja_recursion_and_includes_are_bounded() {
+    let jinja = Options {
+        dialect: Dialect::Jinja,
+        ..Options::default()
+    };
+    let err = render_with(
+        "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}",
+        &jinja,
+    )
+    .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Limit, "{err}");
+    let err = render_with("{% include 'other.yaml' %}", &jinja).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Sandbox, "{err}");
+}
+
+#[test]
 fn output_limit() {
     let options = Options {
         limits: Limits {

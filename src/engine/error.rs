@@ -64,6 +64,10 @@ pub(crate) fn classify(e: &minijinja::Error) -> (ErrorKind, String) {
             ErrorKind::Limit,
             format!("recursion limit exceeded: {detail}"),
         ),
+        K::TemplateNotFound | K::BadInclude => (
+            ErrorKind::Sandbox,
+            format!("templates cannot include, import or extend other templates ({detail})"),
+        ),
         K::UnknownFunction | K::UnknownFilter | K::UnknownTest | K::UnknownMethod => {
             (ErrorKind::Sandbox, detail)
         }

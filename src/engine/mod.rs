@@ -116,13 +116,14 @@ impl Template {
             options.name.clone()
         };
         let lines = LineIndex::new(source);
+        let nesting = options.limits.max_nesting.min(MAX_NESTING);
         let (translated, segments, claims, leaky, identity) = match options.dialect {
             Dialect::Blade => {
                 let settings = blade::Settings {
                     smart_whitespace: options.whitespace == Whitespace::Smart,
                     // The translator and parser recurse once per level: keep them far from the
                     // stack's end (1 MiB in WebAssembly) whatever the caller asks for.
-                    max_nesting: options.limits.max_nesting.min(MAX_NESTING),
+                    max_nesting: nesting,
                     functions: crate::php::FUNCTIONS,
                 };
                 let t = blade::translate(source, settings)
@@ -166,7 +167,9 @@ impl Template {
             Dialect::Jinja => UndefinedBehavior::Strict,
         });
         env.set_fuel(options.limits.fuel);
-        env.set_recursion_limit(options.limits.max_nesting.min(500));
+        // Every loop takes a frame; a macro call (Jinja only) costs four and recurses natively, so
+        // this also keeps recursive macros far from the end of a WebAssembly stack.
+        env.set_recursion_limit((nesting * 2 + 16).min(500));
         if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
             .keep_trailing_newline(true)
             .build()
