@@ -199,3 +199,27 @@ foreach (['ÉTÉ été', 'straße', 'ǅ', '', 'İ'] as $s) {
 foreach ([null, true, 1, 1.5, 'x', [], ['a' => 1]] as $v) {
     $cases[] = ['gettype', $v];
 }
+
+// Random floats of every magnitude (fixed seed): echo, json_encode, round, number_format, sprintf.
+mt_srand(20261126);
+for ($i = 0; $i < 400; $i++) {
+    $mantissa = mt_rand() / mt_getrandmax() * (mt_rand(0, 1) ? 1 : -1);
+    $f = $mantissa * (10 ** mt_rand(-12, 22));
+    if ($i % 4 === 0) {
+        $f = round($f, mt_rand(0, 4));   // values with few decimals, where rounding ties live
+    }
+    $cases[] = ['_concat', $f, ''];
+    $cases[] = ['json_encode', $f];
+    $cases[] = ['round', $f, mt_rand(-3, 6)];
+    $cases[] = ['number_format', $f, mt_rand(0, 4)];
+    $cases[] = ['sprintf', ['%e', '%.3e', '%f', '%.2f', '%g', '%.10G', '%10.4f', '%-+12.1e'][$i % 8], $f];
+}
+
+// Shortest-digit ties: in [2^49, 2^50) the spacing is 0.125, so n.25 and n.75 lie exactly
+// between two 16-digit candidates; PHP keeps the even one.
+for ($i = 0; $i < 150; $i++) {
+    $n = 2 ** 49 + mt_rand(0, 2 ** 30);
+    $cases[] = ['json_encode', $n + 0.25];
+    $cases[] = ['json_encode', -($n + 0.75)];
+    $cases[] = ['json_encode', ($n + 0.25) / 2 ** 60];
+}
