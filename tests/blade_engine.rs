@@ -394,3 +394,147 @@ fn hostile_inputs_never_panic() {
         }
     }
 }
+
+#[test]
+fn jinja_optional_claims_can_be_tested() {
+    let jinja = Options {
+        dialect: Dialect::Jinja,
+        ..Options::default()
+    };
+    let source = "{% if portClaims.optional is defined %}o{% endif %}{{ portClaims.optional | default(8080) }}";
+    assert_eq!(render_with(source, &jinja).unwrap(), "8080");
+}
+
+/// Random soup of Blade and PHP fragments: compiling and rendering may fail, never panic.
+#[test]
+fn random_inputs_never_panic() {
+    const PIECES: &[&str] = &[
+        "@if(",
+        "@elseif(",
+        "@else",
+        "@endif",
+        "@foreach(",
+        " as ",
+        "$k => ",
+        "@endforeach",
+        "@forelse(",
+        "@empty",
+        "@endforelse",
+        "@for(",
+        ";",
+        "@endfor",
+        "@while(",
+        "@endwhile",
+        "@switch(",
+        "@case(",
+        "@default",
+        "@break",
+        "@continue",
+        "@endswitch",
+        "@json(",
+        "@isset(",
+        "@unless(",
+        "@verbatim",
+        "@endverbatim",
+        "{{",
+        "}}",
+        "{!!",
+        "!!}",
+        "{{--",
+        "--}}",
+        "@{{",
+        "@@",
+        "(",
+        ")",
+        "[",
+        "]",
+        "'",
+        "\"",
+        "$",
+        "$data",
+        "$loop",
+        "->",
+        "parent",
+        "index",
+        "['a']",
+        "[0]",
+        "1",
+        "1.5",
+        "-",
+        "+",
+        ".",
+        "??",
+        "?:",
+        "?",
+        ":",
+        "!",
+        "&&",
+        "||",
+        "==",
+        "<=>",
+        "**",
+        "\n",
+        "\r\n",
+        " ",
+        "\t",
+        "é",
+        "🎉",
+        "{",
+        "}",
+        "%",
+        "#",
+        "\\",
+        "{$",
+        "count(",
+        "strtoupper(",
+        ",",
+        "=>",
+        "$i++",
+        "$i = 0",
+        "<?php",
+        "`",
+        "true",
+        "null",
+        "0x",
+        "1e",
+        "PHP_EOL",
+        "(int)",
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let values = values();
+    for _ in 0..1500 {
+        let len = (next() % 24) as usize;
+        let source: String = (0..len)
+            .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+            .collect();
+        for dialect in [Dialect::Blade, Dialect::Jinja] {
+            for whitespace in [Whitespace::Blade, Whitespace::Smart] {
+                let options = Options {
+                    dialect,
+                    whitespace,
+                    limits: Limits {
+                        fuel: Some(20_000),
+                        ..Limits::default()
+                    },
+                    ..Options::default()
+                };
+                match Template::compile(&source, &options) {
+                    Ok(t) => {
+                        let _ = t.render(&values);
+                    }
+                    // minijinja rejecting the translation would be a translator bug.
+                    Err(e) if dialect == Dialect::Blade => {
+                        assert!(!e.message.starts_with("syntax error: "), "{source:?}: {e}");
+                    }
+                    Err(_) => {}
+                }
+            }
+        }
+    }
+}
