@@ -223,3 +223,18 @@ for ($i = 0; $i < 150; $i++) {
     $cases[] = ['json_encode', -($n + 0.75)];
     $cases[] = ['json_encode', ($n + 0.25) / 2 ** 60];
 }
+
+// Numeric-looking strings against each other and against numbers.
+$numeric = [' 1e3', '1e', '.5', '-.5e-3', '  12  ', "\n1", "1\n", "\t\r\v\f1", '+1', '+.1', '1.', '0x10', '1e400', '-1e400', '9223372036854775807', '9223372036854775808', '-9223372036854775809', '00', '0.0', '-0', ' ', '1 1', 'INF', 'NAN', '1,5', 1000, 0.5, -1.0E+400 / 1e300];
+foreach ($numeric as $a) {
+    foreach ($numeric as $b) {
+        $cases[] = ['_cmp', $a, $b];
+    }
+    foreach (['_add', '_mul', '_neg', '_truthy', 'intval', 'floatval', 'is_numeric'] as $op) {
+        $cases[] = in_array($op, ['_add', '_mul']) ? [$op, $a, 3] : [$op, $a];
+    }
+}
+foreach (['-abc', '-0', ' -0.0', '-', '-0x1'] as $s) {
+    $cases[] = ['floatval', $s];
+    $cases[] = ['_concat', floatval($s), ''];
+}

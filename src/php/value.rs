@@ -287,9 +287,19 @@ pub(crate) fn to_int_lenient(value: &Value) -> i64 {
     }
 }
 
-/// `(float) $value`.
+/// `(float) $value`; `"-0"` keeps its sign, as strtod reads it.
 pub(crate) fn to_float_lenient(value: &Value) -> f64 {
-    to_number_lenient(value).as_f64()
+    let f = to_number_lenient(value).as_f64();
+    match view(value) {
+        Php::Str(s)
+            if f == 0.0
+                && number::parse_numeric(s).is_some()
+                && s.trim_start().starts_with('-') =>
+        {
+            -0.0
+        }
+        _ => f,
+    }
 }
 
 impl From<Num> for Value {
