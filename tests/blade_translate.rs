@@ -7,6 +7,7 @@ fn settings() -> Settings<'static> {
         smart_whitespace: false,
         max_nesting: 64,
         functions: &["strtoupper", "count"],
+        constants: &[("STR_PAD_LEFT", "0")],
     }
 }
 
@@ -111,4 +112,16 @@ fn syntax_errors_point_at_the_problem() {
     assert_eq!(f.message, "syntax error, unexpected @endif");
     let f = translate("{{ 1 ? 2 : 3 ? 4 : 5 }}", settings()).unwrap_err();
     assert!(f.message.starts_with("Unparenthesized"), "{}", f.message);
+}
+
+#[test]
+fn runtime_constants_are_substituted() {
+    assert_eq!(
+        tr("{{ STR_PAD_LEFT }}{{ JSON_PRETTY_PRINT }}"),
+        "{{ 0 }}{{ 128 }}"
+    );
+    assert_eq!(
+        tr("{{ NOPE }}"),
+        "{{ _fail(\"Undefined constant \\\"NOPE\\\"\") }}"
+    );
 }

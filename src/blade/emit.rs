@@ -159,6 +159,8 @@ pub struct Emitter<'a> {
     pub segments: &'a mut Vec<Segment>,
     pub scope: &'a Scope,
     pub functions: &'a [&'a str],
+    /// Constants the runtime adds, as minijinja literals.
+    pub constants: &'a [(&'a str, &'a str)],
 }
 
 type R = Result<(), Failure>;
@@ -238,7 +240,11 @@ impl Emitter<'_> {
                 self.push(")");
             }
             Kind::Var(name) => self.variable(name, e, false)?,
-            Kind::Const(name) => match CONSTANTS.iter().find(|(n, _)| n == name) {
+            Kind::Const(name) => match CONSTANTS
+                .iter()
+                .chain(self.constants)
+                .find(|(n, _)| n == name)
+            {
                 Some((_, v)) => self.push(v),
                 None => {
                     if name.eq_ignore_ascii_case("INF") || name.eq_ignore_ascii_case("NAN") {
@@ -539,6 +545,31 @@ impl Emitter<'_> {
         }
     }
 
+    /// The value of an integer built from literals, constants and bitwise operators.
+    fn fold_int(&self, e: &Expr) -> Option<i64> {
+        match &e.kind {
+            Kind::Int(v) => Some(*v),
+            Kind::Const(name) => {
+                let literal = CONSTANTS
+                    .iter()
+                    .chain(self.constants)
+                    .find(|(n, _)| n == name)?
+                    .1;
+                literal.parse().ok()
+            }
+            Kind::Binary(op, a, b) => {
+                let (x, y) = (self.fold_int(a)?, self.fold_int(b)?);
+                match op {
+                    BinOp::BitAnd => Some(x & y),
+                    BinOp::BitOr => Some(x | y),
+                    BinOp::BitXor => Some(x ^ y),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
     fn call_helper(&mut self, helper: &str, args: &[&Expr]) -> R {
         self.push(helper);
         self.push("(");
@@ -620,6 +651,30 @@ impl Emitter<'_> {
                     self.as_string(p)?;
                 }
                 self.push(")");
+                return Ok(());
+            }
+            BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::Shl | BinOp::Shr => {
+                // Flag arithmetic (`JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES`) folds here; the
+                // runtime has no bitwise helpers.
+                let folded = self
+                    .fold_int(a)
+                    .zip(self.fold_int(b))
+                    .and_then(|(x, y)| match op {
+                        BinOp::BitAnd => Some(x & y),
+                        BinOp::BitOr => Some(x | y),
+                        BinOp::BitXor => Some(x ^ y),
+                        BinOp::Shl => u32::try_from(y).ok().filter(|y| *y < 64).map(|y| x << y),
+                        _ => u32::try_from(y).ok().filter(|y| *y < 64).map(|y| x >> y),
+                    });
+                let Some(v) = folded else {
+                    return Err(Failure::new(
+                        FailureKind::Syntax,
+                        "bitwise operators are supported only between integer literals and constants",
+                        a.start,
+                        b.end,
+                    ));
+                };
+                let _ = write!(self.out, "{v}");
                 return Ok(());
             }
             BinOp::Coalesce => {

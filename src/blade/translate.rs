@@ -19,6 +19,8 @@ pub struct Settings<'a> {
     pub max_nesting: usize,
     /// The PHP functions the runtime provides.
     pub functions: &'a [&'a str],
+    /// Constants beyond the translator's own (`PHP_EOL`, `JSON_*`), as minijinja literals.
+    pub constants: &'a [(&'a str, &'a str)],
 }
 
 #[derive(Clone, Debug, Default)]
@@ -430,6 +432,7 @@ impl<'a> Translator<'a> {
             segments: &mut self.segments,
             scope: &self.scope,
             functions: self.settings.functions,
+            constants: self.settings.constants,
         }
     }
 

@@ -125,6 +125,7 @@ impl Template {
                     // stack's end (1 MiB in WebAssembly) whatever the caller asks for.
                     max_nesting: nesting,
                     functions: crate::php::FUNCTIONS,
+                    constants: crate::php::CONSTANTS,
                 };
                 let t = blade::translate(source, settings)
                     .map_err(|f| failure_error(&f, &name, source, &lines))?;
