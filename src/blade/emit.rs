@@ -178,6 +178,8 @@ fn is_bool(e: &Expr) -> bool {
     match &e.kind {
         Kind::Bool(_) | Kind::Isset(_) | Kind::Empty(_) | Kind::Cast(Cast::Bool, _) => true,
         Kind::Unary(UnOp::Not, _) => true,
+        // `$loop->first` and friends (on anything else the read fails before it is tested).
+        Kind::Prop(_, name) => matches!(name.as_str(), "first" | "last" | "odd" | "even"),
         Kind::Binary(op, ..) => matches!(
             op,
             BinOp::Eq
