@@ -138,10 +138,24 @@ fn results_are_capped_at_16_mib() {
         "sprintf('%20000000d', 1)",
         "str_replace('a', str_repeat('b', 1000), str_repeat('a', 20000))",
         "implode(',', [str_repeat('a', 9000000), str_repeat('b', 9000000)])",
+        "json_encode(array_fill(0, 3, str_repeat('a', 8000000)))",
+        "_json(array_fill(0, 3, str_repeat('a', 8000000)))",
+        "_concat(str_repeat('a', 9000000), str_repeat('b', 9000000))",
+        "e(str_repeat('<', 5000000))",
+        "bin2hex(str_repeat('a', 9000000))",
     ] {
         let result = env.compile_expression(call).and_then(|e| e.eval(()));
         let message = result.expect_err(call).to_string();
         assert!(message.contains("16 MiB"), "{call}: {message}");
+    }
+    for call in [
+        "explode(',', str_repeat(',', 2000000))",
+        "str_split(str_repeat('a', 2000000))",
+        "range(0, 2000000)",
+        "array_fill(0, 2000000, 1)",
+    ] {
+        let result = env.compile_expression(call).and_then(|e| e.eval(()));
+        assert!(result.is_err(), "{call} should be refused");
     }
     // Just under the cap is fine.
     let ok = env

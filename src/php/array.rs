@@ -85,7 +85,12 @@ pub(crate) fn is_array(value: &Value) -> bool {
 pub(crate) fn len(value: &Value) -> usize {
     match value.len() {
         Some(len) => len,
-        None => value.try_iter().map(|it| it.count()).unwrap_or(0),
+        // Iterables without a known length (none reach templates today) are counted up to a
+        // bound, so an endless one cannot hang the render.
+        None => value
+            .try_iter()
+            .map(|it| it.take(1 << 24).count())
+            .unwrap_or(0),
     }
 }
 

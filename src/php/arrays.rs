@@ -263,8 +263,7 @@ pub(crate) const MORE: &[Function] = &[
     php_fn!("range", ["start", "end", "step"], 2, range),
 ];
 
-/// The most elements a function may build.
-const MAX_ELEMENTS: i64 = 1 << 20;
+const MAX_ELEMENTS: i64 = super::strings::MAX_ELEMENTS as i64;
 
 /// A value used as a key by `array_combine`/`array_column`: ints stay, the rest become strings.
 fn key_of_element(value: &Value) -> Result<Key<'static>, Error> {

@@ -7,6 +7,7 @@ use minijinja::value::Value;
 use minijinja::{Environment, Error};
 
 use super::args::{Args, Signature};
+use super::strings::{MAX_STRING_LEN, too_long};
 use super::{arrays, encoding, format, json_fns, math, strings};
 
 /// One PHP function: its signature (for PHP's argument errors) and its body.
@@ -173,7 +174,13 @@ fn library() -> impl Iterator<Item = &'static Function> {
 pub(crate) fn register(env: &mut Environment<'static>) {
     for function in library() {
         env.add_function(function.sig.name, move |values: &[Value]| {
-            (function.call)(&Args::new(&function.sig, values)?)
+            let result = (function.call)(&Args::new(&function.sig, values)?)?;
+            // Functions that grow strings check as they go; this catches the rest (escaping,
+            // encodings) whose output is a small multiple of an input the host passed in.
+            match result.as_str() {
+                Some(s) if s.len() > MAX_STRING_LEN => Err(too_long(function.sig.name)),
+                _ => Ok(result),
+            }
         });
     }
 }

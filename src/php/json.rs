@@ -33,6 +33,8 @@ pub(crate) enum JsonError {
     InfOrNan,
     Depth,
     Unsupported,
+    /// Past the 16 MiB cap: not PHP's, ours (an error, not `false`).
+    TooLong,
 }
 
 impl JsonError {
@@ -41,6 +43,7 @@ impl JsonError {
             JsonError::InfOrNan => "Inf and NaN cannot be JSON encoded",
             JsonError::Depth => "Maximum stack depth exceeded",
             JsonError::Unsupported => "Type is not supported",
+            JsonError::TooLong => "json_encode(): the result would exceed the 16 MiB string limit",
         }
     }
 }
@@ -62,6 +65,9 @@ pub(crate) fn encode(value: &Value, flags: i64, max_depth: usize) -> Result<Stri
         error: None,
     };
     encoder.value(value, 0);
+    if encoder.out.len() > super::strings::MAX_STRING_LEN {
+        return Err(JsonError::TooLong);
+    }
     match encoder.error {
         Some(e) if flags & PARTIAL_OUTPUT_ON_ERROR == 0 => Err(e),
         _ => Ok(encoder.out),
@@ -178,6 +184,9 @@ impl Encoder {
         self.out.push(open);
         let mut empty = true;
         for (key, item) in entries(value) {
+            if self.out.len() > super::strings::MAX_STRING_LEN {
+                break;
+            }
             if !empty {
                 self.out.push(',');
             }

@@ -18,6 +18,7 @@ pub(crate) const LIBRARY: &[Function] = &[php_fn!(
         let max_depth = usize::try_from(depth).unwrap_or(usize::MAX);
         Ok(match json::encode(args.mixed(0), flags, max_depth) {
             Ok(text) => Value::from(text),
+            Err(json::JsonError::TooLong) => return Err(super::strings::too_long("json_encode")),
             Err(e) if flags & json::THROW_ON_ERROR != 0 => {
                 return Err(super::value::error(e.message()));
             }

@@ -14,6 +14,9 @@ use super::value::{Php, error, to_php_string, view};
 /// The largest string a function may build; PHP's own limit is memory, ours is the browser's.
 pub(crate) const MAX_STRING_LEN: usize = 16 * 1024 * 1024;
 
+/// The most elements a function may build (`explode`, `str_split`, `range`, `array_fill`).
+pub(crate) const MAX_ELEMENTS: usize = 1 << 20;
+
 pub(crate) fn too_long(function: &str) -> Error {
     error(format!(
         "{function}(): the result would exceed the 16 MiB string limit"
@@ -414,6 +417,11 @@ fn explode(a: &Args) -> Result<Value, Error> {
     if separator.is_empty() {
         return Err(a.value_error(0, "cannot be empty"));
     }
+    if s.matches(&*separator).count() >= MAX_ELEMENTS {
+        return Err(error(format!(
+            "explode(): the result would exceed {MAX_ELEMENTS} elements"
+        )));
+    }
     let parts: Vec<&str> = s.split(&*separator).collect();
     let parts: Vec<&str> = if limit > 0 {
         let limit = usize::try_from(limit).unwrap_or(usize::MAX);
@@ -536,6 +544,11 @@ pub(crate) const MORE: &[Function] = &[
             return Err(a.value_error(1, "must be greater than 0"));
         }
         let size = usize::try_from(size).unwrap_or(usize::MAX);
+        if s.len() / size >= MAX_ELEMENTS {
+            return Err(error(format!(
+                "str_split(): the result would exceed {MAX_ELEMENTS} elements"
+            )));
+        }
         // PHP 8.2 gives [] for "" (earlier versions [""]).
         Ok(Value::from(
             s.as_bytes()
