@@ -301,13 +301,17 @@ pub fn scan(src: &str) -> Result<Vec<Token>, Failure> {
 }
 
 /// Whether the byte before `i` is a word character once comments are removed (Blade strips
-/// comments before it looks for directives, so `a{{-- --}}@if` is text).
+/// comments before it looks for directives, so `a{{-- --}}@if` is text) and verbatim blocks
+/// replaced.
 fn after_word(bytes: &[u8], tokens: &[Token], text_start: usize, i: usize) -> bool {
     let mut at = i;
     if at == text_start {
         for t in tokens.iter().rev() {
             match t {
                 Token::Comment { start, end } if *end == at => at = *start,
+                // Blade swaps verbatim blocks for `@__raw_block_N__@` placeholders first, so
+                // what follows one comes after an `@`.
+                Token::Verbatim { end, .. } if *end == at => return false,
                 _ => break,
             }
         }
