@@ -238,3 +238,9 @@ foreach (['-abc', '-0', ' -0.0', '-', '-0x1'] as $s) {
     $cases[] = ['floatval', $s];
     $cases[] = ['_concat', floatval($s), ''];
 }
+
+// Digests across block boundaries (55, 56, 63, 64, 65 bytes …).
+foreach ([0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 1000] as $n) {
+    $cases[] = ['md5', str_repeat('a', $n)];
+    $cases[] = ['sha1', str_repeat('b', $n)];
+}

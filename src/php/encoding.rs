@@ -19,14 +19,14 @@ pub(crate) const LIBRARY: &[Function] = &[
         Ok(decoded.map_or(Value::from(false), |bytes| from_bytes(&bytes)))
     }),
     php_fn!("md5", ["string", "binary"], 1, |a| {
-        Ok(Value::from(hex(&md5::compute(a.string(0)?.as_bytes()).0)))
+        Ok(Value::from(hex(&super::digest::md5(
+            a.string(0)?.as_bytes(),
+        ))))
     }),
     php_fn!("sha1", ["string", "binary"], 1, |a| {
-        Ok(Value::from(hex(&sha1_smol::Sha1::from(
+        Ok(Value::from(hex(&super::digest::sha1(
             a.string(0)?.as_bytes(),
-        )
-        .digest()
-        .bytes())))
+        ))))
     }),
     php_fn!("bin2hex", ["string"], 1, |a| Ok(Value::from(hex(a
         .string(0)?

@@ -52,6 +52,7 @@ mod arith;
 mod array;
 mod arrays;
 mod compare;
+mod digest;
 mod encoding;
 mod format;
 mod functions;
