@@ -244,3 +244,35 @@ foreach ([0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 1000] as $n) {
     $cases[] = ['md5', str_repeat('a', $n)];
     $cases[] = ['sha1', str_repeat('b', $n)];
 }
+
+// Random pairs of nested values through every binary helper (fixed seed).
+function random_value($depth = 0)
+{
+    $scalars = [null, true, false, 0, 1, -7, 2.5, -0.0, 1e20, '', '0', '1', '1.0', ' 2', 'abc', 'ABC', '10', '1e1', '-3x'];
+    if ($depth < 2 && mt_rand(0, 3) === 0) {
+        $array = [];
+        $n = mt_rand(0, 3);
+        for ($i = 0; $i < $n; $i++) {
+            $value = random_value($depth + 1);
+            switch (mt_rand(0, 2)) {
+                case 0: $array[] = $value; break;
+                case 1: $array[mt_rand(0, 3)] = $value; break;
+                default: $array[['a', 'b', '5', 'x'][mt_rand(0, 3)]] = $value;
+            }
+        }
+        return $array;
+    }
+    return $scalars[mt_rand(0, count($scalars) - 1)];
+}
+mt_srand(7);
+$binary = ['_add', '_sub', '_mul', '_div', '_mod', '_pow', '_eq', '_ne', '_ident', '_nident', '_lt', '_gt', '_le', '_ge', '_cmp', '_xor', '_concat'];
+for ($i = 0; $i < 3000; $i++) {
+    $cases[] = [$binary[$i % count($binary)], random_value(), random_value()];
+}
+for ($i = 0; $i < 300; $i++) {
+    $v = random_value();
+    $cases[] = ['max', $v, random_value()];
+    $cases[] = ['in_array', random_value(), is_array($v) ? $v : [$v]];
+    $cases[] = ['json_encode', $v];
+    $cases[] = ['count', $v];
+}
