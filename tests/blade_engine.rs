@@ -538,3 +538,17 @@ fn random_inputs_never_panic() {
         }
     }
 }
+
+#[test]
+fn unclosed_tags_scan_in_linear_time() {
+    let started = std::time::Instant::now();
+    for piece in ["{{ ", "{{-- ", "{!! ", "@if(", "@verbatim ", "@{{ "] {
+        let source = piece.repeat(50_000);
+        let _ = Template::compile(&source, &Options::default());
+    }
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+}

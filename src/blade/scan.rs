@@ -183,11 +183,70 @@ fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
-fn find(src: &str, from: usize, needle: &str) -> Option<usize> {
-    src.get(from..)?.find(needle).map(|i| i + from)
+/// Searches that remember failure: once a closing tag is missing after some offset it is missing
+/// after every later one, so hostile input (thousands of unclosed `{{`) stays linear.
+struct Finder<'a> {
+    src: &'a str,
+    absent_from: std::cell::RefCell<Vec<(&'static str, usize)>>,
+    /// Every balanced `(`…`)` pair, by opening offset, as Blade's recursive regex pairs them.
+    parens: Vec<(usize, usize)>,
+}
+
+impl<'a> Finder<'a> {
+    fn new(src: &'a str) -> Self {
+        let mut parens = Vec::new();
+        let mut open = Vec::new();
+        for (i, b) in src.bytes().enumerate() {
+            match b {
+                b'(' => open.push(i),
+                b')' => {
+                    if let Some(o) = open.pop() {
+                        parens.push((o, i));
+                    }
+                }
+                _ => {}
+            }
+        }
+        parens.sort_unstable();
+        Finder {
+            src,
+            absent_from: std::cell::RefCell::new(Vec::new()),
+            parens,
+        }
+    }
+
+    fn find(&self, from: usize, needle: &'static str) -> Option<usize> {
+        let known = self
+            .absent_from
+            .borrow()
+            .iter()
+            .find(|(n, _)| *n == needle)
+            .map(|(_, at)| *at);
+        if known.is_some_and(|at| from >= at) {
+            return None;
+        }
+        let found = self
+            .src
+            .get(from..)
+            .and_then(|rest| rest.find(needle))
+            .map(|i| i + from);
+        if found.is_none() {
+            let mut absent = self.absent_from.borrow_mut();
+            absent.retain(|(n, _)| *n != needle);
+            absent.push((needle, from));
+        }
+        found
+    }
+
+    /// The `)` matching the `(` at `open`.
+    fn closing(&self, open: usize) -> Option<usize> {
+        let i = self.parens.binary_search_by_key(&open, |(o, _)| *o).ok()?;
+        self.parens.get(i).map(|(_, c)| *c)
+    }
 }
 
 pub fn scan(src: &str) -> Result<Vec<Token>, Failure> {
+    let finder = Finder::new(src);
     let bytes = src.as_bytes();
     let mut tokens = Vec::new();
     let mut text_start = 0;
@@ -200,7 +259,7 @@ pub fn scan(src: &str) -> Result<Vec<Token>, Failure> {
     while i < bytes.len() {
         let rest = &bytes[i..];
         if rest.starts_with(b"@verbatim") && (i == 0 || bytes[i - 1] != b'@') {
-            if let Some(close) = find(src, i + 9, "@endverbatim") {
+            if let Some(close) = finder.find(i + 9, "@endverbatim") {
                 flush(&mut tokens, text_start, i);
                 let end = close + "@endverbatim".len();
                 tokens.push(Token::Verbatim {
@@ -214,7 +273,7 @@ pub fn scan(src: &str) -> Result<Vec<Token>, Failure> {
             }
         }
         if rest.starts_with(b"{{--") {
-            if let Some(close) = find(src, i + 4, "--}}") {
+            if let Some(close) = finder.find(i + 4, "--}}") {
                 flush(&mut tokens, text_start, i);
                 let end = close + 4;
                 tokens.push(Token::Comment { start: i, end });
@@ -257,7 +316,7 @@ pub fn scan(src: &str) -> Result<Vec<Token>, Failure> {
         if let Some((open, close, raw)) = echo {
             // `.+?`: at least one character before the closing tag.
             let inner = at + open.len();
-            if let Some(stop) = find(src, inner + 1, close).filter(|_| inner < src.len()) {
+            if let Some(stop) = finder.find(inner + 1, close).filter(|_| inner < src.len()) {
                 flush(&mut tokens, text_start, i);
                 let end = stop + close.len();
                 if escaped {
@@ -282,9 +341,9 @@ pub fn scan(src: &str) -> Result<Vec<Token>, Failure> {
             }
         }
         if escaped && !after_word(bytes, &tokens, text_start, i) {
-            if let Some(d) = directive_at(src, i) {
+            if let Some(d) = directive_at(&finder, i) {
                 flush(&mut tokens, text_start, i);
-                let consumed = handle_directive(src, d, &mut tokens)?;
+                let consumed = handle_directive(&finder, d, &mut tokens)?;
                 i = consumed;
                 text_start = i;
                 continue;
@@ -339,8 +398,8 @@ struct Found {
 }
 
 /// Matches Laravel's `\B@(@?\w+(?:::\w+)?)([ \t]*)(\( ( (?>[^()]+) | (?3) )* \))?` at `i`.
-fn directive_at(src: &str, i: usize) -> Option<Found> {
-    let bytes = src.as_bytes();
+fn directive_at(finder: &Finder<'_>, i: usize) -> Option<Found> {
+    let bytes = finder.src.as_bytes();
     let mut j = i + 1;
     let name_start = j;
     if bytes.get(j) == Some(&b'@') {
@@ -366,22 +425,7 @@ fn directive_at(src: &str, i: usize) -> Option<Found> {
     let ws_end = j;
     let mut args = None;
     if bytes.get(j) == Some(&b'(') {
-        let mut depth = 0usize;
-        let mut k = j;
-        while k < bytes.len() {
-            match bytes[k] {
-                b'(' => depth += 1,
-                b')' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        args = Some((j + 1, k));
-                        break;
-                    }
-                }
-                _ => {}
-            }
-            k += 1;
-        }
+        args = finder.closing(j).map(|close| (j + 1, close));
     }
     Some(Found {
         start: i,
@@ -401,7 +445,12 @@ fn newline_at(bytes: &[u8], i: usize) -> Option<usize> {
 }
 
 /// Pushes the token(s) for a directive match and returns where scanning resumes.
-fn handle_directive(src: &str, d: Found, tokens: &mut Vec<Token>) -> Result<usize, Failure> {
+fn handle_directive(
+    finder: &Finder<'_>,
+    d: Found,
+    tokens: &mut Vec<Token>,
+) -> Result<usize, Failure> {
+    let src = finder.src;
     let bytes = src.as_bytes();
     let raw_name = src.get(d.name.0..d.name.1).unwrap_or("");
     let after_args = d.args.map(|(_, close)| close + 1);
@@ -430,8 +479,8 @@ fn handle_directive(src: &str, d: Found, tokens: &mut Vec<Token>) -> Result<usiz
         // Without arguments the whitespace after the name stays in the output, so the newline
         // is no longer right after `?>`.
         let eats = match after_args {
-            Some(end) => newline_after_comments(src, end),
-            None if d.ws_end == d.name.1 => newline_after_comments(src, end),
+            Some(end) => newline_after_comments(finder, end),
+            None if d.ws_end == d.name.1 => newline_after_comments(finder, end),
             None => None,
         };
         let eats = if name == "switch" { None } else { eats };
@@ -476,10 +525,10 @@ fn handle_directive(src: &str, d: Found, tokens: &mut Vec<Token>) -> Result<usiz
     Ok(d.name.1)
 }
 
-fn newline_after_comments(src: &str, mut i: usize) -> Option<usize> {
-    let bytes = src.as_bytes();
+fn newline_after_comments(finder: &Finder<'_>, mut i: usize) -> Option<usize> {
+    let bytes = finder.src.as_bytes();
     while bytes.get(i..i + 4) == Some(b"{{--") {
-        i = find(src, i + 4, "--}}")? + 4;
+        i = finder.find(i + 4, "--}}")? + 4;
     }
     newline_at(bytes, i)
 }
