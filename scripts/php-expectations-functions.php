@@ -276,3 +276,52 @@ for ($i = 0; $i < 300; $i++) {
     $cases[] = ['json_encode', $v];
     $cases[] = ['count', $v];
 }
+
+// The third batch.
+foreach (['', 'abc', 'The quick brown fox', str_repeat('x', 200), 'héllo'] as $s) {
+    foreach (['md5', 'sha1', 'sha256', 'crc32b', 'SHA256', 'sha512x'] as $algo) {
+        $cases[] = ['hash', $algo, $s];
+    }
+    $cases[] = ['crc32', $s];
+}
+foreach ([[7, 2], [-7, 2], [7, 0], [PHP_INT_MIN, -1], ['7', '2'], [7.5, 2]] as $args) {
+    $cases[] = array_merge(['intdiv'], $args);
+}
+foreach ([[2, 10], ['2', 0.5], [2, 63], [0, -1], ['x', 2]] as $args) {
+    $cases[] = array_merge(['pow'], $args);
+}
+foreach ([[7.5, 2], [-7.5, 2], [1, 0], [PHP_INT_MAX, 2]] as $args) {
+    $cases[] = array_merge(['fmod'], $args);
+}
+foreach ([4, 2, -1, 0, '9'] as $v) {
+    $cases[] = ['sqrt', $v];
+}
+foreach ([255, -1, 0, '17', 1.5, PHP_INT_MAX] as $v) {
+    foreach (['dechex', 'decoct', 'decbin'] as $f) {
+        $cases[] = [$f, $v];
+    }
+}
+foreach (['ff', 'FF', '0xff', 'fffffffffffffffff', 'xyz', '', '777', '0o17', '101', '0b101', '12'] as $v) {
+    foreach (['hexdec', 'octdec', 'bindec'] as $f) {
+        $cases[] = [$f, $v];
+    }
+}
+foreach ([['a', 'b'], ['b', 'a'], ['abc', 'abd'], ['ABC', 'abc'], ['abc', 'abcd'], ['', '']] as [$x, $y]) {
+    $cases[] = ['strcmp', $x, $y];
+    $cases[] = ['strcasecmp', $x, $y];
+    $cases[] = ['strncmp', $x, $y, 2];
+    $cases[] = ['strncasecmp', $x, $y, 3];
+}
+$cases[] = ['strncmp', 'a', 'b', -1];
+foreach ([[[1, 2], 4, 0], [[1, 2], -4, 0], [[1, 2], 1, 0], [['a' => 1, 5 => 2], 4, 'x'], [['a' => 1, 5 => 2], -4, 'x'], [[], 2, null]] as $args) {
+    $cases[] = array_merge(['array_pad'], $args);
+}
+foreach ([[2, 3, '4'], [], [2, 'x'], [PHP_INT_MAX, 2], [1.5, 2]] as $v) {
+    $cases[] = ['array_product', $v];
+}
+foreach ([['a', 'abc'], ['abc', 'a'], ['b', 'A'], ['é', 'e']] as [$x, $y]) {
+    $cases[] = ['strcmp', $x, $y];
+    $cases[] = ['strcasecmp', $x, $y];
+    $cases[] = ['strncmp', $x, $y, 2];
+    $cases[] = ['strncasecmp', $x, $y, 1];
+}

@@ -261,6 +261,47 @@ pub(crate) const MORE: &[Function] = &[
         }
     ),
     php_fn!("range", ["start", "end", "step"], 2, range),
+    php_fn!("array_product", ["array"], 1, |a| {
+        let mut product = Value::from(1);
+        for value in values(a.array(0)?) {
+            if matches!(view(&value), Php::Array | Php::Other) {
+                continue;
+            }
+            let number = Value::from(super::value::to_number_lenient(&value));
+            product = super::arith::mul(&product, &number)?;
+        }
+        Ok(product)
+    }),
+    php_fn!("array_pad", ["array", "length", "value"], 3, |a| {
+        let array = a.array(0)?;
+        let length = a.int(1)?;
+        let current = len(array) as i64;
+        let target = length.checked_abs().unwrap_or(i64::MAX);
+        if target > MAX_ELEMENTS {
+            return Err(a.value_error(1, "must be less than or equal to 1048576"));
+        }
+        let padding = (target - current).max(0);
+        let mut out = ArrayBuilder::new();
+        let pad = |out: &mut ArrayBuilder| -> Result<(), Error> {
+            for _ in 0..padding {
+                out.push(a.mixed(2).clone())?;
+            }
+            Ok(())
+        };
+        if length < 0 {
+            pad(&mut out)?;
+        }
+        for (key, value) in entries(array) {
+            match key {
+                Key::Int(_) => out.push(value)?,
+                key => out.insert(key, value),
+            }
+        }
+        if length > 0 {
+            pad(&mut out)?;
+        }
+        Ok(out.build())
+    }),
 ];
 
 const MAX_ELEMENTS: i64 = super::strings::MAX_ELEMENTS as i64;

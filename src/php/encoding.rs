@@ -28,6 +28,24 @@ pub(crate) const LIBRARY: &[Function] = &[
             a.string(0)?.as_bytes(),
         ))))
     }),
+    php_fn!("hash", ["algo", "data", "binary", "options"], 2, |a| {
+        let algo = a.string(0)?.to_ascii_lowercase();
+        let data = a.string(1)?;
+        let bytes = data.as_bytes();
+        let digest = match algo.as_str() {
+            "md5" => super::digest::md5(bytes).to_vec(),
+            "sha1" => super::digest::sha1(bytes).to_vec(),
+            "sha256" => super::digest::sha256(bytes).to_vec(),
+            "crc32b" => super::digest::crc32(bytes).to_be_bytes().to_vec(),
+            _ => return Err(a.value_error(0, "must be a valid hashing algorithm")),
+        };
+        Ok(Value::from(hex(&digest)))
+    }),
+    php_fn!("crc32", ["string"], 1, |a| {
+        Ok(Value::from(i64::from(super::digest::crc32(
+            a.string(0)?.as_bytes(),
+        ))))
+    }),
     php_fn!("bin2hex", ["string"], 1, |a| Ok(Value::from(hex(a
         .string(0)?
         .as_bytes())))),

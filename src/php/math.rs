@@ -86,6 +86,74 @@ pub(crate) const LIBRARY: &[Function] = &[
     }),
 ];
 
+/// Functions added after the first batch.
+pub(crate) const MORE: &[Function] = &[
+    php_fn!("intdiv", ["num1", "num2"], 2, |a| {
+        let (x, y) = (a.int(0)?, a.int(1)?);
+        if y == 0 {
+            return Err(error("Division by zero"));
+        }
+        x.checked_div(y)
+            .map(Value::from)
+            .ok_or_else(|| error("Division of PHP_INT_MIN by -1 is not an integer"))
+    }),
+    php_fn!("pow", ["num", "exponent"], 2, |a| super::arith::pow(
+        a.mixed(0),
+        a.mixed(1)
+    )),
+    php_fn!("fmod", ["num1", "num2"], 2, |a| Ok(Value::from(
+        a.float(0)? % a.float(1)?
+    ))),
+    php_fn!("sqrt", ["num"], 1, |a| Ok(Value::from(a.float(0)?.sqrt()))),
+    php_fn!("dechex", ["num"], 1, |a| Ok(Value::from(format!(
+        "{:x}",
+        a.int(0)? as u64
+    )))),
+    php_fn!("decoct", ["num"], 1, |a| Ok(Value::from(format!(
+        "{:o}",
+        a.int(0)? as u64
+    )))),
+    php_fn!("decbin", ["num"], 1, |a| Ok(Value::from(format!(
+        "{:b}",
+        a.int(0)? as u64
+    )))),
+    php_fn!("hexdec", ["hex_string"], 1, |a| base_to_dec(
+        &a.string(0)?,
+        16
+    )),
+    php_fn!("octdec", ["octal_string"], 1, |a| base_to_dec(
+        &a.string(0)?,
+        8
+    )),
+    php_fn!("bindec", ["binary_string"], 1, |a| base_to_dec(
+        &a.string(0)?,
+        2
+    )),
+];
+
+/// `hexdec`/`octdec`/`bindec`: an int while it fits, then a float; PHP's prefixes (`0x`,
+/// `0o`, `0b`) are allowed, other stray characters are a deprecation (an error here).
+fn base_to_dec(s: &str, base: u32) -> Result<Value, Error> {
+    let prefix = match base {
+        16 => ["0x", "0X"],
+        8 => ["0o", "0O"],
+        _ => ["0b", "0B"],
+    };
+    let digits = prefix.iter().find_map(|p| s.strip_prefix(p)).unwrap_or(s);
+    let mut int: Option<i64> = Some(0);
+    let mut float = 0.0f64;
+    for c in digits.chars() {
+        let Some(d) = c.to_digit(base) else {
+            return Err(error(
+                "Invalid characters passed for attempted conversion, these have been ignored",
+            ));
+        };
+        int = int.and_then(|n| n.checked_mul(i64::from(base))?.checked_add(i64::from(d)));
+        float = float * f64::from(base) + f64::from(d);
+    }
+    Ok(int.map_or(Value::from(float), Value::from))
+}
+
 fn intval(a: &Args) -> Result<Value, Error> {
     let value = a.mixed(0);
     let base = a.opt_int(1)?.unwrap_or(10);

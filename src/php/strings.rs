@@ -668,6 +668,18 @@ pub(crate) const MORE: &[Function] = &[
         Ok(Value::from(out))
     }),
     php_fn!("strtr", ["string", "from", "to"], 2, strtr),
+    php_fn!("strcmp", ["string1", "string2"], 2, |a| string_compare(
+        a, false, None
+    )),
+    php_fn!("strcasecmp", ["string1", "string2"], 2, |a| string_compare(
+        a, true, None
+    )),
+    php_fn!("strncmp", ["string1", "string2", "length"], 3, |a| {
+        string_compare(a, false, Some(a.int(2)?))
+    }),
+    php_fn!("strncasecmp", ["string1", "string2", "length"], 3, |a| {
+        string_compare(a, true, Some(a.int(2)?))
+    }),
     php_fn!("mb_strtolower", ["string", "encoding"], 1, |a| Ok(
         Value::from(a.string(0)?.to_lowercase())
     )),
@@ -706,6 +718,35 @@ pub(crate) const MORE: &[Function] = &[
         }
     ),
 ];
+
+/// `strcmp` and friends: the difference of the first differing bytes (ASCII case folded for
+/// the `case` ones), else -1/0/1 by length, as PHP 8.2's `zend_binary_strcmp` returns it.
+fn string_compare(a: &Args, fold_case: bool, length: Option<i64>) -> Result<Value, Error> {
+    let (x, y) = (a.string(0)?, a.string(1)?);
+    let limit = match length {
+        Some(n) if n < 0 => return Err(a.value_error(2, "must be greater than or equal to 0")),
+        Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
+        None => usize::MAX,
+    };
+    let fold = |b: &u8| {
+        if fold_case {
+            b.to_ascii_lowercase()
+        } else {
+            *b
+        }
+    };
+    let (x, y) = (x.as_bytes(), y.as_bytes());
+    let (x, y) = (&x[..x.len().min(limit)], &y[..y.len().min(limit)]);
+    let differing = x
+        .iter()
+        .map(fold)
+        .zip(y.iter().map(fold))
+        .find(|(p, q)| p != q);
+    Ok(Value::from(match differing {
+        Some((p, q)) => i64::from(p) - i64::from(q),
+        None => x.len().cmp(&y.len()) as i64,
+    }))
+}
 
 /// `strtr($s, $from, $to)` maps bytes; `strtr($s, $pairs)` replaces the longest keys first and
 /// never rescans replaced text.
