@@ -552,3 +552,16 @@ fn unclosed_tags_scan_in_linear_time() {
         started.elapsed()
     );
 }
+
+#[test]
+fn smart_whitespace_with_crlf_and_trailing_blanks() {
+    let smart = Options {
+        whitespace: Whitespace::Smart,
+        ..Options::default()
+    };
+    let source = "ports:\r\n    @foreach($portClaims as $name => $port)  \r\n    - {{ $name }}: {{ $port }}\r\n    @endforeach {{-- done --}}\r\nend\r\n";
+    assert_eq!(
+        render_with(source, &smart).unwrap(),
+        "ports:\r\n    - web: 50123\r\n    - metrics: 61000\r\nend\r\n"
+    );
+}
