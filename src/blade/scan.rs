@@ -494,7 +494,9 @@ fn handle_directive(
         // Comments between the directive and its swallowed newline vanish with it.
         return Ok(eats.unwrap_or(end));
     }
-    if REFUSED.contains(&name.as_str()) {
+    // A bare `@php` without `@endphp` compiles to the text `@php`.
+    let bare_php = name == "php" && d.args.is_none() && finder.find(d.name.1, "@endphp").is_none();
+    if REFUSED.contains(&name.as_str()) && !bare_php {
         return Err(Failure::new(
             FailureKind::Sandbox,
             format!("@{raw_name} is not supported (templates cannot include files or run PHP)"),
