@@ -507,6 +507,14 @@ fn handle_directive(
     // Unknown directives are text (an e-mail address, `@media`, …); keep scanning after the name.
     // Blade returns the whole match plus the blanks again when there are no parentheses.
     let _ = bytes;
+    if bare_php {
+        // `compilePhp()` returns `@php`, and the blanks follow once.
+        tokens.push(Token::Text {
+            start: d.start,
+            end: d.ws_end,
+        });
+        return Ok(d.ws_end);
+    }
     if d.args.is_none() && d.ws_end > d.name.1 {
         tokens.push(Token::Text {
             start: d.start,
