@@ -565,3 +565,25 @@ fn smart_whitespace_with_crlf_and_trailing_blanks() {
         "ports:\r\n    - web: 50123\r\n    - metrics: 61000\r\nend\r\n"
     );
 }
+
+#[test]
+fn smart_whitespace_in_jinja_trims_block_lines() {
+    let source =
+        "spec:\n  {% if paused %}\n  paused: true\n  {% else %}\n  paused: false\n  {% endif %}\n";
+    let jinja = Options {
+        dialect: Dialect::Jinja,
+        ..Options::default()
+    };
+    let smart = Options {
+        whitespace: Whitespace::Smart,
+        ..jinja.clone()
+    };
+    assert_eq!(
+        render_with(source, &smart).unwrap(),
+        "spec:\n  paused: false\n"
+    );
+    assert_eq!(
+        render_with(source, &jinja).unwrap(),
+        "spec:\n  \n  paused: false\n  \n"
+    );
+}

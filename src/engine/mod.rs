@@ -171,8 +171,13 @@ impl Template {
         // Every loop takes a frame; a macro call (Jinja only) costs four and recurses natively, so
         // this also keeps recursive macros far from the end of a WebAssembly stack.
         env.set_recursion_limit((nesting * 2 + 16).min(500));
+        // Jinja's own form of Smart whitespace: a line holding only a block tag disappears.
+        let jinja_smart =
+            options.dialect == Dialect::Jinja && options.whitespace == Whitespace::Smart;
         if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
             .keep_trailing_newline(true)
+            .trim_blocks(jinja_smart)
+            .lstrip_blocks(jinja_smart)
             .build()
         {
             env.set_syntax(syntax);
