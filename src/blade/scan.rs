@@ -302,43 +302,49 @@ pub fn scan(src: &str) -> Result<Vec<Token>, Failure> {
         let escaped = rest.first() == Some(&b'@');
         let at = if escaped { i + 1 } else { i };
         let tail = &bytes[at..];
-        let echo = if escaped && tail.starts_with(b"{{--") {
-            None
-        } else if tail.starts_with(b"{!!") {
-            Some(("{!!", "!!}", true))
-        } else if tail.starts_with(b"{{{") {
-            Some(("{{{", "}}}", false))
-        } else if tail.starts_with(b"{{") {
-            Some(("{{", "}}", false))
-        } else {
-            None
-        };
-        if let Some((open, close, raw)) = echo {
-            // `.+?`: at least one character before the closing tag.
-            let inner = at + open.len();
-            if let Some(stop) = finder.find(inner + 1, close).filter(|_| inner < src.len()) {
-                flush(&mut tokens, text_start, i);
-                let end = stop + close.len();
-                if escaped {
-                    let text = src.get(at..end).unwrap_or("").to_string();
-                    tokens.push(Token::Literal {
-                        text,
-                        start: i,
-                        end,
-                    });
-                } else {
-                    let (a, b) = trim_range(src, inner, stop);
-                    tokens.push(Token::Echo {
-                        raw,
-                        expr: (a, b),
-                        start: i,
-                        end,
-                    });
-                }
-                i = end;
-                text_start = i;
-                continue;
+        // Raw echos, then `{{{ }}}`, then `{{ }}`: the first form whose closing tag follows.
+        let forms: [(&[u8], &'static str, &'static str, bool); 3] = [
+            (b"{!!", "{!!", "!!}", true),
+            (b"{{{", "{{{", "}}}", false),
+            (b"{{", "{{", "}}", false),
+        ];
+        let comment_after_at = escaped && tail.starts_with(b"{{--");
+        let echo =
+            forms
+                .iter()
+                .filter(|_| !comment_after_at)
+                .find_map(|(prefix, open, close, raw)| {
+                    if !tail.starts_with(prefix) {
+                        return None;
+                    }
+                    // `.+?`: at least one character before the closing tag.
+                    let inner = at + open.len();
+                    let stop = finder
+                        .find(inner + 1, close)
+                        .filter(|_| inner < src.len())?;
+                    Some((inner, stop, stop + close.len(), *raw))
+                });
+        if let Some((inner, stop, end, raw)) = echo {
+            flush(&mut tokens, text_start, i);
+            if escaped {
+                let text = src.get(at..end).unwrap_or("").to_string();
+                tokens.push(Token::Literal {
+                    text,
+                    start: i,
+                    end,
+                });
+            } else {
+                let (a, b) = trim_range(src, inner, stop);
+                tokens.push(Token::Echo {
+                    raw,
+                    expr: (a, b),
+                    start: i,
+                    end,
+                });
             }
+            i = end;
+            text_start = i;
+            continue;
         }
         if escaped && !after_word(bytes, &tokens, text_start, i) {
             if let Some(d) = directive_at(&finder, i) {
