@@ -241,7 +241,7 @@ impl Emitter<'_> {
                 }
                 self.push(")");
             }
-            Kind::Var(name) => self.variable(name, e, false)?,
+            Kind::Var(name) => self.variable(name, false)?,
             Kind::Const(name) => match CONSTANTS
                 .iter()
                 .chain(self.constants)
@@ -256,7 +256,7 @@ impl Emitter<'_> {
                 }
             },
             Kind::Index(base, key) => self.index(base, key.as_deref(), e, false)?,
-            Kind::Prop(base, name) => self.property(base, name, e, false)?,
+            Kind::Prop(base, name) => self.property(base, name, false)?,
             Kind::Call(name, args) => self.call(name, args, e)?,
             Kind::Isset(args) => {
                 self.push("(");
@@ -369,7 +369,7 @@ impl Emitter<'_> {
         match &e.kind {
             Kind::Var(name) => {
                 self.mark(e);
-                self.variable(name, e, true)
+                self.variable(name, true)
             }
             Kind::Index(base, key) => {
                 self.mark(e);
@@ -377,7 +377,7 @@ impl Emitter<'_> {
             }
             Kind::Prop(base, name) => {
                 self.mark(e);
-                self.property(base, name, e, true)
+                self.property(base, name, true)
             }
             _ => self.expr(e),
         }
@@ -389,7 +389,7 @@ impl Emitter<'_> {
         self.push(")");
     }
 
-    fn variable(&mut self, name: &str, e: &Expr, lenient: bool) -> R {
+    fn variable(&mut self, name: &str, lenient: bool) -> R {
         if name == "loop" {
             return self.loop_object(self.scope.loop_depth, lenient);
         }
@@ -422,7 +422,6 @@ impl Emitter<'_> {
                 }
             }
         }
-        let _ = e;
         Ok(())
     }
 
@@ -503,7 +502,7 @@ impl Emitter<'_> {
         }
     }
 
-    fn property(&mut self, base: &Expr, name: &str, e: &Expr, lenient: bool) -> R {
+    fn property(&mut self, base: &Expr, name: &str, lenient: bool) -> R {
         match self.loop_depth_of(base) {
             Some(Some(depth)) => {
                 if name == "parent" {
@@ -541,7 +540,6 @@ impl Emitter<'_> {
                         "Attempt to read property \"{name}\" on a non-object"
                     ));
                 }
-                let _ = e;
                 Ok(())
             }
         }

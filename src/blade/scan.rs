@@ -457,7 +457,6 @@ fn handle_directive(
     tokens: &mut Vec<Token>,
 ) -> Result<usize, Failure> {
     let src = finder.src;
-    let bytes = src.as_bytes();
     let raw_name = src.get(d.name.0..d.name.1).unwrap_or("");
     let after_args = d.args.map(|(_, close)| close + 1);
     if let Some(stripped) = raw_name.strip_prefix('@') {
@@ -512,7 +511,6 @@ fn handle_directive(
     }
     // Unknown directives are text (an e-mail address, `@media`, …); keep scanning after the name.
     // Blade returns the whole match plus the blanks again when there are no parentheses.
-    let _ = bytes;
     if bare_php {
         // `compilePhp()` returns `@php`, and the blanks follow once.
         tokens.push(Token::Text {
