@@ -325,3 +325,27 @@ foreach ([['a', 'abc'], ['abc', 'a'], ['b', 'A'], ['é', 'e']] as [$x, $y]) {
     $cases[] = ['strncmp', $x, $y, 2];
     $cases[] = ['strncasecmp', $x, $y, 1];
 }
+
+// json_decode (objects only with $associative, see the runtime's notes).
+foreach (['', 'x', '-0', '-0.0', '1E2', '12345678901234567890', '[1,{"a":2}]', '{"a":1,"a":2,"b":3}', '{"1":1,"0":2}', '{"0":"a","1":"b"}',
+    '"\ud83d\ude00\u00e9"', '"\ud83d"', '"\ude00"', ' [1] ', '[1,]', '01', '1.', '.5', '-', '{"":1}', '"a\u0000b"', '1.0', 'true', 'null', '[1] x',
+    "\"\t\"", '{"a":[]}', '[]', '{}', '"\/\b\f\n\r\t\"\\\\"', '"\x"', '[[[1]]]', '{"a":{"b":{"c":1}}}', '  ', 'nul', '"é"', '1e400', '{"a" 1}', '{a:1}',
+    '[1 2]', '"\u00"', '-01', '2.5e-3'] as $json) {
+    $cases[] = ['json_decode', $json, true];
+}
+foreach (['[1]', '1', '"x"', '[[1]]'] as $json) {
+    $cases[] = ['json_decode', $json];
+}
+$cases[] = ['json_decode', '[[1]]', true, 1];
+$cases[] = ['json_decode', '[[1]]', true, 2];
+$cases[] = ['json_decode', '[1]', true, 0];
+$cases[] = ['json_decode', 'x', true, 512, JSON_THROW_ON_ERROR];
+$cases[] = ['json_decode', '[[1]]', true, 1, JSON_THROW_ON_ERROR];
+$cases[] = ['json_decode', '"\ud83d"', true, 512, JSON_THROW_ON_ERROR];
+$cases[] = ['json_decode', "\"\t\"", true, 512, JSON_THROW_ON_ERROR];
+$cases[] = ['json_decode', '{"a":1}', null, 512, JSON_OBJECT_AS_ARRAY];
+$cases[] = ['json_decode', '[1]', true, 1];
+$cases[] = ['json_decode', '[]', true, 1];
+$cases[] = ['json_decode', '1', true, 1];
+$cases[] = ['json_decode', '[[1]]', true, 3];
+$cases[] = ['json_decode', '{"a":{"b":1}}', true, 2];

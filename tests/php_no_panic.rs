@@ -130,6 +130,19 @@ fn echo_never_panics() {
 }
 
 #[test]
+fn deep_json_does_not_overflow_the_stack() {
+    let env = environment();
+    for call in [
+        "json_decode(str_repeat('[', 200000), true, 1000000)",
+        "json_decode(str_repeat('{\"a\":', 200000), true, 1000000)",
+    ] {
+        let result = env.compile_expression(call).and_then(|e| e.eval(()));
+        let value = result.unwrap_or_else(|e| panic!("{call}: {e}"));
+        assert!(value.is_none(), "{call}: {value:?}");
+    }
+}
+
+#[test]
 fn results_are_capped_at_16_mib() {
     let env = environment();
     for call in [

@@ -104,6 +104,7 @@ pub const FUNCTIONS: &[&str] = &[
     "is_numeric",
     "is_string",
     "join",
+    "json_decode",
     "json_encode",
     "key_exists",
     "lcfirst",
