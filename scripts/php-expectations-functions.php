@@ -349,3 +349,16 @@ $cases[] = ['json_decode', '[]', true, 1];
 $cases[] = ['json_decode', '1', true, 1];
 $cases[] = ['json_decode', '[[1]]', true, 3];
 $cases[] = ['json_decode', '{"a":{"b":1}}', true, 2];
+
+// String callables.
+$mixed = ['a' => ' x ', 5 => 'Y', 'b' => '', 7 => '0', 8 => 'abc'];
+foreach (['trim', 'strtoupper', 'STRTOLOWER', 'strlen', 'nope', 'intval', 'str_repeat'] as $callback) {
+    $cases[] = ['array_map', $callback, $mixed];
+    $cases[] = ['array_filter', $mixed, $callback];
+}
+$cases[] = ['array_map', null, $mixed];
+$cases[] = ['array_map', 'trim', 'x'];
+$cases[] = ['array_filter', $mixed, 'is_numeric', ARRAY_FILTER_USE_KEY];
+$cases[] = ['array_filter', $mixed, 'strlen', ARRAY_FILTER_USE_BOTH];
+$cases[] = ['array_filter', [1, 0, 2, null, '', 'a'], null];
+$cases[] = ['array_map', 'strtoupper', [['x']]];

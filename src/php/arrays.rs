@@ -6,7 +6,7 @@ use minijinja::value::Value;
 use super::args::Args;
 use super::array::{ArrayBuilder, Key, entries, is_array, len, list, lookup, to_key, values};
 use super::compare::{identical, loose_eq};
-use super::functions::{Function, php_fn};
+use super::functions::{Function, call_by_name, php_fn};
 use super::value::{Php, error, view};
 
 pub(crate) const LIBRARY: &[Function] = &[
@@ -205,16 +205,43 @@ pub(crate) const MORE: &[Function] = &[
         Ok(out.build())
     }),
     php_fn!("array_filter", ["array", "callback", "mode"], 1, |a| {
-        if a.get(1).is_some_and(|c| !c.is_none()) {
-            return Err(error(
-                "array_filter(): callbacks are not supported in templates",
-            ));
-        }
+        let array = a.array(0)?;
+        let callback = a.get(1).filter(|c| !c.is_none() && !c.is_undefined());
+        // ARRAY_FILTER_USE_KEY (2) passes the key, ARRAY_FILTER_USE_BOTH (1) value and key.
+        let mode = a.opt_int(2)?.unwrap_or(0);
         let mut out = ArrayBuilder::new();
-        for (key, value) in entries(a.array(0)?) {
-            if super::value::truthy(&value) {
+        for (key, value) in entries(array) {
+            let keep = match callback {
+                None => super::value::truthy(&value),
+                Some(callback) => {
+                    let arguments = match mode {
+                        2 => vec![key.to_value()],
+                        1 => vec![value.clone(), key.to_value()],
+                        _ => vec![value.clone()],
+                    };
+                    super::value::truthy(&call_by_name(a, callback, &arguments)?)
+                }
+            };
+            if keep {
                 out.insert(key, value);
             }
+        }
+        Ok(out.build())
+    }),
+    php_fn!("array_map", ["callback", "array", "arrays"], 2, ..., |a| {
+        let callback = a.mixed(0);
+        if a.len() > 2 {
+            return Err(error("array_map(): only one array is supported in templates"));
+        }
+        let array = a.array(1)?;
+        let mut out = ArrayBuilder::new();
+        for (key, value) in entries(array) {
+            let mapped = if callback.is_none() || callback.is_undefined() {
+                value
+            } else {
+                call_by_name(a, callback, std::slice::from_ref(&value))?
+            };
+            out.insert(key, mapped);
         }
         Ok(out.build())
     }),

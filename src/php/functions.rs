@@ -60,6 +60,7 @@ pub const FUNCTIONS: &[&str] = &[
     "array_key_first",
     "array_key_last",
     "array_keys",
+    "array_map",
     "array_merge",
     "array_pad",
     "array_product",
@@ -189,6 +190,35 @@ fn library() -> impl Iterator<Item = &'static Function> {
     ]
     .into_iter()
     .flatten()
+}
+
+/// A string callable (`array_map('trim', $list)`): one of the library's functions, by its
+/// case-insensitive PHP name. Closures are the translator's business, not the runtime's.
+pub(crate) fn call_by_name(
+    caller: &Args,
+    callback: &Value,
+    arguments: &[Value],
+) -> Result<Value, Error> {
+    let name = callback.as_str().map(str::to_ascii_lowercase);
+    let function = name
+        .as_deref()
+        .and_then(|name| library().find(|f| f.sig.name == name));
+    let Some(function) = function else {
+        let what = match callback.as_str() {
+            Some(name) => format!("function \"{name}\" not found or invalid function name"),
+            None => "no array or string given".to_string(),
+        };
+        return Err(caller.value_error(
+            caller
+                .sig
+                .params
+                .iter()
+                .position(|p| *p == "callback")
+                .unwrap_or(0),
+            &format!("must be a valid callback or null, {what}"),
+        ));
+    };
+    (function.call)(&Args::new(&function.sig, arguments)?)
 }
 
 pub(crate) fn register(env: &mut Environment<'static>) {
