@@ -186,14 +186,19 @@ fn is_word(b: u8) -> bool {
 /// Searches that remember failure: once a closing tag is missing after some offset it is missing
 /// after every later one, so hostile input (thousands of unclosed `{{`) stays linear.
 struct Finder<'a> {
+    /// The source with comments blanked out (what Blade's later passes see).
     src: &'a str,
+    /// The source as written.
+    original: &'a str,
+    /// Comment ranges, in order.
+    comments: Vec<(usize, usize)>,
     absent_from: std::cell::RefCell<Vec<(&'static str, usize)>>,
     /// Every balanced `(`…`)` pair, by opening offset, as Blade's recursive regex pairs them.
     parens: Vec<(usize, usize)>,
 }
 
 impl<'a> Finder<'a> {
-    fn new(src: &'a str) -> Self {
+    fn new(src: &'a str, original: &'a str, comments: Vec<(usize, usize)>) -> Self {
         let mut parens = Vec::new();
         let mut open = Vec::new();
         for (i, b) in src.bytes().enumerate() {
@@ -210,6 +215,8 @@ impl<'a> Finder<'a> {
         parens.sort_unstable();
         Finder {
             src,
+            original,
+            comments,
             absent_from: std::cell::RefCell::new(Vec::new()),
             parens,
         }
@@ -238,6 +245,27 @@ impl<'a> Finder<'a> {
         found
     }
 
+    /// The end of the comment starting at `at`.
+    fn comment_at(&self, at: usize) -> Option<usize> {
+        let i = self.comments.binary_search_by_key(&at, |(s, _)| *s).ok()?;
+        self.comments.get(i).map(|(_, e)| *e)
+    }
+
+    /// `original[a..b]` without the comments in it, as Blade prints it.
+    fn strip(&self, a: usize, b: usize) -> String {
+        let mut out = String::new();
+        let mut at = a;
+        for &(cs, ce) in &self.comments {
+            if ce <= at || cs >= b {
+                continue;
+            }
+            out.push_str(self.original.get(at..cs.max(at)).unwrap_or(""));
+            at = ce.min(b);
+        }
+        out.push_str(self.original.get(at..b.max(at)).unwrap_or(""));
+        out
+    }
+
     /// The `)` matching the `(` at `open`.
     fn closing(&self, open: usize) -> Option<usize> {
         let i = self.parens.binary_search_by_key(&open, |(o, _)| *o).ok()?;
@@ -245,44 +273,127 @@ impl<'a> Finder<'a> {
     }
 }
 
-pub fn scan(src: &str) -> Result<Vec<Token>, Failure> {
-    let finder = Finder::new(src);
+/// What the scanner hands on: the tokens, and the source with every comment blanked out (same
+/// offsets and newlines), which is what expressions are parsed from.
+pub struct Scanned {
+    pub tokens: Vec<Token>,
+    pub code: String,
+}
+
+/// Verbatim blocks and comments as Blade finds them: verbatim blocks first (a regex over the
+/// whole source), then comments in what remains. A verbatim block inside a comment goes with it.
+fn regions(src: &str) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
     let bytes = src.as_bytes();
+    let find = |from: usize, needle: &str| src.get(from..)?.find(needle).map(|i| i + from);
+    let mut verbatim = Vec::new();
+    let mut from = 0;
+    while let Some(at) = find(from, "@verbatim") {
+        if at > 0 && bytes.get(at - 1) == Some(&b'@') {
+            from = at + 1;
+            continue;
+        }
+        let Some(close) = find(at + 9, "@endverbatim") else {
+            break;
+        };
+        let end = close + "@endverbatim".len();
+        verbatim.push((at, end));
+        from = end;
+    }
+    // The first occurrence of `needle` at or after `from` that no verbatim block overlaps.
+    let outside = |mut from: usize, needle: &str| loop {
+        let at = find(from, needle)?;
+        match verbatim
+            .iter()
+            .find(|(s, e)| *s < at + needle.len() && at < *e)
+        {
+            Some((_, e)) => from = *e,
+            None => return Some(at),
+        }
+    };
+    let mut comments = Vec::new();
+    let mut from = 0;
+    while let Some(open) = outside(from, "{{--") {
+        let Some(close) = outside(open + 4, "--}}") else {
+            break;
+        };
+        comments.push((open, close + 4));
+        from = close + 4;
+    }
+    verbatim.retain(|(vs, ve)| !comments.iter().any(|(cs, ce)| cs <= vs && ve <= ce));
+    (verbatim, comments)
+}
+
+pub fn scan(src: &str) -> Result<Scanned, Failure> {
+    let (verbatim, comments) = regions(src);
+    let mut code = src.as_bytes().to_vec();
+    for &(a, b) in &comments {
+        for byte in code.get_mut(a..b).into_iter().flatten() {
+            if *byte != b'\n' && *byte != b'\r' {
+                *byte = b' ';
+            }
+        }
+    }
+    // Later passes see a verbatim block as a `@__raw_block_N__@` placeholder: no tag can close
+    // inside it.
+    for &(a, b) in &verbatim {
+        if let Some(block) = code.get_mut(a..b) {
+            block.fill(b'_');
+            if let Some(first) = block.first_mut() {
+                *first = b'@';
+            }
+            if let Some(last) = block.last_mut() {
+                *last = b'@';
+            }
+        }
+    }
+    // Comments and verbatim blocks start and end at ASCII characters, so this keeps UTF-8 valid.
+    let code = String::from_utf8(code).unwrap_or_else(|_| src.to_string());
+    let tokens = scan_tokens(src, &code, &verbatim, comments)?;
+    Ok(Scanned { tokens, code })
+}
+
+fn scan_tokens(
+    src: &str,
+    code: &str,
+    verbatim: &[(usize, usize)],
+    comments: Vec<(usize, usize)>,
+) -> Result<Vec<Token>, Failure> {
+    let finder = Finder::new(code, src, comments);
+    let bytes = src.as_bytes();
+    let code_bytes = code.as_bytes();
     let mut tokens = Vec::new();
     let mut text_start = 0;
     let mut i = 0;
+    let mut next_verbatim = 0;
     let flush = |tokens: &mut Vec<Token>, start: usize, end: usize| {
         if end > start {
             tokens.push(Token::Text { start, end });
         }
     };
     while i < bytes.len() {
-        let rest = &bytes[i..];
-        if rest.starts_with(b"@verbatim") && (i == 0 || bytes[i - 1] != b'@') {
-            if let Some(close) = finder.find(i + 9, "@endverbatim") {
-                flush(&mut tokens, text_start, i);
-                let end = close + "@endverbatim".len();
-                tokens.push(Token::Verbatim {
-                    content: (i + 9, close),
-                    start: i,
-                    end,
-                });
-                i = end;
-                text_start = i;
-                continue;
-            }
+        while verbatim.get(next_verbatim).is_some_and(|(s, _)| *s < i) {
+            next_verbatim += 1;
         }
-        if rest.starts_with(b"{{--") {
-            if let Some(close) = finder.find(i + 4, "--}}") {
-                flush(&mut tokens, text_start, i);
-                let end = close + 4;
-                tokens.push(Token::Comment { start: i, end });
-                i = end;
-                text_start = i;
-                continue;
-            }
+        if let Some(&(start, end)) = verbatim.get(next_verbatim).filter(|(s, _)| *s == i) {
+            flush(&mut tokens, text_start, i);
+            let content = (start + "@verbatim".len(), end - "@endverbatim".len());
+            tokens.push(Token::Verbatim {
+                content,
+                start,
+                end,
+            });
+            i = end;
+            text_start = i;
+            continue;
         }
-        if rest.starts_with(b"<?") {
+        if let Some(end) = finder.comment_at(i) {
+            flush(&mut tokens, text_start, i);
+            tokens.push(Token::Comment { start: i, end });
+            i = end;
+            text_start = i;
+            continue;
+        }
+        if bytes.get(i..i + 2) == Some(b"<?") {
             let tag = src
                 .get(i..(i + 5).min(src.len()))
                 .unwrap_or("")
@@ -299,9 +410,9 @@ pub fn scan(src: &str) -> Result<Vec<Token>, Failure> {
                 ));
             }
         }
-        let escaped = rest.first() == Some(&b'@');
+        let escaped = bytes.get(i) == Some(&b'@');
         let at = if escaped { i + 1 } else { i };
-        let tail = &bytes[at..];
+        let tail = code_bytes.get(at..).unwrap_or(&[]);
         // Raw echos, then `{{{ }}}`, then `{{ }}`: the first form whose closing tag follows.
         let forms: [(&[u8], &'static str, &'static str, bool); 3] = [
             (b"{!!", "{!!", "!!}", true),
@@ -327,14 +438,14 @@ pub fn scan(src: &str) -> Result<Vec<Token>, Failure> {
         if let Some((inner, stop, end, raw)) = echo {
             flush(&mut tokens, text_start, i);
             if escaped {
-                let text = src.get(at..end).unwrap_or("").to_string();
+                let text = finder.strip(at, end);
                 tokens.push(Token::Literal {
                     text,
                     start: i,
                     end,
                 });
             } else {
-                let (a, b) = trim_range(src, inner, stop);
+                let (a, b) = trim_range(code, inner, stop);
                 tokens.push(Token::Echo {
                     raw,
                     expr: (a, b),
@@ -425,7 +536,10 @@ fn directive_at(finder: &Finder<'_>, i: usize) -> Option<Found> {
         }
     }
     let name_end = j;
-    while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t') {
+    while j < bytes.len()
+        && (bytes[j] == b' ' || bytes[j] == b'\t')
+        && finder.comment_at(j).is_none()
+    {
         j += 1;
     }
     let ws_end = j;
@@ -465,7 +579,7 @@ fn handle_directive(
         let end = match (d.args, after_args) {
             (Some((a, b)), Some(end)) => {
                 text.push('(');
-                text.push_str(src.get(a..b).unwrap_or(""));
+                text.push_str(&finder.strip(a, b));
                 text.push(')');
                 end
             }
@@ -541,8 +655,8 @@ fn handle_directive(
 
 fn newline_after_comments(finder: &Finder<'_>, mut i: usize) -> Option<usize> {
     let bytes = finder.src.as_bytes();
-    while bytes.get(i..i + 4) == Some(b"{{--") {
-        i = finder.find(i + 4, "--}}")? + 4;
+    while let Some(end) = finder.comment_at(i) {
+        i = end;
     }
     newline_at(bytes, i)
 }

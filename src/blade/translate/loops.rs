@@ -18,7 +18,7 @@ impl Translator<'_> {
         end: usize,
     ) -> Result<(), Failure> {
         let (a, b) = self.require_args("json", args, start, end)?;
-        let inner = self.slice(a, b);
+        let inner = self.code_slice(a, b);
         let parts: Vec<&str> = inner.split(',').collect();
         let list = if parts.len() == 1 {
             vec![self.parse(a, b)?]
@@ -101,7 +101,7 @@ impl Translator<'_> {
     ) -> Result<(), Failure> {
         let name = if forelse { "forelse" } else { "foreach" };
         let (a, b) = self.require_args(name, args, start, end)?;
-        let inner = self.slice(a, b);
+        let inner = self.code_slice(a, b);
         let lower = inner.to_ascii_lowercase();
         let Some(k) = lower
             .rfind(" as")
@@ -115,7 +115,7 @@ impl Translator<'_> {
             ));
         };
         let iteratee = self.parse(a, a + k)?;
-        let mut p = Parser::new(self.src, a + k + 3, b, self.settings.max_nesting)?;
+        let mut p = Parser::new(self.code, a + k + 3, b, self.settings.max_nesting)?;
         let first = p.expr(0)?;
         let second = if p.at_eof() {
             None
@@ -199,7 +199,7 @@ impl Translator<'_> {
         end: usize,
     ) -> Result<(), Failure> {
         let (a, b) = self.require_args("for", args, start, end)?;
-        let mut p = Parser::new(self.src, a, b, self.settings.max_nesting)?;
+        let mut p = Parser::new(self.code, a, b, self.settings.max_nesting)?;
         let init = p.expr_list(Some(";"))?;
         p.expect(";")?;
         let cond = p.expr_list(Some(";"))?;
@@ -347,7 +347,7 @@ impl Translator<'_> {
             self.out.push_str(tag);
             return Ok(());
         };
-        let inner = self.slice(a, b).trim();
+        let inner = self.code_slice(a, b).trim();
         if let Ok(levels) = inner.parse::<i64>() {
             if levels > 1 {
                 return Err(Failure::new(

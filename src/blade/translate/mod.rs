@@ -97,6 +97,8 @@ impl Block {
 
 struct Translator<'a> {
     src: &'a str,
+    /// The source with comments blanked out: expressions are read from here.
+    code: &'a str,
     settings: Settings<'a>,
     out: String,
     segments: Vec<Segment>,
@@ -107,10 +109,12 @@ struct Translator<'a> {
 }
 
 pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failure> {
-    let tokens = split_lines(src, scan::scan(src)?);
+    let scanned = scan::scan(src)?;
+    let tokens = split_lines(src, scanned.tokens);
     let (hidden, leaky) = directive_lines(src, &tokens, settings.smart_whitespace);
     let mut t = Translator {
         src,
+        code: &scanned.code,
         settings,
         out: String::with_capacity(src.len() + src.len() / 2),
         segments: Vec::new(),
@@ -175,6 +179,11 @@ pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failu
 }
 
 impl<'a> Translator<'a> {
+    /// Blade source the way expressions see it (comments blanked).
+    fn code_slice(&self, a: usize, b: usize) -> &'a str {
+        self.code.get(a..b).unwrap_or("")
+    }
+
     fn slice(&self, a: usize, b: usize) -> &'a str {
         self.src.get(a..b).unwrap_or("")
     }
@@ -268,7 +277,7 @@ impl<'a> Translator<'a> {
             } => {
                 let (a, mut b) = *expr;
                 // Blade drops one trailing `;`.
-                if self.slice(a, b).ends_with(';') {
+                if self.code_slice(a, b).ends_with(';') {
                     b -= 1;
                 }
                 if a >= b {
@@ -308,7 +317,7 @@ impl<'a> Translator<'a> {
     }
 
     fn parse(&mut self, a: usize, b: usize) -> Result<Expr, Failure> {
-        let e = expr::parse(self.src, a, b, self.settings.max_nesting)?;
+        let e = expr::parse(self.code, a, b, self.settings.max_nesting)?;
         self.collect_claims(&e);
         Ok(e)
     }
@@ -436,7 +445,7 @@ impl<'a> Translator<'a> {
             }
             "isset" => {
                 let (a, b) = self.require_args(name, args, start, end)?;
-                let mut p = Parser::new(self.src, a, b, self.settings.max_nesting)?;
+                let mut p = Parser::new(self.code, a, b, self.settings.max_nesting)?;
                 let list = p.expr_list(None)?;
                 if !p.at_eof() || list.is_empty() {
                     return p.unexpected("");
