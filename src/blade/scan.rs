@@ -282,7 +282,10 @@ pub struct Scanned {
 
 /// Verbatim blocks and comments as Blade finds them: verbatim blocks first (a regex over the
 /// whole source), then comments in what remains. A verbatim block inside a comment goes with it.
-fn regions(src: &str) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+/// Byte ranges, in order.
+type Ranges = Vec<(usize, usize)>;
+
+fn regions(src: &str) -> (Ranges, Ranges) {
     let bytes = src.as_bytes();
     let find = |from: usize, needle: &str| src.get(from..)?.find(needle).map(|i| i + from);
     let mut verbatim = Vec::new();
