@@ -362,3 +362,5 @@ $cases[] = ['array_filter', $mixed, 'is_numeric', ARRAY_FILTER_USE_KEY];
 $cases[] = ['array_filter', $mixed, 'strlen', ARRAY_FILTER_USE_BOTH];
 $cases[] = ['array_filter', [1, 0, 2, null, '', 'a'], null];
 $cases[] = ['array_map', 'strtoupper', [['x']]];
+$cases[] = ['round', 2.5, 0, PHP_ROUND_HALF_UP];
+$cases[] = ['round', 2.5, 0, 99];

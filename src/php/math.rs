@@ -24,7 +24,7 @@ pub(crate) const LIBRARY: &[Function] = &[
     php_fn!("strval", ["value"], 1, |a| Ok(Value::from(
         to_php_string(a.mixed(0))?.into_owned()
     ))),
-    php_fn!("round", ["num", "precision"], 1, round),
+    php_fn!("round", ["num", "precision", "mode"], 1, round),
     php_fn!("floor", ["num"], 1, |a| Ok(Value::from(
         a.number(0)?.as_f64().floor()
     ))),
@@ -274,6 +274,12 @@ pub(crate) fn php_round(value: f64, places: i64) -> f64 {
 fn round(a: &Args) -> Result<Value, Error> {
     let num = a.number(0)?;
     let places = a.opt_int(1)?.unwrap_or(0);
+    // PHP 8.2 treats an unknown mode as PHP_ROUND_HALF_UP.
+    if let Some(2..=4) = a.opt_int(2)? {
+        return Err(error(
+            "round(): rounding modes other than PHP_ROUND_HALF_UP are not supported in templates",
+        ));
+    }
     Ok(Value::from(match num {
         Num::Int(i) if places >= 0 => i as f64,
         n => php_round(n.as_f64(), places),
