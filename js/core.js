@@ -19,7 +19,10 @@ export function createApi(core) {
     if (cached && cached.groupsKey === groupsKey && cached.revision === snapshot.revision && snapshot.revision != null) {
       return cached.ledger;
     }
-    cached?.ledger.free();
+    if (cached) {
+      ledgers.delete(store);
+      cached.ledger.free();
+    }
     const ledger = core.Ledger.load(JSON.stringify(snapshot.reservations ?? []), JSON.stringify(groups ?? null));
     ledgers.set(store, { ledger, revision: snapshot.revision, groupsKey });
     return ledger;

@@ -190,3 +190,12 @@ test('http and tcp groups never share a TCP port; udp is separate', () => {
   assert.notEqual(result.claims.h, result.claims.t);
   assert.notEqual(result.claims.u1, result.claims.u2);
 });
+
+test('a bad groups config fails clearly and leaves the store usable', () => {
+  const store = new MemoryStore();
+  const claims = [{ claim: 'a', group: 'tcp' }];
+  const good = renderSync({ template: 'x', claims, store });
+  assert.throws(() => renderSync({ template: 'x', claims, store, groups: { tcp: { ranges: ['100-50'] } } }), /100-50|inverted|range/);
+  const again = renderSync({ template: 'x', claims, store });
+  assert.equal(again.claims.a, good.claims.a);
+});
