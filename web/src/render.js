@@ -1,0 +1,208 @@
+// One render of the playground's state through the engine: parse the editors, prune the scope's
+// undeclared claims, render every file, and mark each problem where it is. Also release/re-roll.
+import { effectiveGroups } from './groups.js';
+import { locateField, parseClaims, parseGroups, parseValues } from './inputs.js';
+
+const TEMPLATE_KINDS = new Set(['syntax', 'undefined', 'runtime', 'limit', 'sandbox']);
+const unique = (list) => [...new Set(list)];
+
+function withExclusion(groups, { group, port }) {
+  const config = groups[group] ?? {};
+  return { ...groups, [group]: { ...config, exclude: [...(config.exclude ?? []), port] } };
+}
+
+const at = (p) => (p.line ? `:${p.line}${p.column ? `:${p.column}` : ''}` : '');
+
+export function createRenderer({ store, editors, output, getState, getEngine }) {
+  let templateProblems = new Map(); // file index → problems to mark in the template editor
+  let configuredGroups = {}; // the last groups editor content that parsed
+
+  const declared = (claim) => {
+    const parsed = parseClaims(getState().claims);
+    return !parsed.error && parsed.value.some((c) => c?.claim === claim);
+  };
+  const lookup = (scope, claim) => store.reservations().find((r) => r.scope === scope && r.claim === claim);
+
+  const renderer = {
+    last: null,
+
+    fileHasError: (index) => (templateProblems.get(index) ?? []).some((p) => p.severity === 'error'),
+
+    /** Shows the active file's problems in the template editor. */
+    markTemplate() {
+      editors.template.setProblems(templateProblems.get(getState().active) ?? []);
+    },
+
+    /** The groups as the engine gets them: configured or default, for every group in use. */
+    groupsFor(reservations, claims = []) {
+      return effectiveGroups(configuredGroups, unique([...claims.map((c) => c?.group).filter((g) => typeof g === 'string'), ...reservations.map((r) => r.group)]));
+    },
+
+    render(extra) {
+      const state = getState();
+      const api = getEngine();
+      const problems = [];
+      const marks = { claims: [], values: [], groups: [] };
+      templateProblems = new Map();
+      const names = state.files.map((f) => f.name);
+      const markFile = (index, problem) => {
+        if (!templateProblems.has(index)) templateProblems.set(index, []);
+        templateProblems.get(index).push(problem);
+      };
+
+      const claims = parseClaims(state.claims);
+      const values = parseValues(state.values);
+      const groups = parseGroups(state.groups);
+      if (groups.value) configuredGroups = groups.value;
+      for (const [key, parsed, where] of [['claims', claims, 'ports.json'], ['values', values, 'values'], ['groups', groups, 'groups']]) {
+        if (!parsed.error) continue;
+        marks[key].push(parsed.error);
+        problems.push({ severity: 'error', where: `${where}${at(parsed.error)}`, ...parsed.error });
+      }
+      const usedGroups = claims.value ? unique(claims.value.map((c) => c?.group).filter((g) => typeof g === 'string')) : [];
+      let outputText = null;
+      let status = '';
+
+      // An engine error: mark it in the template file, ports.json or the groups, by its kind.
+      const engineProblem = (error, fileIndex) => {
+        const problem = {
+          severity: 'error',
+          kind: error?.kind,
+          message: error?.message ?? String(error),
+          line: error?.line,
+          column: error?.column,
+          endLine: error?.endLine,
+          endColumn: error?.endColumn,
+          sourceLine: error?.sourceLine,
+        };
+        const named = error?.file ? names.indexOf(error.file) : -1;
+        const index = named !== -1 ? named : fileIndex;
+        if (TEMPLATE_KINDS.has(error?.kind) && index !== undefined && error.line) {
+          markFile(index, problem);
+          problems.push({ ...problem, where: `${names[index]}${at(problem)}` });
+        } else if (error?.kind === 'claims' || (error?.kind === 'config' && !/^groups/.test(error.field ?? ''))) {
+          const pos = locateField(state.claims, error.field) ?? { line: 1, column: 1 };
+          marks.claims.push({ ...problem, ...pos, sourceLine: undefined });
+          problems.push({ ...problem, where: `ports.json${error.field ? ` ${error.field}` : ''}` });
+        } else if (error?.kind === 'config') {
+          marks.groups.push({ ...problem, line: 1, column: 1 });
+          problems.push({ ...problem, where: `groups${error.field ? ` ${error.field}` : ''}` });
+        } else {
+          if (index !== undefined && error?.line) markFile(index, problem);
+          problems.push({ ...problem, where: index !== undefined ? `${names[index]}${at(problem)}` : '' });
+        }
+      };
+
+      if (problems.length === 0) {
+        let engineGroups = renderer.groupsFor(store.reservations(), claims.value);
+        if (extra?.exclude) engineGroups = withExclusion(engineGroups, extra.exclude);
+        const seed = String(state.options.seed ?? '').trim();
+        const common = {
+          claims: claims.value,
+          values: values.value,
+          scope: state.scope,
+          store,
+          groups: engineGroups,
+          dialect: state.options.dialect,
+          escape: state.options.escape,
+          whitespace: state.options.whitespace,
+          ...(seed ? { seed } : {}),
+        };
+        const started = performance.now();
+        let pruned = true;
+        try {
+          // The scope holds what ports.json declares: claims removed from it are released.
+          api.releaseSync({ scope: state.scope, claims: claims.value, store, groups: engineGroups });
+        } catch (error) {
+          pruned = false;
+          engineProblem(error);
+        }
+        const parts = [];
+        const seen = new Set();
+        let ports = {};
+        if (pruned) {
+          state.files.forEach((file, index) => {
+            try {
+              const result = api.renderSync({ ...common, template: file.template, name: file.name });
+              parts.push({ name: file.name, output: result.output });
+              ports = { ...ports, ...result.claims };
+              for (const d of result.diagnostics ?? []) {
+                const key = `${d.severity}\u0000${d.message}\u0000${d.file ?? ''}`;
+                if (seen.has(key)) continue;
+                seen.add(key);
+                const problem = {
+                  severity: d.severity,
+                  message: d.message,
+                  line: d.range?.start.line,
+                  column: d.range?.start.column,
+                  endLine: d.range?.end.line,
+                  endColumn: d.range?.end.column,
+                };
+                const named = d.file ? names.indexOf(d.file) : index;
+                if (d.range && named !== -1) markFile(named, problem);
+                problems.push({ ...problem, where: d.range ? `${names[named] ?? d.file ?? ''}${at(problem)}` : d.claim ? `claim ${d.claim}` : '' });
+              }
+            } catch (error) {
+              engineProblem(error, index);
+            }
+          });
+        }
+        if (pruned && parts.length === state.files.length) {
+          outputText =
+            parts.length === 1
+              ? parts[0].output
+              : parts.map((p) => `---\n# Source: ${p.name}\n${p.output.endsWith('\n') || p.output === '' ? p.output : `${p.output}\n`}`).join('');
+          const count = Object.keys(ports).length;
+          status = `${parts.length} file${parts.length === 1 ? '' : 's'} · ${count} port${count === 1 ? '' : 's'} · ${(performance.now() - started).toFixed(1)} ms`;
+        }
+      }
+
+      editors.claims.setProblems(marks.claims);
+      editors.values.setProblems(marks.values);
+      editors.groups.setProblems(marks.groups);
+      renderer.markTemplate();
+      if (outputText !== null) output.show(outputText);
+      else if (output.text === '') output.placeholder('Nothing rendered yet: see the problem below.');
+      output.setProblems(problems.sort((a, b) => (a.severity === 'error' ? 0 : 1) - (b.severity === 'error' ? 0 : 1)));
+      output.setStatus(outputText !== null ? status : 'error — showing the last good output');
+      renderer.last = { ok: outputText !== null, usedGroups };
+      return renderer.last;
+    },
+
+    /** Releases a reservation and draws a different port for it. */
+    reroll(r) {
+      const api = getEngine();
+      const state = getState();
+      const groups = renderer.groupsFor(store.reservations());
+      api.releaseSync({ scope: r.scope, claim: r.claim, store, groups });
+      if (r.scope === state.scope && declared(r.claim)) {
+        return { extra: { exclude: r }, message: () => `Re-rolled ${r.claim}: ${r.port} → ${lookup(r.scope, r.claim)?.port ?? 'none'}` };
+      }
+      const result = api.renderSync({ template: '', claims: [{ group: r.group, claim: r.claim }], scope: r.scope, store, groups: withExclusion(groups, r) });
+      return { message: () => `Re-rolled ${r.claim} in ${r.scope}: ${r.port} → ${result.claims[r.claim]}` };
+    },
+
+    /** Frees a reservation; a claim the template still declares is drawn again, elsewhere. */
+    release(r) {
+      const api = getEngine();
+      const state = getState();
+      api.releaseSync({ scope: r.scope, claim: r.claim, store, groups: renderer.groupsFor(store.reservations()) });
+      if (r.scope === state.scope && declared(r.claim)) {
+        return {
+          extra: { exclude: r },
+          message: () => `Released port ${r.port}; ${r.claim} is still claimed in ports.json, so it now holds ${lookup(r.scope, r.claim)?.port ?? 'none'}`,
+        };
+      }
+      return { message: () => `Released ${r.claim} in ${r.scope} (port ${r.port})` };
+    },
+
+    releaseAll() {
+      const api = getEngine();
+      const reservations = store.reservations();
+      const groups = renderer.groupsFor(reservations);
+      for (const scope of unique(reservations.map((r) => r.scope))) api.releaseSync({ scope, store, groups });
+      return { message: () => `Released ${reservations.length} reservation${reservations.length === 1 ? '' : 's'}` };
+    },
+  };
+  return renderer;
+}
