@@ -2,7 +2,7 @@
 // (YAML, which JSON is a subset of). One theme in CSS variables serves light and dark.
 import { basicSetup } from 'codemirror';
 import { EditorState, StateEffect, StateField } from '@codemirror/state';
-import { Decoration, EditorView, keymap } from '@codemirror/view';
+import { Decoration, EditorView } from '@codemirror/view';
 import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { json } from '@codemirror/lang-json';
 import { yaml } from '@codemirror/lang-yaml';
@@ -58,7 +58,7 @@ const languages = {
 };
 
 /** An editor in `parent`. `onChange(text)` is called after each edit of the document. */
-export function createEditor(parent, { doc = '', language = 'yaml', label, onChange = () => {}, extensions = [] }) {
+export function createEditor(parent, { doc = '', language = 'yaml', label, onChange = () => {}, wrap = false }) {
   const base = [
     basicSetup,
     languages[language](),
@@ -70,8 +70,7 @@ export function createEditor(parent, { doc = '', language = 'yaml', label, onCha
     EditorView.updateListener.of((update) => {
       if (update.docChanged) onChange(update.state.doc.toString(), update);
     }),
-    keymap.of([]),
-    ...extensions,
+    ...(wrap ? [EditorView.lineWrapping] : []),
   ];
   const makeState = (text) => EditorState.create({ doc: text, extensions: base });
   const view = new EditorView({ parent, state: makeState(doc) });

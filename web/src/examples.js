@@ -173,7 +173,7 @@ data:
   password: {{ base64_encode($secret['password']) }}
 `;
 
-const shopValues = `# $namespace, $data, $secret, $limits and $paused, as Kublade passes them (YAML or JSON).
+const shopValues = `# $namespace, $data, $secret, $limits, $paused
 namespace: 3f1c2a9e-5b7d-4e8a-9c21-6d0f4b2a7e10
 data:
   title: Tom & Jerry's shop
@@ -191,7 +191,7 @@ limits:
 paused: false
 `;
 
-const simpleValues = `# Template variables: $namespace, $data, $secret, $limits, $paused (YAML or JSON).
+const simpleValues = `# $namespace, $data, $secret, $limits, $paused
 namespace: demo
 data: {}
 `;

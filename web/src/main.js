@@ -41,7 +41,7 @@ const edited = (apply) => (text) => {
 const editors = {
   template: createEditor($('#template-editor'), { language: 'blade', label: 'Template', onChange: edited((t) => (state.files[state.active].template = t)) }),
   claims: createEditor($('#claims-editor'), { language: 'json', label: 'Claims (ports.json)', onChange: edited((t) => (state.claims = t)) }),
-  values: createEditor($('#values-editor'), { language: 'yaml', label: 'Values (YAML or JSON)', onChange: edited((t) => (state.values = t)) }),
+  values: createEditor($('#values-editor'), { language: 'yaml', label: 'Values (YAML or JSON)', wrap: true, onChange: edited((t) => (state.values = t)) }),
   groups: createEditor($('#groups-editor'), { language: 'json', label: 'Port groups (JSON)', onChange: edited((t) => (state.groups = t)) }),
 };
 

@@ -51,7 +51,8 @@ export function createPortMap(container) {
     tip.hidden = false;
     const box = container.getBoundingClientRect();
     const r = mark.getBoundingClientRect();
-    const left = Math.min(Math.max(r.left + r.width / 2 - box.left, 8), box.width - 8);
+    const half = tip.offsetWidth / 2;
+    const left = Math.min(Math.max(r.left + r.width / 2 - box.left, half + 4), box.width - half - 4);
     tip.style.left = `${left}px`;
     tip.style.top = `${r.top - box.top}px`;
   }
