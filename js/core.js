@@ -25,7 +25,7 @@ export function createApi(core) {
     return ledger;
   }
 
-  function remember(store, ledger, change, committed) {
+  function remember(store, ledger, committed) {
     const cached = ledgers.get(store);
     if (!cached || cached.ledger !== ledger) return;
     if (committed === true || committed == null) {
@@ -34,7 +34,7 @@ export function createApi(core) {
       ledger.free();
       return;
     }
-    ledger.apply(change);
+    ledger.applyPlanned();
     cached.revision = committed;
   }
 
@@ -51,7 +51,7 @@ export function createApi(core) {
       if (options.dryRun || CHANGE_KEYS.every((k) => change[k].length === 0)) return result;
       const committed = yield () => store.commit({ baseRevision: snapshot.revision, put: change.put, delete: change.delete });
       if (committed === false) continue;
-      remember(store, ledger, change, committed);
+      remember(store, ledger, committed);
       return result;
     }
     throw new Error(`the reservation store refused ${MAX_COMMIT_ATTEMPTS} commits in a row; is another process writing it constantly?`);
@@ -89,11 +89,11 @@ export function createApi(core) {
       return {
         render: (variables = {}) => compiled.render(variables),
         claimReferences: () => compiled.claimReferences(),
+        leakyDirectives: () => compiled.leakyDirectives(),
         translated: () => compiled.translated(),
         free: () => compiled.free(),
       };
     },
-    check: (options) => core.check(requestOf(options)),
   };
 }
 

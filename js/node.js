@@ -8,6 +8,6 @@ import { createApi } from './core.js';
 initSync({ module: readFileSync(new URL('../pkg/portclaims_bg.wasm', import.meta.url)) });
 
 const api = createApi(core);
-export const { version, render, renderSync, release, releaseSync, compile, check } = api;
+export const { version, render, renderSync, release, releaseSync, compile } = api;
 export { MemoryStore } from './store.js';
 export { LocalStorageStore } from './local-storage-store.js';

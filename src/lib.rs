@@ -13,6 +13,7 @@ pub mod blade;
 pub mod claims;
 pub mod engine;
 pub mod php;
+pub mod plan;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -1,0 +1,172 @@
+#!/usr/bin/env node
+// `npm run bench`: speed and size of the npm package, as ratios measured side by side in one run
+// (these machines are noisy; absolute numbers move, ratios much less).
+//   node bench/run.mjs [--quick] [--write]    --write puts the report into bench/README.md
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { gzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+import { compile, MemoryStore, renderSync } from '../js/node.js';
+import { manifests, values } from './manifests.mjs';
+import { crateSizes } from './wasm-size.mjs';
+
+const require = createRequire(import.meta.url);
+const quick = process.argv.includes('--quick');
+const report = [];
+const say = (line = '') => {
+  report.push(line);
+  process.stdout.write(`${line}\n`);
+};
+
+/** Runs `fn` for about `ms` milliseconds, `rounds` times, and returns the best time per call in µs. */
+function measure(fn, { ms = quick ? 150 : 600, rounds = 5 } = {}) {
+  let calls = 1;
+  for (let start = performance.now(); performance.now() - start < 20; calls *= 2) for (let i = 0; i < calls; i++) fn();
+  const perRound = Math.max(1, Math.round((calls * ms) / 20 / rounds));
+  let best = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    const start = performance.now();
+    for (let i = 0; i < perRound; i++) fn();
+    best = Math.min(best, ((performance.now() - start) * 1000) / perRound);
+  }
+  return best;
+}
+
+const pool = Array.from({ length: 256 }, values);
+let next = 0;
+const fresh = () => pool[next++ & 255];
+
+function renderBenchmarks() {
+  const nunjucks = require('nunjucks');
+  const minijinja = require('minijinja-js');
+  const nunjucksEnv = new nunjucks.Environment(null, { autoescape: true });
+  const mjEnv = new minijinja.Environment();
+  say('## Render (a compiled template, fresh values every call)');
+  say();
+  say('| manifest | portclaims | nunjucks | minijinja-js | portclaims vs nunjucks | portclaims vs minijinja-js |');
+  say('| --- | --- | --- | --- | --- | --- |');
+  for (const [name, { blade, jinja }] of Object.entries(manifests)) {
+    const ours = compile(blade, { name });
+    const theirs = nunjucks.compile(jinja, nunjucksEnv);
+    mjEnv.addTemplate(`${name}.html`, jinja);
+    const sample = fresh();
+    const expected = theirs.render(sample);
+    if (ours.render(sample) !== expected) throw new Error(`${name}: portclaims and nunjucks disagree`);
+    const us = measure(() => ours.render(fresh()));
+    const nj = measure(() => theirs.render(fresh()));
+    const mj = measure(() => mjEnv.renderTemplate(`${name}.html`, fresh()));
+    say(`| ${name} | ${us.toFixed(1)} µs | ${nj.toFixed(1)} µs | ${mj.toFixed(1)} µs | ${(nj / us).toFixed(2)}× as fast | ${(mj / us).toFixed(2)}× as fast |`);
+  }
+  say();
+}
+
+function allocationBenchmarks() {
+  say('## Allocation (renderSync + MemoryStore, one claim per render, group tcp = 49152-65535)');
+  say();
+  const store = new MemoryStore();
+  const template = "port: {{ $portClaims['p'] }}";
+  const claims = [{ claim: 'p', group: 'tcp' }];
+  const total = 16384;
+  const times = new Float64Array(total);
+  const started = performance.now();
+  for (let i = 0; i < total; i++) {
+    const t = performance.now();
+    renderSync({ template, claims, store, scope: `s${i}` });
+    times[i] = performance.now() - t;
+  }
+  const fill = performance.now() - started;
+  let full = false;
+  try {
+    renderSync({ template, claims, store, scope: 'one-too-many' });
+  } catch (error) {
+    full = /no free port/.test(error.message);
+  }
+  const mean = (from, to) => (times.slice(from, to).reduce((a, b) => a + b, 0) / (to - from)) * 1000;
+  const at = (fraction) => {
+    const index = Math.min(total - 50, Math.floor(total * fraction));
+    return mean(Math.max(0, index - 50), index + 50);
+  };
+  say('| group filled | µs per claim |');
+  say('| --- | --- |');
+  for (const fraction of [0, 0.5, 0.9, 0.999]) say(`| ${(fraction * 100).toFixed(1)}% | ${at(fraction).toFixed(1)} |`);
+  say();
+  const first = mean(0, 1000);
+  const last = mean(total - 1000, total);
+  say(`Filling all ${total} ports: **${fill.toFixed(0)} ms** (goal: under 200 ms); last 1,000 claims / first 1,000: **${(last / first).toFixed(2)}×** (goal: at most 2×); the 16,385th claim fails with "no free port": ${full}.`);
+  say();
+}
+
+function roundTripBenchmarks() {
+  say('## Store round trips');
+  say();
+  let loads = 0;
+  let commits = 0;
+  const memory = new MemoryStore();
+  const store = {
+    load: () => (loads++, memory.load()),
+    commit: (change) => (commits++, memory.commit(change)),
+  };
+  const claims = [{ claim: 'web', group: 'http' }, { claim: 'metrics', group: 'tcp' }];
+  const renders = 200;
+  for (let i = 0; i < renders; i++) renderSync({ template: 'x', claims, store, scope: `s${i % 100}` });
+  say(`${renders} renders of 100 scopes (each scope twice, 2 claims each): ${(loads / renders).toFixed(2)} loads and ${(commits / renders).toFixed(2)} commits per render (goal: 1 and at most 1; the second render of a scope commits nothing).`);
+  say();
+}
+
+function startupBenchmark() {
+  say('## Start-up (a fresh Node process: import the package, instantiate the module, first render)');
+  say();
+  const script = `
+    const t0 = performance.now();
+    const { renderSync } = await import(${JSON.stringify(new URL('../js/node.js', import.meta.url).href)});
+    const t1 = performance.now();
+    renderSync({ template: "port: {{ $portClaims['web'] }}", claims: [{ claim: 'web', group: 'http' }] });
+    const t2 = performance.now();
+    console.log(JSON.stringify([t1 - t0, t2 - t1]));`;
+  const runs = Array.from({ length: quick ? 3 : 7 }, () =>
+    JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })),
+  );
+  const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const load = median(runs.map((r) => r[0]));
+  const first = median(runs.map((r) => r[1]));
+  say(`Import and instantiate: ${load.toFixed(1)} ms; first render: ${first.toFixed(1)} ms; together **${(load + first).toFixed(1)} ms** (goal: under 20 ms; median of ${runs.length}).`);
+  say();
+}
+
+function sizeReport() {
+  say('## Size');
+  say();
+  const ours = readFileSync(new URL('../pkg/portclaims_bg.wasm', import.meta.url));
+  const theirs = readFileSync(require.resolve('minijinja-js/dist/web/minijinja_js_bg.wasm'));
+  const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+  say(`pkg/portclaims_bg.wasm: ${kb(ours.length)}, **${kb(gzipSync(ours, { level: 9 }).length)} gzipped** (goal: 200 KB or less); minijinja-js ships ${kb(gzipSync(theirs, { level: 9 }).length)} gzipped.`);
+  say();
+  const sizes = crateSizes(new URL('../target/wasm32-unknown-unknown/release/portclaims.wasm', import.meta.url));
+  if (sizes) {
+    say('Code size by crate, before wasm-opt (function bodies, from the name section):');
+    say();
+    say('| crate | code |');
+    say('| --- | --- |');
+    for (const [crate, bytes] of sizes.slice(0, 12)) say(`| ${crate} | ${kb(bytes)} |`);
+    say();
+  }
+}
+
+say(`# portclaims benchmarks`);
+say();
+say(`Command: \`npm run bench\` · Node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} · ${(totalmem() / 2 ** 30).toFixed(0)} GiB · ${new Date().toISOString().slice(0, 10)}`);
+say();
+renderBenchmarks();
+allocationBenchmarks();
+roundTripBenchmarks();
+startupBenchmark();
+sizeReport();
+
+if (process.argv.includes('--write')) {
+  const readme = new URL('./README.md', import.meta.url);
+  const text = readFileSync(readme, 'utf8');
+  const marker = '<!-- results -->';
+  const head = text.includes(marker) ? text.slice(0, text.indexOf(marker) + marker.length) : `${text}\n${marker}`;
+  writeFileSync(readme, `${head}\n\n${report.join('\n').replace(/^# portclaims benchmarks\n\n/, '')}\n`);
+}

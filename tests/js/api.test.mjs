@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { compile, MemoryStore, release, releaseSync, render, renderSync, version } from '../../js/node.js';
+
+const seedBasic = readFileSync(new URL('../cases/seed-basic/template.yaml', import.meta.url), 'utf8');
+const web = [{ claim: 'web', group: 'http' }];
+
+// A store that counts the calls the engine makes and can be told to refuse commits.
+class CountingStore extends MemoryStore {
+  loads = 0;
+  commits = 0;
+  refuse = 0;
+  load() {
+    this.loads += 1;
+    return super.load();
+  }
+  commit(change) {
+    this.commits += 1;
+    if (this.refuse > 0) {
+      this.refuse -= 1;
+      return false;
+    }
+    return super.commit(change);
+  }
+}
+
+test('the version is the crate version', () => {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  assert.equal(version, pkg.version);
+});
+
+test("the seed's Basic Usage renders with a port from the http group", async () => {
+  const store = new MemoryStore();
+  const result = await render({ template: seedBasic, claims: web, store });
+  const port = result.claims.web;
+  assert.ok(port >= 80 && port <= 443, `port ${port} is in 80-443`);
+  assert.match(result.output, new RegExp(`\\n    port: ${port}\\n`));
+  assert.deepEqual(result.allocated, [{ scope: 'default', claim: 'web', group: 'http', port }]);
+  assert.deepEqual(store.reservations(), result.allocated);
+});
+
+test('a reserved claim keeps its port, and an unchanged render commits nothing', () => {
+  const store = new CountingStore();
+  const first = renderSync({ template: seedBasic, claims: web, store });
+  assert.equal(store.commits, 1);
+  const second = renderSync({ template: seedBasic, claims: web, store });
+  assert.equal(second.claims.web, first.claims.web);
+  assert.deepEqual(second.allocated, []);
+  assert.equal(store.loads, 2, 'one load per render');
+  assert.equal(store.commits, 1, 'no commit when nothing changed');
+});
+
+test('a refused commit makes the engine reload, decide again and retry', () => {
+  const store = new CountingStore();
+  store.refuse = 2;
+  const result = renderSync({ template: seedBasic, claims: web, store, seed: 7 });
+  assert.equal(store.loads, 3);
+  assert.equal(store.commits, 3);
+  assert.deepEqual(store.reservations().map((r) => r.port), [result.claims.web]);
+});
+
+test('a store that refuses every commit ends in a clear error, and nothing is stored', () => {
+  const store = new CountingStore();
+  store.refuse = Infinity;
+  assert.throws(() => renderSync({ template: seedBasic, claims: web, store }), /refused 8 commits/);
+  assert.deepEqual(store.reservations(), []);
+});
+
+test('another writer between two renders is seen: no port is handed out twice', () => {
+  const store = new MemoryStore();
+  const group = { tiny: { ranges: ['40000-40001'] } };
+  const claims = [{ claim: 'a', group: 'tiny' }];
+  const first = renderSync({ template: "{{ $portClaims['a'] }}", claims, store, groups: group, scope: 's1' });
+  // Someone else takes the other port behind the engine's back.
+  const other = first.claims.a === 40000 ? 40001 : 40000;
+  const { revision } = store.load();
+  store.commit({ baseRevision: revision, put: [{ scope: 'x', claim: 'y', group: 'tiny', port: other }], delete: [] });
+  assert.throws(
+    () => renderSync({ template: "{{ $portClaims['a'] }}", claims, store, groups: group, scope: 's2' }),
+    /no free port/,
+  );
+});
+
+test('an asynchronous store works with render(); renderSync() refuses it clearly', async () => {
+  const memory = new MemoryStore();
+  const store = { load: async () => memory.load(), commit: async (c) => memory.commit(c) };
+  const result = await render({ template: seedBasic, claims: web, store });
+  assert.equal(memory.reservations()[0].port, result.claims.web);
+  assert.throws(() => renderSync({ template: seedBasic, claims: web, store }), /synchronous store/);
+});
+
+test('a store whose commit returns true (no revision) still works across renders', () => {
+  const memory = new MemoryStore();
+  const store = { load: () => memory.load(), commit: (c) => memory.commit(c) !== false };
+  const a = renderSync({ template: "{{ $portClaims['a'] }}", claims: [{ claim: 'a', group: 'tcp' }], store });
+  const b = renderSync({ template: "{{ $portClaims['b'] }}", claims: [{ claim: 'b', group: 'tcp' }], store });
+  assert.notEqual(a.claims.a, b.claims.b);
+  assert.equal(memory.reservations().length, 2);
+});
+
+test('a dry run decides and renders but stores nothing', () => {
+  const store = new CountingStore();
+  const result = renderSync({ template: seedBasic, claims: web, store, dryRun: true });
+  assert.equal(result.allocated.length, 1);
+  assert.equal(store.commits, 0);
+  assert.deepEqual(store.reservations(), []);
+});
+
+test('a seed makes the draw repeatable', () => {
+  const draw = (seed) => renderSync({ template: seedBasic, claims: web, seed }).claims.web;
+  assert.equal(draw(42), draw(42));
+  const ports = new Set([1, 2, 3, 4, 5, 6, 7, 8].map(draw));
+  assert.ok(ports.size > 1, 'different seeds draw different ports');
+});
+
+test('a failed render reserves nothing and throws an error that says where', () => {
+  const store = new MemoryStore();
+  const template = "a: 1\nport: {{ $portClaims['web'] }}\nbad: {{ $data['missing'] }}\n";
+  assert.throws(
+    () => renderSync({ template, claims: web, store, name: 'service.yaml' }),
+    (error) => {
+      assert.match(error.message, /^service\.yaml:3:\d+: .*missing/);
+      assert.equal(error.file, 'service.yaml');
+      assert.equal(error.line, 3);
+      assert.equal(typeof error.column, 'number');
+      return true;
+    },
+  );
+  assert.deepEqual(store.reservations(), []);
+});
+
+test('a malformed claim is an error naming the field', () => {
+  assert.throws(
+    () => renderSync({ template: 'x', claims: [{ claim: 'web', group: 'http', preferred_port: 'abc' }] }),
+    (error) => error.kind === 'claims' && /preferred_port/.test(error.message),
+  );
+});
+
+test('bad options are errors naming the option', () => {
+  assert.throws(() => renderSync({ template: 'x', dialect: 'twig' }), /dialect: must be one of blade, jinja/);
+  assert.throws(() => renderSync({ template: 'x', seed: 'soon' }), /seed: must be an integer/);
+});
+
+test('compile() renders with given variables and allocates nothing', () => {
+  const template = compile("port: {{ $portClaims['web'] }} in {{ $namespace }}", { name: 'svc.yaml' });
+  assert.equal(template.render({ portClaims: { web: 8080 }, namespace: 'shop' }), 'port: 8080 in shop');
+  assert.equal(template.render({ portClaims: { web: 9090 }, namespace: 'shop' }), 'port: 9090 in shop');
+  assert.deepEqual(template.claimReferences().map((r) => r.name), ['web']);
+  assert.deepEqual(template.claimReferences()[0].range.start, { line: 1, column: 10 });
+});
+
+test('release frees one claim, then a whole scope', async () => {
+  const store = new MemoryStore();
+  const claims = [{ claim: 'a', group: 'tcp' }, { claim: 'b', group: 'tcp' }];
+  await render({ template: 'x', claims, store, scope: 's' });
+  const one = releaseSync({ store, scope: 's', claim: 'a' });
+  assert.deepEqual(one.released.map((r) => r.claim), ['a']);
+  assert.deepEqual(store.reservations().map((r) => r.claim), ['b']);
+  const all = await release({ store, scope: 's' });
+  assert.deepEqual(all.released.map((r) => r.claim), ['b']);
+  assert.deepEqual(store.reservations(), []);
+});
+
+test('prune releases the claims no longer declared', () => {
+  const store = new MemoryStore();
+  renderSync({ template: 'x', claims: [{ claim: 'a', group: 'tcp' }, { claim: 'b', group: 'tcp' }], store });
+  const result = releaseSync({ store, scope: 'default', claims: [{ claim: 'b', group: 'tcp' }] });
+  assert.deepEqual(result.released.map((r) => r.claim), ['a']);
+  assert.deepEqual(store.reservations().map((r) => r.claim), ['b']);
+});
+
+test('$portClaims iterates in declaration order', () => {
+  const claims = ['zeta', 'alpha', 'mid'].map((claim) => ({ claim, group: 'tcp' }));
+  const template = '@foreach($portClaims as $name => $port){{ $name }} @endforeach';
+  const result = renderSync({ template, claims });
+  assert.equal(result.output, 'zeta alpha mid ');
+  assert.deepEqual(Object.keys(result.claims), ['zeta', 'alpha', 'mid']);
+});
+
+test('http and tcp groups never share a TCP port; udp is separate', () => {
+  const groups = { http: { ranges: ['50000-50001'] }, tcp: { ranges: ['50000-50001'] }, udp: { ranges: ['50000-50001'] } };
+  const claims = [
+    { claim: 'h', group: 'http' },
+    { claim: 't', group: 'tcp' },
+    { claim: 'u1', group: 'udp' },
+    { claim: 'u2', group: 'udp' },
+  ];
+  const result = renderSync({ template: 'x', claims, groups });
+  assert.notEqual(result.claims.h, result.claims.t);
+  assert.notEqual(result.claims.u1, result.claims.u2);
+});
