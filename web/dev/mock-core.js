@@ -21,7 +21,8 @@ export class Ledger {
   static load(reservations, groups) {
     return new Ledger(reservations, groups);
   }
-  apply(change) {
+  applyPlanned() {
+    const change = this.planned;
     const key = (r) => `${r.scope}/${r.claim}`;
     const del = new Set(change.delete.map(key));
     this.reservations = this.reservations.filter((r) => !del.has(key(r))).concat(change.put);
@@ -64,14 +65,16 @@ export class Ledger {
         }),
       );
     });
-    return { output: out.join('\n'), claims, allocated: put, released: [], diagnostics: [], change: { put, delete: [] } };
+    this.planned = { put, delete: [] };
+    return { output: out.join('\n'), claims, allocated: put, released: [], diagnostics: [], change: this.planned };
   }
   release(request) {
     const scope = request.scope ?? 'default';
     let gone = this.reservations.filter((r) => r.scope === scope);
     if (request.claim) gone = gone.filter((r) => r.claim === request.claim);
     else if (request.claims) gone = gone.filter((r) => !request.claims.some((c) => c.claim === r.claim));
-    return { released: gone, change: { put: [], delete: gone } };
+    this.planned = { put: [], delete: gone };
+    return { released: gone, change: this.planned };
   }
 }
 export const compile = () => fail('runtime', 'mock');

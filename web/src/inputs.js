@@ -97,3 +97,18 @@ export function locateField(text, field) {
   }
   return null;
 }
+
+/** Where claim `name` is declared in ports.json. */
+export function locateClaim(text, name) {
+  if (!name) return null;
+  const match = new RegExp(`"claim"\\s*:\\s*${JSON.stringify(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).exec(text);
+  return match ? lineColumn(text, match.index) : null;
+}
+
+/** Where a groups error's `field` (e.g. `tcp.ranges[1]`) points: the group's key. */
+export function locateGroup(text, field) {
+  const name = /^[^.[]+/.exec(field ?? '')?.[0];
+  if (!name) return null;
+  const at = text.indexOf(JSON.stringify(name));
+  return at === -1 ? null : lineColumn(text, at);
+}

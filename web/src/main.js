@@ -48,6 +48,10 @@ const editors = {
 const output = createOutput({ pre: $('#output'), problemsBox: $('#problems'), status: $('#output-status') });
 const portMap = createPortMap($('#portmap'));
 const renderer = createRenderer({ store, editors, output, getState: () => state, getEngine: () => engine });
+renderer.onInvalid = (fields) => {
+  $('#opt-seed').setAttribute('aria-invalid', String(fields.has('seed')));
+  $('#scope').setAttribute('aria-invalid', String(fields.has('scope')));
+};
 
 // ----- file tabs (a Kublade template folder has several files) ---------------------------------
 const tabs = $('#file-tabs');
@@ -230,6 +234,9 @@ shareBox.addEventListener('keydown', (event) => {
     shareBox.hidden = true;
     $('#share').focus();
   }
+});
+document.addEventListener('pointerdown', (event) => {
+  if (!shareBox.hidden && !event.target.closest('.share')) shareBox.hidden = true;
 });
 $('#share-close').addEventListener('click', () => {
   shareBox.hidden = true;

@@ -1,7 +1,7 @@
 // One render of the playground's state through the engine: parse the editors, prune the scope's
 // undeclared claims, render every file, and mark each problem where it is. Also release/re-roll.
 import { effectiveGroups } from './groups.js';
-import { locateField, parseClaims, parseGroups, parseValues } from './inputs.js';
+import { locateClaim, locateField, locateGroup, parseClaims, parseGroups, parseValues } from './inputs.js';
 
 const TEMPLATE_KINDS = new Set(['syntax', 'undefined', 'runtime', 'limit', 'sandbox']);
 const unique = (list) => [...new Set(list)];
@@ -42,6 +42,7 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
       const state = getState();
       const api = getEngine();
       const problems = [];
+      const invalid = new Set(); // option fields the engine refused
       const marks = { claims: [], values: [], groups: [] };
       templateProblems = new Map();
       const names = state.files.map((f) => f.name);
@@ -80,13 +81,16 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
         if (TEMPLATE_KINDS.has(error?.kind) && index !== undefined && error.line) {
           markFile(index, problem);
           problems.push({ ...problem, where: `${names[index]}${at(problem)}` });
-        } else if (error?.kind === 'claims' || (error?.kind === 'config' && !/^groups/.test(error.field ?? ''))) {
-          const pos = locateField(state.claims, error.field) ?? { line: 1, column: 1 };
+        } else if (error?.kind === 'claims' && /^port groups\b/.test(problem.message)) {
+          marks.groups.push({ ...problem, ...(locateGroup(state.groups, error.field) ?? { line: 1, column: 1 }), sourceLine: undefined });
+          problems.push({ ...problem, where: 'groups' });
+        } else if (error?.kind === 'claims' && !/^(reservations|change)\b/.test(problem.message)) {
+          const pos = locateField(state.claims, error.field) ?? locateClaim(state.claims, error.claim) ?? { line: 1, column: 1 };
           marks.claims.push({ ...problem, ...pos, sourceLine: undefined });
-          problems.push({ ...problem, where: `ports.json${error.field ? ` ${error.field}` : ''}` });
-        } else if (error?.kind === 'config') {
-          marks.groups.push({ ...problem, line: 1, column: 1 });
-          problems.push({ ...problem, where: `groups${error.field ? ` ${error.field}` : ''}` });
+          problems.push({ ...problem, where: 'ports.json' });
+        } else if (error?.kind === 'config' && ['seed', 'scope'].includes(error.field)) {
+          problems.push({ ...problem, where: error.field });
+          invalid.add(error.field);
         } else {
           if (index !== undefined && error?.line) markFile(index, problem);
           problems.push({ ...problem, where: index !== undefined ? `${names[index]}${at(problem)}` : '' });
@@ -140,6 +144,8 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
                 };
                 const named = d.file ? names.indexOf(d.file) : index;
                 if (d.range && named !== -1) markFile(named, problem);
+                const claimAt = !d.range && d.claim ? locateClaim(state.claims, d.claim) : null;
+                if (claimAt) marks.claims.push({ ...problem, ...claimAt });
                 problems.push({ ...problem, where: d.range ? `${names[named] ?? d.file ?? ''}${at(problem)}` : d.claim ? `claim ${d.claim}` : '' });
               }
             } catch (error) {
@@ -161,6 +167,7 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
       editors.values.setProblems(marks.values);
       editors.groups.setProblems(marks.groups);
       renderer.markTemplate();
+      renderer.onInvalid?.(invalid);
       if (outputText !== null) output.show(outputText);
       else if (output.text === '') output.placeholder('Nothing rendered yet: see the problem below.');
       output.setProblems(problems.sort((a, b) => (a.severity === 'error' ? 0 : 1) - (b.severity === 'error' ? 0 : 1)));
