@@ -43,7 +43,6 @@ metadata:
   name: conditional-service
 spec:
   ports:
-{{-- Remove the "optional" claim from ports.json and this port disappears. --}}
 @if(isset($portClaims['optional']))
     - name: optional
       port: {{ $portClaims['optional'] }}
@@ -85,8 +84,7 @@ spec:
       targetPort: 9093
 `;
 
-const shopDeployment = `{{-- A Kublade template folder: every file is a Blade template, rendered with the same variables. --}}
-apiVersion: apps/v1
+const shopDeployment = `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: shop
