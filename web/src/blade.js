@@ -1,7 +1,37 @@
 // Blade (and Jinja) constructs highlighted over the YAML of a template: `{{ }}`, `{!! !!}`,
 // `{{-- --}}`, `@directives(...)`, and `{% %}` / `{# #}`. A view plugin of mark decorations.
-import { RangeSetBuilder } from '@codemirror/state';
-import { Decoration, ViewPlugin } from '@codemirror/view';
+import { RangeSetBuilder, StateEffect, StateField } from '@codemirror/state';
+import { Decoration, ViewPlugin, WidgetType } from '@codemirror/view';
+
+// The port each claim got in the last render, shown after each `$portClaims['name']`.
+export const setClaimPorts = StateEffect.define();
+export const claimPorts = StateField.define({
+  create: () => ({}),
+  update: (value, tr) => tr.effects.reduce((v, e) => (e.is(setClaimPorts) ? e.value : v), value),
+});
+
+class PortHint extends WidgetType {
+  constructor(port) {
+    super();
+    this.port = port;
+  }
+  eq(other) {
+    return other.port === this.port;
+  }
+  toDOM() {
+    const hint = document.createElement('span');
+    hint.className = 'cm-port-hint';
+    // Drawn from an attribute by CSS, so the hint is not part of the editor's text.
+    hint.dataset.port = String(this.port);
+    hint.setAttribute('aria-hidden', 'true');
+    return hint;
+  }
+  ignoreEvent() {
+    return false;
+  }
+}
+
+const CLAIM_REFERENCE = /\$portClaims\s*\[\s*(['"])([^'"\n]*)\1\s*\]/g;
 
 const CONSTRUCT = new RegExp(
   [
@@ -31,7 +61,18 @@ function expression(ranges, from, text) {
   }
 }
 
-function construct(ranges, from, text) {
+function hints(ranges, from, text, ports) {
+  CLAIM_REFERENCE.lastIndex = 0;
+  for (let m; (m = CLAIM_REFERENCE.exec(text)); ) {
+    const port = ports[m[2]];
+    if (port !== undefined) {
+      const at = from + m.index + m[0].length;
+      ranges.push([at, at, Decoration.widget({ widget: new PortHint(port), side: 1 })]);
+    }
+  }
+}
+
+function construct(ranges, from, text, ports) {
   const to = from + text.length;
   const push = (a, b, cls) => b > a && ranges.push([a, b, marks[cls]]);
   if (text.startsWith('{{--') || text.startsWith('{#')) return push(from, to, 'cm-blade-comment');
@@ -40,6 +81,7 @@ function construct(ranges, from, text) {
     push(from, to, 'cm-blade-directive');
     push(from, from + name.length, 'cm-blade-name');
     expression(ranges, from + name.length, text.slice(name.length));
+    hints(ranges, from, text, ports);
     return;
   }
   const skip = text.startsWith('@') ? 1 : 0; // @{{ }} is printed as is
@@ -50,10 +92,12 @@ function construct(ranges, from, text) {
   push(from, from + skip + open, 'cm-blade-delim');
   expression(ranges, from + skip + open, text.slice(skip + open, text.length - closes));
   push(to - closes, to, 'cm-blade-delim');
+  hints(ranges, from, text, ports);
 }
 
 function decorations(view) {
   const text = view.state.doc.toString();
+  const ports = view.state.field(claimPorts, false) ?? {};
   const ranges = [];
   CONSTRUCT.lastIndex = 0;
   for (let m; (m = CONSTRUCT.exec(text)); ) {
@@ -61,23 +105,27 @@ function decorations(view) {
       CONSTRUCT.lastIndex++;
       continue;
     }
-    construct(ranges, m.index, m[0]);
+    construct(ranges, m.index, m[0], ports);
   }
-  // Outer marks before the inner ones that start at the same place.
-  ranges.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  // Outer marks before the inner ones that start at the same place; widgets by their side.
+  ranges.sort((a, b) => a[0] - b[0] || a[2].startSide - b[2].startSide || b[1] - a[1]);
   const builder = new RangeSetBuilder();
   for (const [from, to, deco] of ranges) builder.add(from, to, deco);
   return builder.finish();
 }
 
-export const bladeHighlight = ViewPlugin.fromClass(
+const highlighter = ViewPlugin.fromClass(
   class {
     constructor(view) {
       this.decorations = decorations(view);
     }
     update(update) {
-      if (update.docChanged) this.decorations = decorations(update.view);
+      if (update.docChanged || update.startState.field(claimPorts, false) !== update.state.field(claimPorts, false)) {
+        this.decorations = decorations(update.view);
+      }
     }
   },
   { decorations: (plugin) => plugin.decorations },
 );
+
+export const bladeHighlight = [claimPorts, highlighter];

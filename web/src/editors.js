@@ -8,7 +8,7 @@ import { json } from '@codemirror/lang-json';
 import { yaml } from '@codemirror/lang-yaml';
 import { lintGutter, setDiagnostics } from '@codemirror/lint';
 import { tags as t } from '@lezer/highlight';
-import { bladeHighlight } from './blade.js';
+import { bladeHighlight, setClaimPorts } from './blade.js';
 
 export const highlightStyle = HighlightStyle.define([
   { tag: [t.keyword, t.bool, t.null, t.atom], color: 'var(--tok-keyword)' },
@@ -37,6 +37,16 @@ const theme = EditorView.theme({
   '.cm-matchingBracket': { backgroundColor: 'var(--match) !important', outline: 'none' },
   '.cm-searchMatch': { backgroundColor: 'var(--match)' },
   '.cm-error-line': { backgroundColor: 'var(--error-line)' },
+  '.cm-port-hint::after': {
+    content: '"= " attr(data-port)',
+    marginLeft: '4px',
+    padding: '0 5px',
+    borderRadius: '4px',
+    fontSize: '11px',
+    backgroundColor: 'var(--chip)',
+    color: 'var(--muted)',
+    fontFamily: 'var(--sans)',
+  },
 });
 
 // The line an error points at, as a line decoration (besides the lint diagnostic).
@@ -107,6 +117,10 @@ export function createEditor(parent, { doc = '', language = 'yaml', label, onCha
     },
     focus() {
       view.focus();
+    },
+    /** The port of each claim, shown after its references in a template. */
+    setClaimPorts(ports) {
+      view.dispatch({ effects: setClaimPorts.of(ports) });
     },
   };
 }

@@ -25,12 +25,14 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
 
   const renderer = {
     last: null,
+    ports: {}, // claim → port of the last good render
 
     fileHasError: (index) => (templateProblems.get(index) ?? []).some((p) => p.severity === 'error'),
 
     /** Shows the active file's problems in the template editor. */
     markTemplate() {
       editors.template.setProblems(templateProblems.get(getState().active) ?? []);
+      editors.template.setClaimPorts(renderer.ports ?? {});
     },
 
     /** The groups as the engine gets them: configured or default, for every group in use. */
@@ -63,6 +65,7 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
       const usedGroups = claims.value ? unique(claims.value.map((c) => c?.group).filter((g) => typeof g === 'string')) : [];
       let outputText = null;
       let status = '';
+      let ports = {};
 
       // An engine error: mark it in the template file, ports.json or the groups, by its kind.
       const engineProblem = (error, fileIndex) => {
@@ -123,7 +126,6 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
         }
         const parts = [];
         const seen = new Set();
-        let ports = {};
         if (pruned) {
           state.files.forEach((file, index) => {
             try {
@@ -166,6 +168,7 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
       editors.claims.setProblems(marks.claims);
       editors.values.setProblems(marks.values);
       editors.groups.setProblems(marks.groups);
+      if (outputText !== null) renderer.ports = ports;
       renderer.markTemplate();
       renderer.onInvalid?.(invalid);
       if (outputText !== null) output.show(outputText);
