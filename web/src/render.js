@@ -11,6 +11,10 @@ function withExclusion(groups, { group, port }) {
   return { ...groups, [group]: { ...config, exclude: [...(config.exclude ?? []), port] } };
 }
 
+// The engine's messages say where they are (`service.yaml:8:13: …`, `ports.json: [0].group: …`);
+// the problem list says that in its own column, so the message drops it.
+const bare = (message) => message.replace(/^[^\s:]+:\d+:\d+: /, '').replace(/^(ports\.json|port groups): /, '');
+
 const at = (p) => (p.line ? `:${p.line}${p.column ? `:${p.column}` : ''}` : '');
 
 export function createRenderer({ store, editors, output, getState, getEngine }) {
@@ -72,7 +76,7 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
         const problem = {
           severity: 'error',
           kind: error?.kind,
-          message: error?.message ?? String(error),
+          message: bare(error?.message ?? String(error)),
           line: error?.line,
           column: error?.column,
           endLine: error?.endLine,
