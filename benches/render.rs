@@ -23,7 +23,7 @@ spec:
 ";
 
 fn values(i: usize) -> Value {
-    Value::from_serialize(serde_json::json!({
+    Value::from(minijinja::value::Serde(&serde_json::json!({
         "namespace": format!("ns-{i}"),
         "data": {
             "name": format!("app-{i}"),
@@ -34,7 +34,7 @@ fn values(i: usize) -> Value {
             ],
         },
         "portClaims": { "web": 50123 },
-    }))
+    })))
 }
 
 /// Best time per call over a few rounds of about `budget` each.
@@ -88,13 +88,23 @@ fn main() {
         portclaims.as_secs_f64() / minijinja.as_secs_f64()
     );
 
-    let thousand_lines: String = SERVICE.lines().cycle().take(996).fold(String::new(), |mut s, l| {
-        s.push_str(l);
-        s.push('\n');
-        s
-    });
+    let thousand_lines: String =
+        SERVICE
+            .lines()
+            .cycle()
+            .take(996)
+            .fold(String::new(), |mut s, l| {
+                s.push_str(l);
+                s.push('\n');
+                s
+            });
     let translate = measure(
-        |_| drop(black_box(portclaims::blade::translate(&thousand_lines, &Default::default()))),
+        |_| {
+            drop(black_box(portclaims::blade::translate(
+                &thousand_lines,
+                &Default::default(),
+            )))
+        },
         budget,
     );
     println!("translate a 996-line Blade template: {translate:.2?} (goal: under 1 ms)");

@@ -2,14 +2,14 @@
 //! ports to the template as `$portClaims`, render, and report the change the store must commit.
 //!
 //! Nothing here touches the store: the decision is made against a [`Ledger`] (the engine's index
-//! of a snapshot) and the host commits [`Planned::change`] itself, so a render that fails changes
+//! of a snapshot, under its groups configuration) and the host commits [`Planned::change`] itself, so a render that fails changes
 //! nothing stored.
 
 use std::fmt;
 
 use minijinja::Value;
 
-use crate::claims::{self, Change, Claim, ClaimsError, Diagnostic, Groups, Ledger, Reservation};
+use crate::claims::{self, Change, Claim, ClaimsError, Diagnostic, Ledger, Reservation};
 use crate::engine::{self, Template};
 
 /// The scope reservations belong to when the host names none.
@@ -22,7 +22,6 @@ pub struct Request<'a> {
     /// The template variables the host supplies (`data`, `secret`, `limits`, …), a map.
     pub values: &'a Value,
     pub scope: &'a str,
-    pub groups: &'a Groups,
     pub seed: Option<u64>,
 }
 
@@ -71,7 +70,7 @@ impl From<ClaimsError> for Error {
 /// Decides every declared claim and renders the template with them.
 pub fn plan(ledger: &Ledger, request: &Request<'_>) -> Result<Planned, Error> {
     let mut rng = claims::rng(request.seed)?;
-    let decision = ledger.decide(request.scope, request.claims, request.groups, &mut rng)?;
+    let decision = ledger.decide(request.scope, request.claims, &mut rng)?;
     let variables = variables(request.values, request.scope, &decision.ports);
     let output = request.template.render(&variables)?;
     Ok(Planned {

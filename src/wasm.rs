@@ -80,7 +80,6 @@ impl CompiledTemplate {
 #[wasm_bindgen(js_name = Ledger)]
 pub struct LedgerHandle {
     ledger: claims::Ledger,
-    groups: Groups,
     /// The change of the last plan, applied by `applyPlanned` once the store has committed it.
     planned: RefCell<Option<Change>>,
 }
@@ -95,7 +94,6 @@ impl LedgerHandle {
         let ledger = claims::Ledger::from_value(&reservations, &groups).map_err(claims_error)?;
         Ok(LedgerHandle {
             ledger,
-            groups,
             planned: RefCell::new(None),
         })
     }
@@ -121,7 +119,6 @@ impl LedgerHandle {
                 claims: &claims,
                 values: &values,
                 scope: &scope,
-                groups: &self.groups,
                 seed: seed_of(&request)?,
             },
         )
@@ -217,7 +214,10 @@ fn string_field(object: &Value, name: &str) -> Result<Option<String>, JsValue> {
     }
     match value.as_str() {
         Some(s) => Ok(Some(s.to_string())),
-        None => Err(config_error(name, &format!("must be a string, got {value}"))),
+        None => Err(config_error(
+            name,
+            &format!("must be a string, got {value}"),
+        )),
     }
 }
 

@@ -8,7 +8,9 @@ use portclaims::plan::{Request, plan};
 const BASIC_USAGE: &str = include_str!("cases/seed-basic/template.yaml");
 
 fn web_claim() -> Value {
-    Value::from_serialize(serde_json::json!([{ "claim": "web", "group": "http" }]))
+    Value::from(minijinja::value::Serde(
+        &serde_json::json!([{ "claim": "web", "group": "http" }]),
+    ))
 }
 
 #[test]
@@ -16,14 +18,13 @@ fn basic_usage_renders_with_a_port_from_the_http_group_and_keeps_it() {
     let template = Template::compile(BASIC_USAGE, &Options::default()).expect("compiles");
     let claims = parse_claims(&web_claim()).expect("claims parse");
     let groups = Groups::default();
-    let values = Value::from_serialize(serde_json::json!({}));
+    let values = Value::from(minijinja::value::Serde(&serde_json::json!({})));
     let mut ledger = Ledger::new(Vec::new(), &groups).expect("empty ledger");
     let request = Request {
         template: &template,
         claims: &claims,
         values: &values,
         scope: "default",
-        groups: &groups,
         seed: None,
     };
 
@@ -42,17 +43,17 @@ fn basic_usage_renders_with_a_port_from_the_http_group_and_keeps_it() {
 
 #[test]
 fn a_failing_template_yields_an_error_and_no_change_to_commit() {
-    let template = Template::compile("{{ $data['missing'] }}", &Options::default()).expect("compiles");
+    let template =
+        Template::compile("{{ $data['missing'] }}", &Options::default()).expect("compiles");
     let claims = parse_claims(&web_claim()).expect("claims parse");
     let groups = Groups::default();
-    let values = Value::from_serialize(serde_json::json!({ "data": {} }));
+    let values = Value::from(minijinja::value::Serde(&serde_json::json!({ "data": {} })));
     let ledger = Ledger::new(Vec::new(), &groups).expect("empty ledger");
     let request = Request {
         template: &template,
         claims: &claims,
         values: &values,
         scope: "default",
-        groups: &groups,
         seed: Some(1),
     };
     let error = plan(&ledger, &request).expect_err("the key is missing");

@@ -24,7 +24,7 @@
 //! | `_arr(pairs)` | array literal with keys: `pairs` is a list of `[key, value]`, `key` none for positional entries; returns a list when the keys are 0..n-1 in order, otherwise a map |
 //! | `_values(v)` / `_pairs(v)` | what `@foreach ($v as $x)` / `@foreach ($v as $k => $x)` iterates: a list of values / a list of `[key, value]` pairs; error for non-arrays as PHP warns |
 //! | `_raw(v)` | `{!! $v !!}`: PHP string conversion, marked safe so the formatter does not escape it |
-//! | `_json(v, flags)` | `@json($v)` (flags an integer, 0 by default) |
+//! | `_json(v, flags, depth)` | `@json($v, flags, depth)`: the text `json_encode` gives, marked safe; flags default to Blade's 15 (`JSON_HEX_TAG\|JSON_HEX_AMP\|JSON_HEX_APOS\|JSON_HEX_QUOT`) when omitted or none, depth to 512; empty when PHP's encoder fails (it returns false) |
 //!
 //! PHP arrays are minijinja sequences when their keys are 0..n-1 in order and maps (insertion
 //! ordered) otherwise; integer-like string keys are integers, as in PHP.
@@ -37,3 +37,83 @@
 //! (`true` → `1`, `false`/`null` → empty, floats as PHP prints them, arrays an error) followed,
 //! unless escaping is off or the value is safe, by Laravel's `e()`:
 //! `& < > " '` → `&amp; &lt; &gt; &quot; &#039;`.
+//!
+//! Helpers take their arguments as a slice, so undefined values reach them whatever the
+//! environment's undefined behaviour is; `_isset`/`_empty`/`_lget` rely on that.
+
+mod args;
+mod arith;
+mod array;
+mod arrays;
+mod compare;
+mod encoding;
+mod format;
+mod functions;
+mod json;
+mod json_fns;
+mod math;
+mod number;
+mod runtime;
+mod strings;
+mod value;
+
+use minijinja::value::Value;
+use minijinja::{Environment, Error, ErrorKind, Output, State};
+
+pub use functions::FUNCTIONS;
+
+/// Adds every runtime helper and PHP function to `env` as globals.
+pub fn register(env: &mut Environment<'static>) {
+    runtime::register(env);
+    functions::register(env);
+}
+
+/// The echo formatter: PHP's string conversion, then Laravel's `e()` unless `escape` is false or
+/// the value is safe.
+pub fn formatter(
+    escape: bool,
+) -> impl Fn(&mut Output, &mut State, &Value) -> Result<(), Error> + Send + Sync + 'static {
+    move |out, _state, value| {
+        if value.is_undefined() {
+            return Err(value::error("Undefined variable"));
+        }
+        if !escape || value.is_safe() {
+            return value::write_php_string(out, value);
+        }
+        if array::is_array(value) {
+            // `e()` hands the array to htmlspecialchars(), whose type check fails first.
+            return Err(value::error(
+                "htmlspecialchars(): Argument #1 ($string) must be of type string, array given",
+            ));
+        }
+        let text = value::to_php_string(value)?;
+        write_escaped(out, &text)
+            .map_err(|_| Error::new(ErrorKind::WriteFailure, "could not write output"))
+    }
+}
+
+/// Laravel's `e()`: `htmlspecialchars($s, ENT_QUOTES, 'UTF-8', true)`.
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    // Writing into a String cannot fail.
+    let _ = write_escaped(&mut out, s);
+    out
+}
+
+fn write_escaped(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Result {
+    let mut rest = s;
+    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+        let (plain, special) = rest.split_at(at);
+        out.write_str(plain)?;
+        let mut chars = special.chars();
+        out.write_str(match chars.next() {
+            Some('&') => "&amp;",
+            Some('<') => "&lt;",
+            Some('>') => "&gt;",
+            Some('"') => "&quot;",
+            _ => "&#039;",
+        })?;
+        rest = chars.as_str();
+    }
+    out.write_str(rest)
+}

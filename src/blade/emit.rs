@@ -1,0 +1,651 @@
+//! PHP expression AST → minijinja expression source.
+//!
+//! minijinja's own operators are used only where they mean exactly what PHP means (literals,
+//! lists, `not`/`and`/`or` on booleans, inline `if`); everything else calls the runtime helpers
+//! of `crate::php`. Every node records where its output starts, so that a runtime error inside
+//! the expression maps back to the Blade column that caused it.
+
+use std::fmt::Write;
+
+use super::expr::{BinOp, Cast, Expr, Kind, UnOp};
+use super::{Failure, FailureKind};
+
+/// One source-map entry: output from `out` on comes from the Blade range `src`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Segment {
+    pub out: usize,
+    pub src: (usize, usize),
+}
+
+/// How a PHP variable is reached from the translated template.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Binding {
+    /// A minijinja local (a `@foreach` variable).
+    Local(String),
+    /// A field of a minijinja namespace (variables assigned in a `@for` header).
+    Field { namespace: String, field: String },
+}
+
+/// What the translator knows at the point of an expression.
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    /// Innermost last.
+    pub bindings: Vec<(String, Binding)>,
+    /// The number of enclosing `@foreach` loops.
+    pub loop_depth: usize,
+    /// At depth 0: a loop has ended before, so Blade's `$loop` is null rather than undefined.
+    pub loop_ended: bool,
+}
+
+impl Scope {
+    pub fn lookup(&self, name: &str) -> Option<&Binding> {
+        self.bindings
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, b)| b)
+    }
+}
+
+/// The minijinja name of the `loop` object of the `@foreach` at `depth` (1-based).
+pub fn loop_alias(depth: usize) -> String {
+    format!("_loop{depth}")
+}
+
+/// A minijinja identifier for a PHP variable name (which may contain non-ASCII bytes).
+pub fn local_name(php: &str) -> String {
+    let mut s = String::from("l_");
+    for c in php.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            s.push(c);
+        } else {
+            let _ = write!(s, "_u{:x}_", c as u32);
+        }
+    }
+    s
+}
+
+pub fn string_literal(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            // Keep template delimiters out of the translated source entirely.
+            c if c.is_control() || matches!(c, '{' | '}' | '%' | '#') => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+const CONSTANTS: &[(&str, &str)] = &[
+    ("PHP_EOL", "\"\\n\""),
+    ("PHP_INT_MAX", "9223372036854775807"),
+    ("PHP_INT_SIZE", "8"),
+    ("PHP_FLOAT_EPSILON", "2.220446049250313e-16"),
+    ("M_PI", "3.141592653589793"),
+    ("JSON_HEX_TAG", "1"),
+    ("JSON_HEX_AMP", "2"),
+    ("JSON_HEX_APOS", "4"),
+    ("JSON_HEX_QUOT", "8"),
+    ("JSON_FORCE_OBJECT", "16"),
+    ("JSON_NUMERIC_CHECK", "32"),
+    ("JSON_UNESCAPED_SLASHES", "64"),
+    ("JSON_PRETTY_PRINT", "128"),
+    ("JSON_UNESCAPED_UNICODE", "256"),
+    ("JSON_PARTIAL_OUTPUT_ON_ERROR", "512"),
+    ("JSON_PRESERVE_ZERO_FRACTION", "1024"),
+    ("JSON_UNESCAPED_LINE_TERMINATORS", "2048"),
+    ("JSON_THROW_ON_ERROR", "4194304"),
+];
+
+/// Functions whose refusal is a sandbox matter rather than a missing feature.
+const DANGEROUS: &[&str] = &[
+    "env",
+    "exec",
+    "system",
+    "passthru",
+    "shell_exec",
+    "popen",
+    "proc_open",
+    "pcntl_exec",
+    "eval",
+    "assert",
+    "file_get_contents",
+    "file_put_contents",
+    "fopen",
+    "file",
+    "readfile",
+    "unlink",
+    "include",
+    "require",
+    "call_user_func",
+    "call_user_func_array",
+    "create_function",
+    "getenv",
+    "putenv",
+    "ini_set",
+    "ini_get",
+    "phpinfo",
+    "app",
+    "config",
+    "dd",
+    "dump",
+    "var_dump",
+    "print_r",
+    "var_export",
+    "mail",
+    "header",
+    "curl_exec",
+    "fsockopen",
+    "glob",
+    "scandir",
+    "extract",
+    "compact",
+    "get_defined_vars",
+    "constant",
+    "func_get_args",
+    "define",
+];
+
+pub struct Emitter<'a> {
+    pub out: &'a mut String,
+    pub segments: &'a mut Vec<Segment>,
+    pub scope: &'a Scope,
+    pub functions: &'a [&'a str],
+}
+
+type R = Result<(), Failure>;
+
+fn sandbox(message: impl Into<String>, e: &Expr) -> Failure {
+    Failure::new(FailureKind::Sandbox, message, e.start, e.end)
+}
+
+fn syntax(message: impl Into<String>, e: &Expr) -> Failure {
+    Failure::new(FailureKind::Syntax, message, e.start, e.end)
+}
+
+/// Whether a node always yields a PHP bool (so `_truthy` would be a no-op).
+fn is_bool(e: &Expr) -> bool {
+    match &e.kind {
+        Kind::Bool(_) | Kind::Isset(_) | Kind::Empty(_) | Kind::Cast(Cast::Bool, _) => true,
+        Kind::Unary(UnOp::Not, _) => true,
+        Kind::Binary(op, ..) => matches!(
+            op,
+            BinOp::Eq
+                | BinOp::Ne
+                | BinOp::Ident
+                | BinOp::NotIdent
+                | BinOp::Lt
+                | BinOp::Gt
+                | BinOp::Le
+                | BinOp::Ge
+                | BinOp::And
+                | BinOp::Or
+                | BinOp::Xor
+        ),
+        _ => false,
+    }
+}
+
+impl Emitter<'_> {
+    fn mark(&mut self, e: &Expr) {
+        self.segments.push(Segment {
+            out: self.out.len(),
+            src: (e.start, e.end),
+        });
+    }
+
+    fn push(&mut self, s: &str) {
+        self.out.push_str(s);
+    }
+
+    /// A strict read: undefined variables and keys are errors.
+    pub fn expr(&mut self, e: &Expr) -> R {
+        self.mark(e);
+        match &e.kind {
+            Kind::Null => self.push("none"),
+            Kind::Bool(b) => self.push(if *b { "true" } else { "false" }),
+            Kind::Int(v) => {
+                let _ = write!(self.out, "{v}");
+            }
+            Kind::Float(v) => {
+                if !v.is_finite() {
+                    return Err(syntax("infinite float literals are not supported", e));
+                }
+                let text = format!("{v:?}");
+                // minijinja needs a digit after the dot and no `+` in exponents.
+                let text = text.replace("e+", "e");
+                self.push(&if text.contains(['.', 'e']) {
+                    text
+                } else {
+                    format!("{text}.0")
+                });
+            }
+            Kind::Str(s) => string_literal(self.out, s),
+            Kind::Interp(parts) => {
+                self.push("(\"\"");
+                for p in parts {
+                    self.push(" ~ ");
+                    self.as_string(p)?;
+                }
+                self.push(")");
+            }
+            Kind::Var(name) => self.variable(name, e, false)?,
+            Kind::Const(name) => match CONSTANTS.iter().find(|(n, _)| n == name) {
+                Some((_, v)) => self.push(v),
+                None => {
+                    if name.eq_ignore_ascii_case("INF") || name.eq_ignore_ascii_case("NAN") {
+                        return Err(syntax(format!("the constant {name} is not supported"), e));
+                    }
+                    self.fail(&format!("Undefined constant \"{name}\""))
+                }
+            },
+            Kind::Index(base, key) => self.index(base, key.as_deref(), e, false)?,
+            Kind::Prop(base, name) => self.property(base, name, e, false)?,
+            Kind::Call(name, args) => self.call(name, args, e)?,
+            Kind::Isset(args) => {
+                self.push("(");
+                for (i, a) in args.iter().enumerate() {
+                    if i > 0 {
+                        self.push(" and ");
+                    }
+                    self.push("_isset(");
+                    self.lenient(a)?;
+                    self.push(")");
+                }
+                self.push(")");
+            }
+            Kind::Empty(a) => {
+                self.push("_empty(");
+                self.lenient(a)?;
+                self.push(")");
+            }
+            Kind::Array(entries) => {
+                if entries.iter().all(|(k, _)| k.is_none()) {
+                    self.push("[");
+                    for (i, (_, v)) in entries.iter().enumerate() {
+                        if i > 0 {
+                            self.push(", ");
+                        }
+                        self.expr(v)?;
+                    }
+                    self.push("]");
+                } else {
+                    self.push("_arr([");
+                    for (i, (k, v)) in entries.iter().enumerate() {
+                        if i > 0 {
+                            self.push(", ");
+                        }
+                        self.push("[");
+                        match k {
+                            Some(k) => self.expr(k)?,
+                            None => self.push("none"),
+                        }
+                        self.push(", ");
+                        self.expr(v)?;
+                        self.push("]");
+                    }
+                    self.push("])");
+                }
+            }
+            Kind::Unary(op, inner) => match op {
+                UnOp::Not => {
+                    self.push("(not ");
+                    self.truthy(inner)?;
+                    self.push(")");
+                }
+                UnOp::Neg => self.call_helper("_neg", &[inner])?,
+                UnOp::Pos => self.call_helper("_pos", &[inner])?,
+            },
+            Kind::Binary(op, a, b) => self.binary(*op, a, b)?,
+            Kind::Ternary(c, m, other) => {
+                self.push("(");
+                match m {
+                    Some(m) => self.expr(m)?,
+                    None => self.expr(c)?,
+                }
+                self.push(" if ");
+                self.truthy(c)?;
+                self.push(" else ");
+                self.expr(other)?;
+                self.push(")");
+            }
+            Kind::Cast(cast, inner) => match cast {
+                Cast::Bool => self.truthy(inner)?,
+                Cast::Int => self.call_function("intval", &[inner], e)?,
+                Cast::Float => self.call_function("floatval", &[inner], e)?,
+                Cast::String => self.call_function("strval", &[inner], e)?,
+                Cast::Array => return Err(syntax("(array) casts are not supported", e)),
+            },
+            Kind::Assign(..) | Kind::IncDec(..) => {
+                return Err(syntax("assignments are only supported in @for headers", e));
+            }
+        }
+        Ok(())
+    }
+
+    /// `_truthy(e)`, skipped where `e` is a bool already.
+    pub fn truthy(&mut self, e: &Expr) -> R {
+        if is_bool(e) {
+            self.expr(e)
+        } else {
+            self.push("_truthy(");
+            self.expr(e)?;
+            self.push(")");
+            Ok(())
+        }
+    }
+
+    /// PHP's string conversion of `e`, for `~` chains.
+    fn as_string(&mut self, e: &Expr) -> R {
+        if let Kind::Str(s) = &e.kind {
+            self.mark(e);
+            string_literal(self.out, s);
+            return Ok(());
+        }
+        self.push("_concat(");
+        self.expr(e)?;
+        self.push(", \"\")");
+        Ok(())
+    }
+
+    /// A read inside `isset`/`empty`/the left of `??`: missing variables and keys are undefined.
+    pub fn lenient(&mut self, e: &Expr) -> R {
+        match &e.kind {
+            Kind::Var(name) => {
+                self.mark(e);
+                self.variable(name, e, true)
+            }
+            Kind::Index(base, key) => {
+                self.mark(e);
+                self.index(base, key.as_deref(), e, true)
+            }
+            Kind::Prop(base, name) => {
+                self.mark(e);
+                self.property(base, name, e, true)
+            }
+            _ => self.expr(e),
+        }
+    }
+
+    fn fail(&mut self, message: &str) {
+        self.push("_fail(");
+        string_literal(self.out, message);
+        self.push(")");
+    }
+
+    fn variable(&mut self, name: &str, e: &Expr, lenient: bool) -> R {
+        if name == "loop" {
+            return self.loop_object(self.scope.loop_depth, lenient);
+        }
+        match self.scope.lookup(name) {
+            Some(Binding::Local(ident)) => {
+                let ident = ident.clone();
+                self.push(&ident);
+            }
+            Some(Binding::Field { namespace, field }) => {
+                let (namespace, field) = (namespace.clone(), field.clone());
+                if lenient {
+                    let _ = write!(self.out, "{namespace}.{field}");
+                } else {
+                    let _ = write!(self.out, "_var({namespace}.{field}, ");
+                    string_literal(self.out, name);
+                    self.push(")");
+                }
+            }
+            None => {
+                if lenient {
+                    self.push("_v[");
+                    string_literal(self.out, name);
+                    self.push("]");
+                } else {
+                    self.push("_var(_v[");
+                    string_literal(self.out, name);
+                    self.push("], ");
+                    string_literal(self.out, name);
+                    self.push(")");
+                }
+            }
+        }
+        let _ = e;
+        Ok(())
+    }
+
+    /// Blade's `$loop` as a whole (rare: `$loop` is nearly always followed by `->field`).
+    fn loop_object(&mut self, depth: usize, lenient: bool) -> R {
+        if depth == 0 {
+            if self.scope.loop_ended {
+                self.push("none");
+            } else if lenient {
+                self.push("_v[\"loop\"]");
+            } else {
+                self.push("_var(_v[\"loop\"], \"loop\")");
+            }
+            return Ok(());
+        }
+        self.push("dict(");
+        for (i, field) in LOOP_FIELDS.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            let _ = write!(self.out, "{field}=");
+            if *field == "parent" {
+                if depth > 1 {
+                    self.loop_object(depth - 1, lenient)?;
+                } else {
+                    self.push("none");
+                }
+            } else {
+                self.loop_field(depth, field);
+            }
+        }
+        self.push(")");
+        Ok(())
+    }
+
+    fn loop_field(&mut self, depth: usize, field: &str) {
+        let l = loop_alias(depth);
+        let _ = match field {
+            "index" => write!(self.out, "{l}.index0"),
+            "iteration" => write!(self.out, "{l}.index"),
+            "remaining" => write!(self.out, "{l}.revindex0"),
+            "count" => write!(self.out, "{l}.length"),
+            "first" => write!(self.out, "{l}.first"),
+            "last" => write!(self.out, "{l}.last"),
+            "odd" => write!(self.out, "({l}.index % 2 == 1)"),
+            "even" => write!(self.out, "({l}.index % 2 == 0)"),
+            _ => write!(self.out, "{depth}"),
+        };
+    }
+
+    fn index(&mut self, base: &Expr, key: Option<&Expr>, e: &Expr, lenient: bool) -> R {
+        let Some(key) = key else {
+            return Err(syntax("Cannot use [] for reading", e));
+        };
+        self.push(if lenient { "_lget(" } else { "_get(" });
+        if lenient {
+            self.lenient(base)?;
+        } else {
+            self.expr(base)?;
+        }
+        self.push(", ");
+        self.expr(key)?;
+        self.push(")");
+        Ok(())
+    }
+
+    /// Resolves `$loop->…->parent` chains statically to a loop depth.
+    fn loop_depth_of(&self, e: &Expr) -> Option<Option<usize>> {
+        match &e.kind {
+            Kind::Var(name) if name == "loop" && self.scope.lookup("loop").is_none() => {
+                Some((self.scope.loop_depth > 0).then_some(self.scope.loop_depth))
+            }
+            Kind::Prop(base, name) if name == "parent" => {
+                let depth = self.loop_depth_of(base)??;
+                Some((depth > 1).then(|| depth - 1))
+            }
+            _ => None,
+        }
+    }
+
+    fn property(&mut self, base: &Expr, name: &str, e: &Expr, lenient: bool) -> R {
+        match self.loop_depth_of(base) {
+            Some(Some(depth)) => {
+                if name == "parent" {
+                    if depth > 1 {
+                        return self.loop_object(depth - 1, lenient);
+                    }
+                    self.push("none");
+                } else if LOOP_FIELDS.contains(&name) {
+                    self.loop_field(depth, name);
+                } else if lenient {
+                    self.push("_lget(none, \"\")");
+                } else {
+                    self.fail(&format!("Undefined property: stdClass::${name}"));
+                }
+                Ok(())
+            }
+            Some(None)
+                if self.scope.loop_depth == 0
+                    && !self.scope.loop_ended
+                    && matches!(base.kind, Kind::Var(_)) =>
+            {
+                // `$loop` outside any loop is an undefined variable.
+                if lenient {
+                    self.push("_v[\"loop\"]");
+                } else {
+                    self.push("_var(_v[\"loop\"], \"loop\")");
+                }
+                Ok(())
+            }
+            _ => {
+                if lenient {
+                    self.push("_lget(none, \"\")");
+                } else {
+                    self.fail(&format!(
+                        "Attempt to read property \"{name}\" on a non-object"
+                    ));
+                }
+                let _ = e;
+                Ok(())
+            }
+        }
+    }
+
+    fn call_helper(&mut self, helper: &str, args: &[&Expr]) -> R {
+        self.push(helper);
+        self.push("(");
+        for (i, a) in args.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.expr(a)?;
+        }
+        self.push(")");
+        Ok(())
+    }
+
+    fn call_function(&mut self, name: &str, args: &[&Expr], e: &Expr) -> R {
+        if !self.functions.contains(&name) {
+            return Err(syntax(
+                format!("{name}() is not available for this cast"),
+                e,
+            ));
+        }
+        self.call_helper(name, args)
+    }
+
+    fn call(&mut self, name: &str, args: &[Expr], e: &Expr) -> R {
+        let lower = name.trim_start_matches('\\').to_ascii_lowercase();
+        if DANGEROUS.contains(&lower.as_str()) {
+            return Err(sandbox(format!("{name}() is not allowed in templates"), e));
+        }
+        if !self.functions.contains(&lower.as_str()) {
+            return Err(sandbox(format!("Call to undefined function {name}()"), e));
+        }
+        let refs: Vec<&Expr> = args.iter().collect();
+        self.call_helper(&lower, &refs)
+    }
+
+    fn binary(&mut self, op: BinOp, a: &Expr, b: &Expr) -> R {
+        let helper = match op {
+            BinOp::Add => "_add",
+            BinOp::Sub => "_sub",
+            BinOp::Mul => "_mul",
+            BinOp::Div => "_div",
+            BinOp::Mod => "_mod",
+            BinOp::Pow => "_pow",
+            BinOp::Eq => "_eq",
+            BinOp::Ne => "_ne",
+            BinOp::Ident => "_ident",
+            BinOp::NotIdent => "_nident",
+            BinOp::Lt => "_lt",
+            BinOp::Gt => "_gt",
+            BinOp::Le => "_le",
+            BinOp::Ge => "_ge",
+            BinOp::Cmp => "_cmp",
+            BinOp::Xor => "_xor",
+            BinOp::And | BinOp::Or => {
+                self.push("(");
+                self.truthy(a)?;
+                self.push(if op == BinOp::And { " and " } else { " or " });
+                self.truthy(b)?;
+                self.push(")");
+                return Ok(());
+            }
+            BinOp::Concat => {
+                // Flatten left-nested chains into one `~` expression.
+                let mut parts = vec![b];
+                let mut left = a;
+                while let Kind::Binary(BinOp::Concat, l, r) = &left.kind {
+                    if left.parens {
+                        break;
+                    }
+                    parts.push(r);
+                    left = l;
+                }
+                parts.push(left);
+                self.push("(");
+                for (i, p) in parts.iter().rev().enumerate() {
+                    if i > 0 {
+                        self.push(" ~ ");
+                    }
+                    self.as_string(p)?;
+                }
+                self.push(")");
+                return Ok(());
+            }
+            BinOp::Coalesce => {
+                self.push("(");
+                self.lenient(a)?;
+                self.push(" if _isset(");
+                self.lenient(a)?;
+                self.push(") else ");
+                self.expr(b)?;
+                self.push(")");
+                return Ok(());
+            }
+        };
+        self.call_helper(helper, &[a, b])
+    }
+}
+
+pub const LOOP_FIELDS: &[&str] = &[
+    "index",
+    "iteration",
+    "remaining",
+    "count",
+    "first",
+    "last",
+    "odd",
+    "even",
+    "depth",
+    "parent",
+];

@@ -1,0 +1,833 @@
+//! PHP expressions: the AST and a Pratt parser with PHP 8's precedence and associativity.
+//!
+//! The parser is depth-checked: both its recursion and the height of the tree it builds are
+//! bounded by the nesting limit, so that hostile input is a `Limit` error, not a stack overflow.
+
+use super::lex::{Lexer, Piece, Spanned, Tok};
+use super::{Failure, FailureKind};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub kind: Kind,
+    pub start: usize,
+    pub end: usize,
+    /// Written inside parentheses (PHP 8 refuses some unparenthesized nestings).
+    pub parens: bool,
+    pub height: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    Pow,
+    Concat,
+    Eq,
+    Ne,
+    Ident,
+    NotIdent,
+    Lt,
+    Gt,
+    Le,
+    Ge,
+    Cmp,
+    And,
+    Or,
+    Xor,
+    Coalesce,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnOp {
+    Not,
+    Neg,
+    Pos,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cast {
+    Int,
+    Float,
+    String,
+    Bool,
+    Array,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Kind {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    /// A double-quoted string with interpolation: text pieces are `Str` nodes.
+    Interp(Vec<Expr>),
+    Var(String),
+    Const(String),
+    /// `$a[k]`; `None` for `$a[]`.
+    Index(Box<Expr>, Option<Box<Expr>>),
+    /// `$a->name`.
+    Prop(Box<Expr>, String),
+    /// A call of a named function (name as written).
+    Call(String, Vec<Expr>),
+    Isset(Vec<Expr>),
+    Empty(Box<Expr>),
+    Array(Vec<(Option<Expr>, Expr)>),
+    Unary(UnOp, Box<Expr>),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `c ? a : b`, or `c ?: b` when the middle is `None`.
+    Ternary(Box<Expr>, Option<Box<Expr>>, Box<Expr>),
+    Cast(Cast, Box<Expr>),
+    /// `$v = e`, `$v += e` (the operator), …
+    Assign(Box<Expr>, Option<BinOp>, Box<Expr>),
+    /// `$v++`, `--$v`, …: `true` for increment.
+    IncDec(Box<Expr>, bool),
+}
+
+const SUPERGLOBALS: &[&str] = &[
+    "GLOBALS", "_SERVER", "_GET", "_POST", "_FILES", "_COOKIE", "_SESSION", "_REQUEST", "_ENV",
+];
+
+const REFUSED_KEYWORDS: &[&str] = &[
+    "new",
+    "clone",
+    "fn",
+    "function",
+    "static",
+    "print",
+    "echo",
+    "exit",
+    "die",
+    "eval",
+    "include",
+    "include_once",
+    "require",
+    "require_once",
+    "yield",
+    "throw",
+    "match",
+    "list",
+    "global",
+];
+
+pub struct Parser<'a> {
+    toks: Vec<Spanned>,
+    pos: usize,
+    src: &'a str,
+    depth: usize,
+    max_nesting: usize,
+}
+
+fn sandbox<T>(message: impl Into<String>, start: usize, end: usize) -> Result<T, Failure> {
+    Err(Failure::new(FailureKind::Sandbox, message, start, end))
+}
+
+fn syntax<T>(message: impl Into<String>, start: usize, end: usize) -> Result<T, Failure> {
+    Err(Failure::new(FailureKind::Syntax, message, start, end))
+}
+
+/// Binding powers of infix operators: (left, right, nonassoc).
+fn infix(op: &str) -> Option<(u8, u8, bool)> {
+    Some(match op {
+        "or" => (2, 3, false),
+        "xor" => (4, 5, false),
+        "and" => (6, 7, false),
+        "=" | "+=" | "-=" | "*=" | "/=" | ".=" | "%=" | "**=" | "??=" => (9, 8, false),
+        "?" | "?:" => (10, 11, false),
+        "??" => (13, 12, false),
+        "||" => (14, 15, false),
+        "&&" => (16, 17, false),
+        "|" => (18, 19, false),
+        "^" => (20, 21, false),
+        "&" => (22, 23, false),
+        "==" | "!=" | "<>" | "===" | "!==" | "<=>" => (24, 25, true),
+        "<" | "<=" | ">" | ">=" => (26, 27, true),
+        "." => (28, 29, false),
+        "<<" | ">>" => (30, 31, false),
+        "+" | "-" => (32, 33, false),
+        "*" | "/" | "%" => (34, 35, false),
+        "instanceof" => (38, 39, false),
+        "**" => (43, 42, false),
+        _ => return None,
+    })
+}
+const NOT_BP: u8 = 36;
+const UNARY_BP: u8 = 40;
+
+fn binop(op: &str) -> Option<BinOp> {
+    Some(match op {
+        "+" | "+=" => BinOp::Add,
+        "-" | "-=" => BinOp::Sub,
+        "*" | "*=" => BinOp::Mul,
+        "/" | "/=" => BinOp::Div,
+        "%" | "%=" => BinOp::Mod,
+        "**" | "**=" => BinOp::Pow,
+        "." | ".=" => BinOp::Concat,
+        "==" => BinOp::Eq,
+        "!=" | "<>" => BinOp::Ne,
+        "===" => BinOp::Ident,
+        "!==" => BinOp::NotIdent,
+        "<" => BinOp::Lt,
+        ">" => BinOp::Gt,
+        "<=" => BinOp::Le,
+        ">=" => BinOp::Ge,
+        "<=>" => BinOp::Cmp,
+        "&&" | "and" => BinOp::And,
+        "||" | "or" => BinOp::Or,
+        "xor" => BinOp::Xor,
+        "??" | "??=" => BinOp::Coalesce,
+        _ => return None,
+    })
+}
+
+impl<'a> Parser<'a> {
+    /// Tokenizes `src[start..end]`.
+    pub fn new(
+        src: &'a str,
+        start: usize,
+        end: usize,
+        max_nesting: usize,
+    ) -> Result<Self, Failure> {
+        let toks = Lexer::new(src, start, end).tokenize()?;
+        Ok(Parser {
+            toks,
+            pos: 0,
+            src,
+            depth: 0,
+            max_nesting,
+        })
+    }
+
+    fn peek(&self) -> &Spanned {
+        // `tokenize` always ends with `Eof`, and `bump` never moves past it.
+        &self.toks[self.pos.min(self.toks.len() - 1)]
+    }
+
+    fn peek_at(&self, n: usize) -> &Spanned {
+        &self.toks[(self.pos + n).min(self.toks.len() - 1)]
+    }
+
+    fn bump(&mut self) -> Spanned {
+        let t = self.peek().clone();
+        if self.pos + 1 < self.toks.len() {
+            self.pos += 1;
+        }
+        t
+    }
+
+    fn is_op(&self, op: &str) -> bool {
+        matches!(&self.peek().tok, Tok::Op(o) if *o == op)
+    }
+
+    fn eat_op(&mut self, op: &str) -> bool {
+        let yes = self.is_op(op);
+        if yes {
+            self.bump();
+        }
+        yes
+    }
+
+    fn expect_op(&mut self, op: &str) -> Result<Spanned, Failure> {
+        if self.is_op(op) {
+            Ok(self.bump())
+        } else {
+            self.unexpected(&format!("\"{op}\""))
+        }
+    }
+
+    pub fn at_eof(&self) -> bool {
+        self.peek().tok == Tok::Eof
+    }
+
+    pub fn unexpected<T>(&self, expecting: &str) -> Result<T, Failure> {
+        let t = self.peek();
+        let what = match &t.tok {
+            Tok::Eof => "end of file".to_string(),
+            Tok::Var(v) => format!("variable \"${v}\""),
+            Tok::Ident(i) => format!("identifier \"{i}\""),
+            Tok::Int(_) | Tok::Float(_) => "number".to_string(),
+            Tok::Str(_) => "string".to_string(),
+            Tok::Op(o) => format!("token \"{o}\""),
+        };
+        let message = if expecting.is_empty() {
+            format!("syntax error, unexpected {what}")
+        } else {
+            format!("syntax error, unexpected {what}, expecting {expecting}")
+        };
+        syntax(message, t.start, t.end.max(t.start + 1))
+    }
+
+    fn node(&self, kind: Kind, start: usize, end: usize) -> Result<Expr, Failure> {
+        let height = 1 + children(&kind).map(|c| c.height).max().unwrap_or(0);
+        if height > self.max_nesting {
+            return Err(Failure::new(
+                FailureKind::Limit,
+                format!(
+                    "expression nesting exceeds the limit of {} levels",
+                    self.max_nesting
+                ),
+                start,
+                end,
+            ));
+        }
+        Ok(Expr {
+            kind,
+            start,
+            end,
+            parens: false,
+            height,
+        })
+    }
+
+    fn enter(&mut self) -> Result<(), Failure> {
+        self.depth += 1;
+        if self.depth > self.max_nesting {
+            let t = self.peek();
+            return Err(Failure::new(
+                FailureKind::Limit,
+                format!(
+                    "expression nesting exceeds the limit of {} levels",
+                    self.max_nesting
+                ),
+                t.start,
+                t.end.max(t.start + 1),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A whole expression that must use up all tokens.
+    pub fn parse_complete(mut self) -> Result<Expr, Failure> {
+        let e = self.expr(0)?;
+        if !self.at_eof() {
+            return self.unexpected("");
+        }
+        Ok(e)
+    }
+
+    /// Comma-separated expressions up to `stop` (an operator) or the end.
+    pub fn expr_list(&mut self, stop: Option<&str>) -> Result<Vec<Expr>, Failure> {
+        let mut out = Vec::new();
+        loop {
+            if self.at_eof() || stop.is_some_and(|s| self.is_op(s)) {
+                return Ok(out);
+            }
+            out.push(self.expr(0)?);
+            if !self.eat_op(",") {
+                return Ok(out);
+            }
+        }
+    }
+
+    pub fn expect(&mut self, op: &str) -> Result<(), Failure> {
+        self.expect_op(op).map(|_| ())
+    }
+
+    pub fn expr(&mut self, min_bp: u8) -> Result<Expr, Failure> {
+        self.enter()?;
+        let result = self.expr_inner(min_bp);
+        self.depth -= 1;
+        result
+    }
+
+    fn expr_inner(&mut self, min_bp: u8) -> Result<Expr, Failure> {
+        let lhs = self.prefix()?;
+        self.expr_from(min_bp, lhs)
+    }
+
+    fn expr_from(&mut self, min_bp: u8, mut lhs: Expr) -> Result<Expr, Failure> {
+        loop {
+            let (op, op_start, op_end) = match &self.peek().tok {
+                Tok::Op(o) => (*o, self.peek().start, self.peek().end),
+                Tok::Ident(w) => match w.to_ascii_lowercase().as_str() {
+                    "and" => ("and", self.peek().start, self.peek().end),
+                    "or" => ("or", self.peek().start, self.peek().end),
+                    "xor" => ("xor", self.peek().start, self.peek().end),
+                    "instanceof" => ("instanceof", self.peek().start, self.peek().end),
+                    _ => break,
+                },
+                _ => break,
+            };
+            let Some((l_bp, r_bp, nonassoc)) = infix(op) else {
+                break;
+            };
+            if l_bp < min_bp {
+                break;
+            }
+            self.bump();
+            lhs = match op {
+                "?" | "?:" => self.ternary(lhs, op == "?:", r_bp)?,
+                "instanceof" => return sandbox("instanceof is not supported", op_start, op_end),
+                "&" | "|" | "^" | "<<" | ">>" => {
+                    return syntax(
+                        format!("the operator {op} is not supported"),
+                        op_start,
+                        op_end,
+                    );
+                }
+                _ if op.ends_with('=') && infix(op).is_some_and(|b| b.0 == 9) => {
+                    if !matches!(lhs.kind, Kind::Var(_)) || lhs.parens {
+                        return syntax(
+                            "assignment needs a variable on its left",
+                            lhs.start,
+                            op_end,
+                        );
+                    }
+                    let rhs = self.expr(r_bp)?;
+                    let (start, end) = (lhs.start, rhs.end);
+                    let kind_op = if op == "=" { None } else { binop(op) };
+                    self.node(
+                        Kind::Assign(Box::new(lhs), kind_op, Box::new(rhs)),
+                        start,
+                        end,
+                    )?
+                }
+                _ => {
+                    let rhs = self.expr(r_bp)?;
+                    let Some(bop) = binop(op) else {
+                        return syntax(
+                            format!("the operator {op} is not supported"),
+                            op_start,
+                            op_end,
+                        );
+                    };
+                    let (start, end) = (lhs.start, rhs.end);
+                    let node =
+                        self.node(Kind::Binary(bop, Box::new(lhs), Box::new(rhs)), start, end)?;
+                    if nonassoc {
+                        if let Tok::Op(next) = &self.peek().tok {
+                            if infix(next).is_some_and(|b| b.0 == l_bp) {
+                                return self.unexpected("");
+                            }
+                        }
+                    }
+                    node
+                }
+            };
+        }
+        Ok(lhs)
+    }
+
+    fn ternary(&mut self, cond: Expr, short: bool, r_bp: u8) -> Result<Expr, Failure> {
+        if let Kind::Ternary(_, middle, _) = &cond.kind {
+            if !cond.parens && (!short || middle.is_some()) {
+                return syntax(
+                    "Unparenthesized `a ? b : c ? d : e` is not supported. Use either `(a ? b : c) ? d : e` or `a ? b : (c ? d : e)`",
+                    cond.start,
+                    cond.end,
+                );
+            }
+        }
+        let middle = if short {
+            None
+        } else {
+            let m = self.expr(0)?;
+            self.expect_op(":")?;
+            Some(m)
+        };
+        let other = self.expr(r_bp)?;
+        if let (Some(_), Kind::Ternary(..)) = (&middle, &other.kind) {
+            // `a ? b : c ? d : e` parsed right-nested only through parentheses.
+        }
+        let (start, end) = (cond.start, other.end);
+        let mut children = vec![&cond, &other];
+        if let Some(m) = &middle {
+            children.push(m);
+        }
+        let kind = Kind::Ternary(Box::new(cond), middle.map(Box::new), Box::new(other));
+        self.node(kind, start, end)
+    }
+
+    fn prefix(&mut self) -> Result<Expr, Failure> {
+        let t = self.bump();
+        let start = t.start;
+        let base = match t.tok {
+            Tok::Op("!") => return self.unary(UnOp::Not, start, NOT_BP),
+            Tok::Op("-") => return self.unary(UnOp::Neg, start, UNARY_BP),
+            Tok::Op("+") => return self.unary(UnOp::Pos, start, UNARY_BP),
+            // The oracle's error handler throws even under `@`, so `@` changes nothing.
+            Tok::Op("@") => return self.expr(UNARY_BP),
+            Tok::Op("~") => return syntax("the operator ~ is not supported", start, t.end),
+            Tok::Op("&") => return syntax("references are not supported", start, t.end),
+            Tok::Op(op @ ("++" | "--")) => {
+                let target = self.expr(UNARY_BP)?;
+                let end = target.end;
+                return self.node(Kind::IncDec(Box::new(target), op == "++"), start, end);
+            }
+            Tok::Op("(") => {
+                if let Some(cast) = self.cast() {
+                    let inner = self.expr(UNARY_BP)?;
+                    let end = inner.end;
+                    return self.node(Kind::Cast(cast, Box::new(inner)), start, end);
+                }
+                let mut inner = self.expr(0)?;
+                let close = self.expect_op(")")?;
+                inner.parens = true;
+                inner.start = start;
+                inner.end = close.end;
+                inner
+            }
+            Tok::Op("[") => self.array(start, "]")?,
+            Tok::Op("$") => return sandbox("variable variables are not allowed", start, t.end + 1),
+            Tok::Op("\\") => return self.prefix(),
+            Tok::Var(name) => self.variable(name, start, t.end)?,
+            Tok::Int(v) => self.node(Kind::Int(v), start, t.end)?,
+            Tok::Float(v) => self.node(Kind::Float(v), start, t.end)?,
+            Tok::Str(pieces) => self.string(pieces, start, t.end)?,
+            Tok::Ident(name) => self.identifier(name, start, t.end)?,
+            Tok::Eof => return self.unexpected_at(&t),
+            Tok::Op(_) => return self.unexpected_at(&t),
+        };
+        self.postfix(base)
+    }
+
+    fn unexpected_at<T>(&mut self, t: &Spanned) -> Result<T, Failure> {
+        if self.pos > 0 && t.tok != Tok::Eof {
+            self.pos -= 1;
+        }
+        self.unexpected("")
+    }
+
+    fn unary(&mut self, op: UnOp, start: usize, bp: u8) -> Result<Expr, Failure> {
+        let inner = self.expr(bp)?;
+        let end = inner.end;
+        // Fold `-7` so that number literals print as PHP prints them.
+        match (op, &inner.kind) {
+            (UnOp::Neg, Kind::Int(v)) if !inner.parens => {
+                if let Some(n) = v.checked_neg() {
+                    return self.node(Kind::Int(n), start, end);
+                }
+            }
+            (UnOp::Neg, Kind::Float(v)) if !inner.parens => {
+                return self.node(Kind::Float(-v), start, end);
+            }
+            _ => {}
+        }
+        self.node(Kind::Unary(op, Box::new(inner)), start, end)
+    }
+
+    fn cast(&mut self) -> Option<Cast> {
+        let Tok::Ident(word) = &self.peek().tok else {
+            return None;
+        };
+        if !matches!(&self.peek_at(1).tok, Tok::Op(")")) {
+            return None;
+        }
+        let cast = match word.to_ascii_lowercase().as_str() {
+            "int" | "integer" => Cast::Int,
+            "float" | "double" | "real" => Cast::Float,
+            "string" | "binary" => Cast::String,
+            "bool" | "boolean" => Cast::Bool,
+            "array" => Cast::Array,
+            _ => return None,
+        };
+        self.bump();
+        self.bump();
+        Some(cast)
+    }
+
+    fn variable(&mut self, name: String, start: usize, end: usize) -> Result<Expr, Failure> {
+        if name == "this" {
+            return sandbox("$this is not available in templates", start, end);
+        }
+        if SUPERGLOBALS.contains(&name.as_str()) || name.starts_with("__") {
+            return sandbox(format!("${name} is not available in templates"), start, end);
+        }
+        self.node(Kind::Var(name), start, end)
+    }
+
+    fn identifier(&mut self, name: String, start: usize, end: usize) -> Result<Expr, Failure> {
+        let lower = name.to_ascii_lowercase();
+        match lower.as_str() {
+            "true" => return self.node(Kind::Bool(true), start, end),
+            "false" => return self.node(Kind::Bool(false), start, end),
+            "null" => return self.node(Kind::Null, start, end),
+            _ => {}
+        }
+        if self.is_op("::") {
+            return sandbox(
+                format!("static calls ({name}::…) are not allowed"),
+                start,
+                self.peek().end,
+            );
+        }
+        if REFUSED_KEYWORDS.contains(&lower.as_str()) {
+            return sandbox(
+                format!("\"{name}\" is not allowed in templates"),
+                start,
+                end,
+            );
+        }
+        if !self.is_op("(") {
+            return self.node(Kind::Const(name), start, end);
+        }
+        let open = self.bump();
+        match lower.as_str() {
+            "array" => {
+                return self.array(open.start, ")").map(|mut e| {
+                    e.start = start;
+                    e
+                });
+            }
+            "isset" => {
+                let args = self.call_args()?;
+                let close = self.expect_op(")")?;
+                if args.is_empty() {
+                    return syntax(
+                        "syntax error, isset() needs at least one argument",
+                        start,
+                        close.end,
+                    );
+                }
+                for a in &args {
+                    if !is_variable_like(a) {
+                        return syntax(
+                            "Cannot use isset() on the result of an expression (you can use \"null !== expression\" instead)",
+                            a.start,
+                            a.end,
+                        );
+                    }
+                }
+                return self.node(Kind::Isset(args), start, close.end);
+            }
+            "empty" => {
+                let args = self.call_args()?;
+                let close = self.expect_op(")")?;
+                let [arg] = <[Expr; 1]>::try_from(args).map_err(|_| {
+                    Failure::new(
+                        FailureKind::Syntax,
+                        "syntax error, empty() takes exactly one argument",
+                        start,
+                        close.end,
+                    )
+                })?;
+                return self.node(Kind::Empty(Box::new(arg)), start, close.end);
+            }
+            _ => {}
+        }
+        let args = self.call_args()?;
+        let close = self.expect_op(")")?;
+        self.node(Kind::Call(name, args), start, close.end)
+    }
+
+    fn call_args(&mut self) -> Result<Vec<Expr>, Failure> {
+        let mut args = Vec::new();
+        while !self.is_op(")") {
+            if self.is_op("...") {
+                let t = self.peek();
+                return syntax("argument unpacking (...) is not supported", t.start, t.end);
+            }
+            if matches!(self.peek().tok, Tok::Ident(_))
+                && matches!(self.peek_at(1).tok, Tok::Op(":"))
+            {
+                let t = self.peek();
+                return syntax("named arguments are not supported", t.start, t.end);
+            }
+            args.push(self.expr(0)?);
+            if !self.eat_op(",") {
+                break;
+            }
+        }
+        Ok(args)
+    }
+
+    fn array(&mut self, start: usize, close: &str) -> Result<Expr, Failure> {
+        let mut entries: Vec<(Option<Expr>, Expr)> = Vec::new();
+        while !self.is_op(close) {
+            if self.is_op("...") {
+                let t = self.peek();
+                return syntax("array unpacking (...) is not supported", t.start, t.end);
+            }
+            let first = self.expr(0)?;
+            if self.eat_op("=>") {
+                let value = self.expr(0)?;
+                entries.push((Some(first), value));
+            } else {
+                entries.push((None, first));
+            }
+            if !self.eat_op(",") {
+                break;
+            }
+        }
+        let end = self.expect_op(close)?.end;
+        self.node(Kind::Array(entries), start, end)
+    }
+
+    fn postfix(&mut self, mut base: Expr) -> Result<Expr, Failure> {
+        loop {
+            let t = self.peek().clone();
+            match t.tok {
+                Tok::Op("[") => {
+                    self.bump();
+                    let key = if self.is_op("]") {
+                        None
+                    } else {
+                        Some(self.expr(0)?)
+                    };
+                    let end = self.expect_op("]")?.end;
+                    let start = base.start;
+                    base = self.node(Kind::Index(Box::new(base), key.map(Box::new)), start, end)?;
+                }
+                Tok::Op("{") => {
+                    return syntax(
+                        "array and string offset access syntax with curly braces is no longer supported",
+                        t.start,
+                        t.end,
+                    );
+                }
+                Tok::Op(arrow @ ("->" | "?->")) => {
+                    self.bump();
+                    let name_tok = self.bump();
+                    let Tok::Ident(name) = name_tok.tok else {
+                        return sandbox(
+                            "dynamic property access is not allowed",
+                            t.start,
+                            name_tok.end,
+                        );
+                    };
+                    if self.is_op("(") {
+                        return sandbox(
+                            format!("method calls ({arrow}{name}()) are not allowed"),
+                            t.start,
+                            name_tok.end,
+                        );
+                    }
+                    let start = base.start;
+                    base = self.node(Kind::Prop(Box::new(base), name), start, name_tok.end)?;
+                }
+                Tok::Op("::") => {
+                    return sandbox("static access (::) is not allowed", t.start, t.end);
+                }
+                Tok::Op("(") => {
+                    return sandbox(
+                        "calling a value as a function is not allowed",
+                        base.start,
+                        t.end,
+                    );
+                }
+                Tok::Op(op @ ("++" | "--")) => {
+                    self.bump();
+                    let start = base.start;
+                    base = self.node(Kind::IncDec(Box::new(base), op == "++"), start, t.end)?;
+                }
+                _ => return Ok(base),
+            }
+        }
+    }
+
+    fn string(&mut self, pieces: Vec<Piece>, start: usize, end: usize) -> Result<Expr, Failure> {
+        if let [Piece::Text(text)] = pieces.as_slice() {
+            return self.node(Kind::Str(text.clone()), start, end);
+        }
+        let mut parts = Vec::new();
+        for piece in pieces {
+            match piece {
+                Piece::Text(text) => parts.push(self.node(Kind::Str(text), start, end)?),
+                Piece::Expr {
+                    start: s,
+                    end: e,
+                    simple: false,
+                } => {
+                    let mut sub = Parser::new(self.src, s, e, self.max_nesting)?;
+                    sub.depth = self.depth;
+                    parts.push(sub.parse_complete()?);
+                }
+                Piece::Expr {
+                    start: s,
+                    end: e,
+                    simple: true,
+                } => parts.push(self.simple_interpolation(s, e)?),
+            }
+        }
+        self.node(Kind::Interp(parts), start, end)
+    }
+
+    /// `"$name"`, `"$name[key]"`, `"$name[0]"`, `"$name[$i]"`, `"$name->prop"`.
+    fn simple_interpolation(&mut self, s: usize, e: usize) -> Result<Expr, Failure> {
+        let text = self.src.get(s..e).unwrap_or("");
+        let body = text.get(1..).unwrap_or("");
+        let name_len = body
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || !c.is_ascii()))
+            .unwrap_or(body.len());
+        let name = body.get(..name_len).unwrap_or("").to_string();
+        let var_end = s + 1 + name_len;
+        let var = self.variable(name, s, var_end)?;
+        let rest = body.get(name_len..).unwrap_or("");
+        if let Some(prop) = rest.strip_prefix("->") {
+            return self.node(Kind::Prop(Box::new(var), prop.to_string()), s, e);
+        }
+        let Some(key) = rest.strip_prefix('[').and_then(|r| r.strip_suffix(']')) else {
+            return Ok(var);
+        };
+        let key_start = var_end + 1;
+        let key_expr = if let Some(v) = key.strip_prefix('$') {
+            self.variable(v.to_string(), key_start, key_start + key.len())?
+        } else if !key.is_empty()
+            && (key.chars().all(|c| c.is_ascii_digit())
+                || (key.starts_with('-')
+                    && key.len() > 1
+                    && key[1..].chars().all(|c| c.is_ascii_digit())))
+            && (key == "0" || !key.trim_start_matches('-').starts_with('0'))
+        {
+            match key.parse::<i64>() {
+                Ok(n) => self.node(Kind::Int(n), key_start, key_start + key.len())?,
+                Err(_) => {
+                    self.node(Kind::Str(key.to_string()), key_start, key_start + key.len())?
+                }
+            }
+        } else if key.starts_with('\'') || key.starts_with('"') || key.is_empty() {
+            return syntax(
+                "syntax error, unexpected string content, expecting \"-\" or identifier or variable or number",
+                key_start,
+                key_start + key.len().max(1),
+            );
+        } else {
+            self.node(Kind::Str(key.to_string()), key_start, key_start + key.len())?
+        };
+        self.node(Kind::Index(Box::new(var), Some(Box::new(key_expr))), s, e)
+    }
+}
+
+/// What `isset()` accepts: variables, array accesses and property fetches.
+pub fn is_variable_like(e: &Expr) -> bool {
+    matches!(e.kind, Kind::Var(_) | Kind::Index(..) | Kind::Prop(..))
+}
+
+/// Parses one complete expression from `src[start..end]`.
+pub fn parse(src: &str, start: usize, end: usize, max_nesting: usize) -> Result<Expr, Failure> {
+    Parser::new(src, start, end, max_nesting)?.parse_complete()
+}
+
+/// The direct children of a node.
+pub fn children(kind: &Kind) -> Box<dyn Iterator<Item = &Expr> + '_> {
+    match kind {
+        Kind::Null
+        | Kind::Bool(_)
+        | Kind::Int(_)
+        | Kind::Float(_)
+        | Kind::Str(_)
+        | Kind::Var(_)
+        | Kind::Const(_) => Box::new(std::iter::empty()),
+        Kind::Interp(v) | Kind::Call(_, v) | Kind::Isset(v) => Box::new(v.iter()),
+        Kind::Index(a, b) => Box::new(std::iter::once(&**a).chain(b.as_deref())),
+        Kind::Prop(a, _)
+        | Kind::Empty(a)
+        | Kind::Unary(_, a)
+        | Kind::Cast(_, a)
+        | Kind::IncDec(a, _) => Box::new(std::iter::once(&**a)),
+        Kind::Array(entries) => Box::new(
+            entries
+                .iter()
+                .flat_map(|(k, v)| k.iter().chain(std::iter::once(v))),
+        ),
+        Kind::Binary(_, a, b) | Kind::Assign(a, _, b) => Box::new([&**a, &**b].into_iter()),
+        Kind::Ternary(a, b, c) => Box::new(
+            std::iter::once(&**a)
+                .chain(b.as_deref())
+                .chain(std::iter::once(&**c)),
+        ),
+    }
+}

@@ -1,0 +1,473 @@
+//! PHP expression source → tokens.
+
+use super::{Failure, FailureKind};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Tok {
+    Var(String),
+    Ident(String),
+    Int(i64),
+    Float(f64),
+    /// A string literal: pieces of text and, for double quotes, interpolated expressions.
+    Str(Vec<Piece>),
+    Op(&'static str),
+    Eof,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Piece {
+    Text(String),
+    /// Source range of an interpolated expression; `simple` marks `$var[key]`/`$var->p` syntax.
+    Expr {
+        start: usize,
+        end: usize,
+        simple: bool,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spanned {
+    pub tok: Tok,
+    pub start: usize,
+    pub end: usize,
+}
+
+// Longest first, so that `===` wins over `==`.
+const OPS: &[&str] = &[
+    "<=>", "===", "!==", "**=", "...", "??=", "<<=", ">>=", "==", "!=", "<>", "<=", ">=", "&&",
+    "||", "??", "?:", "++", "--", "+=", "-=", "*=", "/=", ".=", "%=", "**", "->", "=>", "::", "<<",
+    ">>", "?->", "+", "-", "*", "/", "%", ".", "!", "<", ">", "=", "?", ":", "(", ")", "[", "]",
+    ",", ";", "&", "|", "^", "~", "@", "{", "}", "#", "\\",
+];
+
+fn is_ident_start(c: char) -> bool {
+    c.is_ascii_alphabetic() || c == '_' || !c.is_ascii()
+}
+
+fn is_ident(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || !c.is_ascii()
+}
+
+pub struct Lexer<'a> {
+    src: &'a str,
+    pos: usize,
+    end: usize,
+}
+
+impl<'a> Lexer<'a> {
+    pub fn new(src: &'a str, start: usize, end: usize) -> Self {
+        Lexer {
+            src,
+            pos: start,
+            end,
+        }
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.src.get(self.pos..self.end)?.chars().next()
+    }
+
+    fn peek_at(&self, n: usize) -> Option<char> {
+        self.src.get(self.pos..self.end)?.chars().nth(n)
+    }
+
+    fn rest(&self) -> &'a str {
+        self.src.get(self.pos..self.end).unwrap_or("")
+    }
+
+    fn fail<T>(&self, message: impl Into<String>, start: usize) -> Result<T, Failure> {
+        Err(Failure::new(
+            FailureKind::Syntax,
+            message,
+            start,
+            self.pos.max(start + 1),
+        ))
+    }
+
+    pub fn tokenize(mut self) -> Result<Vec<Spanned>, Failure> {
+        let mut out = Vec::new();
+        loop {
+            self.skip_trivia()?;
+            let start = self.pos;
+            let Some(c) = self.peek() else {
+                out.push(Spanned {
+                    tok: Tok::Eof,
+                    start,
+                    end: start,
+                });
+                return Ok(out);
+            };
+            let tok = if c == '$' && self.peek_at(1).is_some_and(is_ident_start) {
+                self.pos += 1;
+                Tok::Var(self.ident())
+            } else if is_ident_start(c) {
+                Tok::Ident(self.ident())
+            } else if c.is_ascii_digit()
+                || (c == '.' && self.peek_at(1).is_some_and(|d| d.is_ascii_digit()))
+            {
+                self.number()?
+            } else if c == '\'' {
+                self.single_quoted()?
+            } else if c == '"' {
+                self.double_quoted()?
+            } else if c == '`' {
+                return Err(Failure::new(
+                    FailureKind::Sandbox,
+                    "backticks (shell commands) are not allowed",
+                    start,
+                    start + 1,
+                ));
+            } else if let Some(op) = OPS.iter().find(|op| self.rest().starts_with(**op)) {
+                self.pos += op.len();
+                Tok::Op(op)
+            } else if c == '$' {
+                self.pos += 1;
+                Tok::Op("$")
+            } else {
+                return self.fail(format!("syntax error, unexpected character '{c}'"), start);
+            };
+            out.push(Spanned {
+                tok,
+                start,
+                end: self.pos,
+            });
+        }
+    }
+
+    fn skip_trivia(&mut self) -> Result<(), Failure> {
+        loop {
+            let rest = self.rest();
+            if let Some(c) = rest.chars().next().filter(|c| c.is_whitespace()) {
+                self.pos += c.len_utf8();
+            } else if rest.starts_with("//") || (rest.starts_with('#') && !rest.starts_with("#[")) {
+                let skip = rest.find('\n').unwrap_or(rest.len());
+                self.pos += skip;
+            } else if rest.starts_with("/*") {
+                match rest.get(2..).and_then(|r| r.find("*/")) {
+                    Some(i) => self.pos += i + 4,
+                    None => return self.fail("syntax error, unterminated comment", self.pos),
+                }
+            } else {
+                return Ok(());
+            }
+        }
+    }
+
+    fn ident(&mut self) -> String {
+        let start = self.pos;
+        while self.peek().is_some_and(is_ident) {
+            self.pos += self.peek().map_or(1, char::len_utf8);
+        }
+        self.src.get(start..self.pos).unwrap_or("").to_string()
+    }
+
+    fn number(&mut self) -> Result<Tok, Failure> {
+        let start = self.pos;
+        let rest = self.rest();
+        let lower = rest.get(..2).map(str::to_ascii_lowercase);
+        let radix = match lower.as_deref() {
+            Some("0x") => 16,
+            Some("0b") => 2,
+            Some("0o") => 8,
+            _ => 10,
+        };
+        if radix != 10 {
+            self.pos += 2;
+            let digits = self.take_digits(|c| c.is_digit(radix));
+            return Ok(parse_int(&digits, radix));
+        }
+        let int_part = self.take_digits(|c| c.is_ascii_digit());
+        let mut is_float = false;
+        let mut text = int_part.clone();
+        if self.peek() == Some('.')
+            && self.peek_at(1).is_none_or(|c| {
+                c.is_ascii_digit()
+                    || !(c == '.'
+                        || c == '='
+                        || is_ident_start(c)
+                        || c == '$'
+                        || c == '\''
+                        || c == '"'
+                        || c == '(')
+            })
+        {
+            // `1.5` and `1.` are floats; `1 . 'x'` written `1.'x'` is concatenation.
+            self.pos += 1;
+            is_float = true;
+            text.push('.');
+            text.push_str(&self.take_digits(|c| c.is_ascii_digit()));
+        }
+        if matches!(self.peek(), Some('e' | 'E')) {
+            let sign = matches!(self.peek_at(1), Some('+' | '-'));
+            let digit_at = if sign { 2 } else { 1 };
+            if self.peek_at(digit_at).is_some_and(|c| c.is_ascii_digit()) {
+                is_float = true;
+                text.push('e');
+                self.pos += 1;
+                if sign {
+                    text.push(self.peek().unwrap_or('+'));
+                    self.pos += 1;
+                }
+                text.push_str(&self.take_digits(|c| c.is_ascii_digit()));
+            }
+        }
+        if is_float {
+            let text = if text.starts_with('.') {
+                format!("0{text}")
+            } else {
+                text
+            };
+            return text
+                .parse::<f64>()
+                .map(Tok::Float)
+                .or_else(|_| self.fail("syntax error, bad number", start));
+        }
+        // PHP 8: a leading 0 means octal.
+        if int_part.len() > 1 && int_part.starts_with('0') {
+            if int_part.chars().any(|c| c > '7') {
+                return self.fail("Invalid numeric literal", start);
+            }
+            return Ok(parse_int(&int_part, 8));
+        }
+        Ok(parse_int(&int_part, 10))
+    }
+
+    fn take_digits(&mut self, ok: impl Fn(char) -> bool) -> String {
+        let mut s = String::new();
+        while let Some(c) = self.peek() {
+            if ok(c) {
+                s.push(c);
+            } else if c == '_' && self.peek_at(1).is_some_and(&ok) && !s.is_empty() {
+                // digit separator
+            } else {
+                break;
+            }
+            self.pos += 1;
+        }
+        s
+    }
+
+    fn single_quoted(&mut self) -> Result<Tok, Failure> {
+        let start = self.pos;
+        self.pos += 1;
+        let mut text = String::new();
+        loop {
+            match self.peek() {
+                None => return self.fail("syntax error, unterminated string", start),
+                Some('\'') => {
+                    self.pos += 1;
+                    return Ok(Tok::Str(vec![Piece::Text(text)]));
+                }
+                Some('\\') if matches!(self.peek_at(1), Some('\\' | '\'')) => {
+                    text.push(self.peek_at(1).unwrap_or('\\'));
+                    self.pos += 2;
+                }
+                Some(c) => {
+                    text.push(c);
+                    self.pos += c.len_utf8();
+                }
+            }
+        }
+    }
+
+    fn double_quoted(&mut self) -> Result<Tok, Failure> {
+        let start = self.pos;
+        self.pos += 1;
+        let mut pieces = Vec::new();
+        let mut bytes: Vec<u8> = Vec::new();
+        let flush =
+            |bytes: &mut Vec<u8>, pieces: &mut Vec<Piece>, at: usize| -> Result<(), Failure> {
+                if !bytes.is_empty() {
+                    let text = String::from_utf8(std::mem::take(bytes)).map_err(|_| {
+                        Failure::new(
+                            FailureKind::Syntax,
+                            "string escape produces invalid UTF-8",
+                            at,
+                            at + 1,
+                        )
+                    })?;
+                    pieces.push(Piece::Text(text));
+                }
+                Ok(())
+            };
+        loop {
+            let Some(c) = self.peek() else {
+                return self.fail("syntax error, unterminated string", start);
+            };
+            match c {
+                '"' => {
+                    self.pos += 1;
+                    flush(&mut bytes, &mut pieces, start)?;
+                    if pieces.is_empty() {
+                        pieces.push(Piece::Text(String::new()));
+                    }
+                    return Ok(Tok::Str(pieces));
+                }
+                '\\' => self.escape(&mut bytes)?,
+                '$' if self.peek_at(1).is_some_and(is_ident_start) => {
+                    flush(&mut bytes, &mut pieces, start)?;
+                    let s = self.pos;
+                    self.pos += 1;
+                    self.ident();
+                    // Simple syntax: one `[key]` or one `->prop`.
+                    if self.peek() == Some('[') {
+                        match self.rest().find(']') {
+                            Some(i) => self.pos += i + 1,
+                            None => return self.fail("syntax error, unterminated string", start),
+                        }
+                    } else if self.rest().starts_with("->")
+                        && self.peek_at(2).is_some_and(is_ident_start)
+                    {
+                        self.pos += 2;
+                        self.ident();
+                    }
+                    pieces.push(Piece::Expr {
+                        start: s,
+                        end: self.pos,
+                        simple: true,
+                    });
+                }
+                '{' if self.peek_at(1) == Some('$') => {
+                    flush(&mut bytes, &mut pieces, start)?;
+                    let s = self.pos + 1;
+                    let e = self.matching_brace(start)?;
+                    pieces.push(Piece::Expr {
+                        start: s,
+                        end: e,
+                        simple: false,
+                    });
+                    self.pos = e + 1;
+                }
+                '$' if self.peek_at(1) == Some('{') => {
+                    return Err(Failure::new(
+                        FailureKind::Syntax,
+                        "\"${...}\" string interpolation is not supported; use \"{$...}\"",
+                        self.pos,
+                        self.pos + 2,
+                    ));
+                }
+                c => {
+                    let mut buf = [0u8; 4];
+                    bytes.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                    self.pos += c.len_utf8();
+                }
+            }
+        }
+    }
+
+    /// Finds the `}` closing an interpolation that starts at `self.pos` (`{`), skipping strings.
+    fn matching_brace(&self, string_start: usize) -> Result<usize, Failure> {
+        let bytes = self.src.as_bytes();
+        let mut depth = 0usize;
+        let mut i = self.pos;
+        let mut quote: Option<u8> = None;
+        while i < self.end {
+            let b = bytes[i];
+            match quote {
+                Some(q) => {
+                    if b == b'\\' {
+                        i += 1;
+                    } else if b == q {
+                        quote = None;
+                    }
+                }
+                None => match b {
+                    b'\'' => quote = Some(b),
+                    b'{' | b'[' | b'(' => depth += 1,
+                    b'}' | b']' | b')' => {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 && b == b'}' {
+                            return Ok(i);
+                        }
+                    }
+                    b'"' => break,
+                    _ => {}
+                },
+            }
+            i += 1;
+        }
+        self.fail(
+            "syntax error, unterminated string interpolation",
+            string_start,
+        )
+    }
+
+    fn escape(&mut self, out: &mut Vec<u8>) -> Result<(), Failure> {
+        let start = self.pos;
+        self.pos += 1;
+        let Some(c) = self.peek() else {
+            return self.fail("syntax error, unterminated string", start);
+        };
+        let simple = match c {
+            'n' => Some(b'\n'),
+            't' => Some(b'\t'),
+            'r' => Some(b'\r'),
+            'v' => Some(0x0b),
+            'e' => Some(0x1b),
+            'f' => Some(0x0c),
+            '\\' => Some(b'\\'),
+            '$' => Some(b'$'),
+            '"' => Some(b'"'),
+            _ => None,
+        };
+        if let Some(b) = simple {
+            out.push(b);
+            self.pos += 1;
+            return Ok(());
+        }
+        if c.is_digit(8) {
+            let digits = self.take_limited(3, |c| c.is_digit(8));
+            let v = u32::from_str_radix(&digits, 8).unwrap_or(0) & 0xff;
+            out.push(v as u8);
+            return Ok(());
+        }
+        if c == 'x' && self.peek_at(1).is_some_and(|c| c.is_ascii_hexdigit()) {
+            self.pos += 1;
+            let digits = self.take_limited(2, |c| c.is_ascii_hexdigit());
+            out.push(u8::from_str_radix(&digits, 16).unwrap_or(0));
+            return Ok(());
+        }
+        if c == 'u' && self.peek_at(1) == Some('{') {
+            let close = self.rest().find('}');
+            let hex = close.and_then(|i| self.rest().get(2..i)).unwrap_or("");
+            let ch = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32);
+            return match (close, ch) {
+                (Some(i), Some(ch)) => {
+                    let mut buf = [0u8; 4];
+                    out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                    self.pos += i + 1;
+                    Ok(())
+                }
+                _ => self.fail("Invalid UTF-8 codepoint escape sequence", start),
+            };
+        }
+        // Unknown escapes stay as written.
+        out.push(b'\\');
+        Ok(())
+    }
+
+    fn take_limited(&mut self, max: usize, ok: impl Fn(char) -> bool) -> String {
+        let mut s = String::new();
+        while s.len() < max {
+            match self.peek() {
+                Some(c) if ok(c) => {
+                    s.push(c);
+                    self.pos += 1;
+                }
+                _ => break,
+            }
+        }
+        s
+    }
+}
+
+fn parse_int(digits: &str, radix: u32) -> Tok {
+    match i64::from_str_radix(digits, radix) {
+        Ok(v) => Tok::Int(v),
+        Err(_) if digits.is_empty() => Tok::Int(0),
+        // PHP turns integer overflow into a float.
+        Err(_) => Tok::Float(digits.chars().fold(0f64, |acc, c| {
+            acc * f64::from(radix) + f64::from(c.to_digit(radix).unwrap_or(0))
+        })),
+    }
+}

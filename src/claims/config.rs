@@ -1,0 +1,240 @@
+//! The claims a template declares: Kublade's `.kublade/ports.json`.
+
+use std::collections::HashMap;
+
+use minijinja::Value;
+
+use super::error::ClaimsError;
+use super::tree;
+
+const DOCUMENT: &str = "ports.json";
+
+/// One declared claim: a template's request for a port of a group, under a name.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Claim {
+    /// The name templates use: `$portClaims['web']`.
+    pub claim: String,
+    /// The port group the port is drawn from.
+    pub group: String,
+    /// The port wanted, granted when no one holds it, even outside the group's ranges.
+    pub preferred_port: Option<u16>,
+    /// Whether a random port of the group may be given when the preferred port is held.
+    pub random: bool,
+}
+
+impl Claim {
+    /// A claim for any free port of `group`.
+    pub fn new(claim: impl Into<String>, group: impl Into<String>) -> Claim {
+        Claim {
+            claim: claim.into(),
+            group: group.into(),
+            preferred_port: None,
+            random: true,
+        }
+    }
+
+    /// The same claim, asking for `port` first.
+    pub fn preferring(mut self, port: u16, random: bool) -> Claim {
+        self.preferred_port = Some(port);
+        self.random = random;
+        self
+    }
+}
+
+/// Reads a `ports.json` array. Fields Kublade may add later are ignored.
+pub fn parse_claims(v: &Value) -> Result<Vec<Claim>, ClaimsError> {
+    let items = tree::items(v).ok_or_else(|| {
+        ClaimsError::at(
+            DOCUMENT,
+            "",
+            format!("must be an array of claims, got {}", tree::describe(v)),
+        )
+    })?;
+    let mut first_seen: HashMap<String, usize> = HashMap::new();
+    let mut claims = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        let claim = parse_claim(index, item)?;
+        if let Some(first) = first_seen.get(&claim.claim) {
+            return Err(ClaimsError::at(
+                DOCUMENT,
+                &format!("[{index}].claim"),
+                format!("{:?} is declared twice (first at [{first}])", claim.claim),
+            ));
+        }
+        first_seen.insert(claim.claim.clone(), index);
+        claims.push(claim);
+    }
+    Ok(claims)
+}
+
+fn parse_claim(index: usize, item: &Value) -> Result<Claim, ClaimsError> {
+    let at = |field: &str| {
+        if field.is_empty() {
+            format!("[{index}]")
+        } else {
+            format!("[{index}].{field}")
+        }
+    };
+    if !tree::is_object(item) {
+        return Err(ClaimsError::at(
+            DOCUMENT,
+            &at(""),
+            format!(
+                "must be an object with \"group\" and \"claim\", got {}",
+                tree::describe(item)
+            ),
+        ));
+    }
+    let required_name = |field: &str| -> Result<String, ClaimsError> {
+        let v = tree::field(item, field)
+            .ok_or_else(|| ClaimsError::at(DOCUMENT, &at(""), format!("missing {field:?}")))?;
+        match v.as_str() {
+            Some(s) if !s.is_empty() => Ok(s.to_string()),
+            _ => Err(ClaimsError::at(
+                DOCUMENT,
+                &at(field),
+                format!("must be a non-empty string, got {}", tree::describe(&v)),
+            )),
+        }
+    };
+    let group = required_name("group")?;
+    let claim = required_name("claim")?;
+    let preferred_port = match tree::optional(item, "preferred_port") {
+        None => None,
+        Some(v) => Some(tree::port(&v).ok_or_else(|| {
+            ClaimsError::at(
+                DOCUMENT,
+                &at("preferred_port"),
+                format!(
+                    "must be an integer from 1 to 65535, got {}",
+                    tree::describe(&v)
+                ),
+            )
+        })?),
+    };
+    let random = match tree::optional(item, "random") {
+        None => true,
+        Some(v) if v.kind() == minijinja::value::ValueKind::Bool => v.is_true(),
+        Some(v) => {
+            return Err(ClaimsError::at(
+                DOCUMENT,
+                &at("random"),
+                format!("must be true or false, got {}", tree::describe(&v)),
+            ));
+        }
+    };
+    Ok(Claim {
+        claim,
+        group,
+        preferred_port,
+        random,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(json: &str) -> Result<Vec<Claim>, ClaimsError> {
+        parse_claims(&serde_json::from_str::<Value>(json).unwrap())
+    }
+
+    fn error(json: &str) -> String {
+        parse(json).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn reads_kublade_claims_with_defaults() {
+        let claims = parse(
+            r#"[
+                { "group": "k8s-test", "claim": "httpExample", "preferred_port": 8080, "random": true },
+                { "group": "tcp", "claim": "db" },
+                { "group": "udp", "claim": "dns", "preferred_port": null, "random": null },
+                { "group": "http", "claim": "web", "preferred_port": "8081", "random": false, "note": "x" }
+            ]"#,
+        )
+        .unwrap();
+        assert_eq!(
+            claims,
+            vec![
+                Claim::new("httpExample", "k8s-test").preferring(8080, true),
+                Claim::new("db", "tcp"),
+                Claim::new("dns", "udp"),
+                Claim::new("web", "http").preferring(8081, false),
+            ]
+        );
+        assert_eq!(parse("[]").unwrap(), vec![]);
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let cases = [
+            (
+                r#"{}"#,
+                "ports.json: must be an array of claims, got an object",
+            ),
+            (
+                r#"null"#,
+                "ports.json: must be an array of claims, got null",
+            ),
+            (
+                r#"[5]"#,
+                "ports.json: [0]: must be an object with \"group\" and \"claim\", got 5",
+            ),
+            (
+                r#"[{"group": "tcp"}]"#,
+                "ports.json: [0]: missing \"claim\"",
+            ),
+            (
+                r#"[{"claim": "web"}]"#,
+                "ports.json: [0]: missing \"group\"",
+            ),
+            (
+                r#"[{"group": "tcp", "claim": ""}]"#,
+                "ports.json: [0].claim: must be a non-empty string, got \"\"",
+            ),
+            (
+                r#"[{"group": "tcp", "claim": null}]"#,
+                "ports.json: [0].claim: must be a non-empty string, got null",
+            ),
+            (
+                r#"[{"group": 7, "claim": "web"}]"#,
+                "ports.json: [0].group: must be a non-empty string, got 7",
+            ),
+            (
+                r#"[{"group": "a", "claim": "a"}, {"group": "a", "claim": "b"}, {"group": "tcp", "claim": "web", "preferred_port": "abc"}]"#,
+                "ports.json: [2].preferred_port: must be an integer from 1 to 65535, got \"abc\"",
+            ),
+            (
+                r#"[{"group": "tcp", "claim": "web", "preferred_port": 0}]"#,
+                "ports.json: [0].preferred_port: must be an integer from 1 to 65535, got 0",
+            ),
+            (
+                r#"[{"group": "tcp", "claim": "web", "preferred_port": 65536}]"#,
+                "ports.json: [0].preferred_port: must be an integer from 1 to 65535, got 65536",
+            ),
+            (
+                r#"[{"group": "tcp", "claim": "web", "preferred_port": 80.5}]"#,
+                "ports.json: [0].preferred_port: must be an integer from 1 to 65535, got 80.5",
+            ),
+            (
+                r#"[{"group": "tcp", "claim": "web", "random": "yes"}]"#,
+                "ports.json: [0].random: must be true or false, got \"yes\"",
+            ),
+            (
+                r#"[{"group": "tcp", "claim": "web"}, {"group": "a", "claim": "b"}, {"group": "a", "claim": "c"}, {"group": "udp", "claim": "web"}]"#,
+                "ports.json: [3].claim: \"web\" is declared twice (first at [0])",
+            ),
+        ];
+        for (json, expected) in cases {
+            assert_eq!(error(json), expected, "{json}");
+        }
+    }
+
+    #[test]
+    fn error_fields_are_structured() {
+        let e = parse(r#"[{"group": "tcp", "claim": "web", "random": 1}]"#).unwrap_err();
+        assert_eq!(e.document.as_deref(), Some("ports.json"));
+        assert_eq!(e.field.as_deref(), Some("[0].random"));
+    }
+}

@@ -1,0 +1,90 @@
+//! The one error type of the claims core.
+
+use std::fmt;
+
+/// Why a claims configuration, a groups configuration, a snapshot or a decision was refused.
+///
+/// It prints as one line that says where the problem is, so a user can find it in the file they
+/// wrote: `ports.json: [2].preferred_port: must be an integer from 1 to 65535, got "abc"`, or
+/// `claim "web": preferred port 8080 is held by scope "shop", claim "api"`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ClaimsError {
+    /// The input the error is in: `ports.json`, `port groups`, `reservations` or `change`;
+    /// `None` for errors that arise while deciding.
+    pub document: Option<String>,
+    /// Where in that input, as a path: `[2].preferred_port`, `tcp.ranges[1]`.
+    pub field: Option<String>,
+    /// The claim a decision failed for.
+    pub claim: Option<String>,
+    /// What is wrong, without the location.
+    pub message: String,
+}
+
+impl ClaimsError {
+    /// An error with no location, for failures of the whole operation.
+    pub fn new(message: impl Into<String>) -> ClaimsError {
+        ClaimsError {
+            document: None,
+            field: None,
+            claim: None,
+            message: message.into(),
+        }
+    }
+
+    /// An error at `field` of `document`; an empty `field` means the document itself.
+    pub(crate) fn at(document: &str, field: &str, message: impl Into<String>) -> ClaimsError {
+        ClaimsError {
+            document: Some(document.to_string()),
+            field: (!field.is_empty()).then(|| field.to_string()),
+            claim: None,
+            message: message.into(),
+        }
+    }
+
+    /// An error deciding `claim`.
+    pub(crate) fn for_claim(claim: &str, message: impl Into<String>) -> ClaimsError {
+        ClaimsError {
+            document: None,
+            field: None,
+            claim: Some(claim.to_string()),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ClaimsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(document) = &self.document {
+            write!(f, "{document}: ")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, "{field}: ")?;
+        }
+        if let Some(claim) = &self.claim {
+            write!(f, "claim {claim:?}: ")?;
+        }
+        // Messages quote user text with `{:?}`, which escapes line breaks, so this stays one line.
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ClaimsError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_the_location() {
+        let e = ClaimsError::at("ports.json", "[2].preferred_port", "must be an integer");
+        assert_eq!(
+            e.to_string(),
+            "ports.json: [2].preferred_port: must be an integer"
+        );
+        let e = ClaimsError::at("port groups", "", "must be an object");
+        assert_eq!(e.to_string(), "port groups: must be an object");
+        let e = ClaimsError::for_claim("web", "no free port");
+        assert_eq!(e.to_string(), "claim \"web\": no free port");
+        assert_eq!(ClaimsError::new("gave up").to_string(), "gave up");
+    }
+}

@@ -1,0 +1,73 @@
+//! The engine's error type, and how minijinja errors become one.
+
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub start_line: usize,
+    pub start_column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    Syntax,
+    Undefined,
+    Runtime,
+    Limit,
+    Sandbox,
+}
+
+#[derive(Clone, Debug)]
+pub struct Error {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub name: String,
+    pub span: Span,
+    /// The source line the error points at, without its newline.
+    pub source_line: String,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = self.message.replace(['\n', '\r'], " ");
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.name, self.span.start_line, self.span.start_column, message
+        )
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The kind and one-line message of a minijinja error.
+pub(crate) fn classify(e: &minijinja::Error) -> (ErrorKind, String) {
+    use minijinja::ErrorKind as K;
+    let detail = e
+        .detail()
+        .map(str::to_string)
+        .unwrap_or_else(|| e.kind().to_string());
+    match e.kind() {
+        K::OutOfFuel => (
+            ErrorKind::Limit,
+            "fuel limit exceeded: the template ran too many steps (a runaway loop?)".into(),
+        ),
+        K::SyntaxError if detail.contains("recursion") => (
+            ErrorKind::Limit,
+            format!("nesting limit exceeded: {detail}"),
+        ),
+        K::SyntaxError | K::BadEscape => (ErrorKind::Syntax, format!("syntax error: {detail}")),
+        K::UndefinedError => (ErrorKind::Undefined, detail),
+        K::InvalidOperation if detail.contains("recursion limit") => (
+            ErrorKind::Limit,
+            format!("recursion limit exceeded: {detail}"),
+        ),
+        K::UnknownFunction | K::UnknownFilter | K::UnknownTest | K::UnknownMethod => {
+            (ErrorKind::Sandbox, detail)
+        }
+        _ if detail.starts_with("Undefined ") => (ErrorKind::Undefined, detail),
+        _ => (ErrorKind::Runtime, detail),
+    }
+}

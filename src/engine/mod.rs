@@ -1,0 +1,291 @@
+//! Compiling and rendering templates.
+//!
+//! [`Template::compile`] translates a Blade template into minijinja once (or takes a Jinja
+//! template as it is) and builds the environment that renders it; [`Template::render`] only
+//! runs it. Errors always point at the source the user wrote.
+
+mod error;
+mod position;
+mod runtime;
+
+use std::sync::Arc;
+
+use minijinja::{Environment, UndefinedBehavior, Value};
+
+use crate::blade::{self, Failure, FailureKind};
+pub use error::{Error, ErrorKind, Span};
+use position::LineIndex;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Dialect {
+    #[default]
+    Blade,
+    Jinja,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Escape {
+    #[default]
+    Html,
+    None,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Whitespace {
+    /// Blade's rules: only the newline right after a directive disappears.
+    #[default]
+    Blade,
+    /// A line holding only directives disappears with its indentation and newline.
+    Smart,
+}
+
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// minijinja fuel: roughly the number of instructions one render may run.
+    pub fuel: Option<u64>,
+    pub max_output_bytes: usize,
+    /// Nesting of directives and of expressions.
+    pub max_nesting: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        // minijinja's parser stops at 150 levels of its own recursion, and each translated
+        // level costs it about two, so the nesting limit stays well below that.
+        Limits {
+            fuel: Some(50_000_000),
+            max_output_bytes: 16 * 1024 * 1024,
+            max_nesting: 64,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub dialect: Dialect,
+    pub escape: Escape,
+    pub whitespace: Whitespace,
+    /// The template's name in error messages; empty means `template`.
+    pub name: String,
+    pub limits: Limits,
+}
+
+/// A literal claim read: `$portClaims['x']` in Blade, `portClaims.x` in Jinja.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClaimReference {
+    pub name: String,
+    pub span: Span,
+}
+
+/// Where the translated source came from, for mapping errors back.
+struct SourceMap {
+    lines: LineIndex,
+    translated_lines: LineIndex,
+    segments: Vec<blade::emit::Segment>,
+    identity: bool,
+}
+
+pub struct Template {
+    env: Environment<'static>,
+    name: String,
+    translated: String,
+    source: Arc<str>,
+    map: SourceMap,
+    claims: Vec<ClaimReference>,
+    leaky: Vec<Span>,
+    max_output_bytes: usize,
+    dialect: Dialect,
+}
+
+impl std::fmt::Debug for Template {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Template")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Template {
+    pub fn compile(source: &str, options: &Options) -> Result<Template, Error> {
+        let name = if options.name.is_empty() {
+            "template".to_string()
+        } else {
+            options.name.clone()
+        };
+        let lines = LineIndex::new(source);
+        let (translated, segments, claims, leaky, identity) = match options.dialect {
+            Dialect::Blade => {
+                let settings = blade::Settings {
+                    smart_whitespace: options.whitespace == Whitespace::Smart,
+                    max_nesting: options.limits.max_nesting,
+                    functions: crate::php::FUNCTIONS,
+                };
+                let t = blade::translate(source, settings)
+                    .map_err(|f| failure_error(&f, &name, source, &lines))?;
+                let claims = t
+                    .claims
+                    .iter()
+                    .map(|(n, a, b)| ClaimReference {
+                        name: n.clone(),
+                        span: lines.span(source, *a, *b),
+                    })
+                    .collect();
+                let leaky = t
+                    .leaky
+                    .iter()
+                    .map(|(a, b)| lines.span(source, *a, *b))
+                    .collect();
+                (t.source, t.segments, claims, leaky, false)
+            }
+            Dialect::Jinja => {
+                let claims = runtime::jinja_claims(source)
+                    .into_iter()
+                    .map(|(n, a, b)| ClaimReference {
+                        name: n,
+                        span: lines.span(source, a, b),
+                    })
+                    .collect();
+                (source.to_string(), Vec::new(), claims, Vec::new(), true)
+            }
+        };
+        let map = SourceMap {
+            translated_lines: LineIndex::new(&translated),
+            lines,
+            segments,
+            identity,
+        };
+        let mut env = Environment::new();
+        env.set_debug(true);
+        env.set_undefined_behavior(match options.dialect {
+            Dialect::Blade => UndefinedBehavior::Chainable,
+            Dialect::Jinja => UndefinedBehavior::Strict,
+        });
+        env.set_fuel(options.limits.fuel);
+        env.set_recursion_limit(options.limits.max_nesting.min(500));
+        if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+            .keep_trailing_newline(true)
+            .build()
+        {
+            env.set_syntax(syntax);
+        }
+        crate::php::register(&mut env);
+        runtime::register(&mut env);
+        env.set_formatter(crate::php::formatter(options.escape == Escape::Html));
+        let mut template = Template {
+            env: Environment::empty(),
+            name: name.clone(),
+            translated: translated.clone(),
+            source: Arc::from(source),
+            map,
+            claims,
+            leaky,
+            max_output_bytes: options.limits.max_output_bytes,
+            dialect: options.dialect,
+        };
+        if let Err(e) = env.add_template_owned(name.clone(), translated) {
+            return Err(template.map_error(&e));
+        }
+        template.env = env;
+        Ok(template)
+    }
+
+    pub fn render(&self, variables: &Value) -> Result<String, Error> {
+        let tmpl = self
+            .env
+            .get_template(&self.name)
+            .map_err(|e| self.map_error(&e))?;
+        let context = match self.dialect {
+            Dialect::Blade => runtime::blade_context(variables),
+            Dialect::Jinja => variables.clone(),
+        };
+        let mut out = runtime::LimitedOutput::new(self.max_output_bytes);
+        let result = tmpl.render_captured_to(context, &mut out).map(|_| ());
+        match result {
+            Ok(_) => out
+                .into_string()
+                .map_err(|m| self.plain_error(ErrorKind::Runtime, m)),
+            Err(_) if out.exceeded() => Err(self.plain_error(
+                ErrorKind::Limit,
+                format!(
+                    "output limit exceeded: the output is larger than {} bytes",
+                    self.max_output_bytes
+                ),
+            )),
+            Err(e2) => Err(self.map_error(&e2)),
+        }
+    }
+
+    pub fn translated(&self) -> &str {
+        &self.translated
+    }
+
+    pub fn claim_references(&self) -> &[ClaimReference] {
+        &self.claims
+    }
+
+    pub fn leaky_directives(&self) -> &[Span] {
+        &self.leaky
+    }
+
+    fn plain_error(&self, kind: ErrorKind, message: String) -> Error {
+        let span = Span {
+            start_line: 1,
+            start_column: 1,
+            end_line: 1,
+            end_column: 1,
+        };
+        Error {
+            kind,
+            message,
+            name: self.name.clone(),
+            span,
+            source_line: String::new(),
+        }
+    }
+
+    fn map_error(&self, e: &minijinja::Error) -> Error {
+        let (kind, message) = error::classify(e);
+        let source = &*self.source;
+        let map = &self.map;
+        let range = match (e.range(), e.line()) {
+            (Some(r), _) => Some(r.start),
+            (None, Some(line)) => map.translated_lines.offset_of_line(line),
+            (None, None) => None,
+        };
+        let (start, end) = match range {
+            None => (0, 0),
+            Some(t) if map.identity => (t, e.range().map_or(t, |r| r.end)),
+            Some(t) => {
+                let i = map.segments.partition_point(|s| s.out <= t);
+                match i.checked_sub(1).and_then(|i| map.segments.get(i)) {
+                    Some(seg) => seg.src,
+                    None => (0, 0),
+                }
+            }
+        };
+        let span = map.lines.span(source, start, end);
+        Error {
+            kind,
+            message,
+            name: self.name.clone(),
+            source_line: map.lines.line_text(source, span.start_line),
+            span,
+        }
+    }
+}
+
+fn failure_error(f: &Failure, name: &str, source: &str, lines: &LineIndex) -> Error {
+    let kind = match f.kind {
+        FailureKind::Syntax => ErrorKind::Syntax,
+        FailureKind::Sandbox => ErrorKind::Sandbox,
+        FailureKind::Limit => ErrorKind::Limit,
+    };
+    let span = lines.span(source, f.start, f.end);
+    Error {
+        kind,
+        message: f.message.clone(),
+        name: name.to_string(),
+        source_line: lines.line_text(source, span.start_line),
+        span,
+    }
+}

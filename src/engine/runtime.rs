@@ -1,0 +1,111 @@
+//! What the engine adds to the PHP runtime: loop and failure helpers, the render context and
+//! the bounded output.
+
+use std::sync::Arc;
+
+use minijinja::value::{Enumerator, Object, ObjectRepr};
+use minijinja::{Environment, Error, ErrorKind, Value};
+
+/// An endless sequence: `@for` and `@while` loop over it until they break or run out of fuel.
+#[derive(Debug)]
+struct Forever;
+
+impl Object for Forever {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Iterable
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Iter(Box::new(std::iter::repeat(Value::from(true))))
+    }
+}
+
+pub fn register(env: &mut Environment<'static>) {
+    env.add_function("_forever", || Value::from_object(Forever));
+    // A PHP error known at translation time but raised only if the code runs.
+    env.add_function("_fail", |message: String| -> Result<Value, Error> {
+        Err(Error::new(ErrorKind::InvalidOperation, message))
+    });
+}
+
+/// Blade reads every template variable through `_v`, so that no PHP name can collide with a
+/// minijinja keyword, global or the translator's own names.
+pub fn blade_context(variables: &Value) -> Value {
+    minijinja::context! { _v => variables.clone() }
+}
+
+/// Output with a size limit.
+pub struct LimitedOutput {
+    buf: Vec<u8>,
+    limit: usize,
+    exceeded: bool,
+}
+
+impl LimitedOutput {
+    pub fn new(limit: usize) -> Self {
+        LimitedOutput {
+            buf: Vec::new(),
+            limit,
+            exceeded: false,
+        }
+    }
+
+    pub fn exceeded(&self) -> bool {
+        self.exceeded
+    }
+
+    pub fn into_string(self) -> Result<String, String> {
+        String::from_utf8(self.buf).map_err(|_| "the output is not valid UTF-8".to_string())
+    }
+}
+
+impl std::io::Write for LimitedOutput {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        if self.buf.len() + data.len() > self.limit {
+            self.exceeded = true;
+            return Err(std::io::Error::other("output limit exceeded"));
+        }
+        self.buf.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// `portClaims.name`, `portClaims['name']` and `portClaims["name"]` in a Jinja template.
+pub fn jinja_claims(source: &str) -> Vec<(String, usize, usize)> {
+    let mut out = Vec::new();
+    let bytes = source.as_bytes();
+    for (at, _) in source.match_indices("portClaims") {
+        if at > 0
+            && (bytes[at - 1].is_ascii_alphanumeric()
+                || bytes[at - 1] == b'_'
+                || bytes[at - 1] == b'.')
+        {
+            continue;
+        }
+        let after = at + "portClaims".len();
+        let rest = source.get(after..).unwrap_or("");
+        if let Some(name) = rest.strip_prefix('.') {
+            let len = name
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(name.len());
+            if len > 0 && !name.starts_with(|c: char| c.is_ascii_digit()) {
+                out.push((name[..len].to_string(), at, after + 1 + len));
+            }
+        } else if let Some(inner) = rest.strip_prefix('[') {
+            let Some(quote) = inner.chars().next().filter(|c| *c == '\'' || *c == '"') else {
+                continue;
+            };
+            let body = &inner[1..];
+            if let Some(close) = body.find(quote) {
+                if body[close + 1..].starts_with(']') {
+                    out.push((body[..close].to_string(), at, after + 1 + 1 + close + 2));
+                }
+            }
+        }
+    }
+    out
+}

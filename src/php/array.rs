@@ -1,0 +1,366 @@
+//! PHP arrays over minijinja values.
+//!
+//! A PHP array whose keys are 0..n-1 in order is a minijinja sequence, any other an insertion
+//! ordered map. Integer-like string keys are integers in PHP; maps that come from JSON still
+//! have them as strings, so lookups try both spellings and iteration normalises them.
+
+use std::borrow::Cow;
+
+use indexmap::IndexMap;
+use minijinja::Error;
+use minijinja::value::{Value, ValueKind};
+
+use super::number::float_to_int_exact;
+use super::value::{Php, error, view};
+
+/// A PHP array key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Key<'a> {
+    Int(i64),
+    Str(Cow<'a, str>),
+}
+
+impl Key<'_> {
+    pub(crate) fn to_value(&self) -> Value {
+        match self {
+            Key::Int(i) => Value::from(*i),
+            Key::Str(s) => Value::from(s.as_ref()),
+        }
+    }
+
+    pub(crate) fn into_owned(self) -> Key<'static> {
+        match self {
+            Key::Int(i) => Key::Int(i),
+            Key::Str(s) => Key::Str(Cow::Owned(s.into_owned())),
+        }
+    }
+
+    /// `Undefined array key "k"` / `Undefined array key 3`.
+    fn undefined_message(&self) -> String {
+        match self {
+            Key::Int(i) => format!("Undefined array key {i}"),
+            Key::Str(s) => format!("Undefined array key \"{s}\""),
+        }
+    }
+}
+
+/// The integer a string key stands for: decimal, no leading zeros, no `+`, no `-0`, in range.
+pub(crate) fn canonical_int(s: &str) -> Option<i64> {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    let bytes = digits.as_bytes();
+    let first = *bytes.first()?;
+    if !bytes.iter().all(u8::is_ascii_digit)
+        || (first == b'0' && (bytes.len() > 1 || digits.len() != s.len()))
+    {
+        return None;
+    }
+    s.parse().ok()
+}
+
+pub(crate) fn key_from_str(s: &str) -> Key<'_> {
+    match canonical_int(s) {
+        Some(i) => Key::Int(i),
+        None => Key::Str(Cow::Borrowed(s)),
+    }
+}
+
+/// The key `$array[$value]` uses.
+pub(crate) fn to_key(value: &Value) -> Result<Key<'_>, Error> {
+    Ok(match view(value) {
+        Php::Int(i) => Key::Int(i),
+        Php::Str(s) => key_from_str(s),
+        Php::Bool(b) => Key::Int(b as i64),
+        Php::Null | Php::Undefined => Key::Str(Cow::Borrowed("")),
+        Php::Float(f) => Key::Int(float_to_int_exact(f).map_err(error)?),
+        Php::Array | Php::Other => return Err(error("Illegal offset type")),
+    })
+}
+
+/// Whether `value` is a PHP array (a sequence or a map).
+pub(crate) fn is_array(value: &Value) -> bool {
+    matches!(view(value), Php::Array)
+}
+
+/// Number of elements of a PHP array.
+pub(crate) fn len(value: &Value) -> usize {
+    match value.len() {
+        Some(len) => len,
+        None => value.try_iter().map(|it| it.count()).unwrap_or(0),
+    }
+}
+
+/// `$array[$key]` without PHP's warnings: `None` when the key is missing.
+pub(crate) fn lookup(array: &Value, key: &Key) -> Option<Value> {
+    match array.kind() {
+        ValueKind::Seq => match key {
+            Key::Int(i) => usize::try_from(*i)
+                .ok()
+                .and_then(|i| array.get_item_by_index(i).ok())
+                .filter(|v| !v.is_undefined()),
+            Key::Str(_) => None,
+        },
+        _ => {
+            let found = array
+                .get_item(&key.to_value())
+                .ok()
+                .filter(|v| !v.is_undefined());
+            match (found, key) {
+                (Some(v), _) => Some(v),
+                // JSON objects keep integer-like keys as strings.
+                (None, Key::Int(i)) => array
+                    .get_item(&Value::from(i.to_string()))
+                    .ok()
+                    .filter(|v| !v.is_undefined()),
+                (None, Key::Str(_)) => None,
+            }
+        }
+    }
+}
+
+/// The entries of a PHP array in order, keys normalised.
+pub(crate) fn entries(array: &Value) -> Box<dyn Iterator<Item = (Key<'static>, Value)> + '_> {
+    match array.kind() {
+        ValueKind::Map => {
+            if let Some(pairs) = array.as_object().and_then(|o| o.try_iter_pairs()) {
+                return Box::new(pairs.map(|(k, v)| (key_of_value(&k), v)));
+            }
+            Box::new(std::iter::empty())
+        }
+        _ => match array.try_iter() {
+            Ok(items) => Box::new(items.enumerate().map(|(i, v)| (Key::Int(i as i64), v))),
+            Err(_) => Box::new(std::iter::empty()),
+        },
+    }
+}
+
+/// The values of a PHP array in order.
+pub(crate) fn values(array: &Value) -> Box<dyn Iterator<Item = Value> + '_> {
+    match array.kind() {
+        ValueKind::Map => Box::new(entries(array).map(|(_, v)| v)),
+        _ => match array.try_iter() {
+            Ok(items) => Box::new(items),
+            Err(_) => Box::new(std::iter::empty()),
+        },
+    }
+}
+
+fn key_of_value(key: &Value) -> Key<'static> {
+    match view(key) {
+        Php::Int(i) => Key::Int(i),
+        Php::Str(s) => key_from_str(s).into_owned(),
+        _ => to_key(key)
+            .map(Key::into_owned)
+            .unwrap_or_else(|_| Key::Str(Cow::Owned(key.to_string()))),
+    }
+}
+
+/// Whether PHP would see this array as a list (keys 0..n-1 in order).
+pub(crate) fn is_list(array: &Value) -> bool {
+    match array.kind() {
+        ValueKind::Map => entries(array)
+            .enumerate()
+            .all(|(i, (k, _))| k == Key::Int(i as i64)),
+        _ => true,
+    }
+}
+
+/// Builds PHP arrays the way PHP fills them: a repeated key overwrites the value in place,
+/// positional entries take the next integer key.
+#[derive(Default)]
+pub(crate) struct ArrayBuilder {
+    entries: IndexMap<Key<'static>, Value>,
+    next_index: i64,
+}
+
+impl ArrayBuilder {
+    pub(crate) fn new() -> Self {
+        Self::default()
+    }
+
+    pub(crate) fn insert(&mut self, key: Key<'static>, value: Value) {
+        if let Key::Int(i) = key {
+            if i >= self.next_index {
+                self.next_index = i.saturating_add(1);
+            }
+        }
+        self.entries.insert(key, value);
+    }
+
+    pub(crate) fn push(&mut self, value: Value) -> Result<(), Error> {
+        if self.next_index == i64::MAX && self.entries.contains_key(&Key::Int(i64::MAX)) {
+            return Err(error(
+                "Cannot add element to the array as the next element is already occupied",
+            ));
+        }
+        self.insert(Key::Int(self.next_index), value);
+        Ok(())
+    }
+
+    pub(crate) fn contains(&self, key: &Key) -> bool {
+        self.entries.contains_key(key)
+    }
+
+    pub(crate) fn build(self) -> Value {
+        let is_list = self
+            .entries
+            .keys()
+            .enumerate()
+            .all(|(i, k)| *k == Key::Int(i as i64));
+        if is_list {
+            Value::from(self.entries.into_values().collect::<Vec<_>>())
+        } else {
+            Value::from_pairs(self.entries.into_iter().map(|(k, v)| (k.to_value(), v)))
+        }
+    }
+}
+
+/// A list value from values.
+pub(crate) fn list(values: Vec<Value>) -> Value {
+    Value::from(values)
+}
+
+/// `$c[$k]` in a read, with PHP 8's warnings as errors.
+pub(crate) fn get(container: &Value, key: &Value) -> Result<Value, Error> {
+    match view(container) {
+        Php::Array => {
+            let key = to_key(key)?;
+            lookup(container, &key).ok_or_else(|| error(key.undefined_message()))
+        }
+        Php::Str(s) => string_offset(s, key),
+        Php::Other => match container.get_item(key) {
+            Ok(v) if !v.is_undefined() => Ok(v),
+            _ => Err(error(format!("Undefined property: {key}"))),
+        },
+        other => Err(error(format!(
+            "Trying to access array offset on value of type {}",
+            other.type_name()
+        ))),
+    }
+}
+
+/// `$c[$k]` inside `isset`, `empty` and `??`: undefined instead of a missing-key error.
+///
+/// PHP still reports keys that cannot be keys at all (arrays, floats with a fraction) and
+/// leading-numeric string offsets, even there.
+pub(crate) fn lenient_get(container: &Value, key: &Value) -> Result<Value, Error> {
+    Ok(match view(container) {
+        Php::Array => lookup(container, &to_key(key)?).unwrap_or(Value::UNDEFINED),
+        Php::Str(s) => {
+            let offset = match view(key) {
+                Php::Int(i) => Value::from(i),
+                Php::Str(k) if canonical_int(k).is_some() => key.clone(),
+                Php::Str(k) => match super::number::parse_numeric(k) {
+                    Some((_, false)) => {
+                        return Err(error(format!("Illegal string offset \"{k}\"")));
+                    }
+                    _ => return Ok(Value::UNDEFINED),
+                },
+                Php::Array | Php::Other => return Err(error("Illegal offset type")),
+                _ => Value::from(super::value::to_int_lenient(key)),
+            };
+            string_offset(s, &offset).unwrap_or(Value::UNDEFINED)
+        }
+        Php::Other => container.get_item(key).unwrap_or(Value::UNDEFINED),
+        _ => Value::UNDEFINED,
+    })
+}
+
+/// `$string[$offset]`: one byte, negative offsets from the end.
+fn string_offset(s: &str, offset: &Value) -> Result<Value, Error> {
+    let index = match view(offset) {
+        Php::Int(i) => i,
+        Php::Str(k) => match canonical_int(k) {
+            Some(i) => i,
+            None => match super::number::parse_numeric(k) {
+                Some(_) => return Err(error(format!("Illegal string offset \"{k}\""))),
+                None => {
+                    return Err(error("Cannot access offset of type string on string"));
+                }
+            },
+        },
+        Php::Array | Php::Other => return Err(error("Illegal offset type")),
+        _ => return Err(error("String offset cast occurred")),
+    };
+    let len = s.len() as i64;
+    let position = if index < 0 {
+        index.checked_add(len)
+    } else {
+        Some(index)
+    };
+    match position.filter(|p| (0..len).contains(p)) {
+        Some(p) => {
+            let byte = s.as_bytes().get(p as usize).copied().unwrap_or(0);
+            Ok(Value::from(String::from_utf8_lossy(&[byte]).into_owned()))
+        }
+        None => Err(error(format!("Uninitialized string offset {index}"))),
+    }
+}
+
+/// `foreach` over a non-array: PHP 8 warns with this text.
+fn foreach_error(value: &Value) -> Error {
+    error(format!(
+        "foreach() argument must be of type array|object, {} given",
+        view(value).type_name()
+    ))
+}
+
+/// What `@foreach ($v as $x)` iterates.
+pub(crate) fn foreach_values(value: &Value) -> Result<Value, Error> {
+    match value.kind() {
+        ValueKind::Seq => Ok(value.clone()),
+        ValueKind::Map | ValueKind::Iterable => Ok(list(values(value).collect())),
+        _ => Err(foreach_error(value)),
+    }
+}
+
+/// What `@foreach ($v as $k => $x)` iterates: `[key, value]` pairs.
+pub(crate) fn foreach_pairs(value: &Value) -> Result<Value, Error> {
+    if !is_array(value) {
+        return Err(foreach_error(value));
+    }
+    Ok(list(
+        entries(value)
+            .map(|(k, v)| Value::from(vec![k.to_value(), v]))
+            .collect(),
+    ))
+}
+
+/// `[k => v, …]` from the translator's `[[key, value], …]`, key none for positional entries.
+pub(crate) fn from_literal(pairs: &Value) -> Result<Value, Error> {
+    let mut builder = ArrayBuilder::new();
+    for pair in values(pairs) {
+        let key = pair.get_item_by_index(0).unwrap_or(Value::UNDEFINED);
+        let value = pair.get_item_by_index(1).unwrap_or(Value::UNDEFINED);
+        if key.is_none() || key.is_undefined() {
+            builder.push(value)?;
+        } else {
+            builder.insert(to_key(&key)?.into_owned(), value);
+        }
+    }
+    Ok(builder.build())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_integer_keys() {
+        // php -r 'var_dump(array_keys(["1"=>0,"01"=>0,"-0"=>0,"-5"=>0," 5"=>0,"9223372036854775808"=>0]));'
+        assert_eq!(canonical_int("1"), Some(1));
+        assert_eq!(canonical_int("0"), Some(0));
+        assert_eq!(canonical_int("-5"), Some(-5));
+        for s in [
+            "01",
+            "-0",
+            " 5",
+            "+5",
+            "",
+            "-",
+            "9223372036854775808",
+            "1.0",
+        ] {
+            assert_eq!(canonical_int(s), None, "{s:?}");
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! Encodings and digests: `base64_encode`, `base64_decode`, `md5`, `sha1`, `bin2hex`,
+//! `urlencode`, `rawurlencode`.
+
+use std::fmt::Write;
+
+use minijinja::Error;
+use minijinja::value::Value;
+
+use super::args::Args;
+use super::functions::{Function, php_fn};
+use super::strings::{MAX_STRING_LEN, from_bytes, too_long};
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+pub(crate) const LIBRARY: &[Function] = &[
+    php_fn!("base64_encode", ["string"], 1, |a| base64_encode(a)),
+    php_fn!("base64_decode", ["string", "strict"], 1, |a| {
+        let decoded = base64_decode(a.string(0)?.as_bytes(), a.opt_bool(1)?);
+        Ok(decoded.map_or(Value::from(false), |bytes| from_bytes(&bytes)))
+    }),
+    php_fn!("md5", ["string", "binary"], 1, |a| {
+        Ok(Value::from(hex(&md5::compute(a.string(0)?.as_bytes()).0)))
+    }),
+    php_fn!("sha1", ["string", "binary"], 1, |a| {
+        Ok(Value::from(hex(&sha1_smol::Sha1::from(
+            a.string(0)?.as_bytes(),
+        )
+        .digest()
+        .bytes())))
+    }),
+    php_fn!("bin2hex", ["string"], 1, |a| Ok(Value::from(hex(a
+        .string(0)?
+        .as_bytes())))),
+    php_fn!("urlencode", ["string"], 1, |a| Ok(Value::from(url_encode(
+        &a.string(0)?,
+        true
+    )))),
+    php_fn!("rawurlencode", ["string"], 1, |a| Ok(Value::from(
+        url_encode(&a.string(0)?, false)
+    ))),
+];
+
+fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+fn base64_encode(a: &Args) -> Result<Value, Error> {
+    let input = a.string(0)?;
+    let bytes = input.as_bytes();
+    if bytes.len() / 3 * 4 > MAX_STRING_LEN {
+        return Err(too_long("base64_encode"));
+    }
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    Ok(Value::from(out))
+}
+
+/// PHP's decoder: non-strict mode skips every byte outside the alphabet (padding included)
+/// and keeps decoding; strict mode fails on them, on data after padding and on bad padding.
+fn base64_decode(input: &[u8], strict: bool) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(input.len() / 4 * 3);
+    let (mut acc, mut bits, mut count, mut padding) = (0u32, 0u32, 0usize, 0usize);
+    for &byte in input {
+        if byte == b'=' {
+            padding += 1;
+            continue;
+        }
+        let Some(sextet) = ALPHABET.iter().position(|&c| c == byte) else {
+            if strict && !matches!(byte, b' ' | b'\t' | b'\r' | b'\n') {
+                return None;
+            }
+            continue;
+        };
+        if strict && padding > 0 {
+            return None;
+        }
+        acc = (acc << 6) | sextet as u32;
+        bits += 6;
+        count += 1;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    if strict && (count % 4 == 1 || (padding > 0 && (padding > 2 || (count + padding) % 4 != 0))) {
+        return None;
+    }
+    Some(out)
+}
+
+/// `urlencode` (spaces as `+`) and `rawurlencode` (RFC 3986, `~` kept).
+fn url_encode(s: &str, form: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for &b in s.as_bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => out.push(b as char),
+            b'~' if !form => out.push('~'),
+            b' ' if form => out.push('+'),
+            _ => {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
+    out
+}

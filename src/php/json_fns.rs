@@ -1,0 +1,27 @@
+//! `json_encode`.
+
+use minijinja::value::Value;
+
+use super::functions::{Function, php_fn};
+use super::json;
+
+pub(crate) const LIBRARY: &[Function] = &[php_fn!(
+    "json_encode",
+    ["value", "flags", "depth"],
+    1,
+    |args| {
+        let flags = args.opt_int(1)?.unwrap_or(0);
+        let depth = args.opt_int(2)?.unwrap_or(512);
+        if depth <= 0 {
+            return Err(args.value_error(2, "must be greater than 0"));
+        }
+        let max_depth = usize::try_from(depth).unwrap_or(usize::MAX);
+        Ok(match json::encode(args.mixed(0), flags, max_depth) {
+            Ok(text) => Value::from(text),
+            Err(e) if flags & json::THROW_ON_ERROR != 0 => {
+                return Err(super::value::error(e.message()));
+            }
+            Err(_) => Value::from(false),
+        })
+    }
+)];

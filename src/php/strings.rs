@@ -1,0 +1,528 @@
+//! String functions. PHP strings are bytes; these work on bytes where PHP does and turn the
+//! rare result that cuts a UTF-8 sequence into U+FFFD, since minijinja strings are UTF-8.
+
+use std::borrow::Cow;
+
+use minijinja::Error;
+use minijinja::value::Value;
+
+use super::args::Args;
+use super::array::{ArrayBuilder, entries, is_array, values};
+use super::functions::{Function, php_fn};
+use super::value::{Php, error, to_php_string, view};
+
+/// The largest string a function may build; PHP's own limit is memory, ours is the browser's.
+pub(crate) const MAX_STRING_LEN: usize = 16 * 1024 * 1024;
+
+pub(crate) fn too_long(function: &str) -> Error {
+    error(format!(
+        "{function}(): the result would exceed the 16 MiB string limit"
+    ))
+}
+
+/// A string from bytes PHP may have cut anywhere.
+pub(crate) fn from_bytes(bytes: &[u8]) -> Value {
+    Value::from(String::from_utf8_lossy(bytes).into_owned())
+}
+
+pub(crate) const LIBRARY: &[Function] = &[
+    php_fn!("strtolower", ["string"], 1, |a| Ok(Value::from(
+        a.string(0)?.to_ascii_lowercase()
+    ))),
+    php_fn!("strtoupper", ["string"], 1, |a| Ok(Value::from(
+        a.string(0)?.to_ascii_uppercase()
+    ))),
+    php_fn!("ucfirst", ["string"], 1, |a| Ok(Value::from(map_first(
+        &a.string(0)?,
+        u8::to_ascii_uppercase
+    )))),
+    php_fn!("lcfirst", ["string"], 1, |a| Ok(Value::from(map_first(
+        &a.string(0)?,
+        u8::to_ascii_lowercase
+    )))),
+    php_fn!("ucwords", ["string", "separators"], 1, ucwords),
+    php_fn!("trim", ["string", "characters"], 1, |a| trim(a, true, true)),
+    php_fn!("ltrim", ["string", "characters"], 1, |a| trim(
+        a, true, false
+    )),
+    php_fn!("rtrim", ["string", "characters"], 1, |a| trim(
+        a, false, true
+    )),
+    php_fn!("chop", ["string", "characters"], 1, |a| trim(
+        a, false, true
+    )),
+    php_fn!(
+        "str_replace",
+        ["search", "replace", "subject", "count"],
+        3,
+        str_replace
+    ),
+    php_fn!("str_contains", ["haystack", "needle"], 2, |a| Ok(
+        Value::from(a.string(0)?.contains(&*a.string(1)?))
+    )),
+    php_fn!("str_starts_with", ["haystack", "needle"], 2, |a| Ok(
+        Value::from(a.string(0)?.starts_with(&*a.string(1)?))
+    )),
+    php_fn!("str_ends_with", ["haystack", "needle"], 2, |a| Ok(
+        Value::from(a.string(0)?.ends_with(&*a.string(1)?))
+    )),
+    php_fn!("str_repeat", ["string", "times"], 2, str_repeat),
+    php_fn!(
+        "str_pad",
+        ["string", "length", "pad_string", "pad_type"],
+        2,
+        str_pad
+    ),
+    php_fn!("substr", ["string", "offset", "length"], 2, substr),
+    php_fn!("strlen", ["string"], 1, |a| Ok(Value::from(
+        a.string(0)?.len()
+    ))),
+    php_fn!("strrev", ["string"], 1, |a| {
+        let mut bytes = a.string(0)?.as_bytes().to_vec();
+        bytes.reverse();
+        Ok(from_bytes(&bytes))
+    }),
+    php_fn!("strpos", ["haystack", "needle", "offset"], 2, |a| strpos(
+        a, false
+    )),
+    php_fn!("strrpos", ["haystack", "needle", "offset"], 2, |a| strpos(
+        a, true
+    )),
+    php_fn!("implode", ["separator", "array"], 1, implode),
+    php_fn!("join", ["separator", "array"], 1, implode),
+    php_fn!("explode", ["separator", "string", "limit"], 2, explode),
+    php_fn!("nl2br", ["string", "use_xhtml"], 1, nl2br),
+    php_fn!("e", ["value", "doubleEncode"], 1, e),
+];
+
+fn map_first(s: &str, f: fn(&u8) -> u8) -> String {
+    let mut bytes = s.as_bytes().to_vec();
+    if let Some(first) = bytes.first_mut() {
+        *first = f(first);
+    }
+    // Only ASCII bytes change, so the bytes stay UTF-8.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+fn ucwords(a: &Args) -> Result<Value, Error> {
+    let s = a.string(0)?;
+    let separators = a
+        .opt_string(1)?
+        .unwrap_or(Cow::Borrowed(" \t\r\n\u{c}\u{b}"));
+    let separators = separators.as_bytes();
+    let mut bytes = s.as_bytes().to_vec();
+    let mut at_word_start = true;
+    for b in bytes.iter_mut() {
+        if at_word_start {
+            *b = b.to_ascii_uppercase();
+        }
+        at_word_start = separators.contains(b);
+    }
+    Ok(from_bytes(&bytes))
+}
+
+/// PHP's character mask: bytes, with `a..z` ranges.
+fn char_mask(function: &str, chars: &[u8]) -> Result<[bool; 256], Error> {
+    let mut mask = [false; 256];
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let at = |k: usize| chars.get(k).copied();
+        if i + 3 < chars.len()
+            && at(i + 1) == Some(b'.')
+            && at(i + 2) == Some(b'.')
+            && chars[i + 3] >= c
+        {
+            for b in c..=chars[i + 3] {
+                mask[b as usize] = true;
+            }
+            i += 4;
+            continue;
+        }
+        if c == b'.' && at(i + 1) == Some(b'.') {
+            let problem = if i == 0 {
+                "no character to the left of '..'"
+            } else if i + 2 >= chars.len() {
+                "no character to the right of '..'"
+            } else if chars[i - 1] > chars[i + 2] {
+                "'..'-range needs to be incrementing"
+            } else {
+                ""
+            };
+            let problem = if problem.is_empty() {
+                String::new()
+            } else {
+                format!(", {problem}")
+            };
+            return Err(error(format!("{function}(): Invalid '..'-range{problem}")));
+        }
+        mask[c as usize] = true;
+        i += 1;
+    }
+    Ok(mask)
+}
+
+fn trim(a: &Args, left: bool, right: bool) -> Result<Value, Error> {
+    let s = a.string(0)?;
+    let mask = match a.opt_string(1)? {
+        Some(chars) => char_mask(a.sig.name, chars.as_bytes())?,
+        None => char_mask(a.sig.name, b" \n\r\t\x0b\0")?,
+    };
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut end = bytes.len();
+    if left {
+        while start < end && mask[bytes[start] as usize] {
+            start += 1;
+        }
+    }
+    if right {
+        while end > start && mask[bytes[end - 1] as usize] {
+            end -= 1;
+        }
+    }
+    Ok(match s.get(start..end) {
+        Some(trimmed) => Value::from(trimmed),
+        None => from_bytes(bytes.get(start..end).unwrap_or_default()),
+    })
+}
+
+/// The search/replace pairs of `str_replace`: arrays pair up, a missing replacement is "".
+fn str_replace(a: &Args) -> Result<Value, Error> {
+    let search = a.mixed(0);
+    let replace = a.mixed(1);
+    let pairs: Vec<(String, String)> = if is_array(search) {
+        let replacements: Option<Vec<String>> = if is_array(replace) {
+            Some(
+                values(replace)
+                    .map(|v| to_php_string(&v).map(Cow::into_owned))
+                    .collect::<Result<_, _>>()?,
+            )
+        } else {
+            None
+        };
+        let fixed = if replacements.is_none() {
+            a.string(1)?.into_owned()
+        } else {
+            String::new()
+        };
+        values(search)
+            .enumerate()
+            .map(|(i, s)| {
+                let with = match &replacements {
+                    Some(list) => list.get(i).cloned().unwrap_or_default(),
+                    None => fixed.clone(),
+                };
+                Ok((to_php_string(&s)?.into_owned(), with))
+            })
+            .collect::<Result<_, Error>>()?
+    } else {
+        if is_array(replace) {
+            return Err(a.value_error(
+                1,
+                "must be of type string when argument #1 ($search) is a string",
+            ));
+        }
+        match view(search) {
+            Php::Str(_) | Php::Int(_) | Php::Float(_) | Php::Bool(_) => {}
+            _ => return Err(a.type_error(0, "array|string")),
+        }
+        vec![(a.string(0)?.into_owned(), a.string(1)?.into_owned())]
+    };
+    let subject = a.mixed(2);
+    if is_array(subject) {
+        let mut out = ArrayBuilder::new();
+        for (key, item) in entries(subject) {
+            out.insert(
+                key,
+                Value::from(replace_all(&to_php_string(&item)?, &pairs)?),
+            );
+        }
+        return Ok(out.build());
+    }
+    match view(subject) {
+        Php::Null | Php::Undefined => Err(error(
+            "str_replace(): Passing null to parameter #3 ($subject) of type array|string is deprecated",
+        )),
+        Php::Other => Err(a.type_error(2, "array|string")),
+        _ => Ok(Value::from(replace_all(&to_php_string(subject)?, &pairs)?)),
+    }
+}
+
+fn replace_all(subject: &str, pairs: &[(String, String)]) -> Result<String, Error> {
+    let mut text = subject.to_string();
+    for (search, with) in pairs {
+        if search.is_empty() || !text.contains(search.as_str()) {
+            continue;
+        }
+        let count = text.matches(search.as_str()).count();
+        let new_len = text.len() - count * search.len() + count.saturating_mul(with.len());
+        if new_len > MAX_STRING_LEN {
+            return Err(too_long("str_replace"));
+        }
+        text = text.replace(search.as_str(), with);
+    }
+    Ok(text)
+}
+
+fn str_repeat(a: &Args) -> Result<Value, Error> {
+    let s = a.string(0)?;
+    let times = a.int(1)?;
+    if times < 0 {
+        return Err(a.value_error(1, "must be greater than or equal to 0"));
+    }
+    let times = usize::try_from(times).unwrap_or(usize::MAX);
+    if s.len().saturating_mul(times) > MAX_STRING_LEN {
+        return Err(too_long("str_repeat"));
+    }
+    Ok(Value::from(s.repeat(times)))
+}
+
+fn str_pad(a: &Args) -> Result<Value, Error> {
+    let s = a.string(0)?;
+    let length = a.int(1)?;
+    let pad = a.opt_string(2)?.unwrap_or(Cow::Borrowed(" "));
+    let pad_type = a.opt_int(3)?.unwrap_or(1);
+    let target = usize::try_from(length).unwrap_or(0);
+    if target <= s.len() {
+        return Ok(Value::from(s.as_ref()));
+    }
+    if pad.is_empty() {
+        return Err(a.value_error(2, "must be a non-empty string"));
+    }
+    if !(0..=2).contains(&pad_type) {
+        return Err(a.value_error(3, "must be STR_PAD_LEFT, STR_PAD_RIGHT, or STR_PAD_BOTH"));
+    }
+    if target > MAX_STRING_LEN {
+        return Err(too_long("str_pad"));
+    }
+    let missing = target - s.len();
+    let (left, right) = match pad_type {
+        0 => (missing, 0),
+        2 => (missing / 2, missing - missing / 2),
+        _ => (0, missing),
+    };
+    let padding = |n: usize| {
+        pad.as_bytes()
+            .iter()
+            .copied()
+            .cycle()
+            .take(n)
+            .collect::<Vec<u8>>()
+    };
+    let mut out = padding(left);
+    out.extend_from_slice(s.as_bytes());
+    out.extend(padding(right));
+    Ok(from_bytes(&out))
+}
+
+/// PHP 8's substr: out-of-range offsets give "" instead of false.
+fn substr(a: &Args) -> Result<Value, Error> {
+    let s = a.string(0)?;
+    let offset = a.int(1)?;
+    let length = a.opt_nullable_int(2)?;
+    let bytes = s.as_bytes();
+    let len = bytes.len() as i64;
+    if offset > len {
+        return Ok(Value::from(""));
+    }
+    let start = if offset < 0 {
+        (len + offset).max(0)
+    } else {
+        offset
+    };
+    let count = match length {
+        None => len - start,
+        Some(l) if l < 0 => (len - start + l).max(0),
+        Some(l) => l.min(len - start),
+    };
+    let (start, end) = (start as usize, (start + count) as usize);
+    Ok(match s.get(start..end) {
+        Some(sub) => Value::from(sub),
+        None => from_bytes(bytes.get(start..end).unwrap_or_default()),
+    })
+}
+
+fn strpos(a: &Args, reverse: bool) -> Result<Value, Error> {
+    let haystack = a.string(0)?;
+    let needle = a.string(1)?;
+    let offset = a.opt_int(2)?.unwrap_or(0);
+    let len = haystack.len() as i64;
+    if offset > len || offset < -len {
+        return Err(a.value_error(2, "must be contained in argument #1 ($haystack)"));
+    }
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    let found = if reverse {
+        let (lo, hi) = if offset >= 0 {
+            (offset as usize, h.len())
+        } else {
+            (0, (len + offset) as usize + n.len())
+        };
+        let hi = hi.min(h.len());
+        (lo..=hi.saturating_sub(n.len()))
+            .rev()
+            .find(|&i| i + n.len() <= hi && h.get(i..i + n.len()) == Some(n))
+    } else {
+        let start = if offset >= 0 {
+            offset as usize
+        } else {
+            (len + offset) as usize
+        };
+        (start..=h.len().saturating_sub(n.len())).find(|&i| h.get(i..i + n.len()) == Some(n))
+    };
+    Ok(found.map_or(Value::from(false), Value::from))
+}
+
+/// `implode($separator, $array)` or `implode($array)`.
+fn implode(a: &Args) -> Result<Value, Error> {
+    let (separator, array) = if a.len() == 1 {
+        if !is_array(a.mixed(0)) {
+            return Err(error(format!(
+                "{}(): Argument #1 ($array) must be of type array, {} given",
+                a.sig.name,
+                view(a.mixed(0)).type_name()
+            )));
+        }
+        (Cow::Borrowed(""), a.mixed(0))
+    } else {
+        let array = a.mixed(1);
+        if !is_array(array) {
+            return Err(a.type_error(1, "?array"));
+        }
+        if is_array(a.mixed(0)) {
+            return Err(a.type_error(0, "string"));
+        }
+        (a.string(0)?, array)
+    };
+    let mut out = String::new();
+    for (i, item) in values(array).enumerate() {
+        if i > 0 {
+            out.push_str(&separator);
+        }
+        out.push_str(&to_php_string(&item)?);
+        if out.len() > MAX_STRING_LEN {
+            return Err(too_long(a.sig.name));
+        }
+    }
+    Ok(Value::from(out))
+}
+
+fn explode(a: &Args) -> Result<Value, Error> {
+    let separator = a.string(0)?;
+    let s = a.string(1)?;
+    let limit = a.opt_int(2)?.unwrap_or(i64::MAX);
+    if separator.is_empty() {
+        return Err(a.value_error(0, "cannot be empty"));
+    }
+    let parts: Vec<&str> = s.split(&*separator).collect();
+    let parts: Vec<&str> = if limit > 0 {
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        if parts.len() > limit {
+            s.splitn(limit, &*separator).collect()
+        } else {
+            parts
+        }
+    } else if limit == 0 {
+        vec![&s]
+    } else {
+        let keep = parts
+            .len()
+            .saturating_sub(usize::try_from(limit.unsigned_abs()).unwrap_or(usize::MAX));
+        parts.into_iter().take(keep).collect()
+    };
+    Ok(Value::from(
+        parts.into_iter().map(Value::from).collect::<Vec<_>>(),
+    ))
+}
+
+fn nl2br(a: &Args) -> Result<Value, Error> {
+    let s = a.string(0)?;
+    let tag = if a.get(1).is_none() || a.bool(1)? {
+        "<br />"
+    } else {
+        "<br>"
+    };
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' || c == '\n' {
+            out.push_str(tag);
+            out.push(c);
+            if let Some(&next) = chars.peek() {
+                if (next == '\r' || next == '\n') && next != c {
+                    out.push(next);
+                    chars.next();
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Ok(Value::from(out))
+}
+
+/// Laravel's `e()`: `htmlspecialchars($value ?? '', ENT_QUOTES, 'UTF-8', $doubleEncode)`.
+fn e(a: &Args) -> Result<Value, Error> {
+    let value = a.mixed(0);
+    let text = match view(value) {
+        Php::Null | Php::Undefined => Cow::Borrowed(""),
+        Php::Array => {
+            return Err(error(
+                "htmlspecialchars(): Argument #1 ($string) must be of type string, array given",
+            ));
+        }
+        _ => to_php_string(value)?,
+    };
+    let double_encode = a.get(1).is_none() || a.bool(1)?;
+    Ok(Value::from(if double_encode {
+        super::html_escape(&text)
+    } else {
+        escape_keeping_entities(&text)
+    }))
+}
+
+/// Named entities `e($s, false)` leaves alone. PHP knows all of HTML 4.01's; these are the ones
+/// templates meet (a rarer one gets its `&` escaped).
+const HTML401_COMMON_ENTITIES: &[&str] = &[
+    "amp", "lt", "gt", "quot", "nbsp", "copy", "reg", "trade", "hellip", "mdash", "ndash", "laquo",
+    "raquo", "lsquo", "rsquo", "ldquo", "rdquo", "bull", "middot", "deg", "euro", "pound", "yen",
+    "cent", "sect", "para", "times", "divide", "plusmn", "larr", "rarr", "uarr", "darr", "harr",
+];
+
+/// `htmlspecialchars` with `double_encode` false: existing entities stay as they are.
+fn escape_keeping_entities(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        if c == '&' {
+            let entity_len = rest
+                .get(1..)
+                .and_then(|tail| {
+                    tail.find(';')
+                        .filter(|&n| n > 0 && n <= 32)
+                        .map(|n| (tail, n))
+                })
+                .filter(|(tail, n)| {
+                    let name = &tail[..*n];
+                    match name.strip_prefix('#') {
+                        Some(num) => match num.strip_prefix(['x', 'X']) {
+                            Some(hex) => {
+                                !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit())
+                            }
+                            None => !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit()),
+                        },
+                        None => HTML401_COMMON_ENTITIES.contains(&name),
+                    }
+                })
+                .map(|(_, n)| n + 2);
+            if let Some(n) = entity_len {
+                out.push_str(&rest[..n]);
+                rest = &rest[n..];
+                continue;
+            }
+        }
+        out.push_str(&super::html_escape(&rest[..c.len_utf8()]));
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}

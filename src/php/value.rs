@@ -1,0 +1,256 @@
+//! A PHP view of minijinja values: which PHP type a value is, and PHP's conversions between types.
+
+use std::borrow::Cow;
+
+use minijinja::value::{Value, ValueKind};
+use minijinja::{Error, ErrorKind};
+
+use super::number::{self, Num};
+
+/// A minijinja value seen as a PHP value.
+///
+/// Borrowed so that the hot paths (truthiness, comparison, echo) read strings in place.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Php<'a> {
+    /// A missing variable or array key: behaves as `null` wherever PHP would have warned already.
+    Undefined,
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(&'a str),
+    /// A sequence or a map.
+    Array,
+    /// Anything minijinja has that PHP has not (functions, `loop`, …).
+    Other,
+}
+
+pub(crate) fn view(value: &Value) -> Php<'_> {
+    match value.kind() {
+        ValueKind::Undefined => Php::Undefined,
+        ValueKind::None => Php::Null,
+        ValueKind::Bool => Php::Bool(value.is_true()),
+        ValueKind::Number => {
+            if value.is_integer() {
+                if let Some(int) = value.as_i64() {
+                    return Php::Int(int);
+                }
+            }
+            // Integers beyond i64 become floats, as json_decode makes them in PHP.
+            match f64::try_from(value.clone()) {
+                Ok(float) => Php::Float(float),
+                Err(_) => Php::Other,
+            }
+        }
+        ValueKind::String | ValueKind::Bytes => match value.as_str() {
+            Some(s) => Php::Str(s),
+            None => Php::Other,
+        },
+        ValueKind::Seq | ValueKind::Map | ValueKind::Iterable => Php::Array,
+        _ => Php::Other,
+    }
+}
+
+impl Php<'_> {
+    /// The type name PHP uses in its error messages (`get_debug_type` style).
+    pub(crate) fn type_name(&self) -> &'static str {
+        match self {
+            Php::Undefined | Php::Null => "null",
+            Php::Bool(_) => "bool",
+            Php::Int(_) => "int",
+            Php::Float(_) => "float",
+            Php::Str(_) => "string",
+            Php::Array => "array",
+            Php::Other => "object",
+        }
+    }
+}
+
+pub(crate) fn error(message: impl Into<Cow<'static, str>>) -> Error {
+    Error::new(ErrorKind::InvalidOperation, message)
+}
+
+/// `(bool) $value`.
+pub(crate) fn truthy(value: &Value) -> bool {
+    match view(value) {
+        Php::Undefined | Php::Null => false,
+        Php::Bool(b) => b,
+        Php::Int(i) => i != 0,
+        // NAN is true in PHP, as in IEEE comparison with zero.
+        Php::Float(f) => f != 0.0,
+        Php::Str(s) => !(s.is_empty() || s == "0"),
+        Php::Array => value.len().is_none_or(|len| len > 0),
+        Php::Other => true,
+    }
+}
+
+/// `(string) $value`, as `echo` and `.` do it.
+pub(crate) fn to_php_string(value: &Value) -> Result<Cow<'_, str>, Error> {
+    Ok(match view(value) {
+        Php::Undefined | Php::Null | Php::Bool(false) => Cow::Borrowed(""),
+        Php::Bool(true) => Cow::Borrowed("1"),
+        Php::Int(i) => Cow::Owned(i.to_string()),
+        Php::Float(f) => Cow::Owned(float_to_string(f)),
+        Php::Str(s) => Cow::Borrowed(s),
+        Php::Array => return Err(error("Array to string conversion")),
+        Php::Other => Cow::Owned(value.to_string()),
+    })
+}
+
+/// Writes `(string) $value` without allocating for strings.
+pub(crate) fn write_php_string(out: &mut impl std::fmt::Write, value: &Value) -> Result<(), Error> {
+    let result = match view(value) {
+        Php::Undefined | Php::Null | Php::Bool(false) => Ok(()),
+        Php::Bool(true) => out.write_str("1"),
+        Php::Int(i) => write!(out, "{i}"),
+        Php::Str(s) => out.write_str(s),
+        _ => out.write_str(&to_php_string(value)?),
+    };
+    result.map_err(|_| Error::new(ErrorKind::WriteFailure, "could not write output"))
+}
+
+/// A float as `echo` prints it: 14 significant digits (`precision=14`).
+pub(crate) fn float_to_string(f: f64) -> String {
+    format_float(f, Some(14), 'E')
+}
+
+/// A float as `json_encode` and `var_export` print it (`serialize_precision=-1`): the shortest
+/// representation that reads back to the same float.
+pub(crate) fn float_to_repr(f: f64) -> String {
+    format_float(f, None, 'e')
+}
+
+/// PHP's `zend_gcvt`: `%G`-like output with `precision` significant digits (shortest round-trip
+/// digits when `None`), switching to exponent form `1.0E+25` when the exponent is below -4 or
+/// beyond the precision (17 for the shortest form).
+pub(crate) fn format_float(f: f64, precision: Option<usize>, exp_char: char) -> String {
+    if f.is_nan() {
+        return "NAN".to_string();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "INF" } else { "-INF" }.to_string();
+    }
+    // Rust's `{:e}` gives the shortest round-trip digits, `{:.Ne}` correctly rounded ones: the
+    // same digits PHP's zend_dtoa gives in modes 0 and 2.
+    let sci = match precision {
+        Some(p) => format!("{:.*e}", p.saturating_sub(1), f),
+        None => format!("{f:e}"),
+    };
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let negative = mantissa.starts_with('-');
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let digits = digits.trim_end_matches('0');
+    let digits = if digits.is_empty() { "0" } else { digits };
+    let ndigit = precision.unwrap_or(17) as i32;
+    let decpt = exp + 1;
+
+    let mut out = String::with_capacity(digits.len() + 8);
+    if negative {
+        out.push('-');
+    }
+    if decpt < -3 || decpt > ndigit {
+        let (first, rest) = digits.split_at(1);
+        out.push_str(first);
+        out.push('.');
+        out.push_str(if rest.is_empty() { "0" } else { rest });
+        out.push(exp_char);
+        out.push(if exp < 0 { '-' } else { '+' });
+        out.push_str(&exp.unsigned_abs().to_string());
+    } else if decpt <= 0 {
+        out.push_str("0.");
+        for _ in decpt..0 {
+            out.push('0');
+        }
+        out.push_str(digits);
+    } else {
+        let decpt = decpt as usize;
+        if digits.len() <= decpt {
+            out.push_str(digits);
+            for _ in digits.len()..decpt {
+                out.push('0');
+            }
+        } else {
+            let (int, frac) = digits.split_at(decpt);
+            out.push_str(int);
+            out.push('.');
+            out.push_str(frac);
+        }
+    }
+    out
+}
+
+/// The operand of an arithmetic operator, with PHP 8's errors for strings that are not numbers.
+///
+/// `op` and the other operand's type only serve the `Unsupported operand types` message.
+pub(crate) fn to_arith_operand(
+    value: &Value,
+    left: &Value,
+    right: &Value,
+    op: &str,
+) -> Result<Num, Error> {
+    match view(value) {
+        Php::Undefined | Php::Null => Ok(Num::Int(0)),
+        Php::Bool(b) => Ok(Num::Int(b as i64)),
+        Php::Int(i) => Ok(Num::Int(i)),
+        Php::Float(f) => Ok(Num::Float(f)),
+        Php::Str(s) => match number::parse_numeric(s) {
+            Some((num, true)) => Ok(num),
+            Some((_, false)) => Err(error("A non-numeric value encountered")),
+            None => Err(unsupported_operands(left, right, op)),
+        },
+        Php::Array | Php::Other => Err(unsupported_operands(left, right, op)),
+    }
+}
+
+pub(crate) fn unsupported_operands(left: &Value, right: &Value, op: &str) -> Error {
+    error(format!(
+        "Unsupported operand types: {} {op} {}",
+        view(left).type_name(),
+        view(right).type_name()
+    ))
+}
+
+/// A number from a PHP scalar the way `intval`/`floatval` and numeric comparisons read it:
+/// leading-numeric strings give their number, others zero, silently.
+pub(crate) fn to_number_lenient(value: &Value) -> Num {
+    match view(value) {
+        Php::Undefined | Php::Null => Num::Int(0),
+        Php::Bool(b) => Num::Int(b as i64),
+        Php::Int(i) => Num::Int(i),
+        Php::Float(f) => Num::Float(f),
+        Php::Str(s) => number::parse_numeric(s)
+            .map(|(num, _)| num)
+            .unwrap_or(Num::Int(0)),
+        Php::Array => Num::Int(value.len().is_some_and(|len| len > 0) as i64),
+        Php::Other => Num::Int(1),
+    }
+}
+
+/// `(int) $value`: floats wrap, numeric strings saturate.
+pub(crate) fn to_int_lenient(value: &Value) -> i64 {
+    match (to_number_lenient(value), view(value)) {
+        (Num::Int(i), _) => i,
+        (Num::Float(f), Php::Str(_)) => number::float_to_int_saturating(f),
+        (Num::Float(f), _) => number::float_to_int(f),
+    }
+}
+
+/// `(float) $value`.
+pub(crate) fn to_float_lenient(value: &Value) -> f64 {
+    to_number_lenient(value).as_f64()
+}
+
+impl From<Num> for Value {
+    fn from(num: Num) -> Value {
+        match num {
+            Num::Int(i) => Value::from(i),
+            Num::Float(f) => Value::from(f),
+        }
+    }
+}
+
+/// A float as PHP's messages and `var_dump` print it (`%.*H` with precision -1).
+pub(crate) fn float_to_repr_for_message(f: f64) -> String {
+    format_float(f, None, 'E')
+}

@@ -1,0 +1,110 @@
+//! The translated minijinja source: its shape, its line alignment and translation errors.
+
+use portclaims::blade::{FailureKind, Settings, translate};
+
+fn settings() -> Settings<'static> {
+    Settings {
+        smart_whitespace: false,
+        max_nesting: 64,
+        functions: &["strtoupper", "count"],
+    }
+}
+
+fn tr(src: &str) -> String {
+    translate(src, settings())
+        .map(|t| t.source)
+        .unwrap_or_else(|f| panic!("{src}: {f:?}"))
+}
+
+#[test]
+fn echo_and_raw_echo() {
+    assert_eq!(tr("{{ $a }}"), "{{ _var(_v[\"a\"], \"a\") }}");
+    assert_eq!(
+        tr("{!! $a['k'] !!}"),
+        "{{ _raw(_get(_var(_v[\"a\"], \"a\"), \"k\")) }}"
+    );
+}
+
+#[test]
+fn operators_use_runtime_helpers() {
+    assert_eq!(tr("{{ 1 + 2 * 3 }}"), "{{ _add(1, _mul(2, 3)) }}");
+    assert_eq!(
+        tr("{{ 'a' . 1 . 'b' }}"),
+        "{{ (\"a\" ~ _concat(1, \"\") ~ \"b\") }}"
+    );
+    assert_eq!(
+        tr("{{ !$a && $b }}"),
+        "{{ ((not _truthy(_var(_v[\"a\"], \"a\"))) and _truthy(_var(_v[\"b\"], \"b\"))) }}"
+    );
+    assert_eq!(
+        tr("{{ $a['x'] ?? 1 }}"),
+        "{{ (_lget(_v[\"a\"], \"x\") if _isset(_lget(_v[\"a\"], \"x\")) else 1) }}"
+    );
+    assert_eq!(
+        tr("{{ 1 == 2 ? 'y' : 'n' }}"),
+        "{{ (\"y\" if _eq(1, 2) else \"n\") }}"
+    );
+}
+
+#[test]
+fn functions_pass_through_by_lowercase_name() {
+    assert_eq!(tr("{{ STRTOUPPER('a') }}"), "{{ strtoupper(\"a\") }}");
+    let f = translate("{{ nope() }}", settings()).unwrap_err();
+    assert_eq!(f.kind, FailureKind::Sandbox);
+    assert_eq!(f.message, "Call to undefined function nope()");
+}
+
+#[test]
+fn directive_newlines_move_into_comments() {
+    assert_eq!(
+        tr("@if($a)\nx\n@endif\n"),
+        "{% if _truthy(_var(_v[\"a\"], \"a\")) %}{#\n#}x\n{% endif %}{#\n#}"
+    );
+}
+
+#[test]
+fn template_delimiters_in_text_survive() {
+    let out = tr("a {% b %} {# c #} {{-- d --}} @{{ e }}");
+    assert!(!out.contains("{%  b"), "{out}");
+    assert_eq!(out.matches("{% ").count(), 0, "{out}");
+}
+
+#[test]
+fn foreach_binds_locals_and_loop_alias() {
+    let out = tr("@foreach($xs as $k => $v){{ $loop->index }}{{ $v }}@endforeach");
+    assert_eq!(
+        out,
+        "{% for l_k, l_v in _pairs(_var(_v[\"xs\"], \"xs\")) %}{% set _loop1 = loop %}{{ _loop1.index0 }}{{ l_v }}{% endfor %}"
+    );
+}
+
+#[test]
+fn lines_stay_aligned() {
+    let src = "a\n@if(\n$x\n)\n{{ $y\n }}\n{{-- \n --}}\n@endif\n@switch($z)\n\n@case(1)\n@break\n@endswitch\nend\n";
+    let out = tr(src);
+    assert_eq!(
+        out.matches('\n').count(),
+        src.matches('\n').count(),
+        "{out}"
+    );
+}
+
+#[test]
+fn segments_map_back_to_the_source() {
+    let t = translate("ab {{ $x['k'] }}", settings()).unwrap();
+    let at = t.source.find("_get").unwrap();
+    let seg = t.segments.iter().rev().find(|s| s.out <= at).unwrap();
+    assert_eq!(seg.src, (6, 13));
+}
+
+#[test]
+fn syntax_errors_point_at_the_problem() {
+    let f = translate("x\n@foreach($a)\n@endforeach", settings()).unwrap_err();
+    assert_eq!((f.kind, f.start), (FailureKind::Syntax, 2));
+    let f = translate("{{ $a + }}", settings()).unwrap_err();
+    assert_eq!(f.kind, FailureKind::Syntax);
+    let f = translate("@endif", settings()).unwrap_err();
+    assert_eq!(f.message, "syntax error, unexpected @endif");
+    let f = translate("{{ 1 ? 2 : 3 ? 4 : 5 }}", settings()).unwrap_err();
+    assert!(f.message.starts_with("Unparenthesized"), "{}", f.message);
+}
