@@ -10,6 +10,7 @@ import { createReservationsPanel } from './reservations.js';
 import { examples, exampleState, defaultOptions } from './examples.js';
 import { decodeState, encodeState } from './share.js';
 import { createRenderer } from './render.js';
+import { assignScopeColors } from './colors.js';
 
 const $ = (selector) => document.querySelector(selector);
 const RENDER_DELAY = 150;
@@ -163,6 +164,7 @@ function render(extra) {
 
 function refreshReservations(result = renderer.last) {
   const reservations = store.reservations();
+  assignScopeColors(reservations.map((r) => r.scope));
   const view = { reservations, scope: state.scope };
   portMap.update({ ...view, groups: renderer.groupsFor(reservations), used: result?.usedGroups ?? [] });
   reservationsPanel.update(view);

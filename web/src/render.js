@@ -27,6 +27,20 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
   };
   const lookup = (scope, claim) => store.reservations().find((r) => r.scope === scope && r.claim === claim);
 
+  // The engine keeps an index of the store per store object. After an error it may hold on to an
+  // index it already freed (js/core.js frees the old one before loading the new one, which can
+  // throw), so every failed call gets the engine a fresh store object: the same storage behind it.
+  const wrap = () => ({ load: () => store.load(), commit: (change) => store.commit(change) });
+  let handle = wrap();
+  const call = (method, options) => {
+    try {
+      return getEngine()[method]({ ...options, store: handle });
+    } catch (error) {
+      handle = wrap();
+      throw error;
+    }
+  };
+
   const renderer = {
     last: null,
     ports: {}, // claim → port of the last good render
@@ -46,7 +60,6 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
 
     render(extra) {
       const state = getState();
-      const api = getEngine();
       const problems = [];
       const invalid = new Set(); // option fields the engine refused
       const marks = { claims: [], values: [], groups: [] };
@@ -88,10 +101,10 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
         if (TEMPLATE_KINDS.has(error?.kind) && index !== undefined && error.line) {
           markFile(index, problem);
           problems.push({ ...problem, where: `${names[index]}${at(problem)}` });
-        } else if (error?.kind === 'claims' && /^port groups\b/.test(problem.message)) {
+        } else if (error?.kind === 'claims' && /^port groups\b/.test(error.message)) {
           marks.groups.push({ ...problem, ...(locateGroup(state.groups, error.field) ?? { line: 1, column: 1 }), sourceLine: undefined });
           problems.push({ ...problem, where: 'groups' });
-        } else if (error?.kind === 'claims' && !/^(reservations|change)\b/.test(problem.message)) {
+        } else if (error?.kind === 'claims' && !/^(reservations|change)\b/.test(error.message)) {
           const pos = locateField(state.claims, error.field) ?? locateClaim(state.claims, error.claim) ?? { line: 1, column: 1 };
           marks.claims.push({ ...problem, ...pos, sourceLine: undefined });
           problems.push({ ...problem, where: 'ports.json' });
@@ -112,7 +125,6 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
           claims: claims.value,
           values: values.value,
           scope: state.scope,
-          store,
           groups: engineGroups,
           dialect: state.options.dialect,
           escape: state.options.escape,
@@ -123,7 +135,7 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
         let pruned = true;
         try {
           // The scope holds what ports.json declares: claims removed from it are released.
-          api.releaseSync({ scope: state.scope, claims: claims.value, store, groups: engineGroups });
+          call('releaseSync', { scope: state.scope, claims: claims.value, groups: engineGroups });
         } catch (error) {
           pruned = false;
           engineProblem(error);
@@ -133,7 +145,7 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
         if (pruned) {
           state.files.forEach((file, index) => {
             try {
-              const result = api.renderSync({ ...common, template: file.template, name: file.name });
+              const result = call('renderSync', { ...common, template: file.template, name: file.name });
               parts.push({ name: file.name, output: result.output });
               ports = { ...ports, ...result.claims };
               for (const d of result.diagnostics ?? []) {
@@ -185,22 +197,20 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
 
     /** Releases a reservation and draws a different port for it. */
     reroll(r) {
-      const api = getEngine();
       const state = getState();
       const groups = renderer.groupsFor(store.reservations());
-      api.releaseSync({ scope: r.scope, claim: r.claim, store, groups });
+      call('releaseSync', { scope: r.scope, claim: r.claim, groups });
       if (r.scope === state.scope && declared(r.claim)) {
         return { extra: { exclude: r }, message: () => `Re-rolled ${r.claim}: ${r.port} → ${lookup(r.scope, r.claim)?.port ?? 'none'}` };
       }
-      const result = api.renderSync({ template: '', claims: [{ group: r.group, claim: r.claim }], scope: r.scope, store, groups: withExclusion(groups, r) });
+      const result = call('renderSync', { template: '', claims: [{ group: r.group, claim: r.claim }], scope: r.scope, groups: withExclusion(groups, r) });
       return { message: () => `Re-rolled ${r.claim} in ${r.scope}: ${r.port} → ${result.claims[r.claim]}` };
     },
 
     /** Frees a reservation; a claim the template still declares is drawn again, elsewhere. */
     release(r) {
-      const api = getEngine();
       const state = getState();
-      api.releaseSync({ scope: r.scope, claim: r.claim, store, groups: renderer.groupsFor(store.reservations()) });
+      call('releaseSync', { scope: r.scope, claim: r.claim, groups: renderer.groupsFor(store.reservations()) });
       if (r.scope === state.scope && declared(r.claim)) {
         return {
           extra: { exclude: r },
@@ -211,10 +221,9 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
     },
 
     releaseAll() {
-      const api = getEngine();
       const reservations = store.reservations();
       const groups = renderer.groupsFor(reservations);
-      for (const scope of unique(reservations.map((r) => r.scope))) api.releaseSync({ scope, store, groups });
+      for (const scope of unique(reservations.map((r) => r.scope))) call('releaseSync', { scope, groups });
       return { message: () => `Released ${reservations.length} reservation${reservations.length === 1 ? '' : 's'}` };
     },
   };
