@@ -189,8 +189,7 @@ limits:
 paused: false
 `;
 
-const simpleValues = `# $namespace, $data, $secret, $limits, $paused
-namespace: demo
+const simpleValues = `namespace: demo
 data: {}
 `;
 
