@@ -43,7 +43,9 @@ function assertNoConsoleErrors(p = page) {
 describe('playground', () => {
   before(async () => {
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, colorScheme: 'light' });
+    context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, colorScheme: 'light', acceptDownloads: true });
+    context.setDefaultTimeout(10_000);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
     page = await openPage(context, server.url);
   });
 
@@ -152,6 +154,38 @@ describe('playground', () => {
     assert.equal(await fresh.locator('[data-testid="reservation"][data-scope="shared-scope"]').count(), 3);
     assertNoConsoleErrors(fresh);
     await other.close();
+    assertNoConsoleErrors();
+  });
+
+  test('the port map marks are focusable and name their claim; copy and download give the output', async () => {
+    await page.selectOption('#example', 'basic');
+    const port = await reservationPort(page, 'web-service', 'web');
+    await page.focus(`#portmap .mark[data-claim="web"][data-scope="web-service"]`);
+    const tip = page.locator('#portmap .portmap-tip');
+    assert.ok(await tip.isVisible());
+    assert.match(await tip.textContent(), new RegExp(`web → ${port}`));
+    await page.focus('#scope');
+    assert.ok(await tip.isHidden());
+
+    await page.click('#copy');
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), await outputText());
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    assert.equal(download.suggestedFilename(), 'service.yaml');
+    const chunks = [];
+    for await (const chunk of await download.createReadStream()) chunks.push(chunk);
+    assert.equal(Buffer.concat(chunks).toString('utf8'), await outputText());
+    assertNoConsoleErrors();
+  });
+
+  test('options: the jinja dialect and no escaping', async () => {
+    await replaceEditor(page, 'template', "port: {{ portClaims.web }}\ntitle: {{ data.title }}\n");
+    await replaceEditor(page, 'values', 'data:\n  title: Tom & Jerry\n');
+    await page.selectOption('#opt-dialect', 'jinja');
+    await waitForOutput((t) => /^port: \d+\ntitle: Tom &amp; Jerry/.test(t), 'rendered the jinja template');
+    await page.selectOption('#opt-escape', 'none');
+    await waitForOutput((t) => /title: Tom & Jerry\n/.test(t), 'rendered without escaping');
+    await page.selectOption('#opt-dialect', 'blade');
+    await page.selectOption('#opt-escape', 'html');
     assertNoConsoleErrors();
   });
 

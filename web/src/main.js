@@ -237,6 +237,9 @@ shareBox.addEventListener('keydown', (event) => {
     $('#share').focus();
   }
 });
+shareBox.parentElement.addEventListener('focusout', (event) => {
+  if (!shareBox.parentElement.contains(event.relatedTarget)) shareBox.hidden = true;
+});
 document.addEventListener('pointerdown', (event) => {
   if (!shareBox.hidden && !event.target.closest('.share')) shareBox.hidden = true;
 });
