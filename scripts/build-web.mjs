@@ -14,14 +14,6 @@ function log(message) {
   process.stderr.write(`portclaims build:web: ${message}\n`);
 }
 
-// Development only: swaps the WebAssembly core for web/dev/mock-core.js.
-const mockCore = {
-  name: 'mock-core',
-  setup(build) {
-    build.onResolve({ filter: /pkg\/portclaims\.js$/ }, () => ({ path: join(root, 'web', 'dev', 'mock-core.js') }));
-  },
-};
-
 export async function buildWeb({ minify = true, quiet = false } = {}) {
   const wasm = join(root, 'pkg', 'portclaims_bg.wasm');
   if (!existsSync(wasm)) throw new Error('pkg/portclaims_bg.wasm is missing: run `npm run build` first');
@@ -39,7 +31,6 @@ export async function buildWeb({ minify = true, quiet = false } = {}) {
     metafile: true,
     logLevel: 'warning',
     legalComments: 'linked',
-    plugins: process.env.PORTCLAIMS_MOCK_CORE ? [mockCore] : [],
   });
   copyFileSync(wasm, join(distDir, 'portclaims_bg.wasm'));
   // Cache-busting query strings from the content, so any static host can cache hard.

@@ -171,8 +171,7 @@ data:
   password: {{ base64_encode($secret['password']) }}
 `;
 
-const shopValues = `# $namespace, $data, $secret, $limits, $paused
-namespace: 3f1c2a9e-5b7d-4e8a-9c21-6d0f4b2a7e10
+const shopValues = `namespace: 3f1c2a9e-5b7d-4e8a-9c21-6d0f4b2a7e10
 data:
   title: Tom & Jerry's shop
   image: ghcr.io/example/shop:1.4.2

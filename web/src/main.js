@@ -26,6 +26,10 @@ let hashTimer = 0;
 // ----- status messages --------------------------------------------------------------------------
 const toast = $('#toast');
 let toastTimer = 0;
+/** Tells screen readers only. */
+function say(message) {
+  $('#announcer').textContent = message;
+}
 function announce(message) {
   toast.textContent = message;
   toast.classList.add('visible');
@@ -114,7 +118,7 @@ for (const example of examples) exampleSelect.append(new Option(example.title, e
 exampleSelect.addEventListener('change', () => {
   loadState(exampleState(exampleSelect.value));
   scheduleHash(0);
-  announce(`Loaded the “${exampleSelect.selectedOptions[0].text}” example`);
+  say(`Loaded the “${exampleSelect.selectedOptions[0].text}” example`);
 });
 
 function loadState(next) {
