@@ -99,7 +99,10 @@ async function main() {
     }
   }
   process.stdout.write(`portclaims playground: http://${HOST}:${port}/\n`);
-  const stop = () => server.close(() => process.exit(0));
+  const stop = () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }
