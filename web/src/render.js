@@ -15,6 +15,8 @@ function withExclusion(groups, { group, port }) {
 // the problem list says that in its own column, so the message drops it.
 const bare = (message) => message.replace(/^[^\s:]+:\d+:\d+: /, '').replace(/^(ports\.json|port groups): /, '');
 
+const LEAKY = 'An indented directive keeps its indentation in the output, as in Blade, shifting the next line: move it to column 1 or choose whitespace “smart”';
+
 const at = (p) => (p.line ? `:${p.line}${p.column ? `:${p.column}` : ''}` : '');
 
 export function createRenderer({ store, editors, output, getState, getEngine }) {
@@ -117,6 +119,27 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
         }
       };
 
+      // Indented directives keep their indentation in the output (as in Blade), which shifts the
+      // next line of YAML: worth a warning where they are.
+      const leakyDirectives = (file, index) => {
+        let compiled;
+        try {
+          compiled = getEngine().compile(file.template, { name: file.name });
+          const ranges = compiled.leakyDirectives();
+          for (const r of ranges) {
+            markFile(index, { severity: 'warning', message: LEAKY, line: r.start.line, column: r.start.column, endLine: r.end.line, endColumn: r.end.column });
+          }
+          if (ranges.length) {
+            const lines = ranges.map((r) => r.start.line).join(', ');
+            problems.push({ severity: 'warning', where: `${file.name}:${ranges[0].start.line}`, message: `${LEAKY} (line${ranges.length > 1 ? 's' : ''} ${lines})` });
+          }
+        } catch {
+          // The render reports the template's errors.
+        } finally {
+          compiled?.free();
+        }
+      };
+
       if (problems.length === 0) {
         let engineGroups = renderer.groupsFor(store.reservations(), claims.value);
         if (extra?.exclude) engineGroups = withExclusion(engineGroups, extra.exclude);
@@ -170,6 +193,9 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
               engineProblem(error, index);
             }
           });
+        }
+        if (state.options.dialect !== 'jinja' && state.options.whitespace !== 'smart') {
+          state.files.forEach((file, index) => leakyDirectives(file, index));
         }
         if (pruned && parts.length === state.files.length) {
           outputText =
