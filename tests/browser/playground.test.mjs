@@ -189,6 +189,20 @@ describe('playground', () => {
     assertNoConsoleErrors();
   });
 
+  test('an indented directive is a warning, and smart whitespace fixes the output', async () => {
+    await page.selectOption('#example', 'basic');
+    await replaceEditor(page, 'template', "spec:\n  ports:\n    @if(true)\n    - port: {{ $portClaims['web'] }}\n    @endif\n");
+    await page.locator('[data-testid="problems"] .problem.warning').first().waitFor();
+    assert.equal(await page.locator('[data-testid="problems"] .problem.error').count(), 0);
+    assert.equal(await page.locator('[data-testid="template"] .cm-lintRange-warning').count(), 2);
+    await waitForOutput((t) => /^ {8}- port: \d+$/m.test(t), 'showed the shifted line');
+    await page.selectOption('#opt-whitespace', 'smart');
+    await waitForOutput((t) => /^spec:\n  ports:\n    - port: \d+\n$/.test(t), 'showed the line in place');
+    assert.ok(await page.locator('[data-testid="problems"]').isHidden());
+    await page.selectOption('#opt-whitespace', 'blade');
+    assertNoConsoleErrors();
+  });
+
   test('the Kublade folder example renders every file', async () => {
     await page.selectOption('#example', 'kublade-folder');
     const text = await waitForOutput((t) => t.includes('# Source: secret.yaml'), 'showed the folder');
