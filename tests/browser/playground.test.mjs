@@ -97,6 +97,10 @@ describe('playground', () => {
     const problem = page.locator('[data-testid="problems"] .problem.error');
     await problem.first().waitFor();
     assert.match(await problem.first().innerText(), /:8\b/);
+    // Its location is a button that takes the cursor there.
+    await problem.first().locator('button.where').click();
+    assert.ok(await page.evaluate(() => document.activeElement.closest('[data-testid="template"]') !== null));
+    assert.match(await page.locator('[data-testid="template"] .cm-activeLine').innerText(), /nope/);
     // The last good output stays, dimmed.
     assert.equal(await outputText(), before);
     assert.match(await page.getAttribute('[data-testid="output"]', 'class'), /stale/);

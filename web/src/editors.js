@@ -118,6 +118,14 @@ export function createEditor(parent, { doc = '', language = 'yaml', label, onCha
     focus() {
       view.focus();
     },
+    /** Puts the cursor at a 1-based line and column, scrolled into view, and focuses the editor. */
+    reveal(line = 1, column = 1) {
+      const doc = view.state.doc;
+      const target = doc.line(clamp(line, 1, doc.lines));
+      const anchor = target.from + clamp(column - 1, 0, target.length);
+      view.dispatch({ selection: { anchor }, effects: EditorView.scrollIntoView(anchor, { y: 'center' }) });
+      view.focus();
+    },
     /** The port of each claim, shown after its references in a template. */
     setClaimPorts(ports) {
       view.dispatch({ effects: setClaimPorts.of(ports) });

@@ -50,7 +50,18 @@ const editors = {
   groups: createEditor($('#groups-editor'), { language: 'json', label: 'Port groups (JSON)', onChange: edited((t) => (state.groups = t)) }),
 };
 
-const output = createOutput({ pre: $('#output'), problemsBox: $('#problems'), status: $('#output-status') });
+const output = createOutput({ pre: $('#output'), problemsBox: $('#problems'), status: $('#output-status'), onReveal: reveal });
+
+/** Shows where a problem is: its file, editor and line, or the option's control. */
+function reveal(target) {
+  if (target.control) {
+    $(target.control === 'seed' ? '#opt-seed' : '#scope').focus();
+    return;
+  }
+  if (target.editor === 'template' && target.file !== undefined) selectFile(target.file);
+  if (target.editor === 'groups') $('[data-testid="groups"]').open = true;
+  editors[target.editor].reveal(target.line, target.column);
+}
 const portMap = createPortMap($('#portmap'));
 const renderer = createRenderer({ store, editors, output, getState: () => state, getEngine: () => engine });
 renderer.onInvalid = (fields) => {

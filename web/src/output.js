@@ -7,7 +7,7 @@ import { highlightStyle } from './editors.js';
 
 const HIGHLIGHT_LIMIT = 200_000; // characters; beyond it plain text is faster and as readable
 
-export function createOutput({ pre, problemsBox, status }) {
+export function createOutput({ pre, problemsBox, status, onReveal }) {
   let text = '';
 
   function show(output) {
@@ -50,9 +50,15 @@ export function createOutput({ pre, problemsBox, status }) {
         item.dataset.severity = p.severity;
         const head = document.createElement('div');
         head.className = 'problem-head';
-        const where = document.createElement('span');
+        const label = [p.where, p.kind].filter(Boolean).join(' · ');
+        const where = document.createElement(p.target && onReveal ? 'button' : 'span');
         where.className = 'where';
-        where.textContent = [p.where, p.kind].filter(Boolean).join(' · ');
+        where.textContent = label;
+        if (p.target && onReveal) {
+          where.type = 'button';
+          where.title = 'Show where';
+          where.addEventListener('click', () => onReveal(p.target));
+        }
         const message = document.createElement('span');
         message.className = 'message';
         message.textContent = p.message;

@@ -79,7 +79,7 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
       for (const [key, parsed, where] of [['claims', claims, 'ports.json'], ['values', values, 'values'], ['groups', groups, 'groups']]) {
         if (!parsed.error) continue;
         marks[key].push(parsed.error);
-        problems.push({ severity: 'error', where: `${where}${at(parsed.error)}`, ...parsed.error });
+        problems.push({ severity: 'error', where: `${where}${at(parsed.error)}`, ...parsed.error, target: { editor: key, ...parsed.error } });
       }
       const usedGroups = claims.value ? unique(claims.value.map((c) => c?.group).filter((g) => typeof g === 'string')) : [];
       let outputText = null;
@@ -102,16 +102,17 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
         const index = named !== -1 ? named : fileIndex;
         if (TEMPLATE_KINDS.has(error?.kind) && index !== undefined && error.line) {
           markFile(index, problem);
-          problems.push({ ...problem, where: `${names[index]}${at(problem)}` });
+          problems.push({ ...problem, where: `${names[index]}${at(problem)}`, target: { editor: 'template', file: index, line: problem.line, column: problem.column } });
         } else if (error?.kind === 'claims' && /^port groups\b/.test(error.message)) {
-          marks.groups.push({ ...problem, ...(locateGroup(state.groups, error.field) ?? { line: 1, column: 1 }), sourceLine: undefined });
-          problems.push({ ...problem, where: 'groups' });
+          const pos = locateGroup(state.groups, error.field) ?? { line: 1, column: 1 };
+          marks.groups.push({ ...problem, ...pos, sourceLine: undefined });
+          problems.push({ ...problem, where: 'groups', target: { editor: 'groups', ...pos } });
         } else if (error?.kind === 'claims' && !/^(reservations|change)\b/.test(error.message)) {
           const pos = locateField(state.claims, error.field) ?? locateClaim(state.claims, error.claim) ?? { line: 1, column: 1 };
           marks.claims.push({ ...problem, ...pos, sourceLine: undefined });
-          problems.push({ ...problem, where: 'ports.json' });
+          problems.push({ ...problem, where: 'ports.json', target: { editor: 'claims', ...pos } });
         } else if (error?.kind === 'config' && ['seed', 'scope'].includes(error.field)) {
-          problems.push({ ...problem, where: error.field });
+          problems.push({ ...problem, where: error.field, target: { control: error.field } });
           invalid.add(error.field);
         } else {
           if (index !== undefined && error?.line) markFile(index, problem);
@@ -131,7 +132,12 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
           }
           if (ranges.length) {
             const lines = ranges.map((r) => r.start.line).join(', ');
-            problems.push({ severity: 'warning', where: `${file.name}:${ranges[0].start.line}`, message: `${LEAKY} (line${ranges.length > 1 ? 's' : ''} ${lines})` });
+            problems.push({
+              severity: 'warning',
+              where: `${file.name}:${ranges[0].start.line}`,
+              message: `${LEAKY} (line${ranges.length > 1 ? 's' : ''} ${lines})`,
+              target: { editor: 'template', file: index, line: ranges[0].start.line, column: ranges[0].start.column },
+            });
           }
         } catch {
           // The render reports the template's errors.
@@ -187,7 +193,8 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
                 if (d.range && named !== -1) markFile(named, problem);
                 const claimAt = !d.range && d.claim ? locateClaim(state.claims, d.claim) : null;
                 if (claimAt) marks.claims.push({ ...problem, ...claimAt });
-                problems.push({ ...problem, where: d.range ? `${names[named] ?? d.file ?? ''}${at(problem)}` : d.claim ? `claim ${d.claim}` : '' });
+                const target = d.range && named !== -1 ? { editor: 'template', file: named, line: problem.line, column: problem.column } : claimAt ? { editor: 'claims', ...claimAt } : undefined;
+                problems.push({ ...problem, where: d.range ? `${names[named] ?? d.file ?? ''}${at(problem)}` : d.claim ? `claim ${d.claim}` : '', target });
               }
             } catch (error) {
               engineProblem(error, index);
