@@ -62,7 +62,7 @@ function reveal(target) {
   if (target.editor === 'groups') $('[data-testid="groups"]').open = true;
   editors[target.editor].reveal(target.line, target.column);
 }
-const portMap = createPortMap($('#portmap'));
+const portMap = createPortMap($('#portmap'), { onHover: (r) => reservationsPanel.highlight(r) });
 const renderer = createRenderer({ store, editors, output, getState: () => state, getEngine: () => engine });
 renderer.onInvalid = (fields) => {
   $('#opt-seed').setAttribute('aria-invalid', String(fields.has('seed')));
@@ -190,6 +190,7 @@ const reservationsPanel = createReservationsPanel($('#reservations'), {
   reroll: (r) => act(() => renderer.reroll(r)),
   release: (r) => act(() => renderer.release(r)),
   releaseAll: () => act(() => renderer.releaseAll()),
+  hover: (r) => portMap.highlight(r),
 });
 
 function act(action) {

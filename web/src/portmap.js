@@ -41,7 +41,7 @@ function scale(ranges) {
   return { segments, position, unit: usable / total };
 }
 
-export function createPortMap(container) {
+export function createPortMap(container, { onHover } = {}) {
   const tip = html('div', { class: 'portmap-tip', role: 'tooltip', hidden: '' });
   const body = html('div', { class: 'portmap-body' });
   container.append(body, tip);
@@ -120,11 +120,18 @@ export function createPortMap(container) {
         const title = svg('title');
         title.textContent = x === null ? `${label} — outside the group's ranges` : label;
         mark.append(title);
-        const show = () => showTip(mark, title.textContent);
+        const show = () => {
+          showTip(mark, title.textContent);
+          onHover?.(r);
+        };
+        const hide = () => {
+          hideTip();
+          onHover?.(null);
+        };
         mark.addEventListener('mouseenter', show);
         mark.addEventListener('focus', show);
-        mark.addEventListener('mouseleave', hideTip);
-        mark.addEventListener('blur', hideTip);
+        mark.addEventListener('mouseleave', hide);
+        mark.addEventListener('blur', hide);
         graphic.append(mark);
       }
 
@@ -146,5 +153,12 @@ export function createPortMap(container) {
     body.replaceChildren(...strips, ...(scopes.length ? [legend] : []));
   }
 
-  return { update };
+  /** Marks a reservation's mark (its table row is hovered), or none. */
+  function highlight(r) {
+    for (const mark of body.querySelectorAll('.mark')) {
+      mark.classList.toggle('linked', !!r && mark.dataset.scope === r.scope && mark.dataset.claim === r.claim);
+    }
+  }
+
+  return { update, highlight };
 }

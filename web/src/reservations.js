@@ -9,14 +9,16 @@ function element(name, attributes = {}, text) {
   return el;
 }
 
-/** `actions`: `{ reroll(reservation), release(reservation), releaseAll() }`. */
+/** `actions`: `{ reroll(reservation), release(reservation), releaseAll(), hover(reservation | null) }`. */
 export function createReservationsPanel(container, actions) {
   const table = element('table', { class: 'reservations' });
   const caption = element('caption', { class: 'visually-hidden' }, 'Port reservations');
   const head = element('thead');
   const headRow = element('tr');
   for (const title of ['Scope', 'Claim', 'Group', 'Port']) headRow.append(element('th', { scope: 'col' }, title));
-  headRow.append(element('th', { scope: 'col' }, ''));
+  const actionsHead = element('th', { scope: 'col' });
+  actionsHead.append(element('span', { class: 'visually-hidden' }, 'Actions'));
+  headRow.append(actionsHead);
   head.append(headRow);
   const body = element('tbody');
   table.append(caption, head, body);
@@ -41,6 +43,8 @@ export function createReservationsPanel(container, actions) {
       const actionsCell = element('td', { class: 'actions' });
       const reroll = element('button', { type: 'button', class: 'subtle', 'data-action': 're-roll', 'aria-label': `Re-roll ${r.claim} in ${r.scope}`, title: 'Release and draw a different port' }, 'Re-roll');
       const release = element('button', { type: 'button', class: 'subtle', 'data-action': 'release', 'aria-label': `Release ${r.claim} in ${r.scope}`, title: 'Free this port' }, 'Release');
+      row.addEventListener('mouseenter', () => actions.hover?.(r));
+      row.addEventListener('mouseleave', () => actions.hover?.(null));
       reroll.addEventListener('click', () => actions.reroll(r));
       release.addEventListener('click', () => actions.release(r));
       actionsCell.append(reroll, release);
@@ -68,5 +72,10 @@ export function createReservationsPanel(container, actions) {
     count.textContent = rows.length ? `${rows.length} reservation${rows.length === 1 ? '' : 's'} in ${scopes} scope${scopes === 1 ? '' : 's'} · kept in this browser` : '';
   }
 
-  return { update };
+  /** Marks the row of a reservation (the port map's hovered or focused mark), or none. */
+  function highlight(r) {
+    for (const row of body.rows) row.classList.toggle('linked', !!r && row.dataset.scope === r.scope && row.dataset.claim === r.claim);
+  }
+
+  return { update, highlight };
 }
