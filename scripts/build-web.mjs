@@ -17,6 +17,7 @@ function log(message) {
 export async function buildWeb({ minify = true, quiet = false } = {}) {
   const wasm = join(root, 'pkg', 'portclaims_bg.wasm');
   if (!existsSync(wasm)) throw new Error('pkg/portclaims_bg.wasm is missing: run `npm run build` first');
+  const wasmVersion = createHash('sha256').update(readFileSync(wasm)).digest('hex').slice(0, 10);
   rmSync(distDir, { recursive: true, force: true });
   mkdirSync(distDir, { recursive: true });
   const result = await esbuild.build({
@@ -31,6 +32,8 @@ export async function buildWeb({ minify = true, quiet = false } = {}) {
     metafile: true,
     logLevel: 'warning',
     legalComments: 'linked',
+    // The module's URL, next to app.js, with a content version so that hosts may cache it hard.
+    define: { __PORTCLAIMS_WASM__: JSON.stringify(`./portclaims_bg.wasm?v=${wasmVersion}`) },
   });
   copyFileSync(wasm, join(distDir, 'portclaims_bg.wasm'));
   // Cache-busting query strings from the content, so any static host can cache hard.

@@ -294,7 +294,9 @@ window.addEventListener('hashchange', async () => {
 async function start() {
   loadState((await stateFromHash()) ?? exampleState('basic'));
   try {
-    engine = await init(new URL('./portclaims_bg.wasm', import.meta.url));
+    // build-web.mjs defines __PORTCLAIMS_WASM__: the module next to app.js, with its version.
+    // eslint-disable-next-line no-undef
+    engine = await init(new URL(typeof __PORTCLAIMS_WASM__ === 'string' ? __PORTCLAIMS_WASM__ : './portclaims_bg.wasm', import.meta.url));
     $('#version').textContent = `v${engine.version}`;
   } catch (error) {
     engineError = error;
