@@ -207,6 +207,20 @@ describe('playground', () => {
     assertNoConsoleErrors();
   });
 
+  test('the groups editor overrides a range, and the port map follows', async () => {
+    await page.selectOption('#example', 'basic');
+    await page.click('[data-testid="groups"] summary');
+    await replaceEditor(page, 'groups', '{ "http": { "ranges": ["30000-30100"], "exclude": ["30000-30049"] } }');
+    await page.fill('#scope', 'custom-range');
+    const text = await waitForOutput((t) => inRange(ports(t)[0], [30050, 30100]), 'showed a port in 30050–30100');
+    const strip = page.locator('#portmap .strip[data-group="http"]');
+    assert.match(await strip.locator('.strip-head').innerText(), /30000–30100/);
+    assert.match(await strip.locator('.strip-head').innerText(), /of 51 reserved/);
+    assert.equal(await strip.locator(`.mark[data-scope="custom-range"]`).getAttribute('data-port'), String(ports(text)[0]));
+    await page.selectOption('#example', 'basic');
+    assertNoConsoleErrors();
+  });
+
   test('the Kublade folder example renders every file', async () => {
     await page.selectOption('#example', 'kublade-folder');
     const text = await waitForOutput((t) => t.includes('# Source: secret.yaml'), 'showed the folder');
