@@ -40,8 +40,9 @@ const fresh = () => pool[next++ & 255];
 function renderBenchmarks() {
   const nunjucks = require('nunjucks');
   const minijinja = require('minijinja-js');
-  const nunjucksEnv = new nunjucks.Environment(null, { autoescape: true });
+  const nunjucksEnv = new nunjucks.Environment(null, { autoescape: true, trimBlocks: true });
   const mjEnv = new minijinja.Environment();
+  mjEnv.trimBlocks = true;
   say('## Render (a compiled template, fresh values every call)');
   say();
   say('| manifest | portclaims | nunjucks | minijinja-js | portclaims vs nunjucks | portclaims vs minijinja-js |');

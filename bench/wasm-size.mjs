@@ -33,6 +33,9 @@ function reader(bytes) {
 }
 
 function crateOf(name) {
+  // Legacy Rust mangling: _ZN + length-prefixed path segments.
+  const mangled = name.match(/^_ZN(\d+)/);
+  if (mangled) return name.slice(3 + mangled[1].length, 3 + mangled[1].length + Number(mangled[1]));
   const trimmed = name.replace(/^<+/, '').replace(/^(impl |dyn |&|mut )+/, '');
   const match = trimmed.match(/^([A-Za-z_][A-Za-z0-9_]*)::/);
   return match ? match[1] : '(other)';

@@ -1,1 +1,107 @@
-fn main() {}
+//! The cost of deciding a claim as the group fills: `cargo bench --bench allocation`.
+//!
+//! Fills 49152-65535 (16,384 ports) one claim at a time, as 16,384 deployments would, and prints
+//! the time per claim around 0%, 50%, 90% and 99.9% fill, the full fill, and last/first ratios.
+//! `cargo bench --bench allocation -- --fill-only` runs just the full fill, for profilers.
+
+use std::time::{Duration, Instant};
+
+use portclaims::claims::{Claim, Groups, Ledger, rng};
+
+const SIZE: usize = 16384;
+const SAMPLE: usize = 16;
+const BLOCK: usize = 1000;
+
+fn decide_and_apply(ledger: &mut Ledger, index: usize, rng: &mut rand::rngs::StdRng) -> u16 {
+    let claims = [Claim::new("db", "tcp")];
+    let decision = match ledger.decide(&format!("d{index}"), &claims, rng) {
+        Ok(d) => d,
+        Err(e) => panic!("claim {index}: {e}"),
+    };
+    if let Err(e) = ledger.apply(&decision.change) {
+        panic!("claim {index}: {e}");
+    }
+    decision.ports[0].1
+}
+
+/// Time per claim for `count` claims decided from a copy of `ledger`, fastest of five runs.
+fn per_claim(ledger: &Ledger, from: usize, count: usize) -> Duration {
+    (0..5u64)
+        .map(|run| {
+            let mut copy = ledger.clone();
+            let mut rng = rng(Some(1000 + run)).unwrap_or_else(|e| panic!("{e}"));
+            let start = Instant::now();
+            for i in from..from + count {
+                decide_and_apply(&mut copy, i, &mut rng);
+            }
+            start.elapsed() / count as u32
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+fn main() {
+    let groups = Groups::default();
+    let empty = Ledger::new(vec![], &groups).unwrap_or_else(|e| panic!("{e}"));
+
+    // The full fill, timed once as a user would see it.
+    let mut ledger = empty.clone();
+    let mut rng = rng(Some(1)).unwrap_or_else(|e| panic!("{e}"));
+    let start = Instant::now();
+    for i in 0..SIZE {
+        decide_and_apply(&mut ledger, i, &mut rng);
+    }
+    let full = start.elapsed();
+    if std::env::args().any(|a| a == "--fill-only") {
+        // For profilers: nothing but the fill.
+        println!("full fill of {SIZE} ports: {full:.2?}");
+        return;
+    }
+
+    // Per-claim costs at given fills, measured on snapshots of a second fill.
+    let mut ledger = empty;
+    let mut rng = portclaims::claims::rng(Some(2)).unwrap_or_else(|e| panic!("{e}"));
+    let mut filled = 0;
+    let mut costs = Vec::new();
+    for (label, target) in [
+        ("0%", 0),
+        ("50%", SIZE / 2),
+        ("90%", SIZE * 9 / 10),
+        ("99.9%", SIZE - SAMPLE),
+    ] {
+        while filled < target {
+            decide_and_apply(&mut ledger, filled, &mut rng);
+            filled += 1;
+        }
+        let cost = per_claim(&ledger, filled, SAMPLE);
+        println!("fill {label:>6} ({filled:>5} of {SIZE} taken): {cost:>10.2?} per claim");
+        costs.push(cost);
+    }
+
+    let first_block = per_claim(
+        &Ledger::new(vec![], &groups).unwrap_or_else(|e| panic!("{e}")),
+        0,
+        BLOCK,
+    );
+    let mut ledger = Ledger::new(vec![], &groups).unwrap_or_else(|e| panic!("{e}"));
+    let mut rng = portclaims::claims::rng(Some(3)).unwrap_or_else(|e| panic!("{e}"));
+    for i in 0..SIZE - BLOCK {
+        decide_and_apply(&mut ledger, i, &mut rng);
+    }
+    let last_block = per_claim(&ledger, SIZE - BLOCK, BLOCK);
+
+    println!(
+        "full fill of {SIZE} ports: {full:.2?} ({:.2?} per claim)",
+        full / SIZE as u32
+    );
+    println!(
+        "first {BLOCK} claims: {first_block:.2?} per claim, last {BLOCK}: {last_block:.2?} per claim, ratio last/first {:.2}",
+        last_block.as_secs_f64() / first_block.as_secs_f64()
+    );
+    if let (Some(first), Some(last)) = (costs.first(), costs.last()) {
+        println!(
+            "ratio 99.9%/0% fill: {:.2}",
+            last.as_secs_f64() / first.as_secs_f64()
+        );
+    }
+}

@@ -100,9 +100,14 @@ fn main() {
             });
     let translate = measure(
         |_| {
+            let settings = portclaims::blade::Settings {
+                smart_whitespace: false,
+                max_nesting: 256,
+                functions: portclaims::php::FUNCTIONS,
+            };
             drop(black_box(portclaims::blade::translate(
                 &thousand_lines,
-                &Default::default(),
+                settings,
             )))
         },
         budget,

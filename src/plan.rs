@@ -9,11 +9,9 @@ use std::fmt;
 
 use minijinja::Value;
 
+pub use crate::claims::DEFAULT_SCOPE;
 use crate::claims::{self, Change, Claim, ClaimsError, Diagnostic, Ledger, Reservation};
 use crate::engine::{self, Template};
-
-/// The scope reservations belong to when the host names none.
-pub const DEFAULT_SCOPE: &str = "default";
 
 /// What a render needs besides the store's reservations.
 pub struct Request<'a> {

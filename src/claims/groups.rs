@@ -10,7 +10,7 @@ use std::sync::Arc;
 use minijinja::Value;
 
 use super::error::ClaimsError;
-use super::ports::PortSet;
+use super::ports::{Pool, PortSet};
 use super::tree;
 
 const DOCUMENT: &str = "port groups";
@@ -62,7 +62,7 @@ pub struct Group {
     exclude: Vec<(u16, u16)>,
     protocol: Protocol,
     /// Shared: every group without its own configuration uses the same dynamic-range set.
-    allowed: Arc<PortSet>,
+    allowed: Arc<Pool>,
 }
 
 impl Group {
@@ -88,7 +88,7 @@ impl Group {
             ranges,
             exclude,
             protocol,
-            allowed: Arc::new(allowed),
+            allowed: Arc::new(Pool::new(allowed)),
         }
     }
 
@@ -115,7 +115,7 @@ impl Group {
         self.allowed.len()
     }
 
-    pub(crate) fn allowed(&self) -> &PortSet {
+    pub(crate) fn allowed(&self) -> &Arc<Pool> {
         &self.allowed
     }
 
@@ -179,8 +179,9 @@ fn default_ranges(group: &str) -> Vec<(u16, u16)> {
 #[derive(Clone, Debug)]
 pub struct Groups {
     configured: BTreeMap<String, Group>,
-    /// The set of every unconfigured group but `http` and `custom`.
-    dynamic: Arc<PortSet>,
+    /// What every unconfigured group is, by [`Protocol::index`]: the dynamic range. Unnamed;
+    /// [`Groups::get`] names a copy.
+    dynamic: [Group; 2],
 }
 
 impl Default for Groups {
@@ -194,9 +195,17 @@ impl Default for Groups {
                 Group::new(name, default_ranges(name), Vec::new(), Protocol::Tcp),
             );
         }
+        let dynamic = Arc::new(Pool::new(dynamic));
+        let unnamed = |protocol| Group {
+            name: String::new(),
+            ranges: vec![DYNAMIC],
+            exclude: Vec::new(),
+            protocol,
+            allowed: Arc::clone(&dynamic),
+        };
         Groups {
             configured,
-            dynamic: Arc::new(dynamic),
+            dynamic: [unnamed(Protocol::Tcp), unnamed(Protocol::Udp)],
         }
     }
 }
@@ -228,16 +237,33 @@ impl Groups {
     /// The group called `name`; any name is a group, with the defaults if it is not configured.
     /// A group may have no ports (`custom` unless configured): check [`Group::size`].
     pub fn get(&self, name: &str) -> Group {
+        let mut group = self.spec(name).clone();
+        group.name = name.to_string();
+        group
+    }
+
+    /// What the group called `name` is, without copying it; its [`Group::name`] may be empty.
+    pub(crate) fn spec(&self, name: &str) -> &Group {
         match self.configured.get(name) {
-            Some(group) => group.clone(),
-            None => Group {
-                name: name.to_string(),
-                ranges: vec![DYNAMIC],
-                exclude: Vec::new(),
-                protocol: Protocol::default_for(name),
-                allowed: Arc::clone(&self.dynamic),
+            Some(group) => group,
+            None => match Protocol::default_for(name) {
+                Protocol::Tcp => &self.dynamic[0],
+                Protocol::Udp => &self.dynamic[1],
             },
         }
+    }
+
+    /// Every distinct pool of ports the groups draw from: one per configured group, and the
+    /// dynamic range that all other groups share.
+    pub(crate) fn pools(&self) -> Vec<Arc<Pool>> {
+        let mut pools: Vec<Arc<Pool>> = Vec::new();
+        let all = self.configured.values().chain(self.dynamic.iter());
+        for group in all {
+            if !pools.iter().any(|p| Arc::ptr_eq(p, &group.allowed)) {
+                pools.push(Arc::clone(&group.allowed));
+            }
+        }
+        pools
     }
 
     /// The protocol of the group called `name`.

@@ -3,7 +3,9 @@
 //! A [`Ledger`] is built from one snapshot of the store. Deciding never changes it: it returns
 //! the [`Change`] to commit, so a refused commit costs nothing but a reload and a new decision.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 use minijinja::Value;
 use rand::Rng;
@@ -11,7 +13,7 @@ use rand::Rng;
 use super::config::Claim;
 use super::error::ClaimsError;
 use super::groups::{Group, Groups, Protocol};
-use super::ports::{self, PortSet};
+use super::ports::{self, Overlay, Pool, PortSet};
 use super::tree;
 
 const RESERVATIONS: &str = "reservations";
@@ -110,6 +112,16 @@ pub struct Decision {
 }
 
 impl Decision {
+    /// The ports as the template's `$portClaims`: a map from claim name to port, in
+    /// declaration order.
+    pub fn port_claims(&self) -> Value {
+        Value::from_pairs(
+            self.ports
+                .iter()
+                .map(|(claim, port)| (claim.as_str(), *port)),
+        )
+    }
+
     /// The port of `claim`, if it was declared.
     pub fn port(&self, claim: &str) -> Option<u16> {
         self.ports
@@ -121,15 +133,76 @@ impl Decision {
 
 type Key = (String, String);
 
+/// A hasher for the ledger's own maps: a multiply per eight bytes instead of SipHash. Keys are
+/// scope and claim names from the host, not from strangers, so flooding is not a concern, and
+/// the maps are looked up several times for every claim decided.
+#[derive(Default)]
+struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        // A multiply only carries low bits upwards, and tables index by the low bits: mix the
+        // high bits down (MurmurHash3's finalizer), or names that differ only after their first
+        // bytes ("d1", "d2", ...) would all share a few buckets.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            for (to, from) in word.iter_mut().zip(chunk) {
+                *to = *from;
+            }
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u16(&mut self, n: u16) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn write_isize(&mut self, n: isize) {
+        // The derived `Hash` of an enum writes its discriminant as an `isize`.
+        self.write_u64(n as u64);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+type FastSet<K> = HashSet<K, BuildHasherDefault<FastHasher>>;
+
 /// The store's reservations as the engine knows them: by (scope, claim), and as taken ports per
 /// protocol, so a decision costs the same however many reservations there are.
 #[derive(Debug, Clone)]
 pub struct Ledger {
     groups: Groups,
-    entries: BTreeMap<Key, Reservation>,
+    /// Each scope's reservations, sorted by claim: lookups by `&str` need no allocation, and a
+    /// scope's claims are together. A vector, not a map: most scopes hold a few claims, and a
+    /// tree node per scope would cost a kilobyte each.
+    scopes: FastMap<String, Vec<Reservation>>,
+    len: usize,
     /// Indexed by [`Protocol::index`].
     taken: [PortSet; 2],
-    holders: HashMap<(Protocol, u16), Key>,
+    holders: FastMap<(Protocol, u16), Key>,
+    /// For each pool of ports the groups draw from, how many of its ports are taken, by
+    /// [`Protocol::index`]: kept up to date so that a draw need not count them.
+    pool_taken: Vec<(Arc<Pool>, [u32; 2])>,
 }
 
 impl Ledger {
@@ -138,11 +211,13 @@ impl Ledger {
     pub fn new(reservations: Vec<Reservation>, groups: &Groups) -> Result<Ledger, ClaimsError> {
         let mut ledger = Ledger {
             groups: groups.clone(),
-            entries: BTreeMap::new(),
+            scopes: FastMap::default(),
+            len: 0,
             taken: [PortSet::new(), PortSet::new()],
-            holders: HashMap::with_capacity(reservations.len()),
+            holders: HashMap::with_capacity_and_hasher(reservations.len(), Default::default()),
+            pool_taken: groups.pools().into_iter().map(|p| (p, [0, 0])).collect(),
         };
-        let mut index_of: HashMap<Key, usize> = HashMap::with_capacity(reservations.len());
+        let mut index_of: FastMap<Key, usize> = FastMap::default();
         for (index, reservation) in reservations.into_iter().enumerate() {
             let at = |field: &str| format!("[{index}]{field}");
             for (field, text) in [
@@ -222,19 +297,73 @@ impl Ledger {
         Ledger::new(reservations, groups)
     }
 
+    /// Adds a reservation whose (scope, claim) and port the caller has checked are free.
     fn insert(&mut self, protocol: Protocol, reservation: Reservation) {
-        let key = reservation.key();
         self.taken[protocol.index()].insert(reservation.port);
+        self.count_taken(protocol, reservation.port, true);
         self.holders
-            .insert((protocol, reservation.port), key.clone());
-        self.entries.insert(key, reservation);
+            .insert((protocol, reservation.port), reservation.key());
+        // Look the scope up before cloning its name: most inserts go to a scope that exists.
+        if !self.scopes.contains_key(&reservation.scope) {
+            self.scopes.insert(reservation.scope.clone(), Vec::new());
+        }
+        let Some(claims) = self.scopes.get_mut(&reservation.scope) else {
+            return;
+        };
+        match claims.binary_search_by(|r| r.claim.cmp(&reservation.claim)) {
+            Ok(at) => {
+                if let Some(slot) = claims.get_mut(at) {
+                    *slot = reservation;
+                }
+            }
+            Err(at) => {
+                // `binary_search` puts `at` within `0..=len`, where `insert` cannot panic.
+                claims.insert(at, reservation);
+                self.len += 1;
+            }
+        }
     }
 
-    fn remove(&mut self, key: &Key) {
-        if let Some(reservation) = self.entries.remove(key) {
+    fn remove(&mut self, scope: &str, claim: &str) {
+        let Some(claims) = self.scopes.get_mut(scope) else {
+            return;
+        };
+        let removed = match claims.binary_search_by(|r| r.claim.as_str().cmp(claim)) {
+            // `binary_search` found `at`, so it is in bounds.
+            Ok(at) => Some(claims.remove(at)),
+            Err(_) => None,
+        };
+        if claims.is_empty() {
+            self.scopes.remove(scope);
+        }
+        if let Some(reservation) = removed {
+            self.len -= 1;
             let protocol = self.groups.protocol(&reservation.group);
             self.taken[protocol.index()].remove(reservation.port);
+            self.count_taken(protocol, reservation.port, false);
             self.holders.remove(&(protocol, reservation.port));
+        }
+    }
+
+    fn count_taken(&mut self, protocol: Protocol, port: u16, taken: bool) {
+        for (pool, counts) in &mut self.pool_taken {
+            if pool.contains(port) {
+                let count = &mut counts[protocol.index()];
+                *count = if taken {
+                    count.saturating_add(1)
+                } else {
+                    count.saturating_sub(1)
+                };
+            }
+        }
+    }
+
+    /// How many ports of `pool` are taken over `protocol`, before this decision's changes.
+    fn taken_in(&self, pool: &Arc<Pool>, protocol: Protocol) -> u32 {
+        match self.pool_taken.iter().find(|(p, _)| Arc::ptr_eq(p, pool)) {
+            Some((_, counts)) => counts[protocol.index()],
+            // Every pool of the ledger's groups is counted; this is only a safe answer.
+            None => pool.taken_in(&self.taken[protocol.index()]),
         }
     }
 
@@ -245,38 +374,48 @@ impl Ledger {
 
     /// Every reservation, sorted by scope, then claim.
     pub fn reservations(&self) -> Vec<&Reservation> {
-        self.entries.values().collect()
+        let mut all: Vec<&Reservation> = self
+            .scopes
+            .values()
+            .flat_map(|claims| claims.iter())
+            .collect();
+        all.sort_unstable_by(|a, b| (&a.scope, &a.claim).cmp(&(&b.scope, &b.claim)));
+        all
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len == 0
     }
 
     /// The reservation of `claim` in `scope`.
     pub fn get(&self, scope: &str, claim: &str) -> Option<&Reservation> {
-        self.entries.get(&(scope.to_string(), claim.to_string()))
+        let claims = self.scopes.get(scope)?;
+        let at = claims
+            .binary_search_by(|r| r.claim.as_str().cmp(claim))
+            .ok()?;
+        claims.get(at)
     }
 
     /// Who holds `port` over `protocol`, across all scopes and groups.
     pub fn holder(&self, protocol: Protocol, port: u16) -> Option<&Reservation> {
         self.holders
             .get(&(protocol, port))
-            .and_then(|key| self.entries.get(key))
+            .and_then(|(scope, claim)| self.get(scope, claim))
     }
 
     /// Applies a change the store has committed, so the next decision needs no reload.
     /// All or nothing: a change that does not fit this ledger is refused whole.
     pub fn apply(&mut self, change: &Change) -> Result<(), ClaimsError> {
-        let mut deleted: HashSet<Key> = HashSet::new();
-        let mut freed: HashSet<(Protocol, u16)> = HashSet::new();
+        let mut deleted: FastSet<(&str, &str)> = FastSet::default();
+        let mut freed: FastSet<(Protocol, u16)> = FastSet::default();
         for (index, reservation) in change.delete.iter().enumerate() {
-            let field = format!("delete[{index}]");
-            let key = reservation.key();
-            match self.entries.get(&key) {
+            let field = || format!("delete[{index}]");
+            let key = (reservation.scope.as_str(), reservation.claim.as_str());
+            match self.get(&reservation.scope, &reservation.claim) {
                 Some(current) if current == reservation && !deleted.contains(&key) => {
                     freed.insert((self.groups.protocol(&current.group), current.port));
                     deleted.insert(key);
@@ -284,14 +423,14 @@ impl Ledger {
                 Some(current) if current == reservation => {
                     return Err(ClaimsError::at(
                         CHANGE,
-                        &field,
+                        &field(),
                         format!("{} is deleted twice", reservation.holder()),
                     ));
                 }
                 Some(current) => {
                     return Err(ClaimsError::at(
                         CHANGE,
-                        &field,
+                        &field(),
                         format!(
                             "{} holds port {} in group {:?}, not port {} in group {:?}",
                             current.holder(),
@@ -305,35 +444,52 @@ impl Ledger {
                 None => {
                     return Err(ClaimsError::at(
                         CHANGE,
-                        &field,
+                        &field(),
                         format!("{} is not reserved", reservation.holder()),
                     ));
                 }
             }
         }
-        let mut put_keys: HashSet<Key> = HashSet::new();
-        let mut put_ports: HashMap<(Protocol, u16), &Reservation> = HashMap::new();
+        // Most changes put a claim or a few: compare those directly instead of building sets.
+        let few = change.put.len() <= 16;
+        let mut put_keys: FastSet<(&str, &str)> = FastSet::default();
+        let mut put_ports: FastMap<(Protocol, u16), &Reservation> = FastMap::default();
         for (index, reservation) in change.put.iter().enumerate() {
-            let field = format!("put[{index}]");
+            let field = || format!("put[{index}]");
             if reservation.scope.is_empty()
                 || reservation.claim.is_empty()
                 || reservation.group.is_empty()
             {
                 return Err(ClaimsError::at(
                     CHANGE,
-                    &field,
+                    &field(),
                     "scope, claim and group must be non-empty strings",
                 ));
             }
             if reservation.port == 0 {
-                return Err(ClaimsError::at(CHANGE, &field, "port 0 cannot be reserved"));
+                return Err(ClaimsError::at(
+                    CHANGE,
+                    &field(),
+                    "port 0 cannot be reserved",
+                ));
             }
-            let key = reservation.key();
-            if (self.entries.contains_key(&key) && !deleted.contains(&key)) || !put_keys.insert(key)
+            let key = (reservation.scope.as_str(), reservation.claim.as_str());
+            let put_before = if few {
+                change
+                    .put
+                    .iter()
+                    .take(index)
+                    .any(|r| (r.scope.as_str(), r.claim.as_str()) == key)
+            } else {
+                !put_keys.insert(key)
+            };
+            if (self.get(&reservation.scope, &reservation.claim).is_some()
+                && !deleted.contains(&key))
+                || put_before
             {
                 return Err(ClaimsError::at(
                     CHANGE,
-                    &field,
+                    &field(),
                     format!("{} is already reserved", reservation.holder()),
                 ));
             }
@@ -342,10 +498,19 @@ impl Ledger {
             let held_before = self
                 .holder(protocol, reservation.port)
                 .filter(|_| !freed.contains(&slot));
-            if let Some(other) = held_before.or_else(|| put_ports.get(&slot).copied()) {
+            let put_earlier = || {
+                if few {
+                    change.put.iter().take(index).find(|r| {
+                        r.port == reservation.port && self.groups.protocol(&r.group) == protocol
+                    })
+                } else {
+                    put_ports.get(&slot).copied()
+                }
+            };
+            if let Some(other) = held_before.or_else(put_earlier) {
                 return Err(ClaimsError::at(
                     CHANGE,
-                    &field,
+                    &field(),
                     format!(
                         "{protocol} port {} is already held by {}",
                         reservation.port,
@@ -353,10 +518,12 @@ impl Ledger {
                     ),
                 ));
             }
-            put_ports.insert(slot, reservation);
+            if !few {
+                put_ports.insert(slot, reservation);
+            }
         }
-        for key in &deleted {
-            self.remove(key);
+        for (scope, claim) in &deleted {
+            self.remove(scope, claim);
         }
         for reservation in &change.put {
             self.insert(
@@ -381,17 +548,18 @@ impl Ledger {
         if scope.is_empty() {
             return Err(ClaimsError::new("the scope must be a non-empty string"));
         }
-        let mut taken = self.taken.clone();
+        let [tcp, udp] = &self.taken;
+        let mut taken = [Overlay::new(tcp), Overlay::new(udp)];
         let mut diagnostics = Vec::new();
         let mut released = Vec::new();
 
         // First what each claim already holds, so a port kept by a later claim is never handed
         // to an earlier one, and a port released by a moved claim may be reused.
-        let mut seen: HashSet<&str> = HashSet::with_capacity(claims.len());
-        let mut plan: Vec<(&Claim, Group, Option<u16>)> = Vec::with_capacity(claims.len());
+        let mut seen = Seen::default();
+        let mut plan: Vec<(&Claim, &Group, Option<u16>)> = Vec::with_capacity(claims.len());
         for claim in claims {
             check_claim(claim, &mut seen)?;
-            let group = self.groups.get(&claim.group);
+            let group = self.groups.spec(&claim.group);
             let kept = match self.get(scope, &claim.claim) {
                 Some(held) if held.group == claim.group => {
                     if !group.allows(held.port) {
@@ -401,7 +569,7 @@ impl Ledger {
                             format!(
                                 "keeps port {}, which is outside group {:?} ({}), because it was reserved before",
                                 held.port,
-                                group.name(),
+                                claim.group,
                                 group.describe_ports()
                             ),
                         ));
@@ -426,7 +594,6 @@ impl Ledger {
             plan.push((claim, group, kept));
         }
 
-        let mut decided_here: HashMap<(Protocol, u16), &str> = HashMap::new();
         let mut ports = Vec::with_capacity(claims.len());
         let mut allocated = Vec::new();
         for (claim, group, kept) in plan {
@@ -439,18 +606,21 @@ impl Ledger {
                     &claim.claim,
                     format!(
                         "group {:?} has no port range: give it one in the port groups config, e.g. {{ {:?}: {{ \"ranges\": [\"30000-30100\"] }} }}",
-                        group.name(),
-                        group.name()
+                        claim.group, claim.group
                     ),
                 ));
             }
             let protocol = group.protocol();
             let taken_here = &mut taken[protocol.index()];
+            let base_taken = self.taken_in(group.allowed(), protocol);
             let port = match claim.preferred_port {
                 Some(preferred) if !taken_here.contains(preferred) => preferred,
                 Some(preferred) => {
-                    let holder = match decided_here.get(&(protocol, preferred)) {
-                        Some(other) => format!("scope {scope:?}, claim {other:?}"),
+                    let earlier = allocated.iter().find(|r: &&Reservation| {
+                        r.port == preferred && self.groups.protocol(&r.group) == protocol
+                    });
+                    let holder = match earlier {
+                        Some(other) => other.holder(),
                         None => self
                             .holder(protocol, preferred)
                             .map(Reservation::holder)
@@ -464,7 +634,7 @@ impl Ledger {
                             ),
                         ));
                     }
-                    let port = draw(claim, &group, taken_here, rng)?;
+                    let port = draw(claim, group, taken_here, base_taken, rng)?;
                     diagnostics.push(Diagnostic::about(
                         &claim.claim,
                         Severity::Warning,
@@ -472,10 +642,9 @@ impl Ledger {
                     ));
                     port
                 }
-                None => draw(claim, &group, taken_here, rng)?,
+                None => draw(claim, group, taken_here, base_taken, rng)?,
             };
             taken_here.insert(port);
-            decided_here.insert((protocol, port), &claim.claim);
             ports.push((claim.claim.clone(), port));
             allocated.push(Reservation::new(scope, &claim.claim, &claim.group, port));
         }
@@ -513,12 +682,11 @@ impl Ledger {
     }
 
     fn release_where(&self, scope: &str, mut release: impl FnMut(&Reservation) -> bool) -> Change {
-        let start = (scope.to_string(), String::new());
         let delete = self
-            .entries
-            .range(start..)
-            .map(|(_, r)| r)
-            .take_while(|r| r.scope == scope)
+            .scopes
+            .get(scope)
+            .into_iter()
+            .flat_map(|claims| claims.iter())
             .filter(|r| release(r))
             .cloned()
             .collect();
@@ -529,7 +697,30 @@ impl Ledger {
     }
 }
 
-fn check_claim<'a>(claim: &'a Claim, seen: &mut HashSet<&'a str>) -> Result<(), ClaimsError> {
+/// The claim names met so far in a render: a list while there are few, which needs no hashing.
+#[derive(Default)]
+struct Seen<'a> {
+    few: Vec<&'a str>,
+    many: FastSet<&'a str>,
+}
+
+impl<'a> Seen<'a> {
+    /// Records `name`; false if it was already there.
+    fn insert(&mut self, name: &'a str) -> bool {
+        const FEW: usize = 16;
+        if self.few.contains(&name) || self.many.contains(name) {
+            return false;
+        }
+        if self.few.len() < FEW {
+            self.few.push(name);
+        } else {
+            self.many.insert(name);
+        }
+        true
+    }
+}
+
+fn check_claim<'a>(claim: &'a Claim, seen: &mut Seen<'a>) -> Result<(), ClaimsError> {
     if claim.claim.is_empty() {
         return Err(ClaimsError::new("a claim needs a non-empty name"));
     }
@@ -554,22 +745,24 @@ fn check_claim<'a>(claim: &'a Claim, seen: &mut HashSet<&'a str>) -> Result<(), 
 fn draw(
     claim: &Claim,
     group: &Group,
-    taken: &PortSet,
+    taken: &Overlay,
+    base_taken: u32,
     rng: &mut (impl Rng + ?Sized),
 ) -> Result<u16, ClaimsError> {
-    ports::draw(group.allowed(), taken, rng).ok_or_else(|| {
+    ports::draw(group.allowed(), taken, base_taken, rng).ok_or_else(|| {
         let size = group.size();
         let message = if size == 0 {
             format!(
                 "group {:?} has no port to draw from: {} leaves none",
-                group.name(),
+                claim.group,
                 group.describe_ports()
             )
         } else {
+            let free = group.allowed().count_free(taken, base_taken);
             format!(
                 "group {:?} has no free port: {} of {} ports in {} are reserved",
-                group.name(),
-                group.allowed().count_common(taken),
+                claim.group,
+                size.saturating_sub(free),
                 size,
                 group.describe_ports()
             )
@@ -631,4 +824,24 @@ fn parse_reservation(index: usize, item: &Value) -> Result<Reservation, ClaimsEr
         group,
         port,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::hash::BuildHasher;
+
+    #[test]
+    fn names_that_differ_late_spread_over_buckets() {
+        // Tables index by the low bits of a hash; "d1", "d2", ... must not share them.
+        let build = BuildHasherDefault::<FastHasher>::default();
+        let buckets: HashSet<u64> = (0..4096)
+            .map(|i| build.hash_one(format!("d{i}")) & 4095)
+            .collect();
+        assert!(buckets.len() > 2048, "{} buckets of 4096", buckets.len());
+        let ports: HashSet<u64> = (0..4096u16)
+            .map(|p| build.hash_one((Protocol::Tcp, 49152 + p)) & 4095)
+            .collect();
+        assert!(ports.len() > 2048, "{} buckets of 4096", ports.len());
+    }
 }

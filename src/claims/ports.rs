@@ -5,6 +5,8 @@
 //! slower as the group fills, we count the free ports word by word and walk to the chosen one:
 //! at most two passes over 1,024 words, whatever the fill.
 
+use std::ops::Range;
+
 use rand::rngs::StdRng;
 use rand::{Rng, RngExt, SeedableRng};
 
@@ -72,15 +74,6 @@ impl PortSet {
         self.words.iter().map(|w| w.count_ones()).sum()
     }
 
-    /// How many ports are in both `self` and `other`.
-    pub(crate) fn count_common(&self, other: &PortSet) -> u32 {
-        self.words
-            .iter()
-            .zip(other.words.iter())
-            .map(|(a, b)| (a & b).count_ones())
-            .sum()
-    }
-
     /// Removes every port of `other`.
     pub(crate) fn remove_all(&mut self, other: &PortSet) {
         for (a, b) in self.words.iter_mut().zip(other.words.iter()) {
@@ -101,43 +94,194 @@ impl std::fmt::Debug for PortSet {
     }
 }
 
-/// How many ports of `allowed` are not in `taken`.
-pub(crate) fn count_free(allowed: &PortSet, taken: &PortSet) -> u32 {
-    allowed
-        .words
-        .iter()
-        .zip(taken.words.iter())
-        .map(|(a, t)| (a & !t).count_ones())
-        .sum()
+/// Taken ports as one decision sees them: the ledger's set, plus the ports the decision takes,
+/// less those it frees, without copying the 8 KiB set for every decision.
+pub(crate) struct Overlay<'a> {
+    base: &'a PortSet,
+    /// The words this decision changed, sorted by index, as it sees them.
+    changed: Vec<(usize, u64)>,
 }
 
-/// A port drawn uniformly among those of `allowed` that are not in `taken`, or `None` when
-/// there is none.
+impl<'a> Overlay<'a> {
+    pub(crate) fn new(base: &'a PortSet) -> Overlay<'a> {
+        Overlay {
+            base,
+            changed: Vec::new(),
+        }
+    }
+
+    fn word(&self, index: usize) -> u64 {
+        match self.changed.binary_search_by_key(&index, |&(i, _)| i) {
+            Ok(at) => self.changed.get(at).map_or(0, |&(_, w)| w),
+            Err(_) => self.base.words.get(index).copied().unwrap_or(0),
+        }
+    }
+
+    fn update(&mut self, index: usize, change: impl FnOnce(u64) -> u64) {
+        match self.changed.binary_search_by_key(&index, |&(i, _)| i) {
+            Ok(at) => {
+                if let Some((_, w)) = self.changed.get_mut(at) {
+                    *w = change(*w);
+                }
+            }
+            Err(at) => {
+                let base = self.base.words.get(index).copied().unwrap_or(0);
+                // `binary_search` puts `at` within `0..=len`, where `insert` cannot panic.
+                self.changed.insert(at, (index, change(base)));
+            }
+        }
+    }
+
+    pub(crate) fn contains(&self, port: u16) -> bool {
+        let (word, bit) = PortSet::slot(port);
+        self.word(word) & bit != 0
+    }
+
+    pub(crate) fn insert(&mut self, port: u16) {
+        let (word, bit) = PortSet::slot(port);
+        self.update(word, |w| w | bit);
+    }
+
+    pub(crate) fn remove(&mut self, port: u16) {
+        let (word, bit) = PortSet::slot(port);
+        self.update(word, |w| w & !bit);
+    }
+
+    /// The changed words whose index is in `range`, in order.
+    fn changes_in(&self, range: &Range<usize>) -> &[(usize, u64)] {
+        let from = self.changed.partition_point(|&(i, _)| i < range.start);
+        let to = self.changed.partition_point(|&(i, _)| i < range.end);
+        self.changed.get(from..to).unwrap_or(&[])
+    }
+}
+
+/// The ports a group may hand out, with the span of words that hold any of them: a draw from
+/// 49152-65535 then reads 256 words instead of 1,024.
+#[derive(Clone, Debug)]
+pub(crate) struct Pool {
+    ports: PortSet,
+    words: Range<usize>,
+    size: u32,
+}
+
+impl Pool {
+    pub(crate) fn new(ports: PortSet) -> Pool {
+        let first = ports.words.iter().position(|&w| w != 0);
+        let last = ports.words.iter().rposition(|&w| w != 0);
+        let words = match (first, last) {
+            (Some(first), Some(last)) => first..last + 1,
+            _ => 0..0,
+        };
+        let size = ports.len();
+        Pool { ports, words, size }
+    }
+
+    pub(crate) fn contains(&self, port: u16) -> bool {
+        self.ports.contains(port)
+    }
+
+    pub(crate) fn len(&self) -> u32 {
+        self.size
+    }
+
+    /// How many ports of the pool `set` holds, counted word by word. A ledger does this once
+    /// per pool and keeps the count up to date, so draws need not.
+    pub(crate) fn taken_in(&self, set: &PortSet) -> u32 {
+        let allowed = self.ports.words.get(self.words.clone()).unwrap_or(&[]);
+        let base = set.words.get(self.words.clone()).unwrap_or(&[]);
+        allowed
+            .iter()
+            .zip(base)
+            .map(|(a, t)| (a & t).count_ones())
+            .sum()
+    }
+
+    /// How many ports of the pool are not in `taken`, given that `base_taken` of them are in
+    /// its base set: only the words the decision changed are looked at.
+    pub(crate) fn count_free(&self, taken: &Overlay, base_taken: u32) -> u32 {
+        let mut free = self.size.saturating_sub(base_taken);
+        for &(index, changed) in taken.changes_in(&self.words) {
+            let a = self.ports.words.get(index).copied().unwrap_or(0);
+            let t = taken.base.words.get(index).copied().unwrap_or(0);
+            free = (free + (a & !changed).count_ones()).saturating_sub((a & !t).count_ones());
+        }
+        free
+    }
+}
+
+/// The `rank`-th lowest set bit of `word`, which has more than `rank` set bits.
+fn select(mut word: u64, rank: u32) -> u32 {
+    for _ in 0..rank {
+        word &= word.wrapping_sub(1);
+    }
+    word.trailing_zeros()
+}
+
+/// A port drawn uniformly among those of `pool` that are not in `taken`, or `None` when there
+/// is none; `base_taken` is how many ports of the pool `taken`'s base set holds.
+///
+/// The draw picks a rank among the free ports, then walks to it from the nearer end of the
+/// pool, so it reads a quarter of the pool's words on average, however full the pool is.
 pub(crate) fn draw(
-    allowed: &PortSet,
-    taken: &PortSet,
+    pool: &Pool,
+    taken: &Overlay,
+    base_taken: u32,
     rng: &mut (impl Rng + ?Sized),
 ) -> Option<u16> {
-    let free = count_free(allowed, taken);
+    let free = pool.count_free(taken, base_taken);
     if free == 0 {
         return None;
     }
     // A `u32` range, not `usize`, so that a seed gives the same port natively and in wasm32.
-    let mut rank = rng.random_range(0..free);
-    for (index, (a, t)) in allowed.words.iter().zip(taken.words.iter()).enumerate() {
-        let mut word = a & !t;
-        let here = word.count_ones();
-        if rank < here {
-            // Drop the `rank` lowest free ports of this word; the next one is the port drawn.
-            for _ in 0..rank {
-                word &= word.wrapping_sub(1);
+    nth_free(pool, taken, free, rng.random_range(0..free))
+}
+
+/// The `rank`-th lowest free port of `pool` (counting from 0), of `free` free ports in all.
+fn nth_free(pool: &Pool, taken: &Overlay, free: u32, rank: u32) -> Option<u16> {
+    let span = &pool.words;
+    let allowed = pool.ports.words.get(span.clone()).unwrap_or(&[]);
+    let base = taken.base.words.get(span.clone()).unwrap_or(&[]);
+    let changes = taken.changes_in(span);
+    let words = allowed.iter().zip(base).enumerate();
+    let found = if rank < free / 2 {
+        let mut changes = changes.iter().peekable();
+        let mut rank = rank;
+        let mut found = None;
+        for (offset, (a, t)) in words {
+            let index = span.start + offset;
+            let t = changes
+                .next_if(|&&(i, _)| i == index)
+                .map_or(*t, |&(_, changed)| changed);
+            let word = a & !t;
+            let here = word.count_ones();
+            if rank < here {
+                found = Some(index * 64 + select(word, rank) as usize);
+                break;
             }
-            let port = index * 64 + word.trailing_zeros() as usize;
-            return u16::try_from(port).ok();
+            rank -= here;
         }
-        rank -= here;
-    }
-    None
+        found
+    } else {
+        // The same port as walking up to `rank`, found from the top.
+        let mut changes = changes.iter().rev().peekable();
+        let mut from_top = free.checked_sub(1)?.checked_sub(rank)?;
+        let mut found = None;
+        for (offset, (a, t)) in words.rev() {
+            let index = span.start + offset;
+            let t = changes
+                .next_if(|&&(i, _)| i == index)
+                .map_or(*t, |&(_, changed)| changed);
+            let word = a & !t;
+            let here = word.count_ones();
+            if from_top < here {
+                found = Some(index * 64 + select(word, here - 1 - from_top) as usize);
+                break;
+            }
+            from_top -= here;
+        }
+        found
+    };
+    found.and_then(|port| u16::try_from(port).ok())
 }
 
 /// The random number generator draws use: repeatable with a seed (the same seed gives the same
@@ -201,37 +345,123 @@ mod tests {
         assert!(s.contains(65535) && s.contains(0) && !s.contains(2));
         s.remove(1);
         assert_eq!(s.iter().collect::<Vec<_>>(), vec![0, 64, 65535]);
-        let other = set_of(&[64, 7]);
-        assert_eq!(s.count_common(&other), 1);
-        s.remove_all(&other);
+        s.remove_all(&set_of(&[64, 7]));
         assert_eq!(s.iter().collect::<Vec<_>>(), vec![0, 65535]);
     }
 
     #[test]
     fn draw_only_returns_free_allowed_ports() {
-        let mut allowed = PortSet::new();
-        allowed.insert_range(100, 299);
-        let mut taken = set_of(&[100, 150, 299]);
+        let mut ports = PortSet::new();
+        ports.insert_range(100, 299);
+        let allowed = Pool::new(ports);
+        assert_eq!(allowed.words, 1..5);
+        let base = set_of(&[100, 150, 299]);
+        let mut taken = Overlay::new(&base);
         let mut rng = StdRng::seed_from_u64(7);
         for _ in 0..197 {
-            let p = draw(&allowed, &taken, &mut rng).unwrap();
+            let p = draw(&allowed, &taken, allowed.taken_in(&base), &mut rng).unwrap();
             assert!((100..=299).contains(&p), "{p}");
             assert!(!taken.contains(p), "{p} drawn twice");
             taken.insert(p);
         }
-        assert_eq!(draw(&allowed, &taken, &mut rng), None);
+        assert_eq!(
+            draw(&allowed, &taken, allowed.taken_in(&base), &mut rng),
+            None
+        );
+    }
+
+    #[test]
+    fn an_empty_pool_draws_nothing() {
+        let pool = Pool::new(PortSet::new());
+        assert_eq!((pool.len(), pool.words.clone()), (0, 0..0));
+        assert_eq!(
+            draw(
+                &pool,
+                &Overlay::new(&PortSet::new()),
+                0,
+                &mut StdRng::seed_from_u64(1)
+            ),
+            None
+        );
     }
 
     #[test]
     fn draw_reaches_every_free_port() {
         // The ends of words and of the set are where an off-by-one would hide.
-        let allowed = set_of(&[0, 63, 64, 127, 65535]);
-        let taken = set_of(&[64]);
+        let allowed = Pool::new(set_of(&[0, 63, 64, 127, 65535]));
+        let base = set_of(&[64]);
+        let taken = Overlay::new(&base);
+        assert_eq!(
+            (allowed.count_free(&taken, 1), allowed.taken_in(&base)),
+            (4, 1)
+        );
         let mut rng = StdRng::seed_from_u64(1);
         let mut seen = PortSet::new();
         for _ in 0..500 {
-            seen.insert(draw(&allowed, &taken, &mut rng).unwrap());
+            seen.insert(draw(&allowed, &taken, 1, &mut rng).unwrap());
         }
         assert_eq!(seen.iter().collect::<Vec<_>>(), vec![0, 63, 127, 65535]);
+    }
+
+    #[test]
+    fn nth_free_finds_every_rank_from_both_ends() {
+        let mut ports = PortSet::new();
+        ports.insert_range(60, 200);
+        ports.insert_range(65500, 65535);
+        let pool = Pool::new(ports);
+        let base = set_of(&[60, 63, 64, 100, 127, 128, 65535]);
+        let mut taken = Overlay::new(&base);
+        for p in [61, 129, 65500] {
+            taken.insert(p);
+        }
+        taken.remove(100);
+        let expected: Vec<u16> = (0..=u16::MAX)
+            .filter(|&p| pool.contains(p) && !taken.contains(p))
+            .collect();
+        let free = pool.count_free(&taken, pool.taken_in(&base));
+        assert_eq!(free as usize, expected.len());
+        let found: Vec<u16> = (0..free)
+            .map(|rank| nth_free(&pool, &taken, free, rank).unwrap())
+            .collect();
+        assert_eq!(found, expected);
+        assert_eq!(nth_free(&pool, &taken, free, free), None);
+    }
+
+    #[test]
+    fn an_overlay_changes_words_without_touching_its_base() {
+        let base = set_of(&[1, 64, 200, 65535]);
+        let mut taken = Overlay::new(&base);
+        taken.insert(2);
+        taken.remove(64);
+        taken.insert(65534);
+        taken.remove(200);
+        taken.insert(200);
+        taken.remove(9);
+        for (port, expected) in [
+            (1, true),
+            (2, true),
+            (64, false),
+            (200, true),
+            (65534, true),
+            (65535, true),
+            (9, false),
+        ] {
+            assert_eq!(taken.contains(port), expected, "{port}");
+        }
+        assert!(base.contains(64) && !base.contains(2));
+        let mut all = PortSet::new();
+        all.insert_range(0, 65535);
+        let pool = Pool::new(all);
+        assert_eq!(pool.taken_in(&base), 4);
+        assert_eq!(pool.count_free(&taken, 4), 65536 - 5);
+        // The changed words are merged in wherever the walk starts.
+        let mut upper = PortSet::new();
+        upper.insert_range(65534, 65535);
+        let upper = Pool::new(upper);
+        assert_eq!(upper.count_free(&taken, upper.taken_in(&base)), 0);
+        let mut lower = PortSet::new();
+        lower.insert_range(60, 70);
+        let lower = Pool::new(lower);
+        assert_eq!(lower.count_free(&taken, lower.taken_in(&base)), 11);
     }
 }

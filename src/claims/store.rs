@@ -101,7 +101,7 @@ impl ReservationStore for MemoryStore {
             self.entries
                 .insert((put.scope.clone(), put.claim.clone()), put.clone());
         }
-        self.revision += 1;
+        self.revision = self.revision.wrapping_add(1);
         Ok(true)
     }
 }

@@ -1,0 +1,24 @@
+//! A template and JSON variables separated by a NUL byte: full rendering never panics, and a
+//! small fuel budget and output limit stop runaway templates.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use minijinja::Value;
+use portclaims::engine::{Limits, Options, Template};
+
+fuzz_target!(|input: &str| {
+    let (source, variables) = input.split_once('\0').unwrap_or((input, "{}"));
+    let Ok(variables) = serde_json::from_str::<serde_json::Value>(variables) else {
+        return;
+    };
+    let options = Options {
+        limits: Limits {
+            fuel: Some(100_000),
+            max_output_bytes: 1 << 16,
+            max_nesting: 64,
+        },
+        ..Options::default()
+    };
+    if let Ok(template) = Template::compile(source, &options) {
+        let _ = template.render(&Value::from(minijinja::value::Serde(&variables)));
+    }
+});
