@@ -104,6 +104,7 @@ fn main() {
                 smart_whitespace: false,
                 max_nesting: 256,
                 functions: portclaims::php::FUNCTIONS,
+                constants: portclaims::php::CONSTANTS,
             };
             drop(black_box(portclaims::blade::translate(
                 &thousand_lines,

@@ -49,6 +49,42 @@ fn smart_whitespace_removes_directive_lines() {
 }
 
 #[test]
+fn smart_whitespace_keeps_the_yaml_structure_of_the_limits_case() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases/limits-enabled");
+    let source = std::fs::read_to_string(format!("{dir}/template.yaml")).unwrap();
+    let smart = Options {
+        whitespace: Whitespace::Smart,
+        ..Options::default()
+    };
+    let t = Template::compile(&source, &smart).unwrap();
+    let expected = "      containers:\n      - name: app\n        resources:\n          limits:\n            cpu: 500m\n            memory: 256Mi\n";
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{dir}/values.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        t.render(&minijinja::Value::from(minijinja::value::Serde(json)))
+            .unwrap(),
+        expected
+    );
+    let blade = Template::compile(&source, &Options::default()).unwrap();
+    assert_eq!(blade.leaky_directives().len(), 2);
+}
+
+#[test]
+fn huge_nesting_limits_are_clamped() {
+    let options = Options {
+        limits: Limits {
+            max_nesting: usize::MAX,
+            ..Limits::default()
+        },
+        ..Options::default()
+    };
+    let source = format!("{{{{ {}1{} }}}}", "(".repeat(100_000), ")".repeat(100_000));
+    let err = Template::compile(&source, &options).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Limit);
+}
+
+#[test]
 fn smart_whitespace_keeps_lines_line_aligned_for_errors() {
     let smart = Options {
         whitespace: Whitespace::Smart,
@@ -135,6 +171,22 @@ fn runaway_loops_run_out_of_fuel() {
     assert!(err.message.contains("fuel"), "{}", err.message);
     let err = render_with("@for($i = 0; $i >= 0; $i++)\n@endfor\n", &options).unwrap_err();
     assert_eq!(err.kind, ErrorKind::Limit);
+}
+
+#[test]
+fn jinja_recursion_and_includes_are_bounded() {
+    let jinja = Options {
+        dialect: Dialect::Jinja,
+        ..Options::default()
+    };
+    let err = render_with(
+        "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}",
+        &jinja,
+    )
+    .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Limit, "{err}");
+    let err = render_with("{% include 'other.yaml' %}", &jinja).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Sandbox, "{err}");
 }
 
 #[test]
@@ -341,4 +393,197 @@ fn hostile_inputs_never_panic() {
             let _ = t.render(&values());
         }
     }
+}
+
+#[test]
+fn jinja_optional_claims_can_be_tested() {
+    let jinja = Options {
+        dialect: Dialect::Jinja,
+        ..Options::default()
+    };
+    let source = "{% if portClaims.optional is defined %}o{% endif %}{{ portClaims.optional | default(8080) }}";
+    assert_eq!(render_with(source, &jinja).unwrap(), "8080");
+}
+
+/// Random soup of Blade and PHP fragments: compiling and rendering may fail, never panic.
+#[test]
+fn random_inputs_never_panic() {
+    const PIECES: &[&str] = &[
+        "@if(",
+        "@elseif(",
+        "@else",
+        "@endif",
+        "@foreach(",
+        " as ",
+        "$k => ",
+        "@endforeach",
+        "@forelse(",
+        "@empty",
+        "@endforelse",
+        "@for(",
+        ";",
+        "@endfor",
+        "@while(",
+        "@endwhile",
+        "@switch(",
+        "@case(",
+        "@default",
+        "@break",
+        "@continue",
+        "@endswitch",
+        "@json(",
+        "@isset(",
+        "@unless(",
+        "@verbatim",
+        "@endverbatim",
+        "{{",
+        "}}",
+        "{!!",
+        "!!}",
+        "{{--",
+        "--}}",
+        "@{{",
+        "@@",
+        "(",
+        ")",
+        "[",
+        "]",
+        "'",
+        "\"",
+        "$",
+        "$data",
+        "$loop",
+        "->",
+        "parent",
+        "index",
+        "['a']",
+        "[0]",
+        "1",
+        "1.5",
+        "-",
+        "+",
+        ".",
+        "??",
+        "?:",
+        "?",
+        ":",
+        "!",
+        "&&",
+        "||",
+        "==",
+        "<=>",
+        "**",
+        "\n",
+        "\r\n",
+        " ",
+        "\t",
+        "é",
+        "🎉",
+        "{",
+        "}",
+        "%",
+        "#",
+        "\\",
+        "{$",
+        "count(",
+        "strtoupper(",
+        ",",
+        "=>",
+        "$i++",
+        "$i = 0",
+        "<?php",
+        "`",
+        "true",
+        "null",
+        "0x",
+        "1e",
+        "PHP_EOL",
+        "(int)",
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let values = values();
+    for _ in 0..1500 {
+        let len = (next() % 24) as usize;
+        let source: String = (0..len)
+            .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+            .collect();
+        for dialect in [Dialect::Blade, Dialect::Jinja] {
+            for whitespace in [Whitespace::Blade, Whitespace::Smart] {
+                let options = Options {
+                    dialect,
+                    whitespace,
+                    limits: Limits {
+                        fuel: Some(20_000),
+                        ..Limits::default()
+                    },
+                    ..Options::default()
+                };
+                match Template::compile(&source, &options) {
+                    Ok(t) => {
+                        let _ = t.render(&values);
+                    }
+                    // minijinja rejecting the translation would be a translator bug.
+                    Err(e) if dialect == Dialect::Blade => {
+                        assert!(!e.message.starts_with("syntax error: "), "{source:?}: {e}");
+                    }
+                    Err(_) => {}
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn unclosed_tags_scan_in_linear_time() {
+    let started = std::time::Instant::now();
+    for piece in ["{{ ", "{{-- ", "{!! ", "@if(", "@verbatim ", "@{{ "] {
+        let source = piece.repeat(50_000);
+        let _ = Template::compile(&source, &Options::default());
+    }
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn smart_whitespace_with_crlf_and_trailing_blanks() {
+    let smart = Options {
+        whitespace: Whitespace::Smart,
+        ..Options::default()
+    };
+    let source = "ports:\r\n    @foreach($portClaims as $name => $port)  \r\n    - {{ $name }}: {{ $port }}\r\n    @endforeach {{-- done --}}\r\nend\r\n";
+    assert_eq!(
+        render_with(source, &smart).unwrap(),
+        "ports:\r\n    - web: 50123\r\n    - metrics: 61000\r\nend\r\n"
+    );
+}
+
+#[test]
+fn smart_whitespace_in_jinja_trims_block_lines() {
+    let source =
+        "spec:\n  {% if paused %}\n  paused: true\n  {% else %}\n  paused: false\n  {% endif %}\n";
+    let jinja = Options {
+        dialect: Dialect::Jinja,
+        ..Options::default()
+    };
+    let smart = Options {
+        whitespace: Whitespace::Smart,
+        ..jinja.clone()
+    };
+    assert_eq!(
+        render_with(source, &smart).unwrap(),
+        "spec:\n  paused: false\n"
+    );
+    assert_eq!(
+        render_with(source, &jinja).unwrap(),
+        "spec:\n  \n  paused: false\n  \n"
+    );
 }

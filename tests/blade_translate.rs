@@ -7,6 +7,7 @@ fn settings() -> Settings<'static> {
         smart_whitespace: false,
         max_nesting: 64,
         functions: &["strtoupper", "count"],
+        constants: &[("STR_PAD_LEFT", "0")],
     }
 }
 
@@ -71,10 +72,14 @@ fn template_delimiters_in_text_survive() {
 
 #[test]
 fn foreach_binds_locals_and_loop_alias() {
-    let out = tr("@foreach($xs as $k => $v){{ $loop->index }}{{ $v }}@endforeach");
+    let out = tr("@foreach($xs as $k => $v){{ $loop->index }}{{ $v }}@endforeach{{ $v }}");
     assert_eq!(
         out,
-        "{% for l_k, l_v in _pairs(_var(_v[\"xs\"], \"xs\")) %}{% set _loop1 = loop %}{{ _loop1.index0 }}{{ l_v }}{% endfor %}"
+        concat!(
+            "{% set _e1 = namespace() %}{% for l_k, l_v in _pairs(_var(_v[\"xs\"], \"xs\")) %}",
+            "{% set _loop1 = loop %}{% set _e1.l_k = l_k %}{% set _e1.l_v = l_v %}",
+            "{{ _loop1.index0 }}{{ l_v }}{% endfor %}{{ _var(_e1.l_v, \"v\") }}"
+        )
     );
 }
 
@@ -107,4 +112,16 @@ fn syntax_errors_point_at_the_problem() {
     assert_eq!(f.message, "syntax error, unexpected @endif");
     let f = translate("{{ 1 ? 2 : 3 ? 4 : 5 }}", settings()).unwrap_err();
     assert!(f.message.starts_with("Unparenthesized"), "{}", f.message);
+}
+
+#[test]
+fn runtime_constants_are_substituted() {
+    assert_eq!(
+        tr("{{ STR_PAD_LEFT }}{{ JSON_PRETTY_PRINT }}"),
+        "{{ 0 }}{{ 128 }}"
+    );
+    assert_eq!(
+        tr("{{ NOPE }}"),
+        "{{ _fail(\"Undefined constant \\\"NOPE\\\"\") }}"
+    );
 }

@@ -159,6 +159,8 @@ pub struct Emitter<'a> {
     pub segments: &'a mut Vec<Segment>,
     pub scope: &'a Scope,
     pub functions: &'a [&'a str],
+    /// Constants the runtime adds, as minijinja literals.
+    pub constants: &'a [(&'a str, &'a str)],
 }
 
 type R = Result<(), Failure>;
@@ -176,6 +178,8 @@ fn is_bool(e: &Expr) -> bool {
     match &e.kind {
         Kind::Bool(_) | Kind::Isset(_) | Kind::Empty(_) | Kind::Cast(Cast::Bool, _) => true,
         Kind::Unary(UnOp::Not, _) => true,
+        // `$loop->first` and friends (on anything else the read fails before it is tested).
+        Kind::Prop(_, name) => matches!(name.as_str(), "first" | "last" | "odd" | "even"),
         Kind::Binary(op, ..) => matches!(
             op,
             BinOp::Eq
@@ -237,8 +241,12 @@ impl Emitter<'_> {
                 }
                 self.push(")");
             }
-            Kind::Var(name) => self.variable(name, e, false)?,
-            Kind::Const(name) => match CONSTANTS.iter().find(|(n, _)| n == name) {
+            Kind::Var(name) => self.variable(name, false)?,
+            Kind::Const(name) => match CONSTANTS
+                .iter()
+                .chain(self.constants)
+                .find(|(n, _)| n == name)
+            {
                 Some((_, v)) => self.push(v),
                 None => {
                     if name.eq_ignore_ascii_case("INF") || name.eq_ignore_ascii_case("NAN") {
@@ -248,7 +256,7 @@ impl Emitter<'_> {
                 }
             },
             Kind::Index(base, key) => self.index(base, key.as_deref(), e, false)?,
-            Kind::Prop(base, name) => self.property(base, name, e, false)?,
+            Kind::Prop(base, name) => self.property(base, name, false)?,
             Kind::Call(name, args) => self.call(name, args, e)?,
             Kind::Isset(args) => {
                 self.push("(");
@@ -361,7 +369,7 @@ impl Emitter<'_> {
         match &e.kind {
             Kind::Var(name) => {
                 self.mark(e);
-                self.variable(name, e, true)
+                self.variable(name, true)
             }
             Kind::Index(base, key) => {
                 self.mark(e);
@@ -369,7 +377,7 @@ impl Emitter<'_> {
             }
             Kind::Prop(base, name) => {
                 self.mark(e);
-                self.property(base, name, e, true)
+                self.property(base, name, true)
             }
             _ => self.expr(e),
         }
@@ -381,7 +389,7 @@ impl Emitter<'_> {
         self.push(")");
     }
 
-    fn variable(&mut self, name: &str, e: &Expr, lenient: bool) -> R {
+    fn variable(&mut self, name: &str, lenient: bool) -> R {
         if name == "loop" {
             return self.loop_object(self.scope.loop_depth, lenient);
         }
@@ -414,7 +422,6 @@ impl Emitter<'_> {
                 }
             }
         }
-        let _ = e;
         Ok(())
     }
 
@@ -495,7 +502,7 @@ impl Emitter<'_> {
         }
     }
 
-    fn property(&mut self, base: &Expr, name: &str, e: &Expr, lenient: bool) -> R {
+    fn property(&mut self, base: &Expr, name: &str, lenient: bool) -> R {
         match self.loop_depth_of(base) {
             Some(Some(depth)) => {
                 if name == "parent" {
@@ -533,9 +540,33 @@ impl Emitter<'_> {
                         "Attempt to read property \"{name}\" on a non-object"
                     ));
                 }
-                let _ = e;
                 Ok(())
             }
+        }
+    }
+
+    /// The value of an integer built from literals, constants and bitwise operators.
+    fn fold_int(&self, e: &Expr) -> Option<i64> {
+        match &e.kind {
+            Kind::Int(v) => Some(*v),
+            Kind::Const(name) => {
+                let literal = CONSTANTS
+                    .iter()
+                    .chain(self.constants)
+                    .find(|(n, _)| n == name)?
+                    .1;
+                literal.parse().ok()
+            }
+            Kind::Binary(op, a, b) => {
+                let (x, y) = (self.fold_int(a)?, self.fold_int(b)?);
+                match op {
+                    BinOp::BitAnd => Some(x & y),
+                    BinOp::BitOr => Some(x | y),
+                    BinOp::BitXor => Some(x ^ y),
+                    _ => None,
+                }
+            }
+            _ => None,
         }
     }
 
@@ -620,6 +651,30 @@ impl Emitter<'_> {
                     self.as_string(p)?;
                 }
                 self.push(")");
+                return Ok(());
+            }
+            BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::Shl | BinOp::Shr => {
+                // Flag arithmetic (`JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES`) folds here; the
+                // runtime has no bitwise helpers.
+                let folded = self
+                    .fold_int(a)
+                    .zip(self.fold_int(b))
+                    .and_then(|(x, y)| match op {
+                        BinOp::BitAnd => Some(x & y),
+                        BinOp::BitOr => Some(x | y),
+                        BinOp::BitXor => Some(x ^ y),
+                        BinOp::Shl => u32::try_from(y).ok().filter(|y| *y < 64).map(|y| x << y),
+                        _ => u32::try_from(y).ok().filter(|y| *y < 64).map(|y| x >> y),
+                    });
+                let Some(v) = folded else {
+                    return Err(Failure::new(
+                        FailureKind::Syntax,
+                        "bitwise operators are supported only between integer literals and constants",
+                        a.start,
+                        b.end,
+                    ));
+                };
+                let _ = write!(self.out, "{v}");
                 return Ok(());
             }
             BinOp::Coalesce => {

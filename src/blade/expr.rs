@@ -38,6 +38,11 @@ pub enum BinOp {
     Or,
     Xor,
     Coalesce,
+    BitAnd,
+    BitOr,
+    BitXor,
+    Shl,
+    Shr,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -179,6 +184,11 @@ fn binop(op: &str) -> Option<BinOp> {
         "||" | "or" => BinOp::Or,
         "xor" => BinOp::Xor,
         "??" | "??=" => BinOp::Coalesce,
+        "&" => BinOp::BitAnd,
+        "|" => BinOp::BitOr,
+        "^" => BinOp::BitXor,
+        "<<" => BinOp::Shl,
+        ">>" => BinOp::Shr,
         _ => return None,
     })
 }
@@ -361,13 +371,6 @@ impl<'a> Parser<'a> {
             lhs = match op {
                 "?" | "?:" => self.ternary(lhs, op == "?:", r_bp)?,
                 "instanceof" => return sandbox("instanceof is not supported", op_start, op_end),
-                "&" | "|" | "^" | "<<" | ">>" => {
-                    return syntax(
-                        format!("the operator {op} is not supported"),
-                        op_start,
-                        op_end,
-                    );
-                }
                 _ if op.ends_with('=') && infix(op).is_some_and(|b| b.0 == 9) => {
                     if !matches!(lhs.kind, Kind::Var(_)) || lhs.parens {
                         return syntax(

@@ -441,6 +441,12 @@ impl<'a> Lexer<'a> {
                 _ => self.fail("Invalid UTF-8 codepoint escape sequence", start),
             };
         }
+        // `\{` stays as written but keeps the brace from opening an interpolation.
+        if c == '{' {
+            out.extend_from_slice(b"\\{");
+            self.pos += 1;
+            return Ok(());
+        }
         // Unknown escapes stay as written.
         out.push(b'\\');
         Ok(())

@@ -183,47 +183,220 @@ fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
-fn find(src: &str, from: usize, needle: &str) -> Option<usize> {
-    src.get(from..)?.find(needle).map(|i| i + from)
+/// Searches that remember failure: once a closing tag is missing after some offset it is missing
+/// after every later one, so hostile input (thousands of unclosed `{{`) stays linear.
+struct Finder<'a> {
+    /// The source with comments blanked out (what Blade's later passes see).
+    src: &'a str,
+    /// The source as written.
+    original: &'a str,
+    /// Comment ranges, in order.
+    comments: Vec<(usize, usize)>,
+    absent_from: std::cell::RefCell<Vec<(&'static str, usize)>>,
+    /// Every balanced `(`…`)` pair, by opening offset, as Blade's recursive regex pairs them.
+    parens: Vec<(usize, usize)>,
 }
 
-pub fn scan(src: &str) -> Result<Vec<Token>, Failure> {
+impl<'a> Finder<'a> {
+    fn new(src: &'a str, original: &'a str, comments: Vec<(usize, usize)>) -> Self {
+        let mut parens = Vec::new();
+        let mut open = Vec::new();
+        for (i, b) in src.bytes().enumerate() {
+            match b {
+                b'(' => open.push(i),
+                b')' => {
+                    if let Some(o) = open.pop() {
+                        parens.push((o, i));
+                    }
+                }
+                _ => {}
+            }
+        }
+        parens.sort_unstable();
+        Finder {
+            src,
+            original,
+            comments,
+            absent_from: std::cell::RefCell::new(Vec::new()),
+            parens,
+        }
+    }
+
+    fn find(&self, from: usize, needle: &'static str) -> Option<usize> {
+        let known = self
+            .absent_from
+            .borrow()
+            .iter()
+            .find(|(n, _)| *n == needle)
+            .map(|(_, at)| *at);
+        if known.is_some_and(|at| from >= at) {
+            return None;
+        }
+        let found = self
+            .src
+            .get(from..)
+            .and_then(|rest| rest.find(needle))
+            .map(|i| i + from);
+        if found.is_none() {
+            let mut absent = self.absent_from.borrow_mut();
+            absent.retain(|(n, _)| *n != needle);
+            absent.push((needle, from));
+        }
+        found
+    }
+
+    /// The end of the comment starting at `at`.
+    fn comment_at(&self, at: usize) -> Option<usize> {
+        let i = self.comments.binary_search_by_key(&at, |(s, _)| *s).ok()?;
+        self.comments.get(i).map(|(_, e)| *e)
+    }
+
+    /// `original[a..b]` without the comments in it, as Blade prints it.
+    fn strip(&self, a: usize, b: usize) -> String {
+        let mut out = String::new();
+        let mut at = a;
+        for &(cs, ce) in &self.comments {
+            if ce <= at || cs >= b {
+                continue;
+            }
+            out.push_str(self.original.get(at..cs.max(at)).unwrap_or(""));
+            at = ce.min(b);
+        }
+        out.push_str(self.original.get(at..b.max(at)).unwrap_or(""));
+        out
+    }
+
+    /// The `)` matching the `(` at `open`.
+    fn closing(&self, open: usize) -> Option<usize> {
+        let i = self.parens.binary_search_by_key(&open, |(o, _)| *o).ok()?;
+        self.parens.get(i).map(|(_, c)| *c)
+    }
+}
+
+/// What the scanner hands on: the tokens, and the source with every comment blanked out (same
+/// offsets and newlines), which is what expressions are parsed from.
+pub struct Scanned {
+    pub tokens: Vec<Token>,
+    pub code: String,
+}
+
+/// Verbatim blocks and comments as Blade finds them: verbatim blocks first (a regex over the
+/// whole source), then comments in what remains. A verbatim block inside a comment goes with it.
+/// Byte ranges, in order.
+type Ranges = Vec<(usize, usize)>;
+
+fn regions(src: &str) -> (Ranges, Ranges) {
     let bytes = src.as_bytes();
+    let find = |from: usize, needle: &str| src.get(from..)?.find(needle).map(|i| i + from);
+    let mut verbatim = Vec::new();
+    let mut from = 0;
+    while let Some(at) = find(from, "@verbatim") {
+        if at > 0 && bytes.get(at - 1) == Some(&b'@') {
+            from = at + 1;
+            continue;
+        }
+        let Some(close) = find(at + 9, "@endverbatim") else {
+            break;
+        };
+        let end = close + "@endverbatim".len();
+        verbatim.push((at, end));
+        from = end;
+    }
+    // The first occurrence of `needle` at or after `from` that no verbatim block overlaps.
+    let outside = |mut from: usize, needle: &str| loop {
+        let at = find(from, needle)?;
+        match verbatim
+            .iter()
+            .find(|(s, e)| *s < at + needle.len() && at < *e)
+        {
+            Some((_, e)) => from = *e,
+            None => return Some(at),
+        }
+    };
+    let mut comments = Vec::new();
+    let mut from = 0;
+    while let Some(open) = outside(from, "{{--") {
+        let Some(close) = outside(open + 4, "--}}") else {
+            break;
+        };
+        comments.push((open, close + 4));
+        from = close + 4;
+    }
+    verbatim.retain(|(vs, ve)| !comments.iter().any(|(cs, ce)| cs <= vs && ve <= ce));
+    (verbatim, comments)
+}
+
+pub fn scan(src: &str) -> Result<Scanned, Failure> {
+    let (verbatim, comments) = regions(src);
+    let mut code = src.as_bytes().to_vec();
+    for &(a, b) in &comments {
+        for byte in code.get_mut(a..b).into_iter().flatten() {
+            if *byte != b'\n' && *byte != b'\r' {
+                *byte = b' ';
+            }
+        }
+    }
+    // Later passes see a verbatim block as a `@__raw_block_N__@` placeholder: no tag can close
+    // inside it.
+    for &(a, b) in &verbatim {
+        if let Some(block) = code.get_mut(a..b) {
+            block.fill(b'_');
+            if let Some(first) = block.first_mut() {
+                *first = b'@';
+            }
+            if let Some(last) = block.last_mut() {
+                *last = b'@';
+            }
+        }
+    }
+    // Comments and verbatim blocks start and end at ASCII characters, so this keeps UTF-8 valid.
+    let code = String::from_utf8(code).unwrap_or_else(|_| src.to_string());
+    let tokens = scan_tokens(src, &code, &verbatim, comments)?;
+    Ok(Scanned { tokens, code })
+}
+
+fn scan_tokens(
+    src: &str,
+    code: &str,
+    verbatim: &[(usize, usize)],
+    comments: Vec<(usize, usize)>,
+) -> Result<Vec<Token>, Failure> {
+    let finder = Finder::new(code, src, comments);
+    let bytes = src.as_bytes();
+    let code_bytes = code.as_bytes();
     let mut tokens = Vec::new();
     let mut text_start = 0;
     let mut i = 0;
+    let mut next_verbatim = 0;
     let flush = |tokens: &mut Vec<Token>, start: usize, end: usize| {
         if end > start {
             tokens.push(Token::Text { start, end });
         }
     };
     while i < bytes.len() {
-        let rest = &bytes[i..];
-        if rest.starts_with(b"@verbatim") && (i == 0 || bytes[i - 1] != b'@') {
-            if let Some(close) = find(src, i + 9, "@endverbatim") {
-                flush(&mut tokens, text_start, i);
-                let end = close + "@endverbatim".len();
-                tokens.push(Token::Verbatim {
-                    content: (i + 9, close),
-                    start: i,
-                    end,
-                });
-                i = end;
-                text_start = i;
-                continue;
-            }
+        while verbatim.get(next_verbatim).is_some_and(|(s, _)| *s < i) {
+            next_verbatim += 1;
         }
-        if rest.starts_with(b"{{--") {
-            if let Some(close) = find(src, i + 4, "--}}") {
-                flush(&mut tokens, text_start, i);
-                let end = close + 4;
-                tokens.push(Token::Comment { start: i, end });
-                i = end;
-                text_start = i;
-                continue;
-            }
+        if let Some(&(start, end)) = verbatim.get(next_verbatim).filter(|(s, _)| *s == i) {
+            flush(&mut tokens, text_start, i);
+            let content = (start + "@verbatim".len(), end - "@endverbatim".len());
+            tokens.push(Token::Verbatim {
+                content,
+                start,
+                end,
+            });
+            i = end;
+            text_start = i;
+            continue;
         }
-        if rest.starts_with(b"<?") {
+        if let Some(end) = finder.comment_at(i) {
+            flush(&mut tokens, text_start, i);
+            tokens.push(Token::Comment { start: i, end });
+            i = end;
+            text_start = i;
+            continue;
+        }
+        if bytes.get(i..i + 2) == Some(b"<?") {
             let tag = src
                 .get(i..(i + 5).min(src.len()))
                 .unwrap_or("")
@@ -240,51 +413,57 @@ pub fn scan(src: &str) -> Result<Vec<Token>, Failure> {
                 ));
             }
         }
-        let escaped = rest.first() == Some(&b'@');
+        let escaped = bytes.get(i) == Some(&b'@');
         let at = if escaped { i + 1 } else { i };
-        let tail = &bytes[at..];
-        let echo = if escaped && tail.starts_with(b"{{--") {
-            None
-        } else if tail.starts_with(b"{!!") {
-            Some(("{!!", "!!}", true))
-        } else if tail.starts_with(b"{{{") {
-            Some(("{{{", "}}}", false))
-        } else if tail.starts_with(b"{{") {
-            Some(("{{", "}}", false))
-        } else {
-            None
-        };
-        if let Some((open, close, raw)) = echo {
-            // `.+?`: at least one character before the closing tag.
-            let inner = at + open.len();
-            if let Some(stop) = find(src, inner + 1, close).filter(|_| inner < src.len()) {
-                flush(&mut tokens, text_start, i);
-                let end = stop + close.len();
-                if escaped {
-                    let text = src.get(at..end).unwrap_or("").to_string();
-                    tokens.push(Token::Literal {
-                        text,
-                        start: i,
-                        end,
-                    });
-                } else {
-                    let (a, b) = trim_range(src, inner, stop);
-                    tokens.push(Token::Echo {
-                        raw,
-                        expr: (a, b),
-                        start: i,
-                        end,
-                    });
-                }
-                i = end;
-                text_start = i;
-                continue;
+        let tail = code_bytes.get(at..).unwrap_or(&[]);
+        // Raw echos, then `{{{ }}}`, then `{{ }}`: the first form whose closing tag follows.
+        let forms: [(&[u8], &'static str, &'static str, bool); 3] = [
+            (b"{!!", "{!!", "!!}", true),
+            (b"{{{", "{{{", "}}}", false),
+            (b"{{", "{{", "}}", false),
+        ];
+        let comment_after_at = escaped && tail.starts_with(b"{{--");
+        let echo =
+            forms
+                .iter()
+                .filter(|_| !comment_after_at)
+                .find_map(|(prefix, open, close, raw)| {
+                    if !tail.starts_with(prefix) {
+                        return None;
+                    }
+                    // `.+?`: at least one character before the closing tag.
+                    let inner = at + open.len();
+                    let stop = finder
+                        .find(inner + 1, close)
+                        .filter(|_| inner < src.len())?;
+                    Some((inner, stop, stop + close.len(), *raw))
+                });
+        if let Some((inner, stop, end, raw)) = echo {
+            flush(&mut tokens, text_start, i);
+            if escaped {
+                let text = finder.strip(at, end);
+                tokens.push(Token::Literal {
+                    text,
+                    start: i,
+                    end,
+                });
+            } else {
+                let (a, b) = trim_range(code, inner, stop);
+                tokens.push(Token::Echo {
+                    raw,
+                    expr: (a, b),
+                    start: i,
+                    end,
+                });
             }
+            i = end;
+            text_start = i;
+            continue;
         }
-        if escaped && (i == 0 || !is_word(bytes[i - 1])) {
-            if let Some(d) = directive_at(src, i) {
+        if escaped && !after_word(bytes, &tokens, text_start, i) {
+            if let Some(d) = directive_at(&finder, i) {
                 flush(&mut tokens, text_start, i);
-                let consumed = handle_directive(src, d, &mut tokens)?;
+                let consumed = handle_directive(&finder, d, &mut tokens)?;
                 i = consumed;
                 text_start = i;
                 continue;
@@ -298,6 +477,25 @@ pub fn scan(src: &str) -> Result<Vec<Token>, Failure> {
     }
     flush(&mut tokens, text_start, bytes.len());
     Ok(tokens)
+}
+
+/// Whether the byte before `i` is a word character once comments are removed (Blade strips
+/// comments before it looks for directives, so `a{{-- --}}@if` is text) and verbatim blocks
+/// replaced.
+fn after_word(bytes: &[u8], tokens: &[Token], text_start: usize, i: usize) -> bool {
+    let mut at = i;
+    if at == text_start {
+        for t in tokens.iter().rev() {
+            match t {
+                Token::Comment { start, end } if *end == at => at = *start,
+                // Blade swaps verbatim blocks for `@__raw_block_N__@` placeholders first, so
+                // what follows one comes after an `@`.
+                Token::Verbatim { end, .. } if *end == at => return false,
+                _ => break,
+            }
+        }
+    }
+    at > 0 && bytes.get(at - 1).is_some_and(|b| is_word(*b))
 }
 
 fn trim_range(src: &str, mut a: usize, mut b: usize) -> (usize, usize) {
@@ -320,8 +518,8 @@ struct Found {
 }
 
 /// Matches Laravel's `\B@(@?\w+(?:::\w+)?)([ \t]*)(\( ( (?>[^()]+) | (?3) )* \))?` at `i`.
-fn directive_at(src: &str, i: usize) -> Option<Found> {
-    let bytes = src.as_bytes();
+fn directive_at(finder: &Finder<'_>, i: usize) -> Option<Found> {
+    let bytes = finder.src.as_bytes();
     let mut j = i + 1;
     let name_start = j;
     if bytes.get(j) == Some(&b'@') {
@@ -341,28 +539,16 @@ fn directive_at(src: &str, i: usize) -> Option<Found> {
         }
     }
     let name_end = j;
-    while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t') {
+    while j < bytes.len()
+        && (bytes[j] == b' ' || bytes[j] == b'\t')
+        && finder.comment_at(j).is_none()
+    {
         j += 1;
     }
     let ws_end = j;
     let mut args = None;
     if bytes.get(j) == Some(&b'(') {
-        let mut depth = 0usize;
-        let mut k = j;
-        while k < bytes.len() {
-            match bytes[k] {
-                b'(' => depth += 1,
-                b')' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        args = Some((j + 1, k));
-                        break;
-                    }
-                }
-                _ => {}
-            }
-            k += 1;
-        }
+        args = finder.closing(j).map(|close| (j + 1, close));
     }
     Some(Found {
         start: i,
@@ -382,8 +568,12 @@ fn newline_at(bytes: &[u8], i: usize) -> Option<usize> {
 }
 
 /// Pushes the token(s) for a directive match and returns where scanning resumes.
-fn handle_directive(src: &str, d: Found, tokens: &mut Vec<Token>) -> Result<usize, Failure> {
-    let bytes = src.as_bytes();
+fn handle_directive(
+    finder: &Finder<'_>,
+    d: Found,
+    tokens: &mut Vec<Token>,
+) -> Result<usize, Failure> {
+    let src = finder.src;
     let raw_name = src.get(d.name.0..d.name.1).unwrap_or("");
     let after_args = d.args.map(|(_, close)| close + 1);
     if let Some(stripped) = raw_name.strip_prefix('@') {
@@ -392,7 +582,7 @@ fn handle_directive(src: &str, d: Found, tokens: &mut Vec<Token>) -> Result<usiz
         let end = match (d.args, after_args) {
             (Some((a, b)), Some(end)) => {
                 text.push('(');
-                text.push_str(src.get(a..b).unwrap_or(""));
+                text.push_str(&finder.strip(a, b));
                 text.push(')');
                 end
             }
@@ -411,8 +601,8 @@ fn handle_directive(src: &str, d: Found, tokens: &mut Vec<Token>) -> Result<usiz
         // Without arguments the whitespace after the name stays in the output, so the newline
         // is no longer right after `?>`.
         let eats = match after_args {
-            Some(end) => newline_after_comments(src, end),
-            None if d.ws_end == d.name.1 => newline_after_comments(src, end),
+            Some(end) => newline_after_comments(finder, end),
+            None if d.ws_end == d.name.1 => newline_after_comments(finder, end),
             None => None,
         };
         let eats = if name == "switch" { None } else { eats };
@@ -426,7 +616,9 @@ fn handle_directive(src: &str, d: Found, tokens: &mut Vec<Token>) -> Result<usiz
         // Comments between the directive and its swallowed newline vanish with it.
         return Ok(eats.unwrap_or(end));
     }
-    if REFUSED.contains(&name.as_str()) {
+    // A bare `@php` without `@endphp` compiles to the text `@php`.
+    let bare_php = name == "php" && d.args.is_none() && finder.find(d.name.1, "@endphp").is_none();
+    if REFUSED.contains(&name.as_str()) && !bare_php {
         return Err(Failure::new(
             FailureKind::Sandbox,
             format!("@{raw_name} is not supported (templates cannot include files or run PHP)"),
@@ -436,7 +628,14 @@ fn handle_directive(src: &str, d: Found, tokens: &mut Vec<Token>) -> Result<usiz
     }
     // Unknown directives are text (an e-mail address, `@media`, …); keep scanning after the name.
     // Blade returns the whole match plus the blanks again when there are no parentheses.
-    let _ = bytes;
+    if bare_php {
+        // `compilePhp()` returns `@php`, and the blanks follow once.
+        tokens.push(Token::Text {
+            start: d.start,
+            end: d.ws_end,
+        });
+        return Ok(d.ws_end);
+    }
     if d.args.is_none() && d.ws_end > d.name.1 {
         tokens.push(Token::Text {
             start: d.start,
@@ -457,10 +656,10 @@ fn handle_directive(src: &str, d: Found, tokens: &mut Vec<Token>) -> Result<usiz
     Ok(d.name.1)
 }
 
-fn newline_after_comments(src: &str, mut i: usize) -> Option<usize> {
-    let bytes = src.as_bytes();
-    while bytes.get(i..i + 4) == Some(b"{{--") {
-        i = find(src, i + 4, "--}}")? + 4;
+fn newline_after_comments(finder: &Finder<'_>, mut i: usize) -> Option<usize> {
+    let bytes = finder.src.as_bytes();
+    while let Some(end) = finder.comment_at(i) {
+        i = end;
     }
     newline_at(bytes, i)
 }

@@ -58,11 +58,26 @@ pub(crate) fn classify(e: &minijinja::Error) -> (ErrorKind, String) {
             ErrorKind::Limit,
             format!("nesting limit exceeded: {detail}"),
         ),
+        // Built without minijinja's multi-template support, these statements do not parse.
+        K::SyntaxError
+            if ["include", "import", "from", "extends"]
+                .iter()
+                .any(|s| detail == format!("unknown statement {s}")) =>
+        {
+            (
+                ErrorKind::Sandbox,
+                format!("templates cannot include, import or extend other templates ({detail})"),
+            )
+        }
         K::SyntaxError | K::BadEscape => (ErrorKind::Syntax, format!("syntax error: {detail}")),
         K::UndefinedError => (ErrorKind::Undefined, detail),
         K::InvalidOperation if detail.contains("recursion limit") => (
             ErrorKind::Limit,
             format!("recursion limit exceeded: {detail}"),
+        ),
+        K::TemplateNotFound | K::BadInclude => (
+            ErrorKind::Sandbox,
+            format!("templates cannot include, import or extend other templates ({detail})"),
         ),
         K::UnknownFunction | K::UnknownFilter | K::UnknownTest | K::UnknownMethod => {
             (ErrorKind::Sandbox, detail)

@@ -39,6 +39,9 @@ pub enum Whitespace {
     Smart,
 }
 
+/// The most nesting any template may use, whatever `Limits::max_nesting` says.
+pub const MAX_NESTING: usize = 128;
+
 #[derive(Clone, Debug)]
 pub struct Limits {
     /// minijinja fuel: roughly the number of instructions one render may run.
@@ -113,12 +116,16 @@ impl Template {
             options.name.clone()
         };
         let lines = LineIndex::new(source);
+        let nesting = options.limits.max_nesting.min(MAX_NESTING);
         let (translated, segments, claims, leaky, identity) = match options.dialect {
             Dialect::Blade => {
                 let settings = blade::Settings {
                     smart_whitespace: options.whitespace == Whitespace::Smart,
-                    max_nesting: options.limits.max_nesting,
+                    // The translator and parser recurse once per level: keep them far from the
+                    // stack's end (1 MiB in WebAssembly) whatever the caller asks for.
+                    max_nesting: nesting,
                     functions: crate::php::FUNCTIONS,
+                    constants: crate::php::CONSTANTS,
                 };
                 let t = blade::translate(source, settings)
                     .map_err(|f| failure_error(&f, &name, source, &lines))?;
@@ -161,9 +168,16 @@ impl Template {
             Dialect::Jinja => UndefinedBehavior::Strict,
         });
         env.set_fuel(options.limits.fuel);
-        env.set_recursion_limit(options.limits.max_nesting.min(500));
+        // Every loop takes a frame; a macro call (Jinja only) costs four and recurses natively, so
+        // this also keeps recursive macros far from the end of a WebAssembly stack.
+        env.set_recursion_limit((nesting * 2 + 16).min(500));
+        // Jinja's own form of Smart whitespace: a line holding only a block tag disappears.
+        let jinja_smart =
+            options.dialect == Dialect::Jinja && options.whitespace == Whitespace::Smart;
         if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
             .keep_trailing_newline(true)
+            .trim_blocks(jinja_smart)
+            .lstrip_blocks(jinja_smart)
             .build()
         {
             env.set_syntax(syntax);
@@ -198,7 +212,8 @@ impl Template {
             Dialect::Blade => runtime::blade_context(variables),
             Dialect::Jinja => variables.clone(),
         };
-        let mut out = runtime::LimitedOutput::new(self.max_output_bytes);
+        let mut out =
+            runtime::LimitedOutput::new(self.max_output_bytes, self.source.len() * 2 + 256);
         let result = tmpl.render_captured_to(context, &mut out).map(|_| ());
         match result {
             Ok(_) => out

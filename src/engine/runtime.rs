@@ -42,9 +42,9 @@ pub struct LimitedOutput {
 }
 
 impl LimitedOutput {
-    pub fn new(limit: usize) -> Self {
+    pub fn new(limit: usize, capacity: usize) -> Self {
         LimitedOutput {
-            buf: Vec::new(),
+            buf: Vec::with_capacity(capacity.min(limit)),
             limit,
             exceeded: false,
         }

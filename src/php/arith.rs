@@ -6,17 +6,13 @@ use minijinja::value::Value;
 
 use super::array::{ArrayBuilder, entries, is_array};
 use super::number::{Num, float_to_int_exact, parse_numeric};
-use super::value::{Php, error, to_arith_operand, unsupported_operands, view};
+use super::value::{Php, error, to_arith_operand, view};
 
+/// Both operands as numbers, converted left to right as PHP does: a warning or error about the
+/// left one wins over anything wrong with the right one.
 fn operands(a: &Value, b: &Value, op: &str) -> Result<(Num, Num), Error> {
-    // PHP reports the unsupported pair before looking at the numeric-ness of strings.
-    if is_array(a) || is_array(b) {
-        return Err(unsupported_operands(a, b, op));
-    }
-    Ok((
-        to_arith_operand(a, a, b, op)?,
-        to_arith_operand(b, a, b, op)?,
-    ))
+    let left = to_arith_operand(a, a, b, op)?;
+    Ok((left, to_arith_operand(b, a, b, op)?))
 }
 
 fn int_or_float(checked: Option<i64>, float: f64) -> Value {
@@ -91,8 +87,8 @@ fn modulo_operand(value: &Value, num: Num) -> Result<i64, Error> {
 
 /// `$a % $b` on the integer values of the operands.
 pub(crate) fn rem(a: &Value, b: &Value) -> Result<Value, Error> {
-    let (x, y) = operands(a, b, "%")?;
-    let (x, y) = (modulo_operand(a, x)?, modulo_operand(b, y)?);
+    let x = modulo_operand(a, to_arith_operand(a, a, b, "%")?)?;
+    let y = modulo_operand(b, to_arith_operand(b, a, b, "%")?)?;
     if y == 0 {
         return Err(error("Modulo by zero"));
     }

@@ -85,7 +85,12 @@ pub(crate) fn is_array(value: &Value) -> bool {
 pub(crate) fn len(value: &Value) -> usize {
     match value.len() {
         Some(len) => len,
-        None => value.try_iter().map(|it| it.count()).unwrap_or(0),
+        // Iterables without a known length (none reach templates today) are counted up to a
+        // bound, so an endless one cannot hang the render.
+        None => value
+            .try_iter()
+            .map(|it| it.take(1 << 24).count())
+            .unwrap_or(0),
     }
 }
 
@@ -114,6 +119,17 @@ pub(crate) fn lookup(array: &Value, key: &Key) -> Option<Value> {
                 (None, Key::Str(_)) => None,
             }
         }
+    }
+}
+
+/// [`lookup`] with the key as the template wrote it: a string key that stays a string is
+/// looked up as that very value, sparing the hot path an allocation.
+fn lookup_with(array: &Value, key: &Key, written: &Value) -> Option<Value> {
+    match (array.kind(), key) {
+        (ValueKind::Map, Key::Str(_)) if written.as_str().is_some() => {
+            array.get_item(written).ok().filter(|v| !v.is_undefined())
+        }
+        _ => lookup(array, key),
     }
 }
 
@@ -223,8 +239,9 @@ pub(crate) fn list(values: Vec<Value>) -> Value {
 pub(crate) fn get(container: &Value, key: &Value) -> Result<Value, Error> {
     match view(container) {
         Php::Array => {
-            let key = to_key(key)?;
-            lookup(container, &key).ok_or_else(|| error(key.undefined_message()))
+            let normalised = to_key(key)?;
+            lookup_with(container, &normalised, key)
+                .ok_or_else(|| error(normalised.undefined_message()))
         }
         Php::Str(s) => string_offset(s, key),
         Php::Other => match container.get_item(key) {
@@ -244,7 +261,7 @@ pub(crate) fn get(container: &Value, key: &Value) -> Result<Value, Error> {
 /// leading-numeric string offsets, even there.
 pub(crate) fn lenient_get(container: &Value, key: &Value) -> Result<Value, Error> {
     Ok(match view(container) {
-        Php::Array => lookup(container, &to_key(key)?).unwrap_or(Value::UNDEFINED),
+        Php::Array => lookup_with(container, &to_key(key)?, key).unwrap_or(Value::UNDEFINED),
         Php::Str(s) => {
             let offset = match view(key) {
                 Php::Int(i) => Value::from(i),

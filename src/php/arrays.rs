@@ -6,7 +6,7 @@ use minijinja::value::Value;
 use super::args::Args;
 use super::array::{ArrayBuilder, Key, entries, is_array, len, list, lookup, to_key, values};
 use super::compare::{identical, loose_eq};
-use super::functions::{Function, php_fn};
+use super::functions::{Function, call_by_name, php_fn};
 use super::value::{Php, error, view};
 
 pub(crate) const LIBRARY: &[Function] = &[
@@ -153,4 +153,346 @@ fn array_merge(a: &Args) -> Result<Value, Error> {
         }
     }
     Ok(out.build())
+}
+
+/// Functions added after the first batch: slicing, building and reshaping arrays.
+pub(crate) const MORE: &[Function] = &[
+    php_fn!(
+        "array_slice",
+        ["array", "offset", "length", "preserve_keys"],
+        2,
+        array_slice
+    ),
+    php_fn!("array_unique", ["array", "flags"], 1, array_unique),
+    php_fn!("array_sum", ["array"], 1, |a| {
+        // PHP 8.2 adds what `+` would, but reads strings silently and skips arrays.
+        let mut sum = Value::from(0);
+        for value in values(a.array(0)?) {
+            if matches!(view(&value), Php::Array | Php::Other) {
+                continue;
+            }
+            let number = Value::from(super::value::to_number_lenient(&value));
+            sum = super::arith::add(&sum, &number)?;
+        }
+        Ok(sum)
+    }),
+    php_fn!("array_fill", ["start_index", "count", "value"], 3, |a| {
+        let start = a.int(0)?;
+        let count = a.int(1)?;
+        if count < 0 {
+            return Err(a.value_error(1, "must be greater than or equal to 0"));
+        }
+        if count > MAX_ELEMENTS {
+            return Err(error("array_fill(): Argument #2 ($count) is too large"));
+        }
+        let mut out = ArrayBuilder::new();
+        for i in 0..count {
+            out.insert(Key::Int(start.saturating_add(i)), a.mixed(2).clone());
+        }
+        Ok(out.build())
+    }),
+    php_fn!("array_combine", ["keys", "values"], 2, |a| {
+        let (keys, vals) = (a.array(0)?, a.array(1)?);
+        if len(keys) != len(vals) {
+            return Err(error(
+                "array_combine(): Argument #1 ($keys) and argument #2 ($values) must have the same number of elements",
+            ));
+        }
+        let mut out = ArrayBuilder::new();
+        for (key, value) in values(keys).zip(values(vals)) {
+            out.insert(key_of_element(&key)?, value);
+        }
+        Ok(out.build())
+    }),
+    php_fn!("array_filter", ["array", "callback", "mode"], 1, |a| {
+        let array = a.array(0)?;
+        let callback = a.get(1).filter(|c| !c.is_none() && !c.is_undefined());
+        // ARRAY_FILTER_USE_KEY (2) passes the key, ARRAY_FILTER_USE_BOTH (1) value and key.
+        let mode = a.opt_int(2)?.unwrap_or(0);
+        let mut out = ArrayBuilder::new();
+        for (key, value) in entries(array) {
+            let keep = match callback {
+                None => super::value::truthy(&value),
+                Some(callback) => {
+                    let arguments = match mode {
+                        2 => vec![key.to_value()],
+                        1 => vec![value.clone(), key.to_value()],
+                        _ => vec![value.clone()],
+                    };
+                    super::value::truthy(&call_by_name(a, callback, &arguments)?)
+                }
+            };
+            if keep {
+                out.insert(key, value);
+            }
+        }
+        Ok(out.build())
+    }),
+    php_fn!("array_map", ["callback", "array", "arrays"], 2, ..., |a| {
+        let callback = a.mixed(0);
+        if a.len() > 2 {
+            return Err(error("array_map(): only one array is supported in templates"));
+        }
+        let array = a.array(1)?;
+        let mut out = ArrayBuilder::new();
+        for (key, value) in entries(array) {
+            let mapped = if callback.is_none() || callback.is_undefined() {
+                value
+            } else {
+                call_by_name(a, callback, std::slice::from_ref(&value))?
+            };
+            out.insert(key, mapped);
+        }
+        Ok(out.build())
+    }),
+    php_fn!("array_is_list", ["array"], 1, |a| Ok(Value::from(
+        super::array::is_list(a.array(0)?)
+    ))),
+    php_fn!(
+        "array_column",
+        ["array", "column_key", "index_key"],
+        2,
+        array_column
+    ),
+    php_fn!(
+        "array_chunk",
+        ["array", "length", "preserve_keys"],
+        2,
+        |a| {
+            let array = a.array(0)?;
+            let size = a.int(1)?;
+            if size < 1 {
+                return Err(a.value_error(1, "must be greater than 0"));
+            }
+            let preserve = a.opt_bool(2)?;
+            let size = usize::try_from(size).unwrap_or(usize::MAX);
+            let mut chunks = Vec::new();
+            let mut chunk = ArrayBuilder::new();
+            let mut filled = 0;
+            for (key, value) in entries(array) {
+                if preserve {
+                    chunk.insert(key, value)
+                } else {
+                    chunk.push(value)?
+                }
+                filled += 1;
+                if filled == size {
+                    chunks.push(std::mem::take(&mut chunk).build());
+                    filled = 0;
+                }
+            }
+            if filled > 0 {
+                chunks.push(chunk.build());
+            }
+            Ok(list(chunks))
+        }
+    ),
+    php_fn!("range", ["start", "end", "step"], 2, range),
+    php_fn!("array_product", ["array"], 1, |a| {
+        let mut product = Value::from(1);
+        for value in values(a.array(0)?) {
+            if matches!(view(&value), Php::Array | Php::Other) {
+                continue;
+            }
+            let number = Value::from(super::value::to_number_lenient(&value));
+            product = super::arith::mul(&product, &number)?;
+        }
+        Ok(product)
+    }),
+    php_fn!("array_pad", ["array", "length", "value"], 3, |a| {
+        let array = a.array(0)?;
+        let length = a.int(1)?;
+        let current = len(array) as i64;
+        let target = length.checked_abs().unwrap_or(i64::MAX);
+        if target > MAX_ELEMENTS {
+            return Err(a.value_error(1, "must be less than or equal to 1048576"));
+        }
+        let padding = (target - current).max(0);
+        let mut out = ArrayBuilder::new();
+        let pad = |out: &mut ArrayBuilder| -> Result<(), Error> {
+            for _ in 0..padding {
+                out.push(a.mixed(2).clone())?;
+            }
+            Ok(())
+        };
+        if length < 0 {
+            pad(&mut out)?;
+        }
+        for (key, value) in entries(array) {
+            match key {
+                Key::Int(_) => out.push(value)?,
+                key => out.insert(key, value),
+            }
+        }
+        if length > 0 {
+            pad(&mut out)?;
+        }
+        Ok(out.build())
+    }),
+];
+
+const MAX_ELEMENTS: i64 = super::strings::MAX_ELEMENTS as i64;
+
+/// A value used as a key by `array_combine`/`array_column`: ints stay, the rest become strings.
+fn key_of_element(value: &Value) -> Result<Key<'static>, Error> {
+    Ok(match view(value) {
+        Php::Int(i) => Key::Int(i),
+        Php::Array => return Err(error("Illegal offset type")),
+        _ => super::array::key_from_str(&super::value::to_php_string(value)?).into_owned(),
+    })
+}
+
+fn array_slice(a: &Args) -> Result<Value, Error> {
+    let array = a.array(0)?;
+    let offset = a.int(1)?;
+    let length = a.opt_nullable_int(2)?;
+    let preserve = a.opt_bool(3)?;
+    let n = len(array) as i64;
+    let start = if offset < 0 {
+        (n + offset).max(0)
+    } else {
+        offset.min(n)
+    };
+    let end = match length {
+        None => n,
+        Some(l) if l < 0 => (n + l).max(start),
+        Some(l) => start.saturating_add(l).min(n),
+    };
+    let mut out = ArrayBuilder::new();
+    for (key, value) in entries(array)
+        .skip(start as usize)
+        .take((end - start).max(0) as usize)
+    {
+        match key {
+            Key::Int(_) if !preserve => out.push(value)?,
+            key => out.insert(key, value),
+        }
+    }
+    Ok(out.build())
+}
+
+fn array_unique(a: &Args) -> Result<Value, Error> {
+    let array = a.array(0)?;
+    let mut seen = std::collections::HashSet::new();
+    let mut out = ArrayBuilder::new();
+    for (key, value) in entries(array) {
+        if seen.insert(super::value::to_php_string(&value)?.into_owned()) {
+            out.insert(key, value);
+        }
+    }
+    Ok(out.build())
+}
+
+fn array_column(a: &Args) -> Result<Value, Error> {
+    let array = a.array(0)?;
+    let column = a.mixed(1);
+    let index = a.get(2).filter(|v| !v.is_none() && !v.is_undefined());
+    let mut out = ArrayBuilder::new();
+    for row in values(array) {
+        let whole_row = column.is_none() || column.is_undefined();
+        if !is_array(&row) && !whole_row {
+            continue;
+        }
+        let value = if whole_row {
+            Some(row.clone())
+        } else {
+            lookup(&row, &to_key(column)?)
+        };
+        let Some(value) = value else { continue };
+        let key = match index {
+            Some(index) if is_array(&row) => lookup(&row, &to_key(index)?),
+            _ => None,
+        };
+        match key.filter(|k| matches!(view(k), Php::Int(_) | Php::Str(_))) {
+            Some(key) => out.insert(key_of_element(&key)?, value),
+            None => out.push(value)?,
+        }
+    }
+    Ok(out.build())
+}
+
+/// `range()` over ints, floats or single bytes, as PHP 8.2 does it.
+fn range(a: &Args) -> Result<Value, Error> {
+    use super::number::Num;
+    let (start, end) = (a.mixed(0), a.mixed(1));
+    let step = match a.get(2) {
+        Some(_) => a.number(2)?,
+        None => Num::Int(1),
+    };
+    let step_abs = match step {
+        Num::Int(s) => Num::Int(s.checked_abs().unwrap_or(i64::MAX)),
+        Num::Float(f) => Num::Float(f.abs()),
+    };
+    if step_abs.as_f64() == 0.0 {
+        return Err(a.value_error(2, "must not exceed the specified range"));
+    }
+    let single_byte = |v: &Value| match view(v) {
+        Php::Str(s) if s.len() == 1 && super::number::parse_numeric(s).is_none() => {
+            s.bytes().next()
+        }
+        _ => None,
+    };
+    if let (Some(from), Some(to), Num::Int(step)) = (single_byte(start), single_byte(end), step_abs)
+    {
+        let step = u8::try_from(step).unwrap_or(u8::MAX);
+        let mut out = Vec::new();
+        let mut c = from;
+        loop {
+            out.push(Value::from((c as char).to_string()));
+            let next = if from <= to {
+                c.checked_add(step).filter(|n| *n <= to)
+            } else {
+                c.checked_sub(step).filter(|n| *n >= to)
+            };
+            match next {
+                Some(n) => c = n,
+                None => break,
+            }
+        }
+        return Ok(list(out));
+    }
+    let to_num = |i: usize| -> Result<Num, Error> {
+        match view(a.mixed(i)) {
+            Php::Str(s) if super::number::parse_numeric(s).is_none_or(|(_, whole)| !whole) => {
+                Ok(Num::Int(0))
+            }
+            _ => a.number(i),
+        }
+    };
+    let (from, to) = (to_num(0)?, to_num(1)?);
+    match (from, to, step_abs) {
+        (Num::Int(from), Num::Int(to), Num::Int(step)) => {
+            let span = (i128::from(to) - i128::from(from)).unsigned_abs();
+            if span / step as u128 >= MAX_ELEMENTS as u128 {
+                return Err(error("The supplied range exceeds the maximum array size"));
+            }
+            if span > 0 && step as u128 > span {
+                return Err(a.value_error(2, "must not exceed the specified range"));
+            }
+            let count = (span / step as u128) as i64 + 1;
+            let sign = if to >= from { 1 } else { -1 };
+            Ok(list(
+                (0..count)
+                    .map(|i| Value::from(from + sign * i * step))
+                    .collect(),
+            ))
+        }
+        (from, to, step) => {
+            let (from, to, step) = (from.as_f64(), to.as_f64(), step.as_f64());
+            let span = (to - from).abs();
+            if !span.is_finite() || !step.is_finite() || span / step >= MAX_ELEMENTS as f64 {
+                return Err(error("The supplied range exceeds the maximum array size"));
+            }
+            if span > 0.0 && step > span {
+                return Err(a.value_error(2, "must not exceed the specified range"));
+            }
+            let count = (span / step).floor() as i64 + 1;
+            let sign = if to >= from { 1.0 } else { -1.0 };
+            Ok(list(
+                (0..count)
+                    .map(|i| Value::from(from + sign * i as f64 * step))
+                    .collect(),
+            ))
+        }
+    }
 }

@@ -3,7 +3,7 @@
 use minijinja::value::Value;
 
 use super::array::{entries, len, lookup};
-use super::number::{Num, parse_numeric};
+use super::number::{Num, is_integer_syntax, parse_numeric};
 use super::value::{Php, float_to_string, truthy, view};
 
 /// Three-way comparison of floats, with PHP's answer for NAN: "greater", whichever side.
@@ -38,7 +38,18 @@ fn whole_number(s: &str) -> Option<Num> {
 
 fn compare_strings(a: &str, b: &str) -> i8 {
     if let (Some(x), Some(y)) = (whole_number(a), whole_number(b)) {
-        return compare_nums(x, y);
+        // zendi_smart_strcmp: an integer string that overflowed is beyond every int, and two
+        // that overflowed to the same float compare as strings.
+        let overflow = |n: Num, s: &str| match n {
+            Num::Float(f) if is_integer_syntax(s) => Some(if f > 0.0 { 1 } else { -1 }),
+            _ => None,
+        };
+        match (overflow(x, a), overflow(y, b)) {
+            (Some(o1), Some(o2)) if o1 == o2 && x.as_f64() == y.as_f64() => {}
+            (None, Some(o2)) if matches!(x, Num::Int(_)) => return -o2,
+            (Some(o1), None) if matches!(y, Num::Int(_)) => return o1,
+            _ => return compare_nums(x, y),
+        }
     }
     ordering(a.as_bytes().cmp(b.as_bytes()))
 }

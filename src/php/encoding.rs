@@ -19,14 +19,32 @@ pub(crate) const LIBRARY: &[Function] = &[
         Ok(decoded.map_or(Value::from(false), |bytes| from_bytes(&bytes)))
     }),
     php_fn!("md5", ["string", "binary"], 1, |a| {
-        Ok(Value::from(hex(&md5::compute(a.string(0)?.as_bytes()).0)))
+        Ok(Value::from(hex(&super::digest::md5(
+            a.string(0)?.as_bytes(),
+        ))))
     }),
     php_fn!("sha1", ["string", "binary"], 1, |a| {
-        Ok(Value::from(hex(&sha1_smol::Sha1::from(
+        Ok(Value::from(hex(&super::digest::sha1(
             a.string(0)?.as_bytes(),
-        )
-        .digest()
-        .bytes())))
+        ))))
+    }),
+    php_fn!("hash", ["algo", "data", "binary", "options"], 2, |a| {
+        let algo = a.string(0)?.to_ascii_lowercase();
+        let data = a.string(1)?;
+        let bytes = data.as_bytes();
+        let digest = match algo.as_str() {
+            "md5" => super::digest::md5(bytes).to_vec(),
+            "sha1" => super::digest::sha1(bytes).to_vec(),
+            "sha256" => super::digest::sha256(bytes).to_vec(),
+            "crc32b" => super::digest::crc32(bytes).to_be_bytes().to_vec(),
+            _ => return Err(a.value_error(0, "must be a valid hashing algorithm")),
+        };
+        Ok(Value::from(hex(&digest)))
+    }),
+    php_fn!("crc32", ["string"], 1, |a| {
+        Ok(Value::from(i64::from(super::digest::crc32(
+            a.string(0)?.as_bytes(),
+        ))))
     }),
     php_fn!("bin2hex", ["string"], 1, |a| Ok(Value::from(hex(a
         .string(0)?

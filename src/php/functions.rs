@@ -7,6 +7,7 @@ use minijinja::value::Value;
 use minijinja::{Environment, Error};
 
 use super::args::{Args, Signature};
+use super::strings::{MAX_STRING_LEN, too_long};
 use super::{arrays, encoding, format, json_fns, math, strings};
 
 /// One PHP function: its signature (for PHP's argument errors) and its body.
@@ -47,29 +48,54 @@ pub(crate) use php_fn;
 /// Every PHP function the dialect supports.
 pub const FUNCTIONS: &[&str] = &[
     "abs",
+    "addslashes",
+    "array_chunk",
+    "array_column",
+    "array_combine",
+    "array_fill",
+    "array_filter",
     "array_flip",
+    "array_is_list",
     "array_key_exists",
     "array_key_first",
     "array_key_last",
     "array_keys",
+    "array_map",
     "array_merge",
+    "array_pad",
+    "array_product",
     "array_reverse",
     "array_search",
+    "array_slice",
+    "array_sum",
+    "array_unique",
     "array_values",
     "base64_decode",
     "base64_encode",
     "bin2hex",
+    "bindec",
     "boolval",
     "ceil",
     "chop",
+    "chunk_split",
     "count",
+    "crc32",
+    "decbin",
+    "dechex",
+    "decoct",
     "doubleval",
     "e",
     "explode",
     "floatval",
     "floor",
+    "fmod",
+    "gettype",
+    "hash",
+    "hexdec",
+    "htmlspecialchars",
     "implode",
     "in_array",
+    "intdiv",
     "intval",
     "is_array",
     "is_bool",
@@ -79,35 +105,51 @@ pub const FUNCTIONS: &[&str] = &[
     "is_numeric",
     "is_string",
     "join",
+    "json_decode",
     "json_encode",
     "key_exists",
     "lcfirst",
     "ltrim",
     "max",
+    "mb_strlen",
+    "mb_strtolower",
+    "mb_strtoupper",
+    "mb_substr",
     "md5",
     "min",
     "nl2br",
     "number_format",
+    "octdec",
+    "pow",
+    "range",
     "rawurlencode",
     "round",
     "rtrim",
     "sha1",
     "sizeof",
     "sprintf",
+    "sqrt",
     "str_contains",
     "str_ends_with",
     "str_pad",
     "str_repeat",
     "str_replace",
+    "str_split",
     "str_starts_with",
+    "strcasecmp",
+    "strcmp",
     "strlen",
+    "strncasecmp",
+    "strncmp",
     "strpos",
     "strrev",
     "strrpos",
     "strtolower",
     "strtoupper",
+    "strtr",
     "strval",
     "substr",
+    "substr_count",
     "trim",
     "ucfirst",
     "ucwords",
@@ -115,12 +157,38 @@ pub const FUNCTIONS: &[&str] = &[
     "vsprintf",
 ];
 
+/// PHP constants the functions take as flags, as minijinja literals, for the translator to
+/// substitute (it owns the general table; these complete it for this library).
+pub const CONSTANTS: &[(&str, &str)] = &[
+    ("STR_PAD_RIGHT", "1"),
+    ("STR_PAD_LEFT", "0"),
+    ("STR_PAD_BOTH", "2"),
+    ("COUNT_NORMAL", "0"),
+    ("COUNT_RECURSIVE", "1"),
+    ("ENT_NOQUOTES", "0"),
+    ("ENT_COMPAT", "2"),
+    ("ENT_QUOTES", "3"),
+    ("ENT_HTML401", "0"),
+    ("ENT_SUBSTITUTE", "8"),
+    ("ARRAY_FILTER_USE_BOTH", "1"),
+    ("ARRAY_FILTER_USE_KEY", "2"),
+    ("JSON_OBJECT_AS_ARRAY", "1"),
+    ("PHP_ROUND_HALF_UP", "1"),
+    ("PHP_INT_MIN", "(-9223372036854775807 - 1)"),
+    ("PHP_FLOAT_MAX", "1.7976931348623157e308"),
+    ("PHP_FLOAT_MIN", "2.2250738585072014e-308"),
+    ("PHP_FLOAT_DIG", "15"),
+];
+
 fn library() -> impl Iterator<Item = &'static Function> {
     [
         json_fns::LIBRARY,
         strings::LIBRARY,
+        strings::MORE,
         math::LIBRARY,
+        math::MORE,
         arrays::LIBRARY,
+        arrays::MORE,
         encoding::LIBRARY,
         format::LIBRARY,
     ]
@@ -128,10 +196,45 @@ fn library() -> impl Iterator<Item = &'static Function> {
     .flatten()
 }
 
+/// A string callable (`array_map('trim', $list)`): one of the library's functions, by its
+/// case-insensitive PHP name. Closures are the translator's business, not the runtime's.
+pub(crate) fn call_by_name(
+    caller: &Args,
+    callback: &Value,
+    arguments: &[Value],
+) -> Result<Value, Error> {
+    let name = callback.as_str().map(str::to_ascii_lowercase);
+    let function = name
+        .as_deref()
+        .and_then(|name| library().find(|f| f.sig.name == name));
+    let Some(function) = function else {
+        let what = match callback.as_str() {
+            Some(name) => format!("function \"{name}\" not found or invalid function name"),
+            None => "no array or string given".to_string(),
+        };
+        return Err(caller.value_error(
+            caller
+                .sig
+                .params
+                .iter()
+                .position(|p| *p == "callback")
+                .unwrap_or(0),
+            &format!("must be a valid callback or null, {what}"),
+        ));
+    };
+    (function.call)(&Args::new(&function.sig, arguments)?)
+}
+
 pub(crate) fn register(env: &mut Environment<'static>) {
     for function in library() {
         env.add_function(function.sig.name, move |values: &[Value]| {
-            (function.call)(&Args::new(&function.sig, values)?)
+            let result = (function.call)(&Args::new(&function.sig, values)?)?;
+            // Functions that grow strings check as they go; this catches the rest (escaping,
+            // encodings) whose output is a small multiple of an input the host passed in.
+            match result.as_str() {
+                Some(s) if s.len() > MAX_STRING_LEN => Err(too_long(function.sig.name)),
+                _ => Ok(result),
+            }
         });
     }
 }
@@ -139,6 +242,36 @@ pub(crate) fn register(env: &mut Environment<'static>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn constants_are_numbers_php_agrees_with() {
+        // php -r 'var_dump(STR_PAD_LEFT, COUNT_RECURSIVE, ENT_QUOTES, PHP_INT_MIN, PHP_FLOAT_DIG);'
+        let php = [
+            ("STR_PAD_LEFT", 0.0),
+            ("COUNT_RECURSIVE", 1.0),
+            ("ENT_QUOTES", 3.0),
+            ("PHP_FLOAT_DIG", 15.0),
+        ];
+        let env = Environment::new();
+        for (name, literal) in CONSTANTS {
+            let value = env.compile_expression(literal).and_then(|e| e.eval(()));
+            let value = value.unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(value.is_number(), "{name}");
+            if let Some((_, want)) = php.iter().find(|(n, _)| n == name) {
+                assert_eq!(f64::try_from(value).ok(), Some(*want), "{name}");
+            }
+        }
+        let min = env.compile_expression(
+            CONSTANTS
+                .iter()
+                .find(|(n, _)| *n == "PHP_INT_MIN")
+                .map_or("", |c| c.1),
+        );
+        assert_eq!(
+            min.and_then(|e| e.eval(())).ok().and_then(|v| v.as_i64()),
+            Some(i64::MIN)
+        );
+    }
 
     #[test]
     fn functions_lists_exactly_the_registered_functions() {

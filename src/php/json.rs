@@ -33,6 +33,8 @@ pub(crate) enum JsonError {
     InfOrNan,
     Depth,
     Unsupported,
+    /// Past the 16 MiB cap: not PHP's, ours (an error, not `false`).
+    TooLong,
 }
 
 impl JsonError {
@@ -41,6 +43,7 @@ impl JsonError {
             JsonError::InfOrNan => "Inf and NaN cannot be JSON encoded",
             JsonError::Depth => "Maximum stack depth exceeded",
             JsonError::Unsupported => "Type is not supported",
+            JsonError::TooLong => "json_encode(): the result would exceed the 16 MiB string limit",
         }
     }
 }
@@ -62,6 +65,9 @@ pub(crate) fn encode(value: &Value, flags: i64, max_depth: usize) -> Result<Stri
         error: None,
     };
     encoder.value(value, 0);
+    if encoder.out.len() > super::strings::MAX_STRING_LEN {
+        return Err(JsonError::TooLong);
+    }
     match encoder.error {
         Some(e) if flags & PARTIAL_OUTPUT_ON_ERROR == 0 => Err(e),
         _ => Ok(encoder.out),
@@ -178,6 +184,9 @@ impl Encoder {
         self.out.push(open);
         let mut empty = true;
         for (key, item) in entries(value) {
+            if self.out.len() > super::strings::MAX_STRING_LEN {
+                break;
+            }
             if !empty {
                 self.out.push(',');
             }
@@ -201,5 +210,288 @@ impl Encoder {
             self.newline(depth);
         }
         self.out.push(close);
+    }
+}
+
+/// Why `json_decode` failed, with `json_last_error_msg()`'s words.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum DecodeError {
+    Syntax,
+    Depth,
+    ControlCharacter,
+    UnpairedSurrogate,
+    /// An object where the template did not ask for arrays: ours, since templates have no
+    /// `stdClass`.
+    Object,
+}
+
+impl DecodeError {
+    pub(crate) fn message(self) -> &'static str {
+        match self {
+            DecodeError::Syntax => "Syntax error",
+            DecodeError::Depth => "Maximum stack depth exceeded",
+            DecodeError::ControlCharacter => {
+                "Control character error, possibly incorrectly encoded"
+            }
+            DecodeError::UnpairedSurrogate => "Single unpaired UTF-16 surrogate in unicode escape",
+            DecodeError::Object => {
+                "json_decode(): objects are not supported in templates, pass true as argument #2 ($associative)"
+            }
+        }
+    }
+}
+
+const MAX_DECODE_DEPTH: usize = 512;
+
+/// `json_decode($text, $objects_as_arrays, $max_depth)`.
+pub(crate) fn decode(
+    text: &str,
+    objects_as_arrays: bool,
+    max_depth: usize,
+) -> Result<Value, DecodeError> {
+    let mut parser = Decoder {
+        bytes: text.as_bytes(),
+        at: 0,
+        objects_as_arrays,
+        // PHP's parser keeps its own stack; ours is the call stack (1 MiB in wasm), so nesting
+        // stops at PHP's default depth, 512, whatever depth the template allows.
+        max_depth: max_depth.min(MAX_DECODE_DEPTH),
+    };
+    parser.skip_space();
+    let value = parser.value(0)?;
+    parser.skip_space();
+    if parser.at != parser.bytes.len() {
+        return Err(DecodeError::Syntax);
+    }
+    Ok(value)
+}
+
+struct Decoder<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    objects_as_arrays: bool,
+    max_depth: usize,
+}
+
+impl Decoder<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn skip_space(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.at += 1;
+        }
+    }
+
+    fn expect(&mut self, word: &[u8]) -> Result<(), DecodeError> {
+        if self.bytes.get(self.at..self.at + word.len()) == Some(word) {
+            self.at += word.len();
+            Ok(())
+        } else {
+            Err(DecodeError::Syntax)
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Value, DecodeError> {
+        match self.peek() {
+            Some(b'n') => self.expect(b"null").map(|_| Value::from(())),
+            Some(b't') => self.expect(b"true").map(|_| Value::from(true)),
+            Some(b'f') => self.expect(b"false").map(|_| Value::from(false)),
+            Some(b'"') => self.string().map(Value::from),
+            Some(b'[') => self.array(depth + 1),
+            Some(b'{') => self.object(depth + 1),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            _ => Err(DecodeError::Syntax),
+        }
+    }
+
+    fn number(&mut self) -> Result<Value, DecodeError> {
+        let start = self.at;
+        let digits = |d: &mut Self| {
+            let from = d.at;
+            while matches!(d.peek(), Some(b'0'..=b'9')) {
+                d.at += 1;
+            }
+            d.at - from
+        };
+        if self.peek() == Some(b'-') {
+            self.at += 1;
+        }
+        let int_start = self.at;
+        let int_digits = digits(self);
+        if int_digits == 0 || (int_digits > 1 && self.bytes.get(int_start) == Some(&b'0')) {
+            return Err(DecodeError::Syntax);
+        }
+        let mut is_float = false;
+        if self.peek() == Some(b'.') {
+            self.at += 1;
+            if digits(self) == 0 {
+                return Err(DecodeError::Syntax);
+            }
+            is_float = true;
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.at += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.at += 1;
+            }
+            if digits(self) == 0 {
+                return Err(DecodeError::Syntax);
+            }
+            is_float = true;
+        }
+        let text = std::str::from_utf8(self.bytes.get(start..self.at).unwrap_or_default())
+            .map_err(|_| DecodeError::Syntax)?;
+        if !is_float {
+            if let Ok(int) = text.parse::<i64>() {
+                return Ok(Value::from(int));
+            }
+        }
+        // Integers beyond i64 become floats, as PHP decodes them without JSON_BIGINT_AS_STRING.
+        text.parse::<f64>()
+            .map(Value::from)
+            .map_err(|_| DecodeError::Syntax)
+    }
+
+    fn hex4(&mut self) -> Result<u32, DecodeError> {
+        let digits = self
+            .bytes
+            .get(self.at..self.at + 4)
+            .ok_or(DecodeError::Syntax)?;
+        let text = std::str::from_utf8(digits).map_err(|_| DecodeError::Syntax)?;
+        let unit = u32::from_str_radix(text, 16).map_err(|_| DecodeError::Syntax)?;
+        if !digits.iter().all(u8::is_ascii_hexdigit) {
+            return Err(DecodeError::Syntax);
+        }
+        self.at += 4;
+        Ok(unit)
+    }
+
+    fn string(&mut self) -> Result<String, DecodeError> {
+        self.at += 1;
+        let mut out = String::new();
+        loop {
+            let start = self.at;
+            while let Some(b) = self.peek() {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.at += 1;
+            }
+            let run = self.bytes.get(start..self.at).unwrap_or_default();
+            out.push_str(std::str::from_utf8(run).map_err(|_| DecodeError::Syntax)?);
+            match self.peek() {
+                Some(b'"') => {
+                    self.at += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.at += 1;
+                    let escape = self.peek().ok_or(DecodeError::Syntax)?;
+                    self.at += 1;
+                    match escape {
+                        b'"' => out.push('"'),
+                        b'\\' => out.push('\\'),
+                        b'/' => out.push('/'),
+                        b'b' => out.push('\u{8}'),
+                        b'f' => out.push('\u{c}'),
+                        b'n' => out.push('\n'),
+                        b'r' => out.push('\r'),
+                        b't' => out.push('\t'),
+                        b'u' => {
+                            let unit = self.hex4()?;
+                            let code = if (0xd800..0xdc00).contains(&unit) {
+                                if self.bytes.get(self.at..self.at + 2) != Some(b"\\u") {
+                                    return Err(DecodeError::UnpairedSurrogate);
+                                }
+                                self.at += 2;
+                                let low = self.hex4()?;
+                                if !(0xdc00..0xe000).contains(&low) {
+                                    return Err(DecodeError::UnpairedSurrogate);
+                                }
+                                0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00)
+                            } else if (0xdc00..0xe000).contains(&unit) {
+                                return Err(DecodeError::UnpairedSurrogate);
+                            } else {
+                                unit
+                            };
+                            out.push(char::from_u32(code).ok_or(DecodeError::Syntax)?);
+                        }
+                        _ => return Err(DecodeError::Syntax),
+                    }
+                }
+                Some(_) => return Err(DecodeError::ControlCharacter),
+                None => return Err(DecodeError::Syntax),
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value, DecodeError> {
+        // PHP's decoder needs one level more than the nesting (`json_decode("[1]", true, 1)`
+        // fails), unlike its encoder.
+        if depth >= self.max_depth {
+            return Err(DecodeError::Depth);
+        }
+        self.at += 1;
+        let mut items = Vec::new();
+        self.skip_space();
+        if self.peek() == Some(b']') {
+            self.at += 1;
+            return Ok(Value::from(items));
+        }
+        loop {
+            self.skip_space();
+            items.push(self.value(depth)?);
+            self.skip_space();
+            match self.peek() {
+                Some(b',') => self.at += 1,
+                Some(b']') => {
+                    self.at += 1;
+                    return Ok(Value::from(items));
+                }
+                _ => return Err(DecodeError::Syntax),
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value, DecodeError> {
+        // PHP's decoder needs one level more than the nesting (`json_decode("[1]", true, 1)`
+        // fails), unlike its encoder.
+        if depth >= self.max_depth {
+            return Err(DecodeError::Depth);
+        }
+        self.at += 1;
+        let mut builder = super::array::ArrayBuilder::new();
+        self.skip_space();
+        if self.peek() == Some(b'}') {
+            self.at += 1;
+        } else {
+            loop {
+                self.skip_space();
+                if self.peek() != Some(b'"') {
+                    return Err(DecodeError::Syntax);
+                }
+                let key = self.string()?;
+                self.skip_space();
+                self.expect(b":")?;
+                self.skip_space();
+                let value = self.value(depth)?;
+                builder.insert(super::array::key_from_str(&key).into_owned(), value);
+                self.skip_space();
+                match self.peek() {
+                    Some(b',') => self.at += 1,
+                    Some(b'}') => {
+                        self.at += 1;
+                        break;
+                    }
+                    _ => return Err(DecodeError::Syntax),
+                }
+            }
+        }
+        if !self.objects_as_arrays {
+            return Err(DecodeError::Object);
+        }
+        Ok(builder.build())
     }
 }

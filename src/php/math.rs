@@ -24,7 +24,7 @@ pub(crate) const LIBRARY: &[Function] = &[
     php_fn!("strval", ["value"], 1, |a| Ok(Value::from(
         to_php_string(a.mixed(0))?.into_owned()
     ))),
-    php_fn!("round", ["num", "precision"], 1, round),
+    php_fn!("round", ["num", "precision", "mode"], 1, round),
     php_fn!("floor", ["num"], 1, |a| Ok(Value::from(
         a.number(0)?.as_f64().floor()
     ))),
@@ -67,6 +67,17 @@ pub(crate) const LIBRARY: &[Function] = &[
     php_fn!("is_array", ["value"], 1, |a| Ok(Value::from(is_array(
         a.mixed(0)
     )))),
+    php_fn!("gettype", ["value"], 1, |a| {
+        Ok(Value::from(match view(a.mixed(0)) {
+            Php::Null | Php::Undefined => "NULL",
+            Php::Bool(_) => "boolean",
+            Php::Int(_) => "integer",
+            Php::Float(_) => "double",
+            Php::Str(_) => "string",
+            Php::Array => "array",
+            Php::Other => "object",
+        }))
+    }),
     php_fn!("is_null", ["value"], 1, |a| {
         Ok(Value::from(matches!(
             view(a.mixed(0)),
@@ -74,6 +85,74 @@ pub(crate) const LIBRARY: &[Function] = &[
         )))
     }),
 ];
+
+/// Functions added after the first batch.
+pub(crate) const MORE: &[Function] = &[
+    php_fn!("intdiv", ["num1", "num2"], 2, |a| {
+        let (x, y) = (a.int(0)?, a.int(1)?);
+        if y == 0 {
+            return Err(error("Division by zero"));
+        }
+        x.checked_div(y)
+            .map(Value::from)
+            .ok_or_else(|| error("Division of PHP_INT_MIN by -1 is not an integer"))
+    }),
+    php_fn!("pow", ["num", "exponent"], 2, |a| super::arith::pow(
+        a.mixed(0),
+        a.mixed(1)
+    )),
+    php_fn!("fmod", ["num1", "num2"], 2, |a| Ok(Value::from(
+        a.float(0)? % a.float(1)?
+    ))),
+    php_fn!("sqrt", ["num"], 1, |a| Ok(Value::from(a.float(0)?.sqrt()))),
+    php_fn!("dechex", ["num"], 1, |a| Ok(Value::from(format!(
+        "{:x}",
+        a.int(0)? as u64
+    )))),
+    php_fn!("decoct", ["num"], 1, |a| Ok(Value::from(format!(
+        "{:o}",
+        a.int(0)? as u64
+    )))),
+    php_fn!("decbin", ["num"], 1, |a| Ok(Value::from(format!(
+        "{:b}",
+        a.int(0)? as u64
+    )))),
+    php_fn!("hexdec", ["hex_string"], 1, |a| base_to_dec(
+        &a.string(0)?,
+        16
+    )),
+    php_fn!("octdec", ["octal_string"], 1, |a| base_to_dec(
+        &a.string(0)?,
+        8
+    )),
+    php_fn!("bindec", ["binary_string"], 1, |a| base_to_dec(
+        &a.string(0)?,
+        2
+    )),
+];
+
+/// `hexdec`/`octdec`/`bindec`: an int while it fits, then a float; PHP's prefixes (`0x`,
+/// `0o`, `0b`) are allowed, other stray characters are a deprecation (an error here).
+fn base_to_dec(s: &str, base: u32) -> Result<Value, Error> {
+    let prefix = match base {
+        16 => ["0x", "0X"],
+        8 => ["0o", "0O"],
+        _ => ["0b", "0B"],
+    };
+    let digits = prefix.iter().find_map(|p| s.strip_prefix(p)).unwrap_or(s);
+    let mut int: Option<i64> = Some(0);
+    let mut float = 0.0f64;
+    for c in digits.chars() {
+        let Some(d) = c.to_digit(base) else {
+            return Err(error(
+                "Invalid characters passed for attempted conversion, these have been ignored",
+            ));
+        };
+        int = int.and_then(|n| n.checked_mul(i64::from(base))?.checked_add(i64::from(d)));
+        float = float * f64::from(base) + f64::from(d);
+    }
+    Ok(int.map_or(Value::from(float), Value::from))
+}
 
 fn intval(a: &Args) -> Result<Value, Error> {
     let value = a.mixed(0);
@@ -195,6 +274,12 @@ pub(crate) fn php_round(value: f64, places: i64) -> f64 {
 fn round(a: &Args) -> Result<Value, Error> {
     let num = a.number(0)?;
     let places = a.opt_int(1)?.unwrap_or(0);
+    // PHP 8.2 treats an unknown mode as PHP_ROUND_HALF_UP.
+    if let Some(2..=4) = a.opt_int(2)? {
+        return Err(error(
+            "round(): rounding modes other than PHP_ROUND_HALF_UP are not supported in templates",
+        ));
+    }
     Ok(Value::from(match num {
         Num::Int(i) if places >= 0 => i as f64,
         n => php_round(n.as_f64(), places),

@@ -31,7 +31,13 @@
 //!
 //! Every PHP function the dialect supports is registered under its PHP name and listed in
 //! [`FUNCTIONS`], which the translator consults so that an unknown function is a compile-time
-//! error naming it.
+//! error naming it. [`CONSTANTS`] gives, as minijinja literals, the flag constants those
+//! functions take (`STR_PAD_LEFT`, `COUNT_RECURSIVE`, …).
+//!
+//! Errors carry PHP's message, one line (`Undefined array key "k"`, `Division by zero`,
+//! `strtoupper() expects exactly 1 argument, 0 given`). PHP's warnings, notices and
+//! deprecations are errors too, as in shared/blade-oracle/render.php. Results that would grow
+//! past 16 MiB (`str_repeat`, `sprintf` widths, …) are errors instead of PHP's memory limit.
 //!
 //! Echo (`{{ }}`) goes through the formatter returned by [`formatter`]: PHP's string conversion
 //! (`true` → `1`, `false`/`null` → empty, floats as PHP prints them, arrays an error) followed,
@@ -46,6 +52,7 @@ mod arith;
 mod array;
 mod arrays;
 mod compare;
+mod digest;
 mod encoding;
 mod format;
 mod functions;
@@ -60,7 +67,7 @@ mod value;
 use minijinja::value::Value;
 use minijinja::{Environment, Error, ErrorKind, Output, State};
 
-pub use functions::FUNCTIONS;
+pub use functions::{CONSTANTS, FUNCTIONS};
 
 /// Adds every runtime helper and PHP function to `env` as globals.
 pub fn register(env: &mut Environment<'static>) {

@@ -123,8 +123,14 @@ pub(crate) fn float_to_int(f: f64) -> i64 {
 
 /// `(int) "1e100"`: numeric strings saturate instead of wrapping.
 pub(crate) fn float_to_int_saturating(f: f64) -> i64 {
-    // `as` saturates and maps NAN to 0, which is what PHP does for strings.
-    f as i64
+    // `zend_dval_to_lval_cap`: INF and NAN give 0, the rest saturates like `as`.
+    if f.is_finite() { f as i64 } else { 0 }
+}
+
+/// Whether a numeric string is written as an integer (`"9223372036854775808"`), so that its
+/// float value only means the integer overflowed.
+pub(crate) fn is_integer_syntax(s: &str) -> bool {
+    !s.contains(['.', 'e', 'E'])
 }
 
 /// A float key or offset as an integer, or PHP's deprecation text when it has a fraction.

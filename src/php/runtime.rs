@@ -104,6 +104,9 @@ fn var(args: &[Value]) -> Result<Value, Error> {
 /// `$a . $b`.
 fn concat(args: &[Value]) -> Result<Value, Error> {
     let (a, b) = (to_php_string(arg(args, 0)?)?, to_php_string(arg(args, 1)?)?);
+    if a.len() + b.len() > super::strings::MAX_STRING_LEN {
+        return Err(error("Concatenation would exceed the 16 MiB string limit"));
+    }
     let mut joined = String::with_capacity(a.len() + b.len());
     joined.push_str(&a);
     joined.push_str(&b);
@@ -130,6 +133,7 @@ fn json_helper(args: &[Value]) -> Result<Value, Error> {
     Ok(
         match json::encode(value, flags, usize::try_from(depth).unwrap_or(usize::MAX)) {
             Ok(text) => Value::from_safe_string(text),
+            Err(json::JsonError::TooLong) => return Err(super::strings::too_long("json_encode")),
             Err(_) => Value::from_safe_string(String::new()),
         },
     )

@@ -14,6 +14,9 @@ use super::value::{Php, error, to_php_string, view};
 /// The largest string a function may build; PHP's own limit is memory, ours is the browser's.
 pub(crate) const MAX_STRING_LEN: usize = 16 * 1024 * 1024;
 
+/// The most elements a function may build (`explode`, `str_split`, `range`, `array_fill`).
+pub(crate) const MAX_ELEMENTS: usize = 1 << 20;
+
 pub(crate) fn too_long(function: &str) -> Error {
     error(format!(
         "{function}(): the result would exceed the 16 MiB string limit"
@@ -414,6 +417,11 @@ fn explode(a: &Args) -> Result<Value, Error> {
     if separator.is_empty() {
         return Err(a.value_error(0, "cannot be empty"));
     }
+    if s.matches(&*separator).count() >= MAX_ELEMENTS {
+        return Err(error(format!(
+            "explode(): the result would exceed {MAX_ELEMENTS} elements"
+        )));
+    }
     let parts: Vec<&str> = s.split(&*separator).collect();
     let parts: Vec<&str> = if limit > 0 {
         let limit = usize::try_from(limit).unwrap_or(usize::MAX);
@@ -525,4 +533,270 @@ fn escape_keeping_entities(s: &str) -> String {
         rest = &rest[c.len_utf8()..];
     }
     out
+}
+
+/// Functions added after the first batch.
+pub(crate) const MORE: &[Function] = &[
+    php_fn!("str_split", ["string", "length"], 1, |a| {
+        let s = a.string(0)?;
+        let size = a.opt_int(1)?.unwrap_or(1);
+        if size < 1 {
+            return Err(a.value_error(1, "must be greater than 0"));
+        }
+        let size = usize::try_from(size).unwrap_or(usize::MAX);
+        if s.len() / size >= MAX_ELEMENTS {
+            return Err(error(format!(
+                "str_split(): the result would exceed {MAX_ELEMENTS} elements"
+            )));
+        }
+        // PHP 8.2 gives [] for "" (earlier versions [""]).
+        Ok(Value::from(
+            s.as_bytes()
+                .chunks(size)
+                .map(from_bytes)
+                .collect::<Vec<_>>(),
+        ))
+    }),
+    php_fn!("chunk_split", ["string", "length", "separator"], 1, |a| {
+        let s = a.string(0)?;
+        let size = a.opt_int(1)?.unwrap_or(76);
+        let separator = a.opt_string(2)?.unwrap_or(Cow::Borrowed("\r\n"));
+        if size < 1 {
+            return Err(a.value_error(1, "must be greater than 0"));
+        }
+        let size = usize::try_from(size).unwrap_or(usize::MAX);
+        let chunks = s.len().div_ceil(size).max(1);
+        if s.len()
+            .saturating_add(chunks.saturating_mul(separator.len()))
+            > MAX_STRING_LEN
+        {
+            return Err(too_long("chunk_split"));
+        }
+        let mut out = Vec::with_capacity(s.len() + chunks * separator.len());
+        for chunk in s.as_bytes().chunks(size) {
+            out.extend_from_slice(chunk);
+            out.extend_from_slice(separator.as_bytes());
+        }
+        if s.is_empty() {
+            out.extend_from_slice(separator.as_bytes());
+        }
+        Ok(from_bytes(&out))
+    }),
+    php_fn!(
+        "substr_count",
+        ["haystack", "needle", "offset", "length"],
+        2,
+        |a| {
+            let haystack = a.string(0)?;
+            let needle = a.string(1)?;
+            if needle.is_empty() {
+                return Err(a.value_error(1, "cannot be empty"));
+            }
+            let len = haystack.len() as i64;
+            let offset = a.opt_int(2)?.unwrap_or(0);
+            let start = if offset < 0 { len + offset } else { offset };
+            if start < 0 || start > len {
+                return Err(a.value_error(2, "must be contained in argument #1 ($haystack)"));
+            }
+            let end = match a.opt_nullable_int(3)? {
+                None => len,
+                Some(l) => {
+                    let end = if l < 0 {
+                        len + l
+                    } else {
+                        start.saturating_add(l)
+                    };
+                    if end < start || end > len {
+                        return Err(
+                            a.value_error(3, "must be contained in argument #1 ($haystack)")
+                        );
+                    }
+                    end
+                }
+            };
+            let window = haystack
+                .as_bytes()
+                .get(start as usize..end as usize)
+                .unwrap_or_default();
+            let n = needle.as_bytes();
+            let (mut count, mut i) = (0, 0);
+            while i + n.len() <= window.len() {
+                if window.get(i..i + n.len()) == Some(n) {
+                    count += 1;
+                    i += n.len();
+                } else {
+                    i += 1;
+                }
+            }
+            Ok(Value::from(count))
+        }
+    ),
+    php_fn!(
+        "htmlspecialchars",
+        ["string", "flags", "encoding", "double_encode"],
+        1,
+        |a| {
+            let s = a.string(0)?;
+            let flags = a.opt_int(1)?.unwrap_or(3);
+            let double_encode = a.get(3).is_none() || a.bool(3)?;
+            let escaped = if double_encode {
+                super::html_escape(&s)
+            } else {
+                escape_keeping_entities(&s)
+            };
+            // ENT_QUOTES (3) is the default; ENT_COMPAT (2) keeps single quotes, ENT_NOQUOTES both.
+            Ok(Value::from(match flags & 3 {
+                3 => escaped,
+                2 => escaped.replace("&#039;", "'"),
+                _ => escaped.replace("&#039;", "'").replace("&quot;", "\""),
+            }))
+        }
+    ),
+    php_fn!("addslashes", ["string"], 1, |a| {
+        let s = a.string(0)?;
+        let mut out = String::with_capacity(s.len());
+        for c in s.chars() {
+            match c {
+                '\'' | '"' | '\\' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                '\0' => out.push_str("\\0"),
+                c => out.push(c),
+            }
+        }
+        Ok(Value::from(out))
+    }),
+    php_fn!("strtr", ["string", "from", "to"], 2, strtr),
+    php_fn!("strcmp", ["string1", "string2"], 2, |a| string_compare(
+        a, false, None
+    )),
+    php_fn!("strcasecmp", ["string1", "string2"], 2, |a| string_compare(
+        a, true, None
+    )),
+    php_fn!("strncmp", ["string1", "string2", "length"], 3, |a| {
+        string_compare(a, false, Some(a.int(2)?))
+    }),
+    php_fn!("strncasecmp", ["string1", "string2", "length"], 3, |a| {
+        string_compare(a, true, Some(a.int(2)?))
+    }),
+    php_fn!("mb_strtolower", ["string", "encoding"], 1, |a| Ok(
+        Value::from(a.string(0)?.to_lowercase())
+    )),
+    php_fn!("mb_strtoupper", ["string", "encoding"], 1, |a| Ok(
+        Value::from(a.string(0)?.to_uppercase())
+    )),
+    php_fn!("mb_strlen", ["string", "encoding"], 1, |a| Ok(Value::from(
+        a.string(0)?.chars().count()
+    ))),
+    php_fn!(
+        "mb_substr",
+        ["string", "start", "length", "encoding"],
+        2,
+        |a| {
+            let s = a.string(0)?;
+            let chars: Vec<char> = s.chars().collect();
+            let len = chars.len() as i64;
+            let offset = a.int(1)?;
+            let start = if offset < 0 {
+                (len + offset).max(0)
+            } else {
+                offset.min(len)
+            };
+            let end = match a.opt_nullable_int(2)? {
+                None => len,
+                Some(l) if l < 0 => (len + l).max(start),
+                Some(l) => start.saturating_add(l).min(len),
+            };
+            Ok(Value::from(
+                chars
+                    .get(start as usize..end as usize)
+                    .unwrap_or_default()
+                    .iter()
+                    .collect::<String>(),
+            ))
+        }
+    ),
+];
+
+/// `strcmp` and friends: the difference of the first differing bytes (ASCII case folded for
+/// the `case` ones), else -1/0/1 by length, as PHP 8.2's `zend_binary_strcmp` returns it.
+fn string_compare(a: &Args, fold_case: bool, length: Option<i64>) -> Result<Value, Error> {
+    let (x, y) = (a.string(0)?, a.string(1)?);
+    let limit = match length {
+        Some(n) if n < 0 => return Err(a.value_error(2, "must be greater than or equal to 0")),
+        Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
+        None => usize::MAX,
+    };
+    let fold = |b: &u8| {
+        if fold_case {
+            b.to_ascii_lowercase()
+        } else {
+            *b
+        }
+    };
+    let (x, y) = (x.as_bytes(), y.as_bytes());
+    let (x, y) = (&x[..x.len().min(limit)], &y[..y.len().min(limit)]);
+    let differing = x
+        .iter()
+        .map(fold)
+        .zip(y.iter().map(fold))
+        .find(|(p, q)| p != q);
+    Ok(Value::from(match differing {
+        Some((p, q)) => i64::from(p) - i64::from(q),
+        None => x.len().cmp(&y.len()) as i64,
+    }))
+}
+
+/// `strtr($s, $from, $to)` maps bytes; `strtr($s, $pairs)` replaces the longest keys first and
+/// never rescans replaced text.
+fn strtr(a: &Args) -> Result<Value, Error> {
+    let s = a.string(0)?;
+    if a.len() == 3 {
+        let (from, to) = (a.string(1)?, a.string(2)?);
+        let mut map: [u8; 256] = std::array::from_fn(|i| i as u8);
+        for (f, t) in from.bytes().zip(to.bytes()) {
+            map[f as usize] = t;
+        }
+        let bytes: Vec<u8> = s.bytes().map(|b| map[b as usize]).collect();
+        return Ok(from_bytes(&bytes));
+    }
+    let pairs = a.mixed(1);
+    if !is_array(pairs) {
+        return Err(error(
+            "strtr(): Argument #2 ($from) must be of type array, string given",
+        ));
+    }
+    let mut table: Vec<(String, String)> = Vec::new();
+    for (key, value) in entries(pairs) {
+        let key = match key {
+            super::array::Key::Int(i) => i.to_string(),
+            super::array::Key::Str(k) => k.into_owned(),
+        };
+        if key.is_empty() {
+            return Err(error("strtr(): Ignoring replacement of empty string"));
+        }
+        table.push((key, to_php_string(&value)?.into_owned()));
+    }
+    table.sort_by_key(|(key, _)| std::cmp::Reverse(key.len()));
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = bytes.get(i..).unwrap_or_default();
+        match table.iter().find(|(k, _)| rest.starts_with(k.as_bytes())) {
+            Some((k, v)) => {
+                out.extend_from_slice(v.as_bytes());
+                i += k.len();
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        if out.len() > MAX_STRING_LEN {
+            return Err(too_long("strtr"));
+        }
+    }
+    Ok(from_bytes(&out))
 }

@@ -131,10 +131,10 @@ pub(crate) fn format_float(f: f64, precision: Option<usize>, exp_char: char) -> 
         return if f > 0.0 { "INF" } else { "-INF" }.to_string();
     }
     // Rust's `{:e}` gives the shortest round-trip digits, `{:.Ne}` correctly rounded ones: the
-    // same digits PHP's zend_dtoa gives in modes 0 and 2.
+    // same digits PHP's zend_dtoa gives in modes 0 and 2 (ties aside, see below).
     let sci = match precision {
         Some(p) => format!("{:.*e}", p.saturating_sub(1), f),
-        None => format!("{f:e}"),
+        None => shortest_with_even_ties(f),
     };
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
@@ -178,6 +178,57 @@ pub(crate) fn format_float(f: f64, precision: Option<usize>, exp_char: char) -> 
         }
     }
     out
+}
+
+/// The shortest round-trip digits as zend_dtoa's mode 0 picks them: when the value lies
+/// exactly halfway between two shortest candidates, the one with the even last digit
+/// (591365044746252.25 → `...252.2`, where Rust's `{:e}` says `...252.3`).
+fn shortest_with_even_ties(f: f64) -> String {
+    let sci = format!("{f:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+    let n = digits.len();
+    let Some(&last) = digits.last() else {
+        return sci;
+    };
+    if n < 2 {
+        return sci;
+    }
+    // The exact value, far enough to see whether it is a tie: `n` digits, a 5, then zeros.
+    let exact = format!("{:.*e}", n + 30, f.abs());
+    let exact_digits: Vec<u8> = exact
+        .split_once('e')
+        .map_or(&exact[..], |(m, _)| m)
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .collect();
+    let rest_is_zero = |from: usize| {
+        exact_digits
+            .get(from..)
+            .is_some_and(|r| r.iter().all(|&d| d == b'0'))
+    };
+    // Rust picked the upper candidate of a tie, and its last digit is odd.
+    let lower_tie = exact_digits.get(..n - 1) == digits.get(..n - 1)
+        && exact_digits.get(n - 1) == Some(&(last - 1))
+        && exact_digits.get(n) == Some(&b'5')
+        && rest_is_zero(n + 1);
+    // Rust picked the lower candidate of a tie, and its last digit is odd.
+    let upper_tie = exact_digits.get(..n) == Some(&digits[..])
+        && exact_digits.get(n) == Some(&b'5')
+        && rest_is_zero(n + 1);
+    let replacement = match (lower_tie, upper_tie) {
+        (true, _) if last % 2 == 1 => last - 1,
+        (_, true) if last % 2 == 1 && last < b'9' => last + 1,
+        _ => return sci,
+    };
+    let mut alternative = mantissa.to_string();
+    alternative.pop();
+    alternative.push(replacement as char);
+    let candidate = format!("{alternative}e{exp}");
+    match candidate.parse::<f64>() {
+        Ok(back) if back == f => candidate,
+        _ => sci,
+    }
 }
 
 /// The operand of an arithmetic operator, with PHP 8's errors for strings that are not numbers.
@@ -236,9 +287,19 @@ pub(crate) fn to_int_lenient(value: &Value) -> i64 {
     }
 }
 
-/// `(float) $value`.
+/// `(float) $value`; `"-0"` keeps its sign, as strtod reads it.
 pub(crate) fn to_float_lenient(value: &Value) -> f64 {
-    to_number_lenient(value).as_f64()
+    let f = to_number_lenient(value).as_f64();
+    match view(value) {
+        Php::Str(s)
+            if f == 0.0
+                && number::parse_numeric(s).is_some()
+                && s.trim_start().starts_with('-') =>
+        {
+            -0.0
+        }
+        _ => f,
+    }
 }
 
 impl From<Num> for Value {

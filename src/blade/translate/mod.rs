@@ -7,7 +7,12 @@
 
 use std::fmt::Write;
 
-use super::emit::{Binding, Emitter, Scope, Segment, local_name, loop_alias};
+mod lines;
+mod loops;
+
+use lines::{directive_lines, leading_newline, split_lines};
+
+use super::emit::{Binding, Emitter, Scope, Segment};
 use super::expr::{self, Expr, Kind, Parser};
 use super::scan::{self, Token};
 use super::{Failure, FailureKind};
@@ -19,6 +24,8 @@ pub struct Settings<'a> {
     pub max_nesting: usize,
     /// The PHP functions the runtime provides.
     pub functions: &'a [&'a str],
+    /// Constants beyond the translator's own (`PHP_EOL`, `JSON_*`), as minijinja literals.
+    pub constants: &'a [(&'a str, &'a str)],
 }
 
 #[derive(Clone, Debug, Default)]
@@ -42,6 +49,8 @@ enum Block {
         start: usize,
         forelse: bool,
         bindings: usize,
+        /// The loop variables as they stay readable after `@endforeach`.
+        after: Vec<(String, Binding)>,
     },
     /// The `@empty` part of a `@forelse`, which PHP closes with `endif`.
     ForelseEmpty {
@@ -49,7 +58,6 @@ enum Block {
     },
     For {
         start: usize,
-        bindings: usize,
     },
     While {
         start: usize,
@@ -89,6 +97,8 @@ impl Block {
 
 struct Translator<'a> {
     src: &'a str,
+    /// The source with comments blanked out: expressions are read from here.
+    code: &'a str,
     settings: Settings<'a>,
     out: String,
     segments: Vec<Segment>,
@@ -99,10 +109,12 @@ struct Translator<'a> {
 }
 
 pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failure> {
-    let tokens = split_lines(src, scan::scan(src)?);
+    let scanned = scan::scan(src)?;
+    let tokens = split_lines(src, scanned.tokens);
     let (hidden, leaky) = directive_lines(src, &tokens, settings.smart_whitespace);
     let mut t = Translator {
         src,
+        code: &scanned.code,
         settings,
         out: String::with_capacity(src.len() + src.len() / 2),
         segments: Vec::new(),
@@ -166,111 +178,12 @@ pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failu
     })
 }
 
-/// The length of a newline at the start of a text or verbatim token.
-fn leading_newline(src: &str, token: &Token) -> Option<usize> {
-    let (a, b) = match token {
-        Token::Text { start, end } => (*start, *end),
-        Token::Verbatim { content, .. } => *content,
-        _ => return None,
-    };
-    let text = src.get(a..b)?;
-    if text.starts_with("\r\n") {
-        Some(2)
-    } else if text.starts_with(['\n', '\r']) {
-        Some(1)
-    } else {
-        None
-    }
-}
-
-/// Splits text tokens after each newline, so that line structure is visible at token level.
-fn split_lines(src: &str, tokens: Vec<Token>) -> Vec<Token> {
-    let mut out = Vec::with_capacity(tokens.len());
-    for token in tokens {
-        if let Token::Text { start, end } = token {
-            let text = src.get(start..end).unwrap_or("");
-            let mut from = start;
-            for (i, _) in text.match_indices('\n') {
-                out.push(Token::Text {
-                    start: from,
-                    end: start + i + 1,
-                });
-                from = start + i + 1;
-            }
-            if from < end {
-                out.push(Token::Text { start: from, end });
-            }
-        } else {
-            out.push(token);
-        }
-    }
-    out
-}
-
-/// Finds lines made only of directives, comments and blanks. Returns which tokens Smart
-/// whitespace hides, and the directive ranges of such lines with indentation (which Blade prints).
-fn directive_lines(src: &str, tokens: &[Token], smart: bool) -> (Vec<bool>, Vec<(usize, usize)>) {
-    let mut hidden = vec![false; tokens.len()];
-    let mut leaky = Vec::new();
-    let text = |a: usize, b: usize| src.get(a..b).unwrap_or("");
-    let mut i = 0;
-    while i < tokens.len() {
-        let first = i;
-        let mut last = i;
-        while last < tokens.len() {
-            let t = &tokens[last];
-            let ends = match t {
-                Token::Text { start, end } => text(*start, *end).ends_with('\n'),
-                Token::Directive { eats, .. } => eats.is_some(),
-                other => text(other.start(), other.end()).contains('\n'),
-            };
-            if ends {
-                break;
-            }
-            last += 1;
-        }
-        let last = last.min(tokens.len() - 1);
-        let line = &tokens[first..=last];
-        let mut directives = line.iter().filter(|t| matches!(t, Token::Directive { .. }));
-        let qualifies = directives.next().is_some()
-            && line.iter().all(|t| match t {
-                Token::Directive { .. } => true,
-                Token::Comment { start, end } => !text(*start, *end).contains('\n'),
-                Token::Text { start, end } => text(*start, *end)
-                    .trim_end_matches(['\n', '\r'])
-                    .chars()
-                    .all(|c| c == ' ' || c == '\t'),
-                _ => false,
-            });
-        if qualifies {
-            if smart {
-                for (k, t) in line.iter().enumerate() {
-                    if matches!(t, Token::Text { .. }) {
-                        hidden[first + k] = true;
-                    }
-                }
-            } else if let Some(Token::Text { start, end }) = line.first() {
-                if *end > *start {
-                    let d_start = line
-                        .iter()
-                        .find(|t| matches!(t, Token::Directive { .. }))
-                        .map(Token::start);
-                    let d_end = line.iter().rev().find_map(|t| match t {
-                        Token::Directive { end, .. } => Some(*end),
-                        _ => None,
-                    });
-                    if let (Some(a), Some(b)) = (d_start, d_end) {
-                        leaky.push((a, b));
-                    }
-                }
-            }
-        }
-        i = last + 1;
-    }
-    (hidden, leaky)
-}
-
 impl<'a> Translator<'a> {
+    /// Blade source the way expressions see it (comments blanked).
+    fn code_slice(&self, a: usize, b: usize) -> &'a str {
+        self.code.get(a..b).unwrap_or("")
+    }
+
     fn slice(&self, a: usize, b: usize) -> &'a str {
         self.src.get(a..b).unwrap_or("")
     }
@@ -364,7 +277,7 @@ impl<'a> Translator<'a> {
             } => {
                 let (a, mut b) = *expr;
                 // Blade drops one trailing `;`.
-                if self.slice(a, b).ends_with(';') {
+                if self.code_slice(a, b).ends_with(';') {
                     b -= 1;
                 }
                 if a >= b {
@@ -404,7 +317,7 @@ impl<'a> Translator<'a> {
     }
 
     fn parse(&mut self, a: usize, b: usize) -> Result<Expr, Failure> {
-        let e = expr::parse(self.src, a, b, self.settings.max_nesting)?;
+        let e = expr::parse(self.code, a, b, self.settings.max_nesting)?;
         self.collect_claims(&e);
         Ok(e)
     }
@@ -429,6 +342,7 @@ impl<'a> Translator<'a> {
             segments: &mut self.segments,
             scope: &self.scope,
             functions: self.settings.functions,
+            constants: self.settings.constants,
         }
     }
 
@@ -531,7 +445,7 @@ impl<'a> Translator<'a> {
             }
             "isset" => {
                 let (a, b) = self.require_args(name, args, start, end)?;
-                let mut p = Parser::new(self.src, a, b, self.settings.max_nesting)?;
+                let mut p = Parser::new(self.code, a, b, self.settings.max_nesting)?;
                 let list = p.expr_list(None)?;
                 if !p.at_eof() || list.is_empty() {
                     return p.unexpected("");
@@ -616,8 +530,11 @@ impl<'a> Translator<'a> {
             }
             "foreach" | "forelse" => self.foreach(name == "forelse", args, start, end)?,
             "endforeach" => match self.blocks.pop() {
-                Some(Block::Foreach { bindings, .. }) => {
+                Some(Block::Foreach {
+                    bindings, after, ..
+                }) => {
                     self.close_loop_scope(bindings);
+                    self.scope.bindings.extend(after);
                     self.out.push_str("{% endfor %}");
                 }
                 other => {
@@ -629,8 +546,9 @@ impl<'a> Translator<'a> {
             },
             "for" => self.for_loop(args, start, end)?,
             "endfor" => match self.blocks.pop() {
-                Some(Block::For { bindings, .. }) => {
-                    self.scope.bindings.truncate(bindings);
+                Some(Block::For { .. }) => {
+                    // The namespace outlives the loop, so `$i` keeps its last value after it,
+                    // as in PHP.
                     self.out.push_str("{% endfor %}");
                 }
                 other => {
@@ -756,310 +674,9 @@ impl<'a> Translator<'a> {
                 }
             },
             "break" | "continue" => self.loop_control(name, args, start, end)?,
-            "json" => {
-                let (a, b) = self.require_args(name, args, start, end)?;
-                let mut p = Parser::new(self.src, a, b, self.settings.max_nesting)?;
-                let list = p.expr_list(None)?;
-                if !p.at_eof() || list.is_empty() || list.len() > 3 {
-                    return p.unexpected("");
-                }
-                for e in &list {
-                    self.collect_claims(e);
-                }
-                self.out.push_str("{{ _raw(_json(");
-                self.emit(&list[0])?;
-                self.out.push_str(", ");
-                match list.get(1) {
-                    Some(flags) => self.emit(flags)?,
-                    // JSON_HEX_TAG | JSON_HEX_APOS | JSON_HEX_AMP | JSON_HEX_QUOT
-                    None => self.out.push_str("15"),
-                }
-                if let Some(depth) = list.get(2) {
-                    self.out.push_str(", ");
-                    self.emit(depth)?;
-                }
-                self.out.push_str(")) }}");
-            }
+            "json" => self.json(args, start, end)?,
             other => return Err(self.unexpected(other, start, end)),
         }
-        Ok(())
-    }
-
-    fn close_loop_scope(&mut self, bindings: usize) {
-        self.scope.bindings.truncate(bindings);
-        self.scope.loop_depth = self.scope.loop_depth.saturating_sub(1);
-        if self.scope.loop_depth == 0 {
-            self.scope.loop_ended = true;
-        }
-    }
-
-    /// `@foreach ($items as $item)` / `($items as $key => $item)`, read as Blade's regex does.
-    fn foreach(
-        &mut self,
-        forelse: bool,
-        args: Option<(usize, usize)>,
-        start: usize,
-        end: usize,
-    ) -> Result<(), Failure> {
-        let name = if forelse { "forelse" } else { "foreach" };
-        let (a, b) = self.require_args(name, args, start, end)?;
-        let inner = self.slice(a, b);
-        let lower = inner.to_ascii_lowercase();
-        let Some(k) = lower
-            .rfind(" as")
-            .filter(|k| !inner.get(..*k).unwrap_or("").trim().is_empty())
-        else {
-            return Err(Failure::new(
-                FailureKind::Syntax,
-                format!("syntax error, @{name} needs \"items as $item\""),
-                start,
-                end,
-            ));
-        };
-        let iteratee = self.parse(a, a + k)?;
-        let mut p = Parser::new(self.src, a + k + 3, b, self.settings.max_nesting)?;
-        let first = p.expr(0)?;
-        let second = if p.at_eof() {
-            None
-        } else {
-            p.expect("=>")?;
-            Some(p.expr(0)?)
-        };
-        if !p.at_eof() {
-            return p.unexpected("");
-        }
-        let var_name = |e: &Expr| -> Result<String, Failure> {
-            match &e.kind {
-                Kind::Var(v) if v != "loop" => Ok(v.clone()),
-                _ => Err(Failure::new(
-                    FailureKind::Syntax,
-                    "@foreach supports only \"as $value\" and \"as $key => $value\"",
-                    e.start,
-                    e.end,
-                )),
-            }
-        };
-        let (key, value) = match &second {
-            Some(v) => (Some(var_name(&first)?), var_name(v)?),
-            None => (None, var_name(&first)?),
-        };
-        self.push_block(
-            Block::Foreach {
-                start,
-                forelse,
-                bindings: self.scope.bindings.len(),
-            },
-            start,
-        )?;
-        self.out.push_str("{% for ");
-        if let Some(k) = &key {
-            self.out.push_str(&local_name(k));
-            self.out.push_str(", ");
-        }
-        self.out.push_str(&local_name(&value));
-        self.out.push_str(if key.is_some() {
-            " in _pairs("
-        } else {
-            " in _values("
-        });
-        self.emit(&iteratee)?;
-        self.scope.loop_depth += 1;
-        let _ = write!(
-            self.out,
-            ") %}}{{% set {} = loop %}}",
-            loop_alias(self.scope.loop_depth)
-        );
-        if let Some(k) = key {
-            let ident = local_name(&k);
-            self.scope.bindings.push((k, Binding::Local(ident)));
-        }
-        let ident = local_name(&value);
-        self.scope.bindings.push((value, Binding::Local(ident)));
-        Ok(())
-    }
-
-    /// `@for (init; condition; step)`: a bounded loop over `_forever()` (fuel ends runaway
-    /// loops), with the assigned variables in a minijinja namespace.
-    fn for_loop(
-        &mut self,
-        args: Option<(usize, usize)>,
-        start: usize,
-        end: usize,
-    ) -> Result<(), Failure> {
-        let (a, b) = self.require_args("for", args, start, end)?;
-        let mut p = Parser::new(self.src, a, b, self.settings.max_nesting)?;
-        let init = p.expr_list(Some(";"))?;
-        p.expect(";")?;
-        let cond = p.expr_list(Some(";"))?;
-        p.expect(";")?;
-        let step = p.expr_list(None)?;
-        if !p.at_eof() {
-            return p.unexpected("");
-        }
-        for e in init.iter().chain(&cond).chain(&step) {
-            self.collect_claims(e);
-        }
-        self.counter += 1;
-        let ns = format!("_f{}", self.counter);
-        self.push_block(
-            Block::For {
-                start,
-                bindings: self.scope.bindings.len(),
-            },
-            start,
-        )?;
-        for e in init.iter().chain(&step) {
-            if let Kind::Assign(target, ..) | Kind::IncDec(target, _) = &e.kind {
-                if let Kind::Var(v) = &target.kind {
-                    if self.scope.lookup(v).is_none_or(
-                        |b| !matches!(b, Binding::Field { namespace, .. } if *namespace == ns),
-                    ) {
-                        let field = local_name(v);
-                        self.scope.bindings.push((
-                            v.clone(),
-                            Binding::Field {
-                                namespace: ns.clone(),
-                                field,
-                            },
-                        ));
-                    }
-                }
-            }
-        }
-        let _ = write!(self.out, "{{% set {ns} = namespace(started=false) %}}");
-        for e in &init {
-            self.statement(e)?;
-        }
-        let _ = write!(
-            self.out,
-            "{{% for _ in _forever() %}}{{% if {ns}.started %}}"
-        );
-        for e in &step {
-            self.statement(e)?;
-        }
-        let _ = write!(self.out, "{{% endif %}}{{% set {ns}.started = true %}}");
-        if let Some((last, before)) = cond.split_last() {
-            for e in before {
-                self.statement(e)?;
-            }
-            self.out.push_str("{% if not ");
-            self.truthy(last)?;
-            self.out.push_str(" %}{% break %}{% endif %}");
-        }
-        Ok(())
-    }
-
-    /// An expression evaluated for its effect: an assignment, or a value thrown away.
-    fn statement(&mut self, e: &Expr) -> Result<(), Failure> {
-        let (target, op, value): (&Expr, Option<expr::BinOp>, Option<&Expr>) = match &e.kind {
-            Kind::Assign(t, op, v) => (t, *op, Some(v)),
-            Kind::IncDec(t, inc) => (
-                t,
-                Some(if *inc {
-                    expr::BinOp::Add
-                } else {
-                    expr::BinOp::Sub
-                }),
-                None,
-            ),
-            _ => {
-                self.out.push_str("{% set _discard = ");
-                self.emit(e)?;
-                self.out.push_str(" %}");
-                return Ok(());
-            }
-        };
-        let Kind::Var(name) = &target.kind else {
-            return Err(Failure::new(
-                FailureKind::Syntax,
-                "only variables can be assigned in @for headers",
-                target.start,
-                target.end,
-            ));
-        };
-        let Some(Binding::Field { namespace, field }) = self.scope.lookup(name).cloned() else {
-            return Err(Failure::new(
-                FailureKind::Syntax,
-                "only variables can be assigned in @for headers",
-                target.start,
-                target.end,
-            ));
-        };
-        let _ = write!(self.out, "{{% set {namespace}.{field} = ");
-        let one = Expr {
-            kind: Kind::Int(1),
-            start: e.start,
-            end: e.end,
-            parens: false,
-            height: 1,
-        };
-        let value = value.unwrap_or(&one);
-        match op {
-            None => self.emit(value)?,
-            Some(op) => {
-                let combined = Expr {
-                    kind: Kind::Binary(op, Box::new(target.clone()), Box::new(value.clone())),
-                    start: e.start,
-                    end: e.end,
-                    parens: false,
-                    height: e.height,
-                };
-                self.emit(&combined)?;
-            }
-        }
-        self.out.push_str(" %}");
-        Ok(())
-    }
-
-    fn loop_control(
-        &mut self,
-        name: &str,
-        args: Option<(usize, usize)>,
-        start: usize,
-        end: usize,
-    ) -> Result<(), Failure> {
-        let innermost = self
-            .blocks
-            .iter()
-            .rev()
-            .find(|b| !matches!(b, Block::If { .. } | Block::ForelseEmpty { .. }));
-        let Some(target) = innermost else {
-            return Err(Failure::new(
-                FailureKind::Syntax,
-                format!("'{name}' not in the 'loop' or 'switch' context"),
-                start,
-                end,
-            ));
-        };
-        // PHP treats `continue` in a switch like `break`.
-        let tag = if name == "break" || matches!(target, Block::Switch { .. }) {
-            "{% break %}"
-        } else {
-            "{% continue %}"
-        };
-        let Some((a, b)) = args else {
-            self.out.push_str(tag);
-            return Ok(());
-        };
-        let inner = self.slice(a, b).trim();
-        if let Ok(levels) = inner.parse::<i64>() {
-            if levels > 1 {
-                return Err(Failure::new(
-                    FailureKind::Syntax,
-                    format!("@{name}({levels}) (leaving several loops) is not supported"),
-                    start,
-                    end,
-                ));
-            }
-            self.out.push_str(tag);
-            return Ok(());
-        }
-        let e = self.parse(a, b)?;
-        self.out.push_str("{% if ");
-        self.truthy(&e)?;
-        self.out.push_str(" %}");
-        self.out.push_str(tag);
-        self.out.push_str("{% endif %}");
         Ok(())
     }
 }

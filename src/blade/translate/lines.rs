@@ -1,0 +1,112 @@
+//! Line structure: the leading newline the oracle swallows, and lines that hold only
+//! directives (hidden by Smart whitespace, reported as leaky in Blade whitespace).
+
+use crate::blade::scan::Token;
+
+/// The length of a newline at the start of a text or verbatim token.
+pub(super) fn leading_newline(src: &str, token: &Token) -> Option<usize> {
+    let (a, b) = match token {
+        Token::Text { start, end } => (*start, *end),
+        Token::Verbatim { content, .. } => *content,
+        _ => return None,
+    };
+    let text = src.get(a..b)?;
+    if text.starts_with("\r\n") {
+        Some(2)
+    } else if text.starts_with(['\n', '\r']) {
+        Some(1)
+    } else {
+        None
+    }
+}
+
+/// Splits text tokens after each newline, so that line structure is visible at token level.
+pub(super) fn split_lines(src: &str, tokens: Vec<Token>) -> Vec<Token> {
+    let mut out = Vec::with_capacity(tokens.len());
+    for token in tokens {
+        if let Token::Text { start, end } = token {
+            let text = src.get(start..end).unwrap_or("");
+            let mut from = start;
+            for (i, _) in text.match_indices('\n') {
+                out.push(Token::Text {
+                    start: from,
+                    end: start + i + 1,
+                });
+                from = start + i + 1;
+            }
+            if from < end {
+                out.push(Token::Text { start: from, end });
+            }
+        } else {
+            out.push(token);
+        }
+    }
+    out
+}
+
+/// Finds lines made only of directives, comments and blanks. Returns which tokens Smart
+/// whitespace hides, and the directive ranges of such lines with indentation (which Blade prints).
+pub(super) fn directive_lines(
+    src: &str,
+    tokens: &[Token],
+    smart: bool,
+) -> (Vec<bool>, Vec<(usize, usize)>) {
+    let mut hidden = vec![false; tokens.len()];
+    let mut leaky = Vec::new();
+    let text = |a: usize, b: usize| src.get(a..b).unwrap_or("");
+    let mut i = 0;
+    while i < tokens.len() {
+        let first = i;
+        let mut last = i;
+        while last < tokens.len() {
+            let t = &tokens[last];
+            let ends = match t {
+                Token::Text { start, end } => text(*start, *end).ends_with('\n'),
+                Token::Directive { eats, .. } => eats.is_some(),
+                other => text(other.start(), other.end()).contains('\n'),
+            };
+            if ends {
+                break;
+            }
+            last += 1;
+        }
+        let last = last.min(tokens.len() - 1);
+        let line = &tokens[first..=last];
+        let mut directives = line.iter().filter(|t| matches!(t, Token::Directive { .. }));
+        let qualifies = directives.next().is_some()
+            && line.iter().all(|t| match t {
+                Token::Directive { .. } => true,
+                Token::Comment { start, end } => !text(*start, *end).contains('\n'),
+                Token::Text { start, end } => text(*start, *end)
+                    .trim_end_matches(['\n', '\r'])
+                    .chars()
+                    .all(|c| c == ' ' || c == '\t'),
+                _ => false,
+            });
+        if qualifies {
+            if smart {
+                for (k, t) in line.iter().enumerate() {
+                    if matches!(t, Token::Text { .. }) {
+                        hidden[first + k] = true;
+                    }
+                }
+            } else if let Some(Token::Text { start, end }) = line.first() {
+                if *end > *start {
+                    let d_start = line
+                        .iter()
+                        .find(|t| matches!(t, Token::Directive { .. }))
+                        .map(Token::start);
+                    let d_end = line.iter().rev().find_map(|t| match t {
+                        Token::Directive { end, .. } => Some(*end),
+                        _ => None,
+                    });
+                    if let (Some(a), Some(b)) = (d_start, d_end) {
+                        leaky.push((a, b));
+                    }
+                }
+            }
+        }
+        i = last + 1;
+    }
+    (hidden, leaky)
+}

@@ -1,0 +1,413 @@
+//! Loops and `@json`: `@foreach`/`@forelse`, `@for`, `@break`/`@continue`.
+
+use std::fmt::Write;
+
+use super::{Block, Translator};
+use crate::blade::emit::{Binding, local_name, loop_alias};
+use crate::blade::expr::{self, Expr, Kind, Parser};
+use crate::blade::{Failure, FailureKind};
+
+impl Translator<'_> {
+    /// `@json(…)`: Blade splits the arguments at every comma and writes
+    /// `json_encode(first, second ?? 15, third ?? 512)`, so `@json(['a' => 1, 'b' => 2])` passes
+    /// `'b' => 2]` as flags text. The same text is rebuilt and parsed here.
+    pub(super) fn json(
+        &mut self,
+        args: Option<(usize, usize)>,
+        start: usize,
+        end: usize,
+    ) -> Result<(), Failure> {
+        let (a, b) = self.require_args("json", args, start, end)?;
+        let inner = self.code_slice(a, b);
+        let parts: Vec<&str> = inner.split(',').collect();
+        let list = if parts.len() == 1 {
+            vec![self.parse(a, b)?]
+        } else {
+            let options = parts.get(1).map_or("", |p| p.trim());
+            let depth = parts.get(2).map_or("512", |p| p.trim());
+            let code = format!(
+                "{}, {options}, {depth}",
+                parts.first().copied().unwrap_or("")
+            );
+            let mut p =
+                Parser::new(&code, 0, code.len(), self.settings.max_nesting).map_err(|f| {
+                    Failure {
+                        start: a,
+                        end: b,
+                        ..f
+                    }
+                })?;
+            let list = p.expr_list(None).map_err(|f| Failure {
+                start: a,
+                end: b,
+                ..f
+            })?;
+            if !p.at_eof() {
+                return Err(Failure::new(
+                    FailureKind::Syntax,
+                    "syntax error in @json arguments",
+                    a,
+                    b,
+                ));
+            }
+            let mut list = list;
+            for e in &mut list {
+                relocate(e, a, b);
+            }
+            list
+        };
+        let Some(value) = list.first() else {
+            return Err(Failure::new(
+                FailureKind::Syntax,
+                "syntax error, @json needs a value",
+                start,
+                end,
+            ));
+        };
+        for e in &list {
+            self.collect_claims(e);
+        }
+        self.out.push_str("{{ _raw(_json(");
+        self.emit(value)?;
+        self.out.push_str(", ");
+        match list.get(1) {
+            Some(flags) => self.emit(flags)?,
+            // JSON_HEX_TAG | JSON_HEX_APOS | JSON_HEX_AMP | JSON_HEX_QUOT
+            None => self.out.push_str("15"),
+        }
+        if let Some(depth) = list.get(2) {
+            self.out.push_str(", ");
+            self.emit(depth)?;
+        }
+        self.out.push_str(")) }}");
+        Ok(())
+    }
+
+    pub(super) fn close_loop_scope(&mut self, bindings: usize) {
+        self.scope.bindings.truncate(bindings);
+        self.scope.loop_depth = self.scope.loop_depth.saturating_sub(1);
+        if self.scope.loop_depth == 0 {
+            self.scope.loop_ended = true;
+        }
+    }
+
+    /// `@foreach ($items as $item)` / `($items as $key => $item)`, read as Blade's regex does.
+    pub(super) fn foreach(
+        &mut self,
+        forelse: bool,
+        args: Option<(usize, usize)>,
+        start: usize,
+        end: usize,
+    ) -> Result<(), Failure> {
+        let name = if forelse { "forelse" } else { "foreach" };
+        let (a, b) = self.require_args(name, args, start, end)?;
+        let inner = self.code_slice(a, b);
+        let lower = inner.to_ascii_lowercase();
+        let Some(k) = lower
+            .rfind(" as")
+            .filter(|k| !inner.get(..*k).unwrap_or("").trim().is_empty())
+        else {
+            return Err(Failure::new(
+                FailureKind::Syntax,
+                format!("syntax error, @{name} needs \"items as $item\""),
+                start,
+                end,
+            ));
+        };
+        let iteratee = self.parse(a, a + k)?;
+        let mut p = Parser::new(self.code, a + k + 3, b, self.settings.max_nesting)?;
+        let first = p.expr(0)?;
+        let second = if p.at_eof() {
+            None
+        } else {
+            p.expect("=>")?;
+            Some(p.expr(0)?)
+        };
+        if !p.at_eof() {
+            return p.unexpected("");
+        }
+        let var_name = |e: &Expr| -> Result<String, Failure> {
+            match &e.kind {
+                Kind::Var(v) if v != "loop" => Ok(v.clone()),
+                _ => Err(Failure::new(
+                    FailureKind::Syntax,
+                    "@foreach supports only \"as $value\" and \"as $key => $value\"",
+                    e.start,
+                    e.end,
+                )),
+            }
+        };
+        let (key, value) = match &second {
+            Some(v) => (Some(var_name(&first)?), var_name(v)?),
+            None => (None, var_name(&first)?),
+        };
+        self.push_block(
+            Block::Foreach {
+                start,
+                forelse,
+                bindings: self.scope.bindings.len(),
+                after: Vec::new(),
+            },
+            start,
+        )?;
+        // PHP's loop variables outlive the loop: each iteration copies them into a namespace
+        // declared outside it.
+        self.counter += 1;
+        let keep = format!("_e{}", self.counter);
+        let _ = write!(self.out, "{{% set {keep} = namespace() %}}");
+        self.out.push_str("{% for ");
+        if let Some(k) = &key {
+            self.out.push_str(&local_name(k));
+            self.out.push_str(", ");
+        }
+        self.out.push_str(&local_name(&value));
+        self.out.push_str(if key.is_some() {
+            " in _pairs("
+        } else {
+            " in _values("
+        });
+        self.emit(&iteratee)?;
+        self.scope.loop_depth += 1;
+        let _ = write!(
+            self.out,
+            ") %}}{{% set {} = loop %}}",
+            loop_alias(self.scope.loop_depth)
+        );
+        let mut after = Vec::new();
+        for name in key.into_iter().chain(std::iter::once(value)) {
+            let ident = local_name(&name);
+            let _ = write!(self.out, "{{% set {keep}.{ident} = {ident} %}}");
+            let field = Binding::Field {
+                namespace: keep.clone(),
+                field: ident.clone(),
+            };
+            after.push((name.clone(), field));
+            self.scope.bindings.push((name, Binding::Local(ident)));
+        }
+        if let Some(Block::Foreach { after: slot, .. }) = self.blocks.last_mut() {
+            *slot = after;
+        }
+        Ok(())
+    }
+
+    /// `@for (init; condition; step)`: a bounded loop over `_forever()` (fuel ends runaway
+    /// loops), with the assigned variables in a minijinja namespace.
+    pub(super) fn for_loop(
+        &mut self,
+        args: Option<(usize, usize)>,
+        start: usize,
+        end: usize,
+    ) -> Result<(), Failure> {
+        let (a, b) = self.require_args("for", args, start, end)?;
+        let mut p = Parser::new(self.code, a, b, self.settings.max_nesting)?;
+        let init = p.expr_list(Some(";"))?;
+        p.expect(";")?;
+        let cond = p.expr_list(Some(";"))?;
+        p.expect(";")?;
+        let step = p.expr_list(None)?;
+        if !p.at_eof() {
+            return p.unexpected("");
+        }
+        for e in init.iter().chain(&cond).chain(&step) {
+            self.collect_claims(e);
+        }
+        self.counter += 1;
+        let ns = format!("_f{}", self.counter);
+        self.push_block(Block::For { start }, start)?;
+        for e in init.iter().chain(&step) {
+            if let Kind::Assign(target, ..) | Kind::IncDec(target, _) = &e.kind {
+                if let Kind::Var(v) = &target.kind {
+                    if self.scope.lookup(v).is_none_or(
+                        |b| !matches!(b, Binding::Field { namespace, .. } if *namespace == ns),
+                    ) {
+                        let field = local_name(v);
+                        self.scope.bindings.push((
+                            v.clone(),
+                            Binding::Field {
+                                namespace: ns.clone(),
+                                field,
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+        let _ = write!(self.out, "{{% set {ns} = namespace(started=false) %}}");
+        for e in &init {
+            self.statement(e)?;
+        }
+        let _ = write!(
+            self.out,
+            "{{% for _ in _forever() %}}{{% if {ns}.started %}}"
+        );
+        for e in &step {
+            self.statement(e)?;
+        }
+        let _ = write!(self.out, "{{% endif %}}{{% set {ns}.started = true %}}");
+        if let Some((last, before)) = cond.split_last() {
+            for e in before {
+                self.statement(e)?;
+            }
+            self.out.push_str("{% if not ");
+            self.truthy(last)?;
+            self.out.push_str(" %}{% break %}{% endif %}");
+        }
+        Ok(())
+    }
+
+    /// An expression evaluated for its effect: an assignment, or a value thrown away.
+    fn statement(&mut self, e: &Expr) -> Result<(), Failure> {
+        let (target, op, value): (&Expr, Option<expr::BinOp>, Option<&Expr>) = match &e.kind {
+            Kind::Assign(t, op, v) => (t, *op, Some(v)),
+            Kind::IncDec(t, inc) => (
+                t,
+                Some(if *inc {
+                    expr::BinOp::Add
+                } else {
+                    expr::BinOp::Sub
+                }),
+                None,
+            ),
+            _ => {
+                self.out.push_str("{% set _discard = ");
+                self.emit(e)?;
+                self.out.push_str(" %}");
+                return Ok(());
+            }
+        };
+        let Kind::Var(name) = &target.kind else {
+            return Err(Failure::new(
+                FailureKind::Syntax,
+                "only variables can be assigned in @for headers",
+                target.start,
+                target.end,
+            ));
+        };
+        let Some(Binding::Field { namespace, field }) = self.scope.lookup(name).cloned() else {
+            return Err(Failure::new(
+                FailureKind::Syntax,
+                "only variables can be assigned in @for headers",
+                target.start,
+                target.end,
+            ));
+        };
+        let _ = write!(self.out, "{{% set {namespace}.{field} = ");
+        let one = Expr {
+            kind: Kind::Int(1),
+            start: e.start,
+            end: e.end,
+            parens: false,
+            height: 1,
+        };
+        let value = value.unwrap_or(&one);
+        match op {
+            None => self.emit(value)?,
+            Some(op) => {
+                let combined = Expr {
+                    kind: Kind::Binary(op, Box::new(target.clone()), Box::new(value.clone())),
+                    start: e.start,
+                    end: e.end,
+                    parens: false,
+                    height: e.height,
+                };
+                self.emit(&combined)?;
+            }
+        }
+        self.out.push_str(" %}");
+        Ok(())
+    }
+
+    pub(super) fn loop_control(
+        &mut self,
+        name: &str,
+        args: Option<(usize, usize)>,
+        start: usize,
+        end: usize,
+    ) -> Result<(), Failure> {
+        let innermost = self
+            .blocks
+            .iter()
+            .rev()
+            .find(|b| !matches!(b, Block::If { .. } | Block::ForelseEmpty { .. }));
+        let Some(target) = innermost else {
+            return Err(Failure::new(
+                FailureKind::Syntax,
+                format!("'{name}' not in the 'loop' or 'switch' context"),
+                start,
+                end,
+            ));
+        };
+        // PHP treats `continue` in a switch like `break`.
+        let tag = if name == "break" || matches!(target, Block::Switch { .. }) {
+            "{% break %}"
+        } else {
+            "{% continue %}"
+        };
+        let Some((a, b)) = args else {
+            self.out.push_str(tag);
+            return Ok(());
+        };
+        let inner = self.code_slice(a, b).trim();
+        if let Ok(levels) = inner.parse::<i64>() {
+            if levels > 1 {
+                return Err(Failure::new(
+                    FailureKind::Syntax,
+                    format!("@{name}({levels}) (leaving several loops) is not supported"),
+                    start,
+                    end,
+                ));
+            }
+            self.out.push_str(tag);
+            return Ok(());
+        }
+        let e = self.parse(a, b)?;
+        self.out.push_str("{% if ");
+        self.truthy(&e)?;
+        self.out.push_str(" %}");
+        self.out.push_str(tag);
+        self.out.push_str("{% endif %}");
+        Ok(())
+    }
+}
+
+/// Points a parsed tree (and its subtrees) at one Blade range.
+fn relocate(e: &mut Expr, start: usize, end: usize) {
+    e.start = start;
+    e.end = end;
+    match &mut e.kind {
+        Kind::Interp(v) | Kind::Call(_, v) | Kind::Isset(v) => {
+            v.iter_mut().for_each(|c| relocate(c, start, end))
+        }
+        Kind::Index(a, b) => {
+            relocate(a, start, end);
+            if let Some(b) = b {
+                relocate(b, start, end);
+            }
+        }
+        Kind::Prop(a, _)
+        | Kind::Empty(a)
+        | Kind::Unary(_, a)
+        | Kind::Cast(_, a)
+        | Kind::IncDec(a, _) => relocate(a, start, end),
+        Kind::Array(entries) => {
+            for (k, v) in entries {
+                if let Some(k) = k {
+                    relocate(k, start, end);
+                }
+                relocate(v, start, end);
+            }
+        }
+        Kind::Binary(_, a, b) | Kind::Assign(a, _, b) => {
+            relocate(a, start, end);
+            relocate(b, start, end);
+        }
+        Kind::Ternary(a, b, c) => {
+            relocate(a, start, end);
+            if let Some(b) = b {
+                relocate(b, start, end);
+            }
+            relocate(c, start, end);
+        }
+        _ => {}
+    }
+}
