@@ -20,7 +20,7 @@ export function createApi(core) {
       return cached.ledger;
     }
     cached?.ledger.free();
-    const ledger = core.Ledger.load(snapshot.reservations ?? [], groups ?? null);
+    const ledger = core.Ledger.load(JSON.stringify(snapshot.reservations ?? []), JSON.stringify(groups ?? null));
     ledgers.set(store, { ledger, revision: snapshot.revision, groupsKey });
     return ledger;
   }
@@ -75,8 +75,14 @@ export function createApi(core) {
     return step.value;
   }
 
-  const planRender = (options) => (ledger) => ledger.plan(requestOf(options));
-  const planRelease = (options) => (ledger) => ledger.release(requestOf(options));
+  const planRender = (options) => {
+    const request = requestOf(options);
+    return (ledger) => JSON.parse(ledger.plan(request));
+  };
+  const planRelease = (options) => {
+    const request = requestOf(options);
+    return (ledger) => JSON.parse(ledger.release(request));
+  };
 
   return {
     version: core.version(),
@@ -87,9 +93,9 @@ export function createApi(core) {
     compile(template, options = {}) {
       const compiled = core.compile(template, requestOf(options));
       return {
-        render: (variables = {}) => compiled.render(variables),
-        claimReferences: () => compiled.claimReferences(),
-        leakyDirectives: () => compiled.leakyDirectives(),
+        render: (variables = {}) => compiled.render(JSON.stringify(variables)),
+        claimReferences: () => JSON.parse(compiled.claimReferences()),
+        leakyDirectives: () => JSON.parse(compiled.leakyDirectives()),
         translated: () => compiled.translated(),
         free: () => compiled.free(),
       };
@@ -97,9 +103,9 @@ export function createApi(core) {
   };
 }
 
-// Options as the core reads them: only plain data crosses into WebAssembly.
+// Options as the core reads them: JSON text, the cheapest way into WebAssembly.
 function requestOf(options) {
   const { store: _store, ...request } = options;
   if (request.seed !== undefined && request.seed !== null) request.seed = String(request.seed);
-  return request;
+  return JSON.stringify(request);
 }

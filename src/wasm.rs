@@ -1,8 +1,9 @@
 //! The wasm-bindgen bindings the npm package uses (`js/core.js` is their only caller).
 //!
-//! Only plain data crosses the boundary: requests arrive as JS objects and are read into
-//! `minijinja::Value`s; results leave as plain objects. Errors leave as JS `Error`s whose one-line
-//! message says where the problem is, with the location also as properties for editors.
+//! Only plain data crosses the boundary, as JSON text: `JSON.stringify` and `JSON.parse` are
+//! native in every JS engine, and one string copy costs far less than walking an object graph
+//! property by property across the boundary. Errors leave as JS `Error`s whose one-line message
+//! says where the problem is, with the location also as properties for editors.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -30,7 +31,7 @@ pub struct CompiledTemplate {
 
 /// Compiles a template once, to render it many times.
 #[wasm_bindgen]
-pub fn compile(source: &str, options: JsValue) -> Result<CompiledTemplate, JsValue> {
+pub fn compile(source: &str, options: &str) -> Result<CompiledTemplate, JsValue> {
     let options = template_options(&read(options)?)?;
     let template = Template::compile(source, &options).map_err(template_error)?;
     Ok(CompiledTemplate {
@@ -40,13 +41,13 @@ pub fn compile(source: &str, options: JsValue) -> Result<CompiledTemplate, JsVal
 
 #[wasm_bindgen(js_class = CompiledTemplate)]
 impl CompiledTemplate {
-    pub fn render(&self, variables: JsValue) -> Result<String, JsValue> {
+    pub fn render(&self, variables: &str) -> Result<String, JsValue> {
         let variables = read(variables)?;
         self.template.render(&variables).map_err(template_error)
     }
 
     #[wasm_bindgen(js_name = claimReferences)]
-    pub fn claim_references(&self) -> JsValue {
+    pub fn claim_references(&self) -> String {
         let references: Vec<_> = self
             .template
             .claim_references()
@@ -60,7 +61,7 @@ impl CompiledTemplate {
     }
 
     #[wasm_bindgen(js_name = leakyDirectives)]
-    pub fn leaky_directives(&self) -> JsValue {
+    pub fn leaky_directives(&self) -> String {
         let ranges: Vec<_> = self
             .template
             .leaky_directives()
@@ -88,7 +89,7 @@ pub struct LedgerHandle {
 impl LedgerHandle {
     /// Indexes a snapshot's reservations under a groups configuration (which fixes each
     /// group's protocol, and so which reservations collide).
-    pub fn load(reservations: JsValue, groups: JsValue) -> Result<LedgerHandle, JsValue> {
+    pub fn load(reservations: &str, groups: &str) -> Result<LedgerHandle, JsValue> {
         let groups = parse_groups(&read(groups)?)?;
         let reservations = read(reservations)?;
         let ledger = claims::Ledger::from_value(&reservations, &groups).map_err(claims_error)?;
@@ -99,12 +100,12 @@ impl LedgerHandle {
     }
 
     /// Every reservation, sorted by scope, then claim.
-    pub fn reservations(&self) -> JsValue {
+    pub fn reservations(&self) -> String {
         write(&self.ledger.reservations())
     }
 
     /// Decides the request's claims and renders its template; commits nothing.
-    pub fn plan(&self, request: JsValue) -> Result<JsValue, JsValue> {
+    pub fn plan(&self, request: &str) -> Result<String, JsValue> {
         let request = read(request)?;
         let options = template_options(&request)?;
         let source = string_field(&request, "template")?.unwrap_or_default();
@@ -130,7 +131,7 @@ impl LedgerHandle {
 
     /// Releases one claim (`claim`), prunes the claims no longer declared (`claims`), or releases
     /// a whole scope; commits nothing.
-    pub fn release(&self, request: JsValue) -> Result<JsValue, JsValue> {
+    pub fn release(&self, request: &str) -> Result<String, JsValue> {
         let request = read(request)?;
         let scope = scope_of(&request)?;
         let change = if let Some(claim) = string_field(&request, "claim")? {
@@ -190,11 +191,11 @@ fn cached_template(source: &str, options: &engine::Options) -> Result<Rc<Templat
 
 // ---- reading requests -------------------------------------------------------------------------
 
-fn read(value: JsValue) -> Result<Value, JsValue> {
-    if value.is_undefined() || value.is_null() {
+fn read(json: &str) -> Result<Value, JsValue> {
+    if json.is_empty() {
         return Ok(Value::UNDEFINED);
     }
-    serde_wasm_bindgen::from_value(value).map_err(|e| {
+    serde_json::from_str(json).map_err(|e| {
         error(
             "config",
             &format!("cannot read the options: {e}"),
@@ -327,10 +328,9 @@ fn parse_groups(value: &Value) -> Result<Groups, JsValue> {
 
 // ---- writing results --------------------------------------------------------------------------
 
-fn write<T: Serialize + ?Sized>(value: &T) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or(JsValue::UNDEFINED)
+fn write<T: Serialize + ?Sized>(value: &T) -> String {
+    // Serialising plain data to a string cannot fail.
+    serde_json::to_string(value).unwrap_or_default()
 }
 
 struct PlannedOut<'a>(&'a Planned);
