@@ -11,9 +11,11 @@ function lineColumn(text, offset) {
 function jsonError(text, error) {
   const message = error.message.replace(/^JSON\.parse: /, '');
   const lc = /line (\d+) column (\d+)/.exec(message);
-  if (lc) return { message, line: Number(lc[1]), column: Number(lc[2]) };
+  // The position is shown beside the message: "… in JSON at position 34 (line 1 column 35)".
+  const short = message.replace(/ in JSON at position \d+.*$/, '');
+  if (lc) return { message: short, line: Number(lc[1]), column: Number(lc[2]) };
   const position = /position (\d+)/.exec(message);
-  if (position) return { message, ...lineColumn(text, Number(position[1])) };
+  if (position) return { message: short, ...lineColumn(text, Number(position[1])) };
   if (/end of (JSON )?input|Unexpected end/i.test(message)) return { message, ...lineColumn(text, text.trimEnd().length) };
   return { message, line: 1, column: 1 };
 }
