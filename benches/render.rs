@@ -75,12 +75,21 @@ fn main() {
     let plain = plain.get_template("service").expect("just added");
     assert_eq!(
         ours.render(&pool[0]).expect("renders"),
-        plain.render(&pool[0]).expect("renders"),
+        plain
+            .render(minijinja::context! { _v => &pool[0] })
+            .expect("renders"),
         "both sides render the same text"
     );
 
     let portclaims = measure(|i| drop(black_box(ours.render(&pool[i & 255]))), budget);
-    let minijinja = measure(|i| drop(black_box(plain.render(&pool[i & 255]))), budget);
+    let minijinja = measure(
+        |i| {
+            drop(black_box(
+                plain.render(minijinja::context! { _v => &pool[i & 255] }),
+            ))
+        },
+        budget,
+    );
     println!("render, Service with 3 ports in a loop:");
     println!("  portclaims {portclaims:>10.2?}   plain minijinja {minijinja:>10.2?}");
     println!(

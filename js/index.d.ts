@@ -100,6 +100,8 @@ export interface Diagnostic {
   file?: string;
   claim?: string;
   range?: { start: Position; end: Position };
+  /** What to do about it, when there is something obvious. */
+  hint?: string;
 }
 
 export interface RenderResult {
@@ -129,6 +131,8 @@ export interface CompiledTemplate {
   /** Renders with the given variables (`portClaims` among them); allocates nothing. */
   render(variables?: TemplateVariables): string;
   claimReferences(): Array<{ name: string; range: { start: Position; end: Position } }>;
+  /** The directives alone on an indented line, whose indentation Blade keeps in the output. */
+  leakyDirectives(): Array<{ start: Position; end: Position }>;
   translated(): string;
   free(): void;
 }
@@ -151,7 +155,26 @@ export function renderSync(options: RenderOptions): RenderResult;
 export function release(options: ReleaseOptions): Promise<ReleaseResult>;
 export function releaseSync(options: ReleaseOptions): ReleaseResult;
 export function compile(template: string, options?: TemplateOptions): CompiledTemplate;
-export function check(options: RenderOptions): Diagnostic[];
+/** What `check` looks at: one template (`template`, `name`) or several (`files`), checked together. */
+export interface CheckOptions extends Omit<RenderOptions, 'template' | 'dryRun'> {
+  template?: string;
+  /** Several templates sharing the claims (a Kublade template folder); `path` names each in diagnostics. */
+  files?: Array<{ path: string; template: string }>;
+  /** How diagnostics about the claims name their file (default `ports.json`). */
+  claimsFile?: string;
+  /** The claims file's text, so that diagnostics about a claim point at its line. */
+  claimsText?: string;
+}
+
+/**
+ * Node entry (the browser entry can build it with `createCheck` of `js/check.js`).
+ * Diagnostics of templates, without reserving anything (the ports are decided in a dry run; the
+ * store, if given, is only loaded and must load synchronously): claims used but not declared or
+ * declared but never used, directives whose indentation leaks into the output, output that is not
+ * valid YAML, Kubernetes ports outside 1–65535, a nodePort/hostPort/Service port used twice, and
+ * render errors. Sorted by file, then position.
+ */
+export function check(options: CheckOptions): Diagnostic[];
 
 export class MemoryStore implements ReservationStore {
   constructor(reservations?: Reservation[]);
@@ -164,6 +187,21 @@ export class LocalStorageStore implements ReservationStore {
   constructor(key?: string, storage?: Storage);
   load(): Snapshot;
   commit(change: Change): false | number;
+  reservations(): Reservation[];
+}
+
+/**
+ * Node only: reservations in a JSON file meant for git (default `portclaims.lock.json`):
+ * `{ "version": 1, "reservations": [...] }`, sorted by scope then claim. `load()` is synchronous;
+ * `commit()` takes a cross-process lock, refuses a change whose base revision is stale, and writes
+ * atomically. The revision is a hash of the file's bytes. A corrupt file is reported (an Error with
+ * `kind: 'store'` and `file`) and never overwritten.
+ */
+export class LockFileStore implements ReservationStore {
+  constructor(path?: string, options?: { retries?: number; stale?: number; name?: string });
+  readonly path: string;
+  load(): Snapshot & { revision: string };
+  commit(change: Change): Promise<false | string>;
   reservations(): Reservation[];
 }
 

@@ -1,0 +1,428 @@
+// check(options): what is wrong with a template (or a folder of templates), as diagnostics an
+// editor can underline, without reserving anything: the ports are decided in a dry run.
+//
+//   - a claim used but not declared, a claim declared and never used
+//   - a directive whose indentation leaks into the output
+//   - output that is not valid YAML
+//   - a Kubernetes port outside 1–65535; the same nodePort, hostPort or Service port used twice
+//   - render errors
+//
+// Each diagnostic: { severity, message, file, range: { start: { line, column }, end } } (1-based).
+import { rangeOfPath } from './cli/json.js';
+const PORT_KEYS = new Set(['port', 'targetPort', 'nodePort', 'containerPort', 'hostPort']);
+const TEMPLATE_OPTION_KEYS = ['dialect', 'escape', 'whitespace', 'limits'];
+const BLADE_DIRECTIVES =
+  'if|elseif|else|endif|unless|endunless|isset|endisset|empty|endempty|foreach|endforeach|forelse|endforelse|for|endfor|while|endwhile|switch|case|default|break|endswitch|continue|php|endphp|verbatim|endverbatim';
+const STANDALONE_DIRECTIVE = new RegExp(`^([ \\t]+)@(${BLADE_DIRECTIVES})\\b`);
+
+const point = (line, column) => ({ line, column });
+const rangeOf = (line, column, endLine = line, endColumn = column + 1) => ({ start: point(line, column), end: point(endLine, endColumn) });
+const WHOLE_FILE = rangeOf(1, 1, 1, 1);
+
+function pick(object, keys) {
+  const picked = {};
+  for (const key of keys) if (object[key] !== undefined) picked[key] = object[key];
+  return picked;
+}
+
+/** A diagnostic from an error the API threw. */
+export function diagnosticOfError(error, file) {
+  const where = error?.file ?? file;
+  let message = String(error?.message ?? error).split('\n')[0];
+  if (error?.line) {
+    const prefix = `${where}:${error.line}:${error.column}: `;
+    if (message.startsWith(prefix)) message = message.slice(prefix.length);
+  } else if (where && message.startsWith(`${where}: `)) {
+    message = message.slice(where.length + 2);
+  }
+  const range = error?.line
+    ? rangeOf(error.line, error.column ?? 1, error.endLine ?? error.line, error.endColumn ?? (error.column ?? 1) + 1)
+    : WHOLE_FILE;
+  return { severity: 'error', message, file: where, range, ...(error?.kind ? { kind: error.kind } : {}) };
+}
+
+/** Standalone directive lines whose indentation Blade keeps in the output (a JS fallback for the core's list). */
+export function leakyDirectiveLines(template) {
+  const found = [];
+  const lines = template.split('\n');
+  let verbatim = false;
+  let comment = false;
+  lines.forEach((text, i) => {
+    if (comment) {
+      if (text.includes('--}}')) comment = false;
+      return;
+    }
+    if (/^\s*@verbatim\b/.test(text)) verbatim = true;
+    if (verbatim) {
+      if (/@endverbatim\b/.test(text)) verbatim = false;
+      return;
+    }
+    if (text.includes('{{--') && !text.includes('--}}')) comment = true;
+    const m = STANDALONE_DIRECTIVE.exec(text);
+    if (!m) return;
+    const rest = text.slice(m[0].length);
+    const end = endOfArguments(rest);
+    if (end < 0 || rest.slice(end).trim() !== '') return; // not alone on its line
+    if (i === lines.length - 1) return; // nothing after it to shift
+    found.push({
+      directive: `@${m[2]}`,
+      indent: m[1].length,
+      range: rangeOf(i + 1, 1, i + 1, m[1].length + 1 + m[2].length + 1),
+    });
+  });
+  return found;
+}
+
+// The length of a directive's `( … )` (0 when there is none), or -1 when it does not close.
+function endOfArguments(text) {
+  const open = /^\s*\(/.exec(text);
+  if (!open) return 0;
+  let depth = 0;
+  let quote = null;
+  for (let i = open[0].length - 1; i < text.length; i++) {
+    const ch = text[i];
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = null;
+    } else if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+function isYamlFile(path) {
+  const name = path.split('/').pop();
+  return /\.(ya?ml|json)$/i.test(name) || !name.includes('.');
+}
+
+/**
+ * Maps lines of a rendered output back to the template's lines, by the template's literal text:
+ * each template line becomes a pattern whose echoes match anything. Good enough to point at the
+ * line that produced a YAML problem; `undefined` when no line matches.
+ */
+function outputLineMapper(template, output) {
+  const templateLines = template.split('\n');
+  const patterns = templateLines.map((text) => {
+    const trimmed = text.trim();
+    if (trimmed === '' || /^@\w+/.test(trimmed) || trimmed.startsWith('{{--')) return null;
+    const parts = trimmed.split(/\{\{.*?\}\}|\{!!.*?!!\}|@\w+(?:\s*\([^)]*\))?/);
+    if (parts.join('').trim() === '') return null;
+    return new RegExp(`^${parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*?')}$`);
+  });
+  const outputLines = output.split('\n');
+  const mapped = new Array(outputLines.length);
+  let cursor = 0;
+  for (let o = 0; o < outputLines.length; o++) {
+    const text = outputLines[o].trim();
+    let found;
+    for (let t = cursor; t < templateLines.length && found === undefined; t++) if (patterns[t]?.test(text)) found = t;
+    for (let t = 0; t < cursor && found === undefined; t++) if (patterns[t]?.test(text)) found = t;
+    if (found !== undefined) {
+      mapped[o] = found;
+      cursor = found + 1;
+    }
+  }
+  return (outputLine) => {
+    const t = mapped[outputLine - 1];
+    return t === undefined ? undefined : { line: t + 1, text: templateLines[t] };
+  };
+}
+
+function lineColumnOf(text, offset) {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text[i] === '\n') {
+      line++;
+      start = i + 1;
+    }
+  }
+  return { line, column: offset - start + 1 };
+}
+
+function positionOfClaim(text, name) {
+  if (typeof text !== 'string') return undefined;
+  const escaped = JSON.stringify(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`"claim"\\s*:\\s*(${escaped})`).exec(text);
+  if (!match) return undefined;
+  const offset = match.index + match[0].length - match[1].length;
+  const { line, column } = lineColumnOf(text, offset);
+  return rangeOf(line, column, line, column + match[1].length);
+}
+
+/**
+ * A diagnostic of the claims core (`{ severity, message, claim }`) made ready for an editor: in the
+ * claims file, at the claim's name, its message naming the claim.
+ */
+export function placeClaimDiagnostic(d, claimsFile = 'ports.json', claimsText = undefined) {
+  const placed = { ...d, file: d.file ?? claimsFile };
+  if (d.claim !== undefined && !String(d.message).includes(JSON.stringify(d.claim))) {
+    placed.message = `claim ${JSON.stringify(d.claim)}: ${d.message}`;
+  }
+  placed.range = d.range ?? (d.claim !== undefined ? positionOfClaim(claimsText, d.claim) : undefined) ?? WHOLE_FILE;
+  return placed;
+}
+
+function placeholderPorts(claims) {
+  const ports = {};
+  let next = 49152;
+  for (const claim of claims) {
+    if (claim && typeof claim.claim === 'string') ports[claim.claim] = Number.isInteger(claim.preferred_port) ? claim.preferred_port : next++;
+  }
+  return ports;
+}
+
+const describePort = (v) => (typeof v === 'string' ? JSON.stringify(v) : String(v));
+
+/**
+ * Builds `check` over an API (`renderSync`, `compile`). `loadYaml` returns the `yaml` package; it
+ * is called on the first check only, so that importing the API stays fast.
+ */
+export function createCheck(api, loadYaml) {
+  let YAML;
+  return function check(options = {}) {
+    YAML ??= loadYaml();
+    const diagnostics = [];
+    const files = options.files ?? [{ path: options.name ?? 'template', template: options.template ?? '' }];
+    const claimsFile = options.claimsFile ?? 'ports.json';
+    const declared = Array.isArray(options.claims) ? options.claims : [];
+    const declaredIn = options.claimsFile ? `in ${options.claimsFile}` : declared.length ? 'among the claims' : '(no claims were given)';
+    const declaredNames = new Set(declared.map((c) => c?.claim).filter((c) => typeof c === 'string'));
+    const templateOptions = pick(options, TEMPLATE_OPTION_KEYS);
+    const values = options.values ?? {};
+
+    // The ports, decided as a render would decide them, but in a dry run: nothing is reserved.
+    let portClaims;
+    try {
+      const decided = api.renderSync({
+        ...templateOptions,
+        template: '',
+        name: claimsFile,
+        claims: options.claims ?? [],
+        values,
+        scope: options.scope,
+        store: options.store,
+        groups: options.groups,
+        seed: options.seed,
+        dryRun: true,
+      });
+      portClaims = decided.claims;
+      for (const d of decided.diagnostics ?? []) diagnostics.push(placeClaimDiagnostic(d, claimsFile, options.claimsText));
+    } catch (error) {
+      const d = diagnosticOfError(error, claimsFile);
+      const claim = error?.claim ?? /claim "([^"]+)"/.exec(d.message)?.[1];
+      if (!error?.line && claim) d.range = positionOfClaim(options.claimsText, claim) ?? d.range;
+      if (!error?.line && !claim && error?.field) d.range = rangeOfPath(options.claimsText, error.field) ?? d.range;
+      if (d.message.startsWith('ports.json: ') && claimsFile !== 'ports.json') d.message = d.message.slice('ports.json: '.length);
+      diagnostics.push(d);
+      portClaims = placeholderPorts(declared);
+    }
+
+    const used = new Set();
+    const rendered = [];
+    for (const file of files) {
+      const own = [];
+      let compiled;
+      try {
+        compiled = api.compile(file.template, { ...templateOptions, name: file.path });
+      } catch (error) {
+        diagnostics.push(diagnosticOfError(error, file.path));
+        continue;
+      }
+      try {
+        const lines = file.template.split('\n');
+        const references = compiled.claimReferences() ?? [];
+        const undeclared = references.filter((ref) => !declaredNames.has(ref.name));
+        for (const ref of references) used.add(ref.name);
+        // A claim tested with isset() (or given a default with ??) anywhere in the file is
+        // optional there: one note at the test, no error for the uses it guards.
+        const isGuard = (ref) => {
+          const { start, end } = ref.range;
+          const text = lines[start.line - 1] ?? '';
+          const before = text.slice(0, start.column - 1);
+          const after = end.line === start.line ? text.slice(end.column - 1) : '';
+          return /(\bisset|\bempty|@isset|@empty)\s*\(\s*$/.test(before) || /^\s*\?\?/.test(after);
+        };
+        const guardedNames = new Set(undeclared.filter(isGuard).map((ref) => ref.name));
+        for (const ref of undeclared) {
+          const guarded = guardedNames.has(ref.name);
+          if (guarded && !isGuard(ref)) continue;
+          own.push({
+            severity: guarded ? 'info' : 'error',
+            message: guarded
+              ? `claim ${JSON.stringify(ref.name)} is not declared ${declaredIn}, so this part of the template is never rendered`
+              : `claim ${JSON.stringify(ref.name)} is used but not declared ${declaredIn}`,
+            file: file.path,
+            range: ref.range,
+            claim: ref.name,
+          });
+        }
+        const leaks = typeof compiled.leakyDirectives === 'function' ? compiled.leakyDirectives() : (options.whitespace ?? 'blade') === 'blade' ? leakyDirectiveLines(file.template) : [];
+        for (const leak of leaks ?? []) {
+          // The core gives the directives' ranges; the fallback gives { directive, range }.
+          if (leak.start && !leak.range) leak.range = { start: leak.start, end: leak.end };
+          const at = lines[leak.range.start.line - 1]?.slice(leak.range.start.column - 1) ?? '';
+          const directive = leak.directive ?? /^@\w+/.exec(at)?.[0] ?? 'the directive';
+          const shown = directive.startsWith('@') || directive.startsWith('the ') ? directive : `@${directive}`;
+          own.push({
+            severity: 'warning',
+            message:
+              leak.message ??
+              `the indentation before ${shown} stays in the output and shifts the next line (Blade removes only the line break after a directive)`,
+            file: file.path,
+            range: leak.range,
+            hint: 'start the directive at column 1, or render with --whitespace smart',
+          });
+        }
+        let output;
+        try {
+          output = compiled.render({ ...values, portClaims });
+        } catch (error) {
+          const d = diagnosticOfError(error, file.path);
+          // An undeclared claim already explains the render error it causes.
+          const duplicate = own.some(
+            (o) =>
+              o.severity === 'error' &&
+              o.range.start.line === d.range.start.line &&
+              (o.range.start.column === d.range.start.column || (o.claim !== undefined && d.message.includes(JSON.stringify(o.claim)))),
+          );
+          if (!duplicate) own.push(d);
+        }
+        if (output !== undefined) rendered.push({ file, output });
+      } catch (error) {
+        own.push(diagnosticOfError(error, file.path));
+      } finally {
+        compiled.free?.();
+      }
+      diagnostics.push(...own);
+    }
+
+    // The rendered YAML: valid, with sane and distinct ports.
+    const seen = { nodePort: new Map(), hostPort: new Map(), servicePort: new Map() };
+    for (const { file, output } of rendered) {
+      if (!isYamlFile(file.path)) continue;
+      const mapLine = outputLineMapper(file.template, output);
+      const locate = (offset, key) => {
+        const { line: outLine, column } = lineColumnOf(output, offset);
+        const mapped = mapLine(outLine);
+        if (!mapped) return { range: WHOLE_FILE, outLine, column };
+        const at = key ? mapped.text.indexOf(`${key}:`) : -1;
+        const start = at >= 0 ? at + 1 : Math.max(1, mapped.text.search(/\S/) + 1);
+        const end = mapped.text.trimEnd().length + 1; // the key and its value
+        return { range: rangeOf(mapped.line, start, mapped.line, Math.max(end, start + 1)), outLine, column };
+      };
+      let documents;
+      try {
+        documents = YAML.parseAllDocuments(output);
+      } catch (error) {
+        diagnostics.push({ severity: 'error', message: `the output is not valid YAML: ${error.message}`, file: file.path, range: WHOLE_FILE });
+        continue;
+      }
+      if (!Array.isArray(documents)) documents = [];
+      for (const doc of documents) {
+        const yamlError = doc.errors[0];
+        if (yamlError) {
+          const offset = yamlError.pos?.[0] ?? 0;
+          const { range, outLine } = locate(offset);
+          const outText = output.split('\n')[outLine - 1] ?? '';
+          const reason = yamlError.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+          diagnostics.push({
+            severity: 'error',
+            message: `the output is not valid YAML at its line ${outLine} (${JSON.stringify(outText.trim())}): ${reason}`,
+            file: file.path,
+            range,
+          });
+          continue;
+        }
+        const kind = doc.get?.('kind');
+        const name = doc.getIn?.(['metadata', 'name']);
+        const label = `${kind ?? 'document'}${name ? ` ${name}` : ''}`;
+        YAML.visit(doc, {
+          Pair(_, pair) {
+            const key = YAML.isScalar(pair.key) ? pair.key.value : undefined;
+            if (!PORT_KEYS.has(key) || !YAML.isScalar(pair.value)) return;
+            const value = pair.value.value;
+            const numeric = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : undefined;
+            if (numeric === undefined) return; // a named port ("http") or nothing
+            const { range } = locate(pair.value.range?.[0] ?? pair.key.range?.[0] ?? 0, key);
+            if (!Number.isInteger(numeric) || numeric < 1 || numeric > 65535) {
+              diagnostics.push({
+                severity: 'error',
+                message: `${key} ${describePort(value)} is outside 1–65535`,
+                file: file.path,
+                range,
+              });
+              return;
+            }
+            if (key === 'nodePort' || key === 'hostPort') {
+              remember(seen[key], `${numeric}`, { file: file.path, range, label, value: numeric, what: key });
+            }
+          },
+        });
+        if (kind === 'Service') {
+          const ports = doc.getIn(['spec', 'ports'], true);
+          for (const item of YAML.isSeq(ports) ? ports.items : []) {
+            if (!YAML.isMap(item)) continue;
+            const port = item.get('port', true);
+            const value = YAML.isScalar(port) ? Number(port.value) : NaN;
+            if (!Number.isInteger(value) || value < 1 || value > 65535) continue;
+            const protocol = String(item.get('protocol') ?? 'TCP').toUpperCase();
+            const { range } = locate(port.range?.[0] ?? 0, 'port');
+            remember(seen.servicePort, `${value}/${protocol}`, { file: file.path, range, label, value, what: 'Service port', protocol, service: `${file.path}#${label}` });
+          }
+        }
+      }
+    }
+    for (const [what, occurrences] of [['nodePort', seen.nodePort], ['hostPort', seen.hostPort], ['Service port', seen.servicePort]]) {
+      for (const list of occurrences.values()) {
+        if (list.length < 2) continue;
+        const [first, ...others] = list;
+        for (const other of others) {
+          const sameService = what === 'Service port' && other.service === first.service;
+          const severity = what === 'nodePort' || sameService ? 'error' : 'warning';
+          const where = other.file === first.file ? `line ${first.range.start.line}` : `${first.file}:${first.range.start.line}`;
+          const port = `${what} ${other.value}${what === 'Service port' && other.protocol !== 'TCP' ? `/${other.protocol}` : ''}`;
+          diagnostics.push({
+            severity,
+            message:
+              other.label === first.label && other.file === first.file
+                ? `${port} is used twice in ${first.label} (first at ${where})`
+                : `${port} of ${other.label} is also used by ${first.label} (${where})`,
+            file: other.file,
+            range: other.range,
+          });
+        }
+      }
+    }
+
+    for (const claim of declared) {
+      if (!claim || typeof claim.claim !== 'string' || used.has(claim.claim)) continue;
+      diagnostics.push({
+        severity: 'warning',
+        message: `claim ${JSON.stringify(claim.claim)} is declared but never used${files.length > 1 ? ' by any template' : ''}; it reserves a port for nothing`,
+        file: claimsFile,
+        range: positionOfClaim(options.claimsText, claim.claim) ?? WHOLE_FILE,
+        claim: claim.claim,
+      });
+    }
+
+    const order = new Map(files.map((f, i) => [f.path, i + 1]));
+    return diagnostics
+      .map((d, i) => ({ d, i }))
+      .sort(
+        (a, b) =>
+          (order.get(a.d.file) ?? 0) - (order.get(b.d.file) ?? 0) ||
+          (a.d.range?.start.line ?? 0) - (b.d.range?.start.line ?? 0) ||
+          (a.d.range?.start.column ?? 0) - (b.d.range?.start.column ?? 0) ||
+          a.i - b.i,
+      )
+      .map(({ d }) => d);
+  };
+}
+
+function remember(map, key, occurrence) {
+  const list = map.get(key) ?? [];
+  list.push(occurrence);
+  map.set(key, list);
+}

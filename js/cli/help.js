@@ -1,0 +1,158 @@
+// The help texts: `portclaims --help`, `portclaims help COMMAND`, `portclaims COMMAND --help`.
+
+const TEMPLATE_OPTIONS = `Template options:
+  --ports FILE          the claims, as in .kublade/ports.json
+                        (default: .kublade/ports.json of the template folder)
+  --values FILE         values, JSON or YAML; - reads standard input
+  --set KEY=VALUE       a value on top of --values (repeatable); KEY is a field key
+                        or a path (data.image, limits.enabled, paused); VALUE is a
+                        number, true, false or null when it looks like one
+  --namespace NAME      $namespace (default: the scope)
+  --dialect D           blade (default) or jinja
+  --no-escape           print {{ }} as is, without HTML escaping
+  --whitespace W        blade (default): a directive line keeps its indentation,
+                        as in Laravel; smart: directive lines vanish whole
+
+Claim options:
+  --scope NAME          the deployment the ports belong to (default: default)
+  --lock FILE           the lock file (default: portclaims.lock.json)
+  --groups FILE         port groups: { "tcp": { "ranges": ["30000-32767"] } }
+  --seed N              repeatable port draws`;
+
+export const HELP = {
+  general: `portclaims — Kubernetes manifests in Laravel Blade that claim ports by name
+
+Usage:
+  portclaims render TEMPLATE|DIR [options]   render a template or a Kublade template folder
+  portclaims check TEMPLATE|DIR [options]    find mistakes without reserving anything
+  portclaims claims list                     show the reservations of the lock file
+  portclaims claims release --scope S        give back a scope's ports
+  portclaims claims prune DIR --scope S      give back ports no longer declared
+  portclaims help COMMAND                    help on a command
+
+Options:
+  -h, --help       help
+  -V, --version    the version
+
+Templates write  port: {{ $portClaims['web'] }}  and declare the claim in
+.kublade/ports.json:  [{ "group": "tcp", "claim": "web", "preferred_port": 8080 }].
+A render reserves a port for each claim of its scope in portclaims.lock.json
+(commit it to git) and reuses it on every later render.
+
+Exit status: 0 success, 1 failure, 2 usage error.`,
+
+  render: `portclaims render — render a template, reserving the ports it claims
+
+Usage:
+  portclaims render TEMPLATE --ports FILE [options]
+  portclaims render DIR [options]
+
+TEMPLATE is one Blade template; the rendered text goes to standard output.
+DIR is a Kublade template folder: .kublade/fields.json (input fields),
+.kublade/ports.json (claims), and templates: every other file (any extension,
+in subfolders too; not dotfiles, not node_modules). The claims are decided
+once for all files and reserved in one commit, only when every file renders.
+Without --out the files go to standard output, each after "---" and
+"# Source: PATH" (files that render empty are left out); with --out DIR each
+is written to DIR at its path.
+
+Values: a --values file (and each --set) holds field values by field key
+(replicas: 3), and may set the variables directly: data: and secret: (merged
+into $data and $secret), namespace:, limits: (strings, as in Kublade: --set
+limits.enabled=true gives 'true') and paused:. Without fields.json, keys that
+are no variable land in $data.
+
+Fields: each field's "value" is its default; --values and --set override it.
+Secret fields land in $secret, the others in $data. A required field without a
+value, a number outside min/max or a value not among the options is an error.
+
+Output options:
+  --out DIR             write the rendered files to DIR
+  --json                print the result as JSON: output (or files: [{ path,
+                        output }]), claims, allocated, released, diagnostics
+  --dry-run             decide and render, but reserve nothing
+
+${TEMPLATE_OPTIONS}
+
+Examples:
+  portclaims render service.yaml --ports ports.json --values values.yaml
+  portclaims render ./my-template --set replicas=3 --scope shop --out build/
+  echo '{"data": {"image": "nginx"}}' | portclaims render ./my-template --values -`,
+
+  check: `portclaims check — find mistakes in templates without reserving anything
+
+Usage:
+  portclaims check TEMPLATE [--ports FILE] [options]
+  portclaims check DIR [options]
+
+Renders in a dry run and reports:
+  - a claim used but not declared, a claim declared but never used
+  - a directive whose indentation leaks into the output
+  - output that is not valid YAML
+  - a Kubernetes port (port, targetPort, nodePort, containerPort, hostPort)
+    outside 1-65535, and a nodePort, hostPort or Service port used twice
+  - render errors
+
+Options:
+  --json                print the diagnostics as JSON: [{ severity, message,
+                        file, range: { start: { line, column }, end } }]
+
+${TEMPLATE_OPTIONS}
+
+Exit status: 1 when there is an error, 0 otherwise (warnings included).`,
+
+  claims: `portclaims claims — the reservations of a lock file
+
+Usage:
+  portclaims claims list [--scope S] [--lock FILE] [--json]
+  portclaims claims release --scope S [--claim C] [--lock FILE]
+  portclaims claims prune DIR|--ports FILE --scope S [--lock FILE]
+
+Run \`portclaims claims COMMAND --help\` for one of them.`,
+
+  'claims list': `portclaims claims list — show the reservations
+
+Usage:
+  portclaims claims list [--scope S] [--lock FILE] [--json]
+
+Options:
+  --scope NAME          only this scope's reservations
+  --lock FILE           the lock file (default: portclaims.lock.json)
+  --json                print them as JSON: [{ scope, claim, group, port }]`,
+
+  'claims release': `portclaims claims release — give back reserved ports
+
+Usage:
+  portclaims claims release --scope S [--claim C] [--lock FILE]
+
+Releases every reservation of scope S, or only claim C of it.
+
+Options:
+  --scope NAME          the scope (required)
+  --claim NAME          only this claim
+  --lock FILE           the lock file (default: portclaims.lock.json)
+  --groups FILE         port groups, as for render
+  --json                print the released reservations as JSON`,
+
+  'claims prune': `portclaims claims prune — give back the ports of claims no longer declared
+
+Usage:
+  portclaims claims prune DIR --scope S [--lock FILE]
+  portclaims claims prune --ports FILE --scope S [--lock FILE]
+
+Releases the reservations of scope S whose claims the template folder's
+.kublade/ports.json (or --ports FILE) no longer declares.
+
+Options:
+  --ports FILE          the claims (default: DIR/.kublade/ports.json)
+  --scope NAME          the scope (required)
+  --lock FILE           the lock file (default: portclaims.lock.json)
+  --groups FILE         port groups, as for render
+  --json                print the released reservations as JSON`,
+};
+
+HELP.help = HELP.general;
+
+export function helpText(topic) {
+  return `${HELP[topic ?? 'general'] ?? HELP.general}\n`;
+}

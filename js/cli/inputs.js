@@ -1,0 +1,94 @@
+// Reading the CLI's input files: JSON (ports, fields, groups) and JSON or YAML (values, `-` for
+// stdin). Every failure names the file and, for syntax errors, the line and column.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+import { parseJson } from './json.js';
+import { CliError } from './messages.js';
+
+// Loaded when a YAML file is read: it is the slowest module to import.
+const loadYaml = () => createRequire(import.meta.url)('yaml');
+
+/** Reads a text file; `what` names it in messages: `ports file`, `values file`. */
+export function readText(path, what, { hint } = {}) {
+  try {
+    if (path === '-') return readFileSync(0, 'utf8');
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    const shown = path === '-' ? 'standard input' : path;
+    if (e.code === 'ENOENT') throw new CliError(`cannot read the ${what} ${shown}: no such file`, { hint });
+    if (e.code === 'EISDIR') throw new CliError(`cannot read the ${what} ${shown}: it is a folder, not a file`, { hint });
+    if (e.code === 'EACCES') throw new CliError(`cannot read the ${what} ${shown}: permission denied`);
+    throw new CliError(`cannot read the ${what} ${shown}: ${e.message}`);
+  }
+}
+
+export function parseJsonFile(text, path, what) {
+  try {
+    return parseJson(text);
+  } catch (e) {
+    throw new CliError(`${path}:${e.line}:${e.column}: the ${what} is not valid JSON: ${e.reason}`, {
+      file: path,
+      line: e.line,
+      column: e.column,
+      sourceLine: e.sourceLine,
+    });
+  }
+}
+
+/** JSON when the name says so or the text starts like JSON; YAML otherwise. */
+export function parseJsonOrYaml(text, path, what) {
+  const shown = path === '-' ? '<stdin>' : path;
+  const looksJson = /\.json$/i.test(path) || (!/\.ya?ml$/i.test(path) && /^\s*[{[]/.test(text) && !/^\s*\[[^\]\n]*\]\s*:/.test(text));
+  if (looksJson) return parseJsonFile(text, shown, what);
+  let documents;
+  try {
+    documents = loadYaml().parseAllDocuments(text, { prettyErrors: true });
+  } catch (e) {
+    throw new CliError(`${shown}: the ${what} is not valid YAML: ${e.message}`);
+  }
+  if (!Array.isArray(documents)) documents = [];
+  for (const doc of documents) {
+    const error = doc.errors[0];
+    if (error) {
+      const line = error.linePos?.[0]?.line;
+      const column = error.linePos?.[0]?.col;
+      const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      throw new CliError(`${shown}${line ? `:${line}:${column}` : ''}: the ${what} is not valid YAML: ${reason}`, {
+        file: shown,
+        line,
+        column,
+        sourceLine: line ? text.split(/\r?\n/)[line - 1] : undefined,
+      });
+    }
+  }
+  if (documents.length > 1) throw new CliError(`${shown}: the ${what} holds ${documents.length} YAML documents; give one`);
+  return documents.length ? documents[0].toJS({ maxAliasCount: 1000 }) : null;
+}
+
+export function readJsonFile(path, what, options) {
+  return parseJsonFile(readText(path, what, options), path, what);
+}
+
+export function readValuesFile(path, what = 'values file') {
+  const text = readText(path, what);
+  const values = parseJsonOrYaml(text, path, what);
+  if (values === null || values === undefined) return {};
+  if (typeof values !== 'object' || Array.isArray(values)) {
+    throw new CliError(`${path === '-' ? '<stdin>' : path}: the ${what} must be a mapping of names to values, got ${Array.isArray(values) ? 'a list' : JSON.stringify(values)}`);
+  }
+  return values;
+}
+
+/** Finds the 1-based position of `"claim": "name"` in a ports.json text, for diagnostics. */
+export function positionOfClaim(text, name) {
+  if (typeof text !== 'string') return undefined;
+  const pattern = new RegExp(`"claim"\\s*:\\s*(${JSON.stringify(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})`);
+  const match = pattern.exec(text);
+  if (!match) return undefined;
+  const offset = match.index + match[0].length - match[1].length;
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  return { start: { line, column }, end: { line, column: column + match[1].length } };
+}

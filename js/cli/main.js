@@ -1,0 +1,89 @@
+// The CLI's entry: parse, run one command, report. Everything thrown ends here as one message;
+// never a JavaScript stack trace, never a Rust panic.
+import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+
+import { parseCommandLine } from './args.js';
+import { claimsListCommand, claimsPruneCommand, claimsReleaseCommand } from './commands/claims.js';
+import { checkCommand } from './commands/check.js';
+import { renderCommand } from './commands/render.js';
+import { internalError } from './commands/shared.js';
+import { helpText } from './help.js';
+import { CliError, UsageError, createReporter } from './messages.js';
+
+const COMMANDS = {
+  render: renderCommand,
+  check: checkCommand,
+  'claims list': claimsListCommand,
+  'claims release': claimsReleaseCommand,
+  'claims prune': claimsPruneCommand,
+};
+
+function packageVersion() {
+  try {
+    return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Loads the API (and with it the WebAssembly core) only for the commands that need it. */
+async function loadApi() {
+  // A CLI run is short: V8's baseline wasm compiler alone starts it a third faster than compiling
+  // the whole core again with the optimising one in the background.
+  setFlagsFromString('--liftoff-only');
+  try {
+    return await import('../node.js');
+  } catch (error) {
+    throw new CliError(`cannot load the portclaims core (pkg/portclaims_bg.wasm): ${String(error?.message ?? error).split('\n')[0]}`, {
+      hint: 'build it with `npm run build`, or reinstall the package',
+    });
+  }
+}
+
+/**
+ * Runs the CLI; resolves to the exit code. `io` replaces the process's streams in tests.
+ */
+export async function main(argv, io = {}) {
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const env = io.env ?? process.env;
+  const reporter = createReporter(stderr, env);
+
+  // The core may print a Rust panic through console.error; keep it for a one-line message.
+  const captured = [];
+  const consoleError = console.error;
+  console.error = (...args) => captured.push(args.map(String).join(' '));
+
+  let parsed;
+  try {
+    parsed = parseCommandLine(argv);
+    if (parsed.command === 'version') {
+      stdout.write(`portclaims ${packageVersion()}\n`);
+      return 0;
+    }
+    if (parsed.command === 'help') {
+      stdout.write(helpText(parsed.topic));
+      return 0;
+    }
+    const context = { stdout, stderr, env, reporter, api: loadApi };
+    return await COMMANDS[parsed.command](parsed, context);
+  } catch (thrown) {
+    let error = thrown instanceof CliError ? thrown : internalError(thrown);
+    const panic = captured.find((line) => /panicked at/.test(line));
+    if (panic && !(thrown instanceof CliError)) {
+      error = new CliError(`internal error in the portclaims core: ${panic.split('\n')[0]}`, {
+        hint: 'this is a bug in portclaims; please report it with the template that triggers it',
+      });
+    }
+    reporter.error(error);
+    for (const other of error.others ?? []) reporter.error(other);
+    if (error instanceof UsageError) {
+      const command = error.command ? `portclaims ${error.command} --help` : 'portclaims --help';
+      reporter.write(`Run '${command}' for usage.`);
+    }
+    return error.exitCode ?? 1;
+  } finally {
+    console.error = consoleError;
+  }
+}

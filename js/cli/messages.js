@@ -1,0 +1,158 @@
+// What the CLI tells a person: one message they can act on, the offending line with a caret under
+// the spot, and a hint where one helps (in the manner of rustc and ripgrep). Colour only when the
+// stream is a terminal, and never when NO_COLOR is set (https://no-color.org).
+
+/** An error the CLI reports and exits on. `exitCode` 2 is a usage error. */
+export class CliError extends Error {
+  constructor(message, { exitCode = 1, file, line, column, endLine, endColumn, sourceLine, hint, notes } = {}) {
+    super(message);
+    this.name = 'CliError';
+    Object.assign(this, { exitCode, file, line, column, endLine, endColumn, sourceLine, hint, notes });
+  }
+}
+
+export class UsageError extends CliError {
+  constructor(message, command) {
+    super(message, { exitCode: 2 });
+    this.name = 'UsageError';
+    this.command = command;
+  }
+}
+
+export function useColor(stream, env = process.env) {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0') return true;
+  return Boolean(stream.isTTY);
+}
+
+const CODES = { red: 31, yellow: 33, blue: 34, cyan: 36, green: 32, bold: 1, dim: 2 };
+
+export function painter(enabled) {
+  const paint = (style, text) => {
+    if (!enabled) return text;
+    const codes = style.split('+').map((s) => CODES[s]).join(';');
+    return `\x1b[${codes}m${text}\x1b[0m`;
+  };
+  return paint;
+}
+
+const SEVERITY_STYLE = { error: 'red+bold', warning: 'yellow+bold', info: 'blue+bold', note: 'cyan+bold' };
+
+const TAB = '    ';
+
+/**
+ * The source line with carets under columns [column, endColumn) (1-based, end exclusive), with a
+ * gutter holding the line number:
+ *
+ *     7 |     port: {{ $portClaims['web'] }}
+ *       |           ^^^^^^^^^^^^^^^^^^^^^^^^
+ */
+export function snippet(paint, { line, column, endLine, endColumn, sourceLine, style = 'red+bold' }) {
+  if (sourceLine === undefined || sourceLine === null || !line) return [];
+  const source = String(sourceLine).replace(/\r$/, '');
+  const gutter = String(line).length;
+  const pad = ' '.repeat(gutter);
+  const bar = paint('blue+bold', '|');
+  const start = Math.max(1, Math.min(column || 1, source.length + 1));
+  let end = endLine === undefined || endLine === line ? endColumn : source.length + 1;
+  if (!end || end <= start) end = start + 1;
+  end = Math.min(end, Math.max(source.length + 1, start + 1));
+  const expand = (text) => text.replace(/\t/g, TAB);
+  const before = expand(source.slice(0, start - 1)).length;
+  const width = Math.max(1, expand(source.slice(start - 1, end - 1)).length);
+  return [
+    `${pad} ${bar}`,
+    `${paint('blue+bold', String(line))} ${bar} ${expand(source)}`,
+    `${pad} ${bar} ${' '.repeat(before)}${paint(style, '^'.repeat(width))}`,
+  ];
+}
+
+export function createReporter(stream = process.stderr, env = process.env) {
+  const paint = painter(useColor(stream, env));
+  const write = (text) => stream.write(`${text}\n`);
+
+  function headline(severity, message) {
+    return `${paint(SEVERITY_STYLE[severity] ?? 'bold', `${severity}:`)} ${paint('bold', message)}`;
+  }
+
+  return {
+    paint,
+    color: useColor(stream, env),
+    write,
+    /** error: … (+ snippet + hint), from a CliError or an API error. */
+    error(error, extra = {}) {
+      const hint = extra.hint ?? error.hint;
+      write(headline('error', oneLine(error.message)));
+      for (const line of snippet(paint, { ...error, ...extra })) write(line);
+      const pad = ' '.repeat(Math.max(1, String(error.line ?? '').length));
+      for (const note of error.notes ?? []) write(`${pad} ${paint('blue+bold', '=')} note: ${note}`);
+      if (hint) write(`${pad} ${paint('blue+bold', '=')} ${paint('bold', 'hint')}: ${hint}`);
+    },
+    warning(message, hint) {
+      write(headline('warning', oneLine(message)));
+      if (hint) write(`  ${paint('blue+bold', '=')} ${paint('bold', 'hint')}: ${hint}`);
+    },
+    /** A diagnostic: `severity: message`, then `--> file:line:column` and the snippet. */
+    diagnostic(d, sourceLineOf) {
+      write(headline(d.severity, oneLine(d.message)));
+      const start = d.range?.start;
+      const pad = ' '.repeat(Math.max(1, String(start?.line ?? '').length));
+      if (d.file) {
+        const where = start ? `${d.file}:${start.line}:${start.column}` : d.file;
+        write(`${pad}${paint('blue+bold', '-->')} ${where}`);
+      }
+      if (start && d.file) {
+        const sourceLine = sourceLineOf?.(d.file, start.line);
+        const lines = snippet(paint, {
+          line: start.line,
+          column: start.column,
+          endLine: d.range.end?.line,
+          endColumn: d.range.end?.column,
+          sourceLine,
+          style: SEVERITY_STYLE[d.severity],
+        });
+        for (const line of lines) write(line);
+      }
+      if (d.hint) write(`${pad} ${paint('blue+bold', '=')} ${paint('bold', 'hint')}: ${d.hint}`);
+    },
+  };
+}
+
+/** Messages are one line: a multi-line message keeps its first line. */
+export function oneLine(message) {
+  const text = String(message ?? '').trim();
+  const first = text.split(/\r?\n/)[0];
+  return first || 'unknown error';
+}
+
+export function plural(n, word, many = `${word}s`) {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+/** Levenshtein distance, for "did you mean" suggestions. */
+export function distance(a, b) {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length];
+}
+
+export function closest(word, candidates) {
+  let best;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = distance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
+}

@@ -1,0 +1,196 @@
+// What `render` and `check` work on: one template file, or a Kublade template folder
+//
+//   DIR/.kublade/fields.json   input fields (optional)
+//   DIR/.kublade/ports.json    port claims (optional)
+//   DIR/**                     every other file a Blade template, except dotfiles, node_modules
+//
+// plus the claims, fields, groups and values the options name.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+
+import { applySets, buildVariables, parseFields } from './fields.js';
+import { readText, parseJsonFile, readValuesFile } from './inputs.js';
+import { rangeOfPath } from './json.js';
+import { CliError } from './messages.js';
+
+const SKIPPED_NAMES = new Set(['node_modules']);
+
+/** The template files of a folder, as sorted relative paths with `/` separators. */
+export function findTemplateFiles(root, { exclude = [] } = {}) {
+  const excluded = new Set(exclude.map((p) => resolve(p)));
+  const found = [];
+  const visit = (dir) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      throw new CliError(`cannot read the folder ${relative(process.cwd(), dir) || '.'}: ${e.message}`);
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') || SKIPPED_NAMES.has(entry.name)) continue;
+      const path = join(dir, entry.name);
+      if (excluded.has(path)) continue;
+      let isDirectory = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const stat = statSync(path);
+          isDirectory = stat.isDirectory();
+          isFile = stat.isFile();
+        } catch {
+          continue; // a dangling link
+        }
+      }
+      if (isDirectory) visit(path);
+      else if (isFile) found.push(relative(root, path).split(sep).join('/'));
+    }
+  };
+  visit(root);
+  return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function isFolder(path) {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The nearest `.kublade` folder at or above `dir` (a template inside a Kublade folder). */
+function kubladeFolderAbove(dir) {
+  let current = resolve(dir);
+  for (let i = 0; i < 32; i++) {
+    if (isFolder(join(current, '.kublade'))) return join(current, '.kublade');
+    const parent = dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+  }
+  return undefined;
+}
+
+function displayPath(path) {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : path;
+}
+
+/** Reads a ports file: `{ claims, file, text }`. */
+export function readClaims(path) {
+  const text = readText(path, 'ports file', {
+    hint: 'the ports file lists the claims: [{ "group": "tcp", "claim": "web", "preferred_port": 8080, "random": true }]',
+  });
+  const claims = parseJsonFile(text, path, 'ports file');
+  if (!Array.isArray(claims)) {
+    throw new CliError(`${path}: the ports file must be an array of claims like { "group": "tcp", "claim": "web" }, got ${claims === null ? 'null' : typeof claims === 'object' ? 'an object' : JSON.stringify(claims)}`);
+  }
+  return { claims, file: path, text };
+}
+
+export function readGroups(path) {
+  if (path === undefined) return undefined;
+  const groups = readValuesFile(path, 'groups file');
+  return groups;
+}
+
+/**
+ * Everything a render or check needs:
+ *   { kind: 'file'|'folder', root, files: [{ path, name, absolute, template }], claims, claimsFile,
+ *     claimsText, fields, fieldsFile, fieldsText, groups, variables, problems }
+ */
+// `path` is relative to the folder (as in `# Source:` and under --out); `name` is how messages
+// show the file: relative to the current folder.
+export function loadTemplateInput(target, options, { mode = 'render' } = {}) {
+  const absolute = resolve(target);
+  let stat;
+  try {
+    stat = statSync(absolute);
+  } catch {
+    throw new CliError(`cannot read ${target}: no such file or folder`, {
+      hint: 'give a template file, or a Kublade template folder (one with .kublade/ports.json)',
+    });
+  }
+  const kind = stat.isDirectory() ? 'folder' : 'file';
+  const kublade = kind === 'folder' ? join(absolute, '.kublade') : kubladeFolderAbove(dirname(absolute));
+
+  // Claims: --ports, else .kublade/ports.json, else none.
+  let claims = [];
+  let claimsFile;
+  let claimsText;
+  const portsPath = options.ports ?? (kublade && existsSync(join(kublade, 'ports.json')) ? join(kublade, 'ports.json') : undefined);
+  if (portsPath !== undefined) {
+    const shown = options.ports ?? displayPath(portsPath);
+    const read = readClaims(shown === options.ports ? options.ports : portsPath);
+    claims = read.claims;
+    claimsFile = shown;
+    claimsText = read.text;
+  }
+
+  // Fields: .kublade/fields.json when there is one.
+  let fields = null;
+  let fieldsFile;
+  let fieldsText;
+  if (kublade && existsSync(join(kublade, 'fields.json'))) {
+    fieldsFile = displayPath(join(kublade, 'fields.json'));
+    fieldsText = readText(join(kublade, 'fields.json'), 'fields file');
+    try {
+      fields = parseFields(parseJsonFile(fieldsText, fieldsFile, 'fields file'), fieldsFile);
+    } catch (error) {
+      const range = error.field && rangeOfPath(fieldsText, error.field);
+      if (range) {
+        Object.assign(error, { line: range.start.line, column: range.start.column, endLine: range.end.line, endColumn: range.end.column });
+        error.sourceLine = fieldsText.split('\n')[range.start.line - 1];
+      }
+      throw error;
+    }
+  }
+
+  const groups = readGroups(options.groups);
+  const values = applySets(options.values !== undefined ? readValuesFile(options.values) : {}, options.set);
+  const { variables, problems } = buildVariables({
+    fields,
+    values,
+    namespace: options.namespace,
+    scope: options.scope ?? 'default',
+    mode,
+    fieldsFile: fieldsFile ?? 'fields.json',
+  });
+
+  let files;
+  let root;
+  if (kind === 'folder') {
+    root = absolute;
+    const exclude = [options.out, options.lock ?? 'portclaims.lock.json', options.values, options.groups, options.ports]
+      .filter((p) => p !== undefined && p !== '-')
+      .map((p) => resolve(p));
+    exclude.push(`${resolve(options.lock ?? 'portclaims.lock.json')}.lock`);
+    const paths = findTemplateFiles(absolute, { exclude });
+    if (paths.length === 0) {
+      throw new CliError(`${target} holds no templates`, {
+        hint: 'every file of the folder except .kublade/, dotfiles and node_modules is a template',
+      });
+    }
+    files = paths.map((path) => {
+      const file = join(absolute, ...path.split('/'));
+      const name = displayPath(file).split(sep).join('/');
+      return { path, name, absolute: file, template: readTemplate(file, name) };
+    });
+  } else {
+    root = dirname(absolute);
+    files = [{ path: target, name: target, absolute, template: readTemplate(absolute, target) }];
+  }
+  return { kind, root, files, claims, claimsFile, claimsText, fields, fieldsFile, fieldsText, groups, groupsFile: options.groups, variables, problems };
+}
+
+function readTemplate(path, shown) {
+  let bytes;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new CliError(`cannot read the template ${shown}: ${e.code === 'EACCES' ? 'permission denied' : e.message}`);
+  }
+  const text = bytes.toString('utf8');
+  if (bytes.includes(0)) throw new CliError(`${shown} is not a text file (it holds NUL bytes); a template folder holds only templates`);
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+export { basename };
