@@ -132,6 +132,12 @@ exampleSelect.addEventListener('change', () => {
   say(`Loaded the “${exampleSelect.selectedOptions[0].text}” example`);
 });
 
+$('#reset').addEventListener('click', () => {
+  loadState(exampleState(exampleSelect.value || 'basic'));
+  scheduleHash(0);
+  announce(`Reset to the “${exampleSelect.selectedOptions[0]?.text ?? 'Basic'}” example`);
+});
+
 function loadState(next) {
   const base = exampleState(next.example ?? 'basic');
   state = {
