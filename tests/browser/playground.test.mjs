@@ -81,6 +81,8 @@ describe('playground', () => {
     await page.keyboard.press('Control+End');
     await page.keyboard.insertText("# typed: {{ $portClaims['web'] }}\n");
     await waitForOutput((t) => t.includes(`# typed: ${port}`), 'showed the typed line');
+    await page.click('#reset');
+    await waitForOutput((t) => !t.includes('# typed') && ports(t)[0] === port, 'went back to the example');
     assertNoConsoleErrors();
   });
 
