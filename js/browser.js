@@ -1,6 +1,8 @@
 // Browser entry: the module must be instantiated once with `await init()` before the API is used.
 import initWasm, * as core from '../pkg/portclaims.js';
+import * as YAML from 'yaml';
 import { createApi } from './core.js';
+import { createCheck } from './check.js';
 
 let api = null;
 
@@ -9,6 +11,7 @@ export async function init(wasm = new URL('../pkg/portclaims_bg.wasm', import.me
   if (!api) {
     await initWasm({ module_or_path: wasm });
     api = createApi(core);
+    api.check = createCheck(api, () => YAML);
   }
   return api;
 }
@@ -23,5 +26,6 @@ export const renderSync = (options) => ready().renderSync(options);
 export const release = (options) => ready().release(options);
 export const releaseSync = (options) => ready().releaseSync(options);
 export const compile = (template, options) => ready().compile(template, options);
+export const check = (options) => ready().check(options);
 export { MemoryStore } from './store.js';
 export { LocalStorageStore } from './local-storage-store.js';

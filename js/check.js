@@ -11,9 +11,6 @@
 import { rangeOfPath } from './cli/json.js';
 const PORT_KEYS = new Set(['port', 'targetPort', 'nodePort', 'containerPort', 'hostPort']);
 const TEMPLATE_OPTION_KEYS = ['dialect', 'escape', 'whitespace', 'limits'];
-const BLADE_DIRECTIVES =
-  'if|elseif|else|endif|unless|endunless|isset|endisset|empty|endempty|foreach|endforeach|forelse|endforelse|for|endfor|while|endwhile|switch|case|default|break|endswitch|continue|php|endphp|verbatim|endverbatim';
-const STANDALONE_DIRECTIVE = new RegExp(`^([ \\t]+)@(${BLADE_DIRECTIVES})\\b`);
 
 const point = (line, column) => ({ line, column });
 const rangeOf = (line, column, endLine = line, endColumn = column + 1) => ({ start: point(line, column), end: point(endLine, endColumn) });
@@ -39,56 +36,6 @@ export function diagnosticOfError(error, file) {
     ? rangeOf(error.line, error.column ?? 1, error.endLine ?? error.line, error.endColumn ?? (error.column ?? 1) + 1)
     : WHOLE_FILE;
   return { severity: 'error', message, file: where, range, ...(error?.kind ? { kind: error.kind } : {}) };
-}
-
-/** Standalone directive lines whose indentation Blade keeps in the output (a JS fallback for the core's list). */
-export function leakyDirectiveLines(template) {
-  const found = [];
-  const lines = template.split('\n');
-  let verbatim = false;
-  let comment = false;
-  lines.forEach((text, i) => {
-    if (comment) {
-      if (text.includes('--}}')) comment = false;
-      return;
-    }
-    if (/^\s*@verbatim\b/.test(text)) verbatim = true;
-    if (verbatim) {
-      if (/@endverbatim\b/.test(text)) verbatim = false;
-      return;
-    }
-    if (text.includes('{{--') && !text.includes('--}}')) comment = true;
-    const m = STANDALONE_DIRECTIVE.exec(text);
-    if (!m) return;
-    const rest = text.slice(m[0].length);
-    const end = endOfArguments(rest);
-    if (end < 0 || rest.slice(end).trim() !== '') return; // not alone on its line
-    if (i === lines.length - 1) return; // nothing after it to shift
-    found.push({
-      directive: `@${m[2]}`,
-      indent: m[1].length,
-      range: rangeOf(i + 1, 1, i + 1, m[1].length + 1 + m[2].length + 1),
-    });
-  });
-  return found;
-}
-
-// The length of a directive's `( … )` (0 when there is none), or -1 when it does not close.
-function endOfArguments(text) {
-  const open = /^\s*\(/.exec(text);
-  if (!open) return 0;
-  let depth = 0;
-  let quote = null;
-  for (let i = open[0].length - 1; i < text.length; i++) {
-    const ch = text[i];
-    if (quote) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = null;
-    } else if (ch === "'" || ch === '"') quote = ch;
-    else if (ch === '(') depth++;
-    else if (ch === ')' && --depth === 0) return i + 1;
-  }
-  return -1;
 }
 
 function isYamlFile(path) {
@@ -258,12 +205,10 @@ export function createCheck(api, loadYaml) {
             claim: ref.name,
           });
         }
-        const leaks = typeof compiled.leakyDirectives === 'function' ? compiled.leakyDirectives() : (options.whitespace ?? 'blade') === 'blade' ? leakyDirectiveLines(file.template) : [];
-        for (const leak of leaks ?? []) {
-          // The core gives the directives' ranges; the fallback gives { directive, range }.
-          if (leak.start && !leak.range) leak.range = { start: leak.start, end: leak.end };
-          const at = lines[leak.range.start.line - 1]?.slice(leak.range.start.column - 1) ?? '';
-          const directive = leak.directive ?? /^@\w+/.exec(at)?.[0] ?? 'the directive';
+        for (const range of compiled.leakyDirectives()) {
+          const leak = { range };
+          const at = lines[range.start.line - 1]?.slice(range.start.column - 1) ?? '';
+          const directive = /^@\w+/.exec(at)?.[0] ?? 'the directive';
           const shown = directive.startsWith('@') || directive.startsWith('the ') ? directive : `@${directive}`;
           own.push({
             severity: 'warning',
