@@ -15,7 +15,8 @@ function withExclusion(groups, { group, port }) {
 // the problem list says that in its own column, so the message drops it.
 const bare = (message) => message.replace(/^[^\s:]+:\d+:\d+: /, '').replace(/^(ports\.json|port groups): /, '');
 
-const LEAKY = 'An indented directive keeps its indentation in the output, as in Blade, shifting the next line: move it to column 1 or choose whitespace “smart”';
+// The check repeats the render's claim diagnostics as `claim "web": …`.
+const sameAs = (message) => message.replace(/^claim "[^"]*": /, '');
 
 const at = (p) => (p.line ? `:${p.line}${p.column ? `:${p.column}` : ''}` : '');
 
@@ -120,29 +121,38 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
         }
       };
 
-      // Indented directives keep their indentation in the output (as in Blade), which shifts the
-      // next line of YAML: worth a warning where they are.
-      const leakyDirectives = (file, index) => {
-        let compiled;
+      // The engine's check, in a dry run over every file: claims used but not declared or never
+      // used, directives whose indentation leaks into the output, output that is not valid YAML,
+      // ports used twice… Render errors are left out: the render itself reports them.
+      const checkFiles = (common, known) => {
+        let diagnostics;
         try {
-          compiled = getEngine().compile(file.template, { name: file.name });
-          const ranges = compiled.leakyDirectives();
-          for (const r of ranges) {
-            markFile(index, { severity: 'warning', message: LEAKY, line: r.start.line, column: r.start.column, endLine: r.end.line, endColumn: r.end.column });
-          }
-          if (ranges.length) {
-            const lines = ranges.map((r) => r.start.line).join(', ');
-            problems.push({
-              severity: 'warning',
-              where: `${file.name}:${ranges[0].start.line}`,
-              message: `${LEAKY} (line${ranges.length > 1 ? 's' : ''} ${lines})`,
-              target: { editor: 'template', file: index, line: ranges[0].start.line, column: ranges[0].start.column },
-            });
-          }
+          diagnostics = call('check', { ...common, files: state.files.map((f) => ({ path: f.name, template: f.template })), claimsText: state.claims });
         } catch {
-          // The render reports the template's errors.
-        } finally {
-          compiled?.free();
+          return;
+        }
+        for (const d of diagnostics ?? []) {
+          if (d.kind || known.has(sameAs(d.message))) continue;
+          known.add(sameAs(d.message));
+          const problem = {
+            severity: d.severity,
+            message: d.hint ? `${d.message}: ${d.hint}` : d.message,
+            line: d.range?.start.line,
+            column: d.range?.start.column,
+            endLine: d.range?.end.line,
+            endColumn: d.range?.end.column,
+          };
+          const index = names.indexOf(d.file);
+          let target;
+          if (index !== -1 && d.range) {
+            markFile(index, problem);
+            target = { editor: 'template', file: index, line: problem.line, column: problem.column };
+          } else if (d.file === 'ports.json' && d.range) {
+            const pos = d.claim && problem.line === 1 ? locateClaim(state.claims, d.claim) ?? problem : problem;
+            marks.claims.push({ ...problem, ...pos });
+            target = { editor: 'claims', line: pos.line, column: pos.column };
+          }
+          problems.push({ ...problem, where: `${d.file ?? ''}${d.range ? at(problem) : ''}`, target });
         }
       };
 
@@ -178,9 +188,8 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
               parts.push({ name: file.name, output: result.output });
               ports = { ...ports, ...result.claims };
               for (const d of result.diagnostics ?? []) {
-                const key = `${d.severity}\u0000${d.message}\u0000${d.file ?? ''}`;
-                if (seen.has(key)) continue;
-                seen.add(key);
+                if (seen.has(sameAs(d.message))) continue;
+                seen.add(sameAs(d.message));
                 const problem = {
                   severity: d.severity,
                   message: d.message,
@@ -201,9 +210,7 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
             }
           });
         }
-        if (state.options.dialect !== 'jinja' && state.options.whitespace !== 'smart') {
-          state.files.forEach((file, index) => leakyDirectives(file, index));
-        }
+        if (pruned) checkFiles(common, seen);
         if (pruned && parts.length === state.files.length) {
           outputText =
             parts.length === 1
