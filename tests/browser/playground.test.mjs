@@ -209,6 +209,22 @@ describe('playground', () => {
     assertNoConsoleErrors();
   });
 
+  test('a claim declared and unused is a warning; removed from ports.json, it is released', async () => {
+    await page.selectOption('#example', 'basic');
+    const spare = '[\n  { "group": "http", "claim": "web" },\n  { "group": "tcp", "claim": "spare" }\n]\n';
+    await replaceEditor(page, 'claims', spare);
+    const row = page.locator('[data-testid="reservation"][data-scope="web-service"][data-claim="spare"]');
+    await row.waitFor();
+    assert.ok(inRange(Number(await row.locator('[data-testid="port"]').textContent()), DYNAMIC));
+    const warning = page.locator('[data-testid="claims"] .cm-lintRange-warning');
+    await warning.first().waitFor();
+    assert.match(await page.locator('[data-testid="problems"] .problem.warning').first().innerText(), /spare/);
+    await page.click('#reset');
+    await row.waitFor({ state: 'detached' });
+    assert.equal(await warning.count(), 0);
+    assertNoConsoleErrors();
+  });
+
   test('the groups editor overrides a range, and the port map follows', async () => {
     await page.selectOption('#example', 'basic');
     await page.click('[data-testid="groups"] summary');
