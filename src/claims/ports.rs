@@ -285,20 +285,33 @@ fn nth_free(pool: &Pool, taken: &Overlay, free: u32, rank: u32) -> Option<u16> {
 }
 
 /// The random number generator draws use: repeatable with a seed (the same seed gives the same
-/// ports natively and in WebAssembly), else seeded from the platform's secure randomness.
+/// ports natively and in WebAssembly), else a fork of a generator seeded once per thread from the
+/// platform's secure randomness — ChaCha keeps the draws unpredictable without asking the
+/// platform (a JS call in WebAssembly) on every render.
 pub fn rng(seed: Option<u64>) -> Result<StdRng, ClaimsError> {
     match seed {
         Some(seed) => Ok(StdRng::seed_from_u64(seed)),
-        None => {
-            let mut bytes = <StdRng as SeedableRng>::Seed::default();
-            getrandom::fill(&mut bytes).map_err(|e| {
-                ClaimsError::new(format!(
-                    "the platform gave no secure randomness to draw ports with: {e}"
-                ))
-            })?;
-            Ok(StdRng::from_seed(bytes))
-        }
+        None => SECURE.with(|secure| {
+            let mut secure = secure.borrow_mut();
+            if secure.is_none() {
+                let mut bytes = <StdRng as SeedableRng>::Seed::default();
+                getrandom::fill(&mut bytes).map_err(|e| {
+                    ClaimsError::new(format!(
+                        "the platform gave no secure randomness to draw ports with: {e}"
+                    ))
+                })?;
+                *secure = Some(StdRng::from_seed(bytes));
+            }
+            match secure.as_mut() {
+                Some(master) => Ok(master.fork()),
+                None => Err(ClaimsError::new("no secure random generator")),
+            }
+        }),
     }
+}
+
+thread_local! {
+    static SECURE: std::cell::RefCell<Option<StdRng>> = const { std::cell::RefCell::new(None) };
 }
 
 #[cfg(test)]
