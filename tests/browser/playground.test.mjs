@@ -239,6 +239,34 @@ describe('playground', () => {
     assertNoConsoleErrors();
   });
 
+  test('keyboard: every control is reached with Tab, in reading order, with a visible focus', async () => {
+    await page.selectOption('#example', 'basic');
+    await page.focus('#example');
+    const seen = [];
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(async () => {
+        await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+        const el = document.activeElement;
+        const style = getComputedStyle(el);
+        const visible =
+          style.outlineStyle !== 'none' || (style.stroke && style.stroke !== 'none') || el.closest('.cm-editor')?.classList.contains('cm-focused');
+        return { name: el.id || el.getAttribute('aria-label') || el.dataset.action || el.textContent.trim().slice(0, 20), visible };
+      });
+      assert.ok(focused.visible, `no visible focus on ${focused.name}`);
+      seen.push(focused.name);
+    }
+    const order = ['reset', 'opt-dialect', 'opt-seed', 'share', 'Template', 'Claims (ports.json)', 'Values (YAML or JSON)', 'copy', 'output', 'scope'];
+    let at = -1;
+    for (const name of order) {
+      const next = seen.indexOf(name, at + 1);
+      assert.ok(next > at, `${name} is not reached after ${order[order.indexOf(name) - 1]}: ${seen.join(', ')}`);
+      at = next;
+    }
+    assert.ok(seen.some((n) => /^Re-roll /.test(n)), `no re-roll button reached: ${seen.join(', ')}`);
+    assertNoConsoleErrors();
+  });
+
   test('the Kublade folder example renders every file', async () => {
     await page.selectOption('#example', 'kublade-folder');
     const text = await waitForOutput((t) => t.includes('# Source: secret.yaml'), 'showed the folder');
