@@ -15,6 +15,7 @@ const testFiles = (dir) =>
 const steps = [
   ['rustfmt', 'cargo', ['fmt', '--check']],
   ['clippy', 'cargo', ['clippy', '--all-targets', '--', '-D', 'warnings']],
+  ['clippy (wasm bindings)', 'cargo', ['clippy', '--lib', '--target', 'wasm32-unknown-unknown', '--', '-D', 'warnings']],
   ['rust tests', 'cargo', ['test', '--quiet']],
   ['wasm build', 'node', ['scripts/build.mjs']],
   ['package and CLI tests', 'node', ['--test', ...testFiles('tests/js'), ...testFiles('tests/cli')]],

@@ -1,0 +1,79 @@
+//! Errors as JS `Error`s: a one-line message, and where the problem is as properties.
+
+use wasm_bindgen::JsValue;
+
+use crate::claims::ClaimsError;
+use crate::engine;
+use crate::plan;
+
+#[derive(Default)]
+pub(super) struct Location<'a> {
+    file: Option<&'a str>,
+    field: Option<&'a str>,
+    span: Option<engine::Span>,
+    source_line: Option<&'a str>,
+}
+
+pub(super) fn error(kind: &str, message: &str, at: &Location<'_>) -> JsValue {
+    let error = js_sys::Error::new(message);
+    let set = |key: &str, value: JsValue| {
+        let _ = js_sys::Reflect::set(&error, &JsValue::from_str(key), &value);
+    };
+    set("kind", JsValue::from_str(kind));
+    if let Some(file) = at.file {
+        set("file", JsValue::from_str(file));
+    }
+    if let Some(field) = at.field {
+        set("field", JsValue::from_str(field));
+    }
+    if let Some(span) = at.span {
+        set("line", JsValue::from(span.start_line as u32));
+        set("column", JsValue::from(span.start_column as u32));
+        set("endLine", JsValue::from(span.end_line as u32));
+        set("endColumn", JsValue::from(span.end_column as u32));
+    }
+    if let Some(line) = at.source_line {
+        set("sourceLine", JsValue::from_str(line));
+    }
+    error.into()
+}
+
+pub(super) fn config_error(field: &str, message: &str) -> JsValue {
+    let at = Location {
+        field: Some(field),
+        ..Default::default()
+    };
+    error("config", &format!("{field}: {message}"), &at)
+}
+
+pub(super) fn template_error(e: engine::Error) -> JsValue {
+    let kind = match e.kind {
+        engine::ErrorKind::Syntax => "syntax",
+        engine::ErrorKind::Undefined => "undefined",
+        engine::ErrorKind::Runtime => "runtime",
+        engine::ErrorKind::Limit => "limit",
+        engine::ErrorKind::Sandbox => "sandbox",
+    };
+    let at = Location {
+        file: Some(&e.name),
+        span: Some(e.span),
+        source_line: Some(&e.source_line),
+        ..Default::default()
+    };
+    error(kind, &e.to_string(), &at)
+}
+
+pub(super) fn claims_error(e: ClaimsError) -> JsValue {
+    let at = Location {
+        field: e.field.as_deref(),
+        ..Default::default()
+    };
+    error("claims", &e.to_string(), &at)
+}
+
+pub(super) fn plan_error(e: plan::Error) -> JsValue {
+    match e {
+        plan::Error::Template(e) => template_error(e),
+        plan::Error::Claims(e) => claims_error(e),
+    }
+}

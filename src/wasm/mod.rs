@@ -1,0 +1,197 @@
+//! The wasm-bindgen bindings the npm package uses (`js/core.js` is their only caller).
+//!
+//! Only plain data crosses the boundary, as JSON text: `JSON.stringify` and `JSON.parse` are
+//! native in every JS engine, and one string copy costs far less than walking an object graph
+//! property by property across the boundary. Errors leave as JS `Error`s whose one-line message
+//! says where the problem is, with the location also as properties for editors.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+
+use crate::claims::{self, Change};
+use crate::engine::{self, Template};
+use crate::plan;
+
+mod error;
+mod request;
+mod response;
+
+use error::{claims_error, plan_error, template_error};
+use request::{
+    field, parse_claims, parse_groups, read, scope_of, seed_of, string_field, template_options,
+};
+use response::{ClaimReferenceOut, PlannedOut, RangeOut, ReleasedOut, write};
+
+/// The package version, as Cargo knows it.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// A compiled template: `render(variables)` renders with the given variables and no allocation.
+#[wasm_bindgen(js_name = CompiledTemplate)]
+pub struct CompiledTemplate {
+    template: Rc<Template>,
+}
+
+/// Compiles a template once, to render it many times.
+#[wasm_bindgen]
+pub fn compile(source: &str, options: &str) -> Result<CompiledTemplate, JsValue> {
+    let options = template_options(&read(options)?)?;
+    let template = Template::compile(source, &options).map_err(template_error)?;
+    Ok(CompiledTemplate {
+        template: Rc::new(template),
+    })
+}
+
+#[wasm_bindgen(js_class = CompiledTemplate)]
+impl CompiledTemplate {
+    pub fn render(&self, variables: &str) -> Result<String, JsValue> {
+        let variables = read(variables)?;
+        self.template.render(&variables).map_err(template_error)
+    }
+
+    #[wasm_bindgen(js_name = claimReferences)]
+    pub fn claim_references(&self) -> String {
+        let references: Vec<_> = self
+            .template
+            .claim_references()
+            .iter()
+            .map(|r| ClaimReferenceOut {
+                name: &r.name,
+                range: RangeOut::from(r.span),
+            })
+            .collect();
+        write(&references)
+    }
+
+    #[wasm_bindgen(js_name = leakyDirectives)]
+    pub fn leaky_directives(&self) -> String {
+        let ranges: Vec<_> = self
+            .template
+            .leaky_directives()
+            .iter()
+            .map(|span| RangeOut::from(*span))
+            .collect();
+        write(&ranges)
+    }
+
+    pub fn translated(&self) -> String {
+        self.template.translated().to_string()
+    }
+}
+
+/// The engine's index of one store snapshot. The JS layer keeps one per store and reuses it while
+/// the store's revision is the one it reflects, so a render does not re-read every reservation.
+#[wasm_bindgen(js_name = Ledger)]
+pub struct LedgerHandle {
+    ledger: claims::Ledger,
+    /// The change of the last plan, applied by `applyPlanned` once the store has committed it.
+    planned: RefCell<Option<Change>>,
+}
+
+#[wasm_bindgen(js_class = Ledger)]
+impl LedgerHandle {
+    /// Indexes a snapshot's reservations under a groups configuration (which fixes each
+    /// group's protocol, and so which reservations collide).
+    pub fn load(reservations: &str, groups: &str) -> Result<LedgerHandle, JsValue> {
+        let groups = parse_groups(&read(groups)?)?;
+        let reservations = read(reservations)?;
+        let ledger = claims::Ledger::from_value(&reservations, &groups).map_err(claims_error)?;
+        Ok(LedgerHandle {
+            ledger,
+            planned: RefCell::new(None),
+        })
+    }
+
+    /// Every reservation, sorted by scope, then claim.
+    pub fn reservations(&self) -> String {
+        write(&self.ledger.reservations())
+    }
+
+    /// Decides the request's claims and renders its template; commits nothing.
+    pub fn plan(&self, request: &str) -> Result<String, JsValue> {
+        let request = read(request)?;
+        let options = template_options(&request)?;
+        let source = string_field(&request, "template")?.unwrap_or_default();
+        let template = cached_template(&source, &options)?;
+        let claims = parse_claims(&field(&request, "claims"))?;
+        let scope = scope_of(&request)?;
+        let values = field(&request, "values");
+        let planned = plan::plan(
+            &self.ledger,
+            &plan::Request {
+                template: &template,
+                claims: &claims,
+                values: &values,
+                scope: &scope,
+                seed: seed_of(&request)?,
+            },
+        )
+        .map_err(plan_error)?;
+        let out = write(&PlannedOut(&planned));
+        self.planned.replace(Some(planned.change));
+        Ok(out)
+    }
+
+    /// Releases one claim (`claim`), prunes the claims no longer declared (`claims`), or releases
+    /// a whole scope; commits nothing.
+    pub fn release(&self, request: &str) -> Result<String, JsValue> {
+        let request = read(request)?;
+        let scope = scope_of(&request)?;
+        let change = if let Some(claim) = string_field(&request, "claim")? {
+            self.ledger.release_claim(&scope, &claim)
+        } else if !field(&request, "claims").is_undefined() {
+            let claims = parse_claims(&field(&request, "claims"))?;
+            self.ledger.prune(&scope, &claims)
+        } else {
+            self.ledger.release_scope(&scope)
+        };
+        let out = write(&ReleasedOut(&change));
+        self.planned.replace(Some(change));
+        Ok(out)
+    }
+
+    /// Applies the last planned change after the store committed it.
+    #[wasm_bindgen(js_name = applyPlanned)]
+    pub fn apply_planned(&mut self) -> Result<(), JsValue> {
+        if let Some(change) = self.planned.take() {
+            self.ledger.apply(&change).map_err(claims_error)?;
+        }
+        Ok(())
+    }
+}
+
+thread_local! {
+    /// The templates compiled most recently: a playground or editor re-renders the same source
+    /// with new values on every keystroke, and compiling is the expensive half of a render.
+    static TEMPLATES: RefCell<Vec<(String, Rc<Template>)>> = const { RefCell::new(Vec::new()) };
+}
+
+const CACHED_TEMPLATES: usize = 16;
+
+fn cached_template(source: &str, options: &engine::Options) -> Result<Rc<Template>, JsValue> {
+    let key = format!("{options:?}\u{0}{source}");
+    let hit = TEMPLATES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let position = cache.iter().position(|(k, _)| *k == key)?;
+        let entry = cache.remove(position);
+        let template = entry.1.clone();
+        cache.push(entry);
+        Some(template)
+    });
+    if let Some(template) = hit {
+        return Ok(template);
+    }
+    let template = Rc::new(Template::compile(source, options).map_err(template_error)?);
+    TEMPLATES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= CACHED_TEMPLATES {
+            cache.remove(0);
+        }
+        cache.push((key, template.clone()));
+    });
+    Ok(template)
+}

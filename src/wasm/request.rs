@@ -1,0 +1,149 @@
+//! Reading requests: JSON text from the JS layer into values, options and claims, with errors
+//! that name the option.
+
+use minijinja::Value;
+use wasm_bindgen::JsValue;
+
+use super::error::{Location, claims_error, config_error, error};
+use crate::claims::{self, Groups};
+use crate::engine;
+use crate::plan::DEFAULT_SCOPE;
+
+pub(super) fn read(json: &str) -> Result<Value, JsValue> {
+    if json.is_empty() {
+        return Ok(Value::UNDEFINED);
+    }
+    serde_json::from_str(json).map_err(|e| {
+        error(
+            "config",
+            &format!("cannot read the options: {e}"),
+            &Location::default(),
+        )
+    })
+}
+
+pub(super) fn field(object: &Value, name: &str) -> Value {
+    object.get_attr(name).unwrap_or(Value::UNDEFINED)
+}
+
+pub(super) fn string_field(object: &Value, name: &str) -> Result<Option<String>, JsValue> {
+    let value = field(object, name);
+    if value.is_undefined() || value.is_none() {
+        return Ok(None);
+    }
+    match value.as_str() {
+        Some(s) => Ok(Some(s.to_string())),
+        None => Err(config_error(
+            name,
+            &format!("must be a string, got {value}"),
+        )),
+    }
+}
+
+pub(super) fn choice<T: Copy>(
+    object: &Value,
+    name: &str,
+    choices: &[(&str, T)],
+) -> Result<T, JsValue> {
+    let Some(value) = string_field(object, name)? else {
+        return Ok(choices[0].1);
+    };
+    choices
+        .iter()
+        .find(|(label, _)| *label == value)
+        .map(|(_, choice)| *choice)
+        .ok_or_else(|| {
+            let labels: Vec<_> = choices.iter().map(|(label, _)| *label).collect();
+            config_error(
+                name,
+                &format!("must be one of {}, got {value:?}", labels.join(", ")),
+            )
+        })
+}
+
+pub(super) fn template_options(request: &Value) -> Result<engine::Options, JsValue> {
+    use engine::{Dialect, Escape, Whitespace};
+    let mut options = engine::Options {
+        dialect: choice(
+            request,
+            "dialect",
+            &[("blade", Dialect::Blade), ("jinja", Dialect::Jinja)],
+        )?,
+        escape: choice(
+            request,
+            "escape",
+            &[("html", Escape::Html), ("none", Escape::None)],
+        )?,
+        whitespace: choice(
+            request,
+            "whitespace",
+            &[("blade", Whitespace::Blade), ("smart", Whitespace::Smart)],
+        )?,
+        name: string_field(request, "name")?.unwrap_or_default(),
+        ..Default::default()
+    };
+    let limits = field(request, "limits");
+    if !limits.is_undefined() && !limits.is_none() {
+        if let Some(fuel) = positive(&limits, "fuel")? {
+            options.limits.fuel = Some(fuel);
+        }
+        if let Some(bytes) = positive(&limits, "maxOutputBytes")? {
+            options.limits.max_output_bytes = usize::try_from(bytes).unwrap_or(usize::MAX);
+        }
+        if let Some(depth) = positive(&limits, "maxNesting")? {
+            options.limits.max_nesting = usize::try_from(depth).unwrap_or(usize::MAX);
+        }
+    }
+    Ok(options)
+}
+
+pub(super) fn positive(object: &Value, name: &str) -> Result<Option<u64>, JsValue> {
+    let value = field(object, name);
+    if value.is_undefined() || value.is_none() {
+        return Ok(None);
+    }
+    match value.as_i64().and_then(|n| u64::try_from(n).ok()) {
+        Some(n) if n > 0 => Ok(Some(n)),
+        _ => Err(config_error(
+            &format!("limits.{name}"),
+            &format!("must be a positive integer, got {value}"),
+        )),
+    }
+}
+
+pub(super) fn scope_of(request: &Value) -> Result<String, JsValue> {
+    match string_field(request, "scope")? {
+        Some(scope) if scope.is_empty() => Err(config_error("scope", "must not be empty")),
+        Some(scope) => Ok(scope),
+        None => Ok(DEFAULT_SCOPE.to_string()),
+    }
+}
+
+/// Seeds arrive as strings (the JS layer stringifies them) so that every u64 survives.
+pub(super) fn seed_of(request: &Value) -> Result<Option<u64>, JsValue> {
+    let value = field(request, "seed");
+    if value.is_undefined() || value.is_none() {
+        return Ok(None);
+    }
+    let text = value.to_string();
+    text.parse::<u64>().map(Some).map_err(|_| {
+        config_error(
+            "seed",
+            &format!("must be an integer from 0 to 18446744073709551615, got {text}"),
+        )
+    })
+}
+
+pub(super) fn parse_claims(value: &Value) -> Result<Vec<claims::Claim>, JsValue> {
+    if value.is_undefined() || value.is_none() {
+        return Ok(Vec::new());
+    }
+    claims::parse_claims(value).map_err(claims_error)
+}
+
+pub(super) fn parse_groups(value: &Value) -> Result<Groups, JsValue> {
+    if value.is_undefined() || value.is_none() {
+        return Ok(Groups::default());
+    }
+    Groups::from_value(value).map_err(claims_error)
+}

@@ -1,0 +1,121 @@
+//! Writing results: the shapes the JS layer parses, as JSON text.
+
+use serde::Serialize;
+use serde::ser::SerializeMap;
+
+use crate::claims::{self, Change};
+use crate::engine;
+use crate::plan::Planned;
+
+pub(super) fn write<T: Serialize + ?Sized>(value: &T) -> String {
+    // Serialising plain data to a string cannot fail.
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+pub(super) struct PlannedOut<'a>(pub(super) &'a Planned);
+
+impl Serialize for PlannedOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let planned = self.0;
+        let mut map = serializer.serialize_map(Some(6))?;
+        map.serialize_entry("output", &planned.output)?;
+        map.serialize_entry("claims", &PortsOut(&planned.ports))?;
+        map.serialize_entry("allocated", &planned.allocated)?;
+        map.serialize_entry("released", &planned.released)?;
+        map.serialize_entry("diagnostics", &DiagnosticsOut(&planned.diagnostics))?;
+        map.serialize_entry("change", &ChangeOut(&planned.change))?;
+        map.end()
+    }
+}
+
+pub(super) struct ReleasedOut<'a>(pub(super) &'a Change);
+
+impl Serialize for ReleasedOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("released", &self.0.delete)?;
+        map.serialize_entry("change", &ChangeOut(self.0))?;
+        map.end()
+    }
+}
+
+pub(super) struct ChangeOut<'a>(&'a Change);
+
+impl Serialize for ChangeOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("put", &self.0.put)?;
+        map.serialize_entry("delete", &self.0.delete)?;
+        map.end()
+    }
+}
+
+/// Claim name → port as an object, in declaration order.
+pub(super) struct PortsOut<'a>(&'a [(String, u16)]);
+
+impl Serialize for PortsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(name, port)| (name, port)))
+    }
+}
+
+pub(super) struct DiagnosticsOut<'a>(&'a [claims::Diagnostic]);
+
+impl Serialize for DiagnosticsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|d| DiagnosticOut {
+            severity: severity_name(&d.severity),
+            message: &d.message,
+            claim: d.claim.as_deref(),
+        }))
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct DiagnosticOut<'a> {
+    severity: &'static str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    claim: Option<&'a str>,
+}
+
+pub(super) fn severity_name(severity: &claims::Severity) -> &'static str {
+    match severity {
+        claims::Severity::Error => "error",
+        claims::Severity::Warning => "warning",
+        claims::Severity::Info => "info",
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct ClaimReferenceOut<'a> {
+    pub(super) name: &'a str,
+    pub(super) range: RangeOut,
+}
+
+#[derive(Serialize)]
+pub(super) struct RangeOut {
+    start: PositionOut,
+    end: PositionOut,
+}
+
+#[derive(Serialize)]
+pub(super) struct PositionOut {
+    line: usize,
+    column: usize,
+}
+
+impl From<engine::Span> for RangeOut {
+    fn from(span: engine::Span) -> Self {
+        RangeOut {
+            start: PositionOut {
+                line: span.start_line,
+                column: span.start_column,
+            },
+            end: PositionOut {
+                line: span.end_line,
+                column: span.end_column,
+            },
+        }
+    }
+}
