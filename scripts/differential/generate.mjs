@@ -15,7 +15,11 @@ function mulberry32(a) {
   };
 }
 
-export function generate(seed) {
+// avoid: names of constructs not to generate, to look past differences already found:
+//   forelse-break    @break/@continue in the body of a @forelse
+//   json-commas      @json of anything but a plain variable (Blade splits its argument at commas)
+//   continue-switch  @continue in loops (it can land directly inside a @switch)
+export function generate(seed, avoid = new Set()) {
   const rnd = mulberry32(seed * 2654435761);
   const int = (n) => Math.floor(rnd() * n);
   const pick = (xs) => xs[int(xs.length)];
@@ -213,7 +217,7 @@ export function generate(seed) {
       [0.3, () => `{{ ${echoValue(d)}; }}`],
       [1, () => `@{{ ${pick(['$raw', 'name', '$data'])} }}`],
       [1, () => `{{-- ${pick(['note', 'TODO: {{ $x }}', '@if($a)'])} --}}`],
-      [0.5, () => `@json(${gen.arr(1)})`],
+      [0.5, () => `@json(${avoid.has('json-commas') ? pick(ARR_VARS) : gen.arr(1)})`],
     ]);
   };
   const KEYS = ['name', 'image', 'port', 'value', 'host', 'path', 'replicas', 'label', 'cpu', 'memory', 'enabled', 'mode'];
@@ -262,7 +266,7 @@ export function generate(seed) {
         const header = `@for(${v} = ${pick(['0', '1'])}; ${v} ${pick(['<', '<='])} ${pick(['0', '2', '3', "count($data['volumes'])"])}; ${v}${pick(['++', ' += 2', '++'])})`;
         scope.push({ name: v, type: 'int' });
         const lines = [`${dind(ind)}${header}`, ...block(sub, depth - 1, k())];
-        if (chance(0.3)) lines.splice(1 + int(lines.length - 1), 0, `${dind(sub)}@${pick(['break', 'continue'])}(${v} ${pick(['==', '>='])} 1)`);
+        if (chance(0.3)) lines.splice(1 + int(lines.length - 1), 0, `${dind(sub)}@${avoid.has('continue-switch') ? 'break' : pick(['break', 'continue'])}(${v} ${pick(['==', '>='])} 1)`);
         scope.pop();
         lines.push(`${dind(ind)}@endfor`);
         return lines;
@@ -278,7 +282,7 @@ export function generate(seed) {
         lines.push(`${dind(ind)}@endswitch`);
         return lines;
       }],
-      [0.5, () => [`${ind}${pick(KEYS)}: @json(${gen.arr(1)})`]],
+      [0.5, () => [`${ind}${pick(KEYS)}: @json(${avoid.has('json-commas') ? pick(ARR_VARS) : gen.arr(1)})`]],
       [0.5, () => [`${ind}{{-- ${pick(['comment', 'multi\nline'])} --}}`]],
     ]);
   };
@@ -295,7 +299,7 @@ export function generate(seed) {
     const body = [];
     if (isVolumes) body.push(`${sub}- name: {{ ${v}['name'] }}`, `${sub}  mountPath: {{ ${v}['path'] }}`);
     body.push(...block(sub, depth - 1, 1 + int(2)));
-    if (chance(0.3)) body.splice(int(body.length + 1), 0, `${dind(sub)}@${pick(['break', 'continue'])}${pick(['', `($loop->${pick(['first', 'last', 'even', 'odd'])})`, `($loop->index ${pick(['>', '==', '>='])} ${pick(['0', '1', '2'])})`])}`);
+    if (chance(0.3) && !(kind === 'forelse' && avoid.has('forelse-break'))) body.splice(int(body.length + 1), 0, `${dind(sub)}@${avoid.has('continue-switch') ? 'break' : pick(['break', 'continue'])}${pick(['', `($loop->${pick(['first', 'last', 'even', 'odd'])})`, `($loop->index ${pick(['>', '==', '>='])} ${pick(['0', '1', '2'])})`])}`);
     loopDepth--;
     if (key) scope.pop();
     scope.pop();

@@ -27,6 +27,7 @@ set_error_handler(function ($level, $message, $file, $line) {
 $jobs = json_decode(file_get_contents($argv[1]), true, 512, JSON_THROW_ON_ERROR);
 $files = new Filesystem;
 foreach ($jobs as $job) {
+    set_time_limit(2); // a shrunk @for can loop forever: a fatal error, like a hung render.php
     try {
         $values = $job['values'];
         $php = (new BladeCompiler($files, sys_get_temp_dir()))->compileString($job['template']);
