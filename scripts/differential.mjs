@@ -35,7 +35,7 @@ import { renderSync } from '../js/node.js';
 import { generate } from './differential/generate.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const ORACLE = process.env.BLADE_ORACLE || '/work/shared/blade-oracle/render.php';
+const ORACLE = process.env.BLADE_ORACLE || fileURLToPath(new URL('../../shared/blade-oracle/render.php', import.meta.url));
 const BATCH = join(ROOT, 'scripts', 'differential', 'oracle-batch.php');
 const VALUES = JSON.parse(readFileSync(join(ROOT, 'scripts', 'differential', 'values.json'), 'utf8'));
 const MAX_SAVED_AGREEING = 30;

@@ -7,7 +7,7 @@
 # test run reads the files this writes and never needs PHP.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
-oracle=${BLADE_ORACLE:-/work/shared/blade-oracle/render.php}
+oracle=${BLADE_ORACLE:-$(cd "$(dirname "$0")/../.." && pwd)/shared/blade-oracle/render.php}
 cd "$root/tests/cases"
 if [ "$#" -eq 0 ]; then set -- *; fi
 for case in "$@"; do

@@ -5,7 +5,7 @@
 //
 //   php scripts/php-blade-expectations.php > tests/php_blade_cases.json
 $root = dirname(__DIR__);
-$oracle = getenv('BLADE_ORACLE') ?: '/work/shared/blade-oracle/render.php';
+$oracle = getenv('BLADE_ORACLE') ?: dirname(__DIR__, 2) . '/shared/blade-oracle/render.php';
 $values = "$root/tests/cases/echo-scalars/values.json";
 $out = [];
 foreach (file("$root/tests/php_blade_snippets.txt", FILE_IGNORE_NEW_LINES) as $snippet) {
