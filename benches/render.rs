@@ -181,7 +181,10 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(at) = args.iter().position(|a| a == "--profile") {
         let what = args.get(at + 1).map_or("service", String::as_str);
-        let times = args.get(at + 2).and_then(|n| n.parse().ok()).unwrap_or(1000);
+        let times = args
+            .get(at + 2)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1000);
         return profile(what, times, &pool);
     }
 

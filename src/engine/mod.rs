@@ -182,8 +182,7 @@ impl Template {
         {
             env.set_syntax(syntax);
         }
-        crate::php::register(&mut env);
-        runtime::register(&mut env);
+        runtime::add_globals(&mut env, &translated, options.dialect == Dialect::Blade);
         env.set_formatter(crate::php::formatter(options.escape == Escape::Html));
         let mut template = Template {
             env: Environment::empty(),
