@@ -198,6 +198,60 @@ fn is_bool(e: &Expr) -> bool {
     }
 }
 
+/// Whether minijinja's `container["key"]` finds exactly what PHP's `$container['key']` finds
+/// whenever it finds anything: a key PHP keeps as a string (not an integer-like one, which PHP
+/// turns into an integer and minijinja would read as a position, counting negatives from the end).
+fn is_plain_string_key(key: &str) -> bool {
+    key.bytes()
+        .next()
+        .is_some_and(|b| !(b.is_ascii_digit() || b == b'-'))
+}
+
+/// The native minijinja form of a strict read `$name['k1']['k2']…` with string keys:
+/// `_v["name"]["k1"]["k2"]`, a loop variable for `$name` when it is one. `false` (and nothing
+/// written) for any other expression.
+///
+/// It reads what `_get(_var(…))` reads whenever that succeeds, but a missing variable or key, or a
+/// container PHP cannot index with a string, gives undefined instead of PHP's error. So it may
+/// only stand where undefined is refused (the echo formatter, `_values`/`_pairs`), in a
+/// translation that is rendered again exactly whenever it fails.
+pub fn native_read(scope: &Scope, e: &Expr, out: &mut String) -> bool {
+    let mut keys = Vec::new();
+    let mut base = e;
+    while let Kind::Index(inner, Some(key)) = &base.kind {
+        match &key.kind {
+            Kind::Str(k) if is_plain_string_key(k) => keys.push(k.as_str()),
+            _ => return false,
+        }
+        base = inner;
+    }
+    let Kind::Var(name) = &base.kind else {
+        return false;
+    };
+    if name == "loop" {
+        return false;
+    }
+    match scope.lookup(name) {
+        Some(Binding::Local(ident)) => out.push_str(ident),
+        Some(Binding::Field { namespace, field }) => {
+            out.push_str(namespace);
+            out.push('.');
+            out.push_str(field);
+        }
+        None => {
+            out.push_str("_v[");
+            string_literal(out, name);
+            out.push(']');
+        }
+    }
+    for key in keys.iter().rev() {
+        out.push('[');
+        string_literal(out, key);
+        out.push(']');
+    }
+    true
+}
+
 impl Emitter<'_> {
     fn mark(&mut self, e: &Expr) {
         self.segments.push(Segment {

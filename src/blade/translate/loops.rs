@@ -166,7 +166,8 @@ impl Translator<'_> {
         } else {
             " in _values("
         });
-        self.emit(&iteratee)?;
+        // `_values` and `_pairs` refuse undefined.
+        self.emit_refusing_undefined(&iteratee)?;
         self.scope.loop_depth += 1;
         let _ = write!(
             self.out,

@@ -12,7 +12,7 @@ mod loops;
 
 use lines::{directive_lines, leading_newline, split_lines};
 
-use super::emit::{Binding, Emitter, Scope, Segment};
+use super::emit::{Binding, Emitter, Scope, Segment, native_read};
 use super::expr::{self, Expr, Kind, Parser};
 use super::scan::{self, Token};
 use super::{Failure, FailureKind};
@@ -37,6 +37,17 @@ pub struct Translation {
     pub claims: Vec<(String, usize, usize)>,
     /// Directive-only lines with indentation Blade prints (Blade whitespace only).
     pub leaky: Vec<(usize, usize)>,
+    /// The same template with plain reads (`$data['name']`) as native minijinja subscripts where
+    /// undefined is refused (see [`emit::native_read`](super::emit::native_read)): faster, and
+    /// it renders what `source` renders whenever it succeeds. `None` when nothing differs.
+    pub fast: Option<String>,
+}
+
+/// An expression of the translation that the fast translation writes natively: the output range
+/// and where its replacement sits in `Translator::native`.
+struct Rewrite {
+    exact: (usize, usize),
+    native: (usize, usize),
 }
 
 enum Block {
@@ -106,6 +117,9 @@ struct Translator<'a> {
     scope: Scope,
     blocks: Vec<Block>,
     counter: usize,
+    rewrites: Vec<Rewrite>,
+    /// The replacement texts of `rewrites`, one after the other.
+    native: String,
 }
 
 pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failure> {
@@ -122,6 +136,8 @@ pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failu
         scope: Scope::default(),
         blocks: Vec::new(),
         counter: 0,
+        rewrites: Vec::new(),
+        native: String::new(),
     };
     // The oracle evaluates the compiled template after `?>`, which swallows a newline that
     // starts the output.
@@ -170,15 +186,47 @@ pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failu
             start + 1,
         ));
     }
+    let fast = t.fast_source();
     Ok(Translation {
         source: t.out,
         segments: t.segments,
         claims: t.claims,
         leaky,
+        fast,
     })
 }
 
 impl<'a> Translator<'a> {
+    /// Emits a strict read whose consumer refuses undefined, and records its native form.
+    fn emit_refusing_undefined(&mut self, e: &Expr) -> Result<(), Failure> {
+        let start = self.out.len();
+        self.emit(e)?;
+        let native_start = self.native.len();
+        if native_read(&self.scope, e, &mut self.native) {
+            self.rewrites.push(Rewrite {
+                exact: (start, self.out.len()),
+                native: (native_start, self.native.len()),
+            });
+        }
+        Ok(())
+    }
+
+    /// The translation with every rewrite applied.
+    fn fast_source(&self) -> Option<String> {
+        if self.rewrites.is_empty() {
+            return None;
+        }
+        let mut fast = String::with_capacity(self.out.len());
+        let mut at = 0;
+        for r in &self.rewrites {
+            fast.push_str(self.out.get(at..r.exact.0)?);
+            fast.push_str(self.native.get(r.native.0..r.native.1)?);
+            at = r.exact.1;
+        }
+        fast.push_str(self.out.get(at..)?);
+        Some(fast)
+    }
+
     /// Blade source the way expressions see it (comments blanked).
     fn code_slice(&self, a: usize, b: usize) -> &'a str {
         self.code.get(a..b).unwrap_or("")
@@ -296,7 +344,8 @@ impl<'a> Translator<'a> {
                     self.emit(&e)?;
                     self.out.push(')');
                 } else {
-                    self.emit(&e)?;
+                    // The formatter refuses undefined.
+                    self.emit_refusing_undefined(&e)?;
                 }
                 self.out.push_str(" }}");
                 self.hide(*start, *end);
