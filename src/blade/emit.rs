@@ -66,6 +66,15 @@ pub fn local_name(php: &str) -> String {
 }
 
 pub fn string_literal(out: &mut String, s: &str) {
+    // Most keys and names need no escape at all: copy them whole.
+    let plain =
+        |b: u8| (0x20..0x7f).contains(&b) && !matches!(b, b'"' | b'\\' | b'{' | b'}' | b'%' | b'#');
+    if s.bytes().all(plain) {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     out.push('"');
     for c in s.chars() {
         match c {

@@ -85,7 +85,8 @@ impl<'a> Lexer<'a> {
     }
 
     pub fn tokenize(mut self) -> Result<Vec<Spanned>, Failure> {
-        let mut out = Vec::new();
+        // Most expressions are a handful of tokens (`$data['name']` is five with the end).
+        let mut out = Vec::with_capacity(8);
         loop {
             self.skip_trivia()?;
             let start = self.pos;
@@ -117,7 +118,9 @@ impl<'a> Lexer<'a> {
                     start,
                     start + 1,
                 ));
-            } else if let Some(op) = OPS.iter().find(|op| self.rest().starts_with(**op)) {
+            } else if let Some(op) = OPS.iter().find(|op| {
+                op.as_bytes().first() == Some(&(c as u8)) && self.rest().starts_with(**op)
+            }) {
                 self.pos += op.len();
                 Tok::Op(op)
             } else if c == '$' {
