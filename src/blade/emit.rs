@@ -225,40 +225,47 @@ fn is_plain_string_key(key: &str) -> bool {
 /// only stand where undefined is refused (the echo formatter, `_values`/`_pairs`), in a
 /// translation that is rendered again exactly whenever it fails.
 pub fn native_read(scope: &Scope, e: &Expr, out: &mut String) -> bool {
-    let mut keys = Vec::new();
-    let mut base = e;
-    while let Kind::Index(inner, Some(key)) = &base.kind {
-        match &key.kind {
-            Kind::Str(k) if is_plain_string_key(k) => keys.push(k.as_str()),
-            _ => return false,
-        }
-        base = inner;
+    let before = out.len();
+    let done = native_chain(scope, e, out);
+    if !done {
+        out.truncate(before);
     }
-    let Kind::Var(name) = &base.kind else {
-        return false;
-    };
-    if name == "loop" {
-        return false;
-    }
-    match scope.lookup(name) {
-        Some(Binding::Local(ident)) => out.push_str(ident),
-        Some(Binding::Field { namespace, field }) => {
-            out.push_str(namespace);
-            out.push('.');
-            out.push_str(field);
-        }
-        None => {
-            out.push_str("_v[");
-            string_literal(out, name);
+    done
+}
+
+/// [`native_read`], which takes back what this wrote when it returns `false`.
+fn native_chain(scope: &Scope, e: &Expr, out: &mut String) -> bool {
+    match &e.kind {
+        Kind::Index(base, Some(key)) => {
+            let Kind::Str(k) = &key.kind else {
+                return false;
+            };
+            if !is_plain_string_key(k) || !native_chain(scope, base, out) {
+                return false;
+            }
+            out.push('[');
+            string_literal(out, k);
             out.push(']');
+            true
         }
+        Kind::Var(name) if name != "loop" => {
+            match scope.lookup(name) {
+                Some(Binding::Local(ident)) => out.push_str(ident),
+                Some(Binding::Field { namespace, field }) => {
+                    out.push_str(namespace);
+                    out.push('.');
+                    out.push_str(field);
+                }
+                None => {
+                    out.push_str("_v[");
+                    string_literal(out, name);
+                    out.push(']');
+                }
+            }
+            true
+        }
+        _ => false,
     }
-    for key in keys.iter().rev() {
-        out.push('[');
-        string_literal(out, key);
-        out.push(']');
-    }
-    true
 }
 
 impl Emitter<'_> {

@@ -44,10 +44,6 @@ fn is_ident_start(c: char) -> bool {
     c.is_ascii_alphabetic() || c == '_' || !c.is_ascii()
 }
 
-fn is_ident(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_' || !c.is_ascii()
-}
-
 pub struct Lexer<'a> {
     src: &'a str,
     pos: usize,
@@ -140,6 +136,14 @@ impl<'a> Lexer<'a> {
     fn skip_trivia(&mut self) -> Result<(), Failure> {
         loop {
             let rest = self.rest();
+            // Nearly every token starts right away: no blank, comment or `#` before it.
+            let first = rest.as_bytes().first().copied();
+            if first.is_some_and(|b| {
+                b.is_ascii()
+                    && !matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b'/' | b'#')
+            }) {
+                return Ok(());
+            }
             if let Some(c) = rest.chars().next().filter(|c| c.is_whitespace()) {
                 self.pos += c.len_utf8();
             } else if rest.starts_with("//") || (rest.starts_with('#') && !rest.starts_with("#[")) {
@@ -158,9 +162,13 @@ impl<'a> Lexer<'a> {
 
     fn ident(&mut self) -> String {
         let start = self.pos;
-        while self.peek().is_some_and(is_ident) {
-            self.pos += self.peek().map_or(1, char::len_utf8);
-        }
+        // `is_ident` by bytes: every byte of a non-ASCII character is at least 0x80, and the scan
+        // stops only at an ASCII byte, so on a character boundary.
+        let bytes = self.src.as_bytes().get(start..self.end).unwrap_or(&[]);
+        self.pos += bytes
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80))
+            .unwrap_or(bytes.len());
         self.src.get(start..self.pos).unwrap_or("").to_string()
     }
 
@@ -253,6 +261,15 @@ impl<'a> Lexer<'a> {
     fn single_quoted(&mut self) -> Result<Tok, Failure> {
         let start = self.pos;
         self.pos += 1;
+        // Without backslashes the text is the slice up to the closing quote.
+        let body = self.rest();
+        if let Some(close) = body.find(['\'', '\\']) {
+            if body.as_bytes().get(close) == Some(&b'\'') {
+                self.pos += close + 1;
+                let text = body.get(..close).unwrap_or("").to_string();
+                return Ok(Tok::Str(vec![Piece::Text(text)]));
+            }
+        }
         let mut text = String::new();
         loop {
             match self.peek() {

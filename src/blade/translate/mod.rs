@@ -372,6 +372,10 @@ impl<'a> Translator<'a> {
     }
 
     fn collect_claims(&mut self, e: &Expr) {
+        // Every name in a tree is written inside its range: most expressions read no claim.
+        if !self.code_slice(e.start, e.end).contains("portClaims") {
+            return;
+        }
         let mut stack = vec![e];
         while let Some(e) = stack.pop() {
             if let Kind::Index(base, Some(key)) = &e.kind {
