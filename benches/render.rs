@@ -2,7 +2,8 @@
 //! translated template with the same runtime, and the cost of translating a 1,000-line template.
 //! Ratios are what matter on a noisy machine: both sides run interleaved in one process.
 //!
-//! `cargo bench --bench render -- --profile service|deployment|plain-service|plain-deployment|translate N`
+//! `cargo bench --bench render -- --profile WHAT N`, WHAT one of `service`, `deployment`,
+//! `plain-service`, `plain-deployment`, `fueled-service`, `fueled-deployment`, `translate`,
 //! runs only that work N times, for `valgrind --tool=callgrind` (instruction counts are
 //! deterministic where timings are not).
 
@@ -84,9 +85,14 @@ fn measure(mut f: impl FnMut(usize), budget: Duration) -> Duration {
 /// A template compiled by portclaims, and plain minijinja set up with the same runtime on the
 /// same translated text (the fast translation, which is what portclaims renders when it
 /// succeeds): what portclaims adds on top of minijinja is the difference.
+///
+/// portclaims renders on a fuel budget (`Limits::fuel`, required), which minijinja charges on
+/// every instruction; `fueled` is plain minijinja with that same budget, to tell that cost apart
+/// from the engine's own.
 struct Pair {
     ours: Template,
     plain: Environment<'static>,
+    fueled: Environment<'static>,
 }
 
 impl Pair {
@@ -104,7 +110,13 @@ impl Pair {
                     .to_string(),
             )
             .expect("the translation is valid minijinja");
-        Pair { ours, plain }
+        let mut fueled = plain.clone();
+        fueled.set_fuel(Options::default().limits.fuel);
+        Pair {
+            ours,
+            plain,
+            fueled,
+        }
     }
 
     fn ours(&self, values: &Value) -> String {
@@ -112,7 +124,15 @@ impl Pair {
     }
 
     fn plain(&self, values: &Value) -> String {
-        let template = self.plain.get_template("t").expect("just added");
+        Self::render_plain(&self.plain, values)
+    }
+
+    fn fueled(&self, values: &Value) -> String {
+        Self::render_plain(&self.fueled, values)
+    }
+
+    fn render_plain(env: &Environment<'static>, values: &Value) -> String {
+        let template = env.get_template("t").expect("just added");
         template
             .render(minijinja::context! { _v => values })
             .expect("renders")
@@ -126,11 +146,15 @@ impl Pair {
         );
         let portclaims = measure(|i| drop(black_box(self.ours(&pool[i & 255]))), budget);
         let minijinja = measure(|i| drop(black_box(self.plain(&pool[i & 255]))), budget);
+        let fueled = measure(|i| drop(black_box(self.fueled(&pool[i & 255]))), budget);
         println!("render, {name}:");
-        println!("  portclaims {portclaims:>10.2?}   plain minijinja {minijinja:>10.2?}");
         println!(
-            "  portclaims / minijinja = {:.3} (goal: within 10%, i.e. at most 1.10)",
-            portclaims.as_secs_f64() / minijinja.as_secs_f64()
+            "  portclaims {portclaims:>10.2?}   plain minijinja {minijinja:>10.2?}   with the same fuel {fueled:>10.2?}"
+        );
+        println!(
+            "  portclaims / minijinja = {:.3} (goal: within 10%, i.e. at most 1.10); / minijinja with fuel = {:.3}",
+            portclaims.as_secs_f64() / minijinja.as_secs_f64(),
+            portclaims.as_secs_f64() / fueled.as_secs_f64()
         );
     }
 }
@@ -161,8 +185,8 @@ fn translate(source: &str) {
 /// `--profile WHAT N`: only that work, N times.
 fn profile(what: &str, times: usize, pool: &[Value]) {
     let source = match what {
-        "service" | "plain-service" => SERVICE,
-        "deployment" | "plain-deployment" => DEPLOYMENT,
+        "service" | "plain-service" | "fueled-service" => SERVICE,
+        "deployment" | "plain-deployment" | "fueled-deployment" => DEPLOYMENT,
         "translate" => {
             let text = thousand_lines();
             (0..times).for_each(|_| translate(&text));
@@ -175,6 +199,8 @@ fn profile(what: &str, times: usize, pool: &[Value]) {
         let values = &pool[i & 255];
         drop(black_box(if what.starts_with("plain-") {
             pair.plain(values)
+        } else if what.starts_with("fueled-") {
+            pair.fueled(values)
         } else {
             pair.ours(values)
         }));

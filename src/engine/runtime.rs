@@ -106,6 +106,11 @@ impl std::io::Write for LimitedOutput {
         Ok(data.len())
     }
 
+    /// One check and one copy per piece of output (the default loops over `write`).
+    fn write_all(&mut self, data: &[u8]) -> std::io::Result<()> {
+        self.write(data).map(|_| ())
+    }
+
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
