@@ -5,7 +5,9 @@
 //! `{# #}` comments. Columns differ, so every emitted piece records its Blade range in a source
 //! map.
 
+use std::collections::HashMap;
 use std::fmt::Write;
+use std::hash::{BuildHasherDefault, Hasher};
 
 mod lines;
 mod loops;
@@ -120,6 +122,10 @@ struct Translator<'a> {
     rewrites: Vec<Rewrite>,
     /// The replacement texts of `rewrites`, one after the other.
     native: String,
+    /// Where each `$name` is written last in the source (comments and strings included).
+    last_read: HashMap<&'a str, usize, BuildHasherDefault<Fnv>>,
+    /// Each `@foreach`/`@forelse` by start offset, with the start of the directive closing it.
+    loop_ends: Vec<(usize, usize)>,
 }
 
 pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failure> {
@@ -138,6 +144,8 @@ pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failu
         counter: 0,
         rewrites: Vec::new(),
         native: String::new(),
+        last_read: last_reads(src),
+        loop_ends: loop_ends(&tokens),
     };
     // The oracle evaluates the compiled template after `?>`, which swallows a newline that
     // starts the output.
@@ -196,7 +204,88 @@ pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failu
     })
 }
 
+/// Where each `$name` is written last (the lexer's idea of a name: ASCII letters, digits, `_`
+/// and any non-ASCII character).
+fn last_reads(src: &str) -> HashMap<&str, usize, BuildHasherDefault<Fnv>> {
+    let bytes = src.as_bytes();
+    let mut last = HashMap::default();
+    for (at, _) in src.match_indices('$') {
+        let from = at + 1;
+        let len = bytes
+            .get(from..)
+            .unwrap_or(&[])
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80))
+            .unwrap_or(bytes.len().saturating_sub(from));
+        if let Some(name) = src.get(from..from + len).filter(|n| !n.is_empty()) {
+            last.insert(name, at);
+        }
+    }
+    last
+}
+
+/// FNV-1a: names are short and not chosen by an attacker who gains anything from collisions
+/// (the map lives for one translation), so SipHash's cost buys nothing here.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+/// Pairs each `@foreach`/`@forelse` with the directive closing it, by start offsets, sorted.
+fn loop_ends(tokens: &[Token]) -> Vec<(usize, usize)> {
+    let mut open = Vec::new();
+    let mut ends = Vec::new();
+    for token in tokens {
+        if let Token::Directive { name, start, .. } = token {
+            match name.as_str() {
+                "foreach" | "forelse" => open.push(*start),
+                "endforeach" | "endforelse" => {
+                    if let Some(s) = open.pop() {
+                        ends.push((s, *start));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    ends.sort_unstable();
+    ends
+}
+
 impl<'a> Translator<'a> {
+    /// The start of the directive closing the loop that starts at `start`, when known.
+    fn loop_end(&self, start: usize) -> Option<usize> {
+        let i = self
+            .loop_ends
+            .binary_search_by_key(&start, |(s, _)| *s)
+            .ok()?;
+        self.loop_ends.get(i).map(|(_, end)| *end)
+    }
+
+    /// Whether `$name` may be read from `from` on (always, when `from` is unknown).
+    fn read_after(&self, name: &str, from: Option<usize>) -> bool {
+        match from {
+            Some(from) => self.last_read.get(name).is_some_and(|at| *at >= from),
+            None => true,
+        }
+    }
+
     /// Emits a strict read whose consumer refuses undefined, and records its native form.
     fn emit_refusing_undefined(&mut self, e: &Expr) -> Result<(), Failure> {
         let start = self.out.len();
@@ -209,6 +298,20 @@ impl<'a> Translator<'a> {
             });
         }
         Ok(())
+    }
+
+    /// Writes `statement`, and leaves it out of the fast translation when `unneeded` (a copy
+    /// nothing reads). The exact translation keeps every statement as it always wrote them.
+    fn unless_fast(&mut self, unneeded: bool, statement: impl FnOnce(&mut String)) {
+        let start = self.out.len();
+        statement(&mut self.out);
+        if unneeded {
+            let at = self.native.len();
+            self.rewrites.push(Rewrite {
+                exact: (start, self.out.len()),
+                native: (at, at),
+            });
+        }
     }
 
     /// The translation with every rewrite applied.
