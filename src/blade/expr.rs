@@ -755,8 +755,11 @@ impl<'a> Parser<'a> {
     }
 
     fn string(&mut self, pieces: Vec<Piece>, start: usize, end: usize) -> Result<Expr, Failure> {
-        if let [Piece::Text(text)] = pieces.as_slice() {
-            return self.node(Kind::Str(text.clone()), start, end);
+        if let [Piece::Text(_)] = pieces.as_slice() {
+            if let Some(Piece::Text(text)) = pieces.into_iter().next() {
+                return self.node(Kind::Str(text), start, end);
+            }
+            return self.node(Kind::Str(String::new()), start, end);
         }
         let mut parts = Vec::new();
         for piece in pieces {
