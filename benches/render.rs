@@ -1,6 +1,11 @@
 //! `cargo bench --bench render`: the native core against plain minijinja rendering the same
 //! translated template with the same runtime, and the cost of translating a 1,000-line template.
 //! Ratios are what matter on a noisy machine: both sides run interleaved in one process.
+//!
+//! `cargo bench --bench render -- --profile WHAT N`, WHAT one of `service`, `deployment`,
+//! `plain-service`, `plain-deployment`, `fueled-service`, `fueled-deployment`, `translate`,
+//! runs only that work N times, for `valgrind --tool=callgrind` (instruction counts are
+//! deterministic where timings are not).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -22,18 +27,35 @@ spec:
 @endforeach
 ";
 
+/// The 160-line Deployment of `bench/manifests.mjs` (four containers with env, probes, mounts).
+const DEPLOYMENT: &str = include_str!("deployment.blade.php");
+
 fn values(i: usize) -> Value {
     Value::from(minijinja::value::Serde(&serde_json::json!({
         "namespace": format!("ns-{i}"),
         "data": {
             "name": format!("app-{i}"),
+            "image": format!("nginx:1.{}", i % 30),
+            "replicas": i % 5,
+            "limited": i % 2 == 0,
             "ports": [
                 { "name": "http", "port": 50000 + i % 100, "target": 80 },
                 { "name": "https", "port": 51000 + i % 100, "target": 443 },
                 { "name": "metrics", "port": 52000 + i % 100, "target": 9090 },
             ],
+            "env": (0..12)
+                .map(|k| serde_json::json!({ "name": format!("VAR_{k}"), "value": format!("value-{i}-{k}") }))
+                .collect::<Vec<_>>(),
+            "volumes": [
+                { "name": "cache", "path": "/var/cache" },
+                { "name": "tmp", "path": "/tmp" },
+                { "name": "config", "path": "/etc/app" },
+            ],
         },
-        "portClaims": { "web": 50123 },
+        "secret": {},
+        "limits": { "enabled": "true", "cpu": "500m", "memory": "256Mi" },
+        "portClaims": { "web": 50123, "metrics": 61000 },
+        "paused": false,
     })))
 }
 
@@ -60,67 +82,148 @@ fn measure(mut f: impl FnMut(usize), budget: Duration) -> Duration {
         .unwrap_or_default()
 }
 
+/// A template compiled by portclaims, and plain minijinja set up with the same runtime on the
+/// same translated text (the fast translation, which is what portclaims renders when it
+/// succeeds): what portclaims adds on top of minijinja is the difference.
+///
+/// portclaims renders on a fuel budget (`Limits::fuel`, required), which minijinja charges on
+/// every instruction; `fueled` is plain minijinja with that same budget, to tell that cost apart
+/// from the engine's own.
+struct Pair {
+    ours: Template,
+    plain: Environment<'static>,
+    fueled: Environment<'static>,
+}
+
+impl Pair {
+    fn new(source: &str) -> Pair {
+        let ours = Template::compile(source, &Options::default()).expect("the template compiles");
+        let mut plain = Environment::new();
+        portclaims::php::register(&mut plain);
+        plain.set_formatter(portclaims::php::formatter(true));
+        plain.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
+        plain
+            .add_template_owned(
+                "t",
+                ours.fast_translated()
+                    .unwrap_or(ours.translated())
+                    .to_string(),
+            )
+            .expect("the translation is valid minijinja");
+        let mut fueled = plain.clone();
+        fueled.set_fuel(Options::default().limits.fuel);
+        Pair {
+            ours,
+            plain,
+            fueled,
+        }
+    }
+
+    fn ours(&self, values: &Value) -> String {
+        self.ours.render(values).expect("renders")
+    }
+
+    fn plain(&self, values: &Value) -> String {
+        Self::render_plain(&self.plain, values)
+    }
+
+    fn fueled(&self, values: &Value) -> String {
+        Self::render_plain(&self.fueled, values)
+    }
+
+    fn render_plain(env: &Environment<'static>, values: &Value) -> String {
+        let template = env.get_template("t").expect("just added");
+        template
+            .render(minijinja::context! { _v => values })
+            .expect("renders")
+    }
+
+    fn compare(&self, name: &str, pool: &[Value], budget: Duration) {
+        assert_eq!(
+            self.ours(&pool[0]),
+            self.plain(&pool[0]),
+            "both sides render the same text"
+        );
+        let portclaims = measure(|i| drop(black_box(self.ours(&pool[i & 255]))), budget);
+        let minijinja = measure(|i| drop(black_box(self.plain(&pool[i & 255]))), budget);
+        let fueled = measure(|i| drop(black_box(self.fueled(&pool[i & 255]))), budget);
+        println!("render, {name}:");
+        println!(
+            "  portclaims {portclaims:>10.2?}   plain minijinja {minijinja:>10.2?}   with the same fuel {fueled:>10.2?}"
+        );
+        println!(
+            "  portclaims / minijinja = {:.3} (goal: within 10%, i.e. at most 1.10); / minijinja with fuel = {:.3}",
+            portclaims.as_secs_f64() / minijinja.as_secs_f64(),
+            portclaims.as_secs_f64() / fueled.as_secs_f64()
+        );
+    }
+}
+
+/// The service, repeated to 996 lines.
+fn thousand_lines() -> String {
+    SERVICE
+        .lines()
+        .cycle()
+        .take(996)
+        .fold(String::new(), |mut s, l| {
+            s.push_str(l);
+            s.push('\n');
+            s
+        })
+}
+
+fn translate(source: &str) {
+    let settings = portclaims::blade::Settings {
+        smart_whitespace: false,
+        max_nesting: 256,
+        functions: portclaims::php::FUNCTIONS,
+        constants: portclaims::php::CONSTANTS,
+    };
+    drop(black_box(portclaims::blade::translate(source, settings)));
+}
+
+/// `--profile WHAT N`: only that work, N times.
+fn profile(what: &str, times: usize, pool: &[Value]) {
+    let source = match what {
+        "service" | "plain-service" | "fueled-service" => SERVICE,
+        "deployment" | "plain-deployment" | "fueled-deployment" => DEPLOYMENT,
+        "translate" => {
+            let text = thousand_lines();
+            (0..times).for_each(|_| translate(&text));
+            return;
+        }
+        other => panic!("unknown profile {other}"),
+    };
+    let pair = Pair::new(source);
+    for i in 0..times {
+        let values = &pool[i & 255];
+        drop(black_box(if what.starts_with("plain-") {
+            pair.plain(values)
+        } else if what.starts_with("fueled-") {
+            pair.fueled(values)
+        } else {
+            pair.ours(values)
+        }));
+    }
+}
+
 fn main() {
     let budget = Duration::from_millis(400);
     let pool: Vec<Value> = (0..256).map(values).collect();
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--profile") {
+        let what = args.get(at + 1).map_or("service", String::as_str);
+        let times = args
+            .get(at + 2)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1000);
+        return profile(what, times, &pool);
+    }
 
-    let ours = Template::compile(SERVICE, &Options::default()).expect("the service compiles");
-    let mut plain = Environment::new();
-    portclaims::php::register(&mut plain);
-    plain.set_formatter(portclaims::php::formatter(true));
-    plain.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
-    plain
-        .add_template_owned("service", ours.translated().to_string())
-        .expect("the translation is valid minijinja");
-    let plain = plain.get_template("service").expect("just added");
-    assert_eq!(
-        ours.render(&pool[0]).expect("renders"),
-        plain
-            .render(minijinja::context! { _v => &pool[0] })
-            .expect("renders"),
-        "both sides render the same text"
-    );
+    Pair::new(SERVICE).compare("Service with 3 ports in a loop", &pool, budget);
+    Pair::new(DEPLOYMENT).compare("160-line Deployment", &pool, budget);
 
-    let portclaims = measure(|i| drop(black_box(ours.render(&pool[i & 255]))), budget);
-    let minijinja = measure(
-        |i| {
-            drop(black_box(
-                plain.render(minijinja::context! { _v => &pool[i & 255] }),
-            ))
-        },
-        budget,
-    );
-    println!("render, Service with 3 ports in a loop:");
-    println!("  portclaims {portclaims:>10.2?}   plain minijinja {minijinja:>10.2?}");
-    println!(
-        "  portclaims / minijinja = {:.3} (goal: within 10%, i.e. at most 1.10)",
-        portclaims.as_secs_f64() / minijinja.as_secs_f64()
-    );
-
-    let thousand_lines: String =
-        SERVICE
-            .lines()
-            .cycle()
-            .take(996)
-            .fold(String::new(), |mut s, l| {
-                s.push_str(l);
-                s.push('\n');
-                s
-            });
-    let translate = measure(
-        |_| {
-            let settings = portclaims::blade::Settings {
-                smart_whitespace: false,
-                max_nesting: 256,
-                functions: portclaims::php::FUNCTIONS,
-                constants: portclaims::php::CONSTANTS,
-            };
-            drop(black_box(portclaims::blade::translate(
-                &thousand_lines,
-                settings,
-            )))
-        },
-        budget,
-    );
-    println!("translate a 996-line Blade template: {translate:.2?} (goal: under 1 ms)");
+    let text = thousand_lines();
+    let time = measure(|_| translate(&text), budget);
+    println!("translate a 996-line Blade template: {time:.2?} (goal: under 1 ms)");
 }

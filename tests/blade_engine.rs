@@ -587,3 +587,53 @@ fn smart_whitespace_in_jinja_trims_block_lines() {
         "spec:\n  \n  paused: false\n  \n"
     );
 }
+
+/// Plain reads render natively first (`_v["data"]["list"]`) and exactly again when that fails:
+/// every failure of the fast translation must still give PHP's own error and location.
+#[test]
+fn fast_reads_fail_with_the_exact_errors() {
+    let cases = [
+        ("{{ $data['nope'] }}", "Undefined array key \"nope\""),
+        ("{{ $nope }}", "Undefined variable $nope"),
+        ("{{ $nope['x'] }}", "Undefined variable $nope"),
+        (
+            "{{ $namespace['x'] }}",
+            "Cannot access offset of type string on string",
+        ),
+        ("{{ $data['list']['x'] }}", "Undefined array key \"x\""),
+        (
+            "{{ $data['replicas']['x'] }}",
+            "Trying to access array offset on value of type int",
+        ),
+        (
+            "{{ $data['list'] }}",
+            "htmlspecialchars(): Argument #1 ($string) must be of type string, array given",
+        ),
+        (
+            "@foreach($data['nope'] as $x){{ $x }}@endforeach",
+            "Undefined array key \"nope\"",
+        ),
+        (
+            "@foreach($data['list'] as $x){{ $x['k'] }}@endforeach",
+            "Trying to access array offset on value of type int",
+        ),
+    ];
+    for (source, message) in cases {
+        let template = Template::compile(source, &Options::default()).expect("compiles");
+        assert!(template.fast_translated().is_some(), "{source}");
+        let err = template.render(&values()).expect_err(source);
+        assert_eq!(err.message, message, "{source}");
+        assert_eq!(err.span.start_line, 1, "{source}");
+    }
+}
+
+#[test]
+fn fast_reads_render_what_exact_reads_render() {
+    let source = "{{ $data['app_name'] }}/{{ $portClaims['web'] }}/{{ $secret['x'] ?? 'none' }}\n@foreach($data['list'] as $i => $x){{ $i }}={{ $x }} @endforeach\n{{ $x }}";
+    let template = Template::compile(source, &Options::default()).expect("compiles");
+    assert!(template.fast_translated().is_some());
+    assert_eq!(
+        template.render(&values()).expect("renders"),
+        "shop &amp; co/50123/none\n0=1 1=2 2"
+    );
+}

@@ -66,6 +66,15 @@ pub fn local_name(php: &str) -> String {
 }
 
 pub fn string_literal(out: &mut String, s: &str) {
+    // Most keys and names need no escape at all: copy them whole.
+    let plain =
+        |b: u8| (0x20..0x7f).contains(&b) && !matches!(b, b'"' | b'\\' | b'{' | b'}' | b'%' | b'#');
+    if s.bytes().all(plain) {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     out.push('"');
     for c in s.chars() {
         match c {
@@ -194,6 +203,67 @@ fn is_bool(e: &Expr) -> bool {
                 | BinOp::Or
                 | BinOp::Xor
         ),
+        _ => false,
+    }
+}
+
+/// Whether minijinja's `container["key"]` finds exactly what PHP's `$container['key']` finds
+/// whenever it finds anything: a key PHP keeps as a string (not an integer-like one, which PHP
+/// turns into an integer and minijinja would read as a position, counting negatives from the end).
+fn is_plain_string_key(key: &str) -> bool {
+    key.bytes()
+        .next()
+        .is_some_and(|b| !(b.is_ascii_digit() || b == b'-'))
+}
+
+/// The native minijinja form of a strict read `$name['k1']['k2']…` with string keys:
+/// `_v["name"]["k1"]["k2"]`, a loop variable for `$name` when it is one. `false` (and nothing
+/// written) for any other expression.
+///
+/// It reads what `_get(_var(…))` reads whenever that succeeds, but a missing variable or key, or a
+/// container PHP cannot index with a string, gives undefined instead of PHP's error. So it may
+/// only stand where undefined is refused (the echo formatter, `_values`/`_pairs`), in a
+/// translation that is rendered again exactly whenever it fails.
+pub fn native_read(scope: &Scope, e: &Expr, out: &mut String) -> bool {
+    let before = out.len();
+    let done = native_chain(scope, e, out);
+    if !done {
+        out.truncate(before);
+    }
+    done
+}
+
+/// [`native_read`], which takes back what this wrote when it returns `false`.
+fn native_chain(scope: &Scope, e: &Expr, out: &mut String) -> bool {
+    match &e.kind {
+        Kind::Index(base, Some(key)) => {
+            let Kind::Str(k) = &key.kind else {
+                return false;
+            };
+            if !is_plain_string_key(k) || !native_chain(scope, base, out) {
+                return false;
+            }
+            out.push('[');
+            string_literal(out, k);
+            out.push(']');
+            true
+        }
+        Kind::Var(name) if name != "loop" => {
+            match scope.lookup(name) {
+                Some(Binding::Local(ident)) => out.push_str(ident),
+                Some(Binding::Field { namespace, field }) => {
+                    out.push_str(namespace);
+                    out.push('.');
+                    out.push_str(field);
+                }
+                None => {
+                    out.push_str("_v[");
+                    string_literal(out, name);
+                    out.push(']');
+                }
+            }
+            true
+        }
         _ => false,
     }
 }

@@ -228,6 +228,30 @@ impl<'a> Parser<'a> {
         t
     }
 
+    /// [`bump`](Self::bump) without cloning names and strings: a name, number or string token is
+    /// consumed for good (only operators and the end are looked at again, by
+    /// [`unexpected_at`](Self::unexpected_at)), so it is moved out and an operator left in its place.
+    fn take(&mut self) -> Spanned {
+        let owned = matches!(
+            self.peek().tok,
+            Tok::Var(_) | Tok::Ident(_) | Tok::Str(_) | Tok::Int(_) | Tok::Float(_)
+        ) && self.pos + 1 < self.toks.len();
+        if !owned {
+            return self.bump();
+        }
+        let placeholder = Tok::Op("$");
+        let t = match self.toks.get_mut(self.pos) {
+            Some(slot) => Spanned {
+                tok: std::mem::replace(&mut slot.tok, placeholder),
+                start: slot.start,
+                end: slot.end,
+            },
+            None => return self.bump(),
+        };
+        self.pos += 1;
+        t
+    }
+
     fn is_op(&self, op: &str) -> bool {
         matches!(&self.peek().tok, Tok::Op(o) if *o == op)
     }
@@ -271,7 +295,7 @@ impl<'a> Parser<'a> {
     }
 
     fn node(&self, kind: Kind, start: usize, end: usize) -> Result<Expr, Failure> {
-        let height = 1 + children(&kind).map(|c| c.height).max().unwrap_or(0);
+        let height = 1 + max_child_height(&kind);
         if height > self.max_nesting {
             return Err(Failure::new(
                 FailureKind::Limit,
@@ -445,7 +469,7 @@ impl<'a> Parser<'a> {
     }
 
     fn prefix(&mut self) -> Result<Expr, Failure> {
-        let t = self.bump();
+        let t = self.take();
         let start = t.start;
         let base = match t.tok {
             Tok::Op("!") => return self.unary(UnOp::Not, start, NOT_BP),
@@ -661,7 +685,16 @@ impl<'a> Parser<'a> {
 
     fn postfix(&mut self, mut base: Expr) -> Result<Expr, Failure> {
         loop {
-            let t = self.peek().clone();
+            // Only operators continue a postfix chain, and they are cheap to copy (names and
+            // strings are not).
+            let t = match &self.peek().tok {
+                Tok::Op(op) => Spanned {
+                    tok: Tok::Op(op),
+                    start: self.peek().start,
+                    end: self.peek().end,
+                },
+                _ => return Ok(base),
+            };
             match t.tok {
                 Tok::Op("[") => {
                     self.bump();
@@ -722,8 +755,11 @@ impl<'a> Parser<'a> {
     }
 
     fn string(&mut self, pieces: Vec<Piece>, start: usize, end: usize) -> Result<Expr, Failure> {
-        if let [Piece::Text(text)] = pieces.as_slice() {
-            return self.node(Kind::Str(text.clone()), start, end);
+        if let [Piece::Text(_)] = pieces.as_slice() {
+            if let Some(Piece::Text(text)) = pieces.into_iter().next() {
+                return self.node(Kind::Str(text), start, end);
+            }
+            return self.node(Kind::Str(String::new()), start, end);
         }
         let mut parts = Vec::new();
         for piece in pieces {
@@ -802,6 +838,36 @@ pub fn is_variable_like(e: &Expr) -> bool {
 /// Parses one complete expression from `src[start..end]`.
 pub fn parse(src: &str, start: usize, end: usize, max_nesting: usize) -> Result<Expr, Failure> {
     Parser::new(src, start, end, max_nesting)?.parse_complete()
+}
+
+/// The greatest height among the direct children of a node (0 for a leaf), without the boxed
+/// iterator of [`children`]: every node the parser builds asks.
+fn max_child_height(kind: &Kind) -> usize {
+    let h = |e: &Expr| e.height;
+    let list = |v: &[Expr]| v.iter().map(h).max().unwrap_or(0);
+    match kind {
+        Kind::Null
+        | Kind::Bool(_)
+        | Kind::Int(_)
+        | Kind::Float(_)
+        | Kind::Str(_)
+        | Kind::Var(_)
+        | Kind::Const(_) => 0,
+        Kind::Interp(v) | Kind::Call(_, v) | Kind::Isset(v) => list(v),
+        Kind::Index(a, b) => h(a).max(b.as_deref().map_or(0, h)),
+        Kind::Prop(a, _)
+        | Kind::Empty(a)
+        | Kind::Unary(_, a)
+        | Kind::Cast(_, a)
+        | Kind::IncDec(a, _) => h(a),
+        Kind::Array(entries) => entries
+            .iter()
+            .map(|(k, v)| k.as_ref().map_or(0, h).max(h(v)))
+            .max()
+            .unwrap_or(0),
+        Kind::Binary(_, a, b) | Kind::Assign(a, _, b) => h(a).max(h(b)),
+        Kind::Ternary(a, b, c) => h(a).max(b.as_deref().map_or(0, h)).max(h(c)),
+    }
 }
 
 /// The direct children of a node.

@@ -44,10 +44,6 @@ fn is_ident_start(c: char) -> bool {
     c.is_ascii_alphabetic() || c == '_' || !c.is_ascii()
 }
 
-fn is_ident(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_' || !c.is_ascii()
-}
-
 pub struct Lexer<'a> {
     src: &'a str,
     pos: usize,
@@ -85,7 +81,8 @@ impl<'a> Lexer<'a> {
     }
 
     pub fn tokenize(mut self) -> Result<Vec<Spanned>, Failure> {
-        let mut out = Vec::new();
+        // Most expressions are a handful of tokens (`$data['name']` is five with the end).
+        let mut out = Vec::with_capacity(8);
         loop {
             self.skip_trivia()?;
             let start = self.pos;
@@ -117,7 +114,9 @@ impl<'a> Lexer<'a> {
                     start,
                     start + 1,
                 ));
-            } else if let Some(op) = OPS.iter().find(|op| self.rest().starts_with(**op)) {
+            } else if let Some(op) = OPS.iter().find(|op| {
+                op.as_bytes().first() == Some(&(c as u8)) && self.rest().starts_with(**op)
+            }) {
                 self.pos += op.len();
                 Tok::Op(op)
             } else if c == '$' {
@@ -137,6 +136,14 @@ impl<'a> Lexer<'a> {
     fn skip_trivia(&mut self) -> Result<(), Failure> {
         loop {
             let rest = self.rest();
+            // Nearly every token starts right away: no blank, comment or `#` before it.
+            let first = rest.as_bytes().first().copied();
+            if first.is_some_and(|b| {
+                b.is_ascii()
+                    && !matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b'/' | b'#')
+            }) {
+                return Ok(());
+            }
             if let Some(c) = rest.chars().next().filter(|c| c.is_whitespace()) {
                 self.pos += c.len_utf8();
             } else if rest.starts_with("//") || (rest.starts_with('#') && !rest.starts_with("#[")) {
@@ -155,9 +162,13 @@ impl<'a> Lexer<'a> {
 
     fn ident(&mut self) -> String {
         let start = self.pos;
-        while self.peek().is_some_and(is_ident) {
-            self.pos += self.peek().map_or(1, char::len_utf8);
-        }
+        // `is_ident` by bytes: every byte of a non-ASCII character is at least 0x80, and the scan
+        // stops only at an ASCII byte, so on a character boundary.
+        let bytes = self.src.as_bytes().get(start..self.end).unwrap_or(&[]);
+        self.pos += bytes
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80))
+            .unwrap_or(bytes.len());
         self.src.get(start..self.pos).unwrap_or("").to_string()
     }
 
@@ -250,6 +261,15 @@ impl<'a> Lexer<'a> {
     fn single_quoted(&mut self) -> Result<Tok, Failure> {
         let start = self.pos;
         self.pos += 1;
+        // Without backslashes the text is the slice up to the closing quote.
+        let body = self.rest();
+        if let Some(close) = body.find(['\'', '\\']) {
+            if body.as_bytes().get(close) == Some(&b'\'') {
+                self.pos += close + 1;
+                let text = body.get(..close).unwrap_or("").to_string();
+                return Ok(Tok::Str(vec![Piece::Text(text)]));
+            }
+        }
         let mut text = String::new();
         loop {
             match self.peek() {

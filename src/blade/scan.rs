@@ -474,6 +474,12 @@ fn scan_tokens(
             .get(i..)
             .and_then(|s| s.chars().next())
             .map_or(1, char::len_utf8);
+        // Every token starts at `{` (echos, comments), `@` (directives, escapes, verbatim blocks)
+        // or `<` (PHP tags), all ASCII: the bytes before the next one are plain text.
+        i = bytes
+            .get(i..)
+            .and_then(|rest| rest.iter().position(|b| matches!(b, b'{' | b'@' | b'<')))
+            .map_or(bytes.len(), |skip| i + skip);
     }
     flush(&mut tokens, text_start, bytes.len());
     Ok(tokens)

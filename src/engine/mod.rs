@@ -91,6 +91,9 @@ struct SourceMap {
 pub struct Template {
     env: Environment<'static>,
     name: String,
+    /// The name of the fast translation in `env`, when there is one (see [`Template::render`]).
+    fast_name: Option<String>,
+    fast_translated: Option<String>,
     translated: String,
     source: Arc<str>,
     map: SourceMap,
@@ -117,7 +120,7 @@ impl Template {
         };
         let lines = LineIndex::new(source);
         let nesting = options.limits.max_nesting.min(MAX_NESTING);
-        let (translated, segments, claims, leaky, identity) = match options.dialect {
+        let (translated, fast, segments, claims, leaky, identity) = match options.dialect {
             Dialect::Blade => {
                 let settings = blade::Settings {
                     smart_whitespace: options.whitespace == Whitespace::Smart,
@@ -142,7 +145,7 @@ impl Template {
                     .iter()
                     .map(|(a, b)| lines.span(source, *a, *b))
                     .collect();
-                (t.source, t.segments, claims, leaky, false)
+                (t.source, t.fast, t.segments, claims, leaky, false)
             }
             Dialect::Jinja => {
                 let claims = runtime::jinja_claims(source)
@@ -152,7 +155,14 @@ impl Template {
                         span: lines.span(source, a, b),
                     })
                     .collect();
-                (source.to_string(), Vec::new(), claims, Vec::new(), true)
+                (
+                    source.to_string(),
+                    None,
+                    Vec::new(),
+                    claims,
+                    Vec::new(),
+                    true,
+                )
             }
         };
         let map = SourceMap {
@@ -182,12 +192,13 @@ impl Template {
         {
             env.set_syntax(syntax);
         }
-        crate::php::register(&mut env);
-        runtime::register(&mut env);
+        runtime::add_globals(&mut env, &translated, options.dialect == Dialect::Blade);
         env.set_formatter(crate::php::formatter(options.escape == Escape::Html));
         let mut template = Template {
             env: Environment::empty(),
             name: name.clone(),
+            fast_name: None,
+            fast_translated: None,
             translated: translated.clone(),
             source: Arc::from(source),
             map,
@@ -199,14 +210,40 @@ impl Template {
         if let Err(e) = env.add_template_owned(name.clone(), translated) {
             return Err(template.map_error(&e));
         }
+        if let Some(fast) = fast {
+            // Any name but the template's own; the fast translation's errors are never shown.
+            let fast_name = format!("{name}\u{0}fast");
+            if env
+                .add_template_owned(fast_name.clone(), fast.clone())
+                .is_ok()
+            {
+                template.fast_name = Some(fast_name);
+                template.fast_translated = Some(fast);
+            }
+        }
         template.env = env;
         Ok(template)
     }
 
+    /// Renders the template.
+    ///
+    /// A Blade template with a fast translation renders that first: it reads what the exact
+    /// translation reads whenever it succeeds, but where the exact one raises PHP's error it may
+    /// only fail somehow. So whenever it fails, the exact translation renders again and decides the
+    /// result and the error.
     pub fn render(&self, variables: &Value) -> Result<String, Error> {
+        if let Some(fast) = &self.fast_name {
+            if let Ok(output) = self.render_named(fast, variables) {
+                return Ok(output);
+            }
+        }
+        self.render_named(&self.name, variables)
+    }
+
+    fn render_named(&self, name: &str, variables: &Value) -> Result<String, Error> {
         let tmpl = self
             .env
-            .get_template(&self.name)
+            .get_template(name)
             .map_err(|e| self.map_error(&e))?;
         let context = match self.dialect {
             Dialect::Blade => runtime::blade_context(variables),
@@ -228,6 +265,11 @@ impl Template {
             )),
             Err(e2) => Err(self.map_error(&e2)),
         }
+    }
+
+    /// The translation rendered first when it exists (see [`Template::render`]).
+    pub fn fast_translated(&self) -> Option<&str> {
+        self.fast_translated.as_deref()
     }
 
     pub fn translated(&self) -> &str {

@@ -1,7 +1,8 @@
 //! What the engine adds to the PHP runtime: loop and failure helpers, the render context and
 //! the bounded output.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, OnceLock};
 
 use minijinja::value::{Enumerator, Object, ObjectRepr};
 use minijinja::{Environment, Error, ErrorKind, Value};
@@ -20,7 +21,43 @@ impl Object for Forever {
     }
 }
 
-pub fn register(env: &mut Environment<'static>) {
+/// Every runtime global (the PHP runtime and the engine's own), registered once per process.
+fn all_globals() -> &'static Environment<'static> {
+    static ALL: OnceLock<Environment<'static>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut env = Environment::empty();
+        crate::php::register(&mut env);
+        register(&mut env);
+        env
+    })
+}
+
+/// Adds the runtime globals to a template's environment.
+///
+/// A translated Blade template names every global it calls, so it gets only those: each name the
+/// template looks up walks the globals' map, and a map of a dozen entries is walked far faster
+/// than one of hundreds. A Jinja template gets them all.
+pub fn add_globals(env: &mut Environment<'static>, translated: &str, only_used: bool) {
+    let used: HashSet<&str> = if only_used {
+        identifiers(translated).collect()
+    } else {
+        HashSet::new()
+    };
+    for (name, value) in all_globals().globals() {
+        if !only_used || used.contains(name) {
+            env.add_global(name, value);
+        }
+    }
+}
+
+/// The words of minijinja source that could name a global (a superset: strings count too).
+fn identifiers(source: &str) -> impl Iterator<Item = &str> {
+    source
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|word| word.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
+}
+
+fn register(env: &mut Environment<'static>) {
     env.add_function("_forever", || Value::from_object(Forever));
     // A PHP error known at translation time but raised only if the code runs.
     env.add_function("_fail", |message: String| -> Result<Value, Error> {
@@ -67,6 +104,11 @@ impl std::io::Write for LimitedOutput {
         }
         self.buf.extend_from_slice(data);
         Ok(data.len())
+    }
+
+    /// One check and one copy per piece of output (the default loops over `write`).
+    fn write_all(&mut self, data: &[u8]) -> std::io::Result<()> {
+        self.write(data).map(|_| ())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {

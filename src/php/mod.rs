@@ -87,15 +87,19 @@ pub fn formatter(
         if !escape || value.is_safe() {
             return value::write_php_string(out, value);
         }
-        if array::is_array(value) {
-            // `e()` hands the array to htmlspecialchars(), whose type check fails first.
-            return Err(value::error(
-                "htmlspecialchars(): Argument #1 ($string) must be of type string, array given",
-            ));
-        }
-        let text = value::to_php_string(value)?;
-        write_escaped(out, &text)
-            .map_err(|_| Error::new(ErrorKind::WriteFailure, "could not write output"))
+        let written = match value::view(value) {
+            // The common cases, without allocating: digits and `-` never need escaping.
+            value::Php::Str(s) => write_escaped(out, s),
+            value::Php::Int(i) => write!(out, "{i}"),
+            value::Php::Array => {
+                // `e()` hands the array to htmlspecialchars(), whose type check fails first.
+                return Err(value::error(
+                    "htmlspecialchars(): Argument #1 ($string) must be of type string, array given",
+                ));
+            }
+            _ => write_escaped(out, &value::to_php_string(value)?),
+        };
+        written.map_err(|_| Error::new(ErrorKind::WriteFailure, "could not write output"))
     }
 }
 
@@ -108,19 +112,21 @@ pub fn html_escape(s: &str) -> String {
 }
 
 fn write_escaped(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Result {
-    let mut rest = s;
-    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
-        let (plain, special) = rest.split_at(at);
-        out.write_str(plain)?;
-        let mut chars = special.chars();
-        out.write_str(match chars.next() {
-            Some('&') => "&amp;",
-            Some('<') => "&lt;",
-            Some('>') => "&gt;",
-            Some('"') => "&quot;",
-            _ => "&#039;",
-        })?;
-        rest = chars.as_str();
+    // All five specials are ASCII, so every byte found is a whole character and the slices
+    // between them stay on character boundaries.
+    let mut plain_from = 0;
+    for (at, byte) in s.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#039;",
+            _ => continue,
+        };
+        out.write_str(s.get(plain_from..at).unwrap_or(""))?;
+        out.write_str(entity)?;
+        plain_from = at + 1;
     }
-    out.write_str(rest)
+    out.write_str(s.get(plain_from..).unwrap_or(""))
 }

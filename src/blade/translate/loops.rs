@@ -151,32 +151,47 @@ impl Translator<'_> {
             start,
         )?;
         // PHP's loop variables outlive the loop: each iteration copies them into a namespace
-        // declared outside it.
+        // declared outside it, for the variables that are read after the loop.
         self.counter += 1;
         let keep = format!("_e{}", self.counter);
-        let _ = write!(self.out, "{{% set {keep} = namespace() %}}");
+        let loop_end = self.loop_end(start);
+        let names: Vec<String> = key.into_iter().chain(std::iter::once(value)).collect();
+        let kept: Vec<bool> = names
+            .iter()
+            .map(|name| self.read_after(name, loop_end))
+            .collect();
+        // The exact translation keeps them all; the fast one only what is read (see
+        // `Translator::unless_fast`).
+        self.unless_fast(!kept.contains(&true), |out| {
+            let _ = write!(out, "{{% set {keep} = namespace() %}}");
+        });
         self.out.push_str("{% for ");
-        if let Some(k) = &key {
+        if let [k, _] = names.as_slice() {
             self.out.push_str(&local_name(k));
             self.out.push_str(", ");
         }
-        self.out.push_str(&local_name(&value));
-        self.out.push_str(if key.is_some() {
+        self.out
+            .push_str(&local_name(names.last().map_or("", String::as_str)));
+        self.out.push_str(if names.len() == 2 {
             " in _pairs("
         } else {
             " in _values("
         });
-        self.emit(&iteratee)?;
+        // `_values` and `_pairs` refuse undefined.
+        self.emit_refusing_undefined(&iteratee)?;
         self.scope.loop_depth += 1;
-        let _ = write!(
-            self.out,
-            ") %}}{{% set {} = loop %}}",
-            loop_alias(self.scope.loop_depth)
-        );
+        self.out.push_str(") %}");
+        // `$loop` becomes `_loopN`, which the body only needs when `$loop` is read.
+        let alias = loop_alias(self.scope.loop_depth);
+        self.unless_fast(!self.read_after("loop", Some(start)), |out| {
+            let _ = write!(out, "{{% set {alias} = loop %}}");
+        });
         let mut after = Vec::new();
-        for name in key.into_iter().chain(std::iter::once(value)) {
+        for (name, kept) in names.into_iter().zip(kept) {
             let ident = local_name(&name);
-            let _ = write!(self.out, "{{% set {keep}.{ident} = {ident} %}}");
+            self.unless_fast(!kept, |out| {
+                let _ = write!(out, "{{% set {keep}.{ident} = {ident} %}}");
+            });
             let field = Binding::Field {
                 namespace: keep.clone(),
                 field: ident.clone(),

@@ -5,14 +5,16 @@
 //! `{# #}` comments. Columns differ, so every emitted piece records its Blade range in a source
 //! map.
 
+use std::collections::HashMap;
 use std::fmt::Write;
+use std::hash::{BuildHasherDefault, Hasher};
 
 mod lines;
 mod loops;
 
 use lines::{directive_lines, leading_newline, split_lines};
 
-use super::emit::{Binding, Emitter, Scope, Segment};
+use super::emit::{Binding, Emitter, Scope, Segment, native_read};
 use super::expr::{self, Expr, Kind, Parser};
 use super::scan::{self, Token};
 use super::{Failure, FailureKind};
@@ -37,6 +39,17 @@ pub struct Translation {
     pub claims: Vec<(String, usize, usize)>,
     /// Directive-only lines with indentation Blade prints (Blade whitespace only).
     pub leaky: Vec<(usize, usize)>,
+    /// The same template with plain reads (`$data['name']`) as native minijinja subscripts where
+    /// undefined is refused (see [`emit::native_read`](super::emit::native_read)): faster, and
+    /// it renders what `source` renders whenever it succeeds. `None` when nothing differs.
+    pub fast: Option<String>,
+}
+
+/// An expression of the translation that the fast translation writes natively: the output range
+/// and where its replacement sits in `Translator::native`.
+struct Rewrite {
+    exact: (usize, usize),
+    native: (usize, usize),
 }
 
 enum Block {
@@ -106,6 +119,13 @@ struct Translator<'a> {
     scope: Scope,
     blocks: Vec<Block>,
     counter: usize,
+    rewrites: Vec<Rewrite>,
+    /// The replacement texts of `rewrites`, one after the other.
+    native: String,
+    /// Where each `$name` is written last in the source (comments and strings included).
+    last_read: HashMap<&'a str, usize, BuildHasherDefault<Fnv>>,
+    /// Each `@foreach`/`@forelse` by start offset, with the start of the directive closing it.
+    loop_ends: Vec<(usize, usize)>,
 }
 
 pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failure> {
@@ -122,6 +142,10 @@ pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failu
         scope: Scope::default(),
         blocks: Vec::new(),
         counter: 0,
+        rewrites: Vec::new(),
+        native: String::new(),
+        last_read: last_reads(src),
+        loop_ends: loop_ends(&tokens),
     };
     // The oracle evaluates the compiled template after `?>`, which swallows a newline that
     // starts the output.
@@ -170,15 +194,142 @@ pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failu
             start + 1,
         ));
     }
+    let fast = t.fast_source();
     Ok(Translation {
         source: t.out,
         segments: t.segments,
         claims: t.claims,
         leaky,
+        fast,
     })
 }
 
+/// Where each `$name` is written last (the lexer's idea of a name: ASCII letters, digits, `_`
+/// and any non-ASCII character).
+fn last_reads(src: &str) -> HashMap<&str, usize, BuildHasherDefault<Fnv>> {
+    let bytes = src.as_bytes();
+    let mut last = HashMap::default();
+    for (at, _) in src.match_indices('$') {
+        let from = at + 1;
+        let len = bytes
+            .get(from..)
+            .unwrap_or(&[])
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80))
+            .unwrap_or(bytes.len().saturating_sub(from));
+        if let Some(name) = src.get(from..from + len).filter(|n| !n.is_empty()) {
+            last.insert(name, at);
+        }
+    }
+    last
+}
+
+/// FNV-1a: names are short and not chosen by an attacker who gains anything from collisions
+/// (the map lives for one translation), so SipHash's cost buys nothing here.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+/// Pairs each `@foreach`/`@forelse` with the directive closing it, by start offsets, sorted.
+fn loop_ends(tokens: &[Token]) -> Vec<(usize, usize)> {
+    let mut open = Vec::new();
+    let mut ends = Vec::new();
+    for token in tokens {
+        if let Token::Directive { name, start, .. } = token {
+            match name.as_str() {
+                "foreach" | "forelse" => open.push(*start),
+                "endforeach" | "endforelse" => {
+                    if let Some(s) = open.pop() {
+                        ends.push((s, *start));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    ends.sort_unstable();
+    ends
+}
+
 impl<'a> Translator<'a> {
+    /// The start of the directive closing the loop that starts at `start`, when known.
+    fn loop_end(&self, start: usize) -> Option<usize> {
+        let i = self
+            .loop_ends
+            .binary_search_by_key(&start, |(s, _)| *s)
+            .ok()?;
+        self.loop_ends.get(i).map(|(_, end)| *end)
+    }
+
+    /// Whether `$name` may be read from `from` on (always, when `from` is unknown).
+    fn read_after(&self, name: &str, from: Option<usize>) -> bool {
+        match from {
+            Some(from) => self.last_read.get(name).is_some_and(|at| *at >= from),
+            None => true,
+        }
+    }
+
+    /// Emits a strict read whose consumer refuses undefined, and records its native form.
+    fn emit_refusing_undefined(&mut self, e: &Expr) -> Result<(), Failure> {
+        let start = self.out.len();
+        self.emit(e)?;
+        let native_start = self.native.len();
+        if native_read(&self.scope, e, &mut self.native) {
+            self.rewrites.push(Rewrite {
+                exact: (start, self.out.len()),
+                native: (native_start, self.native.len()),
+            });
+        }
+        Ok(())
+    }
+
+    /// Writes `statement`, and leaves it out of the fast translation when `unneeded` (a copy
+    /// nothing reads). The exact translation keeps every statement as it always wrote them.
+    fn unless_fast(&mut self, unneeded: bool, statement: impl FnOnce(&mut String)) {
+        let start = self.out.len();
+        statement(&mut self.out);
+        if unneeded {
+            let at = self.native.len();
+            self.rewrites.push(Rewrite {
+                exact: (start, self.out.len()),
+                native: (at, at),
+            });
+        }
+    }
+
+    /// The translation with every rewrite applied.
+    fn fast_source(&self) -> Option<String> {
+        if self.rewrites.is_empty() {
+            return None;
+        }
+        let mut fast = String::with_capacity(self.out.len());
+        let mut at = 0;
+        for r in &self.rewrites {
+            fast.push_str(self.out.get(at..r.exact.0)?);
+            fast.push_str(self.native.get(r.native.0..r.native.1)?);
+            at = r.exact.1;
+        }
+        fast.push_str(self.out.get(at..)?);
+        Some(fast)
+    }
+
     /// Blade source the way expressions see it (comments blanked).
     fn code_slice(&self, a: usize, b: usize) -> &'a str {
         self.code.get(a..b).unwrap_or("")
@@ -296,7 +447,8 @@ impl<'a> Translator<'a> {
                     self.emit(&e)?;
                     self.out.push(')');
                 } else {
-                    self.emit(&e)?;
+                    // The formatter refuses undefined.
+                    self.emit_refusing_undefined(&e)?;
                 }
                 self.out.push_str(" }}");
                 self.hide(*start, *end);
@@ -323,6 +475,10 @@ impl<'a> Translator<'a> {
     }
 
     fn collect_claims(&mut self, e: &Expr) {
+        // Every name in a tree is written inside its range: most expressions read no claim.
+        if !self.code_slice(e.start, e.end).contains("portClaims") {
+            return;
+        }
         let mut stack = vec![e];
         while let Some(e) = stack.pop() {
             if let Kind::Index(base, Some(key)) = &e.kind {
