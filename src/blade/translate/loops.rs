@@ -20,6 +20,9 @@ impl Translator<'_> {
         let (a, b) = self.require_args("json", args, start, end)?;
         let inner = self.code_slice(a, b);
         let parts: Vec<&str> = inner.split(',').collect();
+        // Blade glues the pieces back as `json_encode(first, second, third)`; when there were
+        // more than three, that is the original argument list, and PHP's own default flags apply.
+        let glued = parts.len() > 1;
         let list = if parts.len() == 1 {
             vec![self.parse(a, b)?]
         } else {
@@ -72,6 +75,7 @@ impl Translator<'_> {
         self.out.push_str(", ");
         match list.get(1) {
             Some(flags) => self.emit(flags)?,
+            None if glued => self.out.push('0'),
             // JSON_HEX_TAG | JSON_HEX_APOS | JSON_HEX_AMP | JSON_HEX_QUOT
             None => self.out.push_str("15"),
         }
@@ -147,6 +151,7 @@ impl Translator<'_> {
                 forelse,
                 bindings: self.scope.bindings.len(),
                 after: Vec::new(),
+                empty_flag: String::new(),
             },
             start,
         )?;
@@ -165,6 +170,10 @@ impl Translator<'_> {
         self.unless_fast(!kept.contains(&true), |out| {
             let _ = write!(out, "{{% set {keep} = namespace() %}}");
         });
+        let empty_flag = format!("_fe{}", self.counter);
+        if forelse {
+            let _ = write!(self.out, "{{% set {empty_flag} = namespace(empty=true) %}}");
+        }
         self.out.push_str("{% for ");
         if let [k, _] = names.as_slice() {
             self.out.push_str(&local_name(k));
@@ -181,6 +190,9 @@ impl Translator<'_> {
         self.emit_refusing_undefined(&iteratee)?;
         self.scope.loop_depth += 1;
         self.out.push_str(") %}");
+        if forelse {
+            let _ = write!(self.out, "{{% set {empty_flag}.empty = false %}}");
+        }
         // `$loop` becomes `_loopN`, which the body only needs when `$loop` is read.
         let alias = loop_alias(self.scope.loop_depth);
         self.unless_fast(!self.read_after("loop", Some(start)), |out| {
@@ -199,8 +211,14 @@ impl Translator<'_> {
             after.push((name.clone(), field));
             self.scope.bindings.push((name, Binding::Local(ident)));
         }
-        if let Some(Block::Foreach { after: slot, .. }) = self.blocks.last_mut() {
+        if let Some(Block::Foreach {
+            after: slot,
+            empty_flag: flag,
+            ..
+        }) = self.blocks.last_mut()
+        {
             *slot = after;
+            *flag = empty_flag;
         }
         Ok(())
     }
@@ -352,8 +370,16 @@ impl Translator<'_> {
                 end,
             ));
         };
-        // PHP treats `continue` in a switch like `break`.
-        let tag = if name == "break" || matches!(target, Block::Switch { .. }) {
+        // PHP refuses, when it compiles the template, a `continue` whose target is a switch.
+        if name == "continue" && matches!(target, Block::Switch { .. }) {
+            return Err(Failure::new(
+                FailureKind::Syntax,
+                "\"continue\" targeting switch is equivalent to \"break\". Did you mean to use \"continue 2\"?",
+                start,
+                end,
+            ));
+        }
+        let tag = if name == "break" {
             "{% break %}"
         } else {
             "{% continue %}"

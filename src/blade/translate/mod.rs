@@ -64,6 +64,9 @@ enum Block {
         bindings: usize,
         /// The loop variables as they stay readable after `@endforeach`.
         after: Vec<(String, Binding)>,
+        /// A `@forelse`'s namespace whose `empty` says whether no iteration began, as Blade's
+        /// `$__empty` does: minijinja's `for … else` would also run after a `@break`.
+        empty_flag: String,
     },
     /// The `@empty` part of a `@forelse`, which PHP closes with `endif`.
     ForelseEmpty {
@@ -651,11 +654,12 @@ impl<'a> Translator<'a> {
                 Some(Block::Foreach {
                     forelse: true,
                     bindings,
+                    empty_flag,
                     ..
                 }) => {
                     self.close_loop_scope(bindings);
                     self.blocks.push(Block::ForelseEmpty { start });
-                    self.out.push_str("{% else %}");
+                    let _ = write!(self.out, "{{% endfor %}}{{% if {empty_flag}.empty %}}");
                 }
                 other => {
                     if let Some(b) = other {
@@ -675,7 +679,7 @@ impl<'a> Translator<'a> {
                 match self.blocks.pop() {
                     Some(Block::If { .. }) => self.out.push_str("{% endif %}"),
                     // The `@empty` part of a `@forelse` is the `else` of a minijinja `for`.
-                    Some(Block::ForelseEmpty { .. }) => self.out.push_str("{% endfor %}"),
+                    Some(Block::ForelseEmpty { .. }) => self.out.push_str("{% endif %}"),
                     other => {
                         if let Some(b) = other {
                             self.blocks.push(b);
