@@ -141,6 +141,8 @@ describe('playground', () => {
     await page.fill('#scope', 'shared-scope');
     await replaceEditor(page, 'values', 'namespace: shared\ndata:\n  note: from a link\n');
     await page.click('#share');
+    // The link is compressed asynchronously (CompressionStream).
+    await page.waitForFunction(() => document.querySelector('[data-testid="share-link"]')?.value);
     const link = await page.inputValue('[data-testid="share-link"]');
     assert.match(link, /#[sj]=/);
     const template = await editorText(page, 'template');
