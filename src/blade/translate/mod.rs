@@ -530,6 +530,17 @@ impl<'a> Translator<'a> {
         })
     }
 
+    /// Opens a block that PHP closes with `endif` (`@if`, `@unless`, `@isset`, `@empty(…)`).
+    fn open_if(&mut self, start: usize) -> Result<(), Failure> {
+        self.push_block(
+            Block::If {
+                start,
+                seen_else: false,
+            },
+            start,
+        )
+    }
+
     fn push_block(&mut self, block: Block, start: usize) -> Result<(), Failure> {
         if self.blocks.len() >= self.settings.max_nesting {
             return Err(Failure::new(
@@ -575,13 +586,7 @@ impl<'a> Translator<'a> {
                     }
                     self.out.push_str("{% elif ");
                 } else {
-                    self.push_block(
-                        Block::If {
-                            start,
-                            seen_else: false,
-                        },
-                        start,
-                    )?;
+                    self.open_if(start)?;
                     self.out.push_str("{% if ");
                 }
                 self.truthy(&e)?;
@@ -591,13 +596,7 @@ impl<'a> Translator<'a> {
                 let (a, b) = self.require_args(name, args, start, end)?;
                 // Blade writes `if (! ($expression))`: the parentheses keep the negation whole.
                 let e = self.parse(a, b)?;
-                self.push_block(
-                    Block::If {
-                        start,
-                        seen_else: false,
-                    },
-                    start,
-                )?;
+                self.open_if(start)?;
                 self.out.push_str("{% if not ");
                 self.truthy(&e)?;
                 self.out.push_str(" %}");
@@ -609,13 +608,7 @@ impl<'a> Translator<'a> {
                 if !p.at_eof() || list.is_empty() {
                     return p.unexpected("");
                 }
-                self.push_block(
-                    Block::If {
-                        start,
-                        seen_else: false,
-                    },
-                    start,
-                )?;
+                self.open_if(start)?;
                 self.out.push_str("{% if (");
                 for (i, e) in list.iter().enumerate() {
                     self.collect_claims(e);
@@ -639,13 +632,7 @@ impl<'a> Translator<'a> {
             "empty" if args.is_some() => {
                 let (a, b) = self.require_args(name, args, start, end)?;
                 let e = self.parse(a, b)?;
-                self.push_block(
-                    Block::If {
-                        start,
-                        seen_else: false,
-                    },
-                    start,
-                )?;
+                self.open_if(start)?;
                 self.out.push_str("{% if _empty(");
                 self.emitter().lenient(&e)?;
                 self.out.push_str(") %}");
