@@ -28,7 +28,7 @@ export function createApi(core) {
     return ledger;
   }
 
-  function remember(store, ledger, committed) {
+  function remember(store, ledger, change, committed) {
     const cached = ledgers.get(store);
     if (!cached || cached.ledger !== ledger) return;
     if (committed === true || committed == null) {
@@ -37,7 +37,7 @@ export function createApi(core) {
       ledger.free();
       return;
     }
-    ledger.applyPlanned();
+    ledger.apply(JSON.stringify(change));
     cached.revision = committed;
   }
 
@@ -54,7 +54,7 @@ export function createApi(core) {
       if (options.dryRun || CHANGE_KEYS.every((k) => change[k].length === 0)) return result;
       const committed = yield () => store.commit({ baseRevision: snapshot.revision, put: change.put, delete: change.delete });
       if (committed === false) continue;
-      remember(store, ledger, committed);
+      remember(store, ledger, change, committed);
       return result;
     }
     throw new Error(`the reservation store refused ${MAX_COMMIT_ATTEMPTS} commits in a row; is another process writing it constantly?`);

@@ -88,8 +88,6 @@ impl CompiledTemplate {
 #[wasm_bindgen(js_name = Ledger)]
 pub struct LedgerHandle {
     ledger: claims::Ledger,
-    /// The change of the last plan, applied by `applyPlanned` once the store has committed it.
-    planned: RefCell<Option<Change>>,
 }
 
 #[wasm_bindgen(js_class = Ledger)]
@@ -100,10 +98,7 @@ impl LedgerHandle {
         let groups = parse_groups(&read(groups)?)?;
         let reservations = read(reservations)?;
         let ledger = claims::Ledger::from_value(&reservations, &groups).map_err(claims_error)?;
-        Ok(LedgerHandle {
-            ledger,
-            planned: RefCell::new(None),
-        })
+        Ok(LedgerHandle { ledger })
     }
 
     /// Every reservation, sorted by scope, then claim.
@@ -131,9 +126,7 @@ impl LedgerHandle {
             },
         )
         .map_err(plan_error)?;
-        let out = write(&PlannedOut(&planned));
-        self.planned.replace(Some(planned.change));
-        Ok(out)
+        Ok(write(&PlannedOut(&planned)))
     }
 
     /// Releases one claim (`claim`), prunes the claims no longer declared (`claims`), or releases
@@ -149,18 +142,17 @@ impl LedgerHandle {
         } else {
             self.ledger.release_scope(&scope)
         };
-        let out = write(&ReleasedOut(&change));
-        self.planned.replace(Some(change));
-        Ok(out)
+        Ok(write(&ReleasedOut(&change)))
     }
 
-    /// Applies the last planned change after the store committed it.
-    #[wasm_bindgen(js_name = applyPlanned)]
-    pub fn apply_planned(&mut self) -> Result<(), JsValue> {
-        if let Some(change) = self.planned.take() {
-            self.ledger.apply(&change).map_err(claims_error)?;
-        }
-        Ok(())
+    /// Applies a change the store has committed, so the index matches the store's new revision.
+    /// The change is passed back rather than remembered: renders of one store may interleave
+    /// between their plan and their commit.
+    pub fn apply(&mut self, change: &str) -> Result<(), JsValue> {
+        let change: Change = serde_json::from_str(change).map_err(|e| {
+            error::config_error("change", &format!("is not a change of reservations: {e}"))
+        })?;
+        self.ledger.apply(&change).map_err(claims_error)
     }
 }
 

@@ -199,3 +199,28 @@ test('a bad groups config fails clearly and leaves the store usable', () => {
   const again = renderSync({ template: 'x', claims, store });
   assert.equal(again.claims.a, good.claims.a);
 });
+
+test('two renders interleaved on one asynchronous store both keep their reservations', async () => {
+  const memory = new MemoryStore();
+  // Every call yields to the event loop, so the two renders interleave between load and commit.
+  const tick = () => new Promise((done) => setTimeout(done, 1));
+  const store = {
+    load: async () => (await tick(), memory.load()),
+    commit: async (change) => (await tick(), memory.commit(change)),
+  };
+  const claims = (name) => [{ claim: name, group: 'tcp' }];
+  const [a, b] = await Promise.all([
+    render({ template: 'x', claims: claims('a'), store, scope: 'one' }),
+    render({ template: 'x', claims: claims('b'), store, scope: 'two' }),
+  ]);
+  const held = memory.reservations().map((r) => `${r.scope}/${r.claim}/${r.port}`);
+  assert.deepEqual(held.sort(), [`one/a/${a.claims.a}`, `two/b/${b.claims.b}`].sort());
+  // A third render sees both: its port differs from theirs and the store keeps all three.
+  const c = await render({ template: 'x', claims: claims('c'), store, scope: 'three' });
+  assert.ok(![a.claims.a, b.claims.b].includes(c.claims.c));
+  assert.equal(memory.reservations().length, 3);
+  // Rendering the first scope again keeps its port and commits nothing new.
+  const again = await render({ template: 'x', claims: claims('a'), store, scope: 'one' });
+  assert.equal(again.claims.a, a.claims.a);
+  assert.equal(memory.reservations().length, 3);
+});
