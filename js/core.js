@@ -1,6 +1,7 @@
 // The JS API over the WebAssembly core. The core decides and renders synchronously; this layer
 // talks to the host's reservation store (sync or async) and retries when a commit is refused.
 import { MemoryStore } from './store.js';
+import { readable, readPlan } from './readable.js';
 
 const MAX_COMMIT_ATTEMPTS = 8;
 const CHANGE_KEYS = ['put', 'delete'];
@@ -95,8 +96,9 @@ export function createApi(core) {
     releaseSync: (options) => driveSync(renderSteps(options, planRelease(options))),
     compile(template, options = {}) {
       const compiled = core.compile(template, requestOf(options));
+      const plan = readPlan(JSON.parse(compiled.reads()));
       return {
-        render: (variables = {}) => compiled.render(JSON.stringify(variables)),
+        render: (variables = {}) => compiled.render(JSON.stringify(readable(variables, plan))),
         claimReferences: () => JSON.parse(compiled.claimReferences()),
         leakyDirectives: () => JSON.parse(compiled.leakyDirectives()),
         translated: () => compiled.translated(),

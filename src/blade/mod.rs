@@ -7,9 +7,11 @@
 pub mod emit;
 pub mod expr;
 pub mod lex;
+pub mod reads;
 pub mod scan;
 pub mod translate;
 
+pub use reads::Reads;
 pub use translate::{Settings, Translation, translate};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -99,6 +99,7 @@ pub struct Template {
     map: SourceMap,
     claims: Vec<ClaimReference>,
     leaky: Vec<Span>,
+    reads: Option<blade::Reads>,
     max_output_bytes: usize,
     dialect: Dialect,
 }
@@ -120,7 +121,7 @@ impl Template {
         };
         let lines = LineIndex::new(source);
         let nesting = options.limits.max_nesting.min(MAX_NESTING);
-        let (translated, fast, segments, claims, leaky, identity) = match options.dialect {
+        let (translated, fast, segments, claims, leaky, reads, identity) = match options.dialect {
             Dialect::Blade => {
                 let settings = blade::Settings {
                     smart_whitespace: options.whitespace == Whitespace::Smart,
@@ -145,7 +146,15 @@ impl Template {
                     .iter()
                     .map(|(a, b)| lines.span(source, *a, *b))
                     .collect();
-                (t.source, t.fast, t.segments, claims, leaky, false)
+                (
+                    t.source,
+                    t.fast,
+                    t.segments,
+                    claims,
+                    leaky,
+                    Some(t.reads),
+                    false,
+                )
             }
             Dialect::Jinja => {
                 let claims = runtime::jinja_claims(source)
@@ -161,6 +170,7 @@ impl Template {
                     Vec::new(),
                     claims,
                     Vec::new(),
+                    None,
                     true,
                 )
             }
@@ -204,6 +214,7 @@ impl Template {
             map,
             claims,
             leaky,
+            reads,
             max_output_bytes: options.limits.max_output_bytes,
             dialect: options.dialect,
         };
@@ -274,6 +285,12 @@ impl Template {
 
     pub fn translated(&self) -> &str {
         &self.translated
+    }
+
+    /// What a Blade template can read of its variables: the rest of them cannot change its
+    /// output or its errors. `None` (Jinja) means anything.
+    pub fn reads(&self) -> Option<&blade::Reads> {
+        self.reads.as_ref()
     }
 
     pub fn claim_references(&self) -> &[ClaimReference] {

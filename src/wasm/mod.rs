@@ -78,6 +78,14 @@ impl CompiledTemplate {
         write(&ranges)
     }
 
+    /// What the template can read of its variables, as `Reads::to_json` writes it, or `null`
+    /// when that is not known (the Jinja dialect): the JS layer sends only that.
+    pub fn reads(&self) -> String {
+        self.template
+            .reads()
+            .map_or_else(|| "null".to_string(), |reads| reads.to_json())
+    }
+
     pub fn translated(&self) -> String {
         self.template.translated().to_string()
     }

@@ -68,7 +68,7 @@ impl Translator<'_> {
             ));
         };
         for e in &list {
-            self.collect_claims(e);
+            self.collect_reads(e);
         }
         self.out.push_str("{{ _raw(_json(");
         self.emit(value)?;
@@ -242,7 +242,7 @@ impl Translator<'_> {
             return p.unexpected("");
         }
         for e in init.iter().chain(&cond).chain(&step) {
-            self.collect_claims(e);
+            self.collect_reads(e);
         }
         self.counter += 1;
         let ns = format!("_f{}", self.counter);

@@ -16,6 +16,7 @@ use lines::{directive_lines, leading_newline, split_lines};
 
 use super::emit::{Binding, Emitter, Scope, Segment, native_read};
 use super::expr::{self, Expr, Kind, Parser};
+use super::reads::Reads;
 use super::scan::{self, Token};
 use super::{Failure, FailureKind};
 
@@ -37,6 +38,8 @@ pub struct Translation {
     pub segments: Vec<Segment>,
     /// Literal `$portClaims['name']` reads: the name and its Blade range.
     pub claims: Vec<(String, usize, usize)>,
+    /// What the template can read of its variables.
+    pub reads: Reads,
     /// Directive-only lines with indentation Blade prints (Blade whitespace only).
     pub leaky: Vec<(usize, usize)>,
     /// The same template with plain reads (`$data['name']`) as native minijinja subscripts where
@@ -119,6 +122,7 @@ struct Translator<'a> {
     out: String,
     segments: Vec<Segment>,
     claims: Vec<(String, usize, usize)>,
+    reads: Reads,
     scope: Scope,
     blocks: Vec<Block>,
     counter: usize,
@@ -142,6 +146,7 @@ pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failu
         out: String::with_capacity(src.len() + src.len() / 2),
         segments: Vec::new(),
         claims: Vec::new(),
+        reads: Reads::default(),
         scope: Scope::default(),
         blocks: Vec::new(),
         counter: 0,
@@ -202,6 +207,7 @@ pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failu
         source: t.out,
         segments: t.segments,
         claims: t.claims,
+        reads: t.reads,
         leaky,
         fast,
     })
@@ -473,11 +479,13 @@ impl<'a> Translator<'a> {
 
     fn parse(&mut self, a: usize, b: usize) -> Result<Expr, Failure> {
         let e = expr::parse(self.code, a, b, self.settings.max_nesting)?;
-        self.collect_claims(&e);
+        self.collect_reads(&e);
         Ok(e)
     }
 
-    fn collect_claims(&mut self, e: &Expr) {
+    /// Records what `e` reads of the variables, and the claims it names.
+    fn collect_reads(&mut self, e: &Expr) {
+        self.reads.record(e);
         // Every name in a tree is written inside its range: most expressions read no claim.
         if !self.code_slice(e.start, e.end).contains("portClaims") {
             return;
@@ -611,7 +619,7 @@ impl<'a> Translator<'a> {
                 self.open_if(start)?;
                 self.out.push_str("{% if (");
                 for (i, e) in list.iter().enumerate() {
-                    self.collect_claims(e);
+                    self.collect_reads(e);
                     if !expr::is_variable_like(e) {
                         return Err(Failure::new(
                             FailureKind::Syntax,
