@@ -5,6 +5,9 @@ import { readable, readPlan } from './readable.js';
 
 const MAX_COMMIT_ATTEMPTS = 8;
 const CHANGE_KEYS = ['put', 'delete'];
+// Compiled templates kept for render(): a playground or editor re-renders the same source with new
+// values on every keystroke, and compiling is the expensive half of a render.
+const CACHED_TEMPLATES = 16;
 
 export function createApi(core) {
   // One index of the store's reservations per store, reused while the store's revision is the one
@@ -32,14 +35,40 @@ export function createApi(core) {
   function remember(store, ledger, change, committed) {
     const cached = ledgers.get(store);
     if (!cached || cached.ledger !== ledger) return;
-    if (committed === true || committed == null) {
-      // The store did not say which revision our change produced: read it afresh next time.
+    // Without the new revision (the store said `true`), or with the change no longer kept by the
+    // core, the index cannot follow the store: read it afresh next time.
+    if (committed === true || committed == null || !ledger.apply(change.id)) {
       ledgers.delete(store);
       ledger.free();
       return;
     }
-    ledger.apply(JSON.stringify(change));
     cached.revision = committed;
+  }
+
+  const templates = new Map();
+
+  /** The compiled template for render options, from the cache when it holds it. */
+  function compiledFor(options) {
+    const settings = JSON.stringify(templateSettings(options));
+    const source = options.template ?? '';
+    if (typeof source !== 'string') {
+      throw Object.assign(new TypeError(`template: must be a string, got ${typeof source}`), { kind: 'config', field: 'template' });
+    }
+    const key = `${settings}\u0000${source}`;
+    let entry = templates.get(key);
+    if (entry) {
+      templates.delete(key);
+    } else {
+      const compiled = core.compile(source, settings);
+      entry = { compiled, plan: readPlan(JSON.parse(compiled.reads())) };
+      if (templates.size >= CACHED_TEMPLATES) {
+        const [oldest, evicted] = templates.entries().next().value;
+        templates.delete(oldest);
+        evicted.compiled.free();
+      }
+    }
+    templates.set(key, entry);
+    return entry;
   }
 
   // The render protocol as a generator of store calls, so that one implementation serves both
@@ -79,9 +108,13 @@ export function createApi(core) {
     return step.value;
   }
 
-  const planRender = (options) => {
-    const request = requestOf(options);
-    return (ledger) => JSON.parse(ledger.plan(request));
+  // The template is compiled (or found) right before the core uses it: an asynchronous store's
+  // load may let other renders evict it from the cache meanwhile.
+  const planRender = (options) => (ledger) => {
+    const { compiled, plan } = compiledFor(options);
+    const { claims, values, scope, seed } = options;
+    const request = JSON.stringify({ claims, values: readable(values, plan), scope, seed: seed == null ? seed : String(seed) });
+    return JSON.parse(ledger.plan(compiled, request));
   };
   const planRelease = (options) => {
     const request = requestOf(options);
@@ -95,7 +128,7 @@ export function createApi(core) {
     release: (options) => driveAsync(renderSteps(options, planRelease(options))),
     releaseSync: (options) => driveSync(renderSteps(options, planRelease(options))),
     compile(template, options = {}) {
-      const compiled = core.compile(template, requestOf(options));
+      const compiled = core.compile(template, JSON.stringify(templateSettings(options)));
       const plan = readPlan(JSON.parse(compiled.reads()));
       return {
         render: (variables = {}) => compiled.render(JSON.stringify(readable(variables, plan))),
@@ -106,6 +139,11 @@ export function createApi(core) {
       };
     },
   };
+}
+
+// What compiling a template depends on.
+function templateSettings({ dialect, escape, whitespace, name, limits }) {
+  return { dialect, escape, whitespace, name, limits };
 }
 
 // Options as the core reads them: JSON text, the cheapest way into WebAssembly.

@@ -5,13 +5,12 @@
 //! property by property across the boundary. Errors leave as JS `Error`s whose one-line message
 //! says where the problem is, with the location also as properties for editors.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
 use crate::claims::{self, Change};
-use crate::engine::{self, Template};
+use crate::engine::Template;
 use crate::plan;
 
 mod error;
@@ -96,7 +95,14 @@ impl CompiledTemplate {
 #[wasm_bindgen(js_name = Ledger)]
 pub struct LedgerHandle {
     ledger: claims::Ledger,
+    /// Changes planned and not yet applied, by id, oldest first. Renders of one store may
+    /// interleave between their plan and their commit, so each commit names its own change.
+    pending: Vec<(u32, Change)>,
+    next_id: u32,
 }
+
+/// Planned changes kept for `apply`; one evicted before its commit only costs a fresh `load`.
+const PENDING_CHANGES: usize = 64;
 
 #[wasm_bindgen(js_class = Ledger)]
 impl LedgerHandle {
@@ -106,7 +112,11 @@ impl LedgerHandle {
         let groups = parse_groups(&read(groups)?)?;
         let reservations = read(reservations)?;
         let ledger = claims::Ledger::from_value(&reservations, &groups).map_err(claims_error)?;
-        Ok(LedgerHandle { ledger })
+        Ok(LedgerHandle {
+            ledger,
+            pending: Vec::new(),
+            next_id: 0,
+        })
     }
 
     /// Every reservation, sorted by scope, then claim.
@@ -114,19 +124,17 @@ impl LedgerHandle {
         write(&self.ledger.reservations())
     }
 
-    /// Decides the request's claims and renders its template; commits nothing.
-    pub fn plan(&self, request: &str) -> Result<String, JsValue> {
+    /// Decides the request's claims (`claims`, `scope`, `seed`) and renders `template` with them
+    /// and the request's `values`; commits nothing.
+    pub fn plan(&mut self, template: &CompiledTemplate, request: &str) -> Result<String, JsValue> {
         let request = read(request)?;
-        let options = template_options(&request)?;
-        let source = string_field(&request, "template")?.unwrap_or_default();
-        let template = cached_template(&source, &options)?;
         let claims = parse_claims(&field(&request, "claims"))?;
         let scope = scope_of(&request)?;
         let values = field(&request, "values");
         let planned = plan::plan(
             &self.ledger,
             &plan::Request {
-                template: &template,
+                template: &template.template,
                 claims: &claims,
                 values: &values,
                 scope: &scope,
@@ -134,12 +142,13 @@ impl LedgerHandle {
             },
         )
         .map_err(plan_error)?;
-        Ok(write(&PlannedOut(&planned)))
+        let id = self.keep(&planned.change);
+        Ok(write(&PlannedOut(&planned, id)))
     }
 
     /// Releases one claim (`claim`), prunes the claims no longer declared (`claims`), or releases
     /// a whole scope; commits nothing.
-    pub fn release(&self, request: &str) -> Result<String, JsValue> {
+    pub fn release(&mut self, request: &str) -> Result<String, JsValue> {
         let request = read(request)?;
         let scope = scope_of(&request)?;
         let change = if let Some(claim) = string_field(&request, "claim")? {
@@ -150,48 +159,34 @@ impl LedgerHandle {
         } else {
             self.ledger.release_scope(&scope)
         };
-        Ok(write(&ReleasedOut(&change)))
+        let id = self.keep(&change);
+        Ok(write(&ReleasedOut(&change, id)))
     }
 
-    /// Applies a change the store has committed, so the index matches the store's new revision.
-    /// The change is passed back rather than remembered: renders of one store may interleave
-    /// between their plan and their commit.
-    pub fn apply(&mut self, change: &str) -> Result<(), JsValue> {
-        let change: Change = serde_json::from_str(change).map_err(|e| {
-            error::config_error("change", &format!("is not a change of reservations: {e}"))
-        })?;
-        self.ledger.apply(&change).map_err(claims_error)
+    /// Applies the planned change `id` once the store has committed it, so that the index
+    /// matches the store's new revision. False when the change is no longer kept: the index
+    /// must then be loaded afresh.
+    pub fn apply(&mut self, id: u32) -> Result<bool, JsValue> {
+        let Some(position) = self.pending.iter().position(|(kept, _)| *kept == id) else {
+            return Ok(false);
+        };
+        let (_, change) = self.pending.remove(position);
+        self.ledger.apply(&change).map_err(claims_error)?;
+        Ok(true)
     }
 }
 
-thread_local! {
-    /// The templates compiled most recently: a playground or editor re-renders the same source
-    /// with new values on every keystroke, and compiling is the expensive half of a render.
-    static TEMPLATES: RefCell<Vec<(String, Rc<Template>)>> = const { RefCell::new(Vec::new()) };
-}
-
-const CACHED_TEMPLATES: usize = 16;
-
-fn cached_template(source: &str, options: &engine::Options) -> Result<Rc<Template>, JsValue> {
-    let key = format!("{options:?}\u{0}{source}");
-    let hit = TEMPLATES.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        let position = cache.iter().position(|(k, _)| *k == key)?;
-        let entry = cache.remove(position);
-        let template = entry.1.clone();
-        cache.push(entry);
-        Some(template)
-    });
-    if let Some(template) = hit {
-        return Ok(template);
-    }
-    let template = Rc::new(Template::compile(source, options).map_err(template_error)?);
-    TEMPLATES.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if cache.len() >= CACHED_TEMPLATES {
-            cache.remove(0);
+impl LedgerHandle {
+    fn keep(&mut self, change: &Change) -> u32 {
+        let id = self.next_id;
+        self.next_id = self.next_id.wrapping_add(1);
+        if change.put.is_empty() && change.delete.is_empty() {
+            return id;
         }
-        cache.push((key, template.clone()));
-    });
-    Ok(template)
+        if self.pending.len() >= PENDING_CHANGES {
+            self.pending.remove(0);
+        }
+        self.pending.push((id, change.clone()));
+        id
+    }
 }

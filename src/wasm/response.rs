@@ -12,7 +12,8 @@ pub(super) fn write<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
-pub(super) struct PlannedOut<'a>(pub(super) &'a Planned);
+/// A planned render, with the id its change is kept under (see `LedgerHandle::apply`).
+pub(super) struct PlannedOut<'a>(pub(super) &'a Planned, pub(super) u32);
 
 impl Serialize for PlannedOut<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -23,27 +24,28 @@ impl Serialize for PlannedOut<'_> {
         map.serialize_entry("allocated", &planned.allocated)?;
         map.serialize_entry("released", &planned.released)?;
         map.serialize_entry("diagnostics", &DiagnosticsOut(&planned.diagnostics))?;
-        map.serialize_entry("change", &ChangeOut(&planned.change))?;
+        map.serialize_entry("change", &ChangeOut(&planned.change, self.1))?;
         map.end()
     }
 }
 
-pub(super) struct ReleasedOut<'a>(pub(super) &'a Change);
+pub(super) struct ReleasedOut<'a>(pub(super) &'a Change, pub(super) u32);
 
 impl Serialize for ReleasedOut<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(2))?;
         map.serialize_entry("released", &self.0.delete)?;
-        map.serialize_entry("change", &ChangeOut(self.0))?;
+        map.serialize_entry("change", &ChangeOut(self.0, self.1))?;
         map.end()
     }
 }
 
-pub(super) struct ChangeOut<'a>(&'a Change);
+pub(super) struct ChangeOut<'a>(&'a Change, u32);
 
 impl Serialize for ChangeOut<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(2))?;
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("id", &self.1)?;
         map.serialize_entry("put", &self.0.put)?;
         map.serialize_entry("delete", &self.0.delete)?;
         map.end()
