@@ -7,7 +7,6 @@
 // file and refuses the change when it moved on since the caller's `load`, so the engine decides
 // again on the new reservations. Writes are atomic (temporary file in the same folder + rename).
 // A file that cannot be read as a lock file is reported and never overwritten.
-import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -19,13 +18,17 @@ export const LOCK_FILE_VERSION = 1;
 export const DEFAULT_LOCK_FILE = 'portclaims.lock.json';
 
 // proper-lockfile is loaded on the first commit: reading needs no lock.
-const loadLockfile = () => createRequire(import.meta.url)('proper-lockfile');
+const require = createRequire(import.meta.url);
+const loadLockfile = () => require('proper-lockfile');
+// Through require: importing node:crypto's ESM namespace also loads WebCrypto, a cost every
+// import of the package would pay.
+const crypto = () => require('node:crypto');
 
 const keyOf = (r) => `${r.scope}\u0000${r.claim}`;
 
 /** The revision of a lock file's bytes: a hash, so that any change on disk is seen. */
 export function revisionOf(bytes) {
-  return createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+  return crypto().createHash('sha256').update(bytes).digest('hex').slice(0, 32);
 }
 
 function storeError(file, message, extra = {}) {
@@ -168,7 +171,7 @@ export class LockFileStore {
   }
 
   #writeAtomically(text) {
-    const temporary = join(dirname(this.#path), `.${basename(this.#path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const temporary = join(dirname(this.#path), `.${basename(this.#path)}.${process.pid}.${crypto().randomBytes(4).toString('hex')}.tmp`);
     try {
       const fd = openSync(temporary, 'wx', 0o644);
       try {

@@ -310,6 +310,17 @@ pub fn rng(seed: Option<u64>) -> Result<StdRng, ClaimsError> {
     }
 }
 
+/// Seeds the generator unseeded draws fork from with entropy the host supplies, unless it is
+/// seeded already. In Node, the JS layer's `node:crypto` answers in microseconds where the first
+/// WebCrypto call (what `getrandom` uses in WebAssembly) takes milliseconds.
+pub fn seed_secure(entropy: [u8; 32]) {
+    SECURE.with(|secure| {
+        secure
+            .borrow_mut()
+            .get_or_insert_with(|| StdRng::from_seed(entropy));
+    });
+}
+
 thread_local! {
     static SECURE: std::cell::RefCell<Option<StdRng>> = const { std::cell::RefCell::new(None) };
 }
@@ -319,6 +330,24 @@ mod tests {
     use super::*;
     use rand::SeedableRng;
     use rand::rngs::StdRng;
+
+    /// The first unseeded draw of a fresh thread whose generator got `entropy` (twice, to show
+    /// that a second seeding changes nothing).
+    fn first_draw_with(entropy: [u8; 32]) -> u64 {
+        std::thread::spawn(move || {
+            seed_secure(entropy);
+            seed_secure([0; 32]);
+            rand::RngExt::random::<u64>(&mut rng(None).expect("seeded"))
+        })
+        .join()
+        .expect("the thread finishes")
+    }
+
+    #[test]
+    fn host_entropy_seeds_unseeded_draws_once() {
+        assert_eq!(first_draw_with([7; 32]), first_draw_with([7; 32]));
+        assert_ne!(first_draw_with([7; 32]), first_draw_with([8; 32]));
+    }
 
     fn set_of(ports: &[u16]) -> PortSet {
         let mut s = PortSet::new();

@@ -29,6 +29,16 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
+/// Seeds the generator that unseeded draws fork from with 32 bytes of the host's secure
+/// randomness (otherwise the core asks WebCrypto on its first unseeded draw).
+#[wasm_bindgen(js_name = provideEntropy)]
+pub fn provide_entropy(bytes: &[u8]) -> Result<(), JsValue> {
+    let entropy = <[u8; 32]>::try_from(bytes)
+        .map_err(|_| error::config_error("entropy", "must be exactly 32 bytes"))?;
+    claims::seed_secure(entropy);
+    Ok(())
+}
+
 /// A compiled template: `render(variables)` renders with the given variables and no allocation.
 #[wasm_bindgen(js_name = CompiledTemplate)]
 pub struct CompiledTemplate {

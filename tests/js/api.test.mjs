@@ -224,3 +224,13 @@ test('two renders interleaved on one asynchronous store both keep their reservat
   assert.equal(again.claims.a, a.claims.a);
   assert.equal(memory.reservations().length, 3);
 });
+
+test('the core takes 32 bytes of host entropy and refuses anything else', async () => {
+  const core = await import('../../pkg/portclaims.js');
+  assert.throws(() => core.provideEntropy(new Uint8Array(31)), /^Error: entropy: must be exactly 32 bytes$/);
+  // Already seeded by js/node.js at import: a second seeding is accepted and changes nothing.
+  core.provideEntropy(new Uint8Array(32));
+  const ports = new Set();
+  for (let i = 0; i < 20; i++) ports.add(renderSync({ template: '', claims: [{ claim: 'p', group: 'tcp' }], scope: `e${i}` }).claims.p);
+  assert.ok(ports.size > 15, `20 unseeded draws gave ${ports.size} distinct ports`);
+});
