@@ -79,7 +79,8 @@ export function createApi(core) {
       const snapshot = yield () => store.load();
       const ledger = ledgerFor(store, snapshot, options.groups);
       const result = plan(ledger);
-      const change = result.change;
+      // The core keeps the change under an id; its reservations are the result's own.
+      const change = { id: result.change.id, put: result.allocated ?? [], delete: result.released };
       delete result.change;
       if (options.dryRun || CHANGE_KEYS.every((k) => change[k].length === 0)) return result;
       const committed = yield () => store.commit({ baseRevision: snapshot.revision, put: change.put, delete: change.delete });
@@ -113,8 +114,8 @@ export function createApi(core) {
   const planRender = (options) => (ledger) => {
     const { compiled, plan } = compiledFor(options);
     const { claims, values, scope, seed } = options;
-    const request = JSON.stringify({ claims, values: readable(values, plan), scope, seed: seed == null ? seed : String(seed) });
-    return JSON.parse(ledger.plan(compiled, request));
+    const request = JSON.stringify({ values: readable(values, plan), scope, seed: seed == null ? seed : String(seed) });
+    return JSON.parse(ledger.plan(compiled, JSON.stringify(claims ?? null), request));
   };
   const planRelease = (options) => {
     const request = requestOf(options);

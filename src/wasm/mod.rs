@@ -5,6 +5,7 @@
 //! property by property across the boundary. Errors leave as JS `Error`s whose one-line message
 //! says where the problem is, with the location also as properties for editors.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
@@ -134,11 +135,16 @@ impl LedgerHandle {
         write(&self.ledger.reservations())
     }
 
-    /// Decides the request's claims (`claims`, `scope`, `seed`) and renders `template` with them
-    /// and the request's `values`; commits nothing.
-    pub fn plan(&mut self, template: &CompiledTemplate, request: &str) -> Result<String, JsValue> {
+    /// Decides `claims` (the ports.json array, as JSON) in the request's `scope` (with its
+    /// `seed`) and renders `template` with them and the request's `values`; commits nothing.
+    pub fn plan(
+        &mut self,
+        template: &CompiledTemplate,
+        claims: &str,
+        request: &str,
+    ) -> Result<String, JsValue> {
+        let claims = cached_claims(claims)?;
         let request = read(request)?;
-        let claims = parse_claims(&field(&request, "claims"))?;
         let scope = scope_of(&request)?;
         let values = field(&request, "values");
         let planned = plan::plan(
@@ -184,6 +190,25 @@ impl LedgerHandle {
         self.ledger.apply(&change).map_err(claims_error)?;
         Ok(true)
     }
+}
+
+thread_local! {
+    /// The claims of the last render: a host renders one ports.json many times, and reading it
+    /// again costs more than comparing its text.
+    static CLAIMS: RefCell<Option<(String, Rc<Vec<claims::Claim>>)>> = const { RefCell::new(None) };
+}
+
+fn cached_claims(json: &str) -> Result<Rc<Vec<claims::Claim>>, JsValue> {
+    let hit = CLAIMS.with(|cache| match &*cache.borrow() {
+        Some((text, claims)) if text == json => Some(claims.clone()),
+        _ => None,
+    });
+    if let Some(claims) = hit {
+        return Ok(claims);
+    }
+    let claims = Rc::new(parse_claims(&read(json)?)?);
+    CLAIMS.with(|cache| *cache.borrow_mut() = Some((json.to_string(), claims.clone())));
+    Ok(claims)
 }
 
 impl LedgerHandle {

@@ -24,7 +24,7 @@ impl Serialize for PlannedOut<'_> {
         map.serialize_entry("allocated", &planned.allocated)?;
         map.serialize_entry("released", &planned.released)?;
         map.serialize_entry("diagnostics", &DiagnosticsOut(&planned.diagnostics))?;
-        map.serialize_entry("change", &ChangeOut(&planned.change, self.1))?;
+        map.serialize_entry("change", &ChangeOut(self.1))?;
         map.end()
     }
 }
@@ -35,19 +35,19 @@ impl Serialize for ReleasedOut<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(2))?;
         map.serialize_entry("released", &self.0.delete)?;
-        map.serialize_entry("change", &ChangeOut(self.0, self.1))?;
+        map.serialize_entry("change", &ChangeOut(self.1))?;
         map.end()
     }
 }
 
-pub(super) struct ChangeOut<'a>(&'a Change, u32);
+/// The id the core keeps a change under. Its reservations are already in the result: a plan's
+/// `allocated` and `released`, a release's `released`.
+pub(super) struct ChangeOut(u32);
 
-impl Serialize for ChangeOut<'_> {
+impl Serialize for ChangeOut {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(3))?;
-        map.serialize_entry("id", &self.1)?;
-        map.serialize_entry("put", &self.0.put)?;
-        map.serialize_entry("delete", &self.0.delete)?;
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry("id", &self.0)?;
         map.end()
     }
 }
