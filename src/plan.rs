@@ -7,7 +7,10 @@
 
 use std::fmt;
 
+use std::sync::Arc;
+
 use minijinja::Value;
+use minijinja::value::{Enumerator, Object, ObjectRepr, ValueKind};
 
 pub use crate::claims::DEFAULT_SCOPE;
 use crate::claims::{self, Change, Claim, ClaimsError, Diagnostic, Ledger, Reservation};
@@ -84,30 +87,135 @@ pub fn plan(ledger: &Ledger, request: &Request<'_>) -> Result<Planned, Error> {
 /// The variables Kublade passes to every template: the host's values, with `$portClaims` set to
 /// the decided ports and the variables Kublade always defines filled in when the host left them out.
 pub fn variables(values: &Value, scope: &str, ports: &[(String, u16)]) -> Value {
-    let mut entries: Vec<(Value, Value)> = Vec::new();
-    if let Ok(keys) = values.try_iter() {
-        for key in keys {
-            if key.as_str() == Some("portClaims") {
-                continue;
-            }
-            if let Ok(value) = values.get_item(&key) {
-                entries.push((key, value));
+    Value::from_object(Variables {
+        values: values.clone(),
+        port_claims: Value::from_pairs(ports.iter().map(|(name, port)| (name.as_str(), *port))),
+        namespace: Value::from(scope),
+    })
+}
+
+/// The variables Kublade always defines, in the order they follow the host's own.
+const DEFAULTS: [&str; 5] = ["namespace", "data", "secret", "limits", "paused"];
+
+/// The variables as a map that looks names up where they live: copying the host's values into a
+/// new map would cost more than rendering most templates.
+#[derive(Debug)]
+struct Variables {
+    values: Value,
+    port_claims: Value,
+    namespace: Value,
+}
+
+impl Variables {
+    fn host(&self, name: &str) -> Option<Value> {
+        if self.values.kind() != ValueKind::Map {
+            return None;
+        }
+        self.values
+            .get_attr(name)
+            .ok()
+            .filter(|value| !value.is_undefined())
+    }
+
+    fn default(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "namespace" => self.namespace.clone(),
+            "data" | "secret" => Value::from_pairs(Vec::<(Value, Value)>::new()),
+            "limits" => Value::from_pairs([("enabled", "false")]),
+            "paused" => Value::from(false),
+            _ => return None,
+        })
+    }
+}
+
+impl Object for Variables {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, name: &str) -> Option<Value> {
+        if name == "portClaims" {
+            return Some(self.port_claims.clone());
+        }
+        self.host(name).or_else(|| self.default(name))
+    }
+
+    /// The host's names (but `portClaims`), then `portClaims`, then the defaults it lacks.
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        let mut names: Vec<Value> = Vec::new();
+        if self.values.kind() == ValueKind::Map {
+            if let Ok(keys) = self.values.try_iter() {
+                names.extend(keys.filter(|key| key.as_str() != Some("portClaims")));
             }
         }
-    }
-    let claims = Value::from_pairs(ports.iter().map(|(name, port)| (name.as_str(), *port)));
-    entries.push((Value::from("portClaims"), claims));
-    let defaults = [
-        ("namespace", Value::from(scope)),
-        ("data", Value::from_pairs(Vec::<(Value, Value)>::new())),
-        ("secret", Value::from_pairs(Vec::<(Value, Value)>::new())),
-        ("limits", Value::from_pairs([("enabled", "false")])),
-        ("paused", Value::from(false)),
-    ];
-    for (name, value) in defaults {
-        if !entries.iter().any(|(key, _)| key.as_str() == Some(name)) {
-            entries.push((Value::from(name), value));
+        names.push(Value::from("portClaims"));
+        for name in DEFAULTS {
+            if self.host(name).is_none() {
+                names.push(Value::from(name));
+            }
         }
+        Enumerator::Values(names)
     }
-    Value::from_pairs(entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host(json: &str) -> Value {
+        serde_json::from_str(json).expect("valid JSON")
+    }
+
+    #[test]
+    fn host_values_come_first_then_port_claims_then_missing_defaults() {
+        let v = variables(
+            &host(r#"{"data": {"a": 1}, "portClaims": {"x": 1}, "extra": null}"#),
+            "team-a",
+            &[("web".to_string(), 8080)],
+        );
+        let names: Vec<String> = v
+            .try_iter()
+            .expect("a map")
+            .map(|k| k.to_string())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "data",
+                "extra",
+                "portClaims",
+                "namespace",
+                "secret",
+                "limits",
+                "paused"
+            ]
+        );
+        assert_eq!(v.get_attr("data").expect("data").to_string(), r#"{'a': 1}"#);
+        assert!(v.get_attr("extra").expect("extra").is_none());
+        assert_eq!(
+            v.get_attr("portClaims").expect("claims").to_string(),
+            r#"{'web': 8080}"#
+        );
+        assert_eq!(
+            v.get_attr("namespace").expect("ns").as_str(),
+            Some("team-a")
+        );
+        assert_eq!(
+            v.get_attr("limits").expect("limits").to_string(),
+            r#"{'enabled': 'false'}"#
+        );
+        assert!(!v.get_attr("paused").expect("paused").is_true());
+        assert!(v.get_attr("other").expect("lookup").is_undefined());
+    }
+
+    #[test]
+    fn values_that_are_not_a_map_give_only_claims_and_defaults() {
+        let v = variables(&host("[1, 2]"), "s", &[]);
+        assert_eq!(v.try_iter().expect("a map").count(), 6);
+        assert_eq!(v.get_attr("namespace").expect("ns").as_str(), Some("s"));
+    }
 }

@@ -68,7 +68,30 @@ fn register(env: &mut Environment<'static>) {
 /// Blade reads every template variable through `_v`, so that no PHP name can collide with a
 /// minijinja keyword, global or the translator's own names.
 pub fn blade_context(variables: &Value) -> Value {
-    minijinja::context! { _v => variables.clone() }
+    Value::from_object(BladeContext(variables.clone()))
+}
+
+/// The root of a Blade render: `_v` and nothing else. minijinja looks every name up here before
+/// its globals (the runtime's functions among them), so a comparison beats hashing into a map.
+#[derive(Debug)]
+struct BladeContext(Value);
+
+impl Object for BladeContext {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, name: &str) -> Option<Value> {
+        (name == "_v").then(|| self.0.clone())
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(&["_v"])
+    }
 }
 
 /// Output with a size limit.
