@@ -46,11 +46,14 @@ export function createApi(core) {
   }
 
   const templates = new Map();
+  let latest = null;
 
   /** The compiled template for render options, from the cache when it holds it. */
   function compiledFor(options) {
     const settings = JSON.stringify(templateSettings(options));
     const source = options.template ?? '';
+    // Most renders repeat the last template: two comparisons instead of hashing its text.
+    if (latest && latest.source === source && latest.settings === settings) return latest;
     if (typeof source !== 'string') {
       throw Object.assign(new TypeError(`template: must be a string, got ${typeof source}`), { kind: 'config', field: 'template' });
     }
@@ -60,7 +63,7 @@ export function createApi(core) {
       templates.delete(key);
     } else {
       const compiled = core.compile(source, settings);
-      entry = { compiled, plan: readPlan(JSON.parse(compiled.reads())) };
+      entry = { source, settings, compiled, plan: readPlan(JSON.parse(compiled.reads())) };
       if (templates.size >= CACHED_TEMPLATES) {
         const [oldest, evicted] = templates.entries().next().value;
         templates.delete(oldest);
@@ -68,6 +71,7 @@ export function createApi(core) {
       }
     }
     templates.set(key, entry);
+    latest = entry;
     return entry;
   }
 
