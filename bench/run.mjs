@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: speed and size of the npm package, as ratios measured side by side in one run
 // (these machines are noisy; absolute numbers move, ratios much less).
-//   node bench/run.mjs [--quick] [--write]    --write puts the report into bench/README.md
+//   node bench/run.mjs [--quick] [--write] [--only render,allocation,roundtrips,startup,size]
+//   --write puts the report into bench/README.md (only with every section)
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -13,6 +14,9 @@ import { crateSizes } from './wasm-size.mjs';
 
 const require = createRequire(import.meta.url);
 const quick = process.argv.includes('--quick');
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt > 0 ? new Set((process.argv[onlyAt + 1] ?? '').split(',')) : null;
+const wanted = (section) => !only || only.has(section);
 const report = [];
 const say = (line = '') => {
   report.push(line);
@@ -158,13 +162,13 @@ say(`# portclaims benchmarks`);
 say();
 say(`Command: \`npm run bench\` · Node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} · ${(totalmem() / 2 ** 30).toFixed(0)} GiB · ${new Date().toISOString().slice(0, 10)}`);
 say();
-renderBenchmarks();
-allocationBenchmarks();
-roundTripBenchmarks();
-startupBenchmark();
-sizeReport();
+if (wanted('render')) renderBenchmarks();
+if (wanted('allocation')) allocationBenchmarks();
+if (wanted('roundtrips')) roundTripBenchmarks();
+if (wanted('startup')) startupBenchmark();
+if (wanted('size')) sizeReport();
 
-if (process.argv.includes('--write')) {
+if (process.argv.includes('--write') && !only) {
   const readme = new URL('./README.md', import.meta.url);
   const text = readFileSync(readme, 'utf8');
   const marker = '<!-- results -->';
