@@ -91,9 +91,9 @@ function build() {
   ]);
   const optimizer = wasmOpt();
   if (!optimizer) throw new Error('wasm-opt not found: run npm install (the binaryen package provides it)');
-  log('optimising with wasm-opt -Oz');
+  log('optimising with wasm-opt -Os');
   run(optimizer, [
-    wasm, '-Oz', '-o', wasm,
+    wasm, '-Os', '-o', wasm,
     '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
     '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
   ]);
