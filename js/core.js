@@ -1,12 +1,12 @@
 // The JS API over the WebAssembly core. The core decides and renders synchronously; this layer
 // talks to the host's reservation store (sync or async) and retries when a commit is refused.
-import { MemoryStore } from './store.js';
 import { readable, readPlan } from './readable.js';
 
 const MAX_COMMIT_ATTEMPTS = 8;
 const CHANGE_KEYS = ['put', 'delete'];
-// Compiled templates kept for render(): a playground or editor re-renders the same source with new
-// values on every keystroke, and compiling is the expensive half of a render.
+// Compiled templates (and empty indexes, see scratchLedger) kept for render(): a playground or
+// editor re-renders the same source with new values on every keystroke, and compiling is the
+// expensive half of a render.
 const CACHED_TEMPLATES = 16;
 
 export function createApi(core) {
@@ -29,6 +29,25 @@ export function createApi(core) {
     }
     const ledger = core.Ledger.load(JSON.stringify(snapshot.reservations ?? []), JSON.stringify(groups ?? null));
     ledgers.set(store, { ledger, revision: snapshot.revision, groupsKey });
+    return ledger;
+  }
+
+  // Renders without a store start from no reservations and keep none: they share one empty index
+  // per groups configuration instead of building one each (which costs more than the render).
+  const scratch = new Map();
+
+  function scratchLedger(groups) {
+    const groupsKey = JSON.stringify(groups ?? null);
+    let ledger = scratch.get(groupsKey);
+    if (!ledger) {
+      ledger = core.Ledger.load('[]', groupsKey);
+      if (scratch.size >= CACHED_TEMPLATES) {
+        const [oldest, evicted] = scratch.entries().next().value;
+        scratch.delete(oldest);
+        evicted.free();
+      }
+      scratch.set(groupsKey, ledger);
+    }
     return ledger;
   }
 
@@ -78,7 +97,13 @@ export function createApi(core) {
   // The render protocol as a generator of store calls, so that one implementation serves both
   // the synchronous and the asynchronous driver.
   function* renderSteps(options, plan) {
-    const store = options.store ?? new MemoryStore();
+    const store = options.store;
+    if (store == null) {
+      // Committing to a store nobody keeps would change nothing anyone can see.
+      const result = plan(scratchLedger(options.groups));
+      delete result.change;
+      return result;
+    }
     for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
       const snapshot = yield () => store.load();
       const ledger = ledgerFor(store, snapshot, options.groups);
