@@ -70,8 +70,9 @@ impl From<ClaimsError> for Error {
 
 /// Decides every declared claim and renders the template with them.
 pub fn plan(ledger: &Ledger, request: &Request<'_>) -> Result<Planned, Error> {
-    let mut rng = claims::rng(request.seed)?;
-    let decision = ledger.decide(request.scope, request.claims, &mut rng)?;
+    let decision = claims::with_rng(request.seed, |rng| {
+        ledger.decide(request.scope, request.claims, rng)
+    })??;
     let variables = variables(request.values, request.scope, &decision.ports);
     let output = request.template.render(&variables)?;
     Ok(Planned {

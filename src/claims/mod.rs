@@ -48,5 +48,5 @@ pub use config::{Claim, parse_claims};
 pub use error::ClaimsError;
 pub use groups::{Group, Groups, Protocol};
 pub use ledger::{Change, DEFAULT_SCOPE, Decision, Diagnostic, Ledger, Reservation, Severity};
-pub use ports::{rng, seed_secure};
+pub use ports::{rng, seed_secure, with_rng};
 pub use store::{MemoryStore, ReservationStore, Snapshot, reserve};

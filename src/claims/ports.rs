@@ -284,13 +284,17 @@ fn nth_free(pool: &Pool, taken: &Overlay, free: u32, rank: u32) -> Option<u16> {
     found.and_then(|port| u16::try_from(port).ok())
 }
 
-/// The random number generator draws use: repeatable with a seed (the same seed gives the same
-/// ports natively and in WebAssembly), else a fork of a generator seeded once per thread from the
-/// platform's secure randomness — ChaCha keeps the draws unpredictable without asking the
-/// platform (a JS call in WebAssembly) on every render.
-pub fn rng(seed: Option<u64>) -> Result<StdRng, ClaimsError> {
+/// Runs `draw` with the random number generator draws use: repeatable with a seed (the same
+/// seed gives the same ports natively and in WebAssembly), else one generator per thread, seeded
+/// once from the platform's secure randomness — ChaCha keeps the draws unpredictable without
+/// asking the platform (a JS call in WebAssembly) on every render, and drawing from it directly
+/// costs a fraction of seeding a fork for each render.
+pub fn with_rng<T>(
+    seed: Option<u64>,
+    draw: impl FnOnce(&mut StdRng) -> T,
+) -> Result<T, ClaimsError> {
     match seed {
-        Some(seed) => Ok(StdRng::seed_from_u64(seed)),
+        Some(seed) => Ok(draw(&mut StdRng::seed_from_u64(seed))),
         None => SECURE.with(|secure| {
             let mut secure = secure.borrow_mut();
             if secure.is_none() {
@@ -303,14 +307,23 @@ pub fn rng(seed: Option<u64>) -> Result<StdRng, ClaimsError> {
                 *secure = Some(StdRng::from_seed(bytes));
             }
             match secure.as_mut() {
-                Some(master) => Ok(master.fork()),
+                Some(generator) => Ok(draw(generator)),
                 None => Err(ClaimsError::new("no secure random generator")),
             }
         }),
     }
 }
 
-/// Seeds the generator unseeded draws fork from with entropy the host supplies, unless it is
+/// A generator of its own for callers that hold one across calls: the seeded one, or a fork of
+/// the thread's secure generator.
+pub fn rng(seed: Option<u64>) -> Result<StdRng, ClaimsError> {
+    match seed {
+        Some(seed) => Ok(StdRng::seed_from_u64(seed)),
+        None => with_rng(None, |secure| secure.fork()),
+    }
+}
+
+/// Seeds the generator unseeded draws use with entropy the host supplies, unless it is
 /// seeded already. In Node, the JS layer's `node:crypto` answers in microseconds where the first
 /// WebCrypto call (what `getrandom` uses in WebAssembly) takes milliseconds.
 pub fn seed_secure(entropy: [u8; 32]) {

@@ -125,7 +125,7 @@ pub fn reserve(
     for _ in 0..attempts {
         let snapshot = store.load()?;
         let ledger = Ledger::new(snapshot.reservations, groups)?;
-        let decision = ledger.decide(scope, claims, &mut ports::rng(seed)?)?;
+        let decision = ports::with_rng(seed, |rng| ledger.decide(scope, claims, rng))??;
         if dry_run || decision.change.is_empty() {
             return Ok(decision);
         }
