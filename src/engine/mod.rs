@@ -7,6 +7,7 @@
 mod error;
 mod position;
 mod runtime;
+pub mod values;
 
 use std::sync::Arc;
 

@@ -13,7 +13,7 @@ pub(super) fn read(json: &str) -> Result<Value, JsValue> {
     if json.is_empty() {
         return Ok(Value::UNDEFINED);
     }
-    serde_json::from_str(json).map_err(|e| {
+    crate::engine::values::from_json(json).map_err(|e| {
         error(
             "config",
             &format!("cannot read the options: {e}"),
