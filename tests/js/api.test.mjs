@@ -234,3 +234,15 @@ test('the core takes 32 bytes of host entropy and refuses anything else', async 
   for (let i = 0; i < 20; i++) ports.add(renderSync({ template: '', claims: [{ claim: 'p', group: 'tcp' }], scope: `e${i}` }).claims.p);
   assert.ok(ports.size > 15, `20 unseeded draws gave ${ports.size} distinct ports`);
 });
+
+test('renders without a store start from no reservations every time, and keep none', async () => {
+  const claims = [{ claim: 'web', group: 'tcp', preferred_port: 50000, random: false }];
+  for (let i = 0; i < 3; i++) {
+    const result = renderSync({ template: "{{ $portClaims['web'] }}", claims, scope: 'same' });
+    assert.equal(result.output, '50000');
+    assert.deepEqual(result.allocated, [{ scope: 'same', claim: 'web', group: 'tcp', port: 50000 }]);
+  }
+  const other = await render({ template: "{{ $portClaims['web'] }}", claims, scope: 'other', groups: { tcp: { ranges: ['50000-50010'] } } });
+  assert.equal(other.output, '50000');
+  assert.deepEqual((await release({ scope: 'same' })).released, []);
+});
