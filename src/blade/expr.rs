@@ -136,26 +136,27 @@ fn syntax<T>(message: impl Into<String>, start: usize, end: usize) -> Result<T, 
 
 /// Binding powers of infix operators: (left, right, nonassoc).
 fn infix(op: &str) -> Option<(u8, u8, bool)> {
-    Some(match op {
-        "or" => (2, 3, false),
-        "xor" => (4, 5, false),
-        "and" => (6, 7, false),
-        "=" | "+=" | "-=" | "*=" | "/=" | ".=" | "%=" | "**=" | "??=" => (9, 8, false),
-        "?" | "?:" => (10, 11, false),
-        "??" => (13, 12, false),
-        "||" => (14, 15, false),
-        "&&" => (16, 17, false),
-        "|" => (18, 19, false),
-        "^" => (20, 21, false),
-        "&" => (22, 23, false),
-        "==" | "!=" | "<>" | "===" | "!==" | "<=>" => (24, 25, true),
-        "<" | "<=" | ">" | ">=" => (26, 27, true),
-        "." => (28, 29, false),
-        "<<" | ">>" => (30, 31, false),
-        "+" | "-" => (32, 33, false),
-        "*" | "/" | "%" => (34, 35, false),
-        "instanceof" => (38, 39, false),
-        "**" => (43, 42, false),
+    // Byte strings: matched by length and bytes, where string patterns compare one arm at a time.
+    Some(match op.as_bytes() {
+        b"or" => (2, 3, false),
+        b"xor" => (4, 5, false),
+        b"and" => (6, 7, false),
+        b"=" | b"+=" | b"-=" | b"*=" | b"/=" | b".=" | b"%=" | b"**=" | b"??=" => (9, 8, false),
+        b"?" | b"?:" => (10, 11, false),
+        b"??" => (13, 12, false),
+        b"||" => (14, 15, false),
+        b"&&" => (16, 17, false),
+        b"|" => (18, 19, false),
+        b"^" => (20, 21, false),
+        b"&" => (22, 23, false),
+        b"==" | b"!=" | b"<>" | b"===" | b"!==" | b"<=>" => (24, 25, true),
+        b"<" | b"<=" | b">" | b">=" => (26, 27, true),
+        b"." => (28, 29, false),
+        b"<<" | b">>" => (30, 31, false),
+        b"+" | b"-" => (32, 33, false),
+        b"*" | b"/" | b"%" => (34, 35, false),
+        b"instanceof" => (38, 39, false),
+        b"**" => (43, 42, false),
         _ => return None,
     })
 }
@@ -163,32 +164,32 @@ const NOT_BP: u8 = 36;
 const UNARY_BP: u8 = 40;
 
 fn binop(op: &str) -> Option<BinOp> {
-    Some(match op {
-        "+" | "+=" => BinOp::Add,
-        "-" | "-=" => BinOp::Sub,
-        "*" | "*=" => BinOp::Mul,
-        "/" | "/=" => BinOp::Div,
-        "%" | "%=" => BinOp::Mod,
-        "**" | "**=" => BinOp::Pow,
-        "." | ".=" => BinOp::Concat,
-        "==" => BinOp::Eq,
-        "!=" | "<>" => BinOp::Ne,
-        "===" => BinOp::Ident,
-        "!==" => BinOp::NotIdent,
-        "<" => BinOp::Lt,
-        ">" => BinOp::Gt,
-        "<=" => BinOp::Le,
-        ">=" => BinOp::Ge,
-        "<=>" => BinOp::Cmp,
-        "&&" | "and" => BinOp::And,
-        "||" | "or" => BinOp::Or,
-        "xor" => BinOp::Xor,
-        "??" | "??=" => BinOp::Coalesce,
-        "&" => BinOp::BitAnd,
-        "|" => BinOp::BitOr,
-        "^" => BinOp::BitXor,
-        "<<" => BinOp::Shl,
-        ">>" => BinOp::Shr,
+    Some(match op.as_bytes() {
+        b"+" | b"+=" => BinOp::Add,
+        b"-" | b"-=" => BinOp::Sub,
+        b"*" | b"*=" => BinOp::Mul,
+        b"/" | b"/=" => BinOp::Div,
+        b"%" | b"%=" => BinOp::Mod,
+        b"**" | b"**=" => BinOp::Pow,
+        b"." | b".=" => BinOp::Concat,
+        b"==" => BinOp::Eq,
+        b"!=" | b"<>" => BinOp::Ne,
+        b"===" => BinOp::Ident,
+        b"!==" => BinOp::NotIdent,
+        b"<" => BinOp::Lt,
+        b">" => BinOp::Gt,
+        b"<=" => BinOp::Le,
+        b">=" => BinOp::Ge,
+        b"<=>" => BinOp::Cmp,
+        b"&&" | b"and" => BinOp::And,
+        b"||" | b"or" => BinOp::Or,
+        b"xor" => BinOp::Xor,
+        b"??" | b"??=" => BinOp::Coalesce,
+        b"&" => BinOp::BitAnd,
+        b"|" => BinOp::BitOr,
+        b"^" => BinOp::BitXor,
+        b"<<" => BinOp::Shl,
+        b">>" => BinOp::Shr,
         _ => return None,
     })
 }
@@ -376,13 +377,15 @@ impl<'a> Parser<'a> {
         loop {
             let (op, op_start, op_end) = match &self.peek().tok {
                 Tok::Op(o) => (*o, self.peek().start, self.peek().end),
-                Tok::Ident(w) => match w.to_ascii_lowercase().as_str() {
-                    "and" => ("and", self.peek().start, self.peek().end),
-                    "or" => ("or", self.peek().start, self.peek().end),
-                    "xor" => ("xor", self.peek().start, self.peek().end),
-                    "instanceof" => ("instanceof", self.peek().start, self.peek().end),
-                    _ => break,
-                },
+                Tok::Ident(w) => {
+                    let Some(word) = ["and", "or", "xor", "instanceof"]
+                        .into_iter()
+                        .find(|k| w.eq_ignore_ascii_case(k))
+                    else {
+                        break;
+                    };
+                    (word, self.peek().start, self.peek().end)
+                }
                 _ => break,
             };
             let Some((l_bp, r_bp, nonassoc)) = infix(op) else {
@@ -695,8 +698,11 @@ impl<'a> Parser<'a> {
                 },
                 _ => return Ok(base),
             };
-            match t.tok {
-                Tok::Op("[") => {
+            let Tok::Op(op) = t.tok else {
+                return Ok(base);
+            };
+            match op.as_bytes() {
+                b"[" => {
                     self.bump();
                     let key = if self.is_op("]") {
                         None
@@ -707,14 +713,14 @@ impl<'a> Parser<'a> {
                     let start = base.start;
                     base = self.node(Kind::Index(Box::new(base), key.map(Box::new)), start, end)?;
                 }
-                Tok::Op("{") => {
+                b"{" => {
                     return syntax(
                         "array and string offset access syntax with curly braces is no longer supported",
                         t.start,
                         t.end,
                     );
                 }
-                Tok::Op(arrow @ ("->" | "?->")) => {
+                b"->" | b"?->" => {
                     self.bump();
                     let name_tok = self.bump();
                     let Tok::Ident(name) = name_tok.tok else {
@@ -726,7 +732,7 @@ impl<'a> Parser<'a> {
                     };
                     if self.is_op("(") {
                         return sandbox(
-                            format!("method calls ({arrow}{name}()) are not allowed"),
+                            format!("method calls ({op}{name}()) are not allowed"),
                             t.start,
                             name_tok.end,
                         );
@@ -734,17 +740,17 @@ impl<'a> Parser<'a> {
                     let start = base.start;
                     base = self.node(Kind::Prop(Box::new(base), name), start, name_tok.end)?;
                 }
-                Tok::Op("::") => {
+                b"::" => {
                     return sandbox("static access (::) is not allowed", t.start, t.end);
                 }
-                Tok::Op("(") => {
+                b"(" => {
                     return sandbox(
                         "calling a value as a function is not allowed",
                         base.start,
                         t.end,
                     );
                 }
-                Tok::Op(op @ ("++" | "--")) => {
+                b"++" | b"--" => {
                     self.bump();
                     let start = base.start;
                     base = self.node(Kind::IncDec(Box::new(base), op == "++"), start, t.end)?;
