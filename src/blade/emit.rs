@@ -463,17 +463,19 @@ impl Emitter<'_> {
         if name == "loop" {
             return self.loop_object(self.scope.loop_depth, lenient);
         }
-        match self.scope.lookup(name) {
-            Some(Binding::Local(ident)) => {
-                let ident = ident.clone();
-                self.push(&ident);
-            }
+        // The scope outlives this emitter's borrow of the output: no copies of its names.
+        let scope = self.scope;
+        match scope.lookup(name) {
+            Some(Binding::Local(ident)) => self.push(ident),
             Some(Binding::Field { namespace, field }) => {
-                let (namespace, field) = (namespace.clone(), field.clone());
-                if lenient {
-                    let _ = write!(self.out, "{namespace}.{field}");
-                } else {
-                    let _ = write!(self.out, "_var({namespace}.{field}, ");
+                if !lenient {
+                    self.push("_var(");
+                }
+                self.push(namespace);
+                self.push(".");
+                self.push(field);
+                if !lenient {
+                    self.push(", ");
                     string_literal(self.out, name);
                     self.push(")");
                 }

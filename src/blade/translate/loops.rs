@@ -95,6 +95,35 @@ impl Translator<'_> {
         }
     }
 
+    /// Binds the loop variables as they stay readable after `@endforeach`. A binding of the same
+    /// name that no open loop's scope will ever uncover again is dropped rather than shadowed:
+    /// a template of many loops over `$item` would otherwise make every lookup walk them all.
+    pub(super) fn keep_after_loop(&mut self, after: Vec<(String, Binding)>) {
+        // Closing a loop truncates the bindings to its mark: what lies at or above every open
+        // mark can only go together with what shadows it.
+        let floor = self
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Foreach { bindings, .. } => Some(*bindings),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
+        for (name, binding) in after {
+            let shadowed = self
+                .scope
+                .bindings
+                .iter()
+                .skip(floor)
+                .position(|(n, _)| *n == name);
+            if let Some(i) = shadowed {
+                self.scope.bindings.remove(floor + i);
+            }
+            self.scope.bindings.push((name, binding));
+        }
+    }
+
     /// `@foreach ($items as $item)` / `($items as $key => $item)`, read as Blade's regex does.
     pub(super) fn foreach(
         &mut self,

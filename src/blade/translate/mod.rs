@@ -681,7 +681,7 @@ impl<'a> Translator<'a> {
                     bindings, after, ..
                 }) => {
                     self.close_loop_scope(bindings);
-                    self.scope.bindings.extend(after);
+                    self.keep_after_loop(after);
                     self.out.push_str("{% endfor %}");
                 }
                 other => {
