@@ -8,7 +8,7 @@ use super::{Failure, FailureKind};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Token {
-    /// Source text copied to the output unchanged.
+    /// Source text copied to the output unchanged; a newline only at its end.
     Text { start: usize, end: usize },
     /// Output text that differs from its source (`@{{ x }}` prints `{{ x }}`).
     Literal {
@@ -368,7 +368,18 @@ fn scan_tokens(
     let mut text_start = 0;
     let mut i = 0;
     let mut next_verbatim = 0;
-    let flush = |tokens: &mut Vec<Token>, start: usize, end: usize| {
+    // Text is split after each newline, so that line structure is visible at token level.
+    let flush = |tokens: &mut Vec<Token>, mut start: usize, end: usize| {
+        let first = start;
+        let text = bytes.get(start..end).unwrap_or(&[]);
+        for (i, _) in text.iter().enumerate().filter(|(_, b)| **b == b'\n') {
+            let line_end = first + i + 1;
+            tokens.push(Token::Text {
+                start,
+                end: line_end,
+            });
+            start = line_end;
+        }
         if end > start {
             tokens.push(Token::Text { start, end });
         }

@@ -12,7 +12,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 mod lines;
 mod loops;
 
-use lines::{directive_lines, leading_newline, split_lines};
+use lines::{directive_lines, leading_newline};
 
 use super::emit::{Binding, Emitter, Scope, Segment, native_read};
 use super::expr::{self, Expr, Kind, Parser};
@@ -133,7 +133,7 @@ struct Translator<'a> {
 
 pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failure> {
     let scanned = scan::scan(src)?;
-    let tokens = split_lines(src, scanned.tokens);
+    let tokens = scanned.tokens;
     let (hidden, leaky) = directive_lines(src, &tokens, settings.smart_whitespace);
     let mut t = Translator {
         src,
@@ -212,7 +212,7 @@ pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failu
 fn last_reads(src: &str) -> HashMap<&str, usize, BuildHasherDefault<Fnv>> {
     let bytes = src.as_bytes();
     let mut last = HashMap::default();
-    for (at, _) in src.match_indices('$') {
+    for (at, _) in bytes.iter().enumerate().filter(|(_, b)| **b == b'$') {
         let from = at + 1;
         let len = bytes
             .get(from..)
@@ -351,7 +351,11 @@ impl<'a> Translator<'a> {
 
     /// Keeps the newlines of `src[a..b]` (which prints nothing) in a minijinja comment.
     fn hide(&mut self, a: usize, b: usize) {
-        let lines = self.slice(a, b).matches('\n').count();
+        let lines = self
+            .slice(a, b)
+            .bytes()
+            .filter(|&byte| byte == b'\n')
+            .count();
         if lines > 0 {
             self.out.push_str("{#");
             for _ in 0..lines {
@@ -365,7 +369,7 @@ impl<'a> Translator<'a> {
     fn text(&mut self, text: &str, start: usize, end: usize) {
         self.mark(start, end);
         let mut rest = text;
-        while let Some(at) = rest.find('{') {
+        while let Some(at) = rest.bytes().position(|b| b == b'{') {
             let (plain, tail) = rest.split_at(at);
             self.out.push_str(plain);
             let next = tail.as_bytes().get(1).copied();
