@@ -235,7 +235,7 @@ impl<'a> Parser<'a> {
     fn take(&mut self) -> Spanned {
         let owned = matches!(
             self.peek().tok,
-            Tok::Var(_) | Tok::Ident(_) | Tok::Str(_) | Tok::Int(_) | Tok::Float(_)
+            Tok::Var(_) | Tok::Ident(_) | Tok::Str(_) | Tok::Text(_) | Tok::Int(_) | Tok::Float(_)
         ) && self.pos + 1 < self.toks.len();
         if !owned {
             return self.bump();
@@ -284,7 +284,7 @@ impl<'a> Parser<'a> {
             Tok::Var(v) => format!("variable \"${v}\""),
             Tok::Ident(i) => format!("identifier \"{i}\""),
             Tok::Int(_) | Tok::Float(_) => "number".to_string(),
-            Tok::Str(_) => "string".to_string(),
+            Tok::Str(_) | Tok::Text(_) => "string".to_string(),
             Tok::Op(o) => format!("token \"{o}\""),
         };
         let message = if expecting.is_empty() {
@@ -507,6 +507,7 @@ impl<'a> Parser<'a> {
             Tok::Int(v) => self.node(Kind::Int(v), start, t.end)?,
             Tok::Float(v) => self.node(Kind::Float(v), start, t.end)?,
             Tok::Str(pieces) => self.string(pieces, start, t.end)?,
+            Tok::Text(text) => self.node(Kind::Str(text), start, t.end)?,
             Tok::Ident(name) => self.identifier(name, start, t.end)?,
             Tok::Eof => return self.unexpected_at(&t),
             Tok::Op(_) => return self.unexpected_at(&t),

@@ -10,6 +10,8 @@ pub enum Tok {
     Float(f64),
     /// A string literal: pieces of text and, for double quotes, interpolated expressions.
     Str(Vec<Piece>),
+    /// A string literal without interpolation (most of them: array keys), kept out of a vector.
+    Text(String),
     Op(&'static str),
     Eof,
 }
@@ -329,7 +331,7 @@ impl<'a> Lexer<'a> {
             if body.as_bytes().get(close) == Some(&b'\'') {
                 self.pos += close + 1;
                 let text = body.get(..close).unwrap_or("").to_string();
-                return Ok(Tok::Str(vec![Piece::Text(text)]));
+                return Ok(Tok::Text(text));
             }
         }
         let mut text = String::new();
@@ -338,7 +340,7 @@ impl<'a> Lexer<'a> {
                 None => return self.fail("syntax error, unterminated string", start),
                 Some('\'') => {
                     self.pos += 1;
-                    return Ok(Tok::Str(vec![Piece::Text(text)]));
+                    return Ok(Tok::Text(text));
                 }
                 Some('\\') if matches!(self.peek_at(1), Some('\\' | '\'')) => {
                     text.push(self.peek_at(1).unwrap_or('\\'));
@@ -381,7 +383,12 @@ impl<'a> Lexer<'a> {
                     self.pos += 1;
                     flush(&mut bytes, &mut pieces, start)?;
                     if pieces.is_empty() {
-                        pieces.push(Piece::Text(String::new()));
+                        return Ok(Tok::Text(String::new()));
+                    }
+                    if let [Piece::Text(_)] = pieces.as_slice() {
+                        if let Some(Piece::Text(text)) = pieces.pop() {
+                            return Ok(Tok::Text(text));
+                        }
                     }
                     return Ok(Tok::Str(pieces));
                 }

@@ -34,7 +34,8 @@ pub enum Token {
     /// A known directive. `args` is the text inside the parentheses; `eats` is the newline PHP
     /// swallows after the compiled `?>` (its end offset).
     Directive {
-        name: String,
+        /// Lowercase, one of [`SUPPORTED`].
+        name: &'static str,
         args: Option<(usize, usize)>,
         start: usize,
         end: usize,
@@ -234,8 +235,9 @@ impl<'a> Finder<'a> {
         }
         let found = self
             .src
+            .as_bytes()
             .get(from..)
-            .and_then(|rest| rest.find(needle))
+            .and_then(|rest| find_bytes(rest, needle.as_bytes()))
             .map(|i| i + from);
         if found.is_none() {
             let mut absent = self.absent_from.borrow_mut();
@@ -270,6 +272,22 @@ impl<'a> Finder<'a> {
     fn closing(&self, open: usize) -> Option<usize> {
         let i = self.parens.binary_search_by_key(&open, |(o, _)| *o).ok()?;
         self.parens.get(i).map(|(_, c)| *c)
+    }
+}
+
+/// The first `needle` in `hay`. Closing tags are short and usually near: looking for their first
+/// byte beats setting up `str::find`'s two-way searcher for each of them.
+fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let Some(&first) = needle.first() else {
+        return Some(0);
+    };
+    let mut from = 0;
+    loop {
+        let at = from + hay.get(from..)?.iter().position(|&b| b == first)?;
+        if hay.get(at..).is_some_and(|rest| rest.starts_with(needle)) {
+            return Some(at);
+        }
+        from = at + 1;
     }
 }
 
@@ -370,15 +388,15 @@ fn scan_tokens(
     let mut next_verbatim = 0;
     // Text is split after each newline, so that line structure is visible at token level.
     let flush = |tokens: &mut Vec<Token>, mut start: usize, end: usize| {
-        let first = start;
-        let text = bytes.get(start..end).unwrap_or(&[]);
-        for (i, _) in text.iter().enumerate().filter(|(_, b)| **b == b'\n') {
-            let line_end = first + i + 1;
+        while let Some(i) = bytes
+            .get(start..end)
+            .and_then(|text| text.iter().position(|&b| b == b'\n'))
+        {
             tokens.push(Token::Text {
                 start,
-                end: line_end,
+                end: start + i + 1,
             });
-            start = line_end;
+            start += i + 1;
         }
         if end > start {
             tokens.push(Token::Text { start, end });
@@ -407,7 +425,7 @@ fn scan_tokens(
             text_start = i;
             continue;
         }
-        if bytes.get(i..i + 2) == Some(b"<?") {
+        if bytes.get(i) == Some(&b'<') && bytes.get(i + 1) == Some(&b'?') {
             let tag = src
                 .get(i..(i + 5).min(src.len()))
                 .unwrap_or("")
@@ -434,21 +452,21 @@ fn scan_tokens(
             (b"{{", "{{", "}}", false),
         ];
         let comment_after_at = escaped && tail.starts_with(b"{{--");
-        let echo =
-            forms
-                .iter()
-                .filter(|_| !comment_after_at)
-                .find_map(|(prefix, open, close, raw)| {
-                    if !tail.starts_with(prefix) {
-                        return None;
-                    }
-                    // `.+?`: at least one character before the closing tag.
-                    let inner = at + open.len();
-                    let stop = finder
-                        .find(inner + 1, close)
-                        .filter(|_| inner < src.len())?;
-                    Some((inner, stop, stop + close.len(), *raw))
-                });
+        // Every form opens with `{`: most positions are ruled out by one byte.
+        let echo = forms
+            .iter()
+            .filter(|_| tail.first() == Some(&b'{') && !comment_after_at)
+            .find_map(|(prefix, open, close, raw)| {
+                if !tail.starts_with(prefix) {
+                    return None;
+                }
+                // `.+?`: at least one character before the closing tag.
+                let inner = at + open.len();
+                let stop = finder
+                    .find(inner + 1, close)
+                    .filter(|_| inner < src.len())?;
+                Some((inner, stop, stop + close.len(), *raw))
+            });
         if let Some((inner, stop, end, raw)) = echo {
             flush(&mut tokens, text_start, i);
             if escaped {
@@ -612,8 +630,10 @@ fn handle_directive(
         });
         return Ok(end);
     }
-    let name = raw_name.to_ascii_lowercase();
-    if SUPPORTED.contains(&name.as_str()) {
+    let supported = SUPPORTED
+        .iter()
+        .find(|known| known.eq_ignore_ascii_case(raw_name));
+    if let Some(&name) = supported {
         let end = after_args.unwrap_or(d.name.1);
         // Without arguments the whitespace after the name stays in the output, so the newline
         // is no longer right after `?>`.
@@ -633,6 +653,7 @@ fn handle_directive(
         // Comments between the directive and its swallowed newline vanish with it.
         return Ok(eats.unwrap_or(end));
     }
+    let name = raw_name.to_ascii_lowercase();
     // A bare `@php` without `@endphp` compiles to the text `@php`.
     let bare_php = name == "php" && d.args.is_none() && finder.find(d.name.1, "@endphp").is_none();
     if REFUSED.contains(&name.as_str()) && !bare_php {

@@ -199,7 +199,11 @@ impl Translator<'_> {
         self.unless_fast(!kept.contains(&true), |out| {
             let _ = write!(out, "{{% set {keep} = namespace() %}}");
         });
-        let empty_flag = format!("_fe{}", self.counter);
+        let empty_flag = if forelse {
+            format!("_fe{}", self.counter)
+        } else {
+            String::new()
+        };
         if forelse {
             let _ = write!(self.out, "{{% set {empty_flag} = namespace(empty=true) %}}");
         }

@@ -256,7 +256,7 @@ fn loop_ends(tokens: &[Token]) -> Vec<(usize, usize)> {
     let mut ends = Vec::new();
     for token in tokens {
         if let Token::Directive { name, start, .. } = token {
-            match name.as_str() {
+            match *name {
                 "foreach" | "forelse" => open.push(*start),
                 "endforeach" | "endforelse" => {
                     if let Some(s) = open.pop() {
@@ -397,7 +397,7 @@ impl<'a> Translator<'a> {
         if self.in_switch_preamble() {
             // Between `@switch` and the first `@case` Blade emits PHP code: only blanks fit there.
             match token {
-                Token::Directive { name, .. } if name == "case" || name == "default" => {}
+                Token::Directive { name, .. } if *name == "case" || *name == "default" => {}
                 Token::Comment { start, end } => {
                     self.hide(*start, *end);
                     return Ok(());
