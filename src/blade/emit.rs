@@ -54,7 +54,13 @@ pub fn loop_alias(depth: usize) -> String {
 
 /// A minijinja identifier for a PHP variable name (which may contain non-ASCII bytes).
 pub fn local_name(php: &str) -> String {
-    let mut s = String::from("l_");
+    let mut s = String::with_capacity(2 + php.len());
+    s.push_str("l_");
+    // Nearly every name is plain ASCII: copy it whole.
+    if php.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        s.push_str(php);
+        return s;
+    }
     for c in php.chars() {
         if c.is_ascii_alphanumeric() || c == '_' {
             s.push(c);

@@ -212,6 +212,7 @@ impl<'a> Parser<'a> {
         })
     }
 
+    #[inline]
     fn peek(&self) -> &Spanned {
         // `tokenize` always ends with `Eof`, and `bump` never moves past it.
         &self.toks[self.pos.min(self.toks.len() - 1)]
@@ -564,7 +565,10 @@ impl<'a> Parser<'a> {
         if name == "this" {
             return sandbox("$this is not available in templates", start, end);
         }
-        if SUPERGLOBALS.contains(&name.as_str()) || name.starts_with("__") {
+        // Every superglobal starts with `_` or `G`: most names are ruled out by one byte.
+        if (name.starts_with(['_', 'G']) && SUPERGLOBALS.contains(&name.as_str()))
+            || name.starts_with("__")
+        {
             return sandbox(format!("${name} is not available in templates"), start, end);
         }
         self.node(Kind::Var(name), start, end)

@@ -135,9 +135,15 @@ impl Translator<'_> {
         let name = if forelse { "forelse" } else { "foreach" };
         let (a, b) = self.require_args(name, args, start, end)?;
         let inner = self.code_slice(a, b);
-        let lower = inner.to_ascii_lowercase();
-        let Some(k) = lower
-            .rfind(" as")
+        // The last ` as`, in any case.
+        let Some(k) = (0..inner.len())
+            .rev()
+            .find(|&k| {
+                inner
+                    .as_bytes()
+                    .get(k..k + 3)
+                    .is_some_and(|w| w.eq_ignore_ascii_case(b" as"))
+            })
             .filter(|k| !inner.get(..*k).unwrap_or("").trim().is_empty())
         else {
             return Err(Failure::new(
