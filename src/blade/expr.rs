@@ -848,7 +848,75 @@ pub fn is_variable_like(e: &Expr) -> bool {
 
 /// Parses one complete expression from `src[start..end]`.
 pub fn parse(src: &str, start: usize, end: usize, max_nesting: usize) -> Result<Expr, Failure> {
+    if let Some(e) = simple_read(src, start, end, max_nesting) {
+        return Ok(e);
+    }
     Parser::new(src, start, end, max_nesting)?.parse_complete()
+}
+
+/// `$name['key']…` written without blanks, escapes or non-ASCII names: most expressions of a
+/// template. Built here as the parser builds it (same nodes, ranges and heights) without
+/// tokenizing first; `None` for anything else, which the parser then reads (and reports).
+fn simple_read(src: &str, start: usize, end: usize, max_nesting: usize) -> Option<Expr> {
+    // The parser's own limits: its depth reaches 2 inside `[…]`, and a node's height counts.
+    if max_nesting < 2 {
+        return None;
+    }
+    let code = src.as_bytes().get(start..end)?;
+    let (&b'$', after) = code.split_first()? else {
+        return None;
+    };
+    let name_len = after
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_'))
+        .unwrap_or(after.len());
+    let name = src.get(start + 1..start + 1 + name_len)?;
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        || name == "this"
+        || name.starts_with("__")
+        || SUPERGLOBALS.contains(&name)
+    {
+        return None;
+    }
+    let mut at = start + 1 + name_len;
+    let mut e = Expr {
+        kind: Kind::Var(name.to_string()),
+        start,
+        end: at,
+        parens: false,
+        height: 1,
+    };
+    while at < end {
+        // `['key']`: a key without `\`, so that its text is what is written.
+        let rest = src.as_bytes().get(at..end)?;
+        let body = rest.strip_prefix(b"['")?;
+        let close = body.iter().position(|&b| b == b'\'' || b == b'\\')?;
+        if body.get(close..close + 2) != Some(b"']") {
+            return None;
+        }
+        let key_start = at + 1;
+        let key_end = at + 2 + close + 1;
+        let key = Expr {
+            kind: Kind::Str(src.get(at + 2..at + 2 + close)?.to_string()),
+            start: key_start,
+            end: key_end,
+            parens: false,
+            height: 1,
+        };
+        let height = 1 + e.height.max(key.height);
+        if height > max_nesting {
+            return None;
+        }
+        at = key_end + 1;
+        e = Expr {
+            kind: Kind::Index(Box::new(e), Some(Box::new(key))),
+            start,
+            end: at,
+            parens: false,
+            height,
+        };
+    }
+    (at == end).then_some(e)
 }
 
 /// The greatest height among the direct children of a node (0 for a leaf), without the boxed
