@@ -49,7 +49,29 @@ impl Scope {
 
 /// The minijinja name of the `loop` object of the `@foreach` at `depth` (1-based).
 pub fn loop_alias(depth: usize) -> String {
-    format!("_loop{depth}")
+    numbered("_loop", depth)
+}
+
+/// `prefix` and the decimal digits of `n`: what `format!("{prefix}{n}")` writes, without the
+/// formatting machinery (every loop names a few of these).
+pub fn numbered(prefix: &str, n: usize) -> String {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        if let Some(d) = digits.get_mut(at) {
+            *d = b'0' + (rest % 10) as u8;
+        }
+        rest /= 10;
+        if rest == 0 || at == 0 {
+            break;
+        }
+    }
+    let mut s = String::with_capacity(prefix.len() + digits.len() - at);
+    s.push_str(prefix);
+    s.push_str(std::str::from_utf8(digits.get(at..).unwrap_or(&[])).unwrap_or("0"));
+    s
 }
 
 /// A minijinja identifier for a PHP variable name (which may contain non-ASCII bytes).

@@ -848,7 +848,7 @@ pub fn is_variable_like(e: &Expr) -> bool {
 
 /// Parses one complete expression from `src[start..end]`.
 pub fn parse(src: &str, start: usize, end: usize, max_nesting: usize) -> Result<Expr, Failure> {
-    if let Some(e) = simple_read(src, start, end, max_nesting) {
+    if let Some(e) = plain_read(src, start, end, max_nesting) {
         return Ok(e);
     }
     Parser::new(src, start, end, max_nesting)?.parse_complete()
@@ -857,7 +857,7 @@ pub fn parse(src: &str, start: usize, end: usize, max_nesting: usize) -> Result<
 /// `$name['key']…` written without blanks, escapes or non-ASCII names: most expressions of a
 /// template. Built here as the parser builds it (same nodes, ranges and heights) without
 /// tokenizing first; `None` for anything else, which the parser then reads (and reports).
-fn simple_read(src: &str, start: usize, end: usize, max_nesting: usize) -> Option<Expr> {
+pub fn plain_read(src: &str, start: usize, end: usize, max_nesting: usize) -> Option<Expr> {
     // The parser's own limits: its depth reaches 2 inside `[…]`, and a node's height counts.
     if max_nesting < 2 {
         return None;

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::{Block, Translator};
-use crate::blade::emit::{Binding, local_name, loop_alias};
+use crate::blade::emit::{Binding, local_name, loop_alias, numbered};
 use crate::blade::expr::{self, Expr, Kind, Parser};
 use crate::blade::{Failure, FailureKind};
 
@@ -124,6 +124,33 @@ impl Translator<'_> {
         }
     }
 
+    /// What follows ` as`: `$value`, or `$key => $value`.
+    fn foreach_targets(&self, a: usize, b: usize) -> Result<(Expr, Option<Expr>), Failure> {
+        // ` $item` alone, by far the most common, needs no parser.
+        let blanks = self
+            .code_slice(a, b)
+            .bytes()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            .count();
+        if let Some(item) = expr::plain_read(self.code, a + blanks, b, self.settings.max_nesting)
+            .filter(|e| matches!(e.kind, Kind::Var(_)))
+        {
+            return Ok((item, None));
+        }
+        let mut p = Parser::new(self.code, a, b, self.settings.max_nesting)?;
+        let first = p.expr(0)?;
+        let second = if p.at_eof() {
+            None
+        } else {
+            p.expect("=>")?;
+            Some(p.expr(0)?)
+        };
+        if !p.at_eof() {
+            return p.unexpected("");
+        }
+        Ok((first, second))
+    }
+
     /// `@foreach ($items as $item)` / `($items as $key => $item)`, read as Blade's regex does.
     pub(super) fn foreach(
         &mut self,
@@ -154,17 +181,7 @@ impl Translator<'_> {
             ));
         };
         let iteratee = self.parse(a, a + k)?;
-        let mut p = Parser::new(self.code, a + k + 3, b, self.settings.max_nesting)?;
-        let first = p.expr(0)?;
-        let second = if p.at_eof() {
-            None
-        } else {
-            p.expect("=>")?;
-            Some(p.expr(0)?)
-        };
-        if !p.at_eof() {
-            return p.unexpected("");
-        }
+        let (first, second) = self.foreach_targets(a + k + 3, b)?;
         let var_name = |e: &Expr| -> Result<String, Failure> {
             match &e.kind {
                 Kind::Var(v) if v != "loop" => Ok(v.clone()),
@@ -193,7 +210,7 @@ impl Translator<'_> {
         // PHP's loop variables outlive the loop: each iteration copies them into a namespace
         // declared outside it, for the variables that are read after the loop.
         self.counter += 1;
-        let keep = format!("_e{}", self.counter);
+        let keep = numbered("_e", self.counter);
         let loop_end = self.loop_end(start);
         let names: Vec<String> = key.into_iter().chain(std::iter::once(value)).collect();
         let kept: Vec<bool> = names
@@ -203,10 +220,12 @@ impl Translator<'_> {
         // The exact translation keeps them all; the fast one only what is read (see
         // `Translator::unless_fast`).
         self.unless_fast(!kept.contains(&true), |out| {
-            let _ = write!(out, "{{% set {keep} = namespace() %}}");
+            out.push_str("{% set ");
+            out.push_str(&keep);
+            out.push_str(" = namespace() %}");
         });
         let empty_flag = if forelse {
-            format!("_fe{}", self.counter)
+            numbered("_fe", self.counter)
         } else {
             String::new()
         };
@@ -233,15 +252,19 @@ impl Translator<'_> {
             let _ = write!(self.out, "{{% set {empty_flag}.empty = false %}}");
         }
         // `$loop` becomes `_loopN`, which the body only needs when `$loop` is read.
-        let alias = loop_alias(self.scope.loop_depth);
+        let depth = self.scope.loop_depth;
         self.unless_fast(!self.read_after("loop", Some(start)), |out| {
-            let _ = write!(out, "{{% set {alias} = loop %}}");
+            out.push_str("{% set ");
+            out.push_str(&loop_alias(depth));
+            out.push_str(" = loop %}");
         });
         let mut after = Vec::new();
         for (name, kept) in names.into_iter().zip(kept) {
             let ident = local_name(&name);
             self.unless_fast(!kept, |out| {
-                let _ = write!(out, "{{% set {keep}.{ident} = {ident} %}}");
+                for piece in ["{% set ", &keep, ".", &ident, " = ", &ident, " %}"] {
+                    out.push_str(piece);
+                }
             });
             let field = Binding::Field {
                 namespace: keep.clone(),
