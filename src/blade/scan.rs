@@ -202,10 +202,17 @@ impl<'a> Finder<'a> {
     fn new(src: &'a str, original: &'a str, comments: Vec<(usize, usize)>) -> Self {
         let mut parens = Vec::new();
         let mut open = Vec::new();
-        for (i, b) in src.bytes().enumerate() {
-            match b {
-                b'(' => open.push(i),
-                b')' => {
+        let bytes = src.as_bytes();
+        let mut next = 0;
+        while let Some(skip) = bytes
+            .get(next..)
+            .and_then(|r| r.iter().position(|&b| b == b'(' || b == b')'))
+        {
+            let i = next + skip;
+            next = i + 1;
+            match bytes.get(i) {
+                Some(b'(') => open.push(i),
+                Some(_) => {
                     if let Some(o) = open.pop() {
                         parens.push((o, i));
                     }

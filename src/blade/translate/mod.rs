@@ -212,8 +212,14 @@ pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failu
 fn last_reads(src: &str) -> HashMap<&str, usize, BuildHasherDefault<Fnv>> {
     let bytes = src.as_bytes();
     let mut last = HashMap::default();
-    for (at, _) in bytes.iter().enumerate().filter(|(_, b)| **b == b'$') {
+    let mut next = 0;
+    while let Some(skip) = bytes
+        .get(next..)
+        .and_then(|r| r.iter().position(|&b| b == b'$'))
+    {
+        let at = next + skip;
         let from = at + 1;
+        next = from;
         let len = bytes
             .get(from..)
             .unwrap_or(&[])
