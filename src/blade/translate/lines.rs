@@ -30,7 +30,8 @@ pub(super) fn directive_lines(
     let mut hidden = vec![false; tokens.len()];
     let mut leaky = Vec::new();
     let text = |a: usize, b: usize| src.get(a..b).unwrap_or("");
-    let has_newline = |a: usize, b: usize| text(a, b).as_bytes().contains(&b'\n');
+    let bytes = src.as_bytes();
+    let has_newline = |a: usize, b: usize| bytes.get(a..b).is_some_and(|t| t.contains(&b'\n'));
     let mut i = 0;
     while i < tokens.len() {
         let first = i;
@@ -39,7 +40,7 @@ pub(super) fn directive_lines(
             let t = &tokens[last];
             let ends = match t {
                 // Text holds a newline only at its end.
-                Token::Text { start, end } => has_newline(*start, *end),
+                Token::Text { start, end } => *end > *start && bytes.get(end - 1) == Some(&b'\n'),
                 Token::Directive { eats, .. } => eats.is_some(),
                 other => has_newline(other.start(), other.end()),
             };
