@@ -380,6 +380,13 @@ pub fn scan(src: &str) -> Result<Scanned, Failure> {
     Ok(Scanned { tokens, code })
 }
 
+/// Raw echos, then `{{{ }}}`, then `{{ }}`: the first form whose closing tag follows wins.
+const ECHO_FORMS: [(&[u8], &str, &str, bool); 3] = [
+    (b"{!!", "{!!", "!!}", true),
+    (b"{{{", "{{{", "}}}", false),
+    (b"{{", "{{", "}}", false),
+];
+
 fn scan_tokens(
     src: &str,
     code: &str,
@@ -389,7 +396,8 @@ fn scan_tokens(
     let finder = Finder::new(code, src, comments);
     let bytes = src.as_bytes();
     let code_bytes = code.as_bytes();
-    let mut tokens = Vec::new();
+    // About one token per line or tag: growing from empty would copy them all several times.
+    let mut tokens = Vec::with_capacity(src.len() / 16);
     let mut text_start = 0;
     let mut i = 0;
     let mut next_verbatim = 0;
@@ -452,15 +460,9 @@ fn scan_tokens(
         let escaped = bytes.get(i) == Some(&b'@');
         let at = if escaped { i + 1 } else { i };
         let tail = code_bytes.get(at..).unwrap_or(&[]);
-        // Raw echos, then `{{{ }}}`, then `{{ }}`: the first form whose closing tag follows.
-        let forms: [(&[u8], &'static str, &'static str, bool); 3] = [
-            (b"{!!", "{!!", "!!}", true),
-            (b"{{{", "{{{", "}}}", false),
-            (b"{{", "{{", "}}", false),
-        ];
         let comment_after_at = escaped && tail.starts_with(b"{{--");
         // Every form opens with `{`: most positions are ruled out by one byte.
-        let echo = forms
+        let echo = ECHO_FORMS
             .iter()
             .filter(|_| tail.first() == Some(&b'{') && !comment_after_at)
             .find_map(|(prefix, open, close, raw)| {
