@@ -3,12 +3,14 @@
 //! The parser is depth-checked: both its recursion and the height of the tree it builds are
 //! bounded by the nesting limit, so that hostile input is a `Limit` error, not a stack overflow.
 
+use std::borrow::Cow;
+
 use super::lex::{Lexer, Piece, Spanned, Tok};
 use super::{Failure, FailureKind};
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct Expr {
-    pub kind: Kind,
+pub struct Expr<'a> {
+    pub kind: Kind<'a>,
     pub start: usize,
     pub end: usize,
     /// Written inside parentheses (PHP 8 refuses some unparenthesized nestings).
@@ -62,34 +64,36 @@ pub enum Cast {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum Kind {
+/// Names and strings borrow from the source where it spells them exactly (no escapes), so
+/// that the commonest expressions allocate nothing for them.
+pub enum Kind<'a> {
     Null,
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(String),
+    Str(Cow<'a, str>),
     /// A double-quoted string with interpolation: text pieces are `Str` nodes.
-    Interp(Vec<Expr>),
-    Var(String),
+    Interp(Vec<Expr<'a>>),
+    Var(Cow<'a, str>),
     Const(String),
     /// `$a[k]`; `None` for `$a[]`.
-    Index(Box<Expr>, Option<Box<Expr>>),
+    Index(Box<Expr<'a>>, Option<Box<Expr<'a>>>),
     /// `$a->name`.
-    Prop(Box<Expr>, String),
+    Prop(Box<Expr<'a>>, String),
     /// A call of a named function (name as written).
-    Call(String, Vec<Expr>),
-    Isset(Vec<Expr>),
-    Empty(Box<Expr>),
-    Array(Vec<(Option<Expr>, Expr)>),
-    Unary(UnOp, Box<Expr>),
-    Binary(BinOp, Box<Expr>, Box<Expr>),
+    Call(String, Vec<Expr<'a>>),
+    Isset(Vec<Expr<'a>>),
+    Empty(Box<Expr<'a>>),
+    Array(Vec<(Option<Expr<'a>>, Expr<'a>)>),
+    Unary(UnOp, Box<Expr<'a>>),
+    Binary(BinOp, Box<Expr<'a>>, Box<Expr<'a>>),
     /// `c ? a : b`, or `c ?: b` when the middle is `None`.
-    Ternary(Box<Expr>, Option<Box<Expr>>, Box<Expr>),
-    Cast(Cast, Box<Expr>),
+    Ternary(Box<Expr<'a>>, Option<Box<Expr<'a>>>, Box<Expr<'a>>),
+    Cast(Cast, Box<Expr<'a>>),
     /// `$v = e`, `$v += e` (the operator), …
-    Assign(Box<Expr>, Option<BinOp>, Box<Expr>),
+    Assign(Box<Expr<'a>>, Option<BinOp>, Box<Expr<'a>>),
     /// `$v++`, `--$v`, …: `true` for increment.
-    IncDec(Box<Expr>, bool),
+    IncDec(Box<Expr<'a>>, bool),
 }
 
 const SUPERGLOBALS: &[&str] = &[
@@ -296,7 +300,7 @@ impl<'a> Parser<'a> {
         syntax(message, t.start, t.end.max(t.start + 1))
     }
 
-    fn node(&self, kind: Kind, start: usize, end: usize) -> Result<Expr, Failure> {
+    fn node(&self, kind: Kind<'a>, start: usize, end: usize) -> Result<Expr<'a>, Failure> {
         let height = 1 + max_child_height(&kind);
         if height > self.max_nesting {
             return Err(Failure::new(
@@ -336,7 +340,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A whole expression that must use up all tokens.
-    pub fn parse_complete(mut self) -> Result<Expr, Failure> {
+    pub fn parse_complete(mut self) -> Result<Expr<'a>, Failure> {
         let e = self.expr(0)?;
         if !self.at_eof() {
             return self.unexpected("");
@@ -345,7 +349,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Comma-separated expressions up to `stop` (an operator) or the end.
-    pub fn expr_list(&mut self, stop: Option<&str>) -> Result<Vec<Expr>, Failure> {
+    pub fn expr_list(&mut self, stop: Option<&str>) -> Result<Vec<Expr<'a>>, Failure> {
         let mut out = Vec::new();
         loop {
             if self.at_eof() || stop.is_some_and(|s| self.is_op(s)) {
@@ -362,19 +366,19 @@ impl<'a> Parser<'a> {
         self.expect_op(op).map(|_| ())
     }
 
-    pub fn expr(&mut self, min_bp: u8) -> Result<Expr, Failure> {
+    pub fn expr(&mut self, min_bp: u8) -> Result<Expr<'a>, Failure> {
         self.enter()?;
         let result = self.expr_inner(min_bp);
         self.depth -= 1;
         result
     }
 
-    fn expr_inner(&mut self, min_bp: u8) -> Result<Expr, Failure> {
+    fn expr_inner(&mut self, min_bp: u8) -> Result<Expr<'a>, Failure> {
         let lhs = self.prefix()?;
         self.expr_from(min_bp, lhs)
     }
 
-    fn expr_from(&mut self, min_bp: u8, mut lhs: Expr) -> Result<Expr, Failure> {
+    fn expr_from(&mut self, min_bp: u8, mut lhs: Expr<'a>) -> Result<Expr<'a>, Failure> {
         loop {
             let (op, op_start, op_end) = match &self.peek().tok {
                 Tok::Op(o) => (*o, self.peek().start, self.peek().end),
@@ -442,7 +446,7 @@ impl<'a> Parser<'a> {
         Ok(lhs)
     }
 
-    fn ternary(&mut self, cond: Expr, short: bool, r_bp: u8) -> Result<Expr, Failure> {
+    fn ternary(&mut self, cond: Expr<'a>, short: bool, r_bp: u8) -> Result<Expr<'a>, Failure> {
         if let Kind::Ternary(_, middle, _) = &cond.kind {
             if !cond.parens && (!short || middle.is_some()) {
                 return syntax(
@@ -472,7 +476,7 @@ impl<'a> Parser<'a> {
         self.node(kind, start, end)
     }
 
-    fn prefix(&mut self) -> Result<Expr, Failure> {
+    fn prefix(&mut self) -> Result<Expr<'a>, Failure> {
         let t = self.take();
         let start = t.start;
         let base = match t.tok {
@@ -508,7 +512,7 @@ impl<'a> Parser<'a> {
             Tok::Int(v) => self.node(Kind::Int(v), start, t.end)?,
             Tok::Float(v) => self.node(Kind::Float(v), start, t.end)?,
             Tok::Str(pieces) => self.string(pieces, start, t.end)?,
-            Tok::Text(text) => self.node(Kind::Str(text), start, t.end)?,
+            Tok::Text(text) => self.node(Kind::Str(Cow::Owned(text)), start, t.end)?,
             Tok::Ident(name) => self.identifier(name, start, t.end)?,
             Tok::Eof => return self.unexpected_at(&t),
             Tok::Op(_) => return self.unexpected_at(&t),
@@ -523,7 +527,7 @@ impl<'a> Parser<'a> {
         self.unexpected("")
     }
 
-    fn unary(&mut self, op: UnOp, start: usize, bp: u8) -> Result<Expr, Failure> {
+    fn unary(&mut self, op: UnOp, start: usize, bp: u8) -> Result<Expr<'a>, Failure> {
         let inner = self.expr(bp)?;
         let end = inner.end;
         // Fold `-7` so that number literals print as PHP prints them.
@@ -561,7 +565,7 @@ impl<'a> Parser<'a> {
         Some(cast)
     }
 
-    fn variable(&mut self, name: String, start: usize, end: usize) -> Result<Expr, Failure> {
+    fn variable(&mut self, name: String, start: usize, end: usize) -> Result<Expr<'a>, Failure> {
         if name == "this" {
             return sandbox("$this is not available in templates", start, end);
         }
@@ -571,10 +575,10 @@ impl<'a> Parser<'a> {
         {
             return sandbox(format!("${name} is not available in templates"), start, end);
         }
-        self.node(Kind::Var(name), start, end)
+        self.node(Kind::Var(Cow::Owned(name)), start, end)
     }
 
-    fn identifier(&mut self, name: String, start: usize, end: usize) -> Result<Expr, Failure> {
+    fn identifier(&mut self, name: String, start: usize, end: usize) -> Result<Expr<'a>, Failure> {
         let lower = name.to_ascii_lowercase();
         match lower.as_str() {
             "true" => return self.node(Kind::Bool(true), start, end),
@@ -631,7 +635,7 @@ impl<'a> Parser<'a> {
             "empty" => {
                 let args = self.call_args()?;
                 let close = self.expect_op(")")?;
-                let [arg] = <[Expr; 1]>::try_from(args).map_err(|_| {
+                let [arg] = <[Expr<'a>; 1]>::try_from(args).map_err(|_| {
                     Failure::new(
                         FailureKind::Syntax,
                         "syntax error, empty() takes exactly one argument",
@@ -648,7 +652,7 @@ impl<'a> Parser<'a> {
         self.node(Kind::Call(name, args), start, close.end)
     }
 
-    fn call_args(&mut self) -> Result<Vec<Expr>, Failure> {
+    fn call_args(&mut self) -> Result<Vec<Expr<'a>>, Failure> {
         let mut args = Vec::new();
         while !self.is_op(")") {
             if self.is_op("...") {
@@ -669,8 +673,8 @@ impl<'a> Parser<'a> {
         Ok(args)
     }
 
-    fn array(&mut self, start: usize, close: &str) -> Result<Expr, Failure> {
-        let mut entries: Vec<(Option<Expr>, Expr)> = Vec::new();
+    fn array(&mut self, start: usize, close: &str) -> Result<Expr<'a>, Failure> {
+        let mut entries: Vec<(Option<Expr<'a>>, Expr<'a>)> = Vec::new();
         while !self.is_op(close) {
             if self.is_op("...") {
                 let t = self.peek();
@@ -691,7 +695,7 @@ impl<'a> Parser<'a> {
         self.node(Kind::Array(entries), start, end)
     }
 
-    fn postfix(&mut self, mut base: Expr) -> Result<Expr, Failure> {
+    fn postfix(&mut self, mut base: Expr<'a>) -> Result<Expr<'a>, Failure> {
         loop {
             // Only operators continue a postfix chain, and they are cheap to copy (names and
             // strings are not).
@@ -765,17 +769,24 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn string(&mut self, pieces: Vec<Piece>, start: usize, end: usize) -> Result<Expr, Failure> {
+    fn string(
+        &mut self,
+        pieces: Vec<Piece>,
+        start: usize,
+        end: usize,
+    ) -> Result<Expr<'a>, Failure> {
         if let [Piece::Text(_)] = pieces.as_slice() {
             if let Some(Piece::Text(text)) = pieces.into_iter().next() {
-                return self.node(Kind::Str(text), start, end);
+                return self.node(Kind::Str(Cow::Owned(text)), start, end);
             }
-            return self.node(Kind::Str(String::new()), start, end);
+            return self.node(Kind::Str(Cow::Borrowed("")), start, end);
         }
         let mut parts = Vec::new();
         for piece in pieces {
             match piece {
-                Piece::Text(text) => parts.push(self.node(Kind::Str(text), start, end)?),
+                Piece::Text(text) => {
+                    parts.push(self.node(Kind::Str(Cow::Owned(text)), start, end)?)
+                }
                 Piece::Expr {
                     start: s,
                     end: e,
@@ -796,7 +807,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `"$name"`, `"$name[key]"`, `"$name[0]"`, `"$name[$i]"`, `"$name->prop"`.
-    fn simple_interpolation(&mut self, s: usize, e: usize) -> Result<Expr, Failure> {
+    fn simple_interpolation(&mut self, s: usize, e: usize) -> Result<Expr<'a>, Failure> {
         let text = self.src.get(s..e).unwrap_or("");
         let body = text.get(1..).unwrap_or("");
         let name_len = body
@@ -824,9 +835,11 @@ impl<'a> Parser<'a> {
         {
             match key.parse::<i64>() {
                 Ok(n) => self.node(Kind::Int(n), key_start, key_start + key.len())?,
-                Err(_) => {
-                    self.node(Kind::Str(key.to_string()), key_start, key_start + key.len())?
-                }
+                Err(_) => self.node(
+                    Kind::Str(Cow::Owned(key.to_string())),
+                    key_start,
+                    key_start + key.len(),
+                )?,
             }
         } else if key.starts_with('\'') || key.starts_with('"') || key.is_empty() {
             return syntax(
@@ -835,19 +848,23 @@ impl<'a> Parser<'a> {
                 key_start + key.len().max(1),
             );
         } else {
-            self.node(Kind::Str(key.to_string()), key_start, key_start + key.len())?
+            self.node(
+                Kind::Str(Cow::Owned(key.to_string())),
+                key_start,
+                key_start + key.len(),
+            )?
         };
         self.node(Kind::Index(Box::new(var), Some(Box::new(key_expr))), s, e)
     }
 }
 
 /// What `isset()` accepts: variables, array accesses and property fetches.
-pub fn is_variable_like(e: &Expr) -> bool {
+pub fn is_variable_like(e: &Expr<'_>) -> bool {
     matches!(e.kind, Kind::Var(_) | Kind::Index(..) | Kind::Prop(..))
 }
 
 /// Parses one complete expression from `src[start..end]`.
-pub fn parse(src: &str, start: usize, end: usize, max_nesting: usize) -> Result<Expr, Failure> {
+pub fn parse(src: &str, start: usize, end: usize, max_nesting: usize) -> Result<Expr<'_>, Failure> {
     if let Some(e) = plain_read(src, start, end, max_nesting) {
         return Ok(e);
     }
@@ -857,7 +874,7 @@ pub fn parse(src: &str, start: usize, end: usize, max_nesting: usize) -> Result<
 /// `$name['key']…` written without blanks, escapes or non-ASCII names: most expressions of a
 /// template. Built here as the parser builds it (same nodes, ranges and heights) without
 /// tokenizing first; `None` for anything else, which the parser then reads (and reports).
-pub fn plain_read(src: &str, start: usize, end: usize, max_nesting: usize) -> Option<Expr> {
+pub fn plain_read(src: &str, start: usize, end: usize, max_nesting: usize) -> Option<Expr<'_>> {
     // The parser's own limits: its depth reaches 2 inside `[…]`, and a node's height counts.
     if max_nesting < 2 {
         return None;
@@ -880,7 +897,7 @@ pub fn plain_read(src: &str, start: usize, end: usize, max_nesting: usize) -> Op
     }
     let mut at = start + 1 + name_len;
     let mut e = Expr {
-        kind: Kind::Var(name.to_string()),
+        kind: Kind::Var(Cow::Borrowed(name)),
         start,
         end: at,
         parens: false,
@@ -897,7 +914,7 @@ pub fn plain_read(src: &str, start: usize, end: usize, max_nesting: usize) -> Op
         let key_start = at + 1;
         let key_end = at + 2 + close + 1;
         let key = Expr {
-            kind: Kind::Str(src.get(at + 2..at + 2 + close)?.to_string()),
+            kind: Kind::Str(Cow::Borrowed(src.get(at + 2..at + 2 + close)?)),
             start: key_start,
             end: key_end,
             parens: false,
@@ -921,9 +938,9 @@ pub fn plain_read(src: &str, start: usize, end: usize, max_nesting: usize) -> Op
 
 /// The greatest height among the direct children of a node (0 for a leaf), without the boxed
 /// iterator of [`children`]: every node the parser builds asks.
-fn max_child_height(kind: &Kind) -> usize {
-    let h = |e: &Expr| e.height;
-    let list = |v: &[Expr]| v.iter().map(h).max().unwrap_or(0);
+fn max_child_height(kind: &Kind<'_>) -> usize {
+    let h = |e: &Expr<'_>| e.height;
+    let list = |v: &[Expr<'_>]| v.iter().map(h).max().unwrap_or(0);
     match kind {
         Kind::Null
         | Kind::Bool(_)
@@ -950,7 +967,7 @@ fn max_child_height(kind: &Kind) -> usize {
 }
 
 /// The direct children of a node.
-pub fn children(kind: &Kind) -> Box<dyn Iterator<Item = &Expr> + '_> {
+pub fn children<'k, 'a>(kind: &'k Kind<'a>) -> Box<dyn Iterator<Item = &'k Expr<'a>> + 'k> {
     match kind {
         Kind::Null
         | Kind::Bool(_)

@@ -7,7 +7,7 @@ use crate::blade::emit::{Binding, local_name, loop_alias, numbered};
 use crate::blade::expr::{self, Expr, Kind, Parser};
 use crate::blade::{Failure, FailureKind};
 
-impl Translator<'_> {
+impl<'a> Translator<'a> {
     /// `@json(…)`: Blade splits the arguments at every comma and writes
     /// `json_encode(first, second ?? 15, third ?? 512)`, so `@json(['a' => 1, 'b' => 2])` passes
     /// `'b' => 2]` as flags text. The same text is rebuilt and parsed here.
@@ -23,12 +23,14 @@ impl Translator<'_> {
         // Blade glues the pieces back as `json_encode(first, second, third)`; when there were
         // more than three, that is the original argument list, and PHP's own default flags apply.
         let glued = parts.len() > 1;
+        // The rebuilt argument list, which the parsed expressions borrow from.
+        let code;
         let list = if parts.len() == 1 {
             vec![self.parse(a, b)?]
         } else {
             let options = parts.get(1).map_or("", |p| p.trim());
             let depth = parts.get(2).map_or("512", |p| p.trim());
-            let code = format!(
+            code = format!(
                 "{}, {options}, {depth}",
                 parts.first().copied().unwrap_or("")
             );
@@ -125,7 +127,7 @@ impl Translator<'_> {
     }
 
     /// What follows ` as`: `$value`, or `$key => $value`.
-    fn foreach_targets(&self, a: usize, b: usize) -> Result<(Expr, Option<Expr>), Failure> {
+    fn foreach_targets(&self, a: usize, b: usize) -> Result<(Expr<'a>, Option<Expr<'a>>), Failure> {
         // ` $item` alone, by far the most common, needs no parser.
         let blanks = self
             .code_slice(a, b)
@@ -184,7 +186,7 @@ impl Translator<'_> {
         let (first, second) = self.foreach_targets(a + k + 3, b)?;
         let var_name = |e: &Expr| -> Result<String, Failure> {
             match &e.kind {
-                Kind::Var(v) if v != "loop" => Ok(v.clone()),
+                Kind::Var(v) if v != "loop" => Ok(v.to_string()),
                 _ => Err(Failure::new(
                     FailureKind::Syntax,
                     "@foreach supports only \"as $value\" and \"as $key => $value\"",
@@ -317,7 +319,7 @@ impl Translator<'_> {
                     ) {
                         let field = local_name(v);
                         self.scope.bindings.push((
-                            v.clone(),
+                            v.to_string(),
                             Binding::Field {
                                 namespace: ns.clone(),
                                 field,

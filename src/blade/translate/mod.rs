@@ -481,7 +481,7 @@ impl<'a> Translator<'a> {
         Ok(())
     }
 
-    fn parse(&mut self, a: usize, b: usize) -> Result<Expr, Failure> {
+    fn parse(&mut self, a: usize, b: usize) -> Result<Expr<'a>, Failure> {
         let e = expr::parse(self.code, a, b, self.settings.max_nesting)?;
         self.collect_claims(&e);
         Ok(e)
@@ -497,7 +497,7 @@ impl<'a> Translator<'a> {
             if let Kind::Index(base, Some(key)) = &e.kind {
                 if let (Kind::Var(v), Kind::Str(name)) = (&base.kind, &key.kind) {
                     if v == "portClaims" && self.scope.lookup("portClaims").is_none() {
-                        self.claims.push((name.clone(), e.start, e.end));
+                        self.claims.push((name.to_string(), e.start, e.end));
                     }
                 }
             }
