@@ -63,9 +63,9 @@ pub enum Cast {
     Array,
 }
 
-#[derive(Clone, Debug, PartialEq)]
 /// Names and strings borrow from the source where it spells them exactly (no escapes), so
 /// that the commonest expressions allocate nothing for them.
+#[derive(Clone, Debug, PartialEq)]
 pub enum Kind<'a> {
     Null,
     Bool(bool),
