@@ -397,8 +397,10 @@ fn scan_tokens(
     let bytes = src.as_bytes();
     let code_bytes = code.as_bytes();
     // Templates run to a token every 4 to 15 bytes (lines of text and the tags between them):
-    // allocating for one per 8 bytes up front spares copying them all as the vector grows.
-    let mut tokens = Vec::with_capacity(src.len() / 8);
+    // allocating for one per 8 bytes up front spares copying them all as the vector grows. A
+    // source too large for that estimate just grows the vector (no capacity overflow panic).
+    let mut tokens = Vec::new();
+    let _ = tokens.try_reserve(src.len() / 8);
     let mut text_start = 0;
     let mut i = 0;
     let mut next_verbatim = 0;
