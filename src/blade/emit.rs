@@ -49,12 +49,40 @@ impl Scope {
 
 /// The minijinja name of the `loop` object of the `@foreach` at `depth` (1-based).
 pub fn loop_alias(depth: usize) -> String {
-    format!("_loop{depth}")
+    numbered("_loop", depth)
+}
+
+/// `prefix` and the decimal digits of `n`: what `format!("{prefix}{n}")` writes, without the
+/// formatting machinery (every loop names a few of these).
+pub fn numbered(prefix: &str, n: usize) -> String {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        if let Some(d) = digits.get_mut(at) {
+            *d = b'0' + (rest % 10) as u8;
+        }
+        rest /= 10;
+        if rest == 0 || at == 0 {
+            break;
+        }
+    }
+    let mut s = String::with_capacity(prefix.len() + digits.len() - at);
+    s.push_str(prefix);
+    s.push_str(std::str::from_utf8(digits.get(at..).unwrap_or(&[])).unwrap_or("0"));
+    s
 }
 
 /// A minijinja identifier for a PHP variable name (which may contain non-ASCII bytes).
 pub fn local_name(php: &str) -> String {
-    let mut s = String::from("l_");
+    let mut s = String::with_capacity(2 + php.len());
+    s.push_str("l_");
+    // Nearly every name is plain ASCII: copy it whole.
+    if php.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        s.push_str(php);
+        return s;
+    }
     for c in php.chars() {
         if c.is_ascii_alphanumeric() || c == '_' {
             s.push(c);
@@ -463,17 +491,19 @@ impl Emitter<'_> {
         if name == "loop" {
             return self.loop_object(self.scope.loop_depth, lenient);
         }
-        match self.scope.lookup(name) {
-            Some(Binding::Local(ident)) => {
-                let ident = ident.clone();
-                self.push(&ident);
-            }
+        // The scope outlives this emitter's borrow of the output: no copies of its names.
+        let scope = self.scope;
+        match scope.lookup(name) {
+            Some(Binding::Local(ident)) => self.push(ident),
             Some(Binding::Field { namespace, field }) => {
-                let (namespace, field) = (namespace.clone(), field.clone());
-                if lenient {
-                    let _ = write!(self.out, "{namespace}.{field}");
-                } else {
-                    let _ = write!(self.out, "_var({namespace}.{field}, ");
+                if !lenient {
+                    self.push("_var(");
+                }
+                self.push(namespace);
+                self.push(".");
+                self.push(field);
+                if !lenient {
+                    self.push(", ");
                     string_literal(self.out, name);
                     self.push(")");
                 }

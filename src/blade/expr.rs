@@ -3,12 +3,14 @@
 //! The parser is depth-checked: both its recursion and the height of the tree it builds are
 //! bounded by the nesting limit, so that hostile input is a `Limit` error, not a stack overflow.
 
+use std::borrow::Cow;
+
 use super::lex::{Lexer, Piece, Spanned, Tok};
 use super::{Failure, FailureKind};
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct Expr {
-    pub kind: Kind,
+pub struct Expr<'a> {
+    pub kind: Kind<'a>,
     pub start: usize,
     pub end: usize,
     /// Written inside parentheses (PHP 8 refuses some unparenthesized nestings).
@@ -61,35 +63,37 @@ pub enum Cast {
     Array,
 }
 
+/// Names and strings borrow from the source where it spells them exactly (no escapes), so
+/// that the commonest expressions allocate nothing for them.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Kind {
+pub enum Kind<'a> {
     Null,
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(String),
+    Str(Cow<'a, str>),
     /// A double-quoted string with interpolation: text pieces are `Str` nodes.
-    Interp(Vec<Expr>),
-    Var(String),
+    Interp(Vec<Expr<'a>>),
+    Var(Cow<'a, str>),
     Const(String),
     /// `$a[k]`; `None` for `$a[]`.
-    Index(Box<Expr>, Option<Box<Expr>>),
+    Index(Box<Expr<'a>>, Option<Box<Expr<'a>>>),
     /// `$a->name`.
-    Prop(Box<Expr>, String),
+    Prop(Box<Expr<'a>>, String),
     /// A call of a named function (name as written).
-    Call(String, Vec<Expr>),
-    Isset(Vec<Expr>),
-    Empty(Box<Expr>),
-    Array(Vec<(Option<Expr>, Expr)>),
-    Unary(UnOp, Box<Expr>),
-    Binary(BinOp, Box<Expr>, Box<Expr>),
+    Call(String, Vec<Expr<'a>>),
+    Isset(Vec<Expr<'a>>),
+    Empty(Box<Expr<'a>>),
+    Array(Vec<(Option<Expr<'a>>, Expr<'a>)>),
+    Unary(UnOp, Box<Expr<'a>>),
+    Binary(BinOp, Box<Expr<'a>>, Box<Expr<'a>>),
     /// `c ? a : b`, or `c ?: b` when the middle is `None`.
-    Ternary(Box<Expr>, Option<Box<Expr>>, Box<Expr>),
-    Cast(Cast, Box<Expr>),
+    Ternary(Box<Expr<'a>>, Option<Box<Expr<'a>>>, Box<Expr<'a>>),
+    Cast(Cast, Box<Expr<'a>>),
     /// `$v = e`, `$v += e` (the operator), …
-    Assign(Box<Expr>, Option<BinOp>, Box<Expr>),
+    Assign(Box<Expr<'a>>, Option<BinOp>, Box<Expr<'a>>),
     /// `$v++`, `--$v`, …: `true` for increment.
-    IncDec(Box<Expr>, bool),
+    IncDec(Box<Expr<'a>>, bool),
 }
 
 const SUPERGLOBALS: &[&str] = &[
@@ -136,26 +140,27 @@ fn syntax<T>(message: impl Into<String>, start: usize, end: usize) -> Result<T, 
 
 /// Binding powers of infix operators: (left, right, nonassoc).
 fn infix(op: &str) -> Option<(u8, u8, bool)> {
-    Some(match op {
-        "or" => (2, 3, false),
-        "xor" => (4, 5, false),
-        "and" => (6, 7, false),
-        "=" | "+=" | "-=" | "*=" | "/=" | ".=" | "%=" | "**=" | "??=" => (9, 8, false),
-        "?" | "?:" => (10, 11, false),
-        "??" => (13, 12, false),
-        "||" => (14, 15, false),
-        "&&" => (16, 17, false),
-        "|" => (18, 19, false),
-        "^" => (20, 21, false),
-        "&" => (22, 23, false),
-        "==" | "!=" | "<>" | "===" | "!==" | "<=>" => (24, 25, true),
-        "<" | "<=" | ">" | ">=" => (26, 27, true),
-        "." => (28, 29, false),
-        "<<" | ">>" => (30, 31, false),
-        "+" | "-" => (32, 33, false),
-        "*" | "/" | "%" => (34, 35, false),
-        "instanceof" => (38, 39, false),
-        "**" => (43, 42, false),
+    // Byte strings: matched by length and bytes, where string patterns compare one arm at a time.
+    Some(match op.as_bytes() {
+        b"or" => (2, 3, false),
+        b"xor" => (4, 5, false),
+        b"and" => (6, 7, false),
+        b"=" | b"+=" | b"-=" | b"*=" | b"/=" | b".=" | b"%=" | b"**=" | b"??=" => (9, 8, false),
+        b"?" | b"?:" => (10, 11, false),
+        b"??" => (13, 12, false),
+        b"||" => (14, 15, false),
+        b"&&" => (16, 17, false),
+        b"|" => (18, 19, false),
+        b"^" => (20, 21, false),
+        b"&" => (22, 23, false),
+        b"==" | b"!=" | b"<>" | b"===" | b"!==" | b"<=>" => (24, 25, true),
+        b"<" | b"<=" | b">" | b">=" => (26, 27, true),
+        b"." => (28, 29, false),
+        b"<<" | b">>" => (30, 31, false),
+        b"+" | b"-" => (32, 33, false),
+        b"*" | b"/" | b"%" => (34, 35, false),
+        b"instanceof" => (38, 39, false),
+        b"**" => (43, 42, false),
         _ => return None,
     })
 }
@@ -163,32 +168,32 @@ const NOT_BP: u8 = 36;
 const UNARY_BP: u8 = 40;
 
 fn binop(op: &str) -> Option<BinOp> {
-    Some(match op {
-        "+" | "+=" => BinOp::Add,
-        "-" | "-=" => BinOp::Sub,
-        "*" | "*=" => BinOp::Mul,
-        "/" | "/=" => BinOp::Div,
-        "%" | "%=" => BinOp::Mod,
-        "**" | "**=" => BinOp::Pow,
-        "." | ".=" => BinOp::Concat,
-        "==" => BinOp::Eq,
-        "!=" | "<>" => BinOp::Ne,
-        "===" => BinOp::Ident,
-        "!==" => BinOp::NotIdent,
-        "<" => BinOp::Lt,
-        ">" => BinOp::Gt,
-        "<=" => BinOp::Le,
-        ">=" => BinOp::Ge,
-        "<=>" => BinOp::Cmp,
-        "&&" | "and" => BinOp::And,
-        "||" | "or" => BinOp::Or,
-        "xor" => BinOp::Xor,
-        "??" | "??=" => BinOp::Coalesce,
-        "&" => BinOp::BitAnd,
-        "|" => BinOp::BitOr,
-        "^" => BinOp::BitXor,
-        "<<" => BinOp::Shl,
-        ">>" => BinOp::Shr,
+    Some(match op.as_bytes() {
+        b"+" | b"+=" => BinOp::Add,
+        b"-" | b"-=" => BinOp::Sub,
+        b"*" | b"*=" => BinOp::Mul,
+        b"/" | b"/=" => BinOp::Div,
+        b"%" | b"%=" => BinOp::Mod,
+        b"**" | b"**=" => BinOp::Pow,
+        b"." | b".=" => BinOp::Concat,
+        b"==" => BinOp::Eq,
+        b"!=" | b"<>" => BinOp::Ne,
+        b"===" => BinOp::Ident,
+        b"!==" => BinOp::NotIdent,
+        b"<" => BinOp::Lt,
+        b">" => BinOp::Gt,
+        b"<=" => BinOp::Le,
+        b">=" => BinOp::Ge,
+        b"<=>" => BinOp::Cmp,
+        b"&&" | b"and" => BinOp::And,
+        b"||" | b"or" => BinOp::Or,
+        b"xor" => BinOp::Xor,
+        b"??" | b"??=" => BinOp::Coalesce,
+        b"&" => BinOp::BitAnd,
+        b"|" => BinOp::BitOr,
+        b"^" => BinOp::BitXor,
+        b"<<" => BinOp::Shl,
+        b">>" => BinOp::Shr,
         _ => return None,
     })
 }
@@ -211,6 +216,7 @@ impl<'a> Parser<'a> {
         })
     }
 
+    #[inline]
     fn peek(&self) -> &Spanned {
         // `tokenize` always ends with `Eof`, and `bump` never moves past it.
         &self.toks[self.pos.min(self.toks.len() - 1)]
@@ -234,7 +240,7 @@ impl<'a> Parser<'a> {
     fn take(&mut self) -> Spanned {
         let owned = matches!(
             self.peek().tok,
-            Tok::Var(_) | Tok::Ident(_) | Tok::Str(_) | Tok::Int(_) | Tok::Float(_)
+            Tok::Var(_) | Tok::Ident(_) | Tok::Str(_) | Tok::Text(_) | Tok::Int(_) | Tok::Float(_)
         ) && self.pos + 1 < self.toks.len();
         if !owned {
             return self.bump();
@@ -283,7 +289,7 @@ impl<'a> Parser<'a> {
             Tok::Var(v) => format!("variable \"${v}\""),
             Tok::Ident(i) => format!("identifier \"{i}\""),
             Tok::Int(_) | Tok::Float(_) => "number".to_string(),
-            Tok::Str(_) => "string".to_string(),
+            Tok::Str(_) | Tok::Text(_) => "string".to_string(),
             Tok::Op(o) => format!("token \"{o}\""),
         };
         let message = if expecting.is_empty() {
@@ -294,7 +300,7 @@ impl<'a> Parser<'a> {
         syntax(message, t.start, t.end.max(t.start + 1))
     }
 
-    fn node(&self, kind: Kind, start: usize, end: usize) -> Result<Expr, Failure> {
+    fn node(&self, kind: Kind<'a>, start: usize, end: usize) -> Result<Expr<'a>, Failure> {
         let height = 1 + max_child_height(&kind);
         if height > self.max_nesting {
             return Err(Failure::new(
@@ -334,7 +340,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A whole expression that must use up all tokens.
-    pub fn parse_complete(mut self) -> Result<Expr, Failure> {
+    pub fn parse_complete(mut self) -> Result<Expr<'a>, Failure> {
         let e = self.expr(0)?;
         if !self.at_eof() {
             return self.unexpected("");
@@ -343,7 +349,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Comma-separated expressions up to `stop` (an operator) or the end.
-    pub fn expr_list(&mut self, stop: Option<&str>) -> Result<Vec<Expr>, Failure> {
+    pub fn expr_list(&mut self, stop: Option<&str>) -> Result<Vec<Expr<'a>>, Failure> {
         let mut out = Vec::new();
         loop {
             if self.at_eof() || stop.is_some_and(|s| self.is_op(s)) {
@@ -360,29 +366,31 @@ impl<'a> Parser<'a> {
         self.expect_op(op).map(|_| ())
     }
 
-    pub fn expr(&mut self, min_bp: u8) -> Result<Expr, Failure> {
+    pub fn expr(&mut self, min_bp: u8) -> Result<Expr<'a>, Failure> {
         self.enter()?;
         let result = self.expr_inner(min_bp);
         self.depth -= 1;
         result
     }
 
-    fn expr_inner(&mut self, min_bp: u8) -> Result<Expr, Failure> {
+    fn expr_inner(&mut self, min_bp: u8) -> Result<Expr<'a>, Failure> {
         let lhs = self.prefix()?;
         self.expr_from(min_bp, lhs)
     }
 
-    fn expr_from(&mut self, min_bp: u8, mut lhs: Expr) -> Result<Expr, Failure> {
+    fn expr_from(&mut self, min_bp: u8, mut lhs: Expr<'a>) -> Result<Expr<'a>, Failure> {
         loop {
             let (op, op_start, op_end) = match &self.peek().tok {
                 Tok::Op(o) => (*o, self.peek().start, self.peek().end),
-                Tok::Ident(w) => match w.to_ascii_lowercase().as_str() {
-                    "and" => ("and", self.peek().start, self.peek().end),
-                    "or" => ("or", self.peek().start, self.peek().end),
-                    "xor" => ("xor", self.peek().start, self.peek().end),
-                    "instanceof" => ("instanceof", self.peek().start, self.peek().end),
-                    _ => break,
-                },
+                Tok::Ident(w) => {
+                    let Some(word) = ["and", "or", "xor", "instanceof"]
+                        .into_iter()
+                        .find(|k| w.eq_ignore_ascii_case(k))
+                    else {
+                        break;
+                    };
+                    (word, self.peek().start, self.peek().end)
+                }
                 _ => break,
             };
             let Some((l_bp, r_bp, nonassoc)) = infix(op) else {
@@ -438,7 +446,7 @@ impl<'a> Parser<'a> {
         Ok(lhs)
     }
 
-    fn ternary(&mut self, cond: Expr, short: bool, r_bp: u8) -> Result<Expr, Failure> {
+    fn ternary(&mut self, cond: Expr<'a>, short: bool, r_bp: u8) -> Result<Expr<'a>, Failure> {
         if let Kind::Ternary(_, middle, _) = &cond.kind {
             if !cond.parens && (!short || middle.is_some()) {
                 return syntax(
@@ -468,7 +476,7 @@ impl<'a> Parser<'a> {
         self.node(kind, start, end)
     }
 
-    fn prefix(&mut self) -> Result<Expr, Failure> {
+    fn prefix(&mut self) -> Result<Expr<'a>, Failure> {
         let t = self.take();
         let start = t.start;
         let base = match t.tok {
@@ -504,6 +512,7 @@ impl<'a> Parser<'a> {
             Tok::Int(v) => self.node(Kind::Int(v), start, t.end)?,
             Tok::Float(v) => self.node(Kind::Float(v), start, t.end)?,
             Tok::Str(pieces) => self.string(pieces, start, t.end)?,
+            Tok::Text(text) => self.node(Kind::Str(Cow::Owned(text)), start, t.end)?,
             Tok::Ident(name) => self.identifier(name, start, t.end)?,
             Tok::Eof => return self.unexpected_at(&t),
             Tok::Op(_) => return self.unexpected_at(&t),
@@ -518,7 +527,7 @@ impl<'a> Parser<'a> {
         self.unexpected("")
     }
 
-    fn unary(&mut self, op: UnOp, start: usize, bp: u8) -> Result<Expr, Failure> {
+    fn unary(&mut self, op: UnOp, start: usize, bp: u8) -> Result<Expr<'a>, Failure> {
         let inner = self.expr(bp)?;
         let end = inner.end;
         // Fold `-7` so that number literals print as PHP prints them.
@@ -556,17 +565,20 @@ impl<'a> Parser<'a> {
         Some(cast)
     }
 
-    fn variable(&mut self, name: String, start: usize, end: usize) -> Result<Expr, Failure> {
+    fn variable(&mut self, name: String, start: usize, end: usize) -> Result<Expr<'a>, Failure> {
         if name == "this" {
             return sandbox("$this is not available in templates", start, end);
         }
-        if SUPERGLOBALS.contains(&name.as_str()) || name.starts_with("__") {
+        // Every superglobal starts with `_` or `G`: most names are ruled out by one byte.
+        if (name.starts_with(['_', 'G']) && SUPERGLOBALS.contains(&name.as_str()))
+            || name.starts_with("__")
+        {
             return sandbox(format!("${name} is not available in templates"), start, end);
         }
-        self.node(Kind::Var(name), start, end)
+        self.node(Kind::Var(Cow::Owned(name)), start, end)
     }
 
-    fn identifier(&mut self, name: String, start: usize, end: usize) -> Result<Expr, Failure> {
+    fn identifier(&mut self, name: String, start: usize, end: usize) -> Result<Expr<'a>, Failure> {
         let lower = name.to_ascii_lowercase();
         match lower.as_str() {
             "true" => return self.node(Kind::Bool(true), start, end),
@@ -623,7 +635,7 @@ impl<'a> Parser<'a> {
             "empty" => {
                 let args = self.call_args()?;
                 let close = self.expect_op(")")?;
-                let [arg] = <[Expr; 1]>::try_from(args).map_err(|_| {
+                let [arg] = <[Expr<'a>; 1]>::try_from(args).map_err(|_| {
                     Failure::new(
                         FailureKind::Syntax,
                         "syntax error, empty() takes exactly one argument",
@@ -640,7 +652,7 @@ impl<'a> Parser<'a> {
         self.node(Kind::Call(name, args), start, close.end)
     }
 
-    fn call_args(&mut self) -> Result<Vec<Expr>, Failure> {
+    fn call_args(&mut self) -> Result<Vec<Expr<'a>>, Failure> {
         let mut args = Vec::new();
         while !self.is_op(")") {
             if self.is_op("...") {
@@ -661,8 +673,8 @@ impl<'a> Parser<'a> {
         Ok(args)
     }
 
-    fn array(&mut self, start: usize, close: &str) -> Result<Expr, Failure> {
-        let mut entries: Vec<(Option<Expr>, Expr)> = Vec::new();
+    fn array(&mut self, start: usize, close: &str) -> Result<Expr<'a>, Failure> {
+        let mut entries: Vec<(Option<Expr<'a>>, Expr<'a>)> = Vec::new();
         while !self.is_op(close) {
             if self.is_op("...") {
                 let t = self.peek();
@@ -683,7 +695,7 @@ impl<'a> Parser<'a> {
         self.node(Kind::Array(entries), start, end)
     }
 
-    fn postfix(&mut self, mut base: Expr) -> Result<Expr, Failure> {
+    fn postfix(&mut self, mut base: Expr<'a>) -> Result<Expr<'a>, Failure> {
         loop {
             // Only operators continue a postfix chain, and they are cheap to copy (names and
             // strings are not).
@@ -695,8 +707,11 @@ impl<'a> Parser<'a> {
                 },
                 _ => return Ok(base),
             };
-            match t.tok {
-                Tok::Op("[") => {
+            let Tok::Op(op) = t.tok else {
+                return Ok(base);
+            };
+            match op.as_bytes() {
+                b"[" => {
                     self.bump();
                     let key = if self.is_op("]") {
                         None
@@ -707,14 +722,14 @@ impl<'a> Parser<'a> {
                     let start = base.start;
                     base = self.node(Kind::Index(Box::new(base), key.map(Box::new)), start, end)?;
                 }
-                Tok::Op("{") => {
+                b"{" => {
                     return syntax(
                         "array and string offset access syntax with curly braces is no longer supported",
                         t.start,
                         t.end,
                     );
                 }
-                Tok::Op(arrow @ ("->" | "?->")) => {
+                b"->" | b"?->" => {
                     self.bump();
                     let name_tok = self.bump();
                     let Tok::Ident(name) = name_tok.tok else {
@@ -726,7 +741,7 @@ impl<'a> Parser<'a> {
                     };
                     if self.is_op("(") {
                         return sandbox(
-                            format!("method calls ({arrow}{name}()) are not allowed"),
+                            format!("method calls ({op}{name}()) are not allowed"),
                             t.start,
                             name_tok.end,
                         );
@@ -734,17 +749,17 @@ impl<'a> Parser<'a> {
                     let start = base.start;
                     base = self.node(Kind::Prop(Box::new(base), name), start, name_tok.end)?;
                 }
-                Tok::Op("::") => {
+                b"::" => {
                     return sandbox("static access (::) is not allowed", t.start, t.end);
                 }
-                Tok::Op("(") => {
+                b"(" => {
                     return sandbox(
                         "calling a value as a function is not allowed",
                         base.start,
                         t.end,
                     );
                 }
-                Tok::Op(op @ ("++" | "--")) => {
+                b"++" | b"--" => {
                     self.bump();
                     let start = base.start;
                     base = self.node(Kind::IncDec(Box::new(base), op == "++"), start, t.end)?;
@@ -754,17 +769,24 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn string(&mut self, pieces: Vec<Piece>, start: usize, end: usize) -> Result<Expr, Failure> {
+    fn string(
+        &mut self,
+        pieces: Vec<Piece>,
+        start: usize,
+        end: usize,
+    ) -> Result<Expr<'a>, Failure> {
         if let [Piece::Text(_)] = pieces.as_slice() {
             if let Some(Piece::Text(text)) = pieces.into_iter().next() {
-                return self.node(Kind::Str(text), start, end);
+                return self.node(Kind::Str(Cow::Owned(text)), start, end);
             }
-            return self.node(Kind::Str(String::new()), start, end);
+            return self.node(Kind::Str(Cow::Borrowed("")), start, end);
         }
         let mut parts = Vec::new();
         for piece in pieces {
             match piece {
-                Piece::Text(text) => parts.push(self.node(Kind::Str(text), start, end)?),
+                Piece::Text(text) => {
+                    parts.push(self.node(Kind::Str(Cow::Owned(text)), start, end)?)
+                }
                 Piece::Expr {
                     start: s,
                     end: e,
@@ -785,7 +807,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `"$name"`, `"$name[key]"`, `"$name[0]"`, `"$name[$i]"`, `"$name->prop"`.
-    fn simple_interpolation(&mut self, s: usize, e: usize) -> Result<Expr, Failure> {
+    fn simple_interpolation(&mut self, s: usize, e: usize) -> Result<Expr<'a>, Failure> {
         let text = self.src.get(s..e).unwrap_or("");
         let body = text.get(1..).unwrap_or("");
         let name_len = body
@@ -813,9 +835,11 @@ impl<'a> Parser<'a> {
         {
             match key.parse::<i64>() {
                 Ok(n) => self.node(Kind::Int(n), key_start, key_start + key.len())?,
-                Err(_) => {
-                    self.node(Kind::Str(key.to_string()), key_start, key_start + key.len())?
-                }
+                Err(_) => self.node(
+                    Kind::Str(Cow::Owned(key.to_string())),
+                    key_start,
+                    key_start + key.len(),
+                )?,
             }
         } else if key.starts_with('\'') || key.starts_with('"') || key.is_empty() {
             return syntax(
@@ -824,27 +848,99 @@ impl<'a> Parser<'a> {
                 key_start + key.len().max(1),
             );
         } else {
-            self.node(Kind::Str(key.to_string()), key_start, key_start + key.len())?
+            self.node(
+                Kind::Str(Cow::Owned(key.to_string())),
+                key_start,
+                key_start + key.len(),
+            )?
         };
         self.node(Kind::Index(Box::new(var), Some(Box::new(key_expr))), s, e)
     }
 }
 
 /// What `isset()` accepts: variables, array accesses and property fetches.
-pub fn is_variable_like(e: &Expr) -> bool {
+pub fn is_variable_like(e: &Expr<'_>) -> bool {
     matches!(e.kind, Kind::Var(_) | Kind::Index(..) | Kind::Prop(..))
 }
 
 /// Parses one complete expression from `src[start..end]`.
-pub fn parse(src: &str, start: usize, end: usize, max_nesting: usize) -> Result<Expr, Failure> {
+pub fn parse(src: &str, start: usize, end: usize, max_nesting: usize) -> Result<Expr<'_>, Failure> {
+    if let Some(e) = plain_read(src, start, end, max_nesting) {
+        return Ok(e);
+    }
     Parser::new(src, start, end, max_nesting)?.parse_complete()
+}
+
+/// `$name['key']…` written without blanks, escapes or non-ASCII names: most expressions of a
+/// template. Built here as the parser builds it (same nodes, ranges and heights) without
+/// tokenizing first; `None` for anything else, which the parser then reads (and reports).
+pub fn plain_read(src: &str, start: usize, end: usize, max_nesting: usize) -> Option<Expr<'_>> {
+    // The parser's own limits: its depth reaches 2 inside `[…]`, and a node's height counts.
+    if max_nesting < 2 {
+        return None;
+    }
+    let code = src.as_bytes().get(start..end)?;
+    let (&b'$', after) = code.split_first()? else {
+        return None;
+    };
+    let name_len = after
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_'))
+        .unwrap_or(after.len());
+    let name = src.get(start + 1..start + 1 + name_len)?;
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        || name == "this"
+        || name.starts_with("__")
+        || SUPERGLOBALS.contains(&name)
+    {
+        return None;
+    }
+    let mut at = start + 1 + name_len;
+    let mut e = Expr {
+        kind: Kind::Var(Cow::Borrowed(name)),
+        start,
+        end: at,
+        parens: false,
+        height: 1,
+    };
+    while at < end {
+        // `['key']`: a key without `\`, so that its text is what is written.
+        let rest = src.as_bytes().get(at..end)?;
+        let body = rest.strip_prefix(b"['")?;
+        let close = body.iter().position(|&b| b == b'\'' || b == b'\\')?;
+        if body.get(close..close + 2) != Some(b"']") {
+            return None;
+        }
+        let key_start = at + 1;
+        let key_end = at + 2 + close + 1;
+        let key = Expr {
+            kind: Kind::Str(Cow::Borrowed(src.get(at + 2..at + 2 + close)?)),
+            start: key_start,
+            end: key_end,
+            parens: false,
+            height: 1,
+        };
+        let height = 1 + e.height.max(key.height);
+        if height > max_nesting {
+            return None;
+        }
+        at = key_end + 1;
+        e = Expr {
+            kind: Kind::Index(Box::new(e), Some(Box::new(key))),
+            start,
+            end: at,
+            parens: false,
+            height,
+        };
+    }
+    (at == end).then_some(e)
 }
 
 /// The greatest height among the direct children of a node (0 for a leaf), without the boxed
 /// iterator of [`children`]: every node the parser builds asks.
-fn max_child_height(kind: &Kind) -> usize {
-    let h = |e: &Expr| e.height;
-    let list = |v: &[Expr]| v.iter().map(h).max().unwrap_or(0);
+fn max_child_height(kind: &Kind<'_>) -> usize {
+    let h = |e: &Expr<'_>| e.height;
+    let list = |v: &[Expr<'_>]| v.iter().map(h).max().unwrap_or(0);
     match kind {
         Kind::Null
         | Kind::Bool(_)
@@ -871,7 +967,7 @@ fn max_child_height(kind: &Kind) -> usize {
 }
 
 /// The direct children of a node.
-pub fn children(kind: &Kind) -> Box<dyn Iterator<Item = &Expr> + '_> {
+pub fn children<'k, 'a>(kind: &'k Kind<'a>) -> Box<dyn Iterator<Item = &'k Expr<'a>> + 'k> {
     match kind {
         Kind::Null
         | Kind::Bool(_)

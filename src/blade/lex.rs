@@ -10,6 +10,8 @@ pub enum Tok {
     Float(f64),
     /// A string literal: pieces of text and, for double quotes, interpolated expressions.
     Str(Vec<Piece>),
+    /// A string literal without interpolation (most of them: array keys), kept out of a vector.
+    Text(String),
     Op(&'static str),
     Eof,
 }
@@ -32,16 +34,52 @@ pub struct Spanned {
     pub end: usize,
 }
 
-// Longest first, so that `===` wins over `==`.
-const OPS: &[&str] = &[
-    "<=>", "===", "!==", "**=", "...", "??=", "<<=", ">>=", "==", "!=", "<>", "<=", ">=", "&&",
-    "||", "??", "?:", "++", "--", "+=", "-=", "*=", "/=", ".=", "%=", "**", "->", "=>", "::", "<<",
-    ">>", "?->", "+", "-", "*", "/", "%", ".", "!", "<", ">", "=", "?", ":", "(", ")", "[", "]",
-    ",", ";", "&", "|", "^", "~", "@", "{", "}", "#", "\\",
-];
+/// The operator `rest` starts with: the longest, so that `===` wins over `==`. Grouped by first
+/// byte, which is all a token needs to pick its group.
+fn operator(rest: &[u8]) -> Option<&'static str> {
+    let candidates: &[&'static str] = match rest.first()? {
+        b'<' => &["<=>", "<<=", "<>", "<=", "<<", "<"],
+        b'=' => &["===", "==", "=>", "="],
+        b'!' => &["!==", "!=", "!"],
+        b'*' => &["**=", "*=", "**", "*"],
+        b'.' => &["...", ".=", "."],
+        b'?' => &["??=", "??", "?:", "?->", "?"],
+        b'>' => &[">>=", ">=", ">>", ">"],
+        b'&' => &["&&", "&"],
+        b'|' => &["||", "|"],
+        b'+' => &["++", "+=", "+"],
+        b'-' => &["--", "-=", "->", "-"],
+        b'/' => &["/=", "/"],
+        b'%' => &["%=", "%"],
+        b':' => &["::", ":"],
+        b'(' => &["("],
+        b')' => &[")"],
+        b'[' => &["["],
+        b']' => &["]"],
+        b',' => &[","],
+        b';' => &[";"],
+        b'^' => &["^"],
+        b'~' => &["~"],
+        b'@' => &["@"],
+        b'{' => &["{"],
+        b'}' => &["}"],
+        b'#' => &["#"],
+        b'\\' => &["\\"],
+        _ => return None,
+    };
+    candidates
+        .iter()
+        .copied()
+        .find(|op| rest.starts_with(op.as_bytes()))
+}
 
 fn is_ident_start(c: char) -> bool {
     c.is_ascii_alphabetic() || c == '_' || !c.is_ascii()
+}
+
+/// [`is_ident_start`] for the first byte of a character.
+fn is_ident_start_byte(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'_' || !b.is_ascii()
 }
 
 pub struct Lexer<'a> {
@@ -52,6 +90,13 @@ pub struct Lexer<'a> {
 
 impl<'a> Lexer<'a> {
     pub fn new(src: &'a str, start: usize, end: usize) -> Self {
+        // A range that is not a slice of `src` reads as empty, so that the byte-wise lookahead
+        // below may index without checking boundaries again.
+        let end = if src.get(start..end).is_some() {
+            end
+        } else {
+            start
+        };
         Lexer {
             src,
             pos: start,
@@ -59,12 +104,34 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// The byte `n` bytes ahead, inside the range.
+    fn byte_at(&self, n: usize) -> Option<u8> {
+        let at = self.pos + n;
+        if at < self.end {
+            self.src.as_bytes().get(at).copied()
+        } else {
+            None
+        }
+    }
+
     fn peek(&self) -> Option<char> {
-        self.src.get(self.pos..self.end)?.chars().next()
+        // Nearly all PHP source is ASCII: decode only what is not.
+        match self.byte_at(0)? {
+            b if b.is_ascii() => Some(char::from(b)),
+            _ => self.rest().chars().next(),
+        }
     }
 
     fn peek_at(&self, n: usize) -> Option<char> {
-        self.src.get(self.pos..self.end)?.chars().nth(n)
+        let ahead = self
+            .src
+            .as_bytes()
+            .get(self.pos..(self.pos + n + 1).min(self.end))
+            .unwrap_or(&[]);
+        if ahead.len() == n + 1 && ahead.is_ascii() {
+            return ahead.last().map(|&b| char::from(b));
+        }
+        self.rest().chars().nth(n)
     }
 
     fn rest(&self) -> &'a str {
@@ -94,7 +161,7 @@ impl<'a> Lexer<'a> {
                 });
                 return Ok(out);
             };
-            let tok = if c == '$' && self.peek_at(1).is_some_and(is_ident_start) {
+            let tok = if c == '$' && self.byte_at(1).is_some_and(is_ident_start_byte) {
                 self.pos += 1;
                 Tok::Var(self.ident())
             } else if is_ident_start(c) {
@@ -114,9 +181,7 @@ impl<'a> Lexer<'a> {
                     start,
                     start + 1,
                 ));
-            } else if let Some(op) = OPS.iter().find(|op| {
-                op.as_bytes().first() == Some(&(c as u8)) && self.rest().starts_with(**op)
-            }) {
+            } else if let Some(op) = operator(self.rest().as_bytes()) {
                 self.pos += op.len();
                 Tok::Op(op)
             } else if c == '$' {
@@ -135,15 +200,14 @@ impl<'a> Lexer<'a> {
 
     fn skip_trivia(&mut self) -> Result<(), Failure> {
         loop {
-            let rest = self.rest();
             // Nearly every token starts right away: no blank, comment or `#` before it.
-            let first = rest.as_bytes().first().copied();
-            if first.is_some_and(|b| {
+            if self.byte_at(0).is_some_and(|b| {
                 b.is_ascii()
                     && !matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b'/' | b'#')
             }) {
                 return Ok(());
             }
+            let rest = self.rest();
             if let Some(c) = rest.chars().next().filter(|c| c.is_whitespace()) {
                 self.pos += c.len_utf8();
             } else if rest.starts_with("//") || (rest.starts_with('#') && !rest.starts_with("#[")) {
@@ -263,11 +327,11 @@ impl<'a> Lexer<'a> {
         self.pos += 1;
         // Without backslashes the text is the slice up to the closing quote.
         let body = self.rest();
-        if let Some(close) = body.find(['\'', '\\']) {
+        if let Some(close) = body.bytes().position(|b| b == b'\'' || b == b'\\') {
             if body.as_bytes().get(close) == Some(&b'\'') {
                 self.pos += close + 1;
                 let text = body.get(..close).unwrap_or("").to_string();
-                return Ok(Tok::Str(vec![Piece::Text(text)]));
+                return Ok(Tok::Text(text));
             }
         }
         let mut text = String::new();
@@ -276,7 +340,7 @@ impl<'a> Lexer<'a> {
                 None => return self.fail("syntax error, unterminated string", start),
                 Some('\'') => {
                     self.pos += 1;
-                    return Ok(Tok::Str(vec![Piece::Text(text)]));
+                    return Ok(Tok::Text(text));
                 }
                 Some('\\') if matches!(self.peek_at(1), Some('\\' | '\'')) => {
                     text.push(self.peek_at(1).unwrap_or('\\'));
@@ -319,7 +383,12 @@ impl<'a> Lexer<'a> {
                     self.pos += 1;
                     flush(&mut bytes, &mut pieces, start)?;
                     if pieces.is_empty() {
-                        pieces.push(Piece::Text(String::new()));
+                        return Ok(Tok::Text(String::new()));
+                    }
+                    if let [Piece::Text(_)] = pieces.as_slice() {
+                        if let Some(Piece::Text(text)) = pieces.pop() {
+                            return Ok(Tok::Text(text));
+                        }
                     }
                     return Ok(Tok::Str(pieces));
                 }

@@ -8,7 +8,7 @@ use super::{Failure, FailureKind};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Token {
-    /// Source text copied to the output unchanged.
+    /// Source text copied to the output unchanged; a newline only at its end.
     Text { start: usize, end: usize },
     /// Output text that differs from its source (`@{{ x }}` prints `{{ x }}`).
     Literal {
@@ -34,7 +34,8 @@ pub enum Token {
     /// A known directive. `args` is the text inside the parentheses; `eats` is the newline PHP
     /// swallows after the compiled `?>` (its end offset).
     Directive {
-        name: String,
+        /// Lowercase, one of [`SUPPORTED`].
+        name: &'static str,
         args: Option<(usize, usize)>,
         start: usize,
         end: usize,
@@ -201,10 +202,17 @@ impl<'a> Finder<'a> {
     fn new(src: &'a str, original: &'a str, comments: Vec<(usize, usize)>) -> Self {
         let mut parens = Vec::new();
         let mut open = Vec::new();
-        for (i, b) in src.bytes().enumerate() {
-            match b {
-                b'(' => open.push(i),
-                b')' => {
+        let bytes = src.as_bytes();
+        let mut next = 0;
+        while let Some(skip) = bytes
+            .get(next..)
+            .and_then(|r| r.iter().position(|&b| b == b'(' || b == b')'))
+        {
+            let i = next + skip;
+            next = i + 1;
+            match bytes.get(i) {
+                Some(b'(') => open.push(i),
+                Some(_) => {
                     if let Some(o) = open.pop() {
                         parens.push((o, i));
                     }
@@ -234,8 +242,9 @@ impl<'a> Finder<'a> {
         }
         let found = self
             .src
+            .as_bytes()
             .get(from..)
-            .and_then(|rest| rest.find(needle))
+            .and_then(|rest| find_bytes(rest, needle.as_bytes()))
             .map(|i| i + from);
         if found.is_none() {
             let mut absent = self.absent_from.borrow_mut();
@@ -270,6 +279,22 @@ impl<'a> Finder<'a> {
     fn closing(&self, open: usize) -> Option<usize> {
         let i = self.parens.binary_search_by_key(&open, |(o, _)| *o).ok()?;
         self.parens.get(i).map(|(_, c)| *c)
+    }
+}
+
+/// The first `needle` in `hay`. Closing tags are short and usually near: looking for their first
+/// byte beats setting up `str::find`'s two-way searcher for each of them.
+fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let Some(&first) = needle.first() else {
+        return Some(0);
+    };
+    let mut from = 0;
+    loop {
+        let at = from + hay.get(from..)?.iter().position(|&b| b == first)?;
+        if hay.get(at..).is_some_and(|rest| rest.starts_with(needle)) {
+            return Some(at);
+        }
+        from = at + 1;
     }
 }
 
@@ -355,6 +380,13 @@ pub fn scan(src: &str) -> Result<Scanned, Failure> {
     Ok(Scanned { tokens, code })
 }
 
+/// Raw echos, then `{{{ }}}`, then `{{ }}`: the first form whose closing tag follows wins.
+const ECHO_FORMS: [(&[u8], &str, &str, bool); 3] = [
+    (b"{!!", "{!!", "!!}", true),
+    (b"{{{", "{{{", "}}}", false),
+    (b"{{", "{{", "}}", false),
+];
+
 fn scan_tokens(
     src: &str,
     code: &str,
@@ -364,11 +396,26 @@ fn scan_tokens(
     let finder = Finder::new(code, src, comments);
     let bytes = src.as_bytes();
     let code_bytes = code.as_bytes();
+    // Templates run to a token every 4 to 15 bytes (lines of text and the tags between them):
+    // allocating for one per 8 bytes up front spares copying them all as the vector grows. A
+    // source too large for that estimate just grows the vector (no capacity overflow panic).
     let mut tokens = Vec::new();
+    let _ = tokens.try_reserve(src.len() / 8);
     let mut text_start = 0;
     let mut i = 0;
     let mut next_verbatim = 0;
-    let flush = |tokens: &mut Vec<Token>, start: usize, end: usize| {
+    // Text is split after each newline, so that line structure is visible at token level.
+    let flush = |tokens: &mut Vec<Token>, mut start: usize, end: usize| {
+        while let Some(i) = bytes
+            .get(start..end)
+            .and_then(|text| text.iter().position(|&b| b == b'\n'))
+        {
+            tokens.push(Token::Text {
+                start,
+                end: start + i + 1,
+            });
+            start += i + 1;
+        }
         if end > start {
             tokens.push(Token::Text { start, end });
         }
@@ -396,7 +443,7 @@ fn scan_tokens(
             text_start = i;
             continue;
         }
-        if bytes.get(i..i + 2) == Some(b"<?") {
+        if bytes.get(i) == Some(&b'<') && bytes.get(i + 1) == Some(&b'?') {
             let tag = src
                 .get(i..(i + 5).min(src.len()))
                 .unwrap_or("")
@@ -416,28 +463,22 @@ fn scan_tokens(
         let escaped = bytes.get(i) == Some(&b'@');
         let at = if escaped { i + 1 } else { i };
         let tail = code_bytes.get(at..).unwrap_or(&[]);
-        // Raw echos, then `{{{ }}}`, then `{{ }}`: the first form whose closing tag follows.
-        let forms: [(&[u8], &'static str, &'static str, bool); 3] = [
-            (b"{!!", "{!!", "!!}", true),
-            (b"{{{", "{{{", "}}}", false),
-            (b"{{", "{{", "}}", false),
-        ];
         let comment_after_at = escaped && tail.starts_with(b"{{--");
-        let echo =
-            forms
-                .iter()
-                .filter(|_| !comment_after_at)
-                .find_map(|(prefix, open, close, raw)| {
-                    if !tail.starts_with(prefix) {
-                        return None;
-                    }
-                    // `.+?`: at least one character before the closing tag.
-                    let inner = at + open.len();
-                    let stop = finder
-                        .find(inner + 1, close)
-                        .filter(|_| inner < src.len())?;
-                    Some((inner, stop, stop + close.len(), *raw))
-                });
+        // Every form opens with `{`: most positions are ruled out by one byte.
+        let echo = ECHO_FORMS
+            .iter()
+            .filter(|_| tail.first() == Some(&b'{') && !comment_after_at)
+            .find_map(|(prefix, open, close, raw)| {
+                if !tail.starts_with(prefix) {
+                    return None;
+                }
+                // `.+?`: at least one character before the closing tag.
+                let inner = at + open.len();
+                let stop = finder
+                    .find(inner + 1, close)
+                    .filter(|_| inner < src.len())?;
+                Some((inner, stop, stop + close.len(), *raw))
+            });
         if let Some((inner, stop, end, raw)) = echo {
             flush(&mut tokens, text_start, i);
             if escaped {
@@ -601,8 +642,10 @@ fn handle_directive(
         });
         return Ok(end);
     }
-    let name = raw_name.to_ascii_lowercase();
-    if SUPPORTED.contains(&name.as_str()) {
+    let supported = SUPPORTED
+        .iter()
+        .find(|known| known.eq_ignore_ascii_case(raw_name));
+    if let Some(&name) = supported {
         let end = after_args.unwrap_or(d.name.1);
         // Without arguments the whitespace after the name stays in the output, so the newline
         // is no longer right after `?>`.
@@ -622,6 +665,7 @@ fn handle_directive(
         // Comments between the directive and its swallowed newline vanish with it.
         return Ok(eats.unwrap_or(end));
     }
+    let name = raw_name.to_ascii_lowercase();
     // A bare `@php` without `@endphp` compiles to the text `@php`.
     let bare_php = name == "php" && d.args.is_none() && finder.find(d.name.1, "@endphp").is_none();
     if REFUSED.contains(&name.as_str()) && !bare_php {

@@ -20,30 +20,6 @@ pub(super) fn leading_newline(src: &str, token: &Token) -> Option<usize> {
     }
 }
 
-/// Splits text tokens after each newline, so that line structure is visible at token level.
-pub(super) fn split_lines(src: &str, tokens: Vec<Token>) -> Vec<Token> {
-    let mut out = Vec::with_capacity(tokens.len());
-    for token in tokens {
-        if let Token::Text { start, end } = token {
-            let text = src.get(start..end).unwrap_or("");
-            let mut from = start;
-            for (i, _) in text.match_indices('\n') {
-                out.push(Token::Text {
-                    start: from,
-                    end: start + i + 1,
-                });
-                from = start + i + 1;
-            }
-            if from < end {
-                out.push(Token::Text { start: from, end });
-            }
-        } else {
-            out.push(token);
-        }
-    }
-    out
-}
-
 /// Finds lines made only of directives, comments and blanks. Returns which tokens Smart
 /// whitespace hides, and the directive ranges of such lines with indentation (which Blade prints).
 pub(super) fn directive_lines(
@@ -54,6 +30,8 @@ pub(super) fn directive_lines(
     let mut hidden = vec![false; tokens.len()];
     let mut leaky = Vec::new();
     let text = |a: usize, b: usize| src.get(a..b).unwrap_or("");
+    let bytes = src.as_bytes();
+    let has_newline = |a: usize, b: usize| bytes.get(a..b).is_some_and(|t| t.contains(&b'\n'));
     let mut i = 0;
     while i < tokens.len() {
         let first = i;
@@ -61,9 +39,10 @@ pub(super) fn directive_lines(
         while last < tokens.len() {
             let t = &tokens[last];
             let ends = match t {
-                Token::Text { start, end } => text(*start, *end).ends_with('\n'),
+                // Text holds a newline only at its end.
+                Token::Text { start, end } => *end > *start && bytes.get(end - 1) == Some(&b'\n'),
                 Token::Directive { eats, .. } => eats.is_some(),
-                other => text(other.start(), other.end()).contains('\n'),
+                other => has_newline(other.start(), other.end()),
             };
             if ends {
                 break;

@@ -3,11 +3,11 @@
 use std::fmt::Write;
 
 use super::{Block, Translator};
-use crate::blade::emit::{Binding, local_name, loop_alias};
+use crate::blade::emit::{Binding, local_name, loop_alias, numbered};
 use crate::blade::expr::{self, Expr, Kind, Parser};
 use crate::blade::{Failure, FailureKind};
 
-impl Translator<'_> {
+impl<'a> Translator<'a> {
     /// `@json(…)`: Blade splits the arguments at every comma and writes
     /// `json_encode(first, second ?? 15, third ?? 512)`, so `@json(['a' => 1, 'b' => 2])` passes
     /// `'b' => 2]` as flags text. The same text is rebuilt and parsed here.
@@ -23,12 +23,14 @@ impl Translator<'_> {
         // Blade glues the pieces back as `json_encode(first, second, third)`; when there were
         // more than three, that is the original argument list, and PHP's own default flags apply.
         let glued = parts.len() > 1;
+        // The rebuilt argument list, which the parsed expressions borrow from.
+        let code;
         let list = if parts.len() == 1 {
             vec![self.parse(a, b)?]
         } else {
             let options = parts.get(1).map_or("", |p| p.trim());
             let depth = parts.get(2).map_or("512", |p| p.trim());
-            let code = format!(
+            code = format!(
                 "{}, {options}, {depth}",
                 parts.first().copied().unwrap_or("")
             );
@@ -95,6 +97,62 @@ impl Translator<'_> {
         }
     }
 
+    /// Binds the loop variables as they stay readable after `@endforeach`. A binding of the same
+    /// name that no open loop's scope will ever uncover again is dropped rather than shadowed:
+    /// a template of many loops over `$item` would otherwise make every lookup walk them all.
+    pub(super) fn keep_after_loop(&mut self, after: Vec<(String, Binding)>) {
+        // Closing a loop truncates the bindings to its mark: what lies at or above every open
+        // mark can only go together with what shadows it.
+        let floor = self
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Foreach { bindings, .. } => Some(*bindings),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
+        for (name, binding) in after {
+            let shadowed = self
+                .scope
+                .bindings
+                .iter()
+                .skip(floor)
+                .position(|(n, _)| *n == name);
+            if let Some(i) = shadowed {
+                self.scope.bindings.remove(floor + i);
+            }
+            self.scope.bindings.push((name, binding));
+        }
+    }
+
+    /// What follows ` as`: `$value`, or `$key => $value`.
+    fn foreach_targets(&self, a: usize, b: usize) -> Result<(Expr<'a>, Option<Expr<'a>>), Failure> {
+        // ` $item` alone, by far the most common, needs no parser.
+        let blanks = self
+            .code_slice(a, b)
+            .bytes()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            .count();
+        if let Some(item) = expr::plain_read(self.code, a + blanks, b, self.settings.max_nesting)
+            .filter(|e| matches!(e.kind, Kind::Var(_)))
+        {
+            return Ok((item, None));
+        }
+        let mut p = Parser::new(self.code, a, b, self.settings.max_nesting)?;
+        let first = p.expr(0)?;
+        let second = if p.at_eof() {
+            None
+        } else {
+            p.expect("=>")?;
+            Some(p.expr(0)?)
+        };
+        if !p.at_eof() {
+            return p.unexpected("");
+        }
+        Ok((first, second))
+    }
+
     /// `@foreach ($items as $item)` / `($items as $key => $item)`, read as Blade's regex does.
     pub(super) fn foreach(
         &mut self,
@@ -106,9 +164,15 @@ impl Translator<'_> {
         let name = if forelse { "forelse" } else { "foreach" };
         let (a, b) = self.require_args(name, args, start, end)?;
         let inner = self.code_slice(a, b);
-        let lower = inner.to_ascii_lowercase();
-        let Some(k) = lower
-            .rfind(" as")
+        // The last ` as`, in any case.
+        let Some(k) = (0..inner.len())
+            .rev()
+            .find(|&k| {
+                inner
+                    .as_bytes()
+                    .get(k..k + 3)
+                    .is_some_and(|w| w.eq_ignore_ascii_case(b" as"))
+            })
             .filter(|k| !inner.get(..*k).unwrap_or("").trim().is_empty())
         else {
             return Err(Failure::new(
@@ -119,20 +183,10 @@ impl Translator<'_> {
             ));
         };
         let iteratee = self.parse(a, a + k)?;
-        let mut p = Parser::new(self.code, a + k + 3, b, self.settings.max_nesting)?;
-        let first = p.expr(0)?;
-        let second = if p.at_eof() {
-            None
-        } else {
-            p.expect("=>")?;
-            Some(p.expr(0)?)
-        };
-        if !p.at_eof() {
-            return p.unexpected("");
-        }
+        let (first, second) = self.foreach_targets(a + k + 3, b)?;
         let var_name = |e: &Expr| -> Result<String, Failure> {
             match &e.kind {
-                Kind::Var(v) if v != "loop" => Ok(v.clone()),
+                Kind::Var(v) if v != "loop" => Ok(v.to_string()),
                 _ => Err(Failure::new(
                     FailureKind::Syntax,
                     "@foreach supports only \"as $value\" and \"as $key => $value\"",
@@ -158,7 +212,7 @@ impl Translator<'_> {
         // PHP's loop variables outlive the loop: each iteration copies them into a namespace
         // declared outside it, for the variables that are read after the loop.
         self.counter += 1;
-        let keep = format!("_e{}", self.counter);
+        let keep = numbered("_e", self.counter);
         let loop_end = self.loop_end(start);
         let names: Vec<String> = key.into_iter().chain(std::iter::once(value)).collect();
         let kept: Vec<bool> = names
@@ -168,9 +222,15 @@ impl Translator<'_> {
         // The exact translation keeps them all; the fast one only what is read (see
         // `Translator::unless_fast`).
         self.unless_fast(!kept.contains(&true), |out| {
-            let _ = write!(out, "{{% set {keep} = namespace() %}}");
+            out.push_str("{% set ");
+            out.push_str(&keep);
+            out.push_str(" = namespace() %}");
         });
-        let empty_flag = format!("_fe{}", self.counter);
+        let empty_flag = if forelse {
+            numbered("_fe", self.counter)
+        } else {
+            String::new()
+        };
         if forelse {
             let _ = write!(self.out, "{{% set {empty_flag} = namespace(empty=true) %}}");
         }
@@ -194,15 +254,19 @@ impl Translator<'_> {
             let _ = write!(self.out, "{{% set {empty_flag}.empty = false %}}");
         }
         // `$loop` becomes `_loopN`, which the body only needs when `$loop` is read.
-        let alias = loop_alias(self.scope.loop_depth);
+        let depth = self.scope.loop_depth;
         self.unless_fast(!self.read_after("loop", Some(start)), |out| {
-            let _ = write!(out, "{{% set {alias} = loop %}}");
+            out.push_str("{% set ");
+            out.push_str(&loop_alias(depth));
+            out.push_str(" = loop %}");
         });
         let mut after = Vec::new();
         for (name, kept) in names.into_iter().zip(kept) {
             let ident = local_name(&name);
             self.unless_fast(!kept, |out| {
-                let _ = write!(out, "{{% set {keep}.{ident} = {ident} %}}");
+                for piece in ["{% set ", &keep, ".", &ident, " = ", &ident, " %}"] {
+                    out.push_str(piece);
+                }
             });
             let field = Binding::Field {
                 namespace: keep.clone(),
@@ -255,7 +319,7 @@ impl Translator<'_> {
                     ) {
                         let field = local_name(v);
                         self.scope.bindings.push((
-                            v.clone(),
+                            v.to_string(),
                             Binding::Field {
                                 namespace: ns.clone(),
                                 field,

@@ -12,7 +12,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 mod lines;
 mod loops;
 
-use lines::{directive_lines, leading_newline, split_lines};
+use lines::{directive_lines, leading_newline};
 
 use super::emit::{Binding, Emitter, Scope, Segment, native_read};
 use super::expr::{self, Expr, Kind, Parser};
@@ -137,7 +137,7 @@ struct Translator<'a> {
 
 pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failure> {
     let scanned = scan::scan(src)?;
-    let tokens = split_lines(src, scanned.tokens);
+    let tokens = scanned.tokens;
     let (hidden, leaky) = directive_lines(src, &tokens, settings.smart_whitespace);
     let mut t = Translator {
         src,
@@ -218,8 +218,14 @@ pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failu
 fn last_reads(src: &str) -> HashMap<&str, usize, BuildHasherDefault<Fnv>> {
     let bytes = src.as_bytes();
     let mut last = HashMap::default();
-    for (at, _) in src.match_indices('$') {
+    let mut next = 0;
+    while let Some(skip) = bytes
+        .get(next..)
+        .and_then(|r| r.iter().position(|&b| b == b'$'))
+    {
+        let at = next + skip;
         let from = at + 1;
+        next = from;
         let len = bytes
             .get(from..)
             .unwrap_or(&[])
@@ -262,7 +268,7 @@ fn loop_ends(tokens: &[Token]) -> Vec<(usize, usize)> {
     let mut ends = Vec::new();
     for token in tokens {
         if let Token::Directive { name, start, .. } = token {
-            match name.as_str() {
+            match *name {
                 "foreach" | "forelse" => open.push(*start),
                 "endforeach" | "endforelse" => {
                     if let Some(s) = open.pop() {
@@ -357,7 +363,11 @@ impl<'a> Translator<'a> {
 
     /// Keeps the newlines of `src[a..b]` (which prints nothing) in a minijinja comment.
     fn hide(&mut self, a: usize, b: usize) {
-        let lines = self.slice(a, b).matches('\n').count();
+        let lines = self
+            .slice(a, b)
+            .bytes()
+            .filter(|&byte| byte == b'\n')
+            .count();
         if lines > 0 {
             self.out.push_str("{#");
             for _ in 0..lines {
@@ -371,7 +381,7 @@ impl<'a> Translator<'a> {
     fn text(&mut self, text: &str, start: usize, end: usize) {
         self.mark(start, end);
         let mut rest = text;
-        while let Some(at) = rest.find('{') {
+        while let Some(at) = rest.bytes().position(|b| b == b'{') {
             let (plain, tail) = rest.split_at(at);
             self.out.push_str(plain);
             let next = tail.as_bytes().get(1).copied();
@@ -399,7 +409,7 @@ impl<'a> Translator<'a> {
         if self.in_switch_preamble() {
             // Between `@switch` and the first `@case` Blade emits PHP code: only blanks fit there.
             match token {
-                Token::Directive { name, .. } if name == "case" || name == "default" => {}
+                Token::Directive { name, .. } if *name == "case" || *name == "default" => {}
                 Token::Comment { start, end } => {
                     self.hide(*start, *end);
                     return Ok(());
@@ -477,7 +487,7 @@ impl<'a> Translator<'a> {
         Ok(())
     }
 
-    fn parse(&mut self, a: usize, b: usize) -> Result<Expr, Failure> {
+    fn parse(&mut self, a: usize, b: usize) -> Result<Expr<'a>, Failure> {
         let e = expr::parse(self.code, a, b, self.settings.max_nesting)?;
         self.collect_reads(&e);
         Ok(e)
@@ -495,7 +505,7 @@ impl<'a> Translator<'a> {
             if let Kind::Index(base, Some(key)) = &e.kind {
                 if let (Kind::Var(v), Kind::Str(name)) = (&base.kind, &key.kind) {
                     if v == "portClaims" && self.scope.lookup("portClaims").is_none() {
-                        self.claims.push((name.clone(), e.start, e.end));
+                        self.claims.push((name.to_string(), e.start, e.end));
                     }
                 }
             }
@@ -689,7 +699,7 @@ impl<'a> Translator<'a> {
                     bindings, after, ..
                 }) => {
                     self.close_loop_scope(bindings);
-                    self.scope.bindings.extend(after);
+                    self.keep_after_loop(after);
                     self.out.push_str("{% endfor %}");
                 }
                 other => {
