@@ -12,7 +12,7 @@
 //! a variable but by its name in the dialect (no `compact`, `extract`, `$$name` or
 //! `get_defined_vars`).
 
-use std::fmt::Write;
+use std::borrow::Cow;
 
 use super::expr::{self, Expr, Kind};
 
@@ -31,11 +31,11 @@ struct Node {
 }
 
 impl Node {
-    fn child(&mut self, key: String) -> &mut Node {
-        let position = match self.keys.iter().position(|(k, _)| *k == key) {
+    fn child(&mut self, key: &str) -> &mut Node {
+        let position = match self.keys.iter().position(|(k, _)| k == key) {
             Some(position) => position,
             None => {
-                self.keys.push((key, Node::default()));
+                self.keys.push((key.to_string(), Node::default()));
                 self.keys.len() - 1
             }
         };
@@ -64,8 +64,9 @@ impl Reads {
     /// Records everything `e` can read.
     pub fn record(&mut self, e: &Expr) {
         let mut stack = vec![e];
+        let mut path = Vec::new();
         while let Some(e) = stack.pop() {
-            let mut path = Vec::new();
+            path.clear();
             if chain(e, &mut path) {
                 self.read_whole(&path);
                 continue;
@@ -77,13 +78,13 @@ impl Reads {
         }
     }
 
-    fn read_whole(&mut self, path: &[String]) {
+    fn read_whole(&mut self, path: &[Cow<'_, str>]) {
         let mut node = &mut self.root;
         for key in path {
             if node.whole {
                 return;
             }
-            node = node.child(key.clone());
+            node = node.child(key);
         }
         node.whole = true;
         node.keys.clear();
@@ -100,10 +101,10 @@ impl Reads {
 }
 
 /// Fills `path` with the variable and constant keys of `e` when `e` is such a chain.
-fn chain(e: &Expr, path: &mut Vec<String>) -> bool {
+fn chain<'e>(e: &'e Expr<'_>, path: &mut Vec<Cow<'e, str>>) -> bool {
     match &e.kind {
         Kind::Var(name) => {
-            path.push(name.clone());
+            path.push(Cow::Borrowed(name));
             true
         }
         Kind::Index(base, Some(key)) => {
@@ -121,14 +122,10 @@ fn chain(e: &Expr, path: &mut Vec<String>) -> bool {
 }
 
 /// The key a constant subscript names, when PHP uses it as written: strings and integers.
-fn constant_key(key: &Expr) -> Option<String> {
+fn constant_key<'e>(key: &'e Expr<'_>) -> Option<Cow<'e, str>> {
     match &key.kind {
-        Kind::Str(s) => Some(s.clone()),
-        Kind::Int(i) => {
-            let mut s = String::new();
-            let _ = write!(s, "{i}");
-            Some(s)
-        }
+        Kind::Str(s) => Some(Cow::Borrowed(s)),
+        Kind::Int(i) => Some(Cow::Owned(i.to_string())),
         _ => None,
     }
 }
