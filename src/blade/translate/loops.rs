@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::{Block, Translator};
-use crate::blade::emit::{Binding, local_name, loop_alias, numbered};
+use crate::blade::emit::{Binding, local_name, loop_alias, numbered, string_literal};
 use crate::blade::expr::{self, Expr, Kind, Parser};
 use crate::blade::{Failure, FailureKind};
 
@@ -221,10 +221,21 @@ impl<'a> Translator<'a> {
             .collect();
         // The exact translation keeps them all; the fast one only what is read (see
         // `Translator::unless_fast`).
+        // Each kept variable starts as what `$name` holds before the loop: PHP leaves it alone
+        // when the loop never runs.
+        let mut init = String::new();
+        for (name, _) in names.iter().zip(&kept).filter(|(_, kept)| **kept) {
+            if !init.is_empty() {
+                init.push_str(", ");
+            }
+            init.push_str(&local_name(name));
+            init.push('=');
+            self.current_value(name, &mut init);
+        }
         self.unless_fast(!kept.contains(&true), |out| {
-            out.push_str("{% set ");
-            out.push_str(&keep);
-            out.push_str(" = namespace() %}");
+            for piece in ["{% set ", &keep, " = namespace(", &init, ") %}"] {
+                out.push_str(piece);
+            }
         });
         let empty_flag = if forelse {
             numbered("_fe", self.counter)
@@ -285,6 +296,23 @@ impl<'a> Translator<'a> {
             *flag = empty_flag;
         }
         Ok(())
+    }
+
+    /// What reading `$name` gives here, undefined when it is not set.
+    fn current_value(&self, name: &str, out: &mut String) {
+        match self.scope.lookup(name) {
+            Some(Binding::Local(ident)) => out.push_str(ident),
+            Some(Binding::Field { namespace, field }) => {
+                out.push_str(namespace);
+                out.push('.');
+                out.push_str(field);
+            }
+            None => {
+                out.push_str("_v[");
+                string_literal(out, name);
+                out.push(']');
+            }
+        }
     }
 
     /// `@for (init; condition; step)`: a bounded loop over `_forever()` (fuel ends runaway

@@ -660,9 +660,12 @@ impl<'a> Translator<'a> {
                     forelse: true,
                     bindings,
                     empty_flag,
+                    after,
                     ..
                 }) => {
                     self.close_loop_scope(bindings);
+                    // The loop variables outlive the loop into `@empty` and past `@endforelse`.
+                    self.keep_after_loop(after);
                     self.blocks.push(Block::ForelseEmpty { start });
                     let _ = write!(self.out, "{{% endfor %}}{{% if {empty_flag}.empty %}}");
                 }
