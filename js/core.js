@@ -18,7 +18,7 @@ export function createApi(core) {
     if (!snapshot || typeof snapshot !== 'object' || !('revision' in snapshot)) {
       throw new TypeError('store.load() must return { revision, reservations }');
     }
-    const groupsKey = JSON.stringify(groups ?? null);
+    const groupsKey = groups == null ? 'null' : JSON.stringify(groups);
     const cached = ledgers.get(store);
     if (cached && cached.groupsKey === groupsKey && cached.revision === snapshot.revision && snapshot.revision != null) {
       return cached.ledger;
@@ -27,7 +27,7 @@ export function createApi(core) {
       ledgers.delete(store);
       cached.ledger.free();
     }
-    const ledger = core.Ledger.load(JSON.stringify(snapshot.reservations ?? []), JSON.stringify(groups ?? null));
+    const ledger = core.Ledger.load(JSON.stringify(snapshot.reservations ?? []), groupsKey);
     ledgers.set(store, { ledger, revision: snapshot.revision, groupsKey });
     return ledger;
   }
@@ -37,7 +37,7 @@ export function createApi(core) {
   const scratch = new Map();
 
   function scratchLedger(groups) {
-    const groupsKey = JSON.stringify(groups ?? null);
+    const groupsKey = groups == null ? 'null' : JSON.stringify(groups);
     let ledger = scratch.get(groupsKey);
     if (!ledger) {
       ledger = core.Ledger.load('[]', groupsKey);
@@ -69,7 +69,7 @@ export function createApi(core) {
 
   /** The compiled template for render options, from the cache when it holds it. */
   function compiledFor(options) {
-    const settings = JSON.stringify(templateSettings(options));
+    const settings = templateSettings(options);
     const source = options.template ?? '';
     // Most renders repeat the last template: two comparisons instead of hashing its text.
     if (latest && latest.source === source && latest.settings === settings) return latest;
@@ -100,17 +100,15 @@ export function createApi(core) {
     const store = options.store;
     if (store == null) {
       // Committing to a store nobody keeps would change nothing anyone can see.
-      const result = plan(scratchLedger(options.groups));
-      delete result.change;
+      const { change: _change, ...result } = plan(scratchLedger(options.groups));
       return result;
     }
     for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
       const snapshot = yield () => store.load();
       const ledger = ledgerFor(store, snapshot, options.groups);
-      const result = plan(ledger);
+      const { change: kept, ...result } = plan(ledger);
       // The core keeps the change under an id; its reservations are the result's own.
-      const change = { id: result.change.id, put: result.allocated ?? [], delete: result.released };
-      delete result.change;
+      const change = { id: kept.id, put: result.allocated ?? [], delete: result.released };
       if (options.dryRun || CHANGE_KEYS.every((k) => change[k].length === 0)) return result;
       const committed = yield () => store.commit({ baseRevision: snapshot.revision, put: change.put, delete: change.delete });
       if (committed === false) continue;
@@ -158,7 +156,7 @@ export function createApi(core) {
     release: (options) => driveAsync(renderSteps(options, planRelease(options))),
     releaseSync: (options) => driveSync(renderSteps(options, planRelease(options))),
     compile(template, options = {}) {
-      const compiled = core.compile(template, JSON.stringify(templateSettings(options)));
+      const compiled = core.compile(template, templateSettings(options));
       const plan = readPlan(JSON.parse(compiled.reads()));
       return {
         render: (variables = {}) => compiled.render(JSON.stringify(readable(variables, plan))),
@@ -171,9 +169,10 @@ export function createApi(core) {
   };
 }
 
-// What compiling a template depends on.
+// What compiling a template depends on, as the core reads it.
 function templateSettings({ dialect, escape, whitespace, name, limits }) {
-  return { dialect, escape, whitespace, name, limits };
+  if (dialect === undefined && escape === undefined && whitespace === undefined && name === undefined && limits === undefined) return '{}';
+  return JSON.stringify({ dialect, escape, whitespace, name, limits });
 }
 
 // Options as the core reads them: JSON text, the cheapest way into WebAssembly.
