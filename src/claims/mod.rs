@@ -42,7 +42,7 @@ mod groups;
 mod ledger;
 mod ports;
 mod store;
-mod tree;
+pub(crate) mod tree;
 
 pub use config::{Claim, parse_claims};
 pub use error::ClaimsError;

@@ -59,7 +59,7 @@ pub fn compile(source: &str, options: &str) -> Result<CompiledTemplate, JsValue>
 #[wasm_bindgen(js_class = CompiledTemplate)]
 impl CompiledTemplate {
     pub fn render(&self, variables: &str) -> Result<String, JsValue> {
-        let variables = read(variables)?;
+        let variables = request::variables(read(variables)?, "variables")?;
         self.template.render(&variables).map_err(template_error)
     }
 
@@ -146,7 +146,7 @@ impl LedgerHandle {
         let claims = cached_claims(claims)?;
         let request = read(request)?;
         let scope = scope_of(&request)?;
-        let values = field(&request, "values");
+        let values = request::variables(field(&request, "values"), "values")?;
         let planned = plan::plan(
             &self.ledger,
             &plan::Request {

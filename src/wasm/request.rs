@@ -147,3 +147,18 @@ pub(super) fn parse_groups(value: &Value) -> Result<Groups, JsValue> {
     }
     Groups::from_value(value).map_err(claims_error)
 }
+
+/// Template variables: an object of them, or nothing (`null`/absent) for none.
+pub(super) fn variables(value: Value, name: &str) -> Result<Value, JsValue> {
+    let absent = value.is_undefined() || value.is_none();
+    if !absent && value.kind() != minijinja::value::ValueKind::Map {
+        return Err(config_error(
+            name,
+            &format!(
+                "must be an object of template variables, got {}",
+                claims::tree::describe(&value)
+            ),
+        ));
+    }
+    Ok(value)
+}

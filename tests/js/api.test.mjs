@@ -246,3 +246,12 @@ test('renders without a store start from no reservations every time, and keep no
   assert.equal(other.output, '50000');
   assert.deepEqual((await release({ scope: 'same' })).released, []);
 });
+
+test('values that are not an object of variables are refused, naming the option', () => {
+  for (const values of [[1, 2], 'text', 5]) {
+    assert.throws(() => renderSync({ template: '{{ $namespace }}', values }), /^Error: values: must be an object of template variables, got /);
+    assert.throws(() => compile('{{ $namespace }}').render(values), /^Error: variables: must be an object of template variables, got /);
+  }
+  assert.equal(renderSync({ template: '{{ $namespace }}', values: null }).output, 'default');
+  assert.equal(compile("{{ $namespace ?? 'none' }}").render(null), 'none');
+});
