@@ -13,6 +13,19 @@ export function sortReservations(reservations) {
   );
 }
 
+/** A MemoryStore's snapshot: its reservations are listed only when read. */
+class MemorySnapshot {
+  #list;
+  constructor(revision, list) {
+    this.revision = revision;
+    this.#list = list;
+  }
+
+  get reservations() {
+    return this.#list(this.revision);
+  }
+}
+
 /** Reservations in memory, synchronous: for tests, previews and tools that persist elsewhere. */
 export class MemoryStore {
   #revision = 0;
@@ -24,16 +37,9 @@ export class MemoryStore {
   }
 
   load() {
-    const store = this;
-    const revision = this.#revision;
     // The list is built only when read: the engine reads it only when its own index is stale,
     // which keeps a render's cost independent of how many ports are reserved.
-    return {
-      revision,
-      get reservations() {
-        return store.#list(revision);
-      },
-    };
+    return new MemorySnapshot(this.#revision, (revision) => this.#list(revision));
   }
 
   commit(change) {
