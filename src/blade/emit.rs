@@ -244,6 +244,23 @@ fn is_plain_string_key(key: &str) -> bool {
         .is_some_and(|b| !(b.is_ascii_digit() || b == b'-'))
 }
 
+/// Where `$name` lives in the translated template, read as it is: undefined when it is not set.
+pub fn plain_variable(scope: &Scope, name: &str, out: &mut String) {
+    match scope.lookup(name) {
+        Some(Binding::Local(ident)) => out.push_str(ident),
+        Some(Binding::Field { namespace, field }) => {
+            out.push_str(namespace);
+            out.push('.');
+            out.push_str(field);
+        }
+        None => {
+            out.push_str("_v[");
+            string_literal(out, name);
+            out.push(']');
+        }
+    }
+}
+
 /// The native minijinja form of a strict read `$name['k1']['k2']…` with string keys:
 /// `_v["name"]["k1"]["k2"]`, a loop variable for `$name` when it is one. `false` (and nothing
 /// written) for any other expression.
@@ -277,19 +294,7 @@ fn native_chain(scope: &Scope, e: &Expr, out: &mut String) -> bool {
             true
         }
         Kind::Var(name) if name != "loop" => {
-            match scope.lookup(name) {
-                Some(Binding::Local(ident)) => out.push_str(ident),
-                Some(Binding::Field { namespace, field }) => {
-                    out.push_str(namespace);
-                    out.push('.');
-                    out.push_str(field);
-                }
-                None => {
-                    out.push_str("_v[");
-                    string_literal(out, name);
-                    out.push(']');
-                }
-            }
+            plain_variable(scope, name, out);
             true
         }
         _ => false,

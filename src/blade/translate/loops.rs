@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::{Block, Translator};
-use crate::blade::emit::{Binding, local_name, loop_alias, numbered, string_literal};
+use crate::blade::emit::{Binding, local_name, loop_alias, numbered, plain_variable};
 use crate::blade::expr::{self, Expr, Kind, Parser};
 use crate::blade::{Failure, FailureKind};
 
@@ -230,7 +230,7 @@ impl<'a> Translator<'a> {
             }
             init.push_str(&local_name(name));
             init.push('=');
-            self.current_value(name, &mut init);
+            plain_variable(&self.scope, name, &mut init);
         }
         self.unless_fast(!kept.contains(&true), |out| {
             for piece in ["{% set ", &keep, " = namespace(", &init, ") %}"] {
@@ -296,23 +296,6 @@ impl<'a> Translator<'a> {
             *flag = empty_flag;
         }
         Ok(())
-    }
-
-    /// What reading `$name` gives here, undefined when it is not set.
-    fn current_value(&self, name: &str, out: &mut String) {
-        match self.scope.lookup(name) {
-            Some(Binding::Local(ident)) => out.push_str(ident),
-            Some(Binding::Field { namespace, field }) => {
-                out.push_str(namespace);
-                out.push('.');
-                out.push_str(field);
-            }
-            None => {
-                out.push_str("_v[");
-                string_literal(out, name);
-                out.push(']');
-            }
-        }
     }
 
     /// `@for (init; condition; step)`: a bounded loop over `_forever()` (fuel ends runaway
