@@ -1,13 +1,14 @@
 //! A template and JSON variables separated by a NUL byte: full rendering never panics, and a
-//! small fuel budget and output limit stop runaway templates.
+//! small fuel budget and output limit stop runaway templates. The variables are read as the npm
+//! package reads them (`engine::values::from_json`).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use minijinja::Value;
+use portclaims::engine::values::from_json;
 use portclaims::engine::{Limits, Options, Template};
 
 fuzz_target!(|input: &str| {
     let (source, variables) = input.split_once('\0').unwrap_or((input, "{}"));
-    let Ok(variables) = serde_json::from_str::<serde_json::Value>(variables) else {
+    let Ok(variables) = from_json(variables) else {
         return;
     };
     let options = Options {
@@ -19,6 +20,6 @@ fuzz_target!(|input: &str| {
         ..Options::default()
     };
     if let Ok(template) = Template::compile(source, &options) {
-        let _ = template.render(&Value::from(minijinja::value::Serde(&variables)));
+        let _ = template.render(&variables);
     }
 });
