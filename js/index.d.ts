@@ -64,6 +64,11 @@ export interface TemplateOptions {
   limits?: Limits;
 }
 
+/**
+ * The variables a template sees, as JSON sees them (a `Date` becomes its string, functions
+ * vanish). Only what the template can read crosses into the engine: `$data['name']` sends
+ * `data.name` and nothing else of `data`.
+ */
 export interface TemplateVariables {
   namespace?: string;
   data?: Record<string, unknown>;
