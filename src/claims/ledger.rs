@@ -410,13 +410,17 @@ impl Ledger {
     /// All or nothing: a change that does not fit this ledger is refused whole.
     pub fn apply(&mut self, change: &Change) -> Result<(), ClaimsError> {
         let mut deleted: FastSet<(&str, &str)> = FastSet::default();
-        let mut freed: FastSet<(Protocol, u16)> = FastSet::default();
+        // A map like `put_ports` below rather than a set: one hash table type less to compile.
+        let mut freed: FastMap<(Protocol, u16), &Reservation> = FastMap::default();
         for (index, reservation) in change.delete.iter().enumerate() {
             let field = || format!("delete[{index}]");
             let key = (reservation.scope.as_str(), reservation.claim.as_str());
             match self.get(&reservation.scope, &reservation.claim) {
                 Some(current) if current == reservation && !deleted.contains(&key) => {
-                    freed.insert((self.groups.protocol(&current.group), current.port));
+                    freed.insert(
+                        (self.groups.protocol(&current.group), current.port),
+                        current,
+                    );
                     deleted.insert(key);
                 }
                 Some(current) if current == reservation => {
@@ -496,7 +500,7 @@ impl Ledger {
             let slot = (protocol, reservation.port);
             let held_before = self
                 .holder(protocol, reservation.port)
-                .filter(|_| !freed.contains(&slot));
+                .filter(|_| !freed.contains_key(&slot));
             let put_earlier = || {
                 if few {
                     change.put.iter().take(index).find(|r| {
@@ -676,7 +680,8 @@ impl Ledger {
 
     /// Gives up the ports of `scope`'s claims that `claims` no longer declares.
     pub fn prune(&self, scope: &str, claims: &[Claim]) -> Change {
-        let declared: HashSet<&str> = claims.iter().map(|c| c.claim.as_str()).collect();
+        // The ledger's own hasher: each hasher and element type compiles its own hash table.
+        let declared: FastSet<&str> = claims.iter().map(|c| c.claim.as_str()).collect();
         self.release_where(scope, |r| !declared.contains(r.claim.as_str()))
     }
 
