@@ -778,13 +778,23 @@ fn strtr(a: &Args) -> Result<Value, Error> {
         }
         table.push((key, to_php_string(&value)?.into_owned()));
     }
-    table.sort_by_key(|(key, _)| std::cmp::Reverse(key.len()));
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         let rest = bytes.get(i..).unwrap_or_default();
-        match table.iter().find(|(k, _)| rest.starts_with(k.as_bytes())) {
+        // The longest key wins, the first of equally long ones. Found by a scan rather than by
+        // sorting the table longest first: a sort of (String, String) would cost the binary
+        // its own copy of the standard sort, and the lookup scans the table either way.
+        let mut found: Option<&(String, String)> = None;
+        for entry in &table {
+            if rest.starts_with(entry.0.as_bytes())
+                && found.is_none_or(|f| entry.0.len() > f.0.len())
+            {
+                found = Some(entry);
+            }
+        }
+        match found {
             Some((k, v)) => {
                 out.extend_from_slice(v.as_bytes());
                 i += k.len();
