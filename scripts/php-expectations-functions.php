@@ -185,7 +185,7 @@ foreach (['<a href="x">\'&amp;</a>'] as $s) {
 foreach (["O'Re\"il\\ly\0", ''] as $s) {
     $cases[] = ['addslashes', $s];
 }
-foreach ([['Hi all', 'ai', 'eo'], ['Hi all', ['Hi' => 'Hello', 'Hello' => 'x', 'a' => 'A', '' => 'z']], ['abc', 'ab', 'x'], ['abc', []], ['abc', 'x'], ['1 2', [1 => 'one']], ['abc', ['a' => '1', 'ab' => '2']], ['Hi all, I said Hello', ['Hello' => 'Hi', 'Hi' => 'Hello']], ['abab', ['b' => 'x', 'ab' => 'y', 'a' => 'z']]] as $args) {
+foreach ([['Hi all', 'ai', 'eo'], ['Hi all', ['Hi' => 'Hello', 'Hello' => 'x', 'a' => 'A', '' => 'z']], ['abc', 'ab', 'x'], ['abc', []], ['abc', 'x'], ['1 2', [1 => 'one']], ['abc', ['a' => '1', 'ab' => '2']], ['Hi all, I said Hello', ['Hello' => 'Hi', 'Hi' => 'Hello']], ['abab', ['b' => 'x', 'ab' => 'y', 'a' => 'z']], ['', [[]]], ['', 'x'], ['', ['a' => 'b']]] as $args) {
     $cases[] = array_merge(['strtr'], $args);
 }
 foreach (['ÉTÉ été', 'straße', 'ǅ', '', 'İ'] as $s) {

@@ -767,6 +767,10 @@ fn strtr(a: &Args) -> Result<Value, Error> {
             "strtr(): Argument #2 ($from) must be of type array, string given",
         ));
     }
+    // PHP returns an empty subject before it reads the table (so before any conversion error).
+    if s.is_empty() {
+        return Ok(Value::from(""));
+    }
     let mut table: Vec<(String, String)> = Vec::new();
     for (key, value) in entries(pairs) {
         let key = match key {
