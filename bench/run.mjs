@@ -23,16 +23,24 @@ const say = (line = '') => {
   process.stdout.write(`${line}\n`);
 };
 
-/** Runs `fn` for about `ms` milliseconds, `rounds` times, and returns the best time per call in µs. */
-function measure(fn, { ms = quick ? 150 : 600, rounds = 5 } = {}) {
-  let calls = 1;
-  for (let start = performance.now(); performance.now() - start < 20; calls *= 2) for (let i = 0; i < calls; i++) fn();
-  const perRound = Math.max(1, Math.round((calls * ms) / 20 / rounds));
-  let best = Infinity;
+/**
+ * Times each function for about `ms` milliseconds in all, in `rounds` short rounds taken in turn
+ * (one round of each, then again), and returns each one's best time per call in µs. Taking turns
+ * keeps the comparison fair when the machine's speed drifts during the run.
+ */
+function measureSideBySide(fns, { ms = quick ? 150 : 600, rounds = 10 } = {}) {
+  const perRound = fns.map((fn) => {
+    let calls = 1;
+    for (let start = performance.now(); performance.now() - start < 20; calls *= 2) for (let i = 0; i < calls; i++) fn();
+    return Math.max(1, Math.round((calls * ms) / 20 / rounds));
+  });
+  const best = fns.map(() => Infinity);
   for (let r = 0; r < rounds; r++) {
-    const start = performance.now();
-    for (let i = 0; i < perRound; i++) fn();
-    best = Math.min(best, ((performance.now() - start) * 1000) / perRound);
+    fns.forEach((fn, k) => {
+      const start = performance.now();
+      for (let i = 0; i < perRound[k]; i++) fn();
+      best[k] = Math.min(best[k], ((performance.now() - start) * 1000) / perRound[k]);
+    });
   }
   return best;
 }
@@ -58,9 +66,11 @@ function renderBenchmarks() {
     const sample = fresh();
     const expected = theirs.render(sample);
     if (ours.render(sample) !== expected) throw new Error(`${name}: portclaims and nunjucks disagree`);
-    const us = measure(() => ours.render(fresh()));
-    const nj = measure(() => theirs.render(fresh()));
-    const mj = measure(() => mjEnv.renderTemplate(`${name}.html`, fresh()));
+    const [us, nj, mj] = measureSideBySide([
+      () => ours.render(fresh()),
+      () => theirs.render(fresh()),
+      () => mjEnv.renderTemplate(`${name}.html`, fresh()),
+    ]);
     say(`| ${name} | ${us.toFixed(1)} µs | ${nj.toFixed(1)} µs | ${mj.toFixed(1)} µs | ${(nj / us).toFixed(2)}× as fast | ${(mj / us).toFixed(2)}× as fast |`);
   }
   say();

@@ -144,9 +144,22 @@ impl Pair {
             self.plain(&pool[0]),
             "both sides render the same text"
         );
-        let portclaims = measure(|i| drop(black_box(self.ours(&pool[i & 255]))), budget);
-        let minijinja = measure(|i| drop(black_box(self.plain(&pool[i & 255]))), budget);
-        let fueled = measure(|i| drop(black_box(self.fueled(&pool[i & 255]))), budget);
+        // Taking turns, round by round: the machine's speed drifts more than the difference.
+        let mut best = [Duration::MAX; 3];
+        for _ in 0..10 {
+            let times = [
+                measure(|i| drop(black_box(self.ours(&pool[i & 255]))), budget / 10),
+                measure(|i| drop(black_box(self.plain(&pool[i & 255]))), budget / 10),
+                measure(
+                    |i| drop(black_box(self.fueled(&pool[i & 255]))),
+                    budget / 10,
+                ),
+            ];
+            for (b, t) in best.iter_mut().zip(times) {
+                *b = (*b).min(t);
+            }
+        }
+        let [portclaims, minijinja, fueled] = best;
         println!("render, {name}:");
         println!(
             "  portclaims {portclaims:>10.2?}   plain minijinja {minijinja:>10.2?}   with the same fuel {fueled:>10.2?}"
