@@ -34,14 +34,8 @@ pub struct JsonObject {
 }
 
 impl JsonObject {
-    fn new(entries: Vec<(Value, Value)>) -> JsonObject {
-        let index = (entries.len() > LINEAR_LOOKUP).then(|| {
-            entries
-                .iter()
-                .enumerate()
-                .filter_map(|(position, (key, _))| Some((Arc::from(key.as_str()?), position)))
-                .collect()
-        });
+    /// `index` is the key → position map of `entries` when they are more than `LINEAR_LOOKUP`.
+    fn new(entries: Vec<(Value, Value)>, index: Option<HashMap<Arc<str>, usize>>) -> JsonObject {
         JsonObject { entries, index }
     }
 
@@ -137,16 +131,62 @@ impl<'de> Visitor<'de> for HostValue {
 
     fn visit_map<A: MapAccess<'de>>(self, mut fields: A) -> Result<Value, A::Error> {
         let mut entries: Vec<(Value, Value)> = Vec::new();
-        while let Some(key) = fields.next_key::<String>()? {
+        // Key → position, once the object is too large to look for repeated keys by a scan.
+        let mut seen: Option<HashMap<Arc<str>, usize>> = None;
+        while let Some(key) = fields.next_key_seed(HostKey)? {
             let value = fields.next_value_seed(HostValue)?;
+            let name = key.as_str().unwrap_or_default();
             // A repeated key keeps its first place and takes the last value, as a JSON object
             // read into a map does.
-            match entries.iter_mut().find(|(k, _)| k.as_str() == Some(&key)) {
-                Some(entry) => entry.1 = value,
-                None => entries.push((Value::from(key), value)),
+            let repeated = match &seen {
+                Some(seen) => seen.get(name).copied(),
+                None => entries.iter().position(|(k, _)| k.as_str() == Some(name)),
+            };
+            if let Some(entry) = repeated.and_then(|at| entries.get_mut(at)) {
+                entry.1 = value;
+                continue;
             }
+            if let Some(seen) = &mut seen {
+                seen.insert(Arc::from(name), entries.len());
+            } else if entries.len() == LINEAR_LOOKUP {
+                let mut index: HashMap<Arc<str>, usize> = HashMap::new();
+                for (at, (k, _)) in entries.iter().enumerate() {
+                    index.insert(Arc::from(k.as_str().unwrap_or_default()), at);
+                }
+                index.insert(Arc::from(name), entries.len());
+                seen = Some(index);
+            }
+            entries.push((key, value));
         }
-        Ok(Value::from_object(JsonObject::new(entries)))
+        Ok(Value::from_object(JsonObject::new(entries, seen)))
+    }
+}
+
+/// Deserializes an object's key straight into a string value, borrowing from the JSON text where
+/// it can instead of allocating a `String` first.
+struct HostKey;
+
+impl<'de> DeserializeSeed<'de> for HostKey {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for HostKey {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::from(v))
     }
 }
 
@@ -213,6 +253,18 @@ mod tests {
                 .get_item(&Value::from(1))
                 .expect("lookup")
         );
+    }
+
+    #[test]
+    fn repeated_keys_in_large_objects_keep_their_first_place() {
+        let mut fields: Vec<String> = (0..40).map(|i| format!("\"k{i}\": {i}")).collect();
+        fields.push("\"k3\": \"again\"".to_string());
+        fields.push("\"k30\": \"again\"".to_string());
+        let text = format!("{{{}}}", fields.join(", "));
+        let (a, b) = (ours(&text), plain(&text));
+        assert_eq!(a.to_string(), b.to_string());
+        assert_eq!(a.len(), Some(40));
+        assert_eq!(a.get_attr("k30").expect("lookup").as_str(), Some("again"));
     }
 
     #[test]
