@@ -7,7 +7,7 @@ const CHANGE_KEYS = ['put', 'delete'];
 // Compiled templates (and empty indexes, see scratchLedger) kept for render(): a playground or
 // editor re-renders the same source with new values on every keystroke, and compiling is the
 // expensive half of a render.
-const CACHED_TEMPLATES = 16;
+const CACHE_SIZE = 16;
 
 export function createApi(core) {
   // One index of the store's reservations per store, reused while the store's revision is the one
@@ -18,7 +18,7 @@ export function createApi(core) {
     if (!snapshot || typeof snapshot !== 'object' || !('revision' in snapshot)) {
       throw new TypeError('store.load() must return { revision, reservations }');
     }
-    const groupsKey = groups == null ? 'null' : JSON.stringify(groups);
+    const groupsKey = groupsKeyOf(groups);
     const cached = ledgers.get(store);
     if (cached && cached.groupsKey === groupsKey && cached.revision === snapshot.revision && snapshot.revision != null) {
       return cached.ledger;
@@ -37,16 +37,11 @@ export function createApi(core) {
   const scratch = new Map();
 
   function scratchLedger(groups) {
-    const groupsKey = groups == null ? 'null' : JSON.stringify(groups);
+    const groupsKey = groupsKeyOf(groups);
     let ledger = scratch.get(groupsKey);
     if (!ledger) {
       ledger = core.Ledger.load('[]', groupsKey);
-      if (scratch.size >= CACHED_TEMPLATES) {
-        const [oldest, evicted] = scratch.entries().next().value;
-        scratch.delete(oldest);
-        evicted.free();
-      }
-      scratch.set(groupsKey, ledger);
+      keepBounded(scratch, groupsKey, ledger, (evicted) => evicted.free());
     }
     return ledger;
   }
@@ -79,17 +74,13 @@ export function createApi(core) {
     const key = `${settings}\u0000${source}`;
     let entry = templates.get(key);
     if (entry) {
+      // Refreshed: the least recently used template is the one evicted.
       templates.delete(key);
+      templates.set(key, entry);
     } else {
-      const compiled = core.compile(source, settings);
-      entry = { source, settings, compiled, plan: readPlan(JSON.parse(compiled.reads())) };
-      if (templates.size >= CACHED_TEMPLATES) {
-        const [oldest, evicted] = templates.entries().next().value;
-        templates.delete(oldest);
-        evicted.compiled.free();
-      }
+      entry = { source, settings, ...compileWithPlan(source, settings) };
+      keepBounded(templates, key, entry, (evicted) => evicted.compiled.free());
     }
-    templates.set(key, entry);
     latest = entry;
     return entry;
   }
@@ -141,13 +132,20 @@ export function createApi(core) {
   const planRender = (options) => (ledger) => {
     const { compiled, plan } = compiledFor(options);
     const { claims, values, scope, seed } = options;
+    // Seeds travel as strings so that every u64 survives.
     const request = JSON.stringify({ values: readable(values, plan), scope, seed: seed == null ? seed : String(seed) });
     return JSON.parse(ledger.plan(compiled, JSON.stringify(claims ?? null), request));
   };
-  const planRelease = (options) => {
-    const request = requestOf(options);
+  const planRelease = ({ scope, claim, claims }) => {
+    const request = JSON.stringify({ scope, claim, claims });
     return (ledger) => JSON.parse(ledger.release(request));
   };
+
+  /** A compiled template with the plan of what it reads of its variables (see readable.js). */
+  function compileWithPlan(source, settings) {
+    const compiled = core.compile(source, settings);
+    return { compiled, plan: readPlan(JSON.parse(compiled.reads())) };
+  }
 
   return {
     version: core.version(),
@@ -156,8 +154,7 @@ export function createApi(core) {
     release: (options) => driveAsync(renderSteps(options, planRelease(options))),
     releaseSync: (options) => driveSync(renderSteps(options, planRelease(options))),
     compile(template, options = {}) {
-      const compiled = core.compile(template, templateSettings(options));
-      const plan = readPlan(JSON.parse(compiled.reads()));
+      const { compiled, plan } = compileWithPlan(template, templateSettings(options));
       return {
         render: (variables = {}) => compiled.render(JSON.stringify(readable(variables, plan))),
         claimReferences: () => JSON.parse(compiled.claimReferences()),
@@ -175,9 +172,18 @@ function templateSettings({ dialect, escape, whitespace, name, limits }) {
   return JSON.stringify({ dialect, escape, whitespace, name, limits });
 }
 
-// Options as the core reads them: JSON text, the cheapest way into WebAssembly.
-function requestOf(options) {
-  const { store: _store, ...request } = options;
-  if (request.seed !== undefined && request.seed !== null) request.seed = String(request.seed);
-  return JSON.stringify(request);
+// A groups configuration as the core reads it, and as the key of the indexes built under it.
+function groupsKeyOf(groups) {
+  return groups == null ? 'null' : JSON.stringify(groups);
+}
+
+// Adds `value` to a cache kept in insertion order, evicting (and releasing) the oldest entry
+// once it holds CACHE_SIZE.
+function keepBounded(cache, key, value, release) {
+  if (cache.size >= CACHE_SIZE) {
+    const [oldest, evicted] = cache.entries().next().value;
+    cache.delete(oldest);
+    release(evicted);
+  }
+  cache.set(key, value);
 }
