@@ -34,9 +34,26 @@ pub struct JsonObject {
 }
 
 impl JsonObject {
-    /// `index` is the key → position map of `entries` when they are more than `LINEAR_LOOKUP`.
-    fn new(entries: Vec<(Value, Value)>, index: Option<HashMap<Arc<str>, usize>>) -> JsonObject {
-        JsonObject { entries, index }
+    /// Adds a key the object does not hold yet, indexing the keys once there are too many to scan.
+    fn push(&mut self, key: Value, value: Value) {
+        let name = || Arc::from(key.as_str().unwrap_or_default());
+        match &mut self.index {
+            Some(index) => {
+                index.insert(name(), self.entries.len());
+            }
+            None if self.entries.len() == LINEAR_LOOKUP => {
+                let mut index: HashMap<Arc<str>, usize> = self
+                    .entries
+                    .iter()
+                    .enumerate()
+                    .map(|(at, (k, _))| (Arc::from(k.as_str().unwrap_or_default()), at))
+                    .collect();
+                index.insert(name(), self.entries.len());
+                self.index = Some(index);
+            }
+            None => {}
+        }
+        self.entries.push((key, value));
     }
 
     fn position(&self, key: &str) -> Option<usize> {
@@ -130,35 +147,21 @@ impl<'de> Visitor<'de> for HostValue {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut fields: A) -> Result<Value, A::Error> {
-        let mut entries: Vec<(Value, Value)> = Vec::new();
-        // Key → position, once the object is too large to look for repeated keys by a scan.
-        let mut seen: Option<HashMap<Arc<str>, usize>> = None;
+        let mut object = JsonObject {
+            entries: Vec::new(),
+            index: None,
+        };
         while let Some(key) = fields.next_key_seed(HostKey)? {
             let value = fields.next_value_seed(HostValue)?;
-            let name = key.as_str().unwrap_or_default();
             // A repeated key keeps its first place and takes the last value, as a JSON object
             // read into a map does.
-            let repeated = match &seen {
-                Some(seen) => seen.get(name).copied(),
-                None => entries.iter().position(|(k, _)| k.as_str() == Some(name)),
-            };
-            if let Some(entry) = repeated.and_then(|at| entries.get_mut(at)) {
-                entry.1 = value;
-                continue;
+            let repeated = object.position(key.as_str().unwrap_or_default());
+            match repeated.and_then(|at| object.entries.get_mut(at)) {
+                Some(entry) => entry.1 = value,
+                None => object.push(key, value),
             }
-            if let Some(seen) = &mut seen {
-                seen.insert(Arc::from(name), entries.len());
-            } else if entries.len() == LINEAR_LOOKUP {
-                let mut index: HashMap<Arc<str>, usize> = HashMap::new();
-                for (at, (k, _)) in entries.iter().enumerate() {
-                    index.insert(Arc::from(k.as_str().unwrap_or_default()), at);
-                }
-                index.insert(Arc::from(name), entries.len());
-                seen = Some(index);
-            }
-            entries.push((key, value));
         }
-        Ok(Value::from_object(JsonObject::new(entries, seen)))
+        Ok(Value::from_object(object))
     }
 }
 
