@@ -1,6 +1,6 @@
 // The JS API over the WebAssembly core. The core decides and renders synchronously; this layer
 // talks to the host's reservation store (sync or async) and retries when a commit is refused.
-import { readable, readPlan } from './readable.js';
+import { readable, readPlan, setOwn } from './readable.js';
 
 const MAX_COMMIT_ATTEMPTS = 8;
 const CHANGE_KEYS = ['put', 'delete'];
@@ -91,15 +91,14 @@ export function createApi(core) {
     const store = options.store;
     if (store == null) {
       // Committing to a store nobody keeps would change nothing anyone can see.
-      const { change: _change, ...result } = plan(scratchLedger(options.groups));
-      return result;
+      return plan(scratchLedger(options.groups)).result;
     }
     for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
       const snapshot = yield () => store.load();
       const ledger = ledgerFor(store, snapshot, options.groups);
-      const { change: kept, ...result } = plan(ledger);
+      const { id, result } = plan(ledger);
       // The core keeps the change under an id; its reservations are the result's own.
-      const change = { id: kept.id, put: result.allocated ?? [], delete: result.released };
+      const change = { id, put: result.allocated ?? [], delete: result.released };
       if (options.dryRun || CHANGE_KEYS.every((k) => change[k].length === 0)) return result;
       const committed = yield () => store.commit({ baseRevision: snapshot.revision, put: change.put, delete: change.delete });
       if (committed === false) continue;
@@ -132,14 +131,52 @@ export function createApi(core) {
   const planRender = (options) => (ledger) => {
     const { compiled, plan } = compiledFor(options);
     const { claims, values, scope, seed } = options;
+    const claimsText = JSON.stringify(claims ?? null);
     // Seeds travel as strings so that every u64 survives.
     const request = JSON.stringify({ values: readable(values, plan), scope, seed: seed == null ? seed : String(seed) });
-    return JSON.parse(ledger.plan(compiled, JSON.stringify(claims ?? null), request));
+    const output = ledger.plan(compiled, claimsText, request);
+    return decided(ledger, output, claimsText, scope);
   };
   const planRelease = ({ scope, claim, claims }) => {
     const request = JSON.stringify({ scope, claim, claims });
-    return (ledger) => JSON.parse(ledger.release(request));
+    return (ledger) => {
+      const { change, ...result } = JSON.parse(ledger.release(request));
+      return { id: change.id, result };
+    };
   };
+
+  const defaultScope = core.defaultScope();
+  // Claims as the core read them (its JSON text parsed), by that text: a host renders one
+  // ports.json many times.
+  const declared = new Map();
+
+  /**
+   * The result of the plan `ledger` has just made, and the id its change is kept under. The core
+   * tells the decision as numbers; the names in it are the claims' and the scope's, which this
+   * layer knows, so text crosses only for what it cannot know (releases, diagnostics).
+   */
+  function decided(ledger, output, claimsText, scope) {
+    const numbers = ledger.outcome();
+    const id = numbers[0];
+    let claims = declared.get(claimsText);
+    if (claims === undefined) {
+      claims = JSON.parse(claimsText) ?? [];
+      keepBounded(declared, claimsText, claims, () => {});
+    }
+    // A scope that is not a string reached the core as its JSON: take the core's word for it.
+    const known = numbers[1] === 0 && (scope == null || typeof scope === 'string') && numbers.length === 2 + 2 * claims.length;
+    if (!known) return { id, result: { output, ...JSON.parse(ledger.details()) } };
+    const scopeName = scope ?? defaultScope;
+    const ports = {};
+    const allocated = [];
+    for (let i = 0; i < claims.length; i++) {
+      const { claim, group } = claims[i];
+      const port = numbers[2 + 2 * i];
+      setOwn(ports, claim, port);
+      if (numbers[3 + 2 * i] === 1) allocated.push({ scope: scopeName, claim, group, port });
+    }
+    return { id, result: { output, claims: ports, allocated, released: [], diagnostics: [] } };
+  }
 
   /** A compiled template with the plan of what it reads of its variables (see readable.js). */
   function compileWithPlan(source, settings) {

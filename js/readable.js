@@ -41,10 +41,18 @@ function readableItems(items, plan) {
 }
 
 function readableFields(fields, plan) {
-  // No prototype, so that a key named `__proto__` is a key like any other, as in JSON.
-  const copy = Object.create(null);
+  // A plain object: V8 keeps objects without a prototype in dictionary mode, which
+  // JSON.stringify walks a third slower.
+  const copy = {};
   for (const [key, below] of plan) {
-    if (Object.prototype.propertyIsEnumerable.call(fields, key)) copy[key] = readable(fields[key], below);
+    if (!Object.prototype.propertyIsEnumerable.call(fields, key)) continue;
+    setOwn(copy, key, readable(fields[key], below));
   }
   return copy;
+}
+
+/** Sets an own property as JSON.parse would, also for a key named `__proto__`. */
+export function setOwn(object, key, value) {
+  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  else object[key] = value;
 }

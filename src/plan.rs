@@ -14,6 +14,7 @@ use minijinja::value::{Enumerator, Object, ObjectRepr, ValueKind};
 
 pub use crate::claims::DEFAULT_SCOPE;
 use crate::claims::{self, Change, Claim, ClaimsError, Diagnostic, Ledger, Reservation};
+use crate::engine::values::JsonObject;
 use crate::engine::{self, Template};
 
 /// What a render needs besides the store's reservations.
@@ -90,7 +91,12 @@ pub fn plan(ledger: &Ledger, request: &Request<'_>) -> Result<Planned, Error> {
 pub fn variables(values: &Value, scope: &str, ports: &[(String, u16)]) -> Value {
     Value::from_object(Variables {
         values: values.clone(),
-        port_claims: Value::from_pairs(ports.iter().map(|(name, port)| (name.as_str(), *port))),
+        // Claim names are unique: the declarations were checked.
+        port_claims: JsonObject::with_unique_keys(
+            ports
+                .iter()
+                .map(|(name, port)| (name.as_str(), Value::from(*port))),
+        ),
         namespace: Value::from(scope),
     })
 }

@@ -34,6 +34,19 @@ pub struct JsonObject {
 }
 
 impl JsonObject {
+    /// A map of `entries`, whose keys must differ from one another (as a JSON object's do
+    /// once read): what the core hands templates, such as `$portClaims`, without hashing.
+    pub fn with_unique_keys<'a>(entries: impl IntoIterator<Item = (&'a str, Value)>) -> Value {
+        let mut object = JsonObject {
+            entries: Vec::new(),
+            index: None,
+        };
+        for (key, value) in entries {
+            object.push(Value::from(key), value);
+        }
+        Value::from_object(object)
+    }
+
     /// Adds a key the object does not hold yet, indexing the keys once there are too many to scan.
     fn push(&mut self, key: Value, value: Value) {
         let name = || Arc::from(key.as_str().unwrap_or_default());

@@ -30,6 +30,12 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
+/// The scope a render belongs to when the host names none.
+#[wasm_bindgen(js_name = defaultScope)]
+pub fn default_scope() -> String {
+    plan::DEFAULT_SCOPE.to_string()
+}
+
 /// Seeds the generator that unseeded draws fork from with 32 bytes of the host's secure
 /// randomness (otherwise the core asks WebCrypto on its first unseeded draw).
 #[wasm_bindgen(js_name = provideEntropy)]
@@ -110,6 +116,15 @@ pub struct LedgerHandle {
     /// interleave between their plan and their commit, so each commit names its own change.
     pending: Vec<(u32, Change)>,
     next_id: u32,
+    /// What the last `plan` decided, for `outcome` and `details`.
+    last: Option<LastPlan>,
+}
+
+/// A plan's decision, kept so the JS layer can read it as numbers and ask for text only when
+/// there is text it cannot know: parsing JSON costs more than the rest of a small render.
+struct LastPlan {
+    planned: plan::Planned,
+    id: u32,
 }
 
 /// Planned changes kept for `apply`; one evicted before its commit only costs a fresh `load`.
@@ -127,6 +142,7 @@ impl LedgerHandle {
             ledger,
             pending: Vec::new(),
             next_id: 0,
+            last: None,
         })
     }
 
@@ -137,12 +153,14 @@ impl LedgerHandle {
 
     /// Decides `claims` (the ports.json array, as JSON) in the request's `scope` (with its
     /// `seed`) and renders `template` with them and the request's `values`; commits nothing.
+    /// Returns the output; `outcome` and `details` tell what was decided.
     pub fn plan(
         &mut self,
         template: &CompiledTemplate,
         claims: &str,
         request: &str,
     ) -> Result<String, JsValue> {
+        self.last = None;
         let claims = cached_claims(claims)?;
         let request = read(request)?;
         let scope = scope_of(&request)?;
@@ -159,7 +177,40 @@ impl LedgerHandle {
         )
         .map_err(plan_error)?;
         let id = self.keep(&planned.change);
-        Ok(write(&PlannedOut(&planned, id)))
+        let mut planned = planned;
+        let output = std::mem::take(&mut planned.output);
+        self.last = Some(LastPlan { planned, id });
+        Ok(output)
+    }
+
+    /// The last plan's decision as numbers: the id its change is kept under (see `apply`),
+    /// then 1 when it released reservations or has diagnostics (read `details`), else 0, then
+    /// for each declared claim, in order, its port and 1 when this plan reserved it, else 0.
+    /// Empty before a successful plan.
+    pub fn outcome(&self) -> Vec<u32> {
+        let Some(last) = &self.last else {
+            return Vec::new();
+        };
+        let planned = &last.planned;
+        let detailed = !planned.released.is_empty() || !planned.diagnostics.is_empty();
+        let mut numbers = Vec::with_capacity(2 + 2 * planned.ports.len());
+        numbers.extend([last.id, u32::from(detailed)]);
+        let mut allocated = planned.allocated.iter().peekable();
+        for (claim, port) in &planned.ports {
+            // `allocated` follows the declaration order, as `ports` does.
+            let fresh = allocated.next_if(|r| r.claim == *claim).is_some();
+            numbers.extend([u32::from(*port), u32::from(fresh)]);
+        }
+        numbers
+    }
+
+    /// The last plan's decision as JSON: `claims`, `allocated`, `released` and `diagnostics`,
+    /// as the render result has them. `null` before a successful plan.
+    pub fn details(&self) -> String {
+        self.last.as_ref().map_or_else(
+            || "null".to_string(),
+            |last| write(&PlannedOut(&last.planned)),
+        )
     }
 
     /// Releases one claim (`claim`), prunes the claims no longer declared (`claims`), or releases

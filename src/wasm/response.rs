@@ -12,19 +12,17 @@ pub(super) fn write<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
-/// A planned render, with the id its change is kept under (see `LedgerHandle::apply`).
-pub(super) struct PlannedOut<'a>(pub(super) &'a Planned, pub(super) u32);
+/// What a planned render decided, as the render result has it (the output travels apart).
+pub(super) struct PlannedOut<'a>(pub(super) &'a Planned);
 
 impl Serialize for PlannedOut<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let planned = self.0;
-        let mut map = serializer.serialize_map(Some(6))?;
-        map.serialize_entry("output", &planned.output)?;
+        let mut map = serializer.serialize_map(Some(4))?;
         map.serialize_entry("claims", &PortsOut(&planned.ports))?;
         map.serialize_entry("allocated", &planned.allocated)?;
         map.serialize_entry("released", &planned.released)?;
         map.serialize_entry("diagnostics", &DiagnosticsOut(&planned.diagnostics))?;
-        map.serialize_entry("change", &ChangeOut(self.1))?;
         map.end()
     }
 }

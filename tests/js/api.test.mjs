@@ -255,3 +255,46 @@ test('values that are not an object of variables are refused, naming the option'
   assert.equal(renderSync({ template: '{{ $namespace }}', values: null }).output, 'default');
   assert.equal(compile("{{ $namespace ?? 'none' }}").render(null), 'none');
 });
+
+// The core tells a plan's decision as numbers and the JS layer rebuilds the result from the
+// names it sent; the core's own JSON of the same decision (`details()`) is the reference.
+test('a render result is what the core decided, names and all', async () => {
+  const core = await import('../../pkg/portclaims.js');
+  const template = "{{ json_encode($portClaims) }}";
+  const claims = [
+    { claim: '__proto__', group: 'tcp' },
+    { claim: '10', group: 'udp' },
+    { claim: 'constructor', group: 'http', preferred_port: 8080 },
+    { claim: 'ünï', group: 'tcp', extra: [1, 2] },
+  ];
+  const fromCore = (scope, seed, reservations = []) => {
+    const ledger = core.Ledger.load(JSON.stringify(reservations), 'null');
+    const compiled = core.compile(template, '{}');
+    const output = ledger.plan(compiled, JSON.stringify(claims), JSON.stringify({ scope, seed: String(seed) }));
+    const result = { output, ...JSON.parse(ledger.details()) };
+    ledger.free();
+    compiled.free();
+    return result;
+  };
+  for (const [scope, seed] of [[undefined, 1], [null, 2], ['team-a', 3]]) {
+    const result = renderSync({ template, claims, scope, seed });
+    assert.deepStrictEqual(result, fromCore(scope, seed));
+    assert.equal(Object.getPrototypeOf(result.claims), Object.prototype);
+    assert.deepEqual(Object.keys(result.claims), ['10', '__proto__', 'constructor', 'ünï']);
+    assert.equal(result.allocated[0].scope, scope ?? 'default');
+  }
+  // Claims already held are kept, not allocated again: only the new one is in `allocated`.
+  const store = new MemoryStore();
+  renderSync({ template, claims: claims.slice(0, 2), store, scope: 's', seed: 4 });
+  const held = store.reservations();
+  const second = renderSync({ template, claims, store, scope: 's', seed: 5 });
+  assert.deepStrictEqual(second, fromCore('s', 5, held));
+  assert.deepEqual(second.allocated.map((r) => r.claim), ['constructor', 'ünï']);
+  // A scope that is not a string reaches the core as its JSON: the result says what it saw.
+  const boxed = renderSync({ template, claims, scope: new String('boxed'), seed: 6 });
+  assert.deepStrictEqual(boxed.allocated.map((r) => r.scope), ['boxed', 'boxed', 'boxed', 'boxed']);
+  // A claim that moves group releases its old port: released and diagnostics come from the core.
+  const moved = renderSync({ template, claims: [{ claim: '10', group: 'tcp' }], store, scope: 's' });
+  assert.equal(moved.released.length, 1);
+  assert.match(moved.diagnostics[0].message, /moved from group "udp" to "tcp"/);
+});
