@@ -153,12 +153,19 @@ impl Hasher for FastHasher {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            for (to, from) in word.iter_mut().zip(chunk) {
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            let mut eight = [0u8; 8];
+            eight.copy_from_slice(word);
+            self.write_u64(u64::from_le_bytes(eight));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut eight = [0u8; 8];
+            for (to, from) in eight.iter_mut().zip(rest) {
                 *to = *from;
             }
-            self.write_u64(u64::from_le_bytes(word));
+            self.write_u64(u64::from_le_bytes(eight));
         }
     }
 
@@ -409,6 +416,34 @@ impl Ledger {
     /// Applies a change the store has committed, so the next decision needs no reload.
     /// All or nothing: a change that does not fit this ledger is refused whole.
     pub fn apply(&mut self, change: &Change) -> Result<(), ClaimsError> {
+        self.check_change(change)?;
+        for reservation in &change.delete {
+            self.remove(&reservation.scope, &reservation.claim);
+        }
+        for reservation in &change.put {
+            self.insert(
+                self.groups.protocol(&reservation.group),
+                reservation.clone(),
+            );
+        }
+        Ok(())
+    }
+
+    /// [`Ledger::apply`], keeping the change's reservations instead of copying them.
+    pub fn apply_owned(&mut self, change: Change) -> Result<(), ClaimsError> {
+        self.check_change(&change)?;
+        for reservation in &change.delete {
+            self.remove(&reservation.scope, &reservation.claim);
+        }
+        for reservation in change.put {
+            self.insert(self.groups.protocol(&reservation.group), reservation);
+        }
+        Ok(())
+    }
+
+    /// Refuses a change that deletes what this ledger does not hold (or deletes it twice), or
+    /// puts what is held after its deletes (or puts it twice).
+    fn check_change(&self, change: &Change) -> Result<(), ClaimsError> {
         let mut deleted: FastSet<(&str, &str)> = FastSet::default();
         // A map like `put_ports` below rather than a set: one hash table type less to compile.
         let mut freed: FastMap<(Protocol, u16), &Reservation> = FastMap::default();
@@ -524,15 +559,6 @@ impl Ledger {
             if !few {
                 put_ports.insert(slot, reservation);
             }
-        }
-        for (scope, claim) in &deleted {
-            self.remove(scope, claim);
-        }
-        for reservation in &change.put {
-            self.insert(
-                self.groups.protocol(&reservation.group),
-                reservation.clone(),
-            );
         }
         Ok(())
     }

@@ -176,8 +176,8 @@ impl LedgerHandle {
             },
         )
         .map_err(plan_error)?;
-        let id = self.keep(&planned.change);
         let mut planned = planned;
+        let id = self.keep(std::mem::take(&mut planned.change));
         let output = std::mem::take(&mut planned.output);
         self.last = Some(LastPlan { planned, id });
         Ok(output)
@@ -226,7 +226,7 @@ impl LedgerHandle {
         } else {
             self.ledger.release_scope(&scope)
         };
-        let id = self.keep(&change);
+        let id = self.keep(change.clone());
         Ok(write(&ReleasedOut(&change, id)))
     }
 
@@ -238,7 +238,7 @@ impl LedgerHandle {
             return Ok(false);
         };
         let (_, change) = self.pending.remove(position);
-        self.ledger.apply(&change).map_err(claims_error)?;
+        self.ledger.apply_owned(change).map_err(claims_error)?;
         Ok(true)
     }
 }
@@ -263,7 +263,7 @@ fn cached_claims(json: &str) -> Result<Rc<Vec<claims::Claim>>, JsValue> {
 }
 
 impl LedgerHandle {
-    fn keep(&mut self, change: &Change) -> u32 {
+    fn keep(&mut self, change: Change) -> u32 {
         let id = self.next_id;
         self.next_id = self.next_id.wrapping_add(1);
         if change.put.is_empty() && change.delete.is_empty() {
@@ -272,7 +272,7 @@ impl LedgerHandle {
         if self.pending.len() >= PENDING_CHANGES {
             self.pending.remove(0);
         }
-        self.pending.push((id, change.clone()));
+        self.pending.push((id, change));
         id
     }
 }
