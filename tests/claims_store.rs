@@ -256,13 +256,26 @@ fn a_ledger_kept_with_apply_matches_a_reload() {
         let d = ledger.decide(&scope, &claims, &mut rng).unwrap();
         let revision = store.revision();
         assert!(store.commit(revision, &d.change).unwrap());
-        ledger.apply(&d.change).unwrap();
+        // The WebAssembly bindings move committed changes in; both ways must agree.
+        if i % 2 == 0 {
+            ledger.apply(&d.change).unwrap();
+        } else {
+            ledger.apply_owned(d.change).unwrap();
+        }
         if i % 11 == 0 {
             let change = ledger.release_scope(&scope);
             assert!(store.commit(store.revision(), &change).unwrap());
-            ledger.apply(&change).unwrap();
+            ledger.apply_owned(change).unwrap();
         }
         let reloaded = Ledger::new(store.reservations(), &g).unwrap();
         assert_eq!(ledger.reservations(), reloaded.reservations());
+        // A change the ledger no longer fits is refused whole, however it is handed over.
+        let stale = ledger.release_scope(&scope);
+        if !stale.is_empty() {
+            let mut twice = stale.clone();
+            twice.delete.extend(stale.delete.iter().cloned());
+            assert!(ledger.apply_owned(twice).is_err());
+            assert_eq!(ledger.reservations(), reloaded.reservations());
+        }
     }
 }
