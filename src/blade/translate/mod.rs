@@ -53,6 +53,17 @@ pub struct Translation {
 struct Rewrite {
     exact: (usize, usize),
     native: (usize, usize),
+    /// A piece of a loop variable's copy (see [`LoopCopy`]), by its index in `Translator::copies`:
+    /// the fast translation leaves it out only when nothing it keeps reads that copy.
+    unless_read: Option<usize>,
+}
+
+/// What PHP's loop variables leave behind after `@foreach`: the namespace `_eN` a loop declares,
+/// or one of its fields `_eN.l_x`. The statements that fill them are rewrites that the fast
+/// translation drops when nothing it keeps reads the field (see `Translator::needed_copies`).
+struct LoopCopy {
+    /// For a field, the namespace it belongs to.
+    namespace: Option<usize>,
 }
 
 enum Block {
@@ -129,10 +140,13 @@ struct Translator<'a> {
     rewrites: Vec<Rewrite>,
     /// The replacement texts of `rewrites`, one after the other.
     native: String,
-    /// Where each `$name` is written last in the source (comments and strings included).
-    last_read: HashMap<&'a str, usize, BuildHasherDefault<Fnv>>,
-    /// Each `@foreach`/`@forelse` by start offset, with the start of the directive closing it.
-    loop_ends: Vec<(usize, usize)>,
+    /// Where `$loop` is written last in the source (comments, strings and longer names like
+    /// `$loops` included).
+    last_loop: Option<usize>,
+    /// The namespaces and fields that keep loop variables after their loops.
+    copies: Vec<LoopCopy>,
+    /// Each field of `copies` by the text that reads it (`_e3.l_item`).
+    copy_names: HashMap<String, usize, BuildHasherDefault<Fnv>>,
 }
 
 pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failure> {
@@ -152,8 +166,9 @@ pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failu
         counter: 0,
         rewrites: Vec::new(),
         native: String::new(),
-        last_read: last_reads(src),
-        loop_ends: loop_ends(&tokens),
+        last_loop: src.rfind("$loop"),
+        copies: Vec::new(),
+        copy_names: HashMap::default(),
     };
     // The oracle evaluates the compiled template after `?>`, which swallows a newline that
     // starts the output.
@@ -213,32 +228,6 @@ pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failu
     })
 }
 
-/// Where each `$name` is written last (the lexer's idea of a name: ASCII letters, digits, `_`
-/// and any non-ASCII character).
-fn last_reads(src: &str) -> HashMap<&str, usize, BuildHasherDefault<Fnv>> {
-    let bytes = src.as_bytes();
-    let mut last = HashMap::default();
-    let mut next = 0;
-    while let Some(skip) = bytes
-        .get(next..)
-        .and_then(|r| r.iter().position(|&b| b == b'$'))
-    {
-        let at = next + skip;
-        let from = at + 1;
-        next = from;
-        let len = bytes
-            .get(from..)
-            .unwrap_or(&[])
-            .iter()
-            .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80))
-            .unwrap_or(bytes.len().saturating_sub(from));
-        if let Some(name) = src.get(from..from + len).filter(|n| !n.is_empty()) {
-            last.insert(name, at);
-        }
-    }
-    last
-}
-
 /// FNV-1a: names are short and not chosen by an attacker who gains anything from collisions
 /// (the map lives for one translation), so SipHash's cost buys nothing here.
 #[derive(Default)]
@@ -262,43 +251,10 @@ impl Hasher for Fnv {
     }
 }
 
-/// Pairs each `@foreach`/`@forelse` with the directive closing it, by start offsets, sorted.
-fn loop_ends(tokens: &[Token]) -> Vec<(usize, usize)> {
-    let mut open = Vec::new();
-    let mut ends = Vec::new();
-    for token in tokens {
-        if let Token::Directive { name, start, .. } = token {
-            match *name {
-                "foreach" | "forelse" => open.push(*start),
-                "endforeach" | "endforelse" => {
-                    if let Some(s) = open.pop() {
-                        ends.push((s, *start));
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    ends.sort_unstable();
-    ends
-}
-
 impl<'a> Translator<'a> {
-    /// The start of the directive closing the loop that starts at `start`, when known.
-    fn loop_end(&self, start: usize) -> Option<usize> {
-        let i = self
-            .loop_ends
-            .binary_search_by_key(&start, |(s, _)| *s)
-            .ok()?;
-        self.loop_ends.get(i).map(|(_, end)| *end)
-    }
-
-    /// Whether `$name` may be read from `from` on (always, when `from` is unknown).
-    fn read_after(&self, name: &str, from: Option<usize>) -> bool {
-        match from {
-            Some(from) => self.last_read.get(name).is_some_and(|at| *at >= from),
-            None => true,
-        }
+    /// Whether `$loop` may be read from `from` on.
+    fn loop_read_after(&self, from: usize) -> bool {
+        self.last_loop.is_some_and(|at| at >= from)
     }
 
     /// Emits a strict read whose consumer refuses undefined, and records its native form.
@@ -310,6 +266,7 @@ impl<'a> Translator<'a> {
             self.rewrites.push(Rewrite {
                 exact: (start, self.out.len()),
                 native: (native_start, self.native.len()),
+                unless_read: None,
             });
         }
         Ok(())
@@ -325,21 +282,160 @@ impl<'a> Translator<'a> {
             self.rewrites.push(Rewrite {
                 exact: (start, self.out.len()),
                 native: (at, at),
+                unless_read: None,
             });
         }
     }
 
-    /// The translation with every rewrite applied.
+    /// A new namespace for loop variables (see [`LoopCopy`]).
+    fn copy_namespace(&mut self) -> usize {
+        self.copies.push(LoopCopy { namespace: None });
+        self.copies.len() - 1
+    }
+
+    /// The field `ident` of the namespace `name` (number `namespace` in `copies`).
+    fn copy_field(&mut self, namespace: usize, name: &str, ident: &str) -> usize {
+        let mut text = String::with_capacity(name.len() + 1 + ident.len());
+        text.push_str(name);
+        text.push('.');
+        text.push_str(ident);
+        let next = self.copies.len();
+        let index = *self.copy_names.entry(text).or_insert(next);
+        if index == next {
+            self.copies.push(LoopCopy {
+                namespace: Some(namespace),
+            });
+        }
+        index
+    }
+
+    /// Leaves what was written to `out` since `start` out of the fast translation unless the
+    /// copy `copy` is read there.
+    fn unless_read(&mut self, copy: usize, start: usize) {
+        let at = self.native.len();
+        self.rewrites.push(Rewrite {
+            exact: (start, self.out.len()),
+            native: (at, at),
+            unless_read: Some(copy),
+        });
+    }
+
+    /// Calls `found` with each copy that `text` reads: every `_eN.l_x` between identifier
+    /// boundaries. A match in literal text or in a string only keeps a copy, which is harmless.
+    fn copies_read(&self, text: &str, mut found: impl FnMut(usize)) {
+        let bytes = text.as_bytes();
+        let ident = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+        let mut from = 0;
+        while let Some(skip) = text.get(from..).and_then(|rest| rest.find("_e")) {
+            let at = from + skip;
+            from = at + 2;
+            if at
+                .checked_sub(1)
+                .and_then(|i| bytes.get(i))
+                .is_some_and(ident)
+            {
+                continue;
+            }
+            let digits = bytes
+                .get(from..)
+                .unwrap_or(&[])
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            if digits == 0 || bytes.get(from + digits..from + digits + 3) != Some(b".l_") {
+                continue;
+            }
+            let field = from + digits + 3;
+            let end = field
+                + bytes
+                    .get(field..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .take_while(|b| ident(b))
+                    .count();
+            if let Some(copy) = text.get(at..end).and_then(|r| self.copy_names.get(r)) {
+                found(*copy);
+            }
+            from = end;
+        }
+    }
+
+    /// Which copies the fast translation reads (by index in `copies`): those read by what it
+    /// keeps for certain, then those read by the pieces of copies found so far (a later loop's
+    /// namespace starts from an earlier one's field), and the namespace of every field found.
+    /// Linear in the size of the translation.
+    fn needed_copies(&self) -> Vec<bool> {
+        let mut needed = vec![false; self.copies.len()];
+        if self.copies.is_empty() {
+            return needed;
+        }
+        let mut work = Vec::new();
+        // (piece's copy, copy it reads)
+        let mut edges = Vec::new();
+        let mut at = 0;
+        for r in &self.rewrites {
+            self.copies_read(self.out.get(at..r.exact.0).unwrap_or(""), |c| work.push(c));
+            match r.unless_read {
+                None => self
+                    .copies_read(self.native.get(r.native.0..r.native.1).unwrap_or(""), |c| {
+                        work.push(c)
+                    }),
+                Some(from) => {
+                    self.copies_read(self.out.get(r.exact.0..r.exact.1).unwrap_or(""), |c| {
+                        if c != from {
+                            edges.push((from, c));
+                        }
+                    })
+                }
+            }
+            at = r.exact.1;
+        }
+        self.copies_read(self.out.get(at..).unwrap_or(""), |c| work.push(c));
+        edges.sort_unstable();
+        while let Some(c) = work.pop() {
+            match needed.get_mut(c) {
+                Some(slot) if !*slot => *slot = true,
+                _ => continue,
+            }
+            if let Some(namespace) = self.copies.get(c).and_then(|copy| copy.namespace) {
+                work.push(namespace);
+            }
+            let first = edges.partition_point(|(from, _)| *from < c);
+            work.extend(
+                edges
+                    .get(first..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .take_while(|(from, _)| *from == c)
+                    .map(|(_, to)| *to),
+            );
+        }
+        needed
+    }
+
+    /// The translation with every rewrite applied but the copies it reads; `None` when that
+    /// changes nothing.
     fn fast_source(&self) -> Option<String> {
         if self.rewrites.is_empty() {
             return None;
         }
+        let needed = self.needed_copies();
         let mut fast = String::with_capacity(self.out.len());
         let mut at = 0;
+        let mut applied = false;
         for r in &self.rewrites {
+            if r.unless_read
+                .is_some_and(|c| needed.get(c).copied().unwrap_or(true))
+            {
+                continue;
+            }
             fast.push_str(self.out.get(at..r.exact.0)?);
             fast.push_str(self.native.get(r.native.0..r.native.1)?);
             at = r.exact.1;
+            applied = true;
+        }
+        if !applied {
+            return None;
         }
         fast.push_str(self.out.get(at..)?);
         Some(fast)
