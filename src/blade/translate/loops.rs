@@ -217,7 +217,7 @@ impl<'a> Translator<'a> {
         self.counter += 1;
         let keep = numbered("_e", self.counter);
         let names: Vec<String> = key.into_iter().chain(std::iter::once(value)).collect();
-        let namespace = self.copy_namespace();
+        let namespace = self.copy_namespace(self.counter);
         let head = self.out.len();
         for piece in ["{% set ", &keep, " = namespace("] {
             self.out.push_str(piece);
@@ -226,7 +226,7 @@ impl<'a> Translator<'a> {
         let mut fields = Vec::with_capacity(names.len());
         for (i, name) in names.iter().enumerate() {
             let ident = local_name(name);
-            let field = self.copy_field(namespace, &keep, &ident);
+            let field = self.copy_field(namespace, &ident);
             // `$k => $k` names one variable: a namespace takes each argument once.
             if !names.get(..i).unwrap_or(&[]).contains(name) {
                 let start = self.out.len();

@@ -5,9 +5,7 @@
 //! `{# #}` comments. Columns differ, so every emitted piece records its Blade range in a source
 //! map.
 
-use std::collections::HashMap;
 use std::fmt::Write;
-use std::hash::{BuildHasherDefault, Hasher};
 
 mod lines;
 mod loops;
@@ -61,9 +59,11 @@ struct Rewrite {
 /// What PHP's loop variables leave behind after `@foreach`: the namespace `_eN` a loop declares,
 /// or one of its fields `_eN.l_x`. The statements that fill them are rewrites that the fast
 /// translation drops when nothing it keeps reads the field (see `Translator::needed_copies`).
-struct LoopCopy {
-    /// For a field, the namespace it belongs to.
-    namespace: Option<usize>,
+enum LoopCopy {
+    Namespace,
+    /// The namespace it belongs to (its index in `Translator::copies`, which it follows) and
+    /// the field's name (`l_x`).
+    Field(usize, String),
 }
 
 enum Block {
@@ -145,8 +145,8 @@ struct Translator<'a> {
     last_loop: Option<usize>,
     /// The namespaces and fields that keep loop variables after their loops.
     copies: Vec<LoopCopy>,
-    /// Each field of `copies` by the text that reads it (`_e3.l_item`).
-    copy_names: HashMap<String, usize, BuildHasherDefault<Fnv>>,
+    /// Each namespace of `copies` by its number `N` (increasing): its index in `copies`.
+    copy_namespaces: Vec<(usize, usize)>,
 }
 
 pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failure> {
@@ -168,7 +168,7 @@ pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failu
         native: String::new(),
         last_loop: src.rfind("$loop"),
         copies: Vec::new(),
-        copy_names: HashMap::default(),
+        copy_namespaces: Vec::new(),
     };
     // The oracle evaluates the compiled template after `?>`, which swallows a newline that
     // starts the output.
@@ -228,29 +228,6 @@ pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failu
     })
 }
 
-/// FNV-1a: names are short and not chosen by an attacker who gains anything from collisions
-/// (the map lives for one translation), so SipHash's cost buys nothing here.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = hash;
-    }
-}
-
 impl<'a> Translator<'a> {
     /// Whether `$loop` may be read from `from` on.
     fn loop_read_after(&self, from: usize) -> bool {
@@ -287,26 +264,32 @@ impl<'a> Translator<'a> {
         }
     }
 
-    /// A new namespace for loop variables (see [`LoopCopy`]).
-    fn copy_namespace(&mut self) -> usize {
-        self.copies.push(LoopCopy { namespace: None });
+    /// A new namespace `_eN` for loop variables (see [`LoopCopy`]), `N` larger than before.
+    fn copy_namespace(&mut self, n: usize) -> usize {
+        let index = self.copies.len();
+        self.copies.push(LoopCopy::Namespace);
+        self.copy_namespaces.push((n, index));
+        index
+    }
+
+    /// The field `ident` of the namespace last made by `copy_namespace` (its index `namespace`).
+    fn copy_field(&mut self, namespace: usize, ident: &str) -> usize {
+        if let Some(found) = self.find_copy_field(namespace, ident) {
+            return found;
+        }
+        self.copies
+            .push(LoopCopy::Field(namespace, ident.to_string()));
         self.copies.len() - 1
     }
 
-    /// The field `ident` of the namespace `name` (number `namespace` in `copies`).
-    fn copy_field(&mut self, namespace: usize, name: &str, ident: &str) -> usize {
-        let mut text = String::with_capacity(name.len() + 1 + ident.len());
-        text.push_str(name);
-        text.push('.');
-        text.push_str(ident);
-        let next = self.copies.len();
-        let index = *self.copy_names.entry(text).or_insert(next);
-        if index == next {
-            self.copies.push(LoopCopy {
-                namespace: Some(namespace),
-            });
-        }
-        index
+    /// The field `ident` of the namespace at `namespace` in `copies`, if it has one.
+    fn find_copy_field(&self, namespace: usize, ident: &str) -> Option<usize> {
+        let fields = self.copies.get(namespace + 1..)?;
+        fields
+            .iter()
+            .take_while(|c| matches!(c, LoopCopy::Field(n, _) if *n == namespace))
+            .position(|c| matches!(c, LoopCopy::Field(_, f) if f == ident))
+            .map(|i| namespace + 1 + i)
     }
 
     /// Leaves what was written to `out` since `start` out of the fast translation unless the
@@ -326,26 +309,33 @@ impl<'a> Translator<'a> {
         let bytes = text.as_bytes();
         let ident = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
         let mut from = 0;
-        while let Some(skip) = text.get(from..).and_then(|rest| rest.find("_e")) {
-            let at = from + skip;
-            from = at + 2;
-            if at
-                .checked_sub(1)
-                .and_then(|i| bytes.get(i))
-                .is_some_and(ident)
-            {
+        // From each `.l_` back to `_eN` (dots are rarer than underscores, and `.l_` rarer still).
+        while let Some(skip) = text.get(from..).and_then(|rest| rest.find('.')) {
+            let dot = from + skip;
+            from = dot + 1;
+            if bytes.get(dot + 1..dot + 3) != Some(b"l_") {
                 continue;
             }
             let digits = bytes
-                .get(from..)
+                .get(..dot)
                 .unwrap_or(&[])
                 .iter()
+                .rev()
                 .take_while(|b| b.is_ascii_digit())
                 .count();
-            if digits == 0 || bytes.get(from + digits..from + digits + 3) != Some(b".l_") {
+            let Some(at) = dot.checked_sub(digits + 2) else {
+                continue;
+            };
+            if digits == 0
+                || bytes.get(at..at + 2) != Some(b"_e")
+                || at
+                    .checked_sub(1)
+                    .and_then(|i| bytes.get(i))
+                    .is_some_and(ident)
+            {
                 continue;
             }
-            let field = from + digits + 3;
+            let field = dot + 3;
             let end = field
                 + bytes
                     .get(field..)
@@ -353,8 +343,18 @@ impl<'a> Translator<'a> {
                     .iter()
                     .take_while(|b| ident(b))
                     .count();
-            if let Some(copy) = text.get(at..end).and_then(|r| self.copy_names.get(r)) {
-                found(*copy);
+            let number = text.get(at + 2..dot).and_then(|d| d.parse::<usize>().ok());
+            let namespace = number.and_then(|n| {
+                let i = self
+                    .copy_namespaces
+                    .binary_search_by_key(&n, |(n, _)| *n)
+                    .ok()?;
+                self.copy_namespaces.get(i).map(|(_, index)| *index)
+            });
+            if let Some(copy) = namespace
+                .and_then(|k| self.find_copy_field(k, text.get(dot + 1..end).unwrap_or("")))
+            {
+                found(copy);
             }
             from = end;
         }
@@ -397,8 +397,8 @@ impl<'a> Translator<'a> {
                 Some(slot) if !*slot => *slot = true,
                 _ => continue,
             }
-            if let Some(namespace) = self.copies.get(c).and_then(|copy| copy.namespace) {
-                work.push(namespace);
+            if let Some(LoopCopy::Field(namespace, _)) = self.copies.get(c) {
+                work.push(*namespace);
             }
             let first = edges.partition_point(|(from, _)| *from < c);
             work.extend(
