@@ -222,3 +222,39 @@ proptest! {
         }
     }
 }
+
+/// The benchmark's Deployment (four loops over `$e`, five over `$v`) renders the same both ways,
+/// and its fast translation copies no loop variable (nothing reads one after its loop).
+#[test]
+fn benchmark_deployment_renders_the_same_fast_and_exact() {
+    let source = include_str!("../benches/deployment.blade.php");
+    let template = Template::compile(source, &Options::default()).expect("compiles");
+    let fast = template.fast_translated().expect("a fast translation");
+    assert!(!fast.contains("namespace(l_"), "{fast}");
+    for i in 0..4 {
+        let values = value(&serde_json::json!({
+            "namespace": format!("ns-{i}"),
+            "data": {
+                "name": format!("app-{i}"),
+                "image": format!("nginx:1.{i}"),
+                "replicas": i,
+                "limited": i % 2 == 0,
+                "ports": [{ "name": "http", "port": 50000 + i, "target": 80 }],
+                "env": (0..i * 3)
+                    .map(|k| serde_json::json!({ "name": format!("VAR_{k}"), "value": format!("v-{k}") }))
+                    .collect::<Vec<_>>(),
+                "volumes": (0..i)
+                    .map(|k| serde_json::json!({ "name": format!("vol-{k}"), "path": format!("/v/{k}") }))
+                    .collect::<Vec<_>>(),
+            },
+            "secret": {},
+            "limits": { "enabled": "true", "cpu": "500m", "memory": "256Mi" },
+            "portClaims": { "web": 50123, "metrics": 61000 },
+            "paused": false,
+        }));
+        let fast = template.render(&values).map_err(|e| e.to_string());
+        let exact = template.render_exact(&values).map_err(|e| e.to_string());
+        assert!(fast.is_ok(), "{fast:?}");
+        assert_eq!(fast, exact);
+    }
+}
