@@ -249,8 +249,8 @@ impl<'a> Translator<'a> {
         Ok(())
     }
 
-    /// Writes `statement`, and leaves it out of the fast translation when `unneeded` (a copy
-    /// nothing reads). The exact translation keeps every statement as it always wrote them.
+    /// Writes `statement`, and leaves it out of the fast translation when `unneeded` (a `$loop`
+    /// alias nothing reads). The exact translation keeps every statement as it always wrote them.
     fn unless_fast(&mut self, unneeded: bool, statement: impl FnOnce(&mut String)) {
         let start = self.out.len();
         statement(&mut self.out);
