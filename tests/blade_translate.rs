@@ -76,7 +76,7 @@ fn foreach_binds_locals_and_loop_alias() {
     assert_eq!(
         out,
         concat!(
-            "{% set _e1 = namespace(l_v=_v[\"v\"]) %}{% for l_k, l_v in _pairs(_var(_v[\"xs\"], \"xs\")) %}",
+            "{% set _e1 = namespace(l_k=_v[\"k\"], l_v=_v[\"v\"], ) %}{% for l_k, l_v in _pairs(_var(_v[\"xs\"], \"xs\")) %}",
             "{% set _loop1 = loop %}{% set _e1.l_k = l_k %}{% set _e1.l_v = l_v %}",
             "{{ _loop1.index0 }}{{ l_v }}{% endfor %}{{ _var(_e1.l_v, \"v\") }}"
         )

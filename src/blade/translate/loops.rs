@@ -210,33 +210,37 @@ impl<'a> Translator<'a> {
             start,
         )?;
         // PHP's loop variables outlive the loop: each iteration copies them into a namespace
-        // declared outside it, for the variables that are read after the loop.
+        // declared outside it, which starts as what `$name` held before the loop (PHP leaves it
+        // alone when the loop never runs). The exact translation keeps every copy; the fast one
+        // only those it reads (see `Translator::needed_copies`). The namespace's arguments end
+        // in commas so that each one can be left out alone.
         self.counter += 1;
         let keep = numbered("_e", self.counter);
-        let loop_end = self.loop_end(start);
         let names: Vec<String> = key.into_iter().chain(std::iter::once(value)).collect();
-        let kept: Vec<bool> = names
-            .iter()
-            .map(|name| self.read_after(name, loop_end))
-            .collect();
-        // The exact translation keeps them all; the fast one only what is read (see
-        // `Translator::unless_fast`).
-        // Each kept variable starts as what `$name` holds before the loop: PHP leaves it alone
-        // when the loop never runs.
-        let mut init = String::new();
-        for (name, _) in names.iter().zip(&kept).filter(|(_, kept)| **kept) {
-            if !init.is_empty() {
-                init.push_str(", ");
-            }
-            init.push_str(&local_name(name));
-            init.push('=');
-            plain_variable(&self.scope, name, &mut init);
+        let namespace = self.copy_namespace(self.counter);
+        let head = self.out.len();
+        for piece in ["{% set ", &keep, " = namespace("] {
+            self.out.push_str(piece);
         }
-        self.unless_fast(!kept.contains(&true), |out| {
-            for piece in ["{% set ", &keep, " = namespace(", &init, ") %}"] {
-                out.push_str(piece);
+        self.unless_read(namespace, head);
+        let mut fields = Vec::with_capacity(names.len());
+        for (i, name) in names.iter().enumerate() {
+            let ident = local_name(name);
+            let field = self.copy_field(namespace, &ident);
+            // `$k => $k` names one variable: a namespace takes each argument once.
+            if !names.get(..i).unwrap_or(&[]).contains(name) {
+                let start = self.out.len();
+                self.out.push_str(&ident);
+                self.out.push('=');
+                plain_variable(&self.scope, name, &mut self.out);
+                self.out.push_str(", ");
+                self.unless_read(field, start);
             }
-        });
+            fields.push((ident, field));
+        }
+        let tail = self.out.len();
+        self.out.push_str(") %}");
+        self.unless_read(namespace, tail);
         let empty_flag = if forelse {
             numbered("_fe", self.counter)
         } else {
@@ -266,24 +270,25 @@ impl<'a> Translator<'a> {
         }
         // `$loop` becomes `_loopN`, which the body only needs when `$loop` is read.
         let depth = self.scope.loop_depth;
-        self.unless_fast(!self.read_after("loop", Some(start)), |out| {
+        self.unless_fast(!self.loop_read_after(start), |out| {
             out.push_str("{% set ");
             out.push_str(&loop_alias(depth));
             out.push_str(" = loop %}");
         });
         let mut after = Vec::new();
-        for (name, kept) in names.into_iter().zip(kept) {
-            let ident = local_name(&name);
-            self.unless_fast(!kept, |out| {
-                for piece in ["{% set ", &keep, ".", &ident, " = ", &ident, " %}"] {
-                    out.push_str(piece);
-                }
-            });
-            let field = Binding::Field {
-                namespace: keep.clone(),
-                field: ident.clone(),
-            };
-            after.push((name.clone(), field));
+        for (name, (ident, field)) in names.into_iter().zip(fields) {
+            let start = self.out.len();
+            for piece in ["{% set ", &keep, ".", &ident, " = ", &ident, " %}"] {
+                self.out.push_str(piece);
+            }
+            self.unless_read(field, start);
+            after.push((
+                name.clone(),
+                Binding::Field {
+                    namespace: keep.clone(),
+                    field: ident.clone(),
+                },
+            ));
             self.scope.bindings.push((name, Binding::Local(ident)));
         }
         if let Some(Block::Foreach {

@@ -5,9 +5,7 @@
 //! `{# #}` comments. Columns differ, so every emitted piece records its Blade range in a source
 //! map.
 
-use std::collections::HashMap;
 use std::fmt::Write;
-use std::hash::{BuildHasherDefault, Hasher};
 
 mod lines;
 mod loops;
@@ -53,6 +51,19 @@ pub struct Translation {
 struct Rewrite {
     exact: (usize, usize),
     native: (usize, usize),
+    /// A piece of a loop variable's copy (see [`LoopCopy`]), by its index in `Translator::copies`:
+    /// the fast translation leaves it out only when nothing it keeps reads that copy.
+    unless_read: Option<usize>,
+}
+
+/// What PHP's loop variables leave behind after `@foreach`: the namespace `_eN` a loop declares,
+/// or one of its fields `_eN.l_x`. The statements that fill them are rewrites that the fast
+/// translation drops when nothing it keeps reads the field (see `Translator::needed_copies`).
+enum LoopCopy {
+    Namespace,
+    /// The namespace it belongs to (its index in `Translator::copies`, which it follows) and
+    /// the field's name (`l_x`).
+    Field(usize, String),
 }
 
 enum Block {
@@ -129,10 +140,13 @@ struct Translator<'a> {
     rewrites: Vec<Rewrite>,
     /// The replacement texts of `rewrites`, one after the other.
     native: String,
-    /// Where each `$name` is written last in the source (comments and strings included).
-    last_read: HashMap<&'a str, usize, BuildHasherDefault<Fnv>>,
-    /// Each `@foreach`/`@forelse` by start offset, with the start of the directive closing it.
-    loop_ends: Vec<(usize, usize)>,
+    /// Where `$loop` is written last in the source (comments, strings and longer names like
+    /// `$loops` included).
+    last_loop: Option<usize>,
+    /// The namespaces and fields that keep loop variables after their loops.
+    copies: Vec<LoopCopy>,
+    /// Each namespace of `copies` by its number `N` (increasing): its index in `copies`.
+    copy_namespaces: Vec<(usize, usize)>,
 }
 
 pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failure> {
@@ -152,8 +166,9 @@ pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failu
         counter: 0,
         rewrites: Vec::new(),
         native: String::new(),
-        last_read: last_reads(src),
-        loop_ends: loop_ends(&tokens),
+        last_loop: src.rfind("$loop"),
+        copies: Vec::new(),
+        copy_namespaces: Vec::new(),
     };
     // The oracle evaluates the compiled template after `?>`, which swallows a newline that
     // starts the output.
@@ -213,92 +228,10 @@ pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failu
     })
 }
 
-/// Where each `$name` is written last (the lexer's idea of a name: ASCII letters, digits, `_`
-/// and any non-ASCII character).
-fn last_reads(src: &str) -> HashMap<&str, usize, BuildHasherDefault<Fnv>> {
-    let bytes = src.as_bytes();
-    let mut last = HashMap::default();
-    let mut next = 0;
-    while let Some(skip) = bytes
-        .get(next..)
-        .and_then(|r| r.iter().position(|&b| b == b'$'))
-    {
-        let at = next + skip;
-        let from = at + 1;
-        next = from;
-        let len = bytes
-            .get(from..)
-            .unwrap_or(&[])
-            .iter()
-            .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80))
-            .unwrap_or(bytes.len().saturating_sub(from));
-        if let Some(name) = src.get(from..from + len).filter(|n| !n.is_empty()) {
-            last.insert(name, at);
-        }
-    }
-    last
-}
-
-/// FNV-1a: names are short and not chosen by an attacker who gains anything from collisions
-/// (the map lives for one translation), so SipHash's cost buys nothing here.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = hash;
-    }
-}
-
-/// Pairs each `@foreach`/`@forelse` with the directive closing it, by start offsets, sorted.
-fn loop_ends(tokens: &[Token]) -> Vec<(usize, usize)> {
-    let mut open = Vec::new();
-    let mut ends = Vec::new();
-    for token in tokens {
-        if let Token::Directive { name, start, .. } = token {
-            match *name {
-                "foreach" | "forelse" => open.push(*start),
-                "endforeach" | "endforelse" => {
-                    if let Some(s) = open.pop() {
-                        ends.push((s, *start));
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    ends.sort_unstable();
-    ends
-}
-
 impl<'a> Translator<'a> {
-    /// The start of the directive closing the loop that starts at `start`, when known.
-    fn loop_end(&self, start: usize) -> Option<usize> {
-        let i = self
-            .loop_ends
-            .binary_search_by_key(&start, |(s, _)| *s)
-            .ok()?;
-        self.loop_ends.get(i).map(|(_, end)| *end)
-    }
-
-    /// Whether `$name` may be read from `from` on (always, when `from` is unknown).
-    fn read_after(&self, name: &str, from: Option<usize>) -> bool {
-        match from {
-            Some(from) => self.last_read.get(name).is_some_and(|at| *at >= from),
-            None => true,
-        }
+    /// Whether `$loop` may be read from `from` on.
+    fn loop_read_after(&self, from: usize) -> bool {
+        self.last_loop.is_some_and(|at| at >= from)
     }
 
     /// Emits a strict read whose consumer refuses undefined, and records its native form.
@@ -310,13 +243,14 @@ impl<'a> Translator<'a> {
             self.rewrites.push(Rewrite {
                 exact: (start, self.out.len()),
                 native: (native_start, self.native.len()),
+                unless_read: None,
             });
         }
         Ok(())
     }
 
-    /// Writes `statement`, and leaves it out of the fast translation when `unneeded` (a copy
-    /// nothing reads). The exact translation keeps every statement as it always wrote them.
+    /// Writes `statement`, and leaves it out of the fast translation when `unneeded` (a `$loop`
+    /// alias nothing reads). The exact translation keeps every statement as it always wrote them.
     fn unless_fast(&mut self, unneeded: bool, statement: impl FnOnce(&mut String)) {
         let start = self.out.len();
         statement(&mut self.out);
@@ -325,21 +259,183 @@ impl<'a> Translator<'a> {
             self.rewrites.push(Rewrite {
                 exact: (start, self.out.len()),
                 native: (at, at),
+                unless_read: None,
             });
         }
     }
 
-    /// The translation with every rewrite applied.
+    /// A new namespace `_eN` for loop variables (see [`LoopCopy`]), `N` larger than before.
+    fn copy_namespace(&mut self, n: usize) -> usize {
+        let index = self.copies.len();
+        self.copies.push(LoopCopy::Namespace);
+        self.copy_namespaces.push((n, index));
+        index
+    }
+
+    /// The field `ident` of the namespace last made by `copy_namespace` (its index `namespace`).
+    fn copy_field(&mut self, namespace: usize, ident: &str) -> usize {
+        if let Some(found) = self.find_copy_field(namespace, ident) {
+            return found;
+        }
+        self.copies
+            .push(LoopCopy::Field(namespace, ident.to_string()));
+        self.copies.len() - 1
+    }
+
+    /// The field `ident` of the namespace at `namespace` in `copies`, if it has one.
+    fn find_copy_field(&self, namespace: usize, ident: &str) -> Option<usize> {
+        let fields = self.copies.get(namespace + 1..)?;
+        fields
+            .iter()
+            .take_while(|c| matches!(c, LoopCopy::Field(n, _) if *n == namespace))
+            .position(|c| matches!(c, LoopCopy::Field(_, f) if f == ident))
+            .map(|i| namespace + 1 + i)
+    }
+
+    /// Leaves what was written to `out` since `start` out of the fast translation unless the
+    /// copy `copy` is read there.
+    fn unless_read(&mut self, copy: usize, start: usize) {
+        let at = self.native.len();
+        self.rewrites.push(Rewrite {
+            exact: (start, self.out.len()),
+            native: (at, at),
+            unless_read: Some(copy),
+        });
+    }
+
+    /// Calls `found` with each copy that `text` reads: every `_eN.l_x` between identifier
+    /// boundaries. A match in literal text or in a string only keeps a copy, which is harmless.
+    fn copies_read(&self, text: &str, mut found: impl FnMut(usize)) {
+        let bytes = text.as_bytes();
+        let ident = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+        let mut from = 0;
+        // From each `.l_` back to `_eN` (dots are rarer than underscores, and `.l_` rarer still).
+        while let Some(skip) = text.get(from..).and_then(|rest| rest.find('.')) {
+            let dot = from + skip;
+            from = dot + 1;
+            if bytes.get(dot + 1..dot + 3) != Some(b"l_") {
+                continue;
+            }
+            let digits = bytes
+                .get(..dot)
+                .unwrap_or(&[])
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            let Some(at) = dot.checked_sub(digits + 2) else {
+                continue;
+            };
+            if digits == 0
+                || bytes.get(at..at + 2) != Some(b"_e")
+                || at
+                    .checked_sub(1)
+                    .and_then(|i| bytes.get(i))
+                    .is_some_and(ident)
+            {
+                continue;
+            }
+            let field = dot + 3;
+            let end = field
+                + bytes
+                    .get(field..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .take_while(|b| ident(b))
+                    .count();
+            let number = text.get(at + 2..dot).and_then(|d| d.parse::<usize>().ok());
+            let namespace = number.and_then(|n| {
+                let i = self
+                    .copy_namespaces
+                    .binary_search_by_key(&n, |(n, _)| *n)
+                    .ok()?;
+                self.copy_namespaces.get(i).map(|(_, index)| *index)
+            });
+            if let Some(copy) = namespace
+                .and_then(|k| self.find_copy_field(k, text.get(dot + 1..end).unwrap_or("")))
+            {
+                found(copy);
+            }
+            from = end;
+        }
+    }
+
+    /// Which copies the fast translation reads (by index in `copies`): those read by what it
+    /// keeps for certain, then those read by the pieces of copies found so far (a later loop's
+    /// namespace starts from an earlier one's field), and the namespace of every field found.
+    /// Linear in the size of the translation.
+    fn needed_copies(&self) -> Vec<bool> {
+        let mut needed = vec![false; self.copies.len()];
+        if self.copies.is_empty() {
+            return needed;
+        }
+        let mut work = Vec::new();
+        // (piece's copy, copy it reads)
+        let mut edges = Vec::new();
+        let mut at = 0;
+        for r in &self.rewrites {
+            self.copies_read(self.out.get(at..r.exact.0).unwrap_or(""), |c| work.push(c));
+            match r.unless_read {
+                None => self
+                    .copies_read(self.native.get(r.native.0..r.native.1).unwrap_or(""), |c| {
+                        work.push(c)
+                    }),
+                Some(from) => {
+                    self.copies_read(self.out.get(r.exact.0..r.exact.1).unwrap_or(""), |c| {
+                        if c != from {
+                            edges.push((from, c));
+                        }
+                    })
+                }
+            }
+            at = r.exact.1;
+        }
+        self.copies_read(self.out.get(at..).unwrap_or(""), |c| work.push(c));
+        edges.sort_unstable();
+        while let Some(c) = work.pop() {
+            match needed.get_mut(c) {
+                Some(slot) if !*slot => *slot = true,
+                _ => continue,
+            }
+            if let Some(LoopCopy::Field(namespace, _)) = self.copies.get(c) {
+                work.push(*namespace);
+            }
+            let first = edges.partition_point(|(from, _)| *from < c);
+            work.extend(
+                edges
+                    .get(first..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .take_while(|(from, _)| *from == c)
+                    .map(|(_, to)| *to),
+            );
+        }
+        needed
+    }
+
+    /// The translation with every rewrite applied but the copies it reads; `None` when that
+    /// changes nothing.
     fn fast_source(&self) -> Option<String> {
         if self.rewrites.is_empty() {
             return None;
         }
+        let needed = self.needed_copies();
         let mut fast = String::with_capacity(self.out.len());
         let mut at = 0;
+        let mut applied = false;
         for r in &self.rewrites {
+            if r.unless_read
+                .is_some_and(|c| needed.get(c).copied().unwrap_or(true))
+            {
+                continue;
+            }
             fast.push_str(self.out.get(at..r.exact.0)?);
             fast.push_str(self.native.get(r.native.0..r.native.1)?);
             at = r.exact.1;
+            applied = true;
+        }
+        if !applied {
+            return None;
         }
         fast.push_str(self.out.get(at..)?);
         Some(fast)

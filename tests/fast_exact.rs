@@ -1,0 +1,260 @@
+//! The fast translation (native reads, loop variable copies left out where nothing reads them)
+//! must render exactly what the exact translation renders, or fail: `Template::render` falls back
+//! to the exact one only when the fast one fails, so any other difference would change output.
+
+use std::fs;
+use std::path::Path;
+
+use portclaims::engine::{Options, Template};
+use proptest::prelude::*;
+use serde_json::Value as Json;
+
+/// Renders `source` both ways: `(render, render_exact)`, each as output or error message.
+type Both = (Result<String, String>, Result<String, String>);
+
+fn both(source: &str, values: &minijinja::Value) -> Option<Both> {
+    let template = Template::compile(source, &Options::default()).ok()?;
+    Some((
+        template.render(values).map_err(|e| e.to_string()),
+        template.render_exact(values).map_err(|e| e.to_string()),
+    ))
+}
+
+fn value(json: &Json) -> minijinja::Value {
+    minijinja::Value::from(minijinja::value::Serde(json))
+}
+
+#[test]
+fn conformance_cases_render_the_same_fast_and_exact() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+    let mut dirs: Vec<_> = fs::read_dir(&root)
+        .expect("tests/cases")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    dirs.sort();
+    let mut compared = 0;
+    let mut failures = Vec::new();
+    for dir in &dirs {
+        let (Ok(template), Ok(values)) = (
+            fs::read_to_string(dir.join("template.yaml")),
+            fs::read_to_string(dir.join("values.json")),
+        ) else {
+            continue;
+        };
+        let values: Json = serde_json::from_str(&values).expect("valid values");
+        if let Some((fast, exact)) = both(&template, &value(&values)) {
+            compared += 1;
+            if fast != exact {
+                failures.push(format!("{}: {fast:?} / {exact:?}", dir.display()));
+            }
+        }
+    }
+    assert!(compared >= 38, "only {compared} cases compiled");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn blade_snippets_render_the_same_fast_and_exact() {
+    let cases: Vec<(String, Json)> =
+        serde_json::from_str(include_str!("php_blade_cases.json")).expect("valid cases");
+    let values: Json =
+        serde_json::from_str(include_str!("cases/echo-scalars/values.json")).expect("valid values");
+    let values = value(&values);
+    let mut failures = Vec::new();
+    for (snippet, _) in &cases {
+        if let Some((fast, exact)) = both(snippet, &values) {
+            if fast != exact {
+                failures.push(format!("{snippet}: {fast:?} / {exact:?}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn loop_values() -> minijinja::Value {
+    value(&serde_json::json!({
+        "e": "top",
+        "data": {
+            "env": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}],
+            "more": [{"name": "C", "value": "3"}],
+            "none": [],
+            "outer": ["o1", "o2"],
+        },
+        "flag": true,
+        "off": false,
+    }))
+}
+
+/// Two loops over `$e` with no read between: the fast translation copies `$e` out of the first
+/// loop only when something reads it between the loops, or after the second loop (which starts
+/// from the first loop's value, since it may not run).
+#[test]
+fn copies_nothing_reads_are_left_out_of_the_fast_translation() {
+    let fast_of = |source: &str| {
+        let template = Template::compile(source, &Options::default()).expect("compiles");
+        let fast = template.fast_translated().expect("a fast translation");
+        // The exact translation copies everything.
+        assert!(template.translated().contains("{% set _e1.l_e = l_e %}"));
+        assert!(template.translated().contains("{% set _e2.l_e = l_e %}"));
+        assert_eq!(
+            template.render(&loop_values()).map_err(|e| e.to_string()),
+            template
+                .render_exact(&loop_values())
+                .map_err(|e| e.to_string())
+        );
+        (
+            fast.to_string(),
+            template.render(&loop_values()).expect("renders"),
+        )
+    };
+
+    let (fast, out) = fast_of(
+        "@foreach($data['env'] as $e){{ $e['name'] }}@endforeach\n\
+         @foreach($data['more'] as $e){{ $e['name'] }}@endforeach\n",
+    );
+    assert!(!fast.contains("_e1"), "{fast}");
+    assert!(!fast.contains("_e2"), "{fast}");
+    assert_eq!(out, "ABC");
+
+    let (fast, out) = fast_of(
+        "@foreach($data['env'] as $e){{ $e['name'] }}@endforeach\n\
+         {{ $e['name'] }}\n\
+         @foreach($data['more'] as $e){{ $e['name'] }}@endforeach\n",
+    );
+    assert!(fast.contains("{% set _e1.l_e = l_e %}"), "{fast}");
+    assert!(!fast.contains("_e2"), "{fast}");
+    assert_eq!(out, "ABB\nC");
+
+    let (fast, out) = fast_of(
+        "@foreach($data['env'] as $e){{ $e['name'] }}@endforeach\n\
+         @foreach($data['none'] as $e){{ $e['name'] }}@endforeach\n\
+         {{ $e['value'] }}",
+    );
+    assert!(fast.contains("{% set _e1.l_e = l_e %}"), "{fast}");
+    assert!(fast.contains("namespace(l_e=_e1.l_e, )"), "{fast}");
+    assert!(fast.contains("{% set _e2.l_e = l_e %}"), "{fast}");
+    assert_eq!(out, "AB2");
+
+    // Of `$k => $e`, only what is read.
+    let (fast, out) = fast_of(
+        "@foreach($data['env'] as $k => $e)@endforeach\n\
+         @foreach($data['more'] as $k => $e)@endforeach\n\
+         {{ $k }}",
+    );
+    assert!(
+        !fast.contains("l_e=") && !fast.contains("_e2.l_e"),
+        "{fast}"
+    );
+    assert!(fast.contains("{% set _e2.l_k = l_k %}"), "{fast}");
+    assert_eq!(out, "0");
+}
+
+/// Pieces of templates that loop over, read and test a few variable names.
+fn piece() -> impl Strategy<Value = String> {
+    let name = prop_oneof![Just("$e"), Just("$f"), Just("$loop")];
+    let target = prop_oneof![Just("$e"), Just("$f"), Just("$k => $e"), Just("$e => $f")];
+    let items = prop_oneof![
+        Just("$data['env']"),
+        Just("$data['more']"),
+        Just("$data['none']"),
+        Just("$data['outer']"),
+    ];
+    let read = name.prop_map(|n| {
+        if n == "$loop" {
+            "{{ $loop ? 'l' : 'n' }}\n".to_string()
+        } else {
+            format!("[{{{{ json_encode({n} ?? 'unset') }}}}|{{{{ empty({n}) ? 'E' : 'F' }}}}]\n@isset({n})\nset\n@endisset\n")
+        }
+    });
+    let leaf = prop_oneof![
+        read,
+        Just("text _e1.l_e\n".to_string()),
+        Just("{{ $k ?? 'nok' }}\n".to_string()),
+    ];
+    leaf.prop_recursive(4, 24, 4, move |inner| {
+        prop_oneof![
+            (
+                items.clone(),
+                target.clone(),
+                proptest::collection::vec(inner.clone(), 0..4)
+            )
+                .prop_map(|(items, target, body)| format!(
+                    "@foreach({items} as {target})\n{}@endforeach\n",
+                    body.concat()
+                )),
+            (
+                items.clone(),
+                target.clone(),
+                proptest::collection::vec(inner.clone(), 0..3),
+                proptest::collection::vec(inner.clone(), 0..3)
+            )
+                .prop_map(|(items, target, body, empty)| format!(
+                    "@forelse({items} as {target})\n{}@empty\n{}@endforelse\n",
+                    body.concat(),
+                    empty.concat()
+                )),
+            (
+                prop_oneof![Just("$flag"), Just("$off")],
+                proptest::collection::vec(inner.clone(), 0..3),
+                proptest::collection::vec(inner.clone(), 0..3)
+            )
+                .prop_map(|(cond, then, other)| format!(
+                    "@if({cond})\n{}@else\n{}@endif\n",
+                    then.concat(),
+                    other.concat()
+                )),
+            (prop_oneof![Just("$e"), Just("$i")], inner.clone())
+                .prop_map(|(v, body)| format!("@for({v} = 0; {v} < 2; {v}++)\n{body}@endfor\n")),
+            proptest::collection::vec(inner, 1..4).prop_map(|v| v.concat()),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn loops_render_the_same_fast_and_exact(pieces in proptest::collection::vec(piece(), 1..5)) {
+        let source = pieces.concat();
+        if let Some((fast, exact)) = both(&source, &loop_values()) {
+            prop_assert_eq!(fast, exact, "{}", source);
+        }
+    }
+}
+
+/// The benchmark's Deployment (four loops over `$e`, five over `$v`) renders the same both ways,
+/// and its fast translation copies no loop variable (nothing reads one after its loop).
+#[test]
+fn benchmark_deployment_renders_the_same_fast_and_exact() {
+    let source = include_str!("../benches/deployment.blade.php");
+    let template = Template::compile(source, &Options::default()).expect("compiles");
+    let fast = template.fast_translated().expect("a fast translation");
+    assert!(!fast.contains("namespace(l_"), "{fast}");
+    for i in 0..4 {
+        let values = value(&serde_json::json!({
+            "namespace": format!("ns-{i}"),
+            "data": {
+                "name": format!("app-{i}"),
+                "image": format!("nginx:1.{i}"),
+                "replicas": i,
+                "limited": i % 2 == 0,
+                "ports": [{ "name": "http", "port": 50000 + i, "target": 80 }],
+                "env": (0..i * 3)
+                    .map(|k| serde_json::json!({ "name": format!("VAR_{k}"), "value": format!("v-{k}") }))
+                    .collect::<Vec<_>>(),
+                "volumes": (0..i)
+                    .map(|k| serde_json::json!({ "name": format!("vol-{k}"), "path": format!("/v/{k}") }))
+                    .collect::<Vec<_>>(),
+            },
+            "secret": {},
+            "limits": { "enabled": "true", "cpu": "500m", "memory": "256Mi" },
+            "portClaims": { "web": 50123, "metrics": 61000 },
+            "paused": false,
+        }));
+        let fast = template.render(&values).map_err(|e| e.to_string());
+        let exact = template.render_exact(&values).map_err(|e| e.to_string());
+        assert!(fast.is_ok(), "{fast:?}");
+        assert_eq!(fast, exact);
+    }
+}
