@@ -76,9 +76,9 @@ fn foreach_binds_locals_and_loop_alias() {
     assert_eq!(
         out,
         concat!(
-            "{% set _e1 = namespace(l_k=_v[\"k\"], l_v=_v[\"v\"], ) %}{% for l_k, l_v in _pairs(_var(_v[\"xs\"], \"xs\")) %}",
-            "{% set _loop1 = loop %}{% set _e1.l_k = l_k %}{% set _e1.l_v = l_v %}",
-            "{{ _loop1.index0 }}{{ l_v }}{% endfor %}{{ _var(_e1.l_v, \"v\") }}"
+            "{% set _g = namespace(l_k=_v[\"k\"], l_v=_v[\"v\"], ) %}{% for l_k, l_v in _pairs(_var(_v[\"xs\"], \"xs\")) %}",
+            "{% set _loop1 = loop %}{% set _g.l_k = l_k %}{% set _g.l_v = l_v %}",
+            "{{ _loop1.index0 }}{{ l_v }}{% endfor %}{{ _var(_g.l_v, \"v\") }}"
         )
     );
 }
@@ -124,4 +124,37 @@ fn runtime_constants_are_substituted() {
         tr("{{ NOPE }}"),
         "{{ _fail(\"Undefined constant \\\"NOPE\\\"\") }}"
     );
+}
+
+#[test]
+fn claims_are_read_only_where_port_claims_is_the_template_variable() {
+    // A loop that assigns `$portClaims` changes it from its start on, and, through the loops
+    // around it, from theirs.
+    let src = "{{ $portClaims['a'] }}\n\
+               @foreach($xs as $x){{ $portClaims['b'] }}\n\
+               @foreach($ys as $portClaims)@endforeach\n\
+               @endforeach\n\
+               {{ $portClaims['c'] }}";
+    let t = translate(src, settings()).unwrap_or_else(|f| panic!("{f:?}"));
+    let names: Vec<&str> = t.claims.iter().map(|(n, ..)| n.as_str()).collect();
+    assert_eq!(names, ["a"]);
+}
+
+#[test]
+fn for_headers_assign_php_variables() {
+    // The initialiser reads the template variable before the header assigns it.
+    let out = tr("@for($i = $i + 1; $i < 3; $i++){{ $i }}@endfor{{ $i }}");
+    assert!(
+        out.starts_with("{% set _g = namespace(l_i=_v[\"i\"], ) %}"),
+        "{out}"
+    );
+    assert!(
+        out.contains("{% set _g.l_i = _add(_var(_g.l_i, \"i\"), 1) %}"),
+        "{out}"
+    );
+    // Assigning `$loop` is refused rather than shadowing Blade's loop object.
+    let err = translate("@for($loop = 0; $loop < 2; $loop++)@endfor", settings())
+        .err()
+        .map(|f| f.message);
+    assert!(err.is_some_and(|m| m.contains("not supported")));
 }

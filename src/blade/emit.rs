@@ -20,17 +20,26 @@ pub struct Segment {
 /// How a PHP variable is reached from the translated template.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Binding {
-    /// A minijinja local (a `@foreach` variable).
+    /// A minijinja local (a `@foreach` variable, in the body of its loop).
     Local(String),
-    /// A field of a minijinja namespace (variables assigned in a `@for` header).
+    /// A field of a minijinja namespace: `_g.l_x` for a variable that loops assign.
     Field { namespace: String, field: String },
 }
+
+/// The namespace that holds the current value of every variable a loop assigns (PHP's variables
+/// are function-scoped: what a loop assigns stays, everywhere after it).
+pub const GLOBALS: &str = "_g";
 
 /// What the translator knows at the point of an expression.
 #[derive(Clone, Debug, Default)]
 pub struct Scope {
-    /// Innermost last.
+    /// The variables of the open `@foreach` loops, innermost last: `Local` while the local is
+    /// known to hold the PHP value, `Field` of [`GLOBALS`] once a loop that may assign the name
+    /// again could have run.
     pub bindings: Vec<(String, Binding)>,
+    /// Every name some loop of the template assigns (sorted by name), as a field of
+    /// [`GLOBALS`]: where it is read outside the bindings.
+    pub globals: Vec<(String, Binding)>,
     /// The number of enclosing `@foreach` loops.
     pub loop_depth: usize,
     /// At depth 0: a loop has ended before, so Blade's `$loop` is null rather than undefined.
@@ -39,11 +48,14 @@ pub struct Scope {
 
 impl Scope {
     pub fn lookup(&self, name: &str) -> Option<&Binding> {
-        self.bindings
-            .iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .map(|(_, b)| b)
+        if let Some((_, b)) = self.bindings.iter().rev().find(|(n, _)| n == name) {
+            return Some(b);
+        }
+        let i = self
+            .globals
+            .binary_search_by(|(n, _)| n.as_str().cmp(name))
+            .ok()?;
+        self.globals.get(i).map(|(_, b)| b)
     }
 }
 

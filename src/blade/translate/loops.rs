@@ -2,9 +2,10 @@
 
 use std::fmt::Write;
 
-use super::{Block, Translator};
-use crate::blade::emit::{Binding, local_name, loop_alias, numbered, plain_variable};
+use super::{Block, LoopCopy, Translator};
+use crate::blade::emit::{Binding, GLOBALS, local_name, loop_alias, numbered, string_literal};
 use crate::blade::expr::{self, Expr, Kind, Parser};
+use crate::blade::scan::Token;
 use crate::blade::{Failure, FailureKind};
 
 impl<'a> Translator<'a> {
@@ -97,33 +98,205 @@ impl<'a> Translator<'a> {
         }
     }
 
-    /// Binds the loop variables as they stay readable after `@endforeach`. A binding of the same
-    /// name that no open loop's scope will ever uncover again is dropped rather than shadowed:
-    /// a template of many loops over `$item` would otherwise make every lookup walk them all.
-    pub(super) fn keep_after_loop(&mut self, after: Vec<(String, Binding)>) {
-        // Closing a loop truncates the bindings to its mark: what lies at or above every open
-        // mark can only go together with what shadows it.
-        let floor = self
-            .blocks
-            .iter()
-            .filter_map(|b| match b {
-                Block::Foreach { bindings, .. } => Some(*bindings),
+    /// PHP's variables are function-scoped: what a loop assigns stays, after the loop and in
+    /// later iterations of the loops around it. Every name a loop of the template assigns lives
+    /// in one namespace `_g`, declared here before anything else and starting as the template
+    /// variable (undefined when there is none). Each `@foreach` iteration copies its variables
+    /// there (the fast translation only where they are read, see `needed_copies`); `@for`
+    /// headers assign there directly.
+    pub(super) fn declare_globals(&mut self, tokens: &[Token]) {
+        self.loop_names = self.assigned_names(tokens);
+        let mut names: Vec<&String> = self.loop_names.iter().flat_map(|(_, n)| n).collect();
+        if names.is_empty() {
+            return;
+        }
+        names.sort_unstable();
+        names.dedup();
+        let mut globals = Vec::with_capacity(names.len());
+        let mut fields = Vec::with_capacity(names.len());
+        for name in names {
+            let field = local_name(name);
+            fields.push((field.clone(), name.clone()));
+            globals.push((
+                name.clone(),
+                Binding::Field {
+                    namespace: GLOBALS.to_string(),
+                    field,
+                },
+            ));
+        }
+        // Two names with one minijinja form share a field (a namespace takes each name once).
+        fields.sort_unstable();
+        fields.dedup_by(|a, b| a.0 == b.0);
+        self.scope.globals = globals;
+        self.fields = fields;
+        self.copies.push(LoopCopy::Namespace);
+        let head = self.out.len();
+        self.out.push_str("{% set _g = namespace(");
+        self.unless_read(0, head);
+        for i in 0..self.fields.len() {
+            let start = self.out.len();
+            if let Some((field, name)) = self.fields.get(i) {
+                self.out.push_str(field);
+                self.out.push_str("=_v[");
+                string_literal(&mut self.out, name);
+                self.out.push_str("], ");
+            }
+            self.copies.push(LoopCopy::Field(i));
+            self.unless_read(self.copies.len() - 1, start);
+        }
+        let tail = self.out.len();
+        self.out.push_str(") %}");
+        self.unless_read(0, tail);
+    }
+
+    /// For every loop by its Blade start: the names it and the loops inside it assign, found
+    /// the way the loops themselves read their headers (a header that does not parse assigns
+    /// nothing: its loop fails to translate). Blocks nest as the translation nests them; where
+    /// they do not, the translation fails too.
+    fn assigned_names(&self, tokens: &[Token]) -> Vec<(usize, Vec<String>)> {
+        let mut loops: Vec<(usize, Vec<String>)> = Vec::new();
+        // The open blocks: the loops by their index in `loops`.
+        let mut open: Vec<Option<usize>> = Vec::new();
+        for token in tokens {
+            let Token::Directive {
+                name, args, start, ..
+            } = token
+            else {
+                continue;
+            };
+            match *name {
+                "foreach" | "forelse" | "for" | "while" => {
+                    let names = match (*name, *args) {
+                        ("for", Some((a, b))) => self.for_targets(a, b),
+                        ("foreach" | "forelse", Some((a, b))) => self.foreach_names(a, b),
+                        _ => Vec::new(),
+                    };
+                    open.push(Some(loops.len()));
+                    loops.push((*start, names));
+                }
+                "if" | "unless" | "isset" | "switch" => open.push(None),
+                "empty" if args.is_some() => open.push(None),
+                "endif" | "endunless" | "endisset" | "endempty" | "endforelse" | "endforeach"
+                | "endfor" | "endwhile" | "endswitch" => {
+                    let Some(Some(closed)) = open.pop() else {
+                        continue;
+                    };
+                    let Some(outer) = open.iter().rev().find_map(|o| *o) else {
+                        continue;
+                    };
+                    let inner = loops
+                        .get(closed)
+                        .map(|(_, n)| n.clone())
+                        .unwrap_or_default();
+                    if let Some((_, names)) = loops.get_mut(outer) {
+                        for n in inner {
+                            if !names.contains(&n) {
+                                names.push(n);
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        loops
+    }
+
+    /// The variables of `@foreach (… as $k => $v)`.
+    fn foreach_names(&self, a: usize, b: usize) -> Vec<String> {
+        let Some(k) = self.last_as(a, b) else {
+            return Vec::new();
+        };
+        let Ok((first, second)) = self.foreach_targets(a + k + 3, b) else {
+            return Vec::new();
+        };
+        [Some(first), second]
+            .into_iter()
+            .flatten()
+            .filter_map(|e| match &e.kind {
+                Kind::Var(v) if v != "loop" => Some(v.to_string()),
                 _ => None,
             })
-            .max()
-            .unwrap_or(0);
-        for (name, binding) in after {
-            let shadowed = self
-                .scope
-                .bindings
-                .iter()
-                .skip(floor)
-                .position(|(n, _)| *n == name);
-            if let Some(i) = shadowed {
-                self.scope.bindings.remove(floor + i);
+            .collect()
+    }
+
+    /// The variables a `@for` header assigns.
+    fn for_targets(&self, a: usize, b: usize) -> Vec<String> {
+        let mut names = Vec::new();
+        let Ok(mut p) = Parser::new(self.code, a, b, self.settings.max_nesting) else {
+            return names;
+        };
+        let mut lists = Vec::new();
+        for end in [Some(";"), Some(";"), None] {
+            let Ok(list) = p.expr_list(end) else {
+                break;
+            };
+            lists.push(list);
+            if end.is_some() && p.expect(";").is_err() {
+                break;
             }
-            self.scope.bindings.push((name, binding));
         }
+        for e in lists.iter().flatten() {
+            if let Kind::Assign(target, ..) | Kind::IncDec(target, _) = &e.kind {
+                if let Kind::Var(v) = &target.kind {
+                    if v != "loop" && !names.iter().any(|n| n == v) {
+                        names.push(v.to_string());
+                    }
+                }
+            }
+        }
+        names
+    }
+
+    /// From the loop that starts at `start` on, the names it (or a loop inside it) assigns are
+    /// read from `_g` in the loops around it: the locals of those loops may no longer hold
+    /// them once it has run, which may be before any point of their bodies.
+    pub(super) fn rebind_globally(&mut self, start: usize) {
+        let Ok(i) = self.loop_names.binary_search_by_key(&start, |(s, _)| *s) else {
+            return;
+        };
+        let Some((_, names)) = self.loop_names.get(i) else {
+            return;
+        };
+        let scope = &mut self.scope;
+        for (name, binding) in scope.bindings.iter_mut() {
+            if !names.contains(name) {
+                continue;
+            }
+            if let Ok(g) = scope.globals.binary_search_by(|(n, _)| n.cmp(name)) {
+                if let Some((_, global)) = scope.globals.get(g) {
+                    *binding = global.clone();
+                }
+            }
+        }
+    }
+
+    /// The output start of the outermost open loop.
+    fn outermost_loop(&self) -> usize {
+        self.blocks
+            .iter()
+            .find_map(|b| match b {
+                Block::Foreach { out, .. } | Block::For { out, .. } | Block::While { out, .. } => {
+                    Some(*out)
+                }
+                _ => None,
+            })
+            .unwrap_or(0)
+    }
+
+    /// Where the last ` as` (in any case) of `@foreach`'s arguments starts, after some text.
+    fn last_as(&self, a: usize, b: usize) -> Option<usize> {
+        let inner = self.code_slice(a, b);
+        (0..inner.len())
+            .rev()
+            .find(|&k| {
+                inner
+                    .as_bytes()
+                    .get(k..k + 3)
+                    .is_some_and(|w| w.eq_ignore_ascii_case(b" as"))
+            })
+            .filter(|k| !inner.get(..*k).unwrap_or("").trim().is_empty())
     }
 
     /// What follows ` as`: `$value`, or `$key => $value`.
@@ -163,18 +336,7 @@ impl<'a> Translator<'a> {
     ) -> Result<(), Failure> {
         let name = if forelse { "forelse" } else { "foreach" };
         let (a, b) = self.require_args(name, args, start, end)?;
-        let inner = self.code_slice(a, b);
-        // The last ` as`, in any case.
-        let Some(k) = (0..inner.len())
-            .rev()
-            .find(|&k| {
-                inner
-                    .as_bytes()
-                    .get(k..k + 3)
-                    .is_some_and(|w| w.eq_ignore_ascii_case(b" as"))
-            })
-            .filter(|k| !inner.get(..*k).unwrap_or("").trim().is_empty())
-        else {
+        let Some(k) = self.last_as(a, b) else {
             return Err(Failure::new(
                 FailureKind::Syntax,
                 format!("syntax error, @{name} needs \"items as $item\""),
@@ -199,48 +361,19 @@ impl<'a> Translator<'a> {
             Some(v) => (Some(var_name(&first)?), var_name(v)?),
             None => (None, var_name(&first)?),
         };
+        let out = self.out.len();
         self.push_block(
             Block::Foreach {
                 start,
                 forelse,
                 bindings: self.scope.bindings.len(),
-                after: Vec::new(),
+                out,
                 empty_flag: String::new(),
             },
             start,
         )?;
-        // PHP's loop variables outlive the loop: each iteration copies them into a namespace
-        // declared outside it, which starts as what `$name` held before the loop (PHP leaves it
-        // alone when the loop never runs). The exact translation keeps every copy; the fast one
-        // only those it reads (see `Translator::needed_copies`). The namespace's arguments end
-        // in commas so that each one can be left out alone.
         self.counter += 1;
-        let keep = numbered("_e", self.counter);
         let names: Vec<String> = key.into_iter().chain(std::iter::once(value)).collect();
-        let namespace = self.copy_namespace(self.counter);
-        let head = self.out.len();
-        for piece in ["{% set ", &keep, " = namespace("] {
-            self.out.push_str(piece);
-        }
-        self.unless_read(namespace, head);
-        let mut fields = Vec::with_capacity(names.len());
-        for (i, name) in names.iter().enumerate() {
-            let ident = local_name(name);
-            let field = self.copy_field(namespace, &ident);
-            // `$k => $k` names one variable: a namespace takes each argument once.
-            if !names.get(..i).unwrap_or(&[]).contains(name) {
-                let start = self.out.len();
-                self.out.push_str(&ident);
-                self.out.push('=');
-                plain_variable(&self.scope, name, &mut self.out);
-                self.out.push_str(", ");
-                self.unless_read(field, start);
-            }
-            fields.push((ident, field));
-        }
-        let tail = self.out.len();
-        self.out.push_str(") %}");
-        self.unless_read(namespace, tail);
         let empty_flag = if forelse {
             numbered("_fe", self.counter)
         } else {
@@ -263,6 +396,8 @@ impl<'a> Translator<'a> {
         });
         // `_values` and `_pairs` refuse undefined.
         self.emit_refusing_undefined(&iteratee)?;
+        // The items are read once, before the loop assigns anything.
+        self.rebind_globally(start);
         self.scope.loop_depth += 1;
         self.out.push_str(") %}");
         if forelse {
@@ -275,29 +410,36 @@ impl<'a> Translator<'a> {
             out.push_str(&loop_alias(depth));
             out.push_str(" = loop %}");
         });
-        let mut after = Vec::new();
-        for (name, (ident, field)) in names.into_iter().zip(fields) {
-            let start = self.out.len();
-            for piece in ["{% set ", &keep, ".", &ident, " = ", &ident, " %}"] {
-                self.out.push_str(piece);
+        // Each iteration copies its variables into `_g`, where whatever runs after it reads
+        // them; the body reads the locals until a loop that may assign them again has begun.
+        let from = self.outermost_loop();
+        for (i, name) in names.iter().enumerate() {
+            let ident = local_name(name);
+            // `$k => $k` names one variable.
+            if !names.get(..i).unwrap_or(&[]).contains(name) {
+                let Ok(field) = self.fields.binary_search_by(|(f, _)| f.cmp(&ident)) else {
+                    return Err(Failure::new(
+                        FailureKind::Syntax,
+                        "internal error: a loop variable the translator did not foresee",
+                        start,
+                        end,
+                    ));
+                };
+                let at = self.out.len();
+                for piece in ["{% set ", GLOBALS, ".", &ident, " = ", &ident, " %}"] {
+                    self.out.push_str(piece);
+                }
+                self.copies.push(LoopCopy::Write { field, from });
+                self.unless_read(self.copies.len() - 1, at);
             }
-            self.unless_read(field, start);
-            after.push((
-                name.clone(),
-                Binding::Field {
-                    namespace: keep.clone(),
-                    field: ident.clone(),
-                },
-            ));
-            self.scope.bindings.push((name, Binding::Local(ident)));
+            self.scope
+                .bindings
+                .push((name.clone(), Binding::Local(ident)));
         }
         if let Some(Block::Foreach {
-            after: slot,
-            empty_flag: flag,
-            ..
+            empty_flag: flag, ..
         }) = self.blocks.last_mut()
         {
-            *slot = after;
             *flag = empty_flag;
         }
         Ok(())
@@ -326,25 +468,28 @@ impl<'a> Translator<'a> {
         }
         self.counter += 1;
         let ns = format!("_f{}", self.counter);
-        self.push_block(Block::For { start }, start)?;
         for e in init.iter().chain(&step) {
             if let Kind::Assign(target, ..) | Kind::IncDec(target, _) = &e.kind {
-                if let Kind::Var(v) = &target.kind {
-                    if self.scope.lookup(v).is_none_or(
-                        |b| !matches!(b, Binding::Field { namespace, .. } if *namespace == ns),
-                    ) {
-                        let field = local_name(v);
-                        self.scope.bindings.push((
-                            v.to_string(),
-                            Binding::Field {
-                                namespace: ns.clone(),
-                                field,
-                            },
-                        ));
-                    }
+                if matches!(&target.kind, Kind::Var(v) if v == "loop") {
+                    return Err(Failure::new(
+                        FailureKind::Syntax,
+                        "assigning $loop in a @for header is not supported",
+                        target.start,
+                        target.end,
+                    ));
                 }
             }
         }
+        self.push_block(
+            Block::For {
+                start,
+                out: self.out.len(),
+            },
+            start,
+        )?;
+        // The header's variables live in `_g`, from the initialiser (which reads what they held
+        // before) on.
+        self.rebind_globally(start);
         let _ = write!(self.out, "{{% set {ns} = namespace(started=false) %}}");
         for e in &init {
             self.statement(e)?;
@@ -396,7 +541,12 @@ impl<'a> Translator<'a> {
                 target.end,
             ));
         };
-        let Some(Binding::Field { namespace, field }) = self.scope.lookup(name).cloned() else {
+        let Some(Binding::Field { namespace, field }) = self
+            .scope
+            .lookup(name)
+            .filter(|b| matches!(b, Binding::Field { namespace, .. } if namespace == GLOBALS))
+            .cloned()
+        else {
             return Err(Failure::new(
                 FailureKind::Syntax,
                 "only variables can be assigned in @for headers",

@@ -12,7 +12,7 @@ mod loops;
 
 use lines::{directive_lines, leading_newline};
 
-use super::emit::{Binding, Emitter, Scope, Segment, native_read};
+use super::emit::{Emitter, Scope, Segment, native_read};
 use super::expr::{self, Expr, Kind, Parser};
 use super::reads::Reads;
 use super::scan::{self, Token};
@@ -56,14 +56,20 @@ struct Rewrite {
     unless_read: Option<usize>,
 }
 
-/// What PHP's loop variables leave behind after `@foreach`: the namespace `_eN` a loop declares,
-/// or one of its fields `_eN.l_x`. The statements that fill them are rewrites that the fast
-/// translation drops when nothing it keeps reads the field (see `Translator::needed_copies`).
+/// What keeps PHP's value of a variable that loops assign: the namespace `_g` declared at the
+/// top, its fields `_g.l_x` (each starting as the template variable), and the statements by
+/// which every iteration of a `@foreach` copies its variables there. Each is a rewrite that the
+/// fast translation drops when nothing it keeps reads what it writes (see
+/// `Translator::needed_copies`).
 enum LoopCopy {
+    /// The head or tail of the declaration of `_g`.
     Namespace,
-    /// The namespace it belongs to (its index in `Translator::copies`, which it follows) and
-    /// the field's name (`l_x`).
-    Field(usize, String),
+    /// A field's initial value in the declaration, by the field's index in `Translator::fields`.
+    Field(usize),
+    /// An iteration's copy into the field `field`: read only by what runs after it, i.e. what
+    /// lies at or after `from` in the output (the start of the outermost loop around the copy,
+    /// whose later iterations run what precedes the copy again).
+    Write { field: usize, from: usize },
 }
 
 enum Block {
@@ -76,8 +82,8 @@ enum Block {
         start: usize,
         forelse: bool,
         bindings: usize,
-        /// The loop variables as they stay readable after `@endforeach`.
-        after: Vec<(String, Binding)>,
+        /// Where the loop starts in the output.
+        out: usize,
         /// A `@forelse`'s namespace whose `empty` says whether no iteration began, as Blade's
         /// `$__empty` does: minijinja's `for … else` would also run after a `@break`.
         empty_flag: String,
@@ -88,9 +94,11 @@ enum Block {
     },
     For {
         start: usize,
+        out: usize,
     },
     While {
         start: usize,
+        out: usize,
     },
     Switch {
         start: usize,
@@ -108,7 +116,7 @@ impl Block {
             | Block::Foreach { start, .. }
             | Block::ForelseEmpty { start }
             | Block::For { start, .. }
-            | Block::While { start }
+            | Block::While { start, .. }
             | Block::Switch { start, .. } => *start,
         }
     }
@@ -143,10 +151,13 @@ struct Translator<'a> {
     /// Where `$loop` is written last in the source (comments, strings and longer names like
     /// `$loops` included).
     last_loop: Option<usize>,
-    /// The namespaces and fields that keep loop variables after their loops.
+    /// The declaration of `_g`, its fields and the copies into them.
     copies: Vec<LoopCopy>,
-    /// Each namespace of `copies` by its number `N` (increasing): its index in `copies`.
-    copy_namespaces: Vec<(usize, usize)>,
+    /// The fields of `_g` (`l_x`, sorted) and the PHP name each holds.
+    fields: Vec<(String, String)>,
+    /// For every loop (`@foreach`, `@forelse`, `@for`, `@while`) by its Blade start, sorted: the
+    /// names it and the loops inside it assign.
+    loop_names: Vec<(usize, Vec<String>)>,
 }
 
 pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failure> {
@@ -168,8 +179,10 @@ pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failu
         native: String::new(),
         last_loop: src.rfind("$loop"),
         copies: Vec::new(),
-        copy_namespaces: Vec::new(),
+        fields: Vec::new(),
+        loop_names: Vec::new(),
     };
+    t.declare_globals(&tokens);
     // The oracle evaluates the compiled template after `?>`, which swallows a newline that
     // starts the output.
     let first = tokens
@@ -264,34 +277,6 @@ impl<'a> Translator<'a> {
         }
     }
 
-    /// A new namespace `_eN` for loop variables (see [`LoopCopy`]), `N` larger than before.
-    fn copy_namespace(&mut self, n: usize) -> usize {
-        let index = self.copies.len();
-        self.copies.push(LoopCopy::Namespace);
-        self.copy_namespaces.push((n, index));
-        index
-    }
-
-    /// The field `ident` of the namespace last made by `copy_namespace` (its index `namespace`).
-    fn copy_field(&mut self, namespace: usize, ident: &str) -> usize {
-        if let Some(found) = self.find_copy_field(namespace, ident) {
-            return found;
-        }
-        self.copies
-            .push(LoopCopy::Field(namespace, ident.to_string()));
-        self.copies.len() - 1
-    }
-
-    /// The field `ident` of the namespace at `namespace` in `copies`, if it has one.
-    fn find_copy_field(&self, namespace: usize, ident: &str) -> Option<usize> {
-        let fields = self.copies.get(namespace + 1..)?;
-        fields
-            .iter()
-            .take_while(|c| matches!(c, LoopCopy::Field(n, _) if *n == namespace))
-            .position(|c| matches!(c, LoopCopy::Field(_, f) if f == ident))
-            .map(|i| namespace + 1 + i)
-    }
-
     /// Leaves what was written to `out` since `start` out of the fast translation unless the
     /// copy `copy` is read there.
     fn unless_read(&mut self, copy: usize, start: usize) {
@@ -303,39 +288,16 @@ impl<'a> Translator<'a> {
         });
     }
 
-    /// Calls `found` with each copy that `text` reads: every `_eN.l_x` between identifier
-    /// boundaries. A match in literal text or in a string only keeps a copy, which is harmless.
-    fn copies_read(&self, text: &str, mut found: impl FnMut(usize)) {
+    /// Calls `found` with each field of `_g` that `text` reads (every `_g.l_x` between
+    /// identifier boundaries) and where, `base` plus its offset in `text`. A match in literal
+    /// text or in a string only keeps a copy, which is harmless.
+    fn fields_read(&self, text: &str, base: usize, mut found: impl FnMut(usize, usize)) {
         let bytes = text.as_bytes();
         let ident = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
         let mut from = 0;
-        // From each `.l_` back to `_eN` (dots are rarer than underscores, and `.l_` rarer still).
-        while let Some(skip) = text.get(from..).and_then(|rest| rest.find('.')) {
-            let dot = from + skip;
-            from = dot + 1;
-            if bytes.get(dot + 1..dot + 3) != Some(b"l_") {
-                continue;
-            }
-            let digits = bytes
-                .get(..dot)
-                .unwrap_or(&[])
-                .iter()
-                .rev()
-                .take_while(|b| b.is_ascii_digit())
-                .count();
-            let Some(at) = dot.checked_sub(digits + 2) else {
-                continue;
-            };
-            if digits == 0
-                || bytes.get(at..at + 2) != Some(b"_e")
-                || at
-                    .checked_sub(1)
-                    .and_then(|i| bytes.get(i))
-                    .is_some_and(ident)
-            {
-                continue;
-            }
-            let field = dot + 3;
+        while let Some(skip) = text.get(from..).and_then(|rest| rest.find("_g.l_")) {
+            let at = from + skip;
+            let field = at + 3;
             let end = field
                 + bytes
                     .get(field..)
@@ -343,74 +305,59 @@ impl<'a> Translator<'a> {
                     .iter()
                     .take_while(|b| ident(b))
                     .count();
-            let number = text.get(at + 2..dot).and_then(|d| d.parse::<usize>().ok());
-            let namespace = number.and_then(|n| {
-                let i = self
-                    .copy_namespaces
-                    .binary_search_by_key(&n, |(n, _)| *n)
-                    .ok()?;
-                self.copy_namespaces.get(i).map(|(_, index)| *index)
-            });
-            if let Some(copy) = namespace
-                .and_then(|k| self.find_copy_field(k, text.get(dot + 1..end).unwrap_or("")))
-            {
-                found(copy);
-            }
             from = end;
+            if at
+                .checked_sub(1)
+                .and_then(|i| bytes.get(i))
+                .is_some_and(ident)
+            {
+                continue;
+            }
+            let name = text.get(field..end).unwrap_or("");
+            if let Ok(i) = self.fields.binary_search_by(|(f, _)| f.as_str().cmp(name)) {
+                found(i, base + at);
+            }
         }
     }
 
-    /// Which copies the fast translation reads (by index in `copies`): those read by what it
-    /// keeps for certain, then those read by the pieces of copies found so far (a later loop's
-    /// namespace starts from an earlier one's field), and the namespace of every field found.
-    /// Linear in the size of the translation.
+    /// Which copies the fast translation needs (by index in `copies`): a field is needed when
+    /// what the fast translation keeps for certain reads it anywhere, a copy into it when such a
+    /// read lies at or after the copy's `from`. The pieces of copies read no field. Linear in
+    /// the size of the translation.
     fn needed_copies(&self) -> Vec<bool> {
-        let mut needed = vec![false; self.copies.len()];
         if self.copies.is_empty() {
-            return needed;
+            return Vec::new();
         }
-        let mut work = Vec::new();
-        // (piece's copy, copy it reads)
-        let mut edges = Vec::new();
+        // The last read of each field, as an offset in the exact translation.
+        let mut last: Vec<Option<usize>> = vec![None; self.fields.len()];
+        let mut note = |field: usize, at: usize| {
+            if let Some(slot) = last.get_mut(field) {
+                *slot = Some(slot.map_or(at, |p| p.max(at)));
+            }
+        };
         let mut at = 0;
         for r in &self.rewrites {
-            self.copies_read(self.out.get(at..r.exact.0).unwrap_or(""), |c| work.push(c));
-            match r.unless_read {
-                None => self
-                    .copies_read(self.native.get(r.native.0..r.native.1).unwrap_or(""), |c| {
-                        work.push(c)
-                    }),
-                Some(from) => {
-                    self.copies_read(self.out.get(r.exact.0..r.exact.1).unwrap_or(""), |c| {
-                        if c != from {
-                            edges.push((from, c));
-                        }
-                    })
-                }
+            self.fields_read(self.out.get(at..r.exact.0).unwrap_or(""), at, &mut note);
+            if r.unless_read.is_none() {
+                let native = self.native.get(r.native.0..r.native.1).unwrap_or("");
+                self.fields_read(native, 0, |field, _| note(field, r.exact.0));
             }
             at = r.exact.1;
         }
-        self.copies_read(self.out.get(at..).unwrap_or(""), |c| work.push(c));
-        edges.sort_unstable();
-        while let Some(c) = work.pop() {
-            match needed.get_mut(c) {
-                Some(slot) if !*slot => *slot = true,
-                _ => continue,
-            }
-            if let Some(LoopCopy::Field(namespace, _)) = self.copies.get(c) {
-                work.push(*namespace);
-            }
-            let first = edges.partition_point(|(from, _)| *from < c);
-            work.extend(
-                edges
-                    .get(first..)
-                    .unwrap_or(&[])
-                    .iter()
-                    .take_while(|(from, _)| *from == c)
-                    .map(|(_, to)| *to),
-            );
-        }
-        needed
+        self.fields_read(self.out.get(at..).unwrap_or(""), at, &mut note);
+        let any = last.iter().any(Option::is_some);
+        self.copies
+            .iter()
+            .map(|c| match c {
+                LoopCopy::Namespace => any,
+                LoopCopy::Field(f) => last.get(*f).is_some_and(Option::is_some),
+                LoopCopy::Write { field, from } => last
+                    .get(*field)
+                    .copied()
+                    .flatten()
+                    .is_some_and(|p| p >= *from),
+            })
+            .collect()
     }
 
     /// The translation with every rewrite applied but the copies it reads; `None` when that
@@ -600,13 +547,23 @@ impl<'a> Translator<'a> {
         while let Some(e) = stack.pop() {
             if let Kind::Index(base, Some(key)) = &e.kind {
                 if let (Kind::Var(v), Kind::Str(name)) = (&base.kind, &key.kind) {
-                    if v == "portClaims" && self.scope.lookup("portClaims").is_none() {
+                    if v == "portClaims" && !self.loop_assigned_before("portClaims", e.start) {
                         self.claims.push((name.to_string(), e.start, e.end));
                     }
                 }
             }
             stack.extend(expr::children(&e.kind));
         }
+    }
+
+    /// Whether `$name` at `at` may hold what a loop assigned rather than the template variable:
+    /// a loop that assigns it (itself or inside) starts before `at`. That covers the loops open
+    /// around `at`, whose later iterations run `at` after what they assign.
+    fn loop_assigned_before(&self, name: &str, at: usize) -> bool {
+        self.loop_names
+            .iter()
+            .take_while(|(start, _)| *start < at)
+            .any(|(_, names)| names.iter().any(|n| n == name))
     }
 
     fn emitter(&mut self) -> Emitter<'_> {
@@ -756,12 +713,11 @@ impl<'a> Translator<'a> {
                     forelse: true,
                     bindings,
                     empty_flag,
-                    after,
                     ..
                 }) => {
+                    // The loop variables outlive the loop (in `_g`) into `@empty` and past
+                    // `@endforelse`.
                     self.close_loop_scope(bindings);
-                    // The loop variables outlive the loop into `@empty` and past `@endforelse`.
-                    self.keep_after_loop(after);
                     self.blocks.push(Block::ForelseEmpty { start });
                     let _ = write!(self.out, "{{% endfor %}}{{% if {empty_flag}.empty %}}");
                 }
@@ -794,11 +750,9 @@ impl<'a> Translator<'a> {
             }
             "foreach" | "forelse" => self.foreach(name == "forelse", args, start, end)?,
             "endforeach" => match self.blocks.pop() {
-                Some(Block::Foreach {
-                    bindings, after, ..
-                }) => {
+                Some(Block::Foreach { bindings, .. }) => {
+                    // The loop variables outlive the loop in `_g`.
                     self.close_loop_scope(bindings);
-                    self.keep_after_loop(after);
                     self.out.push_str("{% endfor %}");
                 }
                 other => {
@@ -811,8 +765,7 @@ impl<'a> Translator<'a> {
             "for" => self.for_loop(args, start, end)?,
             "endfor" => match self.blocks.pop() {
                 Some(Block::For { .. }) => {
-                    // The namespace outlives the loop, so `$i` keeps its last value after it,
-                    // as in PHP.
+                    // `$i` lives in `_g`, so it keeps its last value after the loop, as in PHP.
                     self.out.push_str("{% endfor %}");
                 }
                 other => {
@@ -825,7 +778,14 @@ impl<'a> Translator<'a> {
             "while" => {
                 let (a, b) = self.require_args(name, args, start, end)?;
                 let e = self.parse(a, b)?;
-                self.push_block(Block::While { start }, start)?;
+                self.push_block(
+                    Block::While {
+                        start,
+                        out: self.out.len(),
+                    },
+                    start,
+                )?;
+                self.rebind_globally(start);
                 self.out.push_str("{% for _ in _forever() %}{% if not ");
                 self.truthy(&e)?;
                 self.out.push_str(" %}{% break %}{% endif %}");
