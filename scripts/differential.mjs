@@ -16,15 +16,15 @@
 //               (at most 30 diff-* cases in all)
 //   --max-shrink M   shrink and print at most M differences (default 40; shrinking is the slow part)
 //   --avoid LIST     don't generate these constructs (comma-separated; see generate.mjs):
-//                    forelse-break, json-commas, continue-switch
+//                    forelse-break, json-commas, continue-switch, shared-names
 //   --skip-shrink RE don't shrink differences whose template matches RE (to look past known ones)
 //   --verbose        also print each difference's original template
 //
 // Needs php-cli and php-illuminate-view (the oracle, /work/shared/blade-oracle/render.php, or
 // $BLADE_ORACLE) and a built pkg/ (the wasm). It is not part of `npm test`; the cases it saves are.
 // Known, documented differences (COMPATIBILITY.md) are filtered out: portclaims' sandbox refusals,
-// "not supported" syntax, U+FFFD for cut UTF-8 characters; the generator avoids echo tags inside other tags and loop variables
-// after their loop. See scripts/differential/README.md.
+// "not supported" syntax, U+FFFD for cut UTF-8 characters; the generator avoids echo tags inside other tags. See
+// scripts/differential/README.md.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
