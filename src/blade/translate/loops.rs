@@ -3,9 +3,8 @@
 use std::fmt::Write;
 
 use super::{Block, LoopCopy, Translator};
-use crate::blade::emit::{Binding, GLOBALS, local_name, loop_alias, numbered, string_literal};
+use crate::blade::emit::{Binding, GLOBALS, local_name, loop_alias, numbered};
 use crate::blade::expr::{self, Expr, Kind, Parser};
-use crate::blade::scan::Token;
 use crate::blade::{Failure, FailureKind};
 
 impl<'a> Translator<'a> {
@@ -98,195 +97,8 @@ impl<'a> Translator<'a> {
         }
     }
 
-    /// PHP's variables are function-scoped: what a loop assigns stays, after the loop and in
-    /// later iterations of the loops around it. Every name a loop of the template assigns lives
-    /// in one namespace `_g`, declared here before anything else and starting as the template
-    /// variable (undefined when there is none). Each `@foreach` iteration copies its variables
-    /// there (the fast translation only where they are read, see `needed_copies`); `@for`
-    /// headers assign there directly.
-    pub(super) fn declare_globals(&mut self, tokens: &[Token]) {
-        self.loop_names = self.assigned_names(tokens);
-        let mut names: Vec<&String> = self.loop_names.iter().flat_map(|(_, n)| n).collect();
-        if names.is_empty() {
-            return;
-        }
-        names.sort_unstable();
-        names.dedup();
-        let mut globals = Vec::with_capacity(names.len());
-        let mut fields = Vec::with_capacity(names.len());
-        for name in names {
-            let field = local_name(name);
-            fields.push((field.clone(), name.clone()));
-            globals.push((
-                name.clone(),
-                Binding::Field {
-                    namespace: GLOBALS.to_string(),
-                    field,
-                },
-            ));
-        }
-        // Two names with one minijinja form share a field (a namespace takes each name once).
-        fields.sort_unstable();
-        fields.dedup_by(|a, b| a.0 == b.0);
-        self.scope.globals = globals;
-        self.fields = fields;
-        self.copies.push(LoopCopy::Namespace);
-        let head = self.out.len();
-        self.out.push_str("{% set _g = namespace(");
-        self.unless_read(0, head);
-        for i in 0..self.fields.len() {
-            let start = self.out.len();
-            if let Some((field, name)) = self.fields.get(i) {
-                self.out.push_str(field);
-                self.out.push_str("=_v[");
-                string_literal(&mut self.out, name);
-                self.out.push_str("], ");
-            }
-            self.copies.push(LoopCopy::Field(i));
-            self.unless_read(self.copies.len() - 1, start);
-        }
-        let tail = self.out.len();
-        self.out.push_str(") %}");
-        self.unless_read(0, tail);
-    }
-
-    /// For every loop by its Blade start: the names it and the loops inside it assign, found
-    /// the way the loops themselves read their headers (a header that does not parse assigns
-    /// nothing: its loop fails to translate). Blocks nest as the translation nests them; where
-    /// they do not, the translation fails too.
-    fn assigned_names(&self, tokens: &[Token]) -> Vec<(usize, Vec<String>)> {
-        let mut loops: Vec<(usize, Vec<String>)> = Vec::new();
-        // The open blocks: the loops by their index in `loops`.
-        let mut open: Vec<Option<usize>> = Vec::new();
-        for token in tokens {
-            let Token::Directive {
-                name, args, start, ..
-            } = token
-            else {
-                continue;
-            };
-            match *name {
-                "foreach" | "forelse" | "for" | "while" => {
-                    let names = match (*name, *args) {
-                        ("for", Some((a, b))) => self.for_targets(a, b),
-                        ("foreach" | "forelse", Some((a, b))) => self.foreach_names(a, b),
-                        _ => Vec::new(),
-                    };
-                    open.push(Some(loops.len()));
-                    loops.push((*start, names));
-                }
-                "if" | "unless" | "isset" | "switch" => open.push(None),
-                "empty" if args.is_some() => open.push(None),
-                "endif" | "endunless" | "endisset" | "endempty" | "endforelse" | "endforeach"
-                | "endfor" | "endwhile" | "endswitch" => {
-                    let Some(Some(closed)) = open.pop() else {
-                        continue;
-                    };
-                    let Some(outer) = open.iter().rev().find_map(|o| *o) else {
-                        continue;
-                    };
-                    let inner = loops
-                        .get(closed)
-                        .map(|(_, n)| n.clone())
-                        .unwrap_or_default();
-                    if let Some((_, names)) = loops.get_mut(outer) {
-                        for n in inner {
-                            if !names.contains(&n) {
-                                names.push(n);
-                            }
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        loops
-    }
-
-    /// The variables of `@foreach (… as $k => $v)`.
-    fn foreach_names(&self, a: usize, b: usize) -> Vec<String> {
-        let Some(k) = self.last_as(a, b) else {
-            return Vec::new();
-        };
-        let Ok((first, second)) = self.foreach_targets(a + k + 3, b) else {
-            return Vec::new();
-        };
-        [Some(first), second]
-            .into_iter()
-            .flatten()
-            .filter_map(|e| match &e.kind {
-                Kind::Var(v) if v != "loop" => Some(v.to_string()),
-                _ => None,
-            })
-            .collect()
-    }
-
-    /// The variables a `@for` header assigns.
-    fn for_targets(&self, a: usize, b: usize) -> Vec<String> {
-        let mut names = Vec::new();
-        let Ok(mut p) = Parser::new(self.code, a, b, self.settings.max_nesting) else {
-            return names;
-        };
-        let mut lists = Vec::new();
-        for end in [Some(";"), Some(";"), None] {
-            let Ok(list) = p.expr_list(end) else {
-                break;
-            };
-            lists.push(list);
-            if end.is_some() && p.expect(";").is_err() {
-                break;
-            }
-        }
-        for e in lists.iter().flatten() {
-            if let Kind::Assign(target, ..) | Kind::IncDec(target, _) = &e.kind {
-                if let Kind::Var(v) = &target.kind {
-                    if v != "loop" && !names.iter().any(|n| n == v) {
-                        names.push(v.to_string());
-                    }
-                }
-            }
-        }
-        names
-    }
-
-    /// From the loop that starts at `start` on, the names it (or a loop inside it) assigns are
-    /// read from `_g` in the loops around it: the locals of those loops may no longer hold
-    /// them once it has run, which may be before any point of their bodies.
-    pub(super) fn rebind_globally(&mut self, start: usize) {
-        let Ok(i) = self.loop_names.binary_search_by_key(&start, |(s, _)| *s) else {
-            return;
-        };
-        let Some((_, names)) = self.loop_names.get(i) else {
-            return;
-        };
-        let scope = &mut self.scope;
-        for (name, binding) in scope.bindings.iter_mut() {
-            if !names.contains(name) {
-                continue;
-            }
-            if let Ok(g) = scope.globals.binary_search_by(|(n, _)| n.cmp(name)) {
-                if let Some((_, global)) = scope.globals.get(g) {
-                    *binding = global.clone();
-                }
-            }
-        }
-    }
-
-    /// The output start of the outermost open loop.
-    fn outermost_loop(&self) -> usize {
-        self.blocks
-            .iter()
-            .find_map(|b| match b {
-                Block::Foreach { out, .. } | Block::For { out, .. } | Block::While { out, .. } => {
-                    Some(*out)
-                }
-                _ => None,
-            })
-            .unwrap_or(0)
-    }
-
     /// Where the last ` as` (in any case) of `@foreach`'s arguments starts, after some text.
-    fn last_as(&self, a: usize, b: usize) -> Option<usize> {
+    pub(super) fn last_as(&self, a: usize, b: usize) -> Option<usize> {
         let inner = self.code_slice(a, b);
         (0..inner.len())
             .rev()
@@ -300,7 +112,11 @@ impl<'a> Translator<'a> {
     }
 
     /// What follows ` as`: `$value`, or `$key => $value`.
-    fn foreach_targets(&self, a: usize, b: usize) -> Result<(Expr<'a>, Option<Expr<'a>>), Failure> {
+    pub(super) fn foreach_targets(
+        &self,
+        a: usize,
+        b: usize,
+    ) -> Result<(Expr<'a>, Option<Expr<'a>>), Failure> {
         // ` $item` alone, by far the most common, needs no parser.
         let blanks = self
             .code_slice(a, b)

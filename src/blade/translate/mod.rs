@@ -7,9 +7,11 @@
 
 use std::fmt::Write;
 
+mod globals;
 mod lines;
 mod loops;
 
+use globals::LoopCopy;
 use lines::{directive_lines, leading_newline};
 
 use super::emit::{Emitter, Scope, Segment, native_read};
@@ -54,22 +56,6 @@ struct Rewrite {
     /// A piece of a loop variable's copy (see [`LoopCopy`]), by its index in `Translator::copies`:
     /// the fast translation leaves it out only when nothing it keeps reads that copy.
     unless_read: Option<usize>,
-}
-
-/// What keeps PHP's value of a variable that loops assign: the namespace `_g` declared at the
-/// top, its fields `_g.l_x` (each starting as the template variable), and the statements by
-/// which every iteration of a `@foreach` copies its variables there. Each is a rewrite that the
-/// fast translation drops when nothing it keeps reads what it writes (see
-/// `Translator::needed_copies`).
-enum LoopCopy {
-    /// The head or tail of the declaration of `_g`.
-    Namespace,
-    /// A field's initial value in the declaration, by the field's index in `Translator::fields`.
-    Field(usize),
-    /// An iteration's copy into the field `field`: read only by what runs after it, i.e. what
-    /// lies at or after `from` in the output (the start of the outermost loop around the copy,
-    /// whose later iterations run what precedes the copy again).
-    Write { field: usize, from: usize },
 }
 
 enum Block {
@@ -275,89 +261,6 @@ impl<'a> Translator<'a> {
                 unless_read: None,
             });
         }
-    }
-
-    /// Leaves what was written to `out` since `start` out of the fast translation unless the
-    /// copy `copy` is read there.
-    fn unless_read(&mut self, copy: usize, start: usize) {
-        let at = self.native.len();
-        self.rewrites.push(Rewrite {
-            exact: (start, self.out.len()),
-            native: (at, at),
-            unless_read: Some(copy),
-        });
-    }
-
-    /// Calls `found` with each field of `_g` that `text` reads (every `_g.l_x` between
-    /// identifier boundaries) and where, `base` plus its offset in `text`. A match in literal
-    /// text or in a string only keeps a copy, which is harmless.
-    fn fields_read(&self, text: &str, base: usize, mut found: impl FnMut(usize, usize)) {
-        let bytes = text.as_bytes();
-        let ident = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
-        let mut from = 0;
-        while let Some(skip) = text.get(from..).and_then(|rest| rest.find("_g.l_")) {
-            let at = from + skip;
-            let field = at + 3;
-            let end = field
-                + bytes
-                    .get(field..)
-                    .unwrap_or(&[])
-                    .iter()
-                    .take_while(|b| ident(b))
-                    .count();
-            from = end;
-            if at
-                .checked_sub(1)
-                .and_then(|i| bytes.get(i))
-                .is_some_and(ident)
-            {
-                continue;
-            }
-            let name = text.get(field..end).unwrap_or("");
-            if let Ok(i) = self.fields.binary_search_by(|(f, _)| f.as_str().cmp(name)) {
-                found(i, base + at);
-            }
-        }
-    }
-
-    /// Which copies the fast translation needs (by index in `copies`): a field is needed when
-    /// what the fast translation keeps for certain reads it anywhere, a copy into it when such a
-    /// read lies at or after the copy's `from`. The pieces of copies read no field. Linear in
-    /// the size of the translation.
-    fn needed_copies(&self) -> Vec<bool> {
-        if self.copies.is_empty() {
-            return Vec::new();
-        }
-        // The last read of each field, as an offset in the exact translation.
-        let mut last: Vec<Option<usize>> = vec![None; self.fields.len()];
-        let mut note = |field: usize, at: usize| {
-            if let Some(slot) = last.get_mut(field) {
-                *slot = Some(slot.map_or(at, |p| p.max(at)));
-            }
-        };
-        let mut at = 0;
-        for r in &self.rewrites {
-            self.fields_read(self.out.get(at..r.exact.0).unwrap_or(""), at, &mut note);
-            if r.unless_read.is_none() {
-                let native = self.native.get(r.native.0..r.native.1).unwrap_or("");
-                self.fields_read(native, 0, |field, _| note(field, r.exact.0));
-            }
-            at = r.exact.1;
-        }
-        self.fields_read(self.out.get(at..).unwrap_or(""), at, &mut note);
-        let any = last.iter().any(Option::is_some);
-        self.copies
-            .iter()
-            .map(|c| match c {
-                LoopCopy::Namespace => any,
-                LoopCopy::Field(f) => last.get(*f).is_some_and(Option::is_some),
-                LoopCopy::Write { field, from } => last
-                    .get(*field)
-                    .copied()
-                    .flatten()
-                    .is_some_and(|p| p >= *from),
-            })
-            .collect()
     }
 
     /// The translation with every rewrite applied but the copies it reads; `None` when that
