@@ -199,12 +199,21 @@ impl<'a> Translator<'a> {
             let _ = write!(self.out, "{{% set {empty_flag} = namespace(empty=true) %}}");
         }
         self.out.push_str("{% for ");
-        if let [k, _] = names.as_slice() {
-            self.out.push_str(&local_name(k));
-            self.out.push_str(", ");
+        match names.as_slice() {
+            // PHP assigns the value, then the key: in `$k => $k` the key is what stays.
+            [k, v] if k == v => {
+                self.out.push_str(&local_name(k));
+                self.out.push_str(", _");
+            }
+            [k, v] => {
+                self.out.push_str(&local_name(k));
+                self.out.push_str(", ");
+                self.out.push_str(&local_name(v));
+            }
+            _ => self
+                .out
+                .push_str(&local_name(names.last().map_or("", String::as_str))),
         }
-        self.out
-            .push_str(&local_name(names.last().map_or("", String::as_str)));
         self.out.push_str(if names.len() == 2 {
             " in _pairs("
         } else {
