@@ -14,7 +14,6 @@ use minijinja::value::{Enumerator, Object, ObjectRepr, ValueKind};
 
 pub use crate::claims::DEFAULT_SCOPE;
 use crate::claims::{self, Change, Claim, ClaimsError, Diagnostic, Ledger, Reservation};
-use crate::engine::values::JsonObject;
 use crate::engine::{self, Template};
 
 /// What a render needs besides the store's reservations.
@@ -91,12 +90,7 @@ pub fn plan(ledger: &Ledger, request: &Request<'_>) -> Result<Planned, Error> {
 pub fn variables(values: &Value, scope: &str, ports: &[(String, u16)]) -> Value {
     Value::from_object(Variables {
         values: values.clone(),
-        // Claim names are unique: the declarations were checked.
-        port_claims: JsonObject::with_unique_keys(
-            ports
-                .iter()
-                .map(|(name, port)| (name.as_str(), Value::from(*port))),
-        ),
+        port_claims: claims::port_claims(ports),
         namespace: Value::from(scope),
     })
 }

@@ -8,6 +8,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use minijinja::Value;
+
+use crate::engine::values::JsonObject;
 use rand::Rng;
 
 use super::config::Claim;
@@ -115,11 +117,7 @@ impl Decision {
     /// The ports as the template's `$portClaims`: a map from claim name to port, in
     /// declaration order.
     pub fn port_claims(&self) -> Value {
-        Value::from_pairs(
-            self.ports
-                .iter()
-                .map(|(claim, port)| (claim.as_str(), *port)),
-        )
+        port_claims(&self.ports)
     }
 
     /// The port of `claim`, if it was declared.
@@ -129,6 +127,16 @@ impl Decision {
             .find(|(name, _)| name == claim)
             .map(|&(_, port)| port)
     }
+}
+
+/// Claim name → port as the template's `$portClaims`, in declaration order. The names are
+/// unique (the declarations were checked), so the map needs no hashing.
+pub fn port_claims(ports: &[(String, u16)]) -> Value {
+    JsonObject::with_unique_keys(
+        ports
+            .iter()
+            .map(|(claim, port)| (claim.as_str(), Value::from(*port))),
+    )
 }
 
 type Key = (String, String);
@@ -416,17 +424,7 @@ impl Ledger {
     /// Applies a change the store has committed, so the next decision needs no reload.
     /// All or nothing: a change that does not fit this ledger is refused whole.
     pub fn apply(&mut self, change: &Change) -> Result<(), ClaimsError> {
-        self.check_change(change)?;
-        for reservation in &change.delete {
-            self.remove(&reservation.scope, &reservation.claim);
-        }
-        for reservation in &change.put {
-            self.insert(
-                self.groups.protocol(&reservation.group),
-                reservation.clone(),
-            );
-        }
-        Ok(())
+        self.apply_owned(change.clone())
     }
 
     /// [`Ledger::apply`], keeping the change's reservations instead of copying them.

@@ -47,6 +47,8 @@ pub(crate) mod tree;
 pub use config::{Claim, parse_claims};
 pub use error::ClaimsError;
 pub use groups::{Group, Groups, Protocol};
-pub use ledger::{Change, DEFAULT_SCOPE, Decision, Diagnostic, Ledger, Reservation, Severity};
+pub use ledger::{
+    Change, DEFAULT_SCOPE, Decision, Diagnostic, Ledger, Reservation, Severity, port_claims,
+};
 pub use ports::{rng, seed_secure, with_rng};
 pub use store::{MemoryStore, ReservationStore, Snapshot, reserve};

@@ -165,7 +165,7 @@ impl LedgerHandle {
         let request = read(request)?;
         let scope = scope_of(&request)?;
         let values = request::variables(field(&request, "values"), "values")?;
-        let planned = plan::plan(
+        let mut planned = plan::plan(
             &self.ledger,
             &plan::Request {
                 template: &template.template,
@@ -176,7 +176,6 @@ impl LedgerHandle {
             },
         )
         .map_err(plan_error)?;
-        let mut planned = planned;
         let id = self.keep(std::mem::take(&mut planned.change));
         let output = std::mem::take(&mut planned.output);
         self.last = Some(LastPlan { planned, id });
