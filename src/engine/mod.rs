@@ -182,7 +182,17 @@ impl Template {
             segments,
             identity,
         };
-        let mut env = Environment::new();
+        let mut env = match options.dialect {
+            // A Blade translation calls only the runtime's functions and `namespace`: minijinja's
+            // hundred builtin filters, tests and functions would cost every compile (and the first
+            // one, in WebAssembly, compiling their code) for nothing.
+            Dialect::Blade => {
+                let mut env = Environment::empty();
+                env.add_function("namespace", minijinja::functions::namespace);
+                env
+            }
+            Dialect::Jinja => Environment::new(),
+        };
         env.set_debug(true);
         env.set_undefined_behavior(match options.dialect {
             Dialect::Blade => UndefinedBehavior::Chainable,
