@@ -1,6 +1,6 @@
 // Node entry: instantiates the WebAssembly core synchronously at import, so that everything works
 // synchronously inside an editor's extension host.
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { initSync } from '../pkg/portclaims.js';
 import * as core from '../pkg/portclaims.js';
@@ -8,10 +8,30 @@ import { createApi } from './core.js';
 import { createCheck } from './check.js';
 
 initSync({ module: readFileSync(new URL('../pkg/portclaims_bg.wasm', import.meta.url)) });
-// The core's first unseeded draw would otherwise ask WebCrypto, which Node loads in milliseconds;
-// node:crypto (through require: its ESM namespace loads WebCrypto too) answers in microseconds.
 const require = createRequire(import.meta.url);
-core.provideEntropy(require('node:crypto').randomFillSync(new Uint8Array(32)));
+core.provideEntropy(entropy());
+
+/**
+ * 32 bytes of the operating system's secure randomness, for the core's unseeded draws, which
+ * would otherwise ask WebCrypto. The kernel's device answers in microseconds where loading
+ * node:crypto takes milliseconds of every start; node:crypto stays the answer where there is no
+ * such device (Windows).
+ */
+function entropy() {
+  const bytes = new Uint8Array(32);
+  try {
+    const device = openSync('/dev/urandom', 'r');
+    try {
+      if (readSync(device, bytes, 0, bytes.length, null) === bytes.length) return bytes;
+    } finally {
+      closeSync(device);
+    }
+  } catch {
+    // No device: fall through to node:crypto.
+  }
+  // Through require: node:crypto's ESM namespace would load WebCrypto too.
+  return require('node:crypto').randomFillSync(bytes);
+}
 
 const api = createApi(core);
 export const { version, render, renderSync, release, releaseSync, compile } = api;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { compile, MemoryStore, release, releaseSync, render, renderSync, version } from '../../js/node.js';
@@ -233,6 +234,19 @@ test('the core takes 32 bytes of host entropy and refuses anything else', async 
   const ports = new Set();
   for (let i = 0; i < 20; i++) ports.add(renderSync({ template: '', claims: [{ claim: 'p', group: 'tcp' }], scope: `e${i}` }).claims.p);
   assert.ok(ports.size > 15, `20 unseeded draws gave ${ports.size} distinct ports`);
+});
+
+test('each process draws from its own secure seed', () => {
+  // js/node.js seeds the core from the operating system at import: were that seed constant, two
+  // processes would draw the same ports in the same order.
+  const script = `const { renderSync } = await import(${JSON.stringify(new URL('../../js/node.js', import.meta.url).href)});
+    const ports = [];
+    for (let i = 0; i < 3; i++) ports.push(renderSync({ template: '', claims: [{ claim: 'p', group: 'tcp' }], scope: 's' + i }).claims.p);
+    console.log(ports.join(','));`;
+  const draw = () => execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim();
+  const [first, second] = [draw(), draw()];
+  assert.match(first, /^\d+,\d+,\d+$/);
+  assert.notEqual(first, second);
 });
 
 test('renders without a store start from no reservations every time, and keep none', async () => {
