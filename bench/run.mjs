@@ -163,6 +163,15 @@ function startupBenchmark() {
   const first = median(runs.map((r) => r[1]));
   say(`Import and instantiate: ${load.toFixed(1)} ms; first render: ${first.toFixed(1)} ms; together **${(load + first).toFixed(1)} ms** (goal: under 20 ms; median of ${runs.length}).`);
   say();
+  // Most of the first render is V8 compiling each WebAssembly function on its first call: how much
+  // code that is does not depend on the machine's mood (V8's trace flag reports each function).
+  const trace = execFileSync(process.execPath, ['--trace-wasm-compilation-times', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  const compiled = [...trace.matchAll(/using Liftoff.*bodysize (\d+)/g)].map((m) => Number(m[1]));
+  if (compiled.length > 0) {
+    const kb = compiled.reduce((a, b) => a + b, 0) / 1024;
+    say(`Code V8 compiles before the first render is done: ${compiled.length} functions, ${kb.toFixed(0)} KB of WebAssembly.`);
+    say();
+  }
 }
 
 function sizeReport() {

@@ -13,6 +13,8 @@ const pkg = join(root, 'pkg');
 const stampFile = join(pkg, '.build-stamp');
 const target = 'wasm32-unknown-unknown';
 const force = process.argv.includes('--force');
+// Largest function (in wasm-opt's expression count) inlined only because it has a single caller.
+const ONE_CALLER_INLINE_MAX = 40;
 
 function log(message) {
   process.stderr.write(`portclaims build: ${message}\n`);
@@ -94,8 +96,13 @@ function build() {
   log('optimising with wasm-opt -Os --converge');
   // --converge repeats -Os while it still shrinks the module (about 1.7 KB gzipped, for about a
   // minute of build time); the producers and target-features sections only describe the build.
+  // -ocimfs: wasm-opt otherwise inlines every function that has one caller, however large, and so
+  // merged the whole of compile() into one 84 KB function. V8 compiles a function whole on its
+  // first call, so the first render compiled that and everything else merged alike; kept apart,
+  // only the functions a render calls are compiled (bench/README.md has the measurements).
   run(optimizer, [
-    wasm, '-Os', '--converge', '--strip-producers', '--strip-target-features', '-o', wasm,
+    wasm, '-Os', '--converge', '--one-caller-inline-max-function-size', String(ONE_CALLER_INLINE_MAX),
+    '--strip-producers', '--strip-target-features', '-o', wasm,
     '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
     '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
   ]);
