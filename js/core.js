@@ -3,7 +3,6 @@
 import { readable, readPlan, setOwn } from './readable.js';
 
 const MAX_COMMIT_ATTEMPTS = 8;
-const CHANGE_KEYS = ['put', 'delete'];
 // Compiled templates (and empty indexes, see scratchLedger) kept for render(): a playground or
 // editor re-renders the same source with new values on every keystroke, and compiling is the
 // expensive half of a render.
@@ -99,7 +98,7 @@ export function createApi(core) {
       const { id, result } = plan(ledger);
       // The core keeps the change under an id; its reservations are the result's own.
       const change = { id, put: result.allocated ?? [], delete: result.released };
-      if (options.dryRun || CHANGE_KEYS.every((k) => change[k].length === 0)) return result;
+      if (options.dryRun || (change.put.length === 0 && change.delete.length === 0)) return result;
       const committed = yield () => store.commit({ baseRevision: snapshot.revision, put: change.put, delete: change.delete });
       if (committed === false) continue;
       remember(store, ledger, change, committed);
@@ -131,11 +130,11 @@ export function createApi(core) {
   const planRender = (options) => (ledger) => {
     const { compiled, plan } = compiledFor(options);
     const { claims, values, scope, seed } = options;
-    const claimsText = JSON.stringify(claims ?? null);
+    const declaration = declarationOf(claims ?? null);
     // Seeds travel as strings so that every u64 survives.
     const request = JSON.stringify({ values: readable(values, plan), scope, seed: seed == null ? seed : String(seed) });
-    const output = ledger.plan(compiled, claimsText, request);
-    return decided(ledger, output, claimsText, scope);
+    const output = ledger.plan(compiled, declaration.text, request);
+    return decided(ledger, output, declaration, scope);
   };
   const planRelease = ({ scope, claim, claims }) => {
     const request = JSON.stringify({ scope, claim, claims });
@@ -149,31 +148,51 @@ export function createApi(core) {
   // Claims as the core read them (its JSON text parsed), by that text: a host renders one
   // ports.json many times.
   const declared = new Map();
+  // The last claims declared, as `{ text, json, claims }`: the JSON text sent to the core, that
+  // text parsed, and the claims read from it.
+  let lastDeclaration = null;
+
+  /**
+   * The claims of a render as JSON text and as the core reads them. Claims that serialise to
+   * the last text are not serialised again: comparing them with that text parsed costs less.
+   */
+  function declarationOf(claims) {
+    if (lastDeclaration !== null && sameJson(claims, lastDeclaration.json)) return lastDeclaration;
+    const text = JSON.stringify(claims);
+    // Claims that do not serialise (a function) reach the core as they are, which refuses them.
+    if (typeof text !== 'string') return { text, json: undefined, claims: [] };
+    let declaration = declared.get(text);
+    if (declaration === undefined) {
+      const json = JSON.parse(text);
+      declaration = { text, json, claims: json ?? [] };
+      keepBounded(declared, text, declaration, () => {});
+    }
+    lastDeclaration = declaration;
+    return declaration;
+  }
 
   /**
    * The result of the plan `ledger` has just made, and the id its change is kept under. The core
    * tells the decision as numbers; the names in it are the claims' and the scope's, which this
    * layer knows, so text crosses only for what it cannot know (releases, diagnostics).
    */
-  function decided(ledger, output, claimsText, scope) {
-    const numbers = ledger.outcome();
-    const id = numbers[0];
-    let claims = declared.get(claimsText);
-    if (claims === undefined) {
-      claims = JSON.parse(claimsText) ?? [];
-      keepBounded(declared, claimsText, claims, () => {});
-    }
+  function decided(ledger, output, declaration, scope) {
+    // The numbers are read one by one from the core's buffer: copying them into a new array
+    // costs more than the rest of this function.
+    const length = ledger.outcomeLength();
+    const id = ledger.outcomeAt(0);
+    const { claims } = declaration;
     // A scope that is not a string reached the core as its JSON: take the core's word for it.
-    const known = numbers[1] === 0 && (scope == null || typeof scope === 'string') && numbers.length === 2 + 2 * claims.length;
+    const known = ledger.outcomeAt(1) === 0 && (scope == null || typeof scope === 'string') && length === 2 + 2 * claims.length;
     if (!known) return { id, result: { output, ...JSON.parse(ledger.details()) } };
     const scopeName = scope ?? defaultScope;
     const ports = {};
     const allocated = [];
     for (let i = 0; i < claims.length; i++) {
       const { claim, group } = claims[i];
-      const port = numbers[2 + 2 * i];
+      const port = ledger.outcomeAt(2 + 2 * i);
       setOwn(ports, claim, port);
-      if (numbers[3 + 2 * i] === 1) allocated.push({ scope: scopeName, claim, group, port });
+      if (ledger.outcomeAt(3 + 2 * i) === 1) allocated.push({ scope: scopeName, claim, group, port });
     }
     return { id, result: { output, claims: ports, allocated, released: [], diagnostics: [] } };
   }
@@ -201,6 +220,31 @@ export function createApi(core) {
       };
     },
   };
+}
+
+/**
+ * Whether `JSON.stringify(value)` is certainly the text that `json` was parsed from: plain
+ * arrays and objects with the same keys in the same order, down to the same strings, finite
+ * numbers, booleans and nulls. Anything else (a `toJSON`, a class instance, a value JSON writes
+ * differently) answers false, and the caller serialises.
+ */
+export function sameJson(value, json) {
+  if (value === json) return true;
+  if (typeof value !== 'object' || value === null || typeof json !== 'object' || json === null) return false;
+  if (Array.isArray(json)) {
+    if (!Array.isArray(value) || Object.getPrototypeOf(value) !== Array.prototype || typeof value.toJSON === 'function') return false;
+    if (value.length !== json.length) return false;
+    for (let i = 0; i < json.length; i++) if (!sameJson(value[i], json[i])) return false;
+    return true;
+  }
+  if (Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype || typeof value.toJSON === 'function') return false;
+  const keys = Object.keys(value);
+  const wanted = Object.keys(json);
+  if (keys.length !== wanted.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] !== wanted[i] || !sameJson(value[keys[i]], json[keys[i]])) return false;
+  }
+  return true;
 }
 
 // What compiling a template depends on, as the core reads it.
