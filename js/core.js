@@ -84,39 +84,53 @@ export function createApi(core) {
     return entry;
   }
 
-  // The render protocol as a generator of store calls, so that one implementation serves both
-  // the synchronous and the asynchronous driver.
+  // The render protocol as a generator of store calls, for the asynchronous driver; renderNow is
+  // the same protocol for synchronous stores, without a generator and closures per render. Both
+  // share each attempt's two halves, `attempt` and `settled`.
   function* renderSteps(options, plan) {
     const store = options.store;
     if (store == null) {
       // Committing to a store nobody keeps would change nothing anyone can see.
       return plan(scratchLedger(options.groups)).result;
     }
-    for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
+    for (let n = 1; n <= MAX_COMMIT_ATTEMPTS; n++) {
       const snapshot = yield () => store.load();
-      const ledger = ledgerFor(store, snapshot, options.groups);
-      const { id, result } = plan(ledger);
-      // The core keeps the change under an id; its reservations are the result's own.
-      const change = { id, put: result.allocated ?? [], delete: result.released };
-      if (options.dryRun || (change.put.length === 0 && change.delete.length === 0)) return result;
-      const committed = yield () => store.commit({ baseRevision: snapshot.revision, put: change.put, delete: change.delete });
-      if (committed === false) continue;
-      remember(store, ledger, change, committed);
-      return result;
+      const step = attempt(options, plan, store, snapshot);
+      if (step.done) return step.result;
+      const committed = yield () => store.commit(commitOf(snapshot, step.change));
+      if (settled(store, step, committed)) return step.result;
     }
-    throw new Error(`the reservation store refused ${MAX_COMMIT_ATTEMPTS} commits in a row; is another process writing it constantly?`);
+    throw refusedTooOften();
   }
 
-  function driveSync(steps) {
-    let step = steps.next();
-    while (!step.done) {
-      const value = step.value();
-      if (value && typeof value.then === 'function') {
-        throw new TypeError('renderSync() needs a synchronous store; use render() with an asynchronous one');
-      }
-      step = steps.next(value);
+  function renderNow(options, plan) {
+    const store = options.store;
+    if (store == null) return plan(scratchLedger(options.groups)).result;
+    for (let n = 1; n <= MAX_COMMIT_ATTEMPTS; n++) {
+      const snapshot = synchronous(store.load());
+      const step = attempt(options, plan, store, snapshot);
+      if (step.done) return step.result;
+      const committed = synchronous(store.commit(commitOf(snapshot, step.change)));
+      if (settled(store, step, committed)) return step.result;
     }
-    return step.value;
+    throw refusedTooOften();
+  }
+
+  /** Plans against `snapshot`: the result, and the change to commit unless `done`. */
+  function attempt(options, plan, store, snapshot) {
+    const ledger = ledgerFor(store, snapshot, options.groups);
+    const { id, result } = plan(ledger);
+    // The core keeps the change under an id; its reservations are the result's own.
+    const change = { id, put: result.allocated ?? [], delete: result.released };
+    const done = Boolean(options.dryRun) || (change.put.length === 0 && change.delete.length === 0);
+    return { ledger, change, result, done };
+  }
+
+  /** Whether the store took the attempt's change (else: load again and retry). */
+  function settled(store, step, committed) {
+    if (committed === false) return false;
+    remember(store, step.ledger, step.change, committed);
+    return true;
   }
 
   async function driveAsync(steps) {
@@ -131,9 +145,14 @@ export function createApi(core) {
     const { compiled, plan } = compiledFor(options);
     const { claims, values, scope, seed } = options;
     const declaration = declarationOf(claims ?? null);
+    const copy = readable(values, plan);
     // Seeds travel as strings so that every u64 survives.
-    const request = JSON.stringify({ values: readable(values, plan), scope, seed: seed == null ? seed : String(seed) });
-    const output = ledger.plan(compiled, declaration.text, request);
+    const seedText = seed == null ? undefined : String(seed);
+    const output =
+      scope == null || typeof scope === 'string'
+        ? // The usual render: the request in parts, so that neither side builds an object of it.
+          ledger.planParts(compiled, declaration.text, JSON.stringify(copy) ?? '', scope ?? undefined, seedText)
+        : ledger.plan(compiled, declaration.text, JSON.stringify({ values: copy, scope, seed: seedText }));
     return decided(ledger, output, declaration, scope);
   };
   const planRelease = ({ scope, claim, claims }) => {
@@ -206,9 +225,9 @@ export function createApi(core) {
   return {
     version: core.version(),
     render: (options) => driveAsync(renderSteps(options, planRender(options))),
-    renderSync: (options) => driveSync(renderSteps(options, planRender(options))),
+    renderSync: (options) => renderNow(options, planRender(options)),
     release: (options) => driveAsync(renderSteps(options, planRelease(options))),
-    releaseSync: (options) => driveSync(renderSteps(options, planRelease(options))),
+    releaseSync: (options) => renderNow(options, planRelease(options)),
     compile(template, options = {}) {
       const { compiled, plan } = compileWithPlan(template, templateSettings(options));
       return {
@@ -245,6 +264,23 @@ export function sameJson(value, json) {
     if (keys[i] !== wanted[i] || !sameJson(value[keys[i]], json[keys[i]])) return false;
   }
   return true;
+}
+
+// The value a synchronous store returned; a promise means the store is not synchronous.
+function synchronous(value) {
+  if (value && typeof value.then === 'function') {
+    throw new TypeError('renderSync() needs a synchronous store; use render() with an asynchronous one');
+  }
+  return value;
+}
+
+// What a store's commit is given for `change`, planned against `snapshot`.
+function commitOf(snapshot, change) {
+  return { baseRevision: snapshot.revision, put: change.put, delete: change.delete };
+}
+
+function refusedTooOften() {
+  return new Error(`the reservation store refused ${MAX_COMMIT_ATTEMPTS} commits in a row; is another process writing it constantly?`);
 }
 
 // What compiling a template depends on, as the core reads it.

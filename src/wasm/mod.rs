@@ -20,7 +20,8 @@ mod response;
 
 use error::{claims_error, plan_error, template_error};
 use request::{
-    field, parse_claims, parse_groups, read, scope_of, seed_of, string_field, template_options,
+    field, parse_claims, parse_groups, parse_seed, read, scope_of, scope_or_default, seed_of,
+    string_field, template_options,
 };
 use response::{ClaimReferenceOut, PlannedOut, RangeOut, ReleasedOut, write};
 
@@ -160,28 +161,33 @@ impl LedgerHandle {
         claims: &str,
         request: &str,
     ) -> Result<String, JsValue> {
-        self.last = None;
-        self.numbers.clear();
+        self.forget();
         let claims = cached_claims(claims)?;
         let request = read(request)?;
         let scope = scope_of(&request)?;
         let values = request::variables(field(&request, "values"), "values")?;
-        let mut planned = plan::plan(
-            &self.ledger,
-            &plan::Request {
-                template: &template.template,
-                claims: &claims,
-                values: &values,
-                scope: &scope,
-                seed: seed_of(&request)?,
-            },
-        )
-        .map_err(plan_error)?;
-        let id = self.keep(std::mem::take(&mut planned.change));
-        let output = std::mem::take(&mut planned.output);
-        outcome_numbers(&planned, id, &mut self.numbers);
-        self.last = Some(planned);
-        Ok(output)
+        let seed = seed_of(&request)?;
+        self.plan_read(template, &claims, &values, &scope, seed)
+    }
+
+    /// `plan` with the request in parts, as the JS layer sends a render whose scope is a string
+    /// or absent: `values` as JSON (empty when absent), `scope` (absent for the default scope)
+    /// and `seed` as text. Reading a request object costs more than deciding a claim.
+    #[wasm_bindgen(js_name = planParts)]
+    pub fn plan_parts(
+        &mut self,
+        template: &CompiledTemplate,
+        claims: &str,
+        values: &str,
+        scope: Option<String>,
+        seed: Option<String>,
+    ) -> Result<String, JsValue> {
+        self.forget();
+        let claims = cached_claims(claims)?;
+        let scope = scope_or_default(scope)?;
+        let values = request::variables(read(values)?, "values")?;
+        let seed = seed.as_deref().map(parse_seed).transpose()?;
+        self.plan_read(template, &claims, &values, &scope, seed)
     }
 
     /// The last plan's decision as numbers: the id its change is kept under (see `apply`),
@@ -276,6 +282,39 @@ fn outcome_numbers(planned: &plan::Planned, id: u32, numbers: &mut Vec<u32>) {
 }
 
 impl LedgerHandle {
+    /// Forgets the last plan's decision, as a new plan starts.
+    fn forget(&mut self) {
+        self.last = None;
+        self.numbers.clear();
+    }
+
+    /// Decides and renders a request read by `plan` or `plan_parts`.
+    fn plan_read(
+        &mut self,
+        template: &CompiledTemplate,
+        claims: &[claims::Claim],
+        values: &minijinja::Value,
+        scope: &str,
+        seed: Option<u64>,
+    ) -> Result<String, JsValue> {
+        let mut planned = plan::plan(
+            &self.ledger,
+            &plan::Request {
+                template: &template.template,
+                claims,
+                values,
+                scope,
+                seed,
+            },
+        )
+        .map_err(plan_error)?;
+        let id = self.keep(std::mem::take(&mut planned.change));
+        let output = std::mem::take(&mut planned.output);
+        outcome_numbers(&planned, id, &mut self.numbers);
+        self.last = Some(planned);
+        Ok(output)
+    }
+
     fn keep(&mut self, change: Change) -> u32 {
         let id = self.next_id;
         self.next_id = self.next_id.wrapping_add(1);
