@@ -379,3 +379,57 @@ test('claims are serialised again whenever their JSON would differ', async () =>
   claims[1].claim = 'web';
   assert.throws(() => renderSync({ template, claims, groups, scope: 'm' }), /web.*declared twice/);
 });
+
+// A render whose scope is a string or absent reaches the core in parts (Ledger.planParts); any
+// other goes as one request object (Ledger.plan). Both must decide and fail alike.
+test('a request sent in parts decides and fails as the same request sent whole', async () => {
+  const core = await import('../../pkg/portclaims.js');
+  const template = "{{ $portClaims['web'] }} {{ $namespace }} {{ $data['a'] ?? '-' }}";
+  const settle = (run) => {
+    try {
+      return { output: run() };
+    } catch (error) {
+      return { error: error.message, kind: error.kind, field: error.field };
+    }
+  };
+  const cases = [
+    { seed: 1 },
+    { scope: 'team', seed: 2, values: { data: { a: 'x' } } },
+    { scope: '', seed: 3 },
+    { scope: '', values: 5 },
+    { seed: -1 },
+    { seed: 'x' },
+    { seed: 18446744073709551616n },
+    { seed: 18446744073709551615n, scope: 'max' },
+    { seed: 4, values: 'text' },
+    { seed: 5, values: [1] },
+    { seed: 6, values: null },
+    { seed: 7, values: () => 1 },
+    { seed: 8, scope: null },
+  ];
+  for (const c of cases) {
+    const ledger = core.Ledger.load('[]', 'null');
+    const compiled = core.compile(template, '{}');
+    const claims = JSON.stringify(web);
+    const seed = c.seed == null ? undefined : String(c.seed);
+    const whole = settle(() => ledger.plan(compiled, claims, JSON.stringify({ values: c.values, scope: c.scope, seed })));
+    const wholeNumbers = Array.from(ledger.outcome());
+    const parts = settle(() => ledger.planParts(compiled, claims, JSON.stringify(c.values) ?? '', c.scope ?? undefined, seed));
+    const partsNumbers = Array.from(ledger.outcome());
+    assert.deepEqual(parts, whole, JSON.stringify({ ...c, seed }));
+    // The ids differ (each plan keeps its change under a new one); the decision does not.
+    assert.deepEqual(partsNumbers.slice(1), wholeNumbers.slice(1));
+    const api = settle(() => renderSync({ template, claims: web, ...c }).output);
+    assert.deepEqual(api, whole, JSON.stringify({ ...c, seed }));
+    ledger.free();
+    compiled.free();
+  }
+});
+
+test('renderSync refuses a store that answers with promises, at load or at commit', () => {
+  const asyncLoad = { load: async () => ({ revision: 0, reservations: [] }), commit: () => 1 };
+  assert.throws(() => renderSync({ template: 'x', claims: web, store: asyncLoad }), /renderSync\(\) needs a synchronous store/);
+  const store = new MemoryStore();
+  const asyncCommit = { load: () => store.load(), commit: async (change) => store.commit(change) };
+  assert.throws(() => renderSync({ template: 'x', claims: web, store: asyncCommit }), /renderSync\(\) needs a synchronous store/);
+});
