@@ -167,8 +167,8 @@ export function createApi(core) {
   // Claims as the core read them (its JSON text parsed), by that text: a host renders one
   // ports.json many times.
   const declared = new Map();
-  // The last claims declared, as `{ text, json, claims }`: the JSON text sent to the core, that
-  // text parsed, and the claims read from it.
+  // The last claims declared, as `{ text, pattern, claims }`: the JSON text sent to the core, that
+  // text parsed as `matches` compares with it, and the claims read from it.
   let lastDeclaration = null;
 
   /**
@@ -176,14 +176,14 @@ export function createApi(core) {
    * the last text are not serialised again: comparing them with that text parsed costs less.
    */
   function declarationOf(claims) {
-    if (lastDeclaration !== null && sameJson(claims, lastDeclaration.json)) return lastDeclaration;
+    if (lastDeclaration !== null && matches(claims, lastDeclaration.pattern)) return lastDeclaration;
     const text = JSON.stringify(claims);
     // Claims that do not serialise (a function) reach the core as they are, which refuses them.
-    if (typeof text !== 'string') return { text, json: undefined, claims: [] };
+    if (typeof text !== 'string') return { text, pattern: undefined, claims: [] };
     let declaration = declared.get(text);
     if (declaration === undefined) {
       const json = JSON.parse(text);
-      declaration = { text, json, claims: json ?? [] };
+      declaration = { text, pattern: patternOf(json), claims: json ?? [] };
       keepBounded(declared, text, declaration, () => {});
     }
     lastDeclaration = declaration;
@@ -248,22 +248,36 @@ export function createApi(core) {
  * differently) answers false, and the caller serialises.
  */
 export function sameJson(value, json) {
-  if (value === json) return true;
-  if (typeof value !== 'object' || value === null || typeof json !== 'object' || json === null) return false;
-  if (Array.isArray(json)) {
-    if (!Array.isArray(value) || Object.getPrototypeOf(value) !== Array.prototype || typeof value.toJSON === 'function') return false;
-    if (value.length !== json.length) return false;
-    for (let i = 0; i < json.length; i++) if (!sameJson(value[i], json[i])) return false;
+  return matches(value, patternOf(json));
+}
+
+/** Parsed JSON as `matches` compares with it: arrays as `{ items }`, objects as `{ keys, values }`. */
+function patternOf(json) {
+  if (typeof json !== 'object' || json === null) return json;
+  if (Array.isArray(json)) return { items: json.map(patternOf), keys: null, values: null };
+  const keys = Object.keys(json);
+  return { items: null, keys, values: keys.map((key) => patternOf(json[key])) };
+}
+
+/** `sameJson` against a pattern, allocating nothing. */
+function matches(value, pattern) {
+  if (typeof pattern !== 'object' || pattern === null) return value === pattern;
+  if (typeof value !== 'object' || value === null || typeof value.toJSON === 'function') return false;
+  const { items, keys, values } = pattern;
+  if (items !== null) {
+    if (!Array.isArray(value) || Object.getPrototypeOf(value) !== Array.prototype || value.length !== items.length) return false;
+    for (let i = 0; i < items.length; i++) if (!matches(value[i], items[i])) return false;
     return true;
   }
-  if (Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype || typeof value.toJSON === 'function') return false;
-  const keys = Object.keys(value);
-  const wanted = Object.keys(json);
-  if (keys.length !== wanted.length) return false;
-  for (let i = 0; i < keys.length; i++) {
-    if (keys[i] !== wanted[i] || !sameJson(value[keys[i]], json[keys[i]])) return false;
+  if (Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  // `for…in` walks the own enumerable keys in JSON.stringify's order, then inherited ones, which
+  // JSON.stringify leaves out: an inherited key is a difference.
+  let i = 0;
+  for (const key in value) {
+    if (i >= keys.length || key !== keys[i] || !Object.hasOwn(value, key) || !matches(value[key], values[i])) return false;
+    i++;
   }
-  return true;
+  return i === keys.length;
 }
 
 // The value a synchronous store returned; a promise means the store is not synchronous.

@@ -362,6 +362,13 @@ test('claims are serialised again whenever their JSON would differ', async () =>
       if (sameJson(a, json)) assert.equal(JSON.stringify(a), JSON.stringify(b), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
     }
   }
+  // A key only inherited is not one JSON.stringify writes.
+  Object.defineProperty(Object.prototype, 'group', { value: 'tcp', enumerable: true, configurable: true });
+  try {
+    assert.equal(sameJson([{ claim: 'web' }], [{ claim: 'web', group: 'tcp' }]), false);
+  } finally {
+    delete Object.prototype.group;
+  }
   // Plain data is recognised: the fast path is taken at all.
   const plain = [values[0], values[2], values[10], values[24], values[29], [], null, 'web', 5, true];
   for (const a of plain) assert.ok(sameJson(a, JSON.parse(JSON.stringify(a))), JSON.stringify(a));
