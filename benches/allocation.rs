@@ -4,7 +4,8 @@
 //! the time per claim around 0%, 50%, 90% and 99.9% fill, the full fill, and last/first ratios.
 //! `cargo bench --bench allocation -- --fill-only` runs just the full fill, for profilers;
 //! `-- --plan-fill` runs the full fill the way the npm package's `Ledger.plan` and `apply` do it
-//! (request JSON read, decision, render, change applied), for profilers too.
+//! (request JSON read, decision, render, change applied), and `-- --parts-fill` the way
+//! `Ledger.planParts` does (the scope arrives as text, no request to read), for profilers too.
 
 use std::time::{Duration, Instant};
 
@@ -42,8 +43,9 @@ fn per_claim(ledger: &Ledger, from: usize, count: usize) -> Duration {
         .unwrap_or_default()
 }
 
-/// The full fill through `plan::plan`, as `Ledger.plan` then `Ledger.apply` run it in wasm.
-fn plan_fill() {
+/// The full fill through `plan::plan`, as `Ledger.plan` (or, with `parts`, `Ledger.planParts`)
+/// then `Ledger.apply` run it in wasm.
+fn plan_fill(parts: bool) {
     use portclaims::engine::{Options, Template, values::from_json};
     let groups = Groups::default();
     let mut ledger = Ledger::new(vec![], &groups).unwrap_or_else(|e| panic!("{e}"));
@@ -52,16 +54,21 @@ fn plan_fill() {
     let claims = [Claim::new("p0", "tcp")];
     let start = Instant::now();
     for i in 0..SIZE {
-        let request =
-            from_json(&format!(r#"{{"scope":"s{i}"}}"#)).unwrap_or_else(|e| panic!("{e}"));
-        let scope = request
-            .get_attr("scope")
-            .ok()
-            .and_then(|s| s.as_str().map(str::to_string))
-            .unwrap_or_default();
-        let values = request
-            .get_attr("values")
-            .unwrap_or(minijinja::Value::UNDEFINED);
+        let (scope, values) = if parts {
+            (format!("s{i}"), minijinja::Value::UNDEFINED)
+        } else {
+            let request =
+                from_json(&format!(r#"{{"scope":"s{i}"}}"#)).unwrap_or_else(|e| panic!("{e}"));
+            let scope = request
+                .get_attr("scope")
+                .ok()
+                .and_then(|s| s.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let values = request
+                .get_attr("values")
+                .unwrap_or(minijinja::Value::UNDEFINED);
+            (scope, values)
+        };
         let planned = portclaims::plan::plan(
             &ledger,
             &portclaims::plan::Request {
@@ -85,8 +92,8 @@ fn plan_fill() {
 }
 
 fn main() {
-    if std::env::args().any(|a| a == "--plan-fill") {
-        plan_fill();
+    if std::env::args().any(|a| a == "--plan-fill" || a == "--parts-fill") {
+        plan_fill(std::env::args().any(|a| a == "--parts-fill"));
         return;
     }
     let groups = Groups::default();
