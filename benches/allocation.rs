@@ -2,7 +2,10 @@
 //!
 //! Fills 49152-65535 (16,384 ports) one claim at a time, as 16,384 deployments would, and prints
 //! the time per claim around 0%, 50%, 90% and 99.9% fill, the full fill, and last/first ratios.
-//! `cargo bench --bench allocation -- --fill-only` runs just the full fill, for profilers.
+//! `cargo bench --bench allocation -- --fill-only` runs just the full fill, for profilers;
+//! `-- --plan-fill` runs the full fill the way the npm package's `Ledger.plan` and `apply` do it
+//! (request JSON read, decision, render, change applied), and `-- --parts-fill` the way
+//! `Ledger.planParts` does (the scope arrives as text, no request to read), for profilers too.
 
 use std::time::{Duration, Instant};
 
@@ -40,7 +43,59 @@ fn per_claim(ledger: &Ledger, from: usize, count: usize) -> Duration {
         .unwrap_or_default()
 }
 
+/// The full fill through `plan::plan`, as `Ledger.plan` (or, with `parts`, `Ledger.planParts`)
+/// then `Ledger.apply` run it in wasm.
+fn plan_fill(parts: bool) {
+    use portclaims::engine::{Options, Template, values::from_json};
+    let groups = Groups::default();
+    let mut ledger = Ledger::new(vec![], &groups).unwrap_or_else(|e| panic!("{e}"));
+    let template = Template::compile("p0: {{ $portClaims['p0'] }}", &Options::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let claims = [Claim::new("p0", "tcp")];
+    let start = Instant::now();
+    for i in 0..SIZE {
+        let (scope, values) = if parts {
+            (format!("s{i}"), minijinja::Value::UNDEFINED)
+        } else {
+            let request =
+                from_json(&format!(r#"{{"scope":"s{i}"}}"#)).unwrap_or_else(|e| panic!("{e}"));
+            let scope = request
+                .get_attr("scope")
+                .ok()
+                .and_then(|s| s.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let values = request
+                .get_attr("values")
+                .unwrap_or(minijinja::Value::UNDEFINED);
+            (scope, values)
+        };
+        let planned = portclaims::plan::plan(
+            &ledger,
+            &portclaims::plan::Request {
+                template: &template,
+                claims: &claims,
+                values: &values,
+                scope: &scope,
+                seed: None,
+            },
+        )
+        .unwrap_or_else(|e| panic!("claim {i}: {e}"));
+        std::hint::black_box(&planned.output);
+        ledger
+            .apply_owned(planned.change)
+            .unwrap_or_else(|e| panic!("claim {i}: {e}"));
+    }
+    println!(
+        "full fill of {SIZE} ports through plan: {:.2?}",
+        start.elapsed()
+    );
+}
+
 fn main() {
+    if std::env::args().any(|a| a == "--plan-fill" || a == "--parts-fill") {
+        plan_fill(std::env::args().any(|a| a == "--parts-fill"));
+        return;
+    }
     let groups = Groups::default();
     let empty = Ledger::new(vec![], &groups).unwrap_or_else(|e| panic!("{e}"));
 

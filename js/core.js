@@ -3,7 +3,6 @@
 import { readable, readPlan, setOwn } from './readable.js';
 
 const MAX_COMMIT_ATTEMPTS = 8;
-const CHANGE_KEYS = ['put', 'delete'];
 // Compiled templates (and empty indexes, see scratchLedger) kept for render(): a playground or
 // editor re-renders the same source with new values on every keystroke, and compiling is the
 // expensive half of a render.
@@ -85,39 +84,53 @@ export function createApi(core) {
     return entry;
   }
 
-  // The render protocol as a generator of store calls, so that one implementation serves both
-  // the synchronous and the asynchronous driver.
+  // The render protocol as a generator of store calls, for the asynchronous driver; renderNow is
+  // the same protocol for synchronous stores, without a generator and closures per render. Both
+  // share each attempt's two halves, `attempt` and `settled`.
   function* renderSteps(options, plan) {
     const store = options.store;
     if (store == null) {
       // Committing to a store nobody keeps would change nothing anyone can see.
       return plan(scratchLedger(options.groups)).result;
     }
-    for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
+    for (let n = 1; n <= MAX_COMMIT_ATTEMPTS; n++) {
       const snapshot = yield () => store.load();
-      const ledger = ledgerFor(store, snapshot, options.groups);
-      const { id, result } = plan(ledger);
-      // The core keeps the change under an id; its reservations are the result's own.
-      const change = { id, put: result.allocated ?? [], delete: result.released };
-      if (options.dryRun || CHANGE_KEYS.every((k) => change[k].length === 0)) return result;
-      const committed = yield () => store.commit({ baseRevision: snapshot.revision, put: change.put, delete: change.delete });
-      if (committed === false) continue;
-      remember(store, ledger, change, committed);
-      return result;
+      const step = attempt(options, plan, store, snapshot);
+      if (step.done) return step.result;
+      const committed = yield () => store.commit(commitOf(snapshot, step.change));
+      if (settled(store, step, committed)) return step.result;
     }
-    throw new Error(`the reservation store refused ${MAX_COMMIT_ATTEMPTS} commits in a row; is another process writing it constantly?`);
+    throw refusedTooOften();
   }
 
-  function driveSync(steps) {
-    let step = steps.next();
-    while (!step.done) {
-      const value = step.value();
-      if (value && typeof value.then === 'function') {
-        throw new TypeError('renderSync() needs a synchronous store; use render() with an asynchronous one');
-      }
-      step = steps.next(value);
+  function renderNow(options, plan) {
+    const store = options.store;
+    if (store == null) return plan(scratchLedger(options.groups)).result;
+    for (let n = 1; n <= MAX_COMMIT_ATTEMPTS; n++) {
+      const snapshot = synchronous(store.load());
+      const step = attempt(options, plan, store, snapshot);
+      if (step.done) return step.result;
+      const committed = synchronous(store.commit(commitOf(snapshot, step.change)));
+      if (settled(store, step, committed)) return step.result;
     }
-    return step.value;
+    throw refusedTooOften();
+  }
+
+  /** Plans against `snapshot`: the result, and the change to commit unless `done`. */
+  function attempt(options, plan, store, snapshot) {
+    const ledger = ledgerFor(store, snapshot, options.groups);
+    const { id, result } = plan(ledger);
+    // The core keeps the change under an id; its reservations are the result's own.
+    const change = { id, put: result.allocated ?? [], delete: result.released };
+    const done = Boolean(options.dryRun) || (change.put.length === 0 && change.delete.length === 0);
+    return { ledger, change, result, done };
+  }
+
+  /** Whether the store took the attempt's change (else: load again and retry). */
+  function settled(store, step, committed) {
+    if (committed === false) return false;
+    remember(store, step.ledger, step.change, committed);
+    return true;
   }
 
   async function driveAsync(steps) {
@@ -131,11 +144,16 @@ export function createApi(core) {
   const planRender = (options) => (ledger) => {
     const { compiled, plan } = compiledFor(options);
     const { claims, values, scope, seed } = options;
-    const claimsText = JSON.stringify(claims ?? null);
+    const declaration = declarationOf(claims ?? null);
+    const copy = readable(values, plan);
     // Seeds travel as strings so that every u64 survives.
-    const request = JSON.stringify({ values: readable(values, plan), scope, seed: seed == null ? seed : String(seed) });
-    const output = ledger.plan(compiled, claimsText, request);
-    return decided(ledger, output, claimsText, scope);
+    const seedText = seed == null ? undefined : String(seed);
+    const output =
+      scope == null || typeof scope === 'string'
+        ? // The usual render: the request in parts, so that neither side builds an object of it.
+          ledger.planParts(compiled, declaration.text, JSON.stringify(copy) ?? '', scope ?? undefined, seedText)
+        : ledger.plan(compiled, declaration.text, JSON.stringify({ values: copy, scope, seed: seedText }));
+    return decided(ledger, output, declaration, scope);
   };
   const planRelease = ({ scope, claim, claims }) => {
     const request = JSON.stringify({ scope, claim, claims });
@@ -149,31 +167,51 @@ export function createApi(core) {
   // Claims as the core read them (its JSON text parsed), by that text: a host renders one
   // ports.json many times.
   const declared = new Map();
+  // The last claims declared, as `{ text, pattern, claims }`: the JSON text sent to the core, that
+  // text parsed as `matches` compares with it, and the claims read from it.
+  let lastDeclaration = null;
+
+  /**
+   * The claims of a render as JSON text and as the core reads them. Claims that serialise to
+   * the last text are not serialised again: comparing them with that text parsed costs less.
+   */
+  function declarationOf(claims) {
+    if (lastDeclaration !== null && matches(claims, lastDeclaration.pattern)) return lastDeclaration;
+    const text = JSON.stringify(claims);
+    // Claims that do not serialise (a function) reach the core as they are, which refuses them.
+    if (typeof text !== 'string') return { text, pattern: undefined, claims: [] };
+    let declaration = declared.get(text);
+    if (declaration === undefined) {
+      const json = JSON.parse(text);
+      declaration = { text, pattern: patternOf(json), claims: json ?? [] };
+      keepBounded(declared, text, declaration, () => {});
+    }
+    lastDeclaration = declaration;
+    return declaration;
+  }
 
   /**
    * The result of the plan `ledger` has just made, and the id its change is kept under. The core
    * tells the decision as numbers; the names in it are the claims' and the scope's, which this
    * layer knows, so text crosses only for what it cannot know (releases, diagnostics).
    */
-  function decided(ledger, output, claimsText, scope) {
-    const numbers = ledger.outcome();
-    const id = numbers[0];
-    let claims = declared.get(claimsText);
-    if (claims === undefined) {
-      claims = JSON.parse(claimsText) ?? [];
-      keepBounded(declared, claimsText, claims, () => {});
-    }
+  function decided(ledger, output, declaration, scope) {
+    // The numbers are read one by one from the core's buffer: copying them into a new array
+    // costs more than the rest of this function.
+    const length = ledger.outcomeLength();
+    const id = ledger.outcomeAt(0);
+    const { claims } = declaration;
     // A scope that is not a string reached the core as its JSON: take the core's word for it.
-    const known = numbers[1] === 0 && (scope == null || typeof scope === 'string') && numbers.length === 2 + 2 * claims.length;
+    const known = ledger.outcomeAt(1) === 0 && (scope == null || typeof scope === 'string') && length === 2 + 2 * claims.length;
     if (!known) return { id, result: { output, ...JSON.parse(ledger.details()) } };
     const scopeName = scope ?? defaultScope;
     const ports = {};
     const allocated = [];
     for (let i = 0; i < claims.length; i++) {
       const { claim, group } = claims[i];
-      const port = numbers[2 + 2 * i];
+      const port = ledger.outcomeAt(2 + 2 * i);
       setOwn(ports, claim, port);
-      if (numbers[3 + 2 * i] === 1) allocated.push({ scope: scopeName, claim, group, port });
+      if (ledger.outcomeAt(3 + 2 * i) === 1) allocated.push({ scope: scopeName, claim, group, port });
     }
     return { id, result: { output, claims: ports, allocated, released: [], diagnostics: [] } };
   }
@@ -187,9 +225,9 @@ export function createApi(core) {
   return {
     version: core.version(),
     render: (options) => driveAsync(renderSteps(options, planRender(options))),
-    renderSync: (options) => driveSync(renderSteps(options, planRender(options))),
+    renderSync: (options) => renderNow(options, planRender(options)),
     release: (options) => driveAsync(renderSteps(options, planRelease(options))),
-    releaseSync: (options) => driveSync(renderSteps(options, planRelease(options))),
+    releaseSync: (options) => renderNow(options, planRelease(options)),
     compile(template, options = {}) {
       const { compiled, plan } = compileWithPlan(template, templateSettings(options));
       return {
@@ -201,6 +239,62 @@ export function createApi(core) {
       };
     },
   };
+}
+
+/**
+ * Whether `JSON.stringify(value)` is certainly the text that `json` was parsed from: plain
+ * arrays and objects with the same keys in the same order, down to the same strings, finite
+ * numbers, booleans and nulls. Anything else (a `toJSON`, a class instance, a value JSON writes
+ * differently) answers false, and the caller serialises.
+ */
+export function sameJson(value, json) {
+  return matches(value, patternOf(json));
+}
+
+/** Parsed JSON as `matches` compares with it: arrays as `{ items }`, objects as `{ keys, values }`. */
+function patternOf(json) {
+  if (typeof json !== 'object' || json === null) return json;
+  if (Array.isArray(json)) return { items: json.map(patternOf), keys: null, values: null };
+  const keys = Object.keys(json);
+  return { items: null, keys, values: keys.map((key) => patternOf(json[key])) };
+}
+
+/** `sameJson` against a pattern, allocating nothing. */
+function matches(value, pattern) {
+  if (typeof pattern !== 'object' || pattern === null) return value === pattern;
+  if (typeof value !== 'object' || value === null || typeof value.toJSON === 'function') return false;
+  const { items, keys, values } = pattern;
+  if (items !== null) {
+    if (!Array.isArray(value) || Object.getPrototypeOf(value) !== Array.prototype || value.length !== items.length) return false;
+    for (let i = 0; i < items.length; i++) if (!matches(value[i], items[i])) return false;
+    return true;
+  }
+  if (Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  // `for…in` walks the own enumerable keys in JSON.stringify's order, then inherited ones, which
+  // JSON.stringify leaves out: an inherited key is a difference.
+  let i = 0;
+  for (const key in value) {
+    if (i >= keys.length || key !== keys[i] || !Object.hasOwn(value, key) || !matches(value[key], values[i])) return false;
+    i++;
+  }
+  return i === keys.length;
+}
+
+// The value a synchronous store returned; a promise means the store is not synchronous.
+function synchronous(value) {
+  if (value && typeof value.then === 'function') {
+    throw new TypeError('renderSync() needs a synchronous store; use render() with an asynchronous one');
+  }
+  return value;
+}
+
+// What a store's commit is given for `change`, planned against `snapshot`.
+function commitOf(snapshot, change) {
+  return { baseRevision: snapshot.revision, put: change.put, delete: change.delete };
+}
+
+function refusedTooOften() {
+  return new Error(`the reservation store refused ${MAX_COMMIT_ATTEMPTS} commits in a row; is another process writing it constantly?`);
 }
 
 // What compiling a template depends on, as the core reads it.

@@ -31,6 +31,8 @@ export class MemoryStore {
   #revision = 0;
   #byKey = new Map();
   #listed = null;
+  // One function for every snapshot to list the reservations with, not a new one per load.
+  #lister = (revision) => this.#list(revision);
 
   constructor(reservations = []) {
     for (const r of reservations) this.#byKey.set(keyOf(r), { ...r });
@@ -39,7 +41,7 @@ export class MemoryStore {
   load() {
     // The list is built only when read: the engine reads it only when its own index is stale,
     // which keeps a render's cost independent of how many ports are reserved.
-    return new MemorySnapshot(this.#revision, (revision) => this.#list(revision));
+    return new MemorySnapshot(this.#revision, this.#lister);
   }
 
   commit(change) {

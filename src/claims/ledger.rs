@@ -4,7 +4,7 @@
 //! the [`Change`] to commit, so a refused commit costs nothing but a reload and a new decision.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use minijinja::Value;
@@ -204,20 +204,95 @@ type FastSet<K> = HashSet<K, BuildHasherDefault<FastHasher>>;
 
 /// The store's reservations as the engine knows them: by (scope, claim), and as taken ports per
 /// protocol, so a decision costs the same however many reservations there are.
+///
+/// Each reservation lives once, in a slot; the indexes hold slot numbers, so keeping a committed
+/// reservation copies no name and, for a scope's first claim, allocates nothing.
 #[derive(Debug, Clone)]
 pub struct Ledger {
     groups: Groups,
-    /// Each scope's reservations, sorted by claim: lookups by `&str` need no allocation, and a
-    /// scope's claims are together. A vector, not a map: most scopes hold a few claims, and a
-    /// tree node per scope would cost a kilobyte each.
-    scopes: FastMap<String, Vec<Reservation>>,
+    /// Every reservation, by slot; `None` for a slot freed by a removal, in `free`.
+    slots: Vec<Option<Reservation>>,
+    free: Vec<u32>,
+    /// The slots of each scope's reservations, by the hash of the scope's name ([`scope_key`]),
+    /// sorted by scope, then claim: scopes whose names share a hash share an entry. Keyed by the
+    /// hash, not the name, so that a new scope costs no copy of its name; lookups compare names.
+    scopes: FastMap<u64, Ids>,
     len: usize,
     /// Indexed by [`Protocol::index`].
     taken: [PortSet; 2],
-    holders: FastMap<(Protocol, u16), Key>,
+    /// The slot of the reservation that holds each taken port.
+    holders: FastMap<(Protocol, u16), u32>,
     /// For each pool of ports the groups draw from, how many of its ports are taken, by
     /// [`Protocol::index`]: kept up to date so that a draw need not count them.
     pool_taken: Vec<(Arc<Pool>, [u32; 2])>,
+}
+
+/// The key of a scope's entry in [`Ledger::scopes`].
+fn scope_key(scope: &str) -> u64 {
+    #[cfg(test)]
+    if tests::COLLIDE.with(std::cell::Cell::get) {
+        return 0;
+    }
+    BuildHasherDefault::<FastHasher>::default().hash_one(scope)
+}
+
+/// The slots of one entry of [`Ledger::scopes`]: most scopes hold one claim, which then needs
+/// no allocation.
+#[derive(Debug, Clone)]
+enum Ids {
+    One(u32),
+    Many(Vec<u32>),
+}
+
+impl Ids {
+    fn as_slice(&self) -> &[u32] {
+        match self {
+            Ids::One(id) => std::slice::from_ref(id),
+            Ids::Many(ids) => ids,
+        }
+    }
+
+    /// Inserts `id` at `at`, which is within `0..=len`.
+    fn insert(&mut self, at: usize, id: u32) {
+        match self {
+            Ids::One(first) => {
+                let first = *first;
+                *self = Ids::Many(if at == 0 {
+                    vec![id, first]
+                } else {
+                    vec![first, id]
+                });
+            }
+            Ids::Many(ids) => ids.insert(at.min(ids.len()), id),
+        }
+    }
+
+    /// Removes the id at `at`, which is within `0..len`; true when none is left.
+    fn remove(&mut self, at: usize) -> bool {
+        match self {
+            Ids::One(_) => true,
+            Ids::Many(ids) => {
+                if at < ids.len() {
+                    ids.remove(at);
+                }
+                ids.is_empty()
+            }
+        }
+    }
+}
+
+/// Where (`scope`, `claim`) is, or would go, in `ids`: a binary search over the slots' names.
+fn search(
+    slots: &[Option<Reservation>],
+    ids: &[u32],
+    scope: &str,
+    claim: &str,
+) -> Result<usize, usize> {
+    ids.binary_search_by(|&id| match slots.get(id as usize) {
+        Some(Some(r)) => (r.scope.as_str(), r.claim.as_str()).cmp(&(scope, claim)),
+        // Every id in the index names a filled slot; this is only a safe answer.
+        _ => std::cmp::Ordering::Less,
+    })
 }
 
 impl Ledger {
@@ -226,6 +301,8 @@ impl Ledger {
     pub fn new(reservations: Vec<Reservation>, groups: &Groups) -> Result<Ledger, ClaimsError> {
         let mut ledger = Ledger {
             groups: groups.clone(),
+            slots: Vec::with_capacity(reservations.len()),
+            free: Vec::new(),
             scopes: FastMap::default(),
             len: 0,
             taken: [PortSet::new(), PortSet::new()],
@@ -314,43 +391,82 @@ impl Ledger {
 
     /// Adds a reservation whose (scope, claim) and port the caller has checked are free.
     fn insert(&mut self, protocol: Protocol, reservation: Reservation) {
-        self.taken[protocol.index()].insert(reservation.port);
-        self.count_taken(protocol, reservation.port, true);
-        self.holders
-            .insert((protocol, reservation.port), reservation.key());
-        // Look the scope up before cloning its name: most inserts go to a scope that exists.
-        if !self.scopes.contains_key(&reservation.scope) {
-            self.scopes.insert(reservation.scope.clone(), Vec::new());
-        }
-        let Some(claims) = self.scopes.get_mut(&reservation.scope) else {
-            return;
-        };
-        match claims.binary_search_by(|r| r.claim.cmp(&reservation.claim)) {
-            Ok(at) => {
-                if let Some(slot) = claims.get_mut(at) {
-                    *slot = reservation;
+        let port = reservation.port;
+        self.taken[protocol.index()].insert(port);
+        self.count_taken(protocol, port, true);
+        let key = scope_key(&reservation.scope);
+        let found = self.scopes.get(&key).map(|ids| {
+            let at = search(
+                &self.slots,
+                ids.as_slice(),
+                &reservation.scope,
+                &reservation.claim,
+            );
+            at.map(|at| ids.as_slice().get(at).copied())
+        });
+        let id = match found {
+            // Held already (the caller said it is not): the new reservation replaces it.
+            Some(Ok(Some(id))) => {
+                if let Some(slot) = self.slots.get_mut(id as usize) {
+                    *slot = Some(reservation);
                 }
+                id
             }
-            Err(at) => {
-                // `binary_search` puts `at` within `0..=len`, where `insert` cannot panic.
-                claims.insert(at, reservation);
+            Some(Ok(None)) => return,
+            Some(Err(at)) => {
+                let id = self.fill_slot(reservation);
+                if let Some(ids) = self.scopes.get_mut(&key) {
+                    ids.insert(at, id);
+                }
                 self.len += 1;
+                id
+            }
+            None => {
+                let id = self.fill_slot(reservation);
+                self.scopes.insert(key, Ids::One(id));
+                self.len += 1;
+                id
+            }
+        };
+        self.holders.insert((protocol, port), id);
+    }
+
+    /// Puts `reservation` into a free slot, or a new one, and returns the slot.
+    fn fill_slot(&mut self, reservation: Reservation) -> u32 {
+        match self.free.pop() {
+            Some(id) => {
+                if let Some(slot) = self.slots.get_mut(id as usize) {
+                    *slot = Some(reservation);
+                }
+                id
+            }
+            None => {
+                // A ledger holds at most one reservation per (protocol, port): far fewer than
+                // `u32::MAX` slots are ever filled at once, and freed ones are reused.
+                let id = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
+                self.slots.push(Some(reservation));
+                id
             }
         }
     }
 
     fn remove(&mut self, scope: &str, claim: &str) {
-        let Some(claims) = self.scopes.get_mut(scope) else {
+        let key = scope_key(scope);
+        let Some(ids) = self.scopes.get_mut(&key) else {
             return;
         };
-        let removed = match claims.binary_search_by(|r| r.claim.as_str().cmp(claim)) {
-            // `binary_search` found `at`, so it is in bounds.
-            Ok(at) => Some(claims.remove(at)),
-            Err(_) => None,
+        let Ok(at) = search(&self.slots, ids.as_slice(), scope, claim) else {
+            return;
         };
-        if claims.is_empty() {
-            self.scopes.remove(scope);
+        let id = ids.as_slice().get(at).copied();
+        if ids.remove(at) {
+            self.scopes.remove(&key);
         }
+        let removed = id.and_then(|id| {
+            let reservation = self.slots.get_mut(id as usize)?.take()?;
+            self.free.push(id);
+            Some(reservation)
+        });
         if let Some(reservation) = removed {
             self.len -= 1;
             let protocol = self.groups.protocol(&reservation.group);
@@ -389,11 +505,7 @@ impl Ledger {
 
     /// Every reservation, sorted by scope, then claim.
     pub fn reservations(&self) -> Vec<&Reservation> {
-        let all: Vec<&Reservation> = self
-            .scopes
-            .values()
-            .flat_map(|claims| claims.iter())
-            .collect();
+        let all: Vec<&Reservation> = self.slots.iter().flatten().collect();
         sort_by_scope_and_claim(all)
     }
 
@@ -407,18 +519,28 @@ impl Ledger {
 
     /// The reservation of `claim` in `scope`.
     pub fn get(&self, scope: &str, claim: &str) -> Option<&Reservation> {
-        let claims = self.scopes.get(scope)?;
-        let at = claims
-            .binary_search_by(|r| r.claim.as_str().cmp(claim))
-            .ok()?;
-        claims.get(at)
+        let ids = self.scopes.get(&scope_key(scope))?.as_slice();
+        let at = search(&self.slots, ids, scope, claim).ok()?;
+        self.slot(*ids.get(at)?)
+    }
+
+    fn slot(&self, id: u32) -> Option<&Reservation> {
+        self.slots.get(id as usize)?.as_ref()
+    }
+
+    /// The reservations of `scope`, sorted by claim.
+    fn scope(&self, scope: &str) -> impl Iterator<Item = &Reservation> {
+        self.scopes
+            .get(&scope_key(scope))
+            .map_or(&[][..], Ids::as_slice)
+            .iter()
+            .filter_map(|&id| self.slot(id))
+            .filter(move |r| r.scope == scope)
     }
 
     /// Who holds `port` over `protocol`, across all scopes and groups.
     pub fn holder(&self, protocol: Protocol, port: u16) -> Option<&Reservation> {
-        self.holders
-            .get(&(protocol, port))
-            .and_then(|(scope, claim)| self.get(scope, claim))
+        self.slot(*self.holders.get(&(protocol, port))?)
     }
 
     /// Applies a change the store has committed, so the next decision needs no reload.
@@ -531,9 +653,13 @@ impl Ledger {
             }
             let protocol = self.groups.protocol(&reservation.group);
             let slot = (protocol, reservation.port);
-            let held_before = self
-                .holder(protocol, reservation.port)
-                .filter(|_| !freed.contains_key(&slot));
+            // The bitset first: most puts take a free port, whose holder need not be looked up.
+            let held_before = if self.taken[protocol.index()].contains(reservation.port) {
+                self.holder(protocol, reservation.port)
+                    .filter(|_| !freed.contains_key(&slot))
+            } else {
+                None
+            };
             let put_earlier = || {
                 if few {
                     change.put.iter().take(index).find(|r| {
@@ -584,8 +710,8 @@ impl Ledger {
         // to an earlier one, and a port released by a moved claim may be reused.
         let mut seen = Seen::default();
         let mut plan: Vec<(&Claim, &Group, Option<u16>)> = Vec::with_capacity(claims.len());
-        for claim in claims {
-            check_claim(claim, &mut seen)?;
+        for (index, claim) in claims.iter().enumerate() {
+            check_claim(claims, index, &mut seen)?;
             let group = self.groups.spec(&claim.group);
             let kept = match self.get(scope, &claim.claim) {
                 Some(held) if held.group == claim.group => {
@@ -710,14 +836,7 @@ impl Ledger {
     }
 
     fn release_where(&self, scope: &str, mut release: impl FnMut(&Reservation) -> bool) -> Change {
-        let delete = self
-            .scopes
-            .get(scope)
-            .into_iter()
-            .flat_map(|claims| claims.iter())
-            .filter(|r| release(r))
-            .cloned()
-            .collect();
+        let delete = self.scope(scope).filter(|r| release(r)).cloned().collect();
         Change {
             put: Vec::new(),
             delete,
@@ -725,34 +844,44 @@ impl Ledger {
     }
 }
 
-/// The claim names met so far in a render: a list while there are few, which needs no hashing.
+/// The claim names met so far in a render: the earlier claims themselves while there are few,
+/// which needs no allocation or hashing, then a set of their names.
 #[derive(Default)]
 struct Seen<'a> {
-    few: Vec<&'a str>,
     many: FastSet<&'a str>,
 }
 
 impl<'a> Seen<'a> {
-    /// Records `name`; false if it was already there.
-    fn insert(&mut self, name: &'a str) -> bool {
+    /// Records the name of `claims[index]`, every earlier claim having been recorded; false if
+    /// an earlier claim has it.
+    fn insert(&mut self, claims: &'a [Claim], index: usize) -> bool {
         const FEW: usize = 16;
-        if self.few.contains(&name) || self.many.contains(name) {
-            return false;
+        let Some(claim) = claims.get(index) else {
+            return true;
+        };
+        if index < FEW {
+            return !claims.iter().take(index).any(|c| c.claim == claim.claim);
         }
-        if self.few.len() < FEW {
-            self.few.push(name);
-        } else {
-            self.many.insert(name);
+        if index == FEW {
+            self.many
+                .extend(claims.iter().take(FEW).map(|c| c.claim.as_str()));
         }
-        true
+        self.many.insert(&claim.claim)
     }
 }
 
-fn check_claim<'a>(claim: &'a Claim, seen: &mut Seen<'a>) -> Result<(), ClaimsError> {
+fn check_claim<'a>(
+    claims: &'a [Claim],
+    index: usize,
+    seen: &mut Seen<'a>,
+) -> Result<(), ClaimsError> {
+    let Some(claim) = claims.get(index) else {
+        return Ok(());
+    };
     if claim.claim.is_empty() {
         return Err(ClaimsError::new("a claim needs a non-empty name"));
     }
-    if !seen.insert(&claim.claim) {
+    if !seen.insert(claims, index) {
         return Err(ClaimsError::for_claim(&claim.claim, "is declared twice"));
     }
     if claim.group.is_empty() {
@@ -889,7 +1018,103 @@ fn sort_by_scope_and_claim(items: Vec<&Reservation>) -> Vec<&Reservation> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::hash::BuildHasher;
+    use std::cell::Cell;
+    use std::collections::BTreeMap;
+
+    thread_local! {
+        /// Makes every scope name hash alike, so that scopes share one entry of the index.
+        pub(super) static COLLIDE: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Random decisions, releases and prunes, applied, against a plain map of what is held;
+    /// with scope names that hash alike or not.
+    fn the_index_follows_its_changes(collide: bool) {
+        COLLIDE.with(|c| c.set(collide));
+        let config = r#"{"a": {"ranges": ["1000-1011"]}, "b": {"ranges": ["1006-1019"]},
+            "u": {"ranges": ["1000-1011"], "protocol": "udp"}}"#;
+        let groups =
+            Groups::from_value(&crate::engine::values::from_json(config).unwrap()).unwrap();
+        let mut ledger = Ledger::new(vec![], &groups).unwrap();
+        let mut model: BTreeMap<(String, String), Reservation> = BTreeMap::new();
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for step in 0..3000 {
+            let scope = format!("s{}", next(5));
+            let claims: Vec<Claim> = (0..next(4))
+                .map(|_| Claim::new(format!("c{}", next(6)), ["a", "b", "u"][next(3) as usize]))
+                .collect();
+            let change = match next(8) {
+                0 => ledger.release_claim(&scope, &format!("c{}", next(6))),
+                1 => ledger.release_scope(&scope),
+                2 => ledger.prune(&scope, &claims),
+                _ => {
+                    let mut rng = crate::claims::rng(Some(step)).unwrap();
+                    match ledger.decide(&scope, &claims, &mut rng) {
+                        Ok(d) => d.change,
+                        Err(_) => continue,
+                    }
+                }
+            };
+            ledger.apply(&change).unwrap();
+            // A change applied twice is refused whole, and changes nothing.
+            if !change.is_empty() {
+                let mut again = ledger.clone();
+                assert!(again.apply(&change).is_err());
+                assert_eq!(again.reservations(), ledger.reservations());
+            }
+            for r in &change.delete {
+                assert_eq!(
+                    model.remove(&(r.scope.clone(), r.claim.clone())).as_ref(),
+                    Some(r)
+                );
+            }
+            for r in &change.put {
+                assert!(
+                    model
+                        .insert((r.scope.clone(), r.claim.clone()), r.clone())
+                        .is_none()
+                );
+            }
+            let want: Vec<&Reservation> = model.values().collect();
+            assert_eq!(ledger.reservations(), want, "step {step}");
+            assert_eq!(ledger.len(), model.len());
+            for s in 0..5 {
+                for c in 0..6 {
+                    let (s, c) = (format!("s{s}"), format!("c{c}"));
+                    assert_eq!(ledger.get(&s, &c), model.get(&(s.clone(), c.clone())));
+                }
+            }
+            for port in 999..1021 {
+                for protocol in [Protocol::Tcp, Protocol::Udp] {
+                    let held = model
+                        .values()
+                        .find(|r| r.port == port && groups.protocol(&r.group) == protocol);
+                    assert_eq!(ledger.holder(protocol, port), held, "{protocol} {port}");
+                }
+            }
+            // The same decisions as a ledger read afresh from what is held.
+            let reloaded = Ledger::new(model.values().cloned().collect(), &groups).unwrap();
+            let claims = [Claim::new("c1", "a"), Claim::new("c9", "u")];
+            let decide =
+                |l: &Ledger| l.decide(&scope, &claims, &mut crate::claims::rng(Some(7)).unwrap());
+            assert_eq!(decide(&ledger), decide(&reloaded));
+        }
+    }
+
+    #[test]
+    fn the_index_follows_its_changes_with_distinct_scope_hashes() {
+        the_index_follows_its_changes(false);
+    }
+
+    #[test]
+    fn the_index_follows_its_changes_when_every_scope_hashes_alike() {
+        the_index_follows_its_changes(true);
+    }
 
     #[test]
     fn merge_sort_agrees_with_the_standard_sort() {

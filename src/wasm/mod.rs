@@ -20,7 +20,8 @@ mod response;
 
 use error::{claims_error, plan_error, template_error};
 use request::{
-    field, parse_claims, parse_groups, read, scope_of, seed_of, string_field, template_options,
+    field, parse_claims, parse_groups, parse_seed, read, scope_of, scope_or_default, seed_of,
+    string_field, template_options,
 };
 use response::{ClaimReferenceOut, PlannedOut, RangeOut, ReleasedOut, write};
 
@@ -116,15 +117,14 @@ pub struct LedgerHandle {
     /// interleave between their plan and their commit, so each commit names its own change.
     pending: Vec<(u32, Change)>,
     next_id: u32,
-    /// What the last `plan` decided, for `outcome` and `details`.
-    last: Option<LastPlan>,
-}
-
-/// A plan's decision, kept so the JS layer can read it as numbers and ask for text only when
-/// there is text it cannot know: parsing JSON costs more than the rest of a small render.
-struct LastPlan {
-    planned: plan::Planned,
-    id: u32,
+    /// What the last `plan` decided, for `details`: kept so the JS layer can read the decision
+    /// as numbers and ask for text only when there is text it cannot know (parsing JSON costs
+    /// more than the rest of a small render).
+    last: Option<plan::Planned>,
+    /// The last plan's decision as `outcome` tells it, empty before a successful plan: kept in
+    /// one buffer that `outcomeAt` reads number by number, so that reading it allocates nothing
+    /// on either side.
+    numbers: Vec<u32>,
 }
 
 /// Planned changes kept for `apply`; one evicted before its commit only costs a fresh `load`.
@@ -143,6 +143,7 @@ impl LedgerHandle {
             pending: Vec::new(),
             next_id: 0,
             last: None,
+            numbers: Vec::new(),
         })
     }
 
@@ -160,26 +161,33 @@ impl LedgerHandle {
         claims: &str,
         request: &str,
     ) -> Result<String, JsValue> {
-        self.last = None;
+        self.forget();
         let claims = cached_claims(claims)?;
         let request = read(request)?;
         let scope = scope_of(&request)?;
         let values = request::variables(field(&request, "values"), "values")?;
-        let mut planned = plan::plan(
-            &self.ledger,
-            &plan::Request {
-                template: &template.template,
-                claims: &claims,
-                values: &values,
-                scope: &scope,
-                seed: seed_of(&request)?,
-            },
-        )
-        .map_err(plan_error)?;
-        let id = self.keep(std::mem::take(&mut planned.change));
-        let output = std::mem::take(&mut planned.output);
-        self.last = Some(LastPlan { planned, id });
-        Ok(output)
+        let seed = seed_of(&request)?;
+        self.plan_read(template, &claims, &values, &scope, seed)
+    }
+
+    /// `plan` with the request in parts, as the JS layer sends a render whose scope is a string
+    /// or absent: `values` as JSON (empty when absent), `scope` (absent for the default scope)
+    /// and `seed` as text. Reading a request object costs more than deciding a claim.
+    #[wasm_bindgen(js_name = planParts)]
+    pub fn plan_parts(
+        &mut self,
+        template: &CompiledTemplate,
+        claims: &str,
+        values: &str,
+        scope: Option<String>,
+        seed: Option<String>,
+    ) -> Result<String, JsValue> {
+        self.forget();
+        let claims = cached_claims(claims)?;
+        let scope = scope_or_default(scope)?;
+        let values = request::variables(read(values)?, "values")?;
+        let seed = seed.as_deref().map(parse_seed).transpose()?;
+        self.plan_read(template, &claims, &values, &scope, seed)
     }
 
     /// The last plan's decision as numbers: the id its change is kept under (see `apply`),
@@ -187,29 +195,28 @@ impl LedgerHandle {
     /// for each declared claim, in order, its port and 1 when this plan reserved it, else 0.
     /// Empty before a successful plan.
     pub fn outcome(&self) -> Vec<u32> {
-        let Some(last) = &self.last else {
-            return Vec::new();
-        };
-        let planned = &last.planned;
-        let detailed = !planned.released.is_empty() || !planned.diagnostics.is_empty();
-        let mut numbers = Vec::with_capacity(2 + 2 * planned.ports.len());
-        numbers.extend([last.id, u32::from(detailed)]);
-        let mut allocated = planned.allocated.iter().peekable();
-        for (claim, port) in &planned.ports {
-            // `allocated` follows the declaration order, as `ports` does.
-            let fresh = allocated.next_if(|r| r.claim == *claim).is_some();
-            numbers.extend([u32::from(*port), u32::from(fresh)]);
-        }
-        numbers
+        self.numbers.clone()
+    }
+
+    /// How many numbers `outcome` has: 0 before a successful plan.
+    #[wasm_bindgen(js_name = outcomeLength)]
+    pub fn outcome_length(&self) -> u32 {
+        u32::try_from(self.numbers.len()).unwrap_or(u32::MAX)
+    }
+
+    /// The number at `index` of `outcome`, or 0 past its end: what `outcome` tells, without
+    /// copying it into a new array (which costs more than the rest of reading it).
+    #[wasm_bindgen(js_name = outcomeAt)]
+    pub fn outcome_at(&self, index: u32) -> u32 {
+        self.numbers.get(index as usize).copied().unwrap_or(0)
     }
 
     /// The last plan's decision as JSON: `claims`, `allocated`, `released` and `diagnostics`,
     /// as the render result has them. `null` before a successful plan.
     pub fn details(&self) -> String {
-        self.last.as_ref().map_or_else(
-            || "null".to_string(),
-            |last| write(&PlannedOut(&last.planned)),
-        )
+        self.last
+            .as_ref()
+            .map_or_else(|| "null".to_string(), |planned| write(&PlannedOut(planned)))
     }
 
     /// Releases one claim (`claim`), prunes the claims no longer declared (`claims`), or releases
@@ -261,7 +268,53 @@ fn cached_claims(json: &str) -> Result<Rc<Vec<claims::Claim>>, JsValue> {
     Ok(claims)
 }
 
+/// Writes what `outcome` tells of `planned`, whose change is kept under `id`, into `numbers`.
+fn outcome_numbers(planned: &plan::Planned, id: u32, numbers: &mut Vec<u32>) {
+    numbers.clear();
+    let detailed = !planned.released.is_empty() || !planned.diagnostics.is_empty();
+    numbers.extend([id, u32::from(detailed)]);
+    let mut allocated = planned.allocated.iter().peekable();
+    for (claim, port) in &planned.ports {
+        // `allocated` follows the declaration order, as `ports` does.
+        let fresh = allocated.next_if(|r| r.claim == *claim).is_some();
+        numbers.extend([u32::from(*port), u32::from(fresh)]);
+    }
+}
+
 impl LedgerHandle {
+    /// Forgets the last plan's decision, as a new plan starts.
+    fn forget(&mut self) {
+        self.last = None;
+        self.numbers.clear();
+    }
+
+    /// Decides and renders a request read by `plan` or `plan_parts`.
+    fn plan_read(
+        &mut self,
+        template: &CompiledTemplate,
+        claims: &[claims::Claim],
+        values: &minijinja::Value,
+        scope: &str,
+        seed: Option<u64>,
+    ) -> Result<String, JsValue> {
+        let mut planned = plan::plan(
+            &self.ledger,
+            &plan::Request {
+                template: &template.template,
+                claims,
+                values,
+                scope,
+                seed,
+            },
+        )
+        .map_err(plan_error)?;
+        let id = self.keep(std::mem::take(&mut planned.change));
+        let output = std::mem::take(&mut planned.output);
+        outcome_numbers(&planned, id, &mut self.numbers);
+        self.last = Some(planned);
+        Ok(output)
+    }
+
     fn keep(&mut self, change: Change) -> u32 {
         let id = self.next_id;
         self.next_id = self.next_id.wrapping_add(1);

@@ -112,7 +112,12 @@ pub(super) fn positive(object: &Value, name: &str) -> Result<Option<u64>, JsValu
 }
 
 pub(super) fn scope_of(request: &Value) -> Result<String, JsValue> {
-    match string_field(request, "scope")? {
+    scope_or_default(string_field(request, "scope")?)
+}
+
+/// The scope the host named, or [`DEFAULT_SCOPE`] when it named none.
+pub(super) fn scope_or_default(scope: Option<String>) -> Result<String, JsValue> {
+    match scope {
         Some(scope) if scope.is_empty() => Err(config_error("scope", "must not be empty")),
         Some(scope) => Ok(scope),
         None => Ok(DEFAULT_SCOPE.to_string()),
@@ -125,8 +130,11 @@ pub(super) fn seed_of(request: &Value) -> Result<Option<u64>, JsValue> {
     if value.is_undefined() || value.is_none() {
         return Ok(None);
     }
-    let text = value.to_string();
-    text.parse::<u64>().map(Some).map_err(|_| {
+    parse_seed(&value.to_string()).map(Some)
+}
+
+pub(super) fn parse_seed(text: &str) -> Result<u64, JsValue> {
+    text.parse::<u64>().map_err(|_| {
         config_error(
             "seed",
             &format!("must be an integer from 0 to 18446744073709551615, got {text}"),

@@ -286,6 +286,15 @@ test('a render result is what the core decided, names and all', async () => {
     const compiled = core.compile(template, '{}');
     const output = ledger.plan(compiled, JSON.stringify(claims), JSON.stringify({ scope, seed: String(seed) }));
     const result = { output, ...JSON.parse(ledger.details()) };
+    // The JS layer reads the outcome number by number: the same numbers as the array.
+    const numbers = Array.from({ length: ledger.outcomeLength() }, (_, i) => ledger.outcomeAt(i));
+    assert.deepEqual(numbers, Array.from(ledger.outcome()));
+    assert.equal(numbers.length, 2 + 2 * claims.length);
+    assert.deepEqual(
+      numbers.filter((_, i) => i >= 2 && i % 2 === 0),
+      Object.values(result.claims).length === claims.length ? claims.map((c) => result.claims[c.claim]) : null,
+    );
+    assert.equal(ledger.outcomeAt(numbers.length), 0);
     ledger.free();
     compiled.free();
     return result;
@@ -311,4 +320,137 @@ test('a render result is what the core decided, names and all', async () => {
   const moved = renderSync({ template, claims: [{ claim: '10', group: 'tcp' }], store, scope: 's' });
   assert.equal(moved.released.length, 1);
   assert.match(moved.diagnostics[0].message, /moved from group "udp" to "tcp"/);
+});
+
+// The JS layer sends the last claims' text again when the claims serialise to it; `sameJson`
+// decides that, and must never say yes when JSON.stringify would write something else.
+test('claims are serialised again whenever their JSON would differ', async () => {
+  const { sameJson } = await import('../../js/core.js');
+  class Claim {
+    constructor() {
+      this.claim = 'web';
+      this.group = 'tcp';
+    }
+  }
+  const nullProto = Object.assign(Object.create(null), { claim: 'web', group: 'tcp' });
+  const raw = typeof JSON.rawJSON === 'function' ? [JSON.rawJSON('"web"')] : [];
+  const values = [
+    [{ claim: 'web', group: 'tcp' }],
+    [{ group: 'tcp', claim: 'web' }],
+    [{ claim: 'web', group: 'tcp', preferred_port: 8080 }],
+    [{ claim: 'web', group: 'tcp', preferred_port: -0 }],
+    [{ claim: 'web', group: 'tcp', preferred_port: 0 }],
+    [{ claim: 'web', group: 'tcp', preferred_port: NaN }],
+    [{ claim: 'web', group: 'tcp', preferred_port: null }],
+    [{ claim: 'web', group: 'tcp', preferred_port: undefined }],
+    [{ claim: 'web', group: 'tcp', random: false }],
+    [{ claim: 'web', group: 'tcp', random: 'false' }],
+    [{ claim: 'web', group: 'tcp', x: [1, { a: 'b' }] }],
+    [{ claim: 'web', group: 'tcp', x: [1, { a: 'c' }] }],
+    [{ claim: 'web', group: 'tcp', x: [1, undefined] }],
+    [{ claim: 'web', group: 'tcp', x: [1, null] }],
+    [{ claim: 'web', group: 'tcp', x: { rawJSON: '"web"' } }],
+    [{ claim: 'web', group: 'tcp', x: raw[0] ?? null }],
+    [{ claim: 'web', group: 'tcp', x: new Date(0) }],
+    [{ claim: 'web', group: 'tcp', x: '1970-01-01T00:00:00.000Z' }],
+    [{ claim: 'web', group: 'tcp', x: new Map([[1, 2]]) }],
+    [{ claim: 'web', group: 'tcp', x: {} }],
+    [{ claim: 'web', group: 'tcp', x: new String('s') }],
+    [{ claim: 'web', group: 'tcp', x: 's' }],
+    [{ claim: 'web', group: 'tcp', toJSON: () => ({ claim: 'web', group: 'tcp' }) }],
+    [{ claim: 'web', group: 'tcp', ['__proto__']: 1 }],
+    [JSON.parse('{"claim":"web","group":"tcp","__proto__":1}')],
+    [new Claim()],
+    [nullProto],
+    Object.assign([{ claim: 'web', group: 'tcp' }], { extra: 1 }),
+    [{ claim: 'web', group: 'tcp' }, { claim: 'db', group: 'tcp' }],
+    [{ claim: 'web\u{d800}', group: 'tcp' }],
+    [{ claim: 'web', group: 'tcp' }, , { claim: 'db', group: 'tcp' }],
+    [{ claim: 'web', group: 'tcp' }, null, { claim: 'db', group: 'tcp' }],
+    { 0: { claim: 'web', group: 'tcp' }, length: 1 },
+    [], null, 'web', 5, true,
+  ];
+  for (const a of values) {
+    for (const b of values) {
+      const json = JSON.parse(JSON.stringify(b) ?? 'null');
+      if (sameJson(a, json)) assert.equal(JSON.stringify(a), JSON.stringify(b), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+    }
+  }
+  // A key only inherited is not one JSON.stringify writes.
+  Object.defineProperty(Object.prototype, 'group', { value: 'tcp', enumerable: true, configurable: true });
+  try {
+    assert.equal(sameJson([{ claim: 'web' }], [{ claim: 'web', group: 'tcp' }]), false);
+  } finally {
+    delete Object.prototype.group;
+  }
+  // Plain data is recognised: the fast path is taken at all.
+  const plain = [values[0], values[2], values[10], values[24], values[29], [], null, 'web', 5, true];
+  for (const a of plain) assert.ok(sameJson(a, JSON.parse(JSON.stringify(a))), JSON.stringify(a));
+  // Claims mutated between renders render as the new claims do.
+  const claims = [{ claim: 'web', group: 'tcp' }];
+  const template = "{{ json_encode($portClaims) }}";
+  const groups = { tcp: { ranges: ['50000-50001'] }, udp: { ranges: ['50002-50003'], protocol: 'udp' } };
+  const first = renderSync({ template, claims, groups, scope: 'm' });
+  claims[0].group = 'udp';
+  const second = renderSync({ template, claims, groups, scope: 'm' });
+  assert.ok(first.claims.web <= 50001 && second.claims.web >= 50002, `${first.claims.web} then ${second.claims.web}`);
+  assert.equal(second.allocated[0].group, 'udp');
+  claims.push({ claim: 'db', group: 'tcp' });
+  assert.deepEqual(Object.keys(renderSync({ template, claims, groups, scope: 'm' }).claims), ['web', 'db']);
+  claims[1].claim = 'web';
+  assert.throws(() => renderSync({ template, claims, groups, scope: 'm' }), /web.*declared twice/);
+});
+
+// A render whose scope is a string or absent reaches the core in parts (Ledger.planParts); any
+// other goes as one request object (Ledger.plan). Both must decide and fail alike.
+test('a request sent in parts decides and fails as the same request sent whole', async () => {
+  const core = await import('../../pkg/portclaims.js');
+  const template = "{{ $portClaims['web'] }} {{ $namespace }} {{ $data['a'] ?? '-' }}";
+  const settle = (run) => {
+    try {
+      return { output: run() };
+    } catch (error) {
+      return { error: error.message, kind: error.kind, field: error.field };
+    }
+  };
+  const cases = [
+    { seed: 1 },
+    { scope: 'team', seed: 2, values: { data: { a: 'x' } } },
+    { scope: '', seed: 3 },
+    { scope: '', values: 5 },
+    { seed: -1 },
+    { seed: 'x' },
+    { seed: 18446744073709551616n },
+    { seed: 18446744073709551615n, scope: 'max' },
+    { seed: 4, values: 'text' },
+    { seed: 5, values: [1] },
+    { seed: 6, values: null },
+    { seed: 7, values: () => 1 },
+    { seed: 8, scope: null },
+  ];
+  for (const c of cases) {
+    const ledger = core.Ledger.load('[]', 'null');
+    const compiled = core.compile(template, '{}');
+    const claims = JSON.stringify(web);
+    const seed = c.seed == null ? undefined : String(c.seed);
+    const whole = settle(() => ledger.plan(compiled, claims, JSON.stringify({ values: c.values, scope: c.scope, seed })));
+    const wholeNumbers = Array.from(ledger.outcome());
+    const parts = settle(() => ledger.planParts(compiled, claims, JSON.stringify(c.values) ?? '', c.scope ?? undefined, seed));
+    const partsNumbers = Array.from(ledger.outcome());
+    assert.deepEqual(parts, whole, JSON.stringify({ ...c, seed }));
+    // The ids differ (each plan keeps its change under a new one); the decision does not.
+    assert.deepEqual(partsNumbers.slice(1), wholeNumbers.slice(1));
+    const api = settle(() => renderSync({ template, claims: web, ...c }).output);
+    assert.deepEqual(api, whole, JSON.stringify({ ...c, seed }));
+    ledger.free();
+    compiled.free();
+  }
+});
+
+test('renderSync refuses a store that answers with promises, at load or at commit', () => {
+  const asyncLoad = { load: async () => ({ revision: 0, reservations: [] }), commit: () => 1 };
+  assert.throws(() => renderSync({ template: 'x', claims: web, store: asyncLoad }), /renderSync\(\) needs a synchronous store/);
+  const store = new MemoryStore();
+  const asyncCommit = { load: () => store.load(), commit: async (change) => store.commit(change) };
+  assert.throws(() => renderSync({ template: 'x', claims: web, store: asyncCommit }), /renderSync\(\) needs a synchronous store/);
 });
