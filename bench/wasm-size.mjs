@@ -35,7 +35,17 @@ function reader(bytes) {
 function crateOf(name) {
   // Legacy Rust mangling: _ZN + length-prefixed path segments.
   const mangled = name.match(/^_ZN(\d+)/);
-  if (mangled) return name.slice(3 + mangled[1].length, 3 + mangled[1].length + Number(mangled[1]));
+  if (mangled) {
+    const segment = name.slice(3 + mangled[1].length, 3 + mangled[1].length + Number(mangled[1]));
+    if (!segment.startsWith('_$LT$')) return segment;
+    // An impl's method (`<Map<I, F> as Iterator>::next`) counts for the crate of its type, or of
+    // its trait when the type is generic (`<F as Function<Rv, Args>>::invoke`).
+    const impl = segment
+      .replace(/\$LT\$/g, '<').replace(/\$GT\$/g, '>').replace(/\$u20\$/g, ' ')
+      .replace(/\$LP\$/g, '(').replace(/\$RP\$/g, ')').replace(/\$C\$/g, ',').replace(/\.\./g, '::');
+    const path = impl.match(/^_<([a-z_][A-Za-z0-9_]*)::/) ?? impl.match(/ as ([a-z_][A-Za-z0-9_]*)::/);
+    return path ? path[1] : '(other)';
+  }
   const trimmed = name.replace(/^<+/, '').replace(/^(impl |dyn |&|mut )+/, '');
   const match = trimmed.match(/^([A-Za-z_][A-Za-z0-9_]*)::/);
   return match ? match[1] : '(other)';
