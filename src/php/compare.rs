@@ -44,10 +44,14 @@ fn compare_strings(a: &str, b: &str) -> i8 {
             Num::Float(f) if is_integer_syntax(s) => Some(if f > 0.0 { 1 } else { -1 }),
             _ => None,
         };
+        // Two floats that are the same infinity ('1e1000', '1e1001') compare as strings too:
+        // "a numeric comparison would be inaccurate".
+        let infinite = |n: Num| matches!(n, Num::Float(f) if f.is_infinite());
         match (overflow(x, a), overflow(y, b)) {
             (Some(o1), Some(o2)) if o1 == o2 && x.as_f64() == y.as_f64() => {}
             (None, Some(o2)) if matches!(x, Num::Int(_)) => return -o2,
             (Some(o1), None) if matches!(y, Num::Int(_)) => return o1,
+            _ if infinite(x) && infinite(y) && x.as_f64() == y.as_f64() => {}
             _ => return compare_nums(x, y),
         }
     }
