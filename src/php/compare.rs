@@ -92,7 +92,12 @@ pub(crate) fn compare(a: &Value, b: &Value) -> i8 {
         (Php::Str(s), Php::Str(t)) => compare_strings(s, t),
         (Php::Null | Php::Undefined, Php::Str(s)) => -((!s.is_empty()) as i8),
         (Php::Str(s), Php::Null | Php::Undefined) => (!s.is_empty()) as i8,
-        (Php::Str(s), _) if num(y).is_some() => num(y).map_or(0, |n| -compare_num_to_string(n, s)),
+        // NAN is "greater" whichever side it stands on (zend_compare checks it before it
+        // compares the other way round), so it is not negated.
+        (Php::Str(s), _) if num(y).is_some() => num(y).map_or(0, |n| match n {
+            Num::Float(f) if f.is_nan() => 1,
+            n => -compare_num_to_string(n, s),
+        }),
         (_, Php::Str(s)) if num(x).is_some() => num(x).map_or(0, |n| compare_num_to_string(n, s)),
         (Php::Null | Php::Undefined | Php::Bool(_), _)
         | (_, Php::Null | Php::Undefined | Php::Bool(_)) => ordering(truthy(a).cmp(&truthy(b))),
