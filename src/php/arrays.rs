@@ -373,6 +373,11 @@ fn array_slice(a: &Args) -> Result<Value, Error> {
 
 fn array_unique(a: &Args) -> Result<Value, Error> {
     let array = a.array(0)?;
+    // PHP returns an array of at most one element as it is, without converting it to a string
+    // (so an array inside is no "Array to string conversion").
+    if len(array) <= 1 {
+        return Ok(array.clone());
+    }
     let mut seen = std::collections::HashSet::new();
     let mut out = ArrayBuilder::new();
     for (key, value) in entries(array) {
