@@ -251,6 +251,7 @@ export function generate(seed, avoid = new Set()) {
         return `${ind}${key}: {{ ${chance(0.5) ? `json_encode(${p})` : p} }}`;
       }],
       [loopDepth ? 0.3 : 0, () => `${ind}${key}: {{ isset($loop->parent) ? 'nested' : 'top' }}`],
+      [loopDepth ? 0.3 : 0, () => `${ind}${key}: {!! json_encode($loop${loopDepth > 1 && chance(0.5) ? '->parent' : ''}) !!}`],
     ]);
   };
 
