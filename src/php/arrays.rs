@@ -307,7 +307,11 @@ pub(crate) const MORE: &[Function] = &[
         if target > MAX_ELEMENTS {
             return Err(a.value_error(1, "must be less than or equal to 1048576"));
         }
-        let padding = (target - current).max(0);
+        if current >= target {
+            // nothing to pad: PHP returns the array as it is, integer keys unrenumbered
+            return Ok(array.clone());
+        }
+        let padding = target - current;
         let mut out = ArrayBuilder::new();
         let pad = |out: &mut ArrayBuilder| -> Result<(), Error> {
             for _ in 0..padding {
