@@ -1,10 +1,12 @@
 //! A template and JSON variables separated by a NUL byte: full rendering never panics, and a
 //! small fuel budget and output limit stop runaway templates. The variables are read as the npm
-//! package reads them (`engine::values::from_json`).
+//! package reads them (`engine::values::from_json`). Where the fast translation renders, the
+//! exact one must render the same (or stop at a limit, since it does more work): `render` uses
+//! the exact translation only when the fast one fails.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use portclaims::engine::values::from_json;
-use portclaims::engine::{Limits, Options, Template};
+use portclaims::engine::{ErrorKind, Limits, Options, Template};
 
 fuzz_target!(|input: &str| {
     let (source, variables) = input.split_once('\0').unwrap_or((input, "{}"));
@@ -20,6 +22,12 @@ fuzz_target!(|input: &str| {
         ..Options::default()
     };
     if let Ok(template) = Template::compile(source, &options) {
-        let _ = template.render(&variables);
+        if let Ok(output) = template.render(&variables) {
+            match template.render_exact(&variables) {
+                Ok(exact) => assert_eq!(output, exact, "the fast and exact translations differ"),
+                Err(e) if e.kind == ErrorKind::Limit => {}
+                Err(e) => panic!("only the exact translation fails: {e}"),
+            }
+        }
     }
 });

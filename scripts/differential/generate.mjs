@@ -246,6 +246,12 @@ export function generate(seed, avoid = new Set()) {
       [SHARED.length ? 1 : 0, () => { const n = pick(SHARED); return `${ind}${key}: {{ isset(${n}) ? 'set' : 'unset' }} {{ empty(${n}) ? 'E' : 'F' }}`; }],
       [SHARED.length ? 0.5 : 0, () => `${ind}${key}: {{ json_encode(${pick(SHARED)}) }}`],
       [loopDepth ? 1 : 0, () => `${ind}${key}: {{ json_encode($loop->${pick(loopProps)}) }}`],
+      [loopDepth > 1 ? 2 : 0, () => {
+        const p = `$loop->parent->${loopDepth > 2 && chance(0.3) ? 'parent->' : ''}${pick(loopProps)}`;
+        return `${ind}${key}: {{ ${chance(0.5) ? `json_encode(${p})` : p} }}`;
+      }],
+      [loopDepth ? 0.3 : 0, () => `${ind}${key}: {{ isset($loop->parent) ? 'nested' : 'top' }}`],
+      [loopDepth ? 0.3 : 0, () => `${ind}${key}: {!! json_encode($loop${loopDepth > 1 && chance(0.5) ? '->parent' : ''}) !!}`],
     ]);
   };
 

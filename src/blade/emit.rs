@@ -554,12 +554,14 @@ impl Emitter<'_> {
             }
             return Ok(());
         }
-        self.push("dict(");
+        // A PHP array of the fields (there are no objects), built by the runtime's `_arr`: the
+        // translation has no minijinja builtins such as `dict`.
+        self.push("_arr([");
         for (i, field) in LOOP_FIELDS.iter().enumerate() {
             if i > 0 {
                 self.push(", ");
             }
-            let _ = write!(self.out, "{field}=");
+            let _ = write!(self.out, "[\"{field}\", ");
             if *field == "parent" {
                 if depth > 1 {
                     self.loop_object(depth - 1, lenient)?;
@@ -569,8 +571,9 @@ impl Emitter<'_> {
             } else {
                 self.loop_field(depth, field);
             }
+            self.push("]");
         }
-        self.push(")");
+        self.push("])");
         Ok(())
     }
 
@@ -809,9 +812,10 @@ impl Emitter<'_> {
     }
 }
 
+/// In the order of Laravel's loop stack, which `json_encode($loop)` shows.
 pub const LOOP_FIELDS: &[&str] = &[
-    "index",
     "iteration",
+    "index",
     "remaining",
     "count",
     "first",

@@ -100,7 +100,7 @@ pub(crate) fn rem(a: &Value, b: &Value) -> Result<Value, Error> {
 pub(crate) fn pow(a: &Value, b: &Value) -> Result<Value, Error> {
     Ok(match operands(a, b, "**")? {
         (Num::Int(base), Num::Int(exp)) if exp >= 0 => int_pow(base, exp),
-        (x, y) => Value::from(x.as_f64().powf(y.as_f64())),
+        (x, y) => Value::from(super::pow::pow(x.as_f64(), y.as_f64())),
     })
 }
 
@@ -121,7 +121,7 @@ fn int_pow(base: i64, exp: i64) -> Value {
                 Some(v) => acc = v,
                 None => {
                     return Value::from(
-                        acc as f64 * square as f64 * (square as f64).powf(i as f64),
+                        acc as f64 * square as f64 * super::pow::pow(square as f64, i as f64),
                     );
                 }
             }
@@ -131,7 +131,7 @@ fn int_pow(base: i64, exp: i64) -> Value {
                 Some(v) => square = v,
                 None => {
                     let float_square = square as f64 * square as f64;
-                    return Value::from(acc as f64 * float_square.powf(i as f64));
+                    return Value::from(acc as f64 * super::pow::pow(float_square, i as f64));
                 }
             }
         }

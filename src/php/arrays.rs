@@ -307,7 +307,11 @@ pub(crate) const MORE: &[Function] = &[
         if target > MAX_ELEMENTS {
             return Err(a.value_error(1, "must be less than or equal to 1048576"));
         }
-        let padding = (target - current).max(0);
+        if current >= target {
+            // nothing to pad: PHP returns the array as it is, integer keys unrenumbered
+            return Ok(array.clone());
+        }
+        let padding = target - current;
         let mut out = ArrayBuilder::new();
         let pad = |out: &mut ArrayBuilder| -> Result<(), Error> {
             for _ in 0..padding {
@@ -373,6 +377,11 @@ fn array_slice(a: &Args) -> Result<Value, Error> {
 
 fn array_unique(a: &Args) -> Result<Value, Error> {
     let array = a.array(0)?;
+    // PHP returns an array of at most one element as it is, without converting it to a string
+    // (so an array inside is no "Array to string conversion").
+    if len(array) <= 1 {
+        return Ok(array.clone());
+    }
     let mut seen = std::collections::HashSet::new();
     let mut out = ArrayBuilder::new();
     for (key, value) in entries(array) {

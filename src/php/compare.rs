@@ -44,10 +44,14 @@ fn compare_strings(a: &str, b: &str) -> i8 {
             Num::Float(f) if is_integer_syntax(s) => Some(if f > 0.0 { 1 } else { -1 }),
             _ => None,
         };
+        // Two floats that are the same infinity ('1e1000', '1e1001') compare as strings too:
+        // "a numeric comparison would be inaccurate".
+        let infinite = |n: Num| matches!(n, Num::Float(f) if f.is_infinite());
         match (overflow(x, a), overflow(y, b)) {
             (Some(o1), Some(o2)) if o1 == o2 && x.as_f64() == y.as_f64() => {}
             (None, Some(o2)) if matches!(x, Num::Int(_)) => return -o2,
             (Some(o1), None) if matches!(y, Num::Int(_)) => return o1,
+            _ if infinite(x) && infinite(y) && x.as_f64() == y.as_f64() => {}
             _ => return compare_nums(x, y),
         }
     }
@@ -88,7 +92,12 @@ pub(crate) fn compare(a: &Value, b: &Value) -> i8 {
         (Php::Str(s), Php::Str(t)) => compare_strings(s, t),
         (Php::Null | Php::Undefined, Php::Str(s)) => -((!s.is_empty()) as i8),
         (Php::Str(s), Php::Null | Php::Undefined) => (!s.is_empty()) as i8,
-        (Php::Str(s), _) if num(y).is_some() => num(y).map_or(0, |n| -compare_num_to_string(n, s)),
+        // NAN is "greater" whichever side it stands on (zend_compare checks it before it
+        // compares the other way round), so it is not negated.
+        (Php::Str(s), _) if num(y).is_some() => num(y).map_or(0, |n| match n {
+            Num::Float(f) if f.is_nan() => 1,
+            n => -compare_num_to_string(n, s),
+        }),
         (_, Php::Str(s)) if num(x).is_some() => num(x).map_or(0, |n| compare_num_to_string(n, s)),
         (Php::Null | Php::Undefined | Php::Bool(_), _)
         | (_, Php::Null | Php::Undefined | Php::Bool(_)) => ordering(truthy(a).cmp(&truthy(b))),

@@ -60,6 +60,7 @@ mod json;
 mod json_fns;
 mod math;
 mod number;
+mod pow;
 mod runtime;
 mod strings;
 mod value;
