@@ -178,8 +178,10 @@ export function createApi(core) {
   function declarationOf(claims) {
     if (lastDeclaration !== null && matches(claims, lastDeclaration.pattern)) return lastDeclaration;
     const text = JSON.stringify(claims);
-    // Claims that do not serialise (a function) reach the core as they are, which refuses them.
-    if (typeof text !== 'string') return { text, pattern: undefined, claims: [] };
+    // A function or a symbol has no JSON: refused here, in the words the core refuses a number in.
+    if (typeof text !== 'string') {
+      throw Object.assign(new Error(`ports.json: must be an array of claims, got a ${typeof claims}`), { kind: 'claims' });
+    }
     let declaration = declared.get(text);
     if (declaration === undefined) {
       const json = JSON.parse(text);

@@ -236,6 +236,17 @@ test('the core takes 32 bytes of host entropy and refuses anything else', async 
   assert.ok(ports.size > 15, `20 unseeded draws gave ${ports.size} distinct ports`);
 });
 
+test('claims that are not JSON are refused with the message other wrong claims get', () => {
+  for (const [claims, got] of [[() => [], 'a function'], [Symbol('claims'), 'a symbol'], [5, '5']]) {
+    for (const store of [undefined, new MemoryStore()]) {
+      assert.throws(
+        () => renderSync({ template: 'x', claims, store }),
+        (error) => error.message === `ports.json: must be an array of claims, got ${got}` && error.kind === 'claims',
+      );
+    }
+  }
+});
+
 test('each process draws from its own secure seed', () => {
   // js/node.js seeds the core from the operating system at import: were that seed constant, two
   // processes would draw the same ports in the same order.
