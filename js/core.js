@@ -84,20 +84,20 @@ export function createApi(core) {
     return entry;
   }
 
-  // The render protocol as a generator of store calls, for the asynchronous driver; renderNow is
-  // the same protocol for synchronous stores, without a generator and closures per render. Both
-  // share each attempt's two halves, `attempt` and `settled`.
-  function* renderSteps(options, plan) {
+  // The render protocol, once for stores that answer with promises (renderLater) and once for
+  // synchronous ones (renderNow, which must not await); both share each attempt's two halves,
+  // `attempt` and `settled`.
+  async function renderLater(options, plan) {
     const store = options.store;
     if (store == null) {
       // Committing to a store nobody keeps would change nothing anyone can see.
       return plan(scratchLedger(options.groups)).result;
     }
     for (let n = 1; n <= MAX_COMMIT_ATTEMPTS; n++) {
-      const snapshot = yield () => store.load();
+      const snapshot = await store.load();
       const step = attempt(options, plan, store, snapshot);
       if (step.done) return step.result;
-      const committed = yield () => store.commit(commitOf(snapshot, step.change));
+      const committed = await store.commit(commitOf(snapshot, step.change));
       if (settled(store, step, committed)) return step.result;
     }
     throw refusedTooOften();
@@ -131,12 +131,6 @@ export function createApi(core) {
     if (committed === false) return false;
     remember(store, step.ledger, step.change, committed);
     return true;
-  }
-
-  async function driveAsync(steps) {
-    let step = steps.next();
-    while (!step.done) step = steps.next(await step.value());
-    return step.value;
   }
 
   // The template is compiled (or found) right before the core uses it: an asynchronous store's
@@ -226,9 +220,9 @@ export function createApi(core) {
 
   return {
     version: core.version(),
-    render: (options) => driveAsync(renderSteps(options, planRender(options))),
+    render: (options) => renderLater(options, planRender(options)),
     renderSync: (options) => renderNow(options, planRender(options)),
-    release: (options) => driveAsync(renderSteps(options, planRelease(options))),
+    release: (options) => renderLater(options, planRelease(options)),
     releaseSync: (options) => renderNow(options, planRelease(options)),
     compile(template, options = {}) {
       const { compiled, plan } = compileWithPlan(template, templateSettings(options));
