@@ -1036,13 +1036,8 @@ mod tests {
             Groups::from_value(&crate::engine::values::from_json(config).unwrap()).unwrap();
         let mut ledger = Ledger::new(vec![], &groups).unwrap();
         let mut model: BTreeMap<(String, String), Reservation> = BTreeMap::new();
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut choices = crate::claims::rng(Some(0x9e37_79b9_7f4a_7c15)).unwrap();
+        let mut next = move |n: u64| rand::RngExt::random_range(&mut choices, 0..n);
         for step in 0..3000 {
             let scope = format!("s{}", next(5));
             let claims: Vec<Claim> = (0..next(4))
