@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Differential tester (issue #3): generates random Blade templates of the kind Kublade manifests
 // use, renders each with real Blade (the PHP oracle) and with portclaims, and compares them byte
-// for byte (or: both must fail). Each difference is shrunk (lines, then parenthesised
-// subexpressions, then echo tags are dropped while the same kind of difference persists) and
-// printed with the oracle's output and ours.
+// for byte (or: both must fail, with PHP's message unless PHP's parser words a syntax error).
+// Each difference is shrunk (lines, then parenthesised subexpressions, then echo tags are dropped
+// while the same kind of difference persists) and printed with the oracle's output and ours.
 //
 //   node scripts/differential.mjs [--count N] [--seed S] [--save] [--verbose]
 //
@@ -109,12 +109,22 @@ function classify(o, p) {
     if (p.output.includes('\uFFFD') || /\\ufffd/i.test(p.output)) return null;
     return 'output';
   }
-  if (!o.ok && !p.ok) return null;
+  if (!o.ok && !p.ok) return sameFailure(o.error, p) ? null : 'message';
   if (!p.ok) {
     if (p.kind === 'sandbox' || /not supported|unsupported/i.test(p.error)) return null;
     return 'ours-fails';
   }
   return 'oracle-fails';
+}
+
+/**
+ * Whether both failing is the same failure: PHP's message word for word (ours carries a
+ * `template:LINE:COLUMN: ` prefix), except that PHP's parser and compile-time fatal errors word
+ * syntax errors their own way (COMPATIBILITY.md): there, any syntax error of ours agrees.
+ */
+function sameFailure(oracleError, p) {
+  if (/^(syntax error|Unclosed '|Unmatched '|PHP (Parse|Fatal) error)/.test(oracleError)) return p.kind === 'syntax' || p.kind === 'sandbox';
+  return p.error.replace(/^[^:]*:\d+:\d+: /, '') === oracleError;
 }
 
 // ---- shrinking -------------------------------------------------------------------------------

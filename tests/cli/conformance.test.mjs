@@ -12,6 +12,16 @@ import { ROOT, pool, run, workspace } from './helpers.mjs';
 const CASES = join(ROOT, 'tests', 'cases');
 const cases = existsSync(CASES) ? readdirSync(CASES).filter((name) => existsSync(join(CASES, name, 'template.yaml'))).sort() : [];
 
+/**
+ * Whether the CLI's first stderr line (`error: template.yaml:LINE:COLUMN: message`) carries Blade's
+ * error word for word, except where PHP's parser words a syntax error (COMPATIBILITY.md).
+ */
+function sameError(expected, stderr) {
+  const blade = expected.trim().replace(/^error: /, '');
+  if (/^(syntax error|Unclosed '|Unmatched ')/.test(blade)) return true;
+  return stderr.split('\n')[0].replace(/^error: [^:]*:\d+:\d+: /, '') === blade;
+}
+
 test('the conformance corpus is there', () => {
   assert.ok(cases.length >= 30, `tests/cases holds ${cases.length} cases`);
 });
@@ -30,6 +40,9 @@ test('every conformance case renders through the CLI as Laravel renders it', asy
         if (r.code !== 1) failures.push(`${name}: expected exit 1 (${readFileSync(join(source, 'expected.error'), 'utf8').trim()}), got ${r.code}`);
         else if (!/^error: /.test(r.stderr) || /\n\s+at /.test(r.stderr)) failures.push(`${name}: not a clean error message: ${r.stderr}`);
         else if (r.stdout !== '') failures.push(`${name}: printed output despite the error`);
+        else if (!sameError(readFileSync(join(source, 'expected.error'), 'utf8'), r.stderr)) {
+          failures.push(`${name}: fails with ${r.stderr.split('\n')[0]}, Blade with ${readFileSync(join(source, 'expected.error'), 'utf8').trim()}`);
+        }
       } else {
         const expected = readFileSync(join(source, 'expected.yaml'), 'utf8');
         if (r.code !== 0) failures.push(`${name}: exit ${r.code}: ${r.stderr.split('\n')[0]}`);

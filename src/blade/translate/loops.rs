@@ -412,12 +412,13 @@ impl<'a> Translator<'a> {
         start: usize,
         end: usize,
     ) -> Result<(), Failure> {
-        let innermost = self
+        // The blocks `break` and `continue` can leave, innermost first.
+        let mut targets = self
             .blocks
             .iter()
             .rev()
-            .find(|b| !matches!(b, Block::If { .. } | Block::ForelseEmpty { .. }));
-        let Some(target) = innermost else {
+            .filter(|b| !matches!(b, Block::If { .. } | Block::ForelseEmpty { .. }));
+        let Some(target) = targets.next() else {
             return Err(Failure::new(
                 FailureKind::Syntax,
                 format!("'{name}' not in the 'loop' or 'switch' context"),
@@ -425,14 +426,15 @@ impl<'a> Translator<'a> {
                 end,
             ));
         };
-        // PHP refuses, when it compiles the template, a `continue` whose target is a switch.
+        // PHP refuses, when it compiles the template, a `continue` whose target is a switch, and
+        // suggests `continue 2` only when there is something around the switch to continue.
         if name == "continue" && matches!(target, Block::Switch { .. }) {
-            return Err(Failure::new(
-                FailureKind::Syntax,
-                "\"continue\" targeting switch is equivalent to \"break\". Did you mean to use \"continue 2\"?",
-                start,
-                end,
-            ));
+            let message = if targets.next().is_some() {
+                "\"continue\" targeting switch is equivalent to \"break\". Did you mean to use \"continue 2\"?"
+            } else {
+                "\"continue\" targeting switch is equivalent to \"break\""
+            };
+            return Err(Failure::new(FailureKind::Syntax, message, start, end));
         }
         let tag = if name == "break" {
             "{% break %}"
