@@ -3,6 +3,7 @@
 //! A [`Ledger`] is built from one snapshot of the store. Deciding never changes it: it returns
 //! the [`Change`] to commit, so a refused commit costs nothing but a reload and a new decision.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::sync::Arc;
@@ -15,7 +16,7 @@ use rand::Rng;
 use super::config::Claim;
 use super::error::ClaimsError;
 use super::groups::{Group, Groups, Protocol};
-use super::ports::{self, Overlay, Pool, PortSet};
+use super::ports::{self, Overlay, Pool, PoolTaken, PortSet};
 use super::tree;
 
 const RESERVATIONS: &str = "reservations";
@@ -224,7 +225,7 @@ pub struct Ledger {
     holders: FastMap<(Protocol, u16), u32>,
     /// For each pool of ports the groups draw from, how many of its ports are taken, by
     /// [`Protocol::index`]: kept up to date so that a draw need not count them.
-    pool_taken: Vec<(Arc<Pool>, [u32; 2])>,
+    pool_taken: Vec<(Arc<Pool>, [PoolTaken; 2])>,
 }
 
 /// The key of a scope's entry in [`Ledger::scopes`].
@@ -307,7 +308,14 @@ impl Ledger {
             len: 0,
             taken: [PortSet::new(), PortSet::new()],
             holders: HashMap::with_capacity_and_hasher(reservations.len(), Default::default()),
-            pool_taken: groups.pools().into_iter().map(|p| (p, [0, 0])).collect(),
+            pool_taken: groups
+                .pools()
+                .into_iter()
+                .map(|p| {
+                    let none = PoolTaken::none(&p);
+                    (p, [none.clone(), none])
+                })
+                .collect(),
         };
         let mut index_of: FastMap<Key, usize> = FastMap::default();
         for (index, reservation) in reservations.into_iter().enumerate() {
@@ -479,22 +487,17 @@ impl Ledger {
     fn count_taken(&mut self, protocol: Protocol, port: u16, taken: bool) {
         for (pool, counts) in &mut self.pool_taken {
             if pool.contains(port) {
-                let count = &mut counts[protocol.index()];
-                *count = if taken {
-                    count.saturating_add(1)
-                } else {
-                    count.saturating_sub(1)
-                };
+                counts[protocol.index()].count_port(pool, port, taken);
             }
         }
     }
 
     /// How many ports of `pool` are taken over `protocol`, before this decision's changes.
-    fn taken_in(&self, pool: &Arc<Pool>, protocol: Protocol) -> u32 {
+    fn taken_in(&self, pool: &Arc<Pool>, protocol: Protocol) -> Cow<'_, PoolTaken> {
         match self.pool_taken.iter().find(|(p, _)| Arc::ptr_eq(p, pool)) {
-            Some((_, counts)) => counts[protocol.index()],
+            Some((_, counts)) => Cow::Borrowed(&counts[protocol.index()]),
             // Every pool of the ledger's groups is counted; this is only a safe answer.
-            None => pool.taken_in(&self.taken[protocol.index()]),
+            None => Cow::Owned(PoolTaken::count(pool, &self.taken[protocol.index()])),
         }
     }
 
@@ -787,7 +790,7 @@ impl Ledger {
                             ),
                         ));
                     }
-                    let port = draw(claim, group, taken_here, base_taken, rng)?;
+                    let port = draw(claim, group, taken_here, &base_taken, rng)?;
                     diagnostics.push(Diagnostic::about(
                         &claim.claim,
                         Severity::Warning,
@@ -795,7 +798,7 @@ impl Ledger {
                     ));
                     port
                 }
-                None => draw(claim, group, taken_here, base_taken, rng)?,
+                None => draw(claim, group, taken_here, &base_taken, rng)?,
             };
             taken_here.insert(port);
             ports.push((claim.claim.clone(), port));
@@ -903,7 +906,7 @@ fn draw(
     claim: &Claim,
     group: &Group,
     taken: &Overlay,
-    base_taken: u32,
+    base_taken: &PoolTaken,
     rng: &mut (impl Rng + ?Sized),
 ) -> Result<u16, ClaimsError> {
     ports::draw(group.allowed(), taken, base_taken, rng).ok_or_else(|| {
@@ -915,7 +918,7 @@ fn draw(
                 group.describe_ports()
             )
         } else {
-            let free = group.allowed().count_free(taken, base_taken);
+            let free = group.allowed().count_free(taken, base_taken.total());
             format!(
                 "group {:?} has no free port: {} of {} ports in {} are reserved",
                 claim.group,
