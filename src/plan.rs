@@ -32,10 +32,22 @@ pub struct Planned {
     pub output: String,
     /// Claim name → port, in declaration order.
     pub ports: Vec<(String, u16)>,
-    pub allocated: Vec<Reservation>,
-    pub released: Vec<Reservation>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The reservations made ([`Planned::allocated`]) to put and those given up
+    /// ([`Planned::released`]) to delete.
     pub change: Change,
+}
+
+impl Planned {
+    /// Reservations made by this render's decision, in declaration order.
+    pub fn allocated(&self) -> &[Reservation] {
+        &self.change.put
+    }
+
+    /// Reservations given up by this render's decision (claims whose group changed).
+    pub fn released(&self) -> &[Reservation] {
+        &self.change.delete
+    }
 }
 
 /// Why a render failed: the template, or the claims.
@@ -78,8 +90,6 @@ pub fn plan(ledger: &Ledger, request: &Request<'_>) -> Result<Planned, Error> {
     Ok(Planned {
         output,
         ports: decision.ports,
-        allocated: decision.allocated,
-        released: decision.released,
         diagnostics: decision.diagnostics,
         change: decision.change,
     })

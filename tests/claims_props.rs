@@ -95,7 +95,7 @@ fn check_decision(ledger: &Ledger, g: &Groups, scope: &str, claims: &[Claim], d:
         if let Some(r) = ledger.get(scope, &c.claim).filter(|r| r.group != c.group) {
             held.remove(&(g.protocol(&r.group), r.port));
             assert!(
-                d.released.contains(r),
+                d.released().contains(r),
                 "{r:?} moved group but was not released"
             );
         }
@@ -110,7 +110,7 @@ fn check_decision(ledger: &Ledger, g: &Groups, scope: &str, claims: &[Claim], d:
             _ => {}
         }
         let new = Reservation::new(scope, &c.claim, &c.group, port);
-        assert!(d.allocated.contains(&new), "{new:?} is allocated");
+        assert!(d.allocated().contains(&new), "{new:?} is allocated");
         assert!(
             !held.contains(&(protocol, port)),
             "{} got held port {port}",
@@ -133,8 +133,6 @@ fn check_decision(ledger: &Ledger, g: &Groups, scope: &str, claims: &[Claim], d:
         }
         held.insert((protocol, port));
     }
-    assert_eq!(d.change.put, d.allocated);
-    assert_eq!(d.change.delete, d.released);
 }
 
 /// A failed decision must fail for a reason the rules give.
@@ -373,7 +371,6 @@ fn the_checks_catch_a_wrong_decision() {
         .decide("s0", &claims, &mut rng(Some(1)).unwrap())
         .unwrap();
     d.ports[0].1 = 8001;
-    d.allocated[0].port = 8001;
     d.change.put[0].port = 8001;
     let caught = std::panic::catch_unwind(|| check_decision(&ledger, &g, "s0", &claims, &d));
     assert!(caught.is_err());

@@ -105,16 +105,23 @@ impl Diagnostic {
 pub struct Decision {
     /// Every declared claim with its port, in declaration order: the template's `$portClaims`.
     pub ports: Vec<(String, u16)>,
-    /// Reservations made by this decision.
-    pub allocated: Vec<Reservation>,
-    /// Reservations given up by this decision (claims whose group changed).
-    pub released: Vec<Reservation>,
     pub diagnostics: Vec<Diagnostic>,
-    /// `allocated` to put and `released` to delete, for the store.
+    /// The reservations made ([`Decision::allocated`]) to put and those given up
+    /// ([`Decision::released`]) to delete, for the store.
     pub change: Change,
 }
 
 impl Decision {
+    /// Reservations made by this decision, in declaration order.
+    pub fn allocated(&self) -> &[Reservation] {
+        &self.change.put
+    }
+
+    /// Reservations given up by this decision (claims whose group changed).
+    pub fn released(&self) -> &[Reservation] {
+        &self.change.delete
+    }
+
     /// The ports as the template's `$portClaims`: a map from claim name to port, in
     /// declaration order.
     pub fn port_claims(&self) -> Value {
@@ -805,16 +812,13 @@ impl Ledger {
             allocated.push(Reservation::new(scope, &claim.claim, &claim.group, port));
         }
 
-        let change = Change {
-            put: allocated.clone(),
-            delete: released.clone(),
-        };
         Ok(Decision {
             ports,
-            allocated,
-            released,
             diagnostics,
-            change,
+            change: Change {
+                put: allocated,
+                delete: released,
+            },
         })
     }
 

@@ -20,8 +20,8 @@ impl Serialize for PlannedOut<'_> {
         let planned = self.0;
         let mut map = serializer.serialize_map(Some(4))?;
         map.serialize_entry("claims", &PortsOut(&planned.ports))?;
-        map.serialize_entry("allocated", &planned.allocated)?;
-        map.serialize_entry("released", &planned.released)?;
+        map.serialize_entry("allocated", planned.allocated())?;
+        map.serialize_entry("released", planned.released())?;
         map.serialize_entry("diagnostics", &DiagnosticsOut(&planned.diagnostics))?;
         map.end()
     }
