@@ -224,6 +224,9 @@ impl Pool {
     /// `free`, the free ports of the pool among `words` in `taken`'s base set, as `taken` sees
     /// them.
     fn adjust_free(&self, mut free: u32, taken: &Overlay, words: &Range<usize>) -> u32 {
+        if taken.changed.is_empty() {
+            return free;
+        }
         for &(index, changed) in taken.changes_in(words) {
             let a = self.ports.words.get(index).copied().unwrap_or(0);
             let t = taken.base.words.get(index).copied().unwrap_or(0);
