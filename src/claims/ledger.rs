@@ -16,6 +16,7 @@ use rand::Rng;
 use super::config::Claim;
 use super::error::ClaimsError;
 use super::groups::{Group, Groups, Protocol};
+use super::holders::Holders;
 use super::ports::{self, Overlay, Pool, PoolTaken, PortSet};
 use super::tree;
 
@@ -229,7 +230,7 @@ pub struct Ledger {
     /// Indexed by [`Protocol::index`].
     taken: [PortSet; 2],
     /// The slot of the reservation that holds each taken port.
-    holders: FastMap<(Protocol, u16), u32>,
+    holders: Holders,
     /// For each pool of ports the groups draw from, how many of its ports are taken, by
     /// [`Protocol::index`]: kept up to date so that a draw need not count them.
     pool_taken: Vec<(Arc<Pool>, [PoolTaken; 2])>,
@@ -314,7 +315,7 @@ impl Ledger {
             scopes: FastMap::default(),
             len: 0,
             taken: [PortSet::new(), PortSet::new()],
-            holders: HashMap::with_capacity_and_hasher(reservations.len(), Default::default()),
+            holders: Holders::default(),
             pool_taken: groups
                 .pools()
                 .into_iter()
@@ -443,7 +444,7 @@ impl Ledger {
                 id
             }
         };
-        self.holders.insert((protocol, port), id);
+        self.holders.insert(protocol, port, id);
     }
 
     /// Puts `reservation` into a free slot, or a new one, and returns the slot.
@@ -487,7 +488,7 @@ impl Ledger {
             let protocol = self.groups.protocol(&reservation.group);
             self.taken[protocol.index()].remove(reservation.port);
             self.count_taken(protocol, reservation.port, false);
-            self.holders.remove(&(protocol, reservation.port));
+            self.holders.remove(protocol, reservation.port);
         }
     }
 
@@ -550,7 +551,7 @@ impl Ledger {
 
     /// Who holds `port` over `protocol`, across all scopes and groups.
     pub fn holder(&self, protocol: Protocol, port: u16) -> Option<&Reservation> {
-        self.slot(*self.holders.get(&(protocol, port))?)
+        self.slot(self.holders.get(protocol, port)?)
     }
 
     /// Applies a change the store has committed, so the next decision needs no reload.
