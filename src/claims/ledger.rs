@@ -760,7 +760,8 @@ impl Ledger {
 
         let mut ports = Vec::with_capacity(claims.len());
         let mut allocated = Vec::new();
-        for (claim, group, kept) in plan {
+        let last = plan.len().saturating_sub(1);
+        for (index, (claim, group, kept)) in plan.into_iter().enumerate() {
             if let Some(port) = kept {
                 ports.push((claim.claim.clone(), port));
                 continue;
@@ -808,7 +809,11 @@ impl Ledger {
                 }
                 None => draw(claim, group, taken_here, &base_taken, rng)?,
             };
-            taken_here.insert(port);
+            // Only later claims look at what this one takes: after the last, the overlay would
+            // copy a word of the set for no one (an allocation in every one-claim render).
+            if index < last {
+                taken_here.insert(port);
+            }
             ports.push((claim.claim.clone(), port));
             allocated.push(Reservation::new(scope, &claim.claim, &claim.group, port));
         }
