@@ -44,7 +44,7 @@ fn default_groups_draw_from_their_ranges() {
     ];
     for seed in 0..50 {
         let d = decide(&ledger, "shop", &claims, seed).unwrap();
-        let names: Vec<&str> = d.ports.iter().map(|(n, _)| n.as_str()).collect();
+        let names: Vec<&str> = d.ports.iter().map(|(n, _)| &**n).collect();
         assert_eq!(names, ["web", "db", "dns", "httpExample"]);
         assert!((80..=443).contains(&d.port("web").unwrap()));
         for claim in ["db", "dns", "httpExample"] {
@@ -64,7 +64,7 @@ fn claims_from_ports_json_decide() {
     ))
     .unwrap();
     let d = decide(&ledger(&[], &Groups::default()), "default", &claims, 1).unwrap();
-    assert_eq!(d.ports, vec![("httpExample".to_string(), 8080)]);
+    assert_eq!(d.ports, vec![("httpExample".into(), 8080)]);
 }
 
 #[test]
@@ -184,10 +184,7 @@ fn a_port_kept_by_a_later_claim_is_not_drawn_for_an_earlier_one() {
             seed,
         )
         .unwrap();
-        assert_eq!(
-            d.ports,
-            vec![("first".to_string(), 101), ("second".to_string(), 100)]
-        );
+        assert_eq!(d.ports, vec![("first".into(), 101), ("second".into(), 100)]);
     }
 }
 
@@ -199,7 +196,7 @@ fn http_and_tcp_share_tcp_ports_while_udp_is_separate() {
     let held: Vec<(String, u16)> = (0..10).map(|i| (format!("web{i}"), 8000 + i)).collect();
     let mut ledger = Ledger::new(
         held.iter()
-            .map(|(c, p)| Reservation::new("a", c, "http", *p))
+            .map(|(c, p)| Reservation::new("a", c.as_str(), "http", *p))
             .collect(),
         &g,
     )
@@ -229,8 +226,8 @@ fn http_and_tcp_share_tcp_ports_while_udp_is_separate() {
     .unwrap();
     assert_eq!(d.port("dns"), Some(8003));
     ledger.apply(&d.change).unwrap();
-    assert_eq!(ledger.holder(Protocol::Udp, 8003).unwrap().claim, "dns");
-    assert_eq!(ledger.holder(Protocol::Tcp, 8003).unwrap().claim, "web3");
+    assert_eq!(&*ledger.holder(Protocol::Udp, 8003).unwrap().claim, "dns");
+    assert_eq!(&*ledger.holder(Protocol::Tcp, 8003).unwrap().claim, "web3");
     // Any other group is TCP too: its preferred port clashes with http's.
     let e = decide(
         &ledger,
@@ -382,7 +379,7 @@ fn a_moved_claim_may_take_its_released_port() {
     assert_eq!(d.change.delete.len(), 1);
     let mut applied = ledger.clone();
     applied.apply(&d.change).unwrap();
-    assert_eq!(applied.get("s", "web").unwrap().group, "games");
+    assert_eq!(&*applied.get("s", "web").unwrap().group, "games");
 }
 
 #[test]
@@ -475,7 +472,7 @@ fn release_and_prune() {
     let left: Vec<(&str, &str)> = pruned
         .reservations()
         .iter()
-        .map(|r| (r.scope.as_str(), r.claim.as_str()))
+        .map(|r| (r.scope.as_str(), &*r.claim))
         .collect();
     assert_eq!(left, [("sho", "web"), ("shop2", "web")]);
     // Released ports can be handed out again.
@@ -502,7 +499,7 @@ fn reservations_are_sorted_by_scope_then_claim() {
     let order: Vec<(&str, &str)> = ledger
         .reservations()
         .iter()
-        .map(|r| (r.scope.as_str(), r.claim.as_str()))
+        .map(|r| (r.scope.as_str(), &*r.claim))
         .collect();
     assert_eq!(order, [("a", "b"), ("a", "z"), ("b", "a")]);
 }

@@ -109,7 +109,7 @@ fn refused_commits_are_retried_from_a_fresh_load() {
         assert!(
             held.contains(&Reservation::new(
                 "shop",
-                claim,
+                claim.clone(),
                 d.allocated()
                     .iter()
                     .find(|r| &r.claim == claim)

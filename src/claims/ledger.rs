@@ -32,16 +32,18 @@ pub const DEFAULT_SCOPE: &str = "default";
 )]
 pub struct Reservation {
     pub scope: String,
-    pub claim: String,
-    pub group: String,
+    /// Shared with the [`Claim`] it was decided for, as is `group`: a decision copies no name
+    /// but the scope's.
+    pub claim: Arc<str>,
+    pub group: Arc<str>,
     pub port: u16,
 }
 
 impl Reservation {
     pub fn new(
         scope: impl Into<String>,
-        claim: impl Into<String>,
-        group: impl Into<String>,
+        claim: impl Into<Arc<str>>,
+        group: impl Into<Arc<str>>,
         port: u16,
     ) -> Reservation {
         Reservation {
@@ -105,7 +107,7 @@ impl Diagnostic {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Decision {
     /// Every declared claim with its port, in declaration order: the template's `$portClaims`.
-    pub ports: Vec<(String, u16)>,
+    pub ports: Vec<(Arc<str>, u16)>,
     pub diagnostics: Vec<Diagnostic>,
     /// The reservations made ([`Decision::allocated`]) to put and those given up
     /// ([`Decision::released`]) to delete, for the store.
@@ -133,22 +135,22 @@ impl Decision {
     pub fn port(&self, claim: &str) -> Option<u16> {
         self.ports
             .iter()
-            .find(|(name, _)| name == claim)
+            .find(|(name, _)| **name == *claim)
             .map(|&(_, port)| port)
     }
 }
 
 /// Claim name → port as the template's `$portClaims`, in declaration order. The names are
 /// unique (the declarations were checked), so the map needs no hashing.
-pub fn port_claims(ports: &[(String, u16)]) -> Value {
+pub fn port_claims(ports: &[(Arc<str>, u16)]) -> Value {
     JsonObject::with_unique_keys(
         ports
             .iter()
-            .map(|(claim, port)| (claim.as_str(), Value::from(*port))),
+            .map(|(claim, port)| (&**claim, Value::from(*port))),
     )
 }
 
-type Key = (String, String);
+type Key = (String, Arc<str>);
 
 /// A hasher for the ledger's own maps: a multiply per eight bytes instead of SipHash. Keys are
 /// scope and claim names from the host, not from strangers, so flooding is not a concern, and
@@ -298,7 +300,7 @@ fn search(
     claim: &str,
 ) -> Result<usize, usize> {
     ids.binary_search_by(|&id| match slots.get(id as usize) {
-        Some(Some(r)) => (r.scope.as_str(), r.claim.as_str()).cmp(&(scope, claim)),
+        Some(Some(r)) => (r.scope.as_str(), &*r.claim).cmp(&(scope, claim)),
         // Every id in the index names a filled slot; this is only a safe answer.
         _ => std::cmp::Ordering::Less,
     })
@@ -329,7 +331,7 @@ impl Ledger {
         for (index, reservation) in reservations.into_iter().enumerate() {
             let at = |field: &str| format!("[{index}]{field}");
             for (field, text) in [
-                ("scope", &reservation.scope),
+                ("scope", reservation.scope.as_str()),
                 ("claim", &reservation.claim),
                 ("group", &reservation.group),
             ] {
@@ -580,7 +582,7 @@ impl Ledger {
         let mut freed: FastMap<(Protocol, u16), &Reservation> = FastMap::default();
         for (index, reservation) in change.delete.iter().enumerate() {
             let field = || format!("delete[{index}]");
-            let key = (reservation.scope.as_str(), reservation.claim.as_str());
+            let key = (reservation.scope.as_str(), &*reservation.claim);
             match self.get(&reservation.scope, &reservation.claim) {
                 Some(current) if current == reservation && !deleted.contains(&key) => {
                     freed.insert(
@@ -642,13 +644,13 @@ impl Ledger {
                     "port 0 cannot be reserved",
                 ));
             }
-            let key = (reservation.scope.as_str(), reservation.claim.as_str());
+            let key = (reservation.scope.as_str(), &*reservation.claim);
             let put_before = if few {
                 change
                     .put
                     .iter()
                     .take(index)
-                    .any(|r| (r.scope.as_str(), r.claim.as_str()) == key)
+                    .any(|r| (r.scope.as_str(), &*r.claim) == key)
             } else {
                 !put_keys.insert(key)
             };
@@ -763,7 +765,7 @@ impl Ledger {
         let last = plan.len().saturating_sub(1);
         for (index, (claim, group, kept)) in plan.into_iter().enumerate() {
             if let Some(port) = kept {
-                ports.push((claim.claim.clone(), port));
+                ports.push((Arc::clone(&claim.claim), port));
                 continue;
             }
             if group.ranges().is_empty() {
@@ -814,8 +816,13 @@ impl Ledger {
             if index < last {
                 taken_here.insert(port);
             }
-            ports.push((claim.claim.clone(), port));
-            allocated.push(Reservation::new(scope, &claim.claim, &claim.group, port));
+            ports.push((Arc::clone(&claim.claim), port));
+            allocated.push(Reservation::new(
+                scope,
+                Arc::clone(&claim.claim),
+                Arc::clone(&claim.group),
+                port,
+            ));
         }
 
         Ok(Decision {
@@ -844,8 +851,8 @@ impl Ledger {
     /// Gives up the ports of `scope`'s claims that `claims` no longer declares.
     pub fn prune(&self, scope: &str, claims: &[Claim]) -> Change {
         // The ledger's own hasher: each hasher and element type compiles its own hash table.
-        let declared: FastSet<&str> = claims.iter().map(|c| c.claim.as_str()).collect();
-        self.release_where(scope, |r| !declared.contains(r.claim.as_str()))
+        let declared: FastSet<&str> = claims.iter().map(|c| &*c.claim).collect();
+        self.release_where(scope, |r| !declared.contains(&*r.claim))
     }
 
     fn release_where(&self, scope: &str, mut release: impl FnMut(&Reservation) -> bool) -> Change {
@@ -876,8 +883,7 @@ impl<'a> Seen<'a> {
             return !claims.iter().take(index).any(|c| c.claim == claim.claim);
         }
         if index == FEW {
-            self.many
-                .extend(claims.iter().take(FEW).map(|c| c.claim.as_str()));
+            self.many.extend(claims.iter().take(FEW).map(|c| &*c.claim));
         }
         self.many.insert(&claim.claim)
     }
@@ -990,8 +996,8 @@ fn parse_reservation(index: usize, item: &Value) -> Result<Reservation, ClaimsEr
     })?;
     Ok(Reservation {
         scope,
-        claim,
-        group,
+        claim: claim.into(),
+        group: group.into(),
         port,
     })
 }
@@ -1048,7 +1054,7 @@ mod tests {
         let groups =
             Groups::from_value(&crate::engine::values::from_json(config).unwrap()).unwrap();
         let mut ledger = Ledger::new(vec![], &groups).unwrap();
-        let mut model: BTreeMap<(String, String), Reservation> = BTreeMap::new();
+        let mut model: BTreeMap<(String, Arc<str>), Reservation> = BTreeMap::new();
         let mut choices = crate::claims::rng(Some(0x9e37_79b9_7f4a_7c15)).unwrap();
         let mut next = move |n: u64| rand::RngExt::random_range(&mut choices, 0..n);
         for step in 0..3000 {
@@ -1093,7 +1099,7 @@ mod tests {
             assert_eq!(ledger.len(), model.len());
             for s in 0..5 {
                 for c in 0..6 {
-                    let (s, c) = (format!("s{s}"), format!("c{c}"));
+                    let (s, c) = (format!("s{s}"), Arc::<str>::from(format!("c{c}")));
                     assert_eq!(ledger.get(&s, &c), model.get(&(s.clone(), c.clone())));
                 }
             }
@@ -1122,6 +1128,20 @@ mod tests {
     #[test]
     fn the_index_follows_its_changes_when_every_scope_hashes_alike() {
         the_index_follows_its_changes(true);
+    }
+
+    #[test]
+    fn a_decision_shares_the_claims_names_instead_of_copying_them() {
+        let ledger = Ledger::new(vec![], &Groups::default()).unwrap();
+        let claims = [Claim::new("web", "tcp"), Claim::new("dns", "udp")];
+        let mut rng = crate::claims::rng(Some(3)).unwrap();
+        let d = ledger.decide("s", &claims, &mut rng).unwrap();
+        assert_eq!(d.allocated().len(), 2);
+        for ((claim, (name, _)), reservation) in claims.iter().zip(&d.ports).zip(d.allocated()) {
+            assert!(Arc::ptr_eq(name, &claim.claim), "{name}");
+            assert!(Arc::ptr_eq(&reservation.claim, &claim.claim), "{name}");
+            assert!(Arc::ptr_eq(&reservation.group, &claim.group), "{name}");
+        }
     }
 
     #[test]

@@ -51,7 +51,7 @@ impl Serialize for ChangeOut {
 }
 
 /// Claim name → port as an object, in declaration order.
-pub(super) struct PortsOut<'a>(&'a [(String, u16)]);
+pub(super) struct PortsOut<'a>(&'a [(std::sync::Arc<str>, u16)]);
 
 impl Serialize for PortsOut<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
