@@ -21,6 +21,9 @@ use super::ports::{self, Overlay, Pool, PoolTaken, PortSet};
 use super::tree;
 
 const RESERVATIONS: &str = "reservations";
+/// A claim's port while a decision has yet to choose it: no reservation holds port 0 (a snapshot
+/// or change that puts it is refused), so no kept port is mistaken for it.
+const UNDECIDED: u16 = 0;
 const CHANGE: &str = "change";
 
 /// The scope a render belongs to when the host names none.
@@ -721,8 +724,9 @@ impl Ledger {
 
         // First what each claim already holds, so a port kept by a later claim is never handed
         // to an earlier one, and a port released by a moved claim may be reused.
+        // The ports list doubles as the plan: a kept port, or `UNDECIDED` for the second pass.
         let mut seen = Seen::default();
-        let mut plan: Vec<(&Claim, &Group, Option<u16>)> = Vec::with_capacity(claims.len());
+        let mut ports: Vec<(Arc<str>, u16)> = Vec::with_capacity(claims.len());
         for (index, claim) in claims.iter().enumerate() {
             check_claim(claims, index, &mut seen)?;
             let group = self.groups.spec(&claim.group);
@@ -757,17 +761,16 @@ impl Ledger {
                 }
                 None => None,
             };
-            plan.push((claim, group, kept));
+            ports.push((Arc::clone(&claim.claim), kept.unwrap_or(UNDECIDED)));
         }
 
-        let mut ports = Vec::with_capacity(claims.len());
         let mut allocated = Vec::new();
-        let last = plan.len().saturating_sub(1);
-        for (index, (claim, group, kept)) in plan.into_iter().enumerate() {
-            if let Some(port) = kept {
-                ports.push((Arc::clone(&claim.claim), port));
+        let last = claims.len().saturating_sub(1);
+        for (index, (claim, (_, decided))) in claims.iter().zip(ports.iter_mut()).enumerate() {
+            if *decided != UNDECIDED {
                 continue;
             }
+            let group = self.groups.spec(&claim.group);
             if group.ranges().is_empty() {
                 return Err(ClaimsError::for_claim(
                     &claim.claim,
@@ -816,7 +819,7 @@ impl Ledger {
             if index < last {
                 taken_here.insert(port);
             }
-            ports.push((Arc::clone(&claim.claim), port));
+            *decided = port;
             allocated.push(Reservation::new(
                 scope,
                 Arc::clone(&claim.claim),
