@@ -103,7 +103,13 @@ pub(super) fn nth_free(
         let words = words_of(pool, first + offset);
         let size = pool.block_sizes.get(offset).copied().unwrap_or(0);
         let held = base.blocks.get(offset).copied().unwrap_or(0);
-        let free = pool.adjust_free(size.saturating_sub(held), taken, &words);
+        let free = size.saturating_sub(held);
+        // Most draws come before their decision changed any word: no call to find none.
+        let free = if taken.changed.is_empty() {
+            free
+        } else {
+            pool.adjust_free(free, taken, &words)
+        };
         (words, free)
     };
     let blocks = 0..pool.block_sizes.len().min(base.blocks.len());
