@@ -2,8 +2,9 @@
 //!
 //! A draw must cost the same whether a group is empty or nearly full (Kublade's allocator slows
 //! from 1.6 ms to 100 ms as its range fills). So instead of guessing and retrying, which gets
-//! slower as the group fills, we count the free ports word by word and walk to the chosen one:
-//! at most two passes over 1,024 words, whatever the fill.
+//! slower as the group fills, we pick a rank among the free ports and walk to it: over counts of
+//! taken ports per block of 16 words, which the ledger keeps up to date, then over one block's
+//! words (see `blocks`), whatever the fill.
 
 use std::ops::Range;
 
