@@ -31,11 +31,23 @@ pub struct Request<'a> {
 pub struct Planned {
     pub output: String,
     /// Claim name → port, in declaration order.
-    pub ports: Vec<(String, u16)>,
-    pub allocated: Vec<Reservation>,
-    pub released: Vec<Reservation>,
+    pub ports: Vec<(Arc<str>, u16)>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The reservations made ([`Planned::allocated`]) to put and those given up
+    /// ([`Planned::released`]) to delete.
     pub change: Change,
+}
+
+impl Planned {
+    /// Reservations made by this render's decision, in declaration order.
+    pub fn allocated(&self) -> &[Reservation] {
+        &self.change.put
+    }
+
+    /// Reservations given up by this render's decision (claims whose group changed).
+    pub fn released(&self) -> &[Reservation] {
+        &self.change.delete
+    }
 }
 
 /// Why a render failed: the template, or the claims.
@@ -78,8 +90,6 @@ pub fn plan(ledger: &Ledger, request: &Request<'_>) -> Result<Planned, Error> {
     Ok(Planned {
         output,
         ports: decision.ports,
-        allocated: decision.allocated,
-        released: decision.released,
         diagnostics: decision.diagnostics,
         change: decision.change,
     })
@@ -87,7 +97,7 @@ pub fn plan(ledger: &Ledger, request: &Request<'_>) -> Result<Planned, Error> {
 
 /// The variables Kublade passes to every template: the host's values, with `$portClaims` set to
 /// the decided ports and the variables Kublade always defines filled in when the host left them out.
-pub fn variables(values: &Value, scope: &str, ports: &[(String, u16)]) -> Value {
+pub fn variables(values: &Value, scope: &str, ports: &[(Arc<str>, u16)]) -> Value {
     Value::from_object(Variables {
         values: values.clone(),
         port_claims: claims::port_claims(ports),
@@ -176,7 +186,7 @@ mod tests {
         let v = variables(
             &host(r#"{"data": {"a": 1}, "portClaims": {"x": 1}, "extra": null}"#),
             "team-a",
-            &[("web".to_string(), 8080)],
+            &[("web".into(), 8080)],
         );
         let names: Vec<String> = v
             .try_iter()

@@ -93,7 +93,7 @@ fn dry_run_commits_nothing() {
         3,
     )
     .unwrap();
-    assert_eq!(d.allocated.len(), 2);
+    assert_eq!(d.allocated().len(), 2);
     assert_eq!((store.revision(), store.reservations().len()), (0, 0));
 }
 
@@ -109,8 +109,8 @@ fn refused_commits_are_retried_from_a_fresh_load() {
         assert!(
             held.contains(&Reservation::new(
                 "shop",
-                claim,
-                d.allocated
+                claim.clone(),
+                d.allocated()
                     .iter()
                     .find(|r| &r.claim == claim)
                     .unwrap()

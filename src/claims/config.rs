@@ -1,6 +1,7 @@
 //! The claims a template declares: Kublade's `.kublade/ports.json`.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use minijinja::Value;
 
@@ -12,10 +13,11 @@ const DOCUMENT: &str = "ports.json";
 /// One declared claim: a template's request for a port of a group, under a name.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Claim {
-    /// The name templates use: `$portClaims['web']`.
-    pub claim: String,
+    /// The name templates use: `$portClaims['web']`. Shared, not copied, by every decision and
+    /// reservation of the claim.
+    pub claim: Arc<str>,
     /// The port group the port is drawn from.
-    pub group: String,
+    pub group: Arc<str>,
     /// The port wanted, granted when no one holds it, even outside the group's ranges.
     pub preferred_port: Option<u16>,
     /// Whether a random port of the group may be given when the preferred port is held.
@@ -24,7 +26,7 @@ pub struct Claim {
 
 impl Claim {
     /// A claim for any free port of `group`.
-    pub fn new(claim: impl Into<String>, group: impl Into<String>) -> Claim {
+    pub fn new(claim: impl Into<Arc<str>>, group: impl Into<Arc<str>>) -> Claim {
         Claim {
             claim: claim.into(),
             group: group.into(),
@@ -50,7 +52,7 @@ pub fn parse_claims(v: &Value) -> Result<Vec<Claim>, ClaimsError> {
             format!("must be an array of claims, got {}", tree::describe(v)),
         )
     })?;
-    let mut first_seen: HashMap<String, usize> = HashMap::new();
+    let mut first_seen: HashMap<Arc<str>, usize> = HashMap::new();
     let mut claims = Vec::with_capacity(items.len());
     for (index, item) in items.iter().enumerate() {
         let claim = parse_claim(index, item)?;
@@ -85,11 +87,11 @@ fn parse_claim(index: usize, item: &Value) -> Result<Claim, ClaimsError> {
             ),
         ));
     }
-    let required_name = |field: &str| -> Result<String, ClaimsError> {
+    let required_name = |field: &str| -> Result<Arc<str>, ClaimsError> {
         let v = tree::field(item, field)
             .ok_or_else(|| ClaimsError::at(DOCUMENT, &at(""), format!("missing {field:?}")))?;
         match v.as_str() {
-            Some(s) if !s.is_empty() => Ok(s.to_string()),
+            Some(s) if !s.is_empty() => Ok(Arc::from(s)),
             _ => Err(ClaimsError::at(
                 DOCUMENT,
                 &at(field),

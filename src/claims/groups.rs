@@ -3,7 +3,6 @@
 //! The defaults follow the seed's groups; a groups object (`{ "tcp": { "ranges": [...],
 //! "exclude": [...], "protocol": "tcp" } }`) overrides them and adds new ones.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -186,7 +185,10 @@ fn default_ranges(group: &str) -> Vec<(u16, u16)> {
 /// All port groups: the defaults, overridden and extended by a groups configuration.
 #[derive(Clone, Debug)]
 pub struct Groups {
-    configured: BTreeMap<String, Group>,
+    /// Sorted by name, each name once. A list, not a map: every decision and every change
+    /// applied looks a group up, most configurations have a few groups, and comparing a few
+    /// names' lengths costs less than a tree's string comparisons.
+    configured: Vec<Group>,
     /// What every unconfigured group is, by [`Protocol::index`]: the dynamic range. Unnamed;
     /// [`Groups::get`] names a copy.
     dynamic: [Group; 2],
@@ -196,12 +198,14 @@ impl Default for Groups {
     fn default() -> Groups {
         let mut dynamic = PortSet::new();
         dynamic.insert_range(DYNAMIC.0, DYNAMIC.1);
-        let mut configured = BTreeMap::new();
-        for name in ["http", "custom"] {
-            configured.insert(
-                name.to_string(),
-                Group::new(name, default_ranges(name), Vec::new(), Protocol::Tcp),
-            );
+        let mut configured = Vec::new();
+        for name in ["custom", "http"] {
+            configured.push(Group::new(
+                name,
+                default_ranges(name),
+                Vec::new(),
+                Protocol::Tcp,
+            ));
         }
         let dynamic = Arc::new(Pool::new(dynamic));
         let unnamed = |protocol| Group {
@@ -236,10 +240,39 @@ impl Groups {
             )
         })?;
         for (name, spec) in entries {
-            let group = parse_group(&name, &spec)?;
-            groups.configured.insert(name, group);
+            groups.configure(parse_group(&name, &spec)?);
         }
         Ok(groups)
+    }
+
+    /// Adds `group`, replacing the group of its name if there is one.
+    fn configure(&mut self, group: Group) {
+        match self
+            .configured
+            .binary_search_by(|g| g.name.as_str().cmp(&group.name))
+        {
+            Ok(at) => {
+                if let Some(old) = self.configured.get_mut(at) {
+                    *old = group;
+                }
+            }
+            Err(at) => self.configured.insert(at, group),
+        }
+    }
+
+    /// The configured group called `name`.
+    fn configured(&self, name: &str) -> Option<&Group> {
+        // Up to a few dozen groups, a scan that mostly compares lengths beats a binary search.
+        const SCANNED: usize = 32;
+        if self.configured.len() <= SCANNED {
+            self.configured.iter().find(|g| g.name == name)
+        } else {
+            let at = self
+                .configured
+                .binary_search_by(|g| g.name.as_str().cmp(name))
+                .ok()?;
+            self.configured.get(at)
+        }
     }
 
     /// The group called `name`; any name is a group, with the defaults if it is not configured.
@@ -252,7 +285,7 @@ impl Groups {
 
     /// What the group called `name` is, without copying it; its [`Group::name`] may be empty.
     pub(crate) fn spec(&self, name: &str) -> &Group {
-        match self.configured.get(name) {
+        match self.configured(name) {
             Some(group) => group,
             None => match Protocol::default_for(name) {
                 Protocol::Tcp => &self.dynamic[0],
@@ -265,7 +298,7 @@ impl Groups {
     /// dynamic range that all other groups share.
     pub(crate) fn pools(&self) -> Vec<Arc<Pool>> {
         let mut pools: Vec<Arc<Pool>> = Vec::new();
-        let all = self.configured.values().chain(self.dynamic.iter());
+        let all = self.configured.iter().chain(self.dynamic.iter());
         for group in all {
             if !pools.iter().any(|p| Arc::ptr_eq(p, &group.allowed)) {
                 pools.push(Arc::clone(&group.allowed));
@@ -276,7 +309,7 @@ impl Groups {
 
     /// The protocol of the group called `name`.
     pub fn protocol(&self, name: &str) -> Protocol {
-        match self.configured.get(name) {
+        match self.configured(name) {
             Some(group) => group.protocol,
             None => Protocol::default_for(name),
         }
@@ -379,6 +412,40 @@ fn parse_protocol(field: &str, v: &Value) -> Result<Protocol, ClaimsError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lookups_find_each_group_by_name_with_few_groups_or_many() {
+        for count in [1, 40] {
+            // Names of every length, so that a scan cannot tell them apart by length alone.
+            let entries: Vec<String> = (0..count)
+                .map(|i| {
+                    let protocol = if i % 3 == 0 { "udp" } else { "tcp" };
+                    format!(
+                        r#""g{i}": {{"ranges": ["{}"], "protocol": "{protocol}"}}"#,
+                        1000 + i
+                    )
+                })
+                .chain([r#""http": {"ranges": ["8080"]}"#.to_string()])
+                .collect();
+            let g = groups(&format!("{{{}}}", entries.join(", "))).unwrap();
+            for i in 0..count {
+                let name = format!("g{i}");
+                let expected = if i % 3 == 0 {
+                    Protocol::Udp
+                } else {
+                    Protocol::Tcp
+                };
+                assert_eq!(g.protocol(&name), expected, "{name}");
+                assert_eq!(g.spec(&name).ranges(), [(1000 + i, 1000 + i)], "{name}");
+                assert_eq!(g.spec(&name).name(), name);
+            }
+            assert_eq!(g.spec("http").ranges(), [(8080, 8080)]);
+            assert_eq!(g.spec("custom").size(), 0);
+            assert_eq!(g.spec("g").name(), "", "an unconfigured group");
+            assert_eq!(g.protocol("udp"), Protocol::Udp);
+            assert_eq!(g.pools().len(), count as usize + 3);
+        }
+    }
 
     fn groups(json: &str) -> Result<Groups, ClaimsError> {
         Groups::from_value(&serde_json::from_str::<Value>(json).unwrap())

@@ -3,6 +3,7 @@
 //! A [`Ledger`] is built from one snapshot of the store. Deciding never changes it: it returns
 //! the [`Change`] to commit, so a refused commit costs nothing but a reload and a new decision.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::sync::Arc;
@@ -15,10 +16,14 @@ use rand::Rng;
 use super::config::Claim;
 use super::error::ClaimsError;
 use super::groups::{Group, Groups, Protocol};
-use super::ports::{self, Overlay, Pool, PortSet};
+use super::holders::Holders;
+use super::ports::{self, Overlay, Pool, PoolTaken, PortSet};
 use super::tree;
 
 const RESERVATIONS: &str = "reservations";
+/// A claim's port while a decision has yet to choose it: no reservation holds port 0 (a snapshot
+/// or change that puts it is refused), so no kept port is mistaken for it.
+const UNDECIDED: u16 = 0;
 const CHANGE: &str = "change";
 
 /// The scope a render belongs to when the host names none.
@@ -30,16 +35,18 @@ pub const DEFAULT_SCOPE: &str = "default";
 )]
 pub struct Reservation {
     pub scope: String,
-    pub claim: String,
-    pub group: String,
+    /// Shared with the [`Claim`] it was decided for, as is `group`: a decision copies no name
+    /// but the scope's.
+    pub claim: Arc<str>,
+    pub group: Arc<str>,
     pub port: u16,
 }
 
 impl Reservation {
     pub fn new(
         scope: impl Into<String>,
-        claim: impl Into<String>,
-        group: impl Into<String>,
+        claim: impl Into<Arc<str>>,
+        group: impl Into<Arc<str>>,
         port: u16,
     ) -> Reservation {
         Reservation {
@@ -103,17 +110,24 @@ impl Diagnostic {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Decision {
     /// Every declared claim with its port, in declaration order: the template's `$portClaims`.
-    pub ports: Vec<(String, u16)>,
-    /// Reservations made by this decision.
-    pub allocated: Vec<Reservation>,
-    /// Reservations given up by this decision (claims whose group changed).
-    pub released: Vec<Reservation>,
+    pub ports: Vec<(Arc<str>, u16)>,
     pub diagnostics: Vec<Diagnostic>,
-    /// `allocated` to put and `released` to delete, for the store.
+    /// The reservations made ([`Decision::allocated`]) to put and those given up
+    /// ([`Decision::released`]) to delete, for the store.
     pub change: Change,
 }
 
 impl Decision {
+    /// Reservations made by this decision, in declaration order.
+    pub fn allocated(&self) -> &[Reservation] {
+        &self.change.put
+    }
+
+    /// Reservations given up by this decision (claims whose group changed).
+    pub fn released(&self) -> &[Reservation] {
+        &self.change.delete
+    }
+
     /// The ports as the template's `$portClaims`: a map from claim name to port, in
     /// declaration order.
     pub fn port_claims(&self) -> Value {
@@ -124,22 +138,22 @@ impl Decision {
     pub fn port(&self, claim: &str) -> Option<u16> {
         self.ports
             .iter()
-            .find(|(name, _)| name == claim)
+            .find(|(name, _)| **name == *claim)
             .map(|&(_, port)| port)
     }
 }
 
 /// Claim name → port as the template's `$portClaims`, in declaration order. The names are
 /// unique (the declarations were checked), so the map needs no hashing.
-pub fn port_claims(ports: &[(String, u16)]) -> Value {
+pub fn port_claims(ports: &[(Arc<str>, u16)]) -> Value {
     JsonObject::with_unique_keys(
         ports
             .iter()
-            .map(|(claim, port)| (claim.as_str(), Value::from(*port))),
+            .map(|(claim, port)| (&**claim, Value::from(*port))),
     )
 }
 
-type Key = (String, String);
+type Key = (String, Arc<str>);
 
 /// A hasher for the ledger's own maps: a multiply per eight bytes instead of SipHash. Keys are
 /// scope and claim names from the host, not from strangers, so flooding is not a concern, and
@@ -167,13 +181,25 @@ impl Hasher for FastHasher {
             eight.copy_from_slice(word);
             self.write_u64(u64::from_le_bytes(eight));
         }
-        let rest = words.remainder();
+        let mut rest = words.remainder();
         if !rest.is_empty() {
-            let mut eight = [0u8; 8];
-            for (to, from) in eight.iter_mut().zip(rest) {
-                *to = *from;
+            // The last bytes, zero-padded and little-endian, read in at most three loads rather
+            // than byte by byte: most scope names are shorter than eight bytes, and in
+            // WebAssembly a loop per byte showed in every render's profile.
+            let (mut last, mut shift) = (0u64, 0);
+            if let Some((four, tail)) = rest.split_first_chunk::<4>() {
+                last = u64::from(u32::from_le_bytes(*four));
+                (shift, rest) = (32, tail);
             }
-            self.write_u64(u64::from_le_bytes(eight));
+            if let Some((two, tail)) = rest.split_first_chunk::<2>() {
+                last |= u64::from(u16::from_le_bytes(*two)) << shift;
+                shift += 16;
+                rest = tail;
+            }
+            if let Some(&one) = rest.first() {
+                last |= u64::from(one) << shift;
+            }
+            self.write_u64(last);
         }
     }
 
@@ -221,10 +247,10 @@ pub struct Ledger {
     /// Indexed by [`Protocol::index`].
     taken: [PortSet; 2],
     /// The slot of the reservation that holds each taken port.
-    holders: FastMap<(Protocol, u16), u32>,
+    holders: Holders,
     /// For each pool of ports the groups draw from, how many of its ports are taken, by
     /// [`Protocol::index`]: kept up to date so that a draw need not count them.
-    pool_taken: Vec<(Arc<Pool>, [u32; 2])>,
+    pool_taken: Vec<(Arc<Pool>, [PoolTaken; 2])>,
 }
 
 /// The key of a scope's entry in [`Ledger::scopes`].
@@ -289,7 +315,7 @@ fn search(
     claim: &str,
 ) -> Result<usize, usize> {
     ids.binary_search_by(|&id| match slots.get(id as usize) {
-        Some(Some(r)) => (r.scope.as_str(), r.claim.as_str()).cmp(&(scope, claim)),
+        Some(Some(r)) => (r.scope.as_str(), &*r.claim).cmp(&(scope, claim)),
         // Every id in the index names a filled slot; this is only a safe answer.
         _ => std::cmp::Ordering::Less,
     })
@@ -306,14 +332,21 @@ impl Ledger {
             scopes: FastMap::default(),
             len: 0,
             taken: [PortSet::new(), PortSet::new()],
-            holders: HashMap::with_capacity_and_hasher(reservations.len(), Default::default()),
-            pool_taken: groups.pools().into_iter().map(|p| (p, [0, 0])).collect(),
+            holders: Holders::default(),
+            pool_taken: groups
+                .pools()
+                .into_iter()
+                .map(|p| {
+                    let none = PoolTaken::none(&p);
+                    (p, [none.clone(), none])
+                })
+                .collect(),
         };
         let mut index_of: FastMap<Key, usize> = FastMap::default();
         for (index, reservation) in reservations.into_iter().enumerate() {
             let at = |field: &str| format!("[{index}]{field}");
             for (field, text) in [
-                ("scope", &reservation.scope),
+                ("scope", reservation.scope.as_str()),
                 ("claim", &reservation.claim),
                 ("group", &reservation.group),
             ] {
@@ -428,7 +461,7 @@ impl Ledger {
                 id
             }
         };
-        self.holders.insert((protocol, port), id);
+        self.holders.insert(protocol, port, id);
     }
 
     /// Puts `reservation` into a free slot, or a new one, and returns the slot.
@@ -472,29 +505,24 @@ impl Ledger {
             let protocol = self.groups.protocol(&reservation.group);
             self.taken[protocol.index()].remove(reservation.port);
             self.count_taken(protocol, reservation.port, false);
-            self.holders.remove(&(protocol, reservation.port));
+            self.holders.remove(protocol, reservation.port);
         }
     }
 
     fn count_taken(&mut self, protocol: Protocol, port: u16, taken: bool) {
         for (pool, counts) in &mut self.pool_taken {
             if pool.contains(port) {
-                let count = &mut counts[protocol.index()];
-                *count = if taken {
-                    count.saturating_add(1)
-                } else {
-                    count.saturating_sub(1)
-                };
+                counts[protocol.index()].count_port(pool, port, taken);
             }
         }
     }
 
     /// How many ports of `pool` are taken over `protocol`, before this decision's changes.
-    fn taken_in(&self, pool: &Arc<Pool>, protocol: Protocol) -> u32 {
+    fn taken_in(&self, pool: &Arc<Pool>, protocol: Protocol) -> Cow<'_, PoolTaken> {
         match self.pool_taken.iter().find(|(p, _)| Arc::ptr_eq(p, pool)) {
-            Some((_, counts)) => counts[protocol.index()],
+            Some((_, counts)) => Cow::Borrowed(&counts[protocol.index()]),
             // Every pool of the ledger's groups is counted; this is only a safe answer.
-            None => pool.taken_in(&self.taken[protocol.index()]),
+            None => Cow::Owned(PoolTaken::count(pool, &self.taken[protocol.index()])),
         }
     }
 
@@ -540,7 +568,7 @@ impl Ledger {
 
     /// Who holds `port` over `protocol`, across all scopes and groups.
     pub fn holder(&self, protocol: Protocol, port: u16) -> Option<&Reservation> {
-        self.slot(*self.holders.get(&(protocol, port))?)
+        self.slot(self.holders.get(protocol, port)?)
     }
 
     /// Applies a change the store has committed, so the next decision needs no reload.
@@ -569,7 +597,7 @@ impl Ledger {
         let mut freed: FastMap<(Protocol, u16), &Reservation> = FastMap::default();
         for (index, reservation) in change.delete.iter().enumerate() {
             let field = || format!("delete[{index}]");
-            let key = (reservation.scope.as_str(), reservation.claim.as_str());
+            let key = (reservation.scope.as_str(), &*reservation.claim);
             match self.get(&reservation.scope, &reservation.claim) {
                 Some(current) if current == reservation && !deleted.contains(&key) => {
                     freed.insert(
@@ -631,13 +659,13 @@ impl Ledger {
                     "port 0 cannot be reserved",
                 ));
             }
-            let key = (reservation.scope.as_str(), reservation.claim.as_str());
+            let key = (reservation.scope.as_str(), &*reservation.claim);
             let put_before = if few {
                 change
                     .put
                     .iter()
                     .take(index)
-                    .any(|r| (r.scope.as_str(), r.claim.as_str()) == key)
+                    .any(|r| (r.scope.as_str(), &*r.claim) == key)
             } else {
                 !put_keys.insert(key)
             };
@@ -708,8 +736,9 @@ impl Ledger {
 
         // First what each claim already holds, so a port kept by a later claim is never handed
         // to an earlier one, and a port released by a moved claim may be reused.
+        // The ports list doubles as the plan: a kept port, or `UNDECIDED` for the second pass.
         let mut seen = Seen::default();
-        let mut plan: Vec<(&Claim, &Group, Option<u16>)> = Vec::with_capacity(claims.len());
+        let mut ports: Vec<(Arc<str>, u16)> = Vec::with_capacity(claims.len());
         for (index, claim) in claims.iter().enumerate() {
             check_claim(claims, index, &mut seen)?;
             let group = self.groups.spec(&claim.group);
@@ -744,16 +773,16 @@ impl Ledger {
                 }
                 None => None,
             };
-            plan.push((claim, group, kept));
+            ports.push((Arc::clone(&claim.claim), kept.unwrap_or(UNDECIDED)));
         }
 
-        let mut ports = Vec::with_capacity(claims.len());
         let mut allocated = Vec::new();
-        for (claim, group, kept) in plan {
-            if let Some(port) = kept {
-                ports.push((claim.claim.clone(), port));
+        let last = claims.len().saturating_sub(1);
+        for (index, (claim, (_, decided))) in claims.iter().zip(ports.iter_mut()).enumerate() {
+            if *decided != UNDECIDED {
                 continue;
             }
+            let group = self.groups.spec(&claim.group);
             if group.ranges().is_empty() {
                 return Err(ClaimsError::for_claim(
                     &claim.claim,
@@ -787,7 +816,7 @@ impl Ledger {
                             ),
                         ));
                     }
-                    let port = draw(claim, group, taken_here, base_taken, rng)?;
+                    let port = draw(claim, group, taken_here, &base_taken, rng)?;
                     diagnostics.push(Diagnostic::about(
                         &claim.claim,
                         Severity::Warning,
@@ -795,23 +824,29 @@ impl Ledger {
                     ));
                     port
                 }
-                None => draw(claim, group, taken_here, base_taken, rng)?,
+                None => draw(claim, group, taken_here, &base_taken, rng)?,
             };
-            taken_here.insert(port);
-            ports.push((claim.claim.clone(), port));
-            allocated.push(Reservation::new(scope, &claim.claim, &claim.group, port));
+            // Only later claims look at what this one takes: after the last, the overlay would
+            // copy a word of the set for no one (an allocation in every one-claim render).
+            if index < last {
+                taken_here.insert(port);
+            }
+            *decided = port;
+            allocated.push(Reservation::new(
+                scope,
+                Arc::clone(&claim.claim),
+                Arc::clone(&claim.group),
+                port,
+            ));
         }
 
-        let change = Change {
-            put: allocated.clone(),
-            delete: released.clone(),
-        };
         Ok(Decision {
             ports,
-            allocated,
-            released,
             diagnostics,
-            change,
+            change: Change {
+                put: allocated,
+                delete: released,
+            },
         })
     }
 
@@ -831,8 +866,8 @@ impl Ledger {
     /// Gives up the ports of `scope`'s claims that `claims` no longer declares.
     pub fn prune(&self, scope: &str, claims: &[Claim]) -> Change {
         // The ledger's own hasher: each hasher and element type compiles its own hash table.
-        let declared: FastSet<&str> = claims.iter().map(|c| c.claim.as_str()).collect();
-        self.release_where(scope, |r| !declared.contains(r.claim.as_str()))
+        let declared: FastSet<&str> = claims.iter().map(|c| &*c.claim).collect();
+        self.release_where(scope, |r| !declared.contains(&*r.claim))
     }
 
     fn release_where(&self, scope: &str, mut release: impl FnMut(&Reservation) -> bool) -> Change {
@@ -863,8 +898,7 @@ impl<'a> Seen<'a> {
             return !claims.iter().take(index).any(|c| c.claim == claim.claim);
         }
         if index == FEW {
-            self.many
-                .extend(claims.iter().take(FEW).map(|c| c.claim.as_str()));
+            self.many.extend(claims.iter().take(FEW).map(|c| &*c.claim));
         }
         self.many.insert(&claim.claim)
     }
@@ -903,7 +937,7 @@ fn draw(
     claim: &Claim,
     group: &Group,
     taken: &Overlay,
-    base_taken: u32,
+    base_taken: &PoolTaken,
     rng: &mut (impl Rng + ?Sized),
 ) -> Result<u16, ClaimsError> {
     ports::draw(group.allowed(), taken, base_taken, rng).ok_or_else(|| {
@@ -915,7 +949,7 @@ fn draw(
                 group.describe_ports()
             )
         } else {
-            let free = group.allowed().count_free(taken, base_taken);
+            let free = group.allowed().count_free(taken, base_taken.total());
             format!(
                 "group {:?} has no free port: {} of {} ports in {} are reserved",
                 claim.group,
@@ -977,8 +1011,8 @@ fn parse_reservation(index: usize, item: &Value) -> Result<Reservation, ClaimsEr
     })?;
     Ok(Reservation {
         scope,
-        claim,
-        group,
+        claim: claim.into(),
+        group: group.into(),
         port,
     })
 }
@@ -1035,7 +1069,7 @@ mod tests {
         let groups =
             Groups::from_value(&crate::engine::values::from_json(config).unwrap()).unwrap();
         let mut ledger = Ledger::new(vec![], &groups).unwrap();
-        let mut model: BTreeMap<(String, String), Reservation> = BTreeMap::new();
+        let mut model: BTreeMap<(String, Arc<str>), Reservation> = BTreeMap::new();
         let mut choices = crate::claims::rng(Some(0x9e37_79b9_7f4a_7c15)).unwrap();
         let mut next = move |n: u64| rand::RngExt::random_range(&mut choices, 0..n);
         for step in 0..3000 {
@@ -1080,7 +1114,7 @@ mod tests {
             assert_eq!(ledger.len(), model.len());
             for s in 0..5 {
                 for c in 0..6 {
-                    let (s, c) = (format!("s{s}"), format!("c{c}"));
+                    let (s, c) = (format!("s{s}"), Arc::<str>::from(format!("c{c}")));
                     assert_eq!(ledger.get(&s, &c), model.get(&(s.clone(), c.clone())));
                 }
             }
@@ -1112,6 +1146,20 @@ mod tests {
     }
 
     #[test]
+    fn a_decision_shares_the_claims_names_instead_of_copying_them() {
+        let ledger = Ledger::new(vec![], &Groups::default()).unwrap();
+        let claims = [Claim::new("web", "tcp"), Claim::new("dns", "udp")];
+        let mut rng = crate::claims::rng(Some(3)).unwrap();
+        let d = ledger.decide("s", &claims, &mut rng).unwrap();
+        assert_eq!(d.allocated().len(), 2);
+        for ((claim, (name, _)), reservation) in claims.iter().zip(&d.ports).zip(d.allocated()) {
+            assert!(Arc::ptr_eq(name, &claim.claim), "{name}");
+            assert!(Arc::ptr_eq(&reservation.claim, &claim.claim), "{name}");
+            assert!(Arc::ptr_eq(&reservation.group, &claim.group), "{name}");
+        }
+    }
+
+    #[test]
     fn merge_sort_agrees_with_the_standard_sort() {
         let mut seed = 0x2545_f491_4f6c_dd1d_u64;
         for len in 0..70 {
@@ -1130,6 +1178,25 @@ mod tests {
             let got = sort_by_scope_and_claim(refs);
             // Stable, like sort_by: equal keys keep their order (their ports tell them apart).
             assert_eq!(got, want, "{len}");
+        }
+    }
+
+    #[test]
+    fn the_hasher_reads_a_names_last_bytes_as_zero_padded_words() {
+        // Every length of tail (0 to 7 bytes past whole words) must read as a little-endian,
+        // zero-padded word, or names would hash by fewer of their bytes than they have.
+        let bytes: Vec<u8> = (1..=23).collect();
+        for len in 0..=bytes.len() {
+            let name = &bytes[..len];
+            let mut expected = FastHasher::default();
+            for chunk in name.chunks(8) {
+                let mut eight = [0u8; 8];
+                eight[..chunk.len()].copy_from_slice(chunk);
+                expected.write_u64(u64::from_le_bytes(eight));
+            }
+            let mut hashed = FastHasher::default();
+            hashed.write(name);
+            assert_eq!(hashed.0, expected.0, "{len} bytes");
         }
     }
 

@@ -39,6 +39,7 @@
 mod config;
 mod error;
 mod groups;
+mod holders;
 mod ledger;
 mod ports;
 mod store;

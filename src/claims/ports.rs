@@ -2,8 +2,9 @@
 //!
 //! A draw must cost the same whether a group is empty or nearly full (Kublade's allocator slows
 //! from 1.6 ms to 100 ms as its range fills). So instead of guessing and retrying, which gets
-//! slower as the group fills, we count the free ports word by word and walk to the chosen one:
-//! at most two passes over 1,024 words, whatever the fill.
+//! slower as the group fills, we pick a rank among the free ports and walk to it: over counts of
+//! taken ports per block of 16 words, which the ledger keeps up to date, then over one block's
+//! words (see `blocks`), whatever the fill.
 
 use std::ops::Range;
 
@@ -11,6 +12,10 @@ use rand::rngs::StdRng;
 use rand::{Rng, RngExt, SeedableRng};
 
 use super::error::ClaimsError;
+
+mod blocks;
+
+pub(crate) use blocks::PoolTaken;
 
 const WORDS: usize = 65_536 / 64;
 
@@ -162,6 +167,8 @@ pub(crate) struct Pool {
     ports: PortSet,
     words: Range<usize>,
     size: u32,
+    /// How many of the ports are in each block of words the span touches (see `blocks`).
+    block_sizes: Vec<u32>,
 }
 
 impl Pool {
@@ -173,7 +180,14 @@ impl Pool {
             _ => 0..0,
         };
         let size = ports.len();
-        Pool { ports, words, size }
+        let mut pool = Pool {
+            ports,
+            words,
+            size,
+            block_sizes: Vec::new(),
+        };
+        pool.block_sizes = PoolTaken::count(&pool, &pool.ports).into_blocks();
+        pool
     }
 
     pub(crate) fn contains(&self, port: u16) -> bool {
@@ -186,9 +200,15 @@ impl Pool {
 
     /// How many ports of the pool `set` holds, counted word by word. A ledger does this once
     /// per pool and keeps the count up to date, so draws need not.
+    #[cfg(test)]
     pub(crate) fn taken_in(&self, set: &PortSet) -> u32 {
-        let allowed = self.ports.words.get(self.words.clone()).unwrap_or(&[]);
-        let base = set.words.get(self.words.clone()).unwrap_or(&[]);
+        self.taken_in_words(set, self.words.clone())
+    }
+
+    /// How many ports of the pool among `words` `set` holds.
+    fn taken_in_words(&self, set: &PortSet, words: Range<usize>) -> u32 {
+        let allowed = self.ports.words.get(words.clone()).unwrap_or(&[]);
+        let base = set.words.get(words).unwrap_or(&[]);
         allowed
             .iter()
             .zip(base)
@@ -199,8 +219,16 @@ impl Pool {
     /// How many ports of the pool are not in `taken`, given that `base_taken` of them are in
     /// its base set: only the words the decision changed are looked at.
     pub(crate) fn count_free(&self, taken: &Overlay, base_taken: u32) -> u32 {
-        let mut free = self.size.saturating_sub(base_taken);
-        for &(index, changed) in taken.changes_in(&self.words) {
+        self.adjust_free(self.size.saturating_sub(base_taken), taken, &self.words)
+    }
+
+    /// `free`, the free ports of the pool among `words` in `taken`'s base set, as `taken` sees
+    /// them.
+    fn adjust_free(&self, mut free: u32, taken: &Overlay, words: &Range<usize>) -> u32 {
+        if taken.changed.is_empty() {
+            return free;
+        }
+        for &(index, changed) in taken.changes_in(words) {
             let a = self.ports.words.get(index).copied().unwrap_or(0);
             let t = taken.base.words.get(index).copied().unwrap_or(0);
             free = (free + (a & !changed).count_ones()).saturating_sub((a & !t).count_ones());
@@ -218,27 +246,41 @@ fn select(mut word: u64, rank: u32) -> u32 {
 }
 
 /// A port drawn uniformly among those of `pool` that are not in `taken`, or `None` when there
-/// is none; `base_taken` is how many ports of the pool `taken`'s base set holds.
+/// is none; `base` counts the ports of the pool that `taken`'s base set holds.
 ///
 /// The draw picks a rank among the free ports, then walks to it from the nearer end of the
-/// pool, so it reads a quarter of the pool's words on average, however full the pool is.
+/// pool, block by block (see `blocks`), so its cost barely depends on how full the pool is.
 pub(crate) fn draw(
     pool: &Pool,
     taken: &Overlay,
-    base_taken: u32,
+    base: &PoolTaken,
     rng: &mut (impl Rng + ?Sized),
 ) -> Option<u16> {
-    let free = pool.count_free(taken, base_taken);
+    let free = pool.count_free(taken, base.total());
     if free == 0 {
         return None;
     }
     // A `u32` range, not `usize`, so that a seed gives the same port natively and in wasm32.
-    nth_free(pool, taken, free, rng.random_range(0..free))
+    blocks::nth_free(pool, taken, base, free, rng.random_range(0..free))
 }
 
-/// The `rank`-th lowest free port of `pool` (counting from 0), of `free` free ports in all.
+/// The `rank`-th lowest free port of `pool` (counting from 0), of `free` free ports in all: the
+/// plain scan of the pool's words that the block walk must agree with.
+#[cfg(test)]
 fn nth_free(pool: &Pool, taken: &Overlay, free: u32, rank: u32) -> Option<u16> {
-    let span = &pool.words;
+    nth_free_in(pool, taken, pool.words.clone(), free, rank)
+}
+
+/// The `rank`-th lowest free port of `pool` among the words `span` (counting from 0), of `free`
+/// free ports there, walking from the nearer end of `span`.
+fn nth_free_in(
+    pool: &Pool,
+    taken: &Overlay,
+    span: Range<usize>,
+    free: u32,
+    rank: u32,
+) -> Option<u16> {
+    let span = &span;
     let allowed = pool.ports.words.get(span.clone()).unwrap_or(&[]);
     let base = taken.base.words.get(span.clone()).unwrap_or(&[]);
     let changes = taken.changes_in(span);
@@ -414,13 +456,24 @@ mod tests {
         let mut taken = Overlay::new(&base);
         let mut rng = StdRng::seed_from_u64(7);
         for _ in 0..197 {
-            let p = draw(&allowed, &taken, allowed.taken_in(&base), &mut rng).unwrap();
+            let p = draw(
+                &allowed,
+                &taken,
+                &PoolTaken::count(&allowed, &base),
+                &mut rng,
+            )
+            .unwrap();
             assert!((100..=299).contains(&p), "{p}");
             assert!(!taken.contains(p), "{p} drawn twice");
             taken.insert(p);
         }
         assert_eq!(
-            draw(&allowed, &taken, allowed.taken_in(&base), &mut rng),
+            draw(
+                &allowed,
+                &taken,
+                &PoolTaken::count(&allowed, &base),
+                &mut rng
+            ),
             None
         );
     }
@@ -433,7 +486,7 @@ mod tests {
             draw(
                 &pool,
                 &Overlay::new(&PortSet::new()),
-                0,
+                &PoolTaken::none(&pool),
                 &mut StdRng::seed_from_u64(1)
             ),
             None
@@ -453,7 +506,8 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(1);
         let mut seen = PortSet::new();
         for _ in 0..500 {
-            seen.insert(draw(&allowed, &taken, 1, &mut rng).unwrap());
+            let counts = PoolTaken::count(&allowed, &base);
+            seen.insert(draw(&allowed, &taken, &counts, &mut rng).unwrap());
         }
         assert_eq!(seen.iter().collect::<Vec<_>>(), vec![0, 63, 127, 65535]);
     }

@@ -32,7 +32,7 @@ pub trait ReservationStore {
 #[derive(Debug, Clone, Default)]
 pub struct MemoryStore {
     revision: u64,
-    entries: BTreeMap<(String, String), Reservation>,
+    entries: BTreeMap<(String, std::sync::Arc<str>), Reservation>,
 }
 
 impl MemoryStore {

@@ -6,6 +6,7 @@
 //! says where the problem is, with the location also as properties for editors.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
@@ -113,14 +114,16 @@ impl CompiledTemplate {
 #[wasm_bindgen(js_name = Ledger)]
 pub struct LedgerHandle {
     ledger: claims::Ledger,
-    /// Changes planned and not yet applied, by id, oldest first. Renders of one store may
-    /// interleave between their plan and their commit, so each commit names its own change.
-    pending: Vec<(u32, Change)>,
+    /// Changes planned and not yet applied, by id, oldest first, but for the last plan's, which
+    /// `last` holds until the next plan. Renders of one store may interleave between their
+    /// plan and their commit, so each commit names its own change.
+    pending: VecDeque<(u32, Change)>,
     next_id: u32,
-    /// What the last `plan` decided, for `details`: kept so the JS layer can read the decision
-    /// as numbers and ask for text only when there is text it cannot know (parsing JSON costs
-    /// more than the rest of a small render).
-    last: Option<plan::Planned>,
+    /// What the last `plan` decided, with the id its change is kept under, for `details`: kept
+    /// so the JS layer can read the decision as numbers and ask for text only when there is
+    /// text it cannot know (parsing JSON costs more than the rest of a small render). Its change
+    /// is the one kept, not a copy: `apply` takes it from here.
+    last: Option<(u32, plan::Planned)>,
     /// The last plan's decision as `outcome` tells it, empty before a successful plan: kept in
     /// one buffer that `outcomeAt` reads number by number, so that reading it allocates nothing
     /// on either side.
@@ -140,7 +143,7 @@ impl LedgerHandle {
         let ledger = claims::Ledger::from_value(&reservations, &groups).map_err(claims_error)?;
         Ok(LedgerHandle {
             ledger,
-            pending: Vec::new(),
+            pending: VecDeque::new(),
             next_id: 0,
             last: None,
             numbers: Vec::new(),
@@ -212,11 +215,13 @@ impl LedgerHandle {
     }
 
     /// The last plan's decision as JSON: `claims`, `allocated`, `released` and `diagnostics`,
-    /// as the render result has them. `null` before a successful plan.
+    /// as the render result has them. `null` before a successful plan, and once its change has
+    /// been applied (the JS layer reads it before it commits).
     pub fn details(&self) -> String {
-        self.last
-            .as_ref()
-            .map_or_else(|| "null".to_string(), |planned| write(&PlannedOut(planned)))
+        self.last.as_ref().map_or_else(
+            || "null".to_string(),
+            |(_, planned)| write(&PlannedOut(planned)),
+        )
     }
 
     /// Releases one claim (`claim`), prunes the claims no longer declared (`claims`), or releases
@@ -232,18 +237,30 @@ impl LedgerHandle {
         } else {
             self.ledger.release_scope(&scope)
         };
-        let id = self.keep(change.clone());
-        Ok(write(&ReleasedOut(&change, id)))
+        let id = self.take_id();
+        let released = write(&ReleasedOut(&change, id));
+        self.keep(id, change);
+        Ok(released)
     }
 
     /// Applies the planned change `id` once the store has committed it, so that the index
     /// matches the store's new revision. False when the change is no longer kept: the index
     /// must then be loaded afresh.
     pub fn apply(&mut self, id: u32) -> Result<bool, JsValue> {
-        let Some(position) = self.pending.iter().position(|(kept, _)| *kept == id) else {
+        let change = match &self.last {
+            Some((last, planned)) if *last == id && !planned.change.is_empty() => {
+                self.last.take().map(|(_, planned)| planned.change)
+            }
+            _ => self
+                .pending
+                .iter()
+                .position(|(kept, _)| *kept == id)
+                .and_then(|position| self.pending.remove(position))
+                .map(|(_, change)| change),
+        };
+        let Some(change) = change else {
             return Ok(false);
         };
-        let (_, change) = self.pending.remove(position);
         self.ledger.apply_owned(change).map_err(claims_error)?;
         Ok(true)
     }
@@ -271,9 +288,9 @@ fn cached_claims(json: &str) -> Result<Rc<Vec<claims::Claim>>, JsValue> {
 /// Writes what `outcome` tells of `planned`, whose change is kept under `id`, into `numbers`.
 fn outcome_numbers(planned: &plan::Planned, id: u32, numbers: &mut Vec<u32>) {
     numbers.clear();
-    let detailed = !planned.released.is_empty() || !planned.diagnostics.is_empty();
+    let detailed = !planned.released().is_empty() || !planned.diagnostics.is_empty();
     numbers.extend([id, u32::from(detailed)]);
-    let mut allocated = planned.allocated.iter().peekable();
+    let mut allocated = planned.allocated().iter().peekable();
     for (claim, port) in &planned.ports {
         // `allocated` follows the declaration order, as `ports` does.
         let fresh = allocated.next_if(|r| r.claim == *claim).is_some();
@@ -282,9 +299,11 @@ fn outcome_numbers(planned: &plan::Planned, id: u32, numbers: &mut Vec<u32>) {
 }
 
 impl LedgerHandle {
-    /// Forgets the last plan's decision, as a new plan starts.
+    /// Forgets the last plan's decision, as a new plan starts, keeping its change for `apply`.
     fn forget(&mut self) {
-        self.last = None;
+        if let Some((id, planned)) = self.last.take() {
+            self.keep(id, planned.change);
+        }
         self.numbers.clear();
     }
 
@@ -308,23 +327,28 @@ impl LedgerHandle {
             },
         )
         .map_err(plan_error)?;
-        let id = self.keep(std::mem::take(&mut planned.change));
+        let id = self.take_id();
         let output = std::mem::take(&mut planned.output);
         outcome_numbers(&planned, id, &mut self.numbers);
-        self.last = Some(planned);
+        self.last = Some((id, planned));
         Ok(output)
     }
 
-    fn keep(&mut self, change: Change) -> u32 {
+    /// The id of the next change to keep.
+    fn take_id(&mut self) -> u32 {
         let id = self.next_id;
         self.next_id = self.next_id.wrapping_add(1);
-        if change.put.is_empty() && change.delete.is_empty() {
-            return id;
+        id
+    }
+
+    /// Keeps `change` for `apply` under `id`, unless it is empty.
+    fn keep(&mut self, id: u32, change: Change) {
+        if change.is_empty() {
+            return;
         }
         if self.pending.len() >= PENDING_CHANGES {
-            self.pending.remove(0);
+            self.pending.pop_front();
         }
-        self.pending.push((id, change));
-        id
+        self.pending.push_back((id, change));
     }
 }

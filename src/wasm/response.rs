@@ -20,8 +20,8 @@ impl Serialize for PlannedOut<'_> {
         let planned = self.0;
         let mut map = serializer.serialize_map(Some(4))?;
         map.serialize_entry("claims", &PortsOut(&planned.ports))?;
-        map.serialize_entry("allocated", &planned.allocated)?;
-        map.serialize_entry("released", &planned.released)?;
+        map.serialize_entry("allocated", planned.allocated())?;
+        map.serialize_entry("released", planned.released())?;
         map.serialize_entry("diagnostics", &DiagnosticsOut(&planned.diagnostics))?;
         map.end()
     }
@@ -51,7 +51,7 @@ impl Serialize for ChangeOut {
 }
 
 /// Claim name → port as an object, in declaration order.
-pub(super) struct PortsOut<'a>(&'a [(String, u16)]);
+pub(super) struct PortsOut<'a>(&'a [(std::sync::Arc<str>, u16)]);
 
 impl Serialize for PortsOut<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -281,6 +281,38 @@ test('values that are not an object of variables are refused, naming the option'
   assert.equal(compile("{{ $namespace ?? 'none' }}").render(null), 'none');
 });
 
+// The core keeps each plan's change under an id until the host applies it: the last plan's in
+// place, earlier ones aside, so that renders of one store may commit in any order.
+test('the core applies each planned change once, by its id, in any order', async () => {
+  const core = await import('../../pkg/portclaims.js');
+  const ledger = core.Ledger.load('[]', 'null');
+  const compiled = core.compile("{{ $portClaims['web'] }}", '{}');
+  const plan = (scope, port) => {
+    const claims = JSON.stringify([{ claim: 'web', group: 'tcp', preferred_port: port }]);
+    const output = ledger.planParts(compiled, claims, '', scope, undefined);
+    return { id: ledger.outcomeAt(0), output };
+  };
+  const a = plan('a', 30001);
+  const b = plan('b', 30002);
+  assert.notEqual(a.id, b.id);
+  assert.deepEqual([a.output, b.output], ['30001', '30002']);
+  assert.deepEqual(JSON.parse(ledger.details()).allocated, [{ scope: 'b', claim: 'web', group: 'tcp', port: 30002 }]);
+  assert.equal(ledger.apply(b.id), true);
+  assert.equal(ledger.apply(b.id), false, 'a change is applied once');
+  assert.equal(ledger.apply(a.id), true);
+  assert.equal(ledger.apply(a.id), false);
+  assert.deepEqual(
+    JSON.parse(ledger.reservations()).map((r) => [r.scope, r.port]),
+    [['a', 30001], ['b', 30002]],
+  );
+  // A plan that reserves nothing keeps no change; the next plan's id is still new.
+  const again = plan('a', 30001);
+  assert.equal(ledger.apply(again.id), false);
+  assert.ok(again.id > b.id);
+  ledger.free();
+  compiled.free();
+});
+
 // The core tells a plan's decision as numbers and the JS layer rebuilds the result from the
 // names it sent; the core's own JSON of the same decision (`details()`) is the reference.
 test('a render result is what the core decided, names and all', async () => {
