@@ -22,6 +22,9 @@ pub fn from_json(text: &str) -> Result<Value, serde_json::Error> {
     Ok(value)
 }
 
+/// The room an object read from JSON starts with.
+const SMALL_OBJECT: usize = 4;
+
 /// Up to this many keys, a lookup compares strings; past it, it hashes.
 const LINEAR_LOOKUP: usize = 16;
 
@@ -161,7 +164,9 @@ impl<'de> Visitor<'de> for HostValue {
 
     fn visit_map<A: MapAccess<'de>>(self, mut fields: A) -> Result<Value, A::Error> {
         let mut object = JsonObject {
-            entries: Vec::new(),
+            // serde_json does not tell the size; most objects a template reads are this small,
+            // and allocating for them up front skips growing from nothing.
+            entries: Vec::with_capacity(fields.size_hint().unwrap_or(SMALL_OBJECT)),
             index: None,
         };
         while let Some(key) = fields.next_key_seed(HostKey)? {
