@@ -3,9 +3,11 @@
 //! Ratios are what matter on a noisy machine: both sides run interleaved in one process.
 //!
 //! `cargo bench --bench render -- --profile WHAT N`, WHAT one of `service`, `deployment`,
-//! `plain-service`, `plain-deployment`, `fueled-service`, `fueled-deployment`, `translate`,
-//! runs only that work N times, for `valgrind --tool=callgrind` (instruction counts are
-//! deterministic where timings are not).
+//! `plain-service`, `plain-deployment`, `fueled-service`, `fueled-deployment`, `npm-service`,
+//! `npm-deployment`, `translate`, runs only that work N times, for `valgrind --tool=callgrind`
+//! (instruction counts are deterministic where timings are not). The `npm-` cases do the core's
+//! part of an npm render: read the JSON text the JS layer sends (only what the template reads)
+//! with `from_json`, then render.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -57,6 +59,43 @@ fn values(i: usize) -> Value {
         "portClaims": { "web": 50123, "metrics": 61000 },
         "paused": false,
     })))
+}
+
+/// The JSON text the npm package sends the core for a render of `values(i)`: what the Service
+/// (`deployment` false) or the Deployment reads of them, in the order `JSON.stringify` writes.
+fn npm_json(i: usize, deployment: bool) -> String {
+    let ports = serde_json::json!([
+        { "name": "http", "port": 50000 + i % 100, "target": 80 },
+        { "name": "https", "port": 51000 + i % 100, "target": 443 },
+        { "name": "metrics", "port": 52000 + i % 100, "target": 9090 },
+    ]);
+    if !deployment {
+        return serde_json::json!({
+            "data": { "name": format!("app-{i}"), "ports": ports },
+            "namespace": format!("ns-{i}"),
+        })
+        .to_string();
+    }
+    serde_json::json!({
+        "data": {
+            "name": format!("app-{i}"),
+            "replicas": i % 5,
+            "image": format!("nginx:1.{}", i % 30),
+            "env": (0..12)
+                .map(|k| serde_json::json!({ "name": format!("VAR_{k}"), "value": format!("value-{i}-{k}") }))
+                .collect::<Vec<_>>(),
+            "limited": i % 2 == 0,
+            "volumes": [
+                { "name": "cache", "path": "/var/cache" },
+                { "name": "tmp", "path": "/tmp" },
+                { "name": "config", "path": "/etc/app" },
+            ],
+        },
+        "namespace": format!("ns-{i}"),
+        "portClaims": { "web": 50123, "metrics": 61000 },
+        "limits": { "cpu": "500m", "memory": "256Mi" },
+    })
+    .to_string()
 }
 
 /// Best time per call over a few rounds of about `budget` each.
@@ -198,8 +237,8 @@ fn translate(source: &str) {
 /// `--profile WHAT N`: only that work, N times.
 fn profile(what: &str, times: usize, pool: &[Value]) {
     let source = match what {
-        "service" | "plain-service" | "fueled-service" => SERVICE,
-        "deployment" | "plain-deployment" | "fueled-deployment" => DEPLOYMENT,
+        "service" | "plain-service" | "fueled-service" | "npm-service" => SERVICE,
+        "deployment" | "plain-deployment" | "fueled-deployment" | "npm-deployment" => DEPLOYMENT,
         "translate" => {
             let text = thousand_lines();
             (0..times).for_each(|_| translate(&text));
@@ -208,6 +247,17 @@ fn profile(what: &str, times: usize, pool: &[Value]) {
         other => panic!("unknown profile {other}"),
     };
     let pair = Pair::new(source);
+    if let Some(manifest) = what.strip_prefix("npm-") {
+        let texts: Vec<String> = (0..256)
+            .map(|i| npm_json(i, manifest == "deployment"))
+            .collect();
+        for i in 0..times {
+            let values =
+                portclaims::engine::values::from_json(&texts[i & 255]).expect("valid JSON");
+            drop(black_box(pair.ours(&values)));
+        }
+        return;
+    }
     for i in 0..times {
         let values = &pool[i & 255];
         drop(black_box(if what.starts_with("plain-") {
@@ -222,7 +272,7 @@ fn profile(what: &str, times: usize, pool: &[Value]) {
 
 fn main() {
     let budget = Duration::from_millis(400);
-    let pool: Vec<Value> = (0..256).map(values).collect();
+    let pool = || -> Vec<Value> { (0..256).map(values).collect() };
     let args: Vec<String> = std::env::args().collect();
     if let Some(at) = args.iter().position(|a| a == "--profile") {
         let what = args.get(at + 1).map_or("service", String::as_str);
@@ -230,8 +280,15 @@ fn main() {
             .get(at + 2)
             .and_then(|n| n.parse().ok())
             .unwrap_or(1000);
+        // The npm cases build their own values: the pool would only blur their profile.
+        let pool = if what.starts_with("npm-") {
+            Vec::new()
+        } else {
+            pool()
+        };
         return profile(what, times, &pool);
     }
+    let pool = pool();
 
     Pair::new(SERVICE).compare("Service with 3 ports in a loop", &pool, budget);
     Pair::new(DEPLOYMENT).compare("160-line Deployment", &pool, budget);

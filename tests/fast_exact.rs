@@ -277,3 +277,64 @@ fn benchmark_deployment_renders_the_same_fast_and_exact() {
         assert_eq!(fast, exact);
     }
 }
+
+/// Keys that are identifiers read as attributes in the fast translation (`_v.data.name`), the
+/// rest as subscripts; minijinja's keywords are plain identifiers after a dot. Either way the
+/// fast translation renders what the exact one does, on maps read from JSON and on values that
+/// are no map (a list, a string, a number: PHP's errors, from the exact translation).
+#[test]
+fn identifier_keys_read_as_attributes_and_render_the_same() {
+    let keys = [
+        "name", "_x1", "true", "none", "in", "not", "loop", "a-b", "é", "x y", "Z9",
+    ];
+    let source: String = keys
+        .iter()
+        .map(|k| format!("{{{{ $data['{k}'] }}}}|"))
+        .collect();
+    let template = Template::compile(&source, &Options::default()).expect("compiles");
+    let fast = template.fast_translated().expect("a fast translation");
+    for key in ["name", "_x1", "true", "none", "in", "not", "loop", "Z9"] {
+        assert!(fast.contains(&format!("_v.data.{key} ")), "{key}: {fast}");
+    }
+    for key in ["a-b", "é", "x y"] {
+        assert!(
+            fast.contains(&format!("_v.data[\"{key}\"]")),
+            "{key}: {fast}"
+        );
+    }
+    let entries = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.to_string(), Json::from(i)));
+    let data = Json::Object(entries.collect());
+    let all = keys
+        .iter()
+        .enumerate()
+        .map(|(i, _)| format!("{i}|"))
+        .collect::<String>();
+    for (data, expected) in [
+        (data, Ok(all)),
+        (Json::from(vec![1, 2]), Err("Undefined array key \"name\"")),
+        (
+            Json::from("text"),
+            Err("Cannot access offset of type string on string"),
+        ),
+        (
+            Json::from(5),
+            Err("Trying to access array offset on value of type int"),
+        ),
+    ] {
+        let values =
+            portclaims::engine::values::from_json(&serde_json::json!({ "data": data }).to_string())
+                .expect("valid JSON");
+        let (fast, exact) = both(&source, &values).expect("compiles");
+        assert_eq!(fast, exact);
+        match expected {
+            Ok(text) => assert_eq!(fast, Ok(text)),
+            Err(message) => assert!(
+                fast.as_ref().is_err_and(|e| e.contains(message)),
+                "{fast:?}"
+            ),
+        }
+    }
+}

@@ -82,6 +82,9 @@ pub fn formatter(
     escape: bool,
 ) -> impl Fn(&mut Output, &mut State, &Value) -> Result<(), Error> + Send + Sync + 'static {
     move |out, _state, value| {
+        if let Some(written) = write_common(out, value, escape) {
+            return written.map_err(|_| write_failure());
+        }
         if value.is_undefined() {
             return Err(value::error("Undefined variable"));
         }
@@ -100,8 +103,44 @@ pub fn formatter(
             }
             _ => write_escaped(out, &value::to_php_string(value)?),
         };
-        written.map_err(|_| Error::new(ErrorKind::WriteFailure, "could not write output"))
+        written.map_err(|_| write_failure())
     }
+}
+
+fn write_failure() -> Error {
+    Error::new(ErrorKind::WriteFailure, "could not write output")
+}
+
+/// Echo's usual cases, a string or a small non-negative integer, written without the general
+/// path's conversions (its view of the value clones it to read an integer, and `{i}` goes through
+/// `core::fmt`); `None` for every other value.
+fn write_common(out: &mut Output, value: &Value, escape: bool) -> Option<std::fmt::Result> {
+    if let Some(s) = value.as_str() {
+        return Some(if escape && !value.is_safe() {
+            write_escaped(out, s)
+        } else {
+            out.write_str(s)
+        });
+    }
+    // `as_usize` reads integers without cloning; one beyond `i64::MAX` prints as PHP's float.
+    let n = value
+        .is_integer()
+        .then(|| value.as_usize())
+        .flatten()
+        .and_then(|n| u64::try_from(n).ok())
+        .filter(|&n| n <= i64::MAX as u64)?;
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    Some(out.write_str(std::str::from_utf8(&digits[at..]).unwrap_or_default()))
 }
 
 /// Laravel's `e()`: `htmlspecialchars($s, ENT_QUOTES, 'UTF-8', true)`.
@@ -130,4 +169,59 @@ fn write_escaped(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Result {
         plain_from = at + 1;
     }
     out.write_str(s.get(plain_from..).unwrap_or(""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn echo(value: Value, escape: bool) -> Result<String, String> {
+        let mut env = Environment::new();
+        env.set_formatter(formatter(escape));
+        env.render_str("{{ v }}", minijinja::context! { v => value })
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn echoes_integers_as_php_prints_them() {
+        for (value, printed) in [
+            (Value::from(0), "0"),
+            (Value::from(7u8), "7"),
+            (Value::from(10), "10"),
+            (Value::from(65_535u64), "65535"),
+            (Value::from(-42), "-42"),
+            (Value::from(i64::MAX), "9223372036854775807"),
+            (Value::from(i64::MIN), "-9223372036854775808"),
+            // Past i64, PHP's json_decode makes a float, which echo prints with 14 digits.
+            (Value::from(i64::MAX as u64 + 1), "9.2233720368548E+18"),
+            (Value::from(u64::MAX), "1.844674407371E+19"),
+            (Value::from(3.0), "3"),
+            (Value::from(true), "1"),
+            (Value::from(false), ""),
+        ] {
+            for escape in [true, false] {
+                assert_eq!(
+                    echo(value.clone(), escape).as_deref(),
+                    Ok(printed),
+                    "{value:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn echoes_strings_escaped_unless_safe_or_raw() {
+        let text = "a<b>&\"c'";
+        assert_eq!(
+            echo(Value::from(text), true).as_deref(),
+            Ok("a&lt;b&gt;&amp;&quot;c&#039;")
+        );
+        assert_eq!(echo(Value::from(text), false).as_deref(), Ok(text));
+        assert_eq!(
+            echo(Value::from_safe_string(text.to_string()), true).as_deref(),
+            Ok(text)
+        );
+        assert_eq!(echo(Value::from("plain"), true).as_deref(), Ok("plain"));
+        assert!(echo(Value::UNDEFINED, true).is_err());
+    }
 }

@@ -14,13 +14,24 @@ use minijinja::Value;
 use minijinja::value::{Enumerator, Object, ObjectExt, ObjectRepr};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
+mod direct;
+
 /// Reads JSON text as minijinja values.
 pub fn from_json(text: &str) -> Result<Value, serde_json::Error> {
+    direct::read(text).map_or_else(|| from_json_with_serde(text), Ok)
+}
+
+/// What [`from_json`] reads, through serde_json: the reading every other one must equal, and
+/// the one that words the errors.
+fn from_json_with_serde(text: &str) -> Result<Value, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let value = HostValue.deserialize(&mut deserializer)?;
     deserializer.end()?;
     Ok(value)
 }
+
+/// The room an object read from JSON starts with.
+const SMALL_OBJECT: usize = 4;
 
 /// Up to this many keys, a lookup compares strings; past it, it hashes.
 const LINEAR_LOOKUP: usize = 16;
@@ -67,6 +78,16 @@ impl JsonObject {
             None => {}
         }
         self.entries.push((key, value));
+    }
+
+    /// Adds an entry read from JSON text: a repeated key keeps its first place and takes the
+    /// last value, as a JSON object read into a map does.
+    fn insert_read(&mut self, key: Value, value: Value) {
+        let repeated = self.position(key.as_str().unwrap_or_default());
+        match repeated.and_then(|at| self.entries.get_mut(at)) {
+            Some(entry) => entry.1 = value,
+            None => self.push(key, value),
+        }
     }
 
     fn position(&self, key: &str) -> Option<usize> {
@@ -161,18 +182,14 @@ impl<'de> Visitor<'de> for HostValue {
 
     fn visit_map<A: MapAccess<'de>>(self, mut fields: A) -> Result<Value, A::Error> {
         let mut object = JsonObject {
-            entries: Vec::new(),
+            // serde_json does not tell the size; most objects a template reads are this small,
+            // and allocating for them up front skips growing from nothing.
+            entries: Vec::with_capacity(fields.size_hint().unwrap_or(SMALL_OBJECT)),
             index: None,
         };
         while let Some(key) = fields.next_key_seed(HostKey)? {
             let value = fields.next_value_seed(HostValue)?;
-            // A repeated key keeps its first place and takes the last value, as a JSON object
-            // read into a map does.
-            let repeated = object.position(key.as_str().unwrap_or_default());
-            match repeated.and_then(|at| object.entries.get_mut(at)) {
-                Some(entry) => entry.1 = value,
-                None => object.push(key, value),
-            }
+            object.insert_read(key, value);
         }
         Ok(Value::from_object(object))
     }
