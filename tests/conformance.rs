@@ -26,7 +26,7 @@ fn same_error(expected: &str, ours: &str) -> bool {
     let php_parse_error = ["syntax error", "Unclosed '", "Unmatched '"]
         .iter()
         .any(|p| expected.starts_with(p));
-    let message = ours.splitn(2, ": ").nth(1).unwrap_or(ours);
+    let message = ours.split_once(": ").map_or(ours, |(_, message)| message);
     php_parse_error || message == expected
 }
 
