@@ -83,7 +83,7 @@ fn plan_fill(parts: bool) {
         .unwrap_or_else(|e| panic!("claim {i}: {e}"));
         std::hint::black_box(&planned.output);
         ledger
-            .apply_owned(planned.change)
+            .apply_owned(planned.decision.change)
             .unwrap_or_else(|e| panic!("claim {i}: {e}"));
     }
     println!(

@@ -13,7 +13,7 @@ use minijinja::Value;
 use minijinja::value::{Enumerator, Object, ObjectRepr, ValueKind};
 
 pub use crate::claims::DEFAULT_SCOPE;
-use crate::claims::{self, Change, Claim, ClaimsError, Diagnostic, Ledger, Reservation};
+use crate::claims::{self, Claim, ClaimsError, Decision, Ledger};
 use crate::engine::{self, Template};
 
 /// What a render needs besides the store's reservations.
@@ -30,24 +30,8 @@ pub struct Request<'a> {
 #[derive(Debug)]
 pub struct Planned {
     pub output: String,
-    /// Claim name → port, in declaration order.
-    pub ports: Vec<(Arc<str>, u16)>,
-    pub diagnostics: Vec<Diagnostic>,
-    /// The reservations made ([`Planned::allocated`]) to put and those given up
-    /// ([`Planned::released`]) to delete.
-    pub change: Change,
-}
-
-impl Planned {
-    /// Reservations made by this render's decision, in declaration order.
-    pub fn allocated(&self) -> &[Reservation] {
-        &self.change.put
-    }
-
-    /// Reservations given up by this render's decision (claims whose group changed).
-    pub fn released(&self) -> &[Reservation] {
-        &self.change.delete
-    }
+    /// The ports, diagnostics and change the template was rendered with.
+    pub decision: Decision,
 }
 
 /// Why a render failed: the template, or the claims.
@@ -87,12 +71,7 @@ pub fn plan(ledger: &Ledger, request: &Request<'_>) -> Result<Planned, Error> {
     })??;
     let variables = variables(request.values, request.scope, &decision.ports);
     let output = request.template.render(&variables)?;
-    Ok(Planned {
-        output,
-        ports: decision.ports,
-        diagnostics: decision.diagnostics,
-        change: decision.change,
-    })
+    Ok(Planned { output, decision })
 }
 
 /// The variables Kublade passes to every template: the host's values, with `$portClaims` set to

@@ -29,15 +29,15 @@ fn basic_usage_renders_with_a_port_from_the_http_group_and_keeps_it() {
     };
 
     let first = plan(&ledger, &request).expect("renders");
-    let port = first.ports[0].1;
+    let port = first.decision.ports[0].1;
     assert!((80..=443).contains(&port), "port {port} is in 80-443");
     assert!(first.output.contains(&format!("\n    port: {port}\n")));
-    assert_eq!(first.change.put.len(), 1);
+    assert_eq!(first.decision.change.put.len(), 1);
 
-    ledger.apply(&first.change).expect("applies");
+    ledger.apply(&first.decision.change).expect("applies");
     let second = plan(&ledger, &request).expect("renders again");
-    assert_eq!(second.ports, first.ports);
-    assert!(second.change.put.is_empty() && second.change.delete.is_empty());
+    assert_eq!(second.decision.ports, first.decision.ports);
+    assert!(second.decision.change.put.is_empty() && second.decision.change.delete.is_empty());
     assert_eq!(second.output, first.output);
 }
 

@@ -67,22 +67,11 @@ pub fn loop_alias(depth: usize) -> String {
 /// `prefix` and the decimal digits of `n`: what `format!("{prefix}{n}")` writes, without the
 /// formatting machinery (every loop names a few of these).
 pub fn numbered(prefix: &str, n: usize) -> String {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut rest = n;
-    loop {
-        at -= 1;
-        if let Some(d) = digits.get_mut(at) {
-            *d = b'0' + (rest % 10) as u8;
-        }
-        rest /= 10;
-        if rest == 0 || at == 0 {
-            break;
-        }
-    }
-    let mut s = String::with_capacity(prefix.len() + digits.len() - at);
+    let mut buffer = [0u8; 20];
+    let digits = crate::php::number::decimal(n as u64, &mut buffer);
+    let mut s = String::with_capacity(prefix.len() + digits.len());
     s.push_str(prefix);
-    s.push_str(std::str::from_utf8(digits.get(at..).unwrap_or(&[])).unwrap_or("0"));
+    s.push_str(digits);
     s
 }
 

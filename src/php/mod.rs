@@ -59,7 +59,7 @@ mod functions;
 mod json;
 mod json_fns;
 mod math;
-mod number;
+pub(crate) mod number;
 mod pow;
 mod runtime;
 mod strings;
@@ -129,18 +129,7 @@ fn write_common(out: &mut Output, value: &Value, escape: bool) -> Option<std::fm
         .flatten()
         .and_then(|n| u64::try_from(n).ok())
         .filter(|&n| n <= i64::MAX as u64)?;
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut rest = n;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    Some(out.write_str(std::str::from_utf8(&digits[at..]).unwrap_or_default()))
+    Some(out.write_str(number::decimal(n, &mut [0u8; 20])))
 }
 
 /// Laravel's `e()`: `htmlspecialchars($s, ENT_QUOTES, 'UTF-8', true)`.

@@ -146,9 +146,40 @@ pub(crate) fn float_to_int_exact(f: f64) -> Result<i64, String> {
     }
 }
 
+/// The decimal digits of `n`, written into `digits` from the end: what `n.to_string()` gives,
+/// without the formatting machinery (echoes print integers, and the translation numbers its
+/// loop names).
+pub(crate) fn decimal(n: u64, digits: &mut [u8; 20]) -> &str {
+    // u64::MAX has 20 digits: `at` never passes the start.
+    let mut at = digits.len();
+    let mut rest = n;
+    while let Some(digit) = at.checked_sub(1).and_then(|i| digits.get_mut(i)) {
+        *digit = b'0' + (rest % 10) as u8;
+        at -= 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(digits.get(at..).unwrap_or(&[])).unwrap_or("0")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimal_writes_what_to_string_writes() {
+        let mut values = vec![0, 1, 9, 10, 99, 100, 65_535, u64::from(u32::MAX), u64::MAX];
+        let mut n = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..1000 {
+            n = n.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            values.push(n >> (n % 64));
+        }
+        for n in values {
+            assert_eq!(decimal(n, &mut [0u8; 20]), n.to_string());
+        }
+    }
 
     #[test]
     fn numeric_strings_as_php_reads_them() {

@@ -24,7 +24,7 @@ use request::{
     field, parse_claims, parse_groups, parse_seed, read, scope_of, scope_or_default, seed_of,
     string_field, template_options,
 };
-use response::{ClaimReferenceOut, PlannedOut, RangeOut, ReleasedOut, write};
+use response::{ClaimReferenceOut, DecisionOut, RangeOut, ReleasedOut, write};
 
 /// The package version, as Cargo knows it.
 #[wasm_bindgen]
@@ -123,7 +123,7 @@ pub struct LedgerHandle {
     /// so the JS layer can read the decision as numbers and ask for text only when there is
     /// text it cannot know (parsing JSON costs more than the rest of a small render). Its change
     /// is the one kept, not a copy: `apply` takes it from here.
-    last: Option<(u32, plan::Planned)>,
+    last: Option<(u32, claims::Decision)>,
     /// The last plan's decision as `outcome` tells it, empty before a successful plan: kept in
     /// one buffer that `outcomeAt` reads number by number, so that reading it allocates nothing
     /// on either side.
@@ -220,7 +220,7 @@ impl LedgerHandle {
     pub fn details(&self) -> String {
         self.last.as_ref().map_or_else(
             || "null".to_string(),
-            |(_, planned)| write(&PlannedOut(planned)),
+            |(_, decision)| write(&DecisionOut(decision)),
         )
     }
 
@@ -248,8 +248,8 @@ impl LedgerHandle {
     /// must then be loaded afresh.
     pub fn apply(&mut self, id: u32) -> Result<bool, JsValue> {
         let change = match &self.last {
-            Some((last, planned)) if *last == id && !planned.change.is_empty() => {
-                self.last.take().map(|(_, planned)| planned.change)
+            Some((last, decision)) if *last == id && !decision.change.is_empty() => {
+                self.last.take().map(|(_, decision)| decision.change)
             }
             _ => self
                 .pending
@@ -285,13 +285,13 @@ fn cached_claims(json: &str) -> Result<Rc<Vec<claims::Claim>>, JsValue> {
     Ok(claims)
 }
 
-/// Writes what `outcome` tells of `planned`, whose change is kept under `id`, into `numbers`.
-fn outcome_numbers(planned: &plan::Planned, id: u32, numbers: &mut Vec<u32>) {
+/// Writes what `outcome` tells of `decision`, whose change is kept under `id`, into `numbers`.
+fn outcome_numbers(decision: &claims::Decision, id: u32, numbers: &mut Vec<u32>) {
     numbers.clear();
-    let detailed = !planned.released().is_empty() || !planned.diagnostics.is_empty();
+    let detailed = !decision.released().is_empty() || !decision.diagnostics.is_empty();
     numbers.extend([id, u32::from(detailed)]);
-    let mut allocated = planned.allocated().iter().peekable();
-    for (claim, port) in &planned.ports {
+    let mut allocated = decision.allocated().iter().peekable();
+    for (claim, port) in &decision.ports {
         // `allocated` follows the declaration order, as `ports` does.
         let fresh = allocated.next_if(|r| r.claim == *claim).is_some();
         numbers.extend([u32::from(*port), u32::from(fresh)]);
@@ -301,8 +301,8 @@ fn outcome_numbers(planned: &plan::Planned, id: u32, numbers: &mut Vec<u32>) {
 impl LedgerHandle {
     /// Forgets the last plan's decision, as a new plan starts, keeping its change for `apply`.
     fn forget(&mut self) {
-        if let Some((id, planned)) = self.last.take() {
-            self.keep(id, planned.change);
+        if let Some((id, decision)) = self.last.take() {
+            self.keep(id, decision.change);
         }
         self.numbers.clear();
     }
@@ -316,7 +316,7 @@ impl LedgerHandle {
         scope: &str,
         seed: Option<u64>,
     ) -> Result<String, JsValue> {
-        let mut planned = plan::plan(
+        let planned = plan::plan(
             &self.ledger,
             &plan::Request {
                 template: &template.template,
@@ -328,10 +328,9 @@ impl LedgerHandle {
         )
         .map_err(plan_error)?;
         let id = self.take_id();
-        let output = std::mem::take(&mut planned.output);
-        outcome_numbers(&planned, id, &mut self.numbers);
-        self.last = Some((id, planned));
-        Ok(output)
+        outcome_numbers(&planned.decision, id, &mut self.numbers);
+        self.last = Some((id, planned.decision));
+        Ok(planned.output)
     }
 
     /// The id of the next change to keep.

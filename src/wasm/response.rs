@@ -3,9 +3,8 @@
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
-use crate::claims::{self, Change};
+use crate::claims::{self, Change, Decision};
 use crate::engine;
-use crate::plan::Planned;
 
 pub(super) fn write<T: Serialize + ?Sized>(value: &T) -> String {
     // Serialising plain data to a string cannot fail.
@@ -13,16 +12,16 @@ pub(super) fn write<T: Serialize + ?Sized>(value: &T) -> String {
 }
 
 /// What a planned render decided, as the render result has it (the output travels apart).
-pub(super) struct PlannedOut<'a>(pub(super) &'a Planned);
+pub(super) struct DecisionOut<'a>(pub(super) &'a Decision);
 
-impl Serialize for PlannedOut<'_> {
+impl Serialize for DecisionOut<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let planned = self.0;
+        let decision = self.0;
         let mut map = serializer.serialize_map(Some(4))?;
-        map.serialize_entry("claims", &PortsOut(&planned.ports))?;
-        map.serialize_entry("allocated", planned.allocated())?;
-        map.serialize_entry("released", planned.released())?;
-        map.serialize_entry("diagnostics", &DiagnosticsOut(&planned.diagnostics))?;
+        map.serialize_entry("claims", &PortsOut(&decision.ports))?;
+        map.serialize_entry("allocated", decision.allocated())?;
+        map.serialize_entry("released", decision.released())?;
+        map.serialize_entry("diagnostics", &DiagnosticsOut(&decision.diagnostics))?;
         map.end()
     }
 }
