@@ -229,7 +229,10 @@ impl<'a> Translator<'a> {
         let bytes = text.as_bytes();
         let ident = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
         let mut from = 0;
-        while let Some(skip) = text.get(from..).and_then(|rest| rest.find("_g.l_")) {
+        while let Some(skip) = text
+            .get(from..)
+            .and_then(|rest| super::find_short(rest, "_g.l_"))
+        {
             let at = from + skip;
             let field = at + 3;
             let end = field
