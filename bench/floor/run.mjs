@@ -20,7 +20,8 @@ const require = createRequire(import.meta.url);
 
 function run(command, args, cwd = here) {
   const result = spawnSync(command, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed`);
+  if (result.error) throw new Error(`${command}: ${result.error.message}`);
+  if (result.status !== 0) throw new Error(`${command} ${args.slice(0, 2).join(' ')} … exited with ${result.status}`);
 }
 
 /** Builds the floor into `out` as scripts/build.mjs builds portclaims (the same wasm-opt flags). */
