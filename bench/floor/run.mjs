@@ -138,11 +138,16 @@ function coldLoop() {
   console.log(`16,384 renders of a one-line template as the first thing of a fresh process (median of 5): plain minijinja ${a.toFixed(0)} ms (no claims, no store), portclaims filling all 16,384 ports ${b.toFixed(0)} ms (goal for portclaims: 200 ms)`);
 }
 
-if (!process.argv.includes('--no-build')) {
-  build(leanPkg, ['--no-default-features']);
-  build(pkg);
+try {
+  if (!process.argv.includes('--no-build')) {
+    build(leanPkg, ['--no-default-features']);
+    build(pkg);
+  }
+  sizes();
+  startup();
+  await service();
+  coldLoop();
+} catch (error) {
+  console.error(`bench/floor: ${error.message}`);
+  process.exit(1);
 }
-sizes();
-startup();
-await service();
-coldLoop();
