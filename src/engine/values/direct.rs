@@ -11,7 +11,7 @@
 use minijinja::Value;
 use serde::de::DeserializeSeed;
 
-use super::{HostKey, HostValue, JsonObject};
+use super::{HostValue, JsonObject};
 
 /// Nesting past this goes to serde_json, whose recursion limit (128) then decides.
 const MAX_DEPTH: usize = 100;
@@ -52,7 +52,7 @@ impl Reader<'_> {
     fn value(&mut self, depth: usize) -> Option<Value> {
         self.skip_whitespace();
         match self.peek()? {
-            b'"' => self.string(HostValue),
+            b'"' => self.string(),
             b'{' => self.object(depth + 1),
             b'[' => self.array(depth + 1),
             b't' => self.literal("true", Value::from(true)),
@@ -71,12 +71,9 @@ impl Reader<'_> {
         })
     }
 
-    /// A string at `"`: borrowed when nothing in it needs decoding, else serde_json's reading of
-    /// the string alone (`seed` says whether as a value or as an object's key).
-    fn string<S>(&mut self, seed: S) -> Option<Value>
-    where
-        S: for<'de> DeserializeSeed<'de, Value = Value>,
-    {
+    /// A string at `"` (a value or an object's key: both read as a string value), taken as it is
+    /// written when nothing in it needs decoding, else serde_json's reading of the string alone.
+    fn string(&mut self) -> Option<Value> {
         let start = self.at;
         let bytes = self.text.as_bytes();
         let mut at = start + 1;
@@ -97,7 +94,7 @@ impl Reader<'_> {
         if plain {
             return self.text.get(start + 1..at).map(Value::from);
         }
-        by_serde(self.text.get(start..=at)?, seed)
+        by_serde(self.text.get(start..=at)?)
     }
 
     fn object(&mut self, depth: usize) -> Option<Value> {
@@ -115,7 +112,7 @@ impl Reader<'_> {
                 if self.peek()? != b'"' {
                     return None;
                 }
-                let key = self.string(HostKey)?;
+                let key = self.string()?;
                 if !self.eat(b':') {
                     return None;
                 }
@@ -174,7 +171,7 @@ impl Reader<'_> {
             && digits.bytes().all(|b| b.is_ascii_digit())
             && !(digits.starts_with('0') && (negative || digits.len() > 1));
         if !small {
-            return by_serde(token, HostValue);
+            return by_serde(token);
         }
         let magnitude = digits
             .bytes()
@@ -188,12 +185,9 @@ impl Reader<'_> {
 }
 
 /// serde_json's reading of one token, which must be all of `token`.
-fn by_serde<S>(token: &str, seed: S) -> Option<Value>
-where
-    S: for<'de> DeserializeSeed<'de, Value = Value>,
-{
+fn by_serde(token: &str) -> Option<Value> {
     let mut deserializer = serde_json::Deserializer::from_str(token);
-    let value = seed.deserialize(&mut deserializer).ok()?;
+    let value = HostValue.deserialize(&mut deserializer).ok()?;
     deserializer.end().ok()?;
     Some(value)
 }
