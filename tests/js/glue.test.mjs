@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { compile, MemoryStore, renderSync } from '../../js/node.js';
+import { withNativeStringPassing } from '../../scripts/glue.mjs';
+
+// Strings whose first non-ASCII unit sits at the start, inside and at the end of the first
+// encodeInto's room (one byte per UTF-16 unit), with two-, three- and four-byte characters, a
+// surrogate pair straddling that room's end, and the replacement of a lone surrogate.
+const strings = [
+  '',
+  'plain ascii',
+  'é',
+  'ab é cd',
+  'abc🚀',
+  '🚀abc',
+  'naïve café — 日本語 ✓',
+  'x'.repeat(1000) + 'ß' + 'y'.repeat(1000),
+  '\u{10FFFF}\u0080\u07FF\u0800\uFFFF',
+];
+
+test('the built glue passes strings with encodeInto', () => {
+  const glue = readFileSync(new URL('../../pkg/portclaims.js', import.meta.url), 'utf8');
+  assert.match(glue, /const first = cachedTextEncoder\.encodeInto\(arg, /);
+  assert.doesNotMatch(glue, /arg\.charCodeAt\(offset\)/);
+});
+
+test('a glue without the loop it replaces is refused, not left as it was', () => {
+  assert.throws(() => withNativeStringPassing('function passStringToWasm0() {}'), /no longer has the string-passing loop/);
+});
+
+test('template text and values cross into the core and back unchanged, whatever their characters', () => {
+  for (const s of strings) {
+    assert.equal(compile(`<${s}>`).render({}), `<${s}>`, JSON.stringify(s));
+    assert.equal(compile("{!! $data['s'] !!}|{{ strlen($data['s']) }}").render({ data: { s } }), `${s}|${Buffer.byteLength(s)}`, JSON.stringify(s));
+  }
+  // A lone surrogate is not text: TextEncoder writes U+FFFD for it, as wasm-bindgen always did.
+  assert.equal(compile('<\uD800>').render({}), '<\uFFFD>');
+});
+
+test('claim and scope names cross unchanged, whatever their characters', () => {
+  const store = new MemoryStore();
+  for (const [i, s] of strings.entries()) {
+    const claim = `c${s}`;
+    const result = renderSync({ template: `{{ $portClaims['${claim.replaceAll("'", "\\'")}'] }}`, claims: [{ claim, group: 'tcp' }], store, scope: `scope ${s}`, seed: i });
+    assert.equal(result.output, String(result.claims[claim]), JSON.stringify(s));
+    assert.deepEqual(result.allocated.map((r) => [r.scope, r.claim]), [[`scope ${s}`, claim]]);
+  }
+  assert.deepEqual(new Set(store.reservations().map((r) => r.scope)), new Set(strings.map((s) => `scope ${s}`)));
+});
