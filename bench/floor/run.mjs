@@ -2,7 +2,7 @@
 // `node bench/floor/run.mjs`: what plain minijinja costs in WebAssembly before any engine built on
 // it does its own work, measured side by side with portclaims and nunjucks. The floor crate
 // (Cargo.toml, src/lib.rs) is minijinja with portclaims' features behind wasm-bindgen, built with
-// portclaims' profile and wasm-opt flags. Needs `npm install` and the package built (`npm run build`).
+// portclaims' profile, glue and wasm-opt flags. Needs `npm install` and the package built (`npm run build`).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
