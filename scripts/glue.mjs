@@ -26,7 +26,10 @@ const ASCII_LOOP = `    const mem = getUint8ArrayMemory0();
 // The same contract: the first `len` bytes are encoded in place; when the string does not fit (it
 // is not all ASCII), the rest goes into a larger allocation exactly as wasm-bindgen's own
 // continuation does. `encodeInto` never splits a surrogate pair, so the rest starts at a whole
-// code point, and `written` (bytes) is where it goes.
+// code point, and `written` (bytes) is where it goes. It needs a native `encodeInto` (wasm-bindgen's
+// stand-in for engines without one writes the whole string, which would overflow the first room):
+// every engine that runs this module has one, since the module needs reference types, which
+// each engine shipped after `encodeInto`.
 const NATIVE_COPY = `    const first = cachedTextEncoder.encodeInto(arg, getUint8ArrayMemory0().subarray(ptr, ptr + len));
     let offset = first.written;
     if (first.read !== len) {
