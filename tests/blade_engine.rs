@@ -207,6 +207,49 @@ fn output_limit() {
     assert!(err.message.contains("output"), "{}", err.message);
 }
 
+/// A render starts on a budget of fuel too small to write the output limit (a quarter of its
+/// bytes, a fuel per 64) and falls back to the full budget and the limit's own check: what it
+/// renders or refuses must not depend on which of the two answered.
+#[test]
+fn renders_past_the_first_budget_as_the_limits_allow() {
+    let limited = |fuel: Option<u64>| Options {
+        limits: Limits {
+            fuel,
+            max_output_bytes: 64 * 1024,
+            ..Limits::default()
+        },
+        ..Options::default()
+    };
+    // First budget: 64 KiB / 256 = 256 fuel, 16 KiB of output.
+    let big = render_with("{{ str_repeat('x', 40000) }}", &limited(None)).unwrap();
+    assert_eq!(big, "x".repeat(40000));
+    let many = render_with(
+        "@foreach(range(1, 300) as $i){{ $i % 10 }}@endforeach",
+        &limited(Some(1_000_000)),
+    );
+    let expected: String = (1..=300).map(|i| (i % 10).to_string()).collect();
+    assert_eq!(many.unwrap(), expected);
+    let err = render_with("{{ str_repeat('x', 70000) }}", &limited(None)).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Limit);
+    assert!(err.message.contains("output limit"), "{}", err.message);
+    // A fuel limit under the first budget is the one that answers.
+    let err = render_with(
+        "@foreach(range(1, 300) as $i){{ $i }}@endforeach",
+        &limited(Some(100)),
+    )
+    .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Limit);
+    assert!(err.message.contains("fuel"), "{}", err.message);
+    // The exact translation's error, after the fast one failed on the first budget.
+    let err = render_with(
+        "@foreach(range(1, 300) as $i){{ $i }}@endforeach{{ $data['missing'] }}",
+        &limited(None),
+    )
+    .unwrap_err();
+    assert!(err.message.contains("missing"), "{}", err.message);
+    assert_eq!(err.span.start_line, 1);
+}
+
 #[test]
 fn sandbox_refusals() {
     for source in [

@@ -91,6 +91,8 @@ struct SourceMap {
 
 pub struct Template {
     env: Environment<'static>,
+    /// `env` on too little fuel to write `max_output_bytes` (see [`Template::render`]).
+    bounded: Option<Environment<'static>>,
     name: String,
     /// The name of the fast translation in `env`, when there is one (see [`Template::render`]).
     fast_name: Option<String>,
@@ -217,6 +219,7 @@ impl Template {
         env.set_formatter(crate::php::formatter(options.escape == Escape::Html));
         let mut template = Template {
             env: Environment::empty(),
+            bounded: None,
             name: name.clone(),
             fast_name: None,
             fast_translated: None,
@@ -243,6 +246,7 @@ impl Template {
                 template.fast_translated = Some(fast);
             }
         }
+        template.bounded = bounded(&env, &options.limits);
         template.env = env;
         Ok(template)
     }
@@ -253,7 +257,21 @@ impl Template {
     /// translation reads whenever it succeeds, but where the exact one raises PHP's error it may
     /// only fail somehow. So whenever it fails, the exact translation renders again and decides the
     /// result and the error.
+    ///
+    /// Either starts on the bounded environment, straight into a `String`: minijinja takes a
+    /// writer of our own (the output limit) only through `render_captured_to`, which costs a
+    /// manifest's render 4-13% more in WebAssembly (bench/README.md). Fuel only adds failures and
+    /// the output limit cannot trip below the bounded budget, so a success there is the render's
+    /// result, and any error but running out of fuel is the one the full budget would meet too.
     pub fn render(&self, variables: &Value) -> Result<String, Error> {
+        let first = self.fast_name.as_deref().unwrap_or(&self.name);
+        match self.render_bounded(first, variables) {
+            Some(Ok(output)) => return Ok(output),
+            Some(Err(e)) if e.kind() != minijinja::ErrorKind::OutOfFuel && first != self.name => {
+                return self.render_named(&self.name, variables);
+            }
+            _ => {}
+        }
         if let Some(fast) = &self.fast_name {
             if let Ok(output) = self.render_named(fast, variables) {
                 return Ok(output);
@@ -269,15 +287,28 @@ impl Template {
         self.render_named(&self.name, variables)
     }
 
+    fn render_bounded(
+        &self,
+        name: &str,
+        variables: &Value,
+    ) -> Option<Result<String, minijinja::Error>> {
+        let tmpl = self.bounded.as_ref()?.get_template(name).ok()?;
+        Some(tmpl.render(self.context(variables)))
+    }
+
+    fn context(&self, variables: &Value) -> Value {
+        match self.dialect {
+            Dialect::Blade => runtime::blade_context(variables),
+            Dialect::Jinja => variables.clone(),
+        }
+    }
+
     fn render_named(&self, name: &str, variables: &Value) -> Result<String, Error> {
         let tmpl = self
             .env
             .get_template(name)
             .map_err(|e| self.map_error(&e))?;
-        let context = match self.dialect {
-            Dialect::Blade => runtime::blade_context(variables),
-            Dialect::Jinja => variables.clone(),
-        };
+        let context = self.context(variables);
         let mut out =
             runtime::LimitedOutput::new(self.max_output_bytes, self.source.len() * 2 + 256);
         let result = tmpl.render_captured_to(context, &mut out).map(|_| ());
@@ -364,6 +395,26 @@ impl Template {
             span,
         }
     }
+}
+
+/// minijinja charges a fuel for every 64 bytes a render writes (its `UNITS_PER_FUEL`), so a
+/// render that succeeds on `max_output_bytes / 64` fuel wrote less than the limit. A quarter of
+/// that budget also keeps what a failing attempt leaves in WebAssembly's memory well under it,
+/// and still runs a manifest's render a hundred times over (65,536 instructions by default).
+const OUTPUT_BYTES_PER_BOUNDED_FUEL: usize = 4 * 64;
+
+/// `env` on the budget of fuel described at [`OUTPUT_BYTES_PER_BOUNDED_FUEL`], never more
+/// than `limits.fuel`.
+fn bounded(env: &Environment<'static>, limits: &Limits) -> Option<Environment<'static>> {
+    let fuel = u64::try_from(limits.max_output_bytes / OUTPUT_BYTES_PER_BOUNDED_FUEL).ok()?;
+    let fuel = limits.fuel.map_or(fuel, |limit| limit.min(fuel));
+    if fuel == 0 {
+        return None;
+    }
+    // Compiled templates are shared between the two, not copied.
+    let mut bounded = env.clone();
+    bounded.set_fuel(Some(fuel));
+    Some(bounded)
 }
 
 fn failure_error(f: &Failure, name: &str, source: &str, lines: &LineIndex) -> Error {
