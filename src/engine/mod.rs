@@ -258,11 +258,12 @@ impl Template {
     /// only fail somehow. So whenever it fails, the exact translation renders again and decides the
     /// result and the error.
     ///
-    /// Either starts on the bounded environment, straight into a `String`: minijinja takes a
-    /// writer of our own (the output limit) only through `render_captured_to`, which costs a
-    /// manifest's render 4-13% more in WebAssembly (bench/README.md). Fuel only adds failures and
-    /// the output limit cannot trip below the bounded budget, so a success there is the render's
-    /// result, and any error but running out of fuel is the one the full budget would meet too.
+    /// Whichever translation renders first does so on the bounded environment, straight into a
+    /// `String`: minijinja takes a writer of our own (the output limit's) only through
+    /// `render_captured_to`, which costs a manifest's render 4-13% more in WebAssembly
+    /// (bench/README.md). Fuel only adds failures and the output limit cannot trip within the
+    /// bounded budget, so a success there is the render's result, and any error but running out
+    /// of fuel is the one the full budget would meet too.
     pub fn render(&self, variables: &Value) -> Result<String, Error> {
         let first = self.fast_name.as_deref().unwrap_or(&self.name);
         match self.render_bounded(first, variables) {
@@ -399,8 +400,9 @@ impl Template {
 
 /// minijinja charges a fuel for every 64 bytes a render writes (its `UNITS_PER_FUEL`), so a
 /// render that succeeds on `max_output_bytes / 64` fuel wrote less than the limit. A quarter of
-/// that budget also keeps what a failing attempt leaves in WebAssembly's memory well under it,
-/// and still runs a manifest's render a hundred times over (65,536 instructions by default).
+/// that keeps a failing attempt's output under a quarter of the limit, besides the one write that
+/// ran the budget out, and still runs a manifest's render a hundred times over (65,536 fuel by
+/// default).
 const OUTPUT_BYTES_PER_BOUNDED_FUEL: usize = 4 * 64;
 
 /// `env` on the budget of fuel described at [`OUTPUT_BYTES_PER_BOUNDED_FUEL`], never more
