@@ -268,7 +268,10 @@ impl Template {
         let first = self.fast_name.as_deref().unwrap_or(&self.name);
         match self.render_bounded(first, variables) {
             Some(Ok(output)) => return Ok(output),
-            Some(Err(e)) if e.kind() != minijinja::ErrorKind::OutOfFuel && first != self.name => {
+            Some(Err(e))
+                if e.kind() != minijinja::ErrorKind::OutOfFuel && self.fast_name.is_some() =>
+            {
+                // The fast translation failed as it would on the full budget: the exact one decides.
                 return self.render_named(&self.name, variables);
             }
             _ => {}
