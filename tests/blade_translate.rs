@@ -76,7 +76,7 @@ fn foreach_binds_locals_and_loop_alias() {
     assert_eq!(
         out,
         concat!(
-            "{% set _g = namespace(l_k=_v[\"k\"], l_v=_v[\"v\"], ) %}{% for l_k, l_v in _pairs(_var(_v[\"xs\"], \"xs\")) %}",
+            "{% set _g = _namespace(l_k=_v[\"k\"], l_v=_v[\"v\"], ) %}{% for l_k, l_v in _pairs(_var(_v[\"xs\"], \"xs\")) %}",
             "{% set _loop1 = loop %}{% set _g.l_k = l_k %}{% set _g.l_v = l_v %}",
             "{{ _loop1.index0 }}{{ l_v }}{% endfor %}{{ _var(_g.l_v, \"v\") }}"
         )
@@ -145,7 +145,7 @@ fn for_headers_assign_php_variables() {
     // The initialiser reads the template variable before the header assigns it.
     let out = tr("@for($i = $i + 1; $i < 3; $i++){{ $i }}@endfor{{ $i }}");
     assert!(
-        out.starts_with("{% set _g = namespace(l_i=_v[\"i\"], ) %}"),
+        out.starts_with("{% set _g = _namespace(l_i=_v[\"i\"], ) %}"),
         "{out}"
     );
     assert!(

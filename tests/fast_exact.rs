@@ -278,7 +278,7 @@ fn benchmark_deployment_renders_the_same_fast_and_exact() {
     }
 }
 
-/// Keys that are identifiers read as attributes in the fast translation (`_v.data.name`), the
+/// Keys that are identifiers read as attributes in the fast translation (`data.name`), the
 /// rest as subscripts; minijinja's keywords are plain identifiers after a dot. Either way the
 /// fast translation renders what the exact one does, on maps read from JSON and on values that
 /// are no map (a list, a string, a number: PHP's errors, from the exact translation).
@@ -294,11 +294,11 @@ fn identifier_keys_read_as_attributes_and_render_the_same() {
     let template = Template::compile(&source, &Options::default()).expect("compiles");
     let fast = template.fast_translated().expect("a fast translation");
     for key in ["name", "_x1", "true", "none", "in", "not", "loop", "Z9"] {
-        assert!(fast.contains(&format!("_v.data.{key} ")), "{key}: {fast}");
+        assert!(fast.contains(&format!("{{{{ data.{key} ")), "{key}: {fast}");
     }
     for key in ["a-b", "é", "x y"] {
         assert!(
-            fast.contains(&format!("_v.data[\"{key}\"]")),
+            fast.contains(&format!("{{{{ data[\"{key}\"]")),
             "{key}: {fast}"
         );
     }
@@ -337,4 +337,65 @@ fn identifier_keys_read_as_attributes_and_render_the_same() {
             ),
         }
     }
+}
+
+/// The fast translation reads a template variable bare (`data`, not `_v.data`) unless minijinja
+/// could find something else under that name: a PHP function of the runtime (`$count`, `$e`), one
+/// of minijinja's words (`$true`, `$self`) or a name the translation keeps for itself (`$_x`,
+/// `$l_x`). Bare or not, both translations render the same: with every variable set, with each
+/// one missing, and with values that hold keys named like the runtime's own names.
+#[test]
+fn variables_read_bare_only_where_nothing_else_answers_to_the_name() {
+    let names = [
+        "data",
+        "namespace",
+        "x",
+        "count",
+        "e",
+        "true",
+        "self",
+        "_x",
+        "l_x",
+        "_v",
+    ];
+    let source: String = names.iter().map(|n| format!("{{{{ ${n} }}}}|")).collect();
+    let template = Template::compile(&source, &Options::default()).expect("compiles");
+    let fast = template.fast_translated().expect("a fast translation");
+    for bare in ["data", "namespace", "x"] {
+        assert!(
+            fast.contains(&format!("{{{{ {bare} }}}}")),
+            "{bare}: {fast}"
+        );
+    }
+    for kept in ["count", "e", "true", "self", "_x", "l_x", "_v"] {
+        assert!(
+            fast.contains(&format!("{{{{ _v.{kept} }}}}")),
+            "{kept}: {fast}"
+        );
+    }
+    let all: serde_json::Map<String, Json> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.to_string(), Json::from(i)))
+        .collect();
+    let mut cases = vec![(Json::Object(all.clone()), true)];
+    for name in names {
+        let mut some = all.clone();
+        some.remove(name);
+        cases.push((Json::Object(some), false));
+    }
+    let mut shadowing = all.clone();
+    for key in ["_values", "_var", "_namespace", "_fail", "count"] {
+        shadowing.insert(key.to_string(), Json::from("shadow"));
+    }
+    cases.push((Json::Object(shadowing), true));
+    for (values, renders) in cases {
+        let read = portclaims::engine::values::from_json(&values.to_string()).expect("valid JSON");
+        let (fast, exact) = both(&source, &read).expect("compiles");
+        assert_eq!(fast, exact, "{values}");
+        assert_eq!(fast.is_ok(), renders, "{values}: {fast:?}");
+    }
+    let expected: String = (0..names.len()).map(|i| format!("{i}|")).collect();
+    let read = portclaims::engine::values::from_json(&Json::Object(all).to_string()).expect("JSON");
+    assert_eq!(template.render(&read).expect("renders"), expected);
 }

@@ -254,8 +254,8 @@ fn is_identifier(key: &str) -> bool {
         && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
-/// Where `$name` lives in the translated template, read as it is: undefined when it is not set.
-pub fn plain_variable(scope: &Scope, name: &str, out: &mut String) {
+/// Writes where a loop keeps `$name`; `false` (and nothing written) when no loop binds it.
+fn bound_variable(scope: &Scope, name: &str, out: &mut String) -> bool {
     match scope.lookup(name) {
         Some(Binding::Local(ident)) => out.push_str(ident),
         Some(Binding::Field { namespace, field }) => {
@@ -263,30 +263,95 @@ pub fn plain_variable(scope: &Scope, name: &str, out: &mut String) {
             out.push('.');
             out.push_str(field);
         }
-        // As a key below: one instruction instead of two where the name allows it.
-        None if is_identifier(name) => {
-            out.push_str("_v.");
-            out.push_str(name);
+        None => return false,
+    }
+    true
+}
+
+/// `$name` below the render's root `_v`: as a key, one instruction instead of two where the
+/// name allows it.
+fn root_variable(name: &str, out: &mut String) {
+    if is_identifier(name) {
+        out.push_str("_v.");
+        out.push_str(name);
+    } else {
+        out.push_str("_v[");
+        string_literal(out, name);
+        out.push(']');
+    }
+}
+
+/// Names minijinja reads as something other than a variable: literals, `loop` and `self`, and the
+/// words of its expression syntax.
+const MINIJINJA_WORDS: &[&str] = &[
+    "False",
+    "None",
+    "True",
+    "and",
+    "caller",
+    "else",
+    "false",
+    "if",
+    "in",
+    "is",
+    "kwargs",
+    "loop",
+    "none",
+    "not",
+    "or",
+    "recursive",
+    "self",
+    "super",
+    "true",
+    "varargs",
+];
+
+/// Whether the fast translation may read the template variable `$name` bare, as `name`: when
+/// nothing else in a render can answer to that name, so that minijinja can only find it in the
+/// fast render's root (the engine's `FastRoot`). Not a minijinja word, not a global of the
+/// runtime (`functions`, the `_`-prefixed helpers), not a local of the translation (`l_`- and
+/// `_`-prefixed).
+pub fn is_bare_variable(name: &str, functions: &[&str]) -> bool {
+    is_identifier(name)
+        && !name.starts_with('_')
+        && !name.starts_with("l_")
+        && !MINIJINJA_WORDS.contains(&name)
+        && !functions.contains(&name)
+}
+
+/// How native reads write the variables no loop binds: bare where [`is_bare_variable`] allows
+/// the name, which `bare` then records, below `_v` where it does not.
+pub struct NativeRoots<'a> {
+    pub functions: &'a [&'a str],
+    /// The names read bare so far, sorted, each once (a read given up after its variable was
+    /// written leaves its name here: the root answering one name too many changes nothing).
+    pub bare: Vec<String>,
+}
+
+impl NativeRoots<'_> {
+    fn write(&mut self, name: &str, out: &mut String) {
+        if !is_bare_variable(name, self.functions) {
+            return root_variable(name, out);
         }
-        None => {
-            out.push_str("_v[");
-            string_literal(out, name);
-            out.push(']');
+        out.push_str(name);
+        if let Err(at) = self.bare.binary_search_by(|b| b.as_str().cmp(name)) {
+            self.bare.insert(at, name.to_string());
         }
     }
 }
 
 /// The native minijinja form of a strict read `$name['k1']['k2']…` with string keys:
-/// `_v["name"]["k1"]["k2"]`, a loop variable for `$name` when it is one. `false` (and nothing
-/// written) for any other expression.
+/// `name.k1.k2` (`_v["name"]["k1"]["k2"]` where the names need it), a loop variable for `$name`
+/// when it is one. `false` (and nothing written) for any other expression.
 ///
 /// It reads what `_get(_var(…))` reads whenever that succeeds, but a missing variable or key, or a
 /// container PHP cannot index with a string, gives undefined instead of PHP's error. So it may
 /// only stand where undefined is refused (the echo formatter, `_values`/`_pairs`), in a
-/// translation that is rendered again exactly whenever it fails.
-pub fn native_read(scope: &Scope, e: &Expr, out: &mut String) -> bool {
+/// translation that is rendered again exactly whenever it fails, and whose root answers the bare
+/// names in `roots` as `_v` would.
+pub fn native_read(scope: &Scope, roots: &mut NativeRoots, e: &Expr, out: &mut String) -> bool {
     let before = out.len();
-    let done = native_chain(scope, e, out);
+    let done = native_chain(scope, roots, e, out);
     if !done {
         out.truncate(before);
     }
@@ -294,13 +359,13 @@ pub fn native_read(scope: &Scope, e: &Expr, out: &mut String) -> bool {
 }
 
 /// [`native_read`], which takes back what this wrote when it returns `false`.
-fn native_chain(scope: &Scope, e: &Expr, out: &mut String) -> bool {
+fn native_chain(scope: &Scope, roots: &mut NativeRoots, e: &Expr, out: &mut String) -> bool {
     match &e.kind {
         Kind::Index(base, Some(key)) => {
             let Kind::Str(k) = &key.kind else {
                 return false;
             };
-            if !is_plain_string_key(k) || !native_chain(scope, base, out) {
+            if !is_plain_string_key(k) || !native_chain(scope, roots, base, out) {
                 return false;
             }
             // `c.k` reads what `c["k"]` reads (a string key looks up a map's entry, and nothing
@@ -316,7 +381,9 @@ fn native_chain(scope: &Scope, e: &Expr, out: &mut String) -> bool {
             true
         }
         Kind::Var(name) if name != "loop" => {
-            plain_variable(scope, name, out);
+            if !bound_variable(scope, name, out) {
+                roots.write(name, out);
+            }
             true
         }
         _ => false,

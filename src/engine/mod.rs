@@ -97,6 +97,9 @@ pub struct Template {
     /// The name of the fast translation in `env`, when there is one (see [`Template::render`]).
     fast_name: Option<String>,
     fast_translated: Option<String>,
+    /// The variables the fast translation reads bare, which its root answers (see
+    /// [`runtime::fast_root`]).
+    fast_roots: Arc<[String]>,
     translated: String,
     source: Arc<str>,
     map: SourceMap,
@@ -151,7 +154,7 @@ impl Template {
                     .collect();
                 (
                     t.source,
-                    t.fast,
+                    t.fast.map(|fast| (fast, t.fast_roots)),
                     t.segments,
                     claims,
                     leaky,
@@ -185,12 +188,14 @@ impl Template {
             identity,
         };
         let mut env = match options.dialect {
-            // A Blade translation calls only the runtime's functions and `namespace`: minijinja's
-            // hundred builtin filters, tests and functions would cost every compile (and the first
-            // one, in WebAssembly, compiling their code) for nothing.
+            // A Blade translation calls only the runtime's functions and minijinja's `namespace`
+            // (as `_namespace`, which no template variable can shadow and which leaves the name
+            // to `$namespace`): minijinja's hundred builtin filters, tests and functions would
+            // cost every compile (and the first one, in WebAssembly, compiling their code) for
+            // nothing.
             Dialect::Blade => {
                 let mut env = Environment::empty();
-                env.add_function("namespace", minijinja::functions::namespace);
+                env.add_function("_namespace", minijinja::functions::namespace);
                 env
             }
             Dialect::Jinja => Environment::new(),
@@ -223,6 +228,7 @@ impl Template {
             name: name.clone(),
             fast_name: None,
             fast_translated: None,
+            fast_roots: Arc::from([]),
             translated: translated.clone(),
             source: Arc::from(source),
             map,
@@ -235,7 +241,12 @@ impl Template {
         if let Err(e) = env.add_template_owned(name.clone(), translated) {
             return Err(template.map_error(&e));
         }
-        if let Some(fast) = fast {
+        // A bare name the environment also knows as a global would find the global when the
+        // variable is missing; the translator never reads such a name bare.
+        if let Some((fast, roots)) = fast.filter(|(_, roots)| {
+            let globals = env.globals().map(|(name, _)| name).collect::<Vec<_>>();
+            roots.iter().all(|root| !globals.contains(&root.as_str()))
+        }) {
             // Any name but the template's own; the fast translation's errors are never shown.
             let fast_name = format!("{name}\u{0}fast");
             if env
@@ -244,6 +255,7 @@ impl Template {
             {
                 template.fast_name = Some(fast_name);
                 template.fast_translated = Some(fast);
+                template.fast_roots = Arc::from(roots);
             }
         }
         template.bounded = bounded(&env, &options.limits);
@@ -265,54 +277,64 @@ impl Template {
     /// bounded budget, so a success there is the render's result, and any error but running out
     /// of fuel is the one the full budget would meet too.
     pub fn render(&self, variables: &Value) -> Result<String, Error> {
-        let first = self.fast_name.as_deref().unwrap_or(&self.name);
-        match self.render_bounded(first, variables) {
+        let fast = self.fast_name.is_some();
+        match self.render_bounded(fast, variables) {
             Some(Ok(output)) => return Ok(output),
-            Some(Err(e))
-                if e.kind() != minijinja::ErrorKind::OutOfFuel && self.fast_name.is_some() =>
-            {
+            Some(Err(e)) if e.kind() != minijinja::ErrorKind::OutOfFuel && fast => {
                 // The fast translation failed as it would on the full budget: the exact one decides.
-                return self.render_named(&self.name, variables);
+                return self.render_named(false, variables);
             }
             _ => {}
         }
-        if let Some(fast) = &self.fast_name {
-            if let Ok(output) = self.render_named(fast, variables) {
+        if fast {
+            if let Ok(output) = self.render_named(true, variables) {
                 return Ok(output);
             }
         }
-        self.render_named(&self.name, variables)
+        self.render_named(false, variables)
     }
 
     /// Renders only the exact translation, as [`Template::render`] does when the fast one fails:
     /// for tests that hold the two to the same output.
     #[doc(hidden)]
     pub fn render_exact(&self, variables: &Value) -> Result<String, Error> {
-        self.render_named(&self.name, variables)
+        self.render_named(false, variables)
     }
 
+    /// Renders the fast translation (which must exist) or the exact one on the bounded
+    /// environment; `None` when there is none.
     fn render_bounded(
         &self,
-        name: &str,
+        fast: bool,
         variables: &Value,
     ) -> Option<Result<String, minijinja::Error>> {
-        let tmpl = self.bounded.as_ref()?.get_template(name).ok()?;
-        Some(tmpl.render(self.context(variables)))
+        let tmpl = self.bounded.as_ref()?.get_template(self.name(fast)).ok()?;
+        Some(tmpl.render(self.context(fast, variables)))
     }
 
-    fn context(&self, variables: &Value) -> Value {
+    /// The name of the fast translation in the environments (which must exist), or the exact one's.
+    fn name(&self, fast: bool) -> &str {
+        match &self.fast_name {
+            Some(name) if fast => name,
+            _ => &self.name,
+        }
+    }
+
+    fn context(&self, fast: bool, variables: &Value) -> Value {
         match self.dialect {
+            Dialect::Blade if fast => runtime::fast_root(variables, &self.fast_roots),
             Dialect::Blade => runtime::blade_context(variables),
             Dialect::Jinja => variables.clone(),
         }
     }
 
-    fn render_named(&self, name: &str, variables: &Value) -> Result<String, Error> {
+    /// Renders the fast translation (which must exist) or the exact one through the output limit.
+    fn render_named(&self, fast: bool, variables: &Value) -> Result<String, Error> {
         let tmpl = self
             .env
-            .get_template(name)
+            .get_template(self.name(fast))
             .map_err(|e| self.map_error(&e))?;
-        let context = self.context(variables);
+        let context = self.context(fast, variables);
         let mut out =
             runtime::LimitedOutput::new(self.max_output_bytes, self.source.len() * 2 + 256);
         let result = tmpl.render_captured_to(context, &mut out).map(|_| ());

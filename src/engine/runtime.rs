@@ -94,6 +94,46 @@ impl Object for BladeContext {
     }
 }
 
+/// The root of a fast translation's render: `_v` as [`blade_context`] has it, and the variables
+/// the translation reads bare (`bare`), each as `_v` holds it. Every other name misses, so that
+/// minijinja goes on to its globals; a bare name misses nowhere, or a global could answer it.
+pub fn fast_root(variables: &Value, bare: &Arc<[String]>) -> Value {
+    Value::from_object(FastRoot {
+        variables: variables.clone(),
+        bare: Arc::clone(bare),
+    })
+}
+
+#[derive(Debug)]
+struct FastRoot {
+    variables: Value,
+    bare: Arc<[String]>,
+}
+
+impl Object for FastRoot {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, name: &str) -> Option<Value> {
+        if name == "_v" {
+            return Some(self.variables.clone());
+        }
+        self.bare
+            .iter()
+            .any(|bare| bare == name)
+            .then(|| self.variables.get_attr(name).unwrap_or_default())
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(&["_v"])
+    }
+}
+
 /// Output with a size limit.
 pub struct LimitedOutput {
     buf: Vec<u8>,

@@ -58,7 +58,7 @@ impl<'a> Translator<'a> {
         self.fields = fields;
         self.copies.push(LoopCopy::Namespace);
         let head = self.out.len();
-        self.out.push_str("{% set _g = namespace(");
+        self.out.push_str("{% set _g = _namespace(");
         self.unless_read(0, head);
         for i in 0..self.fields.len() {
             let start = self.out.len();

@@ -196,7 +196,10 @@ impl<'a> Translator<'a> {
             String::new()
         };
         if forelse {
-            let _ = write!(self.out, "{{% set {empty_flag} = namespace(empty=true) %}}");
+            let _ = write!(
+                self.out,
+                "{{% set {empty_flag} = _namespace(empty=true) %}}"
+            );
         }
         self.out.push_str("{% for ");
         match names.as_slice() {
@@ -315,7 +318,7 @@ impl<'a> Translator<'a> {
         // The header's variables live in `_g`, from the initialiser (which reads what they held
         // before) on.
         self.rebind_globally(start);
-        let _ = write!(self.out, "{{% set {ns} = namespace(started=false) %}}");
+        let _ = write!(self.out, "{{% set {ns} = _namespace(started=false) %}}");
         for e in &init {
             self.statement(e)?;
         }

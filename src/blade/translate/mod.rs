@@ -14,7 +14,7 @@ mod loops;
 use globals::LoopCopy;
 use lines::{directive_lines, leading_newline};
 
-use super::emit::{Emitter, Scope, Segment, native_read};
+use super::emit::{Emitter, NativeRoots, Scope, Segment, native_read};
 use super::expr::{self, Expr, Kind, Parser};
 use super::reads::Reads;
 use super::scan::{self, Token};
@@ -46,6 +46,9 @@ pub struct Translation {
     /// undefined is refused (see [`emit::native_read`](super::emit::native_read)): faster, and
     /// it renders what `source` renders whenever it succeeds. `None` when nothing differs.
     pub fast: Option<String>,
+    /// The template variables `fast` reads bare (`data` for `$data`), sorted: its root must answer
+    /// these names as `_v` holds them, and `_v` itself.
+    pub fast_roots: Vec<String>,
 }
 
 /// An expression of the translation that the fast translation writes natively: the output range
@@ -134,6 +137,7 @@ struct Translator<'a> {
     rewrites: Vec<Rewrite>,
     /// The replacement texts of `rewrites`, one after the other.
     native: String,
+    roots: NativeRoots<'a>,
     /// Where `$loop` is written last in the source (comments, strings and longer names like
     /// `$loops` included).
     last_loop: Option<usize>,
@@ -163,6 +167,10 @@ pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failu
         counter: 0,
         rewrites: Vec::new(),
         native: String::new(),
+        roots: NativeRoots {
+            functions: settings.functions,
+            bare: Vec::new(),
+        },
         last_loop: src.rfind("$loop"),
         copies: Vec::new(),
         fields: Vec::new(),
@@ -223,6 +231,11 @@ pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failu
         claims: t.claims,
         reads: t.reads,
         leaky,
+        fast_roots: if fast.is_some() {
+            t.roots.bare
+        } else {
+            Vec::new()
+        },
         fast,
     })
 }
@@ -238,7 +251,7 @@ impl<'a> Translator<'a> {
         let start = self.out.len();
         self.emit(e)?;
         let native_start = self.native.len();
-        if native_read(&self.scope, e, &mut self.native) {
+        if native_read(&self.scope, &mut self.roots, e, &mut self.native) {
             self.rewrites.push(Rewrite {
                 exact: (start, self.out.len()),
                 native: (native_start, self.native.len()),
@@ -721,7 +734,7 @@ impl<'a> Translator<'a> {
                 self.emit(&e)?;
                 let _ = write!(
                     self.out,
-                    " %}}{{% set _sw{id} = namespace(m=false) %}}{{% for _sp{id} in [0, 1] %}}"
+                    " %}}{{% set _sw{id} = _namespace(m=false) %}}{{% for _sp{id} in [0, 1] %}}"
                 );
             }
             "case" | "default" => {
