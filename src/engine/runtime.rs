@@ -95,8 +95,9 @@ impl Object for BladeContext {
 }
 
 /// The root of a fast translation's render: `_v` as [`blade_context`] has it, and the variables
-/// the translation reads bare (`bare`), each as `_v` holds it. Every other name misses, so that
-/// minijinja goes on to its globals; a bare name misses nowhere, or a global could answer it.
+/// the translation reads bare (`bare`), each as `_v` holds it: undefined when it is not set,
+/// rather than a miss that would send minijinja on to its globals. Every other name misses, so
+/// that the runtime's functions are found.
 pub fn fast_root(variables: &Value, bare: &Arc<[String]>) -> Value {
     Value::from_object(FastRoot {
         variables: variables.clone(),
@@ -213,4 +214,22 @@ pub fn jinja_claims(source: &str) -> Vec<(String, usize, usize)> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The translator reads a variable bare only when no global answers to its name, and it
+    /// knows the globals by the PHP functions' list and the `_` prefix; the engine drops a fast
+    /// translation that breaks that rule. This keeps the rule the translator's to keep.
+    #[test]
+    fn every_global_is_a_php_function_or_underscored() {
+        let stray: Vec<_> = all_globals()
+            .globals()
+            .map(|(name, _)| name)
+            .filter(|name| !name.starts_with('_') && !crate::php::FUNCTIONS.contains(name))
+            .collect();
+        assert!(stray.is_empty(), "{stray:?}");
+    }
 }
