@@ -308,10 +308,10 @@ const MINIJINJA_WORDS: &[&str] = &[
 
 /// Whether the fast translation may read the template variable `$name` bare, as `name`: when
 /// nothing else in a render can answer to that name, so that minijinja can only find it in the
-/// fast render's root (the engine's `FastRoot`). Not a minijinja word, not a global of the
+/// fast render's root (the engine's `BladeContext`). Not a minijinja word, not a global of the
 /// runtime (`functions`, the `_`-prefixed helpers), not a local of the translation (`l_`- and
 /// `_`-prefixed).
-pub fn is_bare_variable(name: &str, functions: &[&str]) -> bool {
+fn is_bare_variable(name: &str, functions: &[&str]) -> bool {
     is_identifier(name)
         && !name.starts_with('_')
         && !name.starts_with("l_")

@@ -98,7 +98,7 @@ pub struct Template {
     fast_name: Option<String>,
     fast_translated: Option<String>,
     /// The variables the fast translation reads bare, which its root answers (see
-    /// [`runtime::fast_root`]).
+    /// [`runtime::blade_context`]).
     fast_roots: Arc<[String]>,
     translated: String,
     source: Arc<str>,
@@ -241,12 +241,7 @@ impl Template {
         if let Err(e) = env.add_template_owned(name.clone(), translated) {
             return Err(template.map_error(&e));
         }
-        // A bare name the environment also knows as a global would find the global when the
-        // variable is missing; the translator never reads such a name bare.
-        if let Some((fast, roots)) = fast.filter(|(_, roots)| {
-            let globals = env.globals().map(|(name, _)| name).collect::<Vec<_>>();
-            roots.iter().all(|root| !globals.contains(&root.as_str()))
-        }) {
+        if let Some((fast, roots)) = fast {
             // Any name but the template's own; the fast translation's errors are never shown.
             let fast_name = format!("{name}\u{0}fast");
             if env
@@ -322,8 +317,7 @@ impl Template {
 
     fn context(&self, fast: bool, variables: &Value) -> Value {
         match self.dialect {
-            Dialect::Blade if fast => runtime::fast_root(variables, &self.fast_roots),
-            Dialect::Blade => runtime::blade_context(variables),
+            Dialect::Blade => runtime::blade_context(variables, fast.then_some(&self.fast_roots)),
             Dialect::Jinja => variables.clone(),
         }
     }

@@ -66,52 +66,26 @@ fn register(env: &mut Environment<'static>) {
 }
 
 /// Blade reads every template variable through `_v`, so that no PHP name can collide with a
-/// minijinja keyword, global or the translator's own names.
-pub fn blade_context(variables: &Value) -> Value {
-    Value::from_object(BladeContext(variables.clone()))
-}
-
-/// The root of a Blade render: `_v` and nothing else. minijinja looks every name up here before
-/// its globals (the runtime's functions among them), so a comparison beats hashing into a map.
-#[derive(Debug)]
-struct BladeContext(Value);
-
-impl Object for BladeContext {
-    fn repr(self: &Arc<Self>) -> ObjectRepr {
-        ObjectRepr::Map
-    }
-
-    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        self.get_value_by_str(key.as_str()?)
-    }
-
-    fn get_value_by_str(self: &Arc<Self>, name: &str) -> Option<Value> {
-        (name == "_v").then(|| self.0.clone())
-    }
-
-    fn enumerate(self: &Arc<Self>) -> Enumerator {
-        Enumerator::Str(&["_v"])
-    }
-}
-
-/// The root of a fast translation's render: `_v` as [`blade_context`] has it, and the variables
-/// the translation reads bare (`bare`), each as `_v` holds it: undefined when it is not set,
-/// rather than a miss that would send minijinja on to its globals. Every other name misses, so
-/// that the runtime's functions are found.
-pub fn fast_root(variables: &Value, bare: &Arc<[String]>) -> Value {
-    Value::from_object(FastRoot {
+/// minijinja keyword, global or the translator's own names. A fast translation also reads some
+/// variables bare (`bare`, see `emit::is_bare_variable`); the exact one reads none (`None`).
+pub fn blade_context(variables: &Value, bare: Option<&Arc<[String]>>) -> Value {
+    Value::from_object(BladeContext {
         variables: variables.clone(),
-        bare: Arc::clone(bare),
+        bare: bare.cloned(),
     })
 }
 
+/// The root of a Blade render: `_v`, and each variable read bare as `_v` holds it (undefined when
+/// it is not set, rather than a miss that would send minijinja on to its globals). Every other
+/// name misses, so that the runtime's functions are found. minijinja looks every name up here
+/// before its globals, so comparisons beat hashing into a map.
 #[derive(Debug)]
-struct FastRoot {
+struct BladeContext {
     variables: Value,
-    bare: Arc<[String]>,
+    bare: Option<Arc<[String]>>,
 }
 
-impl Object for FastRoot {
+impl Object for BladeContext {
     fn repr(self: &Arc<Self>) -> ObjectRepr {
         ObjectRepr::Map
     }
@@ -125,6 +99,7 @@ impl Object for FastRoot {
             return Some(self.variables.clone());
         }
         self.bare
+            .as_deref()?
             .iter()
             .any(|bare| bare == name)
             .then(|| self.variables.get_attr(name).unwrap_or_default())
@@ -221,8 +196,8 @@ mod tests {
     use super::*;
 
     /// The translator reads a variable bare only when no global answers to its name, and it
-    /// knows the globals by the PHP functions' list and the `_` prefix; the engine drops a fast
-    /// translation that breaks that rule. This keeps the rule the translator's to keep.
+    /// knows the globals by the PHP functions' list and the `_` prefix: every global must be one
+    /// or the other.
     #[test]
     fn every_global_is_a_php_function_or_underscored() {
         let stray: Vec<_> = all_globals()
