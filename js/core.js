@@ -1,6 +1,7 @@
 // The JS API over the WebAssembly core. The core decides and renders synchronously; this layer
 // talks to the host's reservation store (sync or async) and retries when a commit is refused.
 import { readable, readPlan, setOwn } from './readable.js';
+import { createTapeWriter } from './tape.js';
 
 const MAX_COMMIT_ATTEMPTS = 8;
 // Compiled templates (and empty indexes, see scratchLedger) kept for render(): a playground or
@@ -12,6 +13,7 @@ export function createApi(core) {
   // One index of the store's reservations per store, reused while the store's revision is the one
   // the index reflects: a render then costs the same with 10 or 16,000 reservations.
   const ledgers = new WeakMap();
+  const tapes = createTapeWriter(core);
 
   function ledgerFor(store, snapshot, groups) {
     if (!snapshot || typeof snapshot !== 'object' || !('revision' in snapshot)) {
@@ -227,7 +229,10 @@ export function createApi(core) {
     compile(template, options = {}) {
       const { compiled, plan } = compileWithPlan(template, templateSettings(options));
       return {
-        render: (variables = {}) => compiled.render(JSON.stringify(readable(variables, plan))),
+        render(variables = {}) {
+          const length = tapes.write(variables, plan);
+          return length >= 0 ? compiled.renderTape(length) : compiled.render(JSON.stringify(readable(variables, plan)));
+        },
         claimReferences: () => JSON.parse(compiled.claimReferences()),
         leakyDirectives: () => JSON.parse(compiled.leakyDirectives()),
         translated: () => compiled.translated(),

@@ -18,6 +18,7 @@ use crate::plan;
 mod error;
 mod request;
 mod response;
+mod tape;
 
 use error::{claims_error, plan_error, template_error};
 use request::{
@@ -68,6 +69,13 @@ pub fn compile(source: &str, options: &str) -> Result<CompiledTemplate, JsValue>
 impl CompiledTemplate {
     pub fn render(&self, variables: &str) -> Result<String, JsValue> {
         let variables = request::variables(read(variables)?, "variables")?;
+        self.template.render(&variables).map_err(template_error)
+    }
+
+    /// `render` with the variables as the first `length` bytes of the tape buffer (see `tape`).
+    #[wasm_bindgen(js_name = renderTape)]
+    pub fn render_tape(&self, length: usize) -> Result<String, JsValue> {
+        let variables = request::variables(tape::read_tape(length)?, "variables")?;
         self.template.render(&variables).map_err(template_error)
     }
 

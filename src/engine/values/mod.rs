@@ -15,6 +15,9 @@ use minijinja::value::{Enumerator, Object, ObjectExt, ObjectRepr};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 mod direct;
+mod tape;
+
+pub use tape::{TapeError, from_tape};
 
 /// Reads JSON text as minijinja values.
 pub fn from_json(text: &str) -> Result<Value, serde_json::Error> {

@@ -1,0 +1,263 @@
+// Template variables as a value tape: the bytes the core reads (src/engine/values/tape.rs has the
+// format), written from the variables as the template's read plan reads them (see readable.js)
+// straight into the core's memory. For a small manifest, JSON.stringify and parsing its text back
+// cost more than the render. A tape holds only what JSON holds the same way for certain: plain
+// objects and arrays, strings, integers, booleans and null. On anything else (toJSON, class
+// instances, fractions, unpaired surrogates, deep nesting) write() answers -1 and the caller
+// sends JSON, so the core always reads what `JSON.stringify(readable(variables, plan))` holds.
+
+const NULL = 0;
+const FALSE = 1;
+const TRUE = 2;
+const INT32 = 3;
+const INT53 = 4;
+const STRING = 5;
+const ARRAY = 6;
+const OBJECT = 7;
+const KEY_SEEN = 0x80000000;
+
+/** Nesting the tape leaves to JSON (whose reader gives up near here, and which reports cycles). */
+const MAX_DEPTH = 100;
+/** Keys whose bytes are kept between renders: a template's variables use a few dozen. */
+const KEY_CACHE_SIZE = 4096;
+
+const INDEX = /^(?:0|[1-9][0-9]*)$/;
+const { propertyIsEnumerable } = Object.prototype;
+const encoder = new TextEncoder();
+const number = new Float64Array(1);
+const numberBytes = new Uint8Array(number.buffer);
+const EMPTY = {};
+
+/** Whether JSON.stringify leaves this out of an object (and writes null for it in an array). */
+function isSkipped(value) {
+  return value === undefined || typeof value === 'function' || typeof value === 'symbol';
+}
+
+function isPlainObject(value) {
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** Whether Object.prototype has enumerable properties, which for-in would walk and JSON would not. */
+function inheritsEnumerable() {
+  for (const _ in EMPTY) return true;
+  return false;
+}
+
+/**
+ * A writer of tapes into `core`'s tape buffer: `write(variables, plan)` answers the tape's length,
+ * or -1 when JSON must carry the variables.
+ */
+export function createTapeWriter(core) {
+  const memory = core.tapeMemory();
+  let start = 0;
+  let capacity = 0;
+  let tape = new Uint8Array(0);
+  let at = 0;
+  // A getter among the variables may render too: that render sends JSON rather than share the tape.
+  let writing = false;
+  // Each tape spells a key out once and then gives its number: a list of objects repeats its keys.
+  const keys = new Map();
+  let generation = 0;
+  let keysSpelled = 0;
+
+  function room(bytes) {
+    if (at + bytes <= capacity) return;
+    capacity = Math.max(capacity * 2, at + bytes, 4096);
+    start = core.tapeRoom(capacity);
+    tape = new Uint8Array(memory.buffer, start, capacity);
+  }
+
+  function writeU32(where, n) {
+    tape[where] = n;
+    tape[where + 1] = n >>> 8;
+    tape[where + 2] = n >>> 16;
+    tape[where + 3] = n >>> 24;
+  }
+
+  /** A string's byte length and UTF-8 bytes; false for one with unpaired surrogates. */
+  function text(value) {
+    const length = value.length;
+    room(4 + 3 * length);
+    const first = at + 4;
+    let end = first;
+    for (let i = 0; i < length; i++) {
+      const code = value.charCodeAt(i);
+      if (code >= 0x80) {
+        if (!value.isWellFormed()) return false;
+        end = first + encoder.encodeInto(value, tape.subarray(first)).written;
+        break;
+      }
+      tape[end++] = code;
+    }
+    writeU32(at, end - first);
+    at = end;
+    return true;
+  }
+
+  function key(name) {
+    let known = keys.get(name);
+    if (known === undefined) {
+      if (!name.isWellFormed()) return false;
+      known = { bytes: encoder.encode(name), generation: 0, number: 0 };
+      if (keys.size < KEY_CACHE_SIZE) keys.set(name, known);
+    }
+    if (known.generation === generation) {
+      room(4);
+      writeU32(at, KEY_SEEN | known.number);
+      at += 4;
+      return true;
+    }
+    known.generation = generation;
+    known.number = keysSpelled++;
+    const bytes = known.bytes;
+    room(4 + bytes.length);
+    writeU32(at, bytes.length);
+    at += 4;
+    for (let i = 0; i < bytes.length; i++) tape[at + i] = bytes[i];
+    at += bytes.length;
+    return true;
+  }
+
+  /** `value` whole, as JSON.stringify writes it. */
+  function whole(value, depth) {
+    switch (typeof value) {
+      case 'string':
+        room(1);
+        tape[at++] = STRING;
+        return text(value);
+      case 'number':
+        room(9);
+        if ((value | 0) === value) {
+          tape[at] = INT32;
+          writeU32(at + 1, value);
+          at += 5;
+          return true;
+        }
+        if (!Number.isSafeInteger(value)) return false;
+        tape[at] = INT53;
+        number[0] = value;
+        tape.set(numberBytes, at + 1);
+        at += 9;
+        return true;
+      case 'boolean':
+        room(1);
+        tape[at++] = value ? TRUE : FALSE;
+        return true;
+      case 'object':
+        if (value === null) {
+          room(1);
+          tape[at++] = NULL;
+          return true;
+        }
+        if (depth >= MAX_DEPTH || typeof value.toJSON === 'function') return false;
+        if (Array.isArray(value)) return wholeItems(value, depth);
+        return isPlainObject(value) && wholeFields(value, depth);
+      default:
+        return false;
+    }
+  }
+
+  function wholeItems(items, depth) {
+    room(5);
+    tape[at] = ARRAY;
+    writeU32(at + 1, items.length);
+    at += 5;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (isSkipped(item)) {
+        room(1);
+        tape[at++] = NULL;
+      } else if (!whole(item, depth + 1)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  function wholeFields(fields, depth) {
+    room(5);
+    const countAt = at + 1;
+    tape[at] = OBJECT;
+    at += 5;
+    let count = 0;
+    // for-in walks the own keys in JSON.stringify's order (write() made sure nothing inherited is
+    // enumerable), and V8 reads a for-in's values far faster than those of Object.keys.
+    for (const name in fields) {
+      const value = fields[name];
+      if (isSkipped(value)) continue;
+      if (!key(name) || !whole(value, depth + 1)) return false;
+      count++;
+    }
+    writeU32(countAt, count);
+    return true;
+  }
+
+  /** `value` as `plan` reads it: readable(value, plan), written as JSON.stringify writes it. */
+  function planned(value, plan, depth) {
+    if (plan === true || value === null || typeof value !== 'object') return whole(value, depth);
+    if (depth >= MAX_DEPTH || typeof value.toJSON === 'function') return false;
+    if (Array.isArray(value)) return plannedItems(value, plan, depth);
+    return isPlainObject(value) && plannedFields(value, plan, depth);
+  }
+
+  // As readableItems: the array up to the highest index read, the items never read null.
+  function plannedItems(items, plan, depth) {
+    let length = 0;
+    for (let i = 0; i < plan.length; i++) {
+      const name = plan[i][0];
+      if (INDEX.test(name) && Number(name) < items.length) length = Math.max(length, Number(name) + 1);
+    }
+    room(5);
+    tape[at] = ARRAY;
+    writeU32(at + 1, length);
+    at += 5;
+    for (let i = 0; i < length; i++) {
+      const item = items[i];
+      const read = plan.find((entry) => entry[0] === String(i));
+      if (read === undefined || isSkipped(item)) {
+        room(1);
+        tape[at++] = NULL;
+      } else if (!planned(item, read[1], depth + 1)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  function plannedFields(fields, plan, depth) {
+    room(5);
+    const countAt = at + 1;
+    tape[at] = OBJECT;
+    at += 5;
+    let count = 0;
+    for (let i = 0; i < plan.length; i++) {
+      const name = plan[i][0];
+      if (!propertyIsEnumerable.call(fields, name)) continue;
+      const value = fields[name];
+      if (isSkipped(value)) continue;
+      if (!key(name) || !planned(value, plan[i][1], depth + 1)) return false;
+      count++;
+    }
+    writeU32(countAt, count);
+    return true;
+  }
+
+  return {
+    write(variables, plan) {
+      if (writing || variables === null || typeof variables !== 'object' || Array.isArray(variables)) return -1;
+      if (!isPlainObject(variables) || typeof variables.toJSON === 'function' || inheritsEnumerable()) return -1;
+      writing = true;
+      try {
+        // Memory that grew since the last tape left this view empty.
+        if (tape.byteLength === 0 && capacity > 0) tape = new Uint8Array(memory.buffer, start, capacity);
+        at = 0;
+        generation++;
+        keysSpelled = 0;
+        return planned(variables, plan, 0) ? at : -1;
+      } finally {
+        writing = false;
+      }
+    },
+  };
+}

@@ -1,0 +1,44 @@
+//! The buffer `js/tape.js` writes value tapes into (the format is in `engine::values::tape`).
+//! It lives in the module's own memory, so a render's variables cross without being copied.
+
+use std::cell::RefCell;
+
+use minijinja::Value;
+use wasm_bindgen::prelude::*;
+
+use super::error::config_error;
+use crate::engine::values::from_tape;
+
+thread_local! {
+    static TAPE: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The module's memory, for JS to write tapes into.
+#[wasm_bindgen(js_name = tapeMemory)]
+pub fn tape_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// Makes the tape buffer at least `bytes` long, keeping what it holds, and returns where it starts
+/// (it moves when it grows).
+#[wasm_bindgen(js_name = tapeRoom)]
+pub fn tape_room(bytes: usize) -> *const u8 {
+    TAPE.with(|tape| {
+        let mut tape = tape.borrow_mut();
+        if tape.len() < bytes {
+            tape.resize(bytes, 0);
+        }
+        tape.as_ptr()
+    })
+}
+
+/// The value the tape's first `length` bytes hold.
+pub(super) fn read_tape(length: usize) -> Result<Value, JsValue> {
+    TAPE.with(|tape| match tape.borrow().get(..length) {
+        Some(bytes) => from_tape(bytes).map_err(|e| config_error("variables", &e.to_string())),
+        None => Err(config_error(
+            "variables",
+            &format!("the value tape holds fewer than {length} bytes"),
+        )),
+    })
+}
