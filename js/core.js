@@ -1,7 +1,7 @@
 // The JS API over the WebAssembly core. The core decides and renders synchronously; this layer
 // talks to the host's reservation store (sync or async) and retries when a commit is refused.
 import { readable, readPlan, setOwn } from './readable.js';
-import { createTapeWriter } from './tape.js';
+import { tapeWriter } from './tape.js';
 
 const MAX_COMMIT_ATTEMPTS = 8;
 // Compiled templates (and empty indexes, see scratchLedger) kept for render(): a playground or
@@ -13,7 +13,7 @@ export function createApi(core) {
   // One index of the store's reservations per store, reused while the store's revision is the one
   // the index reflects: a render then costs the same with 10 or 16,000 reservations.
   const ledgers = new WeakMap();
-  const tapes = createTapeWriter(core);
+  const tapes = tapeWriter(core);
 
   function ledgerFor(store, snapshot, groups) {
     if (!snapshot || typeof snapshot !== 'object' || !('revision' in snapshot)) {

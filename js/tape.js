@@ -14,12 +14,13 @@ const INT53 = 4;
 const STRING = 5;
 const ARRAY = 6;
 const OBJECT = 7;
-const KEY_SEEN = 0x80000000;
+const KEY_KNOWN = 0x80000000;
+const KEY_NEW = 0x40000000;
 
 /** Nesting the tape leaves to JSON (whose reader gives up near here, and which reports cycles). */
 const MAX_DEPTH = 100;
-/** Keys whose bytes are kept between renders: a template's variables use a few dozen. */
-const KEY_CACHE_SIZE = 4096;
+/** Keys the core learns to know by number: a template's variables use a few dozen. */
+const KNOWN_KEYS = 4096;
 
 const INDEX = /^(?:0|[1-9][0-9]*)$/;
 const { propertyIsEnumerable } = Object.prototype;
@@ -44,11 +45,22 @@ function inheritsEnumerable() {
   return false;
 }
 
+const writers = new WeakMap();
+
 /**
- * A writer of tapes into `core`'s tape buffer: `write(variables, plan)` answers the tape's length,
- * or -1 when JSON must carry the variables.
+ * The writer of tapes into `core`'s tape buffer: `write(variables, plan)` answers the tape's
+ * length, or -1 when JSON must carry the variables. One per core, which knows its keys' numbers.
  */
-export function createTapeWriter(core) {
+export function tapeWriter(core) {
+  let writer = writers.get(core);
+  if (!writer) {
+    writer = createTapeWriter(core);
+    writers.set(core, writer);
+  }
+  return writer;
+}
+
+function createTapeWriter(core) {
   const memory = core.tapeMemory();
   let start = 0;
   let capacity = 0;
@@ -56,10 +68,10 @@ export function createTapeWriter(core) {
   let at = 0;
   // A getter among the variables may render too: that render sends JSON rather than share the tape.
   let writing = false;
-  // Each tape spells a key out once and then gives its number: a list of objects repeats its keys.
-  const keys = new Map();
-  let generation = 0;
-  let keysSpelled = 0;
+  // Keys by their number in the core, which learns a key's number from the first tape that
+  // uses it; a tape given up on takes back the numbers it gave, since the core never saw it.
+  const numbers = new Map();
+  const newKeys = [];
 
   function room(bytes) {
     if (at + bytes <= capacity) return;
@@ -96,26 +108,22 @@ export function createTapeWriter(core) {
   }
 
   function key(name) {
-    let known = keys.get(name);
-    if (known === undefined) {
-      if (!name.isWellFormed()) return false;
-      known = { bytes: encoder.encode(name), generation: 0, number: 0 };
-      if (keys.size < KEY_CACHE_SIZE) keys.set(name, known);
-    }
-    if (known.generation === generation) {
+    const number = numbers.get(name);
+    if (number !== undefined) {
       room(4);
-      writeU32(at, KEY_SEEN | known.number);
+      writeU32(at, KEY_KNOWN | number);
       at += 4;
       return true;
     }
-    known.generation = generation;
-    known.number = keysSpelled++;
-    const bytes = known.bytes;
-    room(4 + bytes.length);
-    writeU32(at, bytes.length);
+    // An inline key's byte length must stay clear of the flags (and no real key comes near).
+    if (name.length >= 0x10000000) return false;
+    if (numbers.size >= KNOWN_KEYS) return text(name);
+    room(4);
+    writeU32(at, KEY_NEW | numbers.size);
     at += 4;
-    for (let i = 0; i < bytes.length; i++) tape[at + i] = bytes[i];
-    at += bytes.length;
+    if (!text(name)) return false;
+    numbers.set(name, numbers.size);
+    newKeys.push(name);
     return true;
   }
 
@@ -252,9 +260,10 @@ export function createTapeWriter(core) {
         // Memory that grew since the last tape left this view empty.
         if (tape.byteLength === 0 && capacity > 0) tape = new Uint8Array(memory.buffer, start, capacity);
         at = 0;
-        generation++;
-        keysSpelled = 0;
-        return planned(variables, plan, 0) ? at : -1;
+        newKeys.length = 0;
+        if (planned(variables, plan, 0)) return at;
+        for (const name of newKeys) numbers.delete(name);
+        return -1;
       } finally {
         writing = false;
       }

@@ -7,10 +7,11 @@ use minijinja::Value;
 use wasm_bindgen::prelude::*;
 
 use super::error::config_error;
-use crate::engine::values::from_tape;
+use crate::engine::values::{TapeKeys, from_tape};
 
 thread_local! {
     static TAPE: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    static KEYS: RefCell<TapeKeys> = RefCell::new(TapeKeys::default());
 }
 
 /// The module's memory, for JS to write tapes into.
@@ -35,7 +36,9 @@ pub fn tape_room(bytes: usize) -> *const u8 {
 /// The value the tape's first `length` bytes hold.
 pub(super) fn read_tape(length: usize) -> Result<Value, JsValue> {
     TAPE.with(|tape| match tape.borrow().get(..length) {
-        Some(bytes) => from_tape(bytes).map_err(|e| config_error("variables", &e.to_string())),
+        Some(bytes) => KEYS
+            .with(|keys| from_tape(bytes, &mut keys.borrow_mut()))
+            .map_err(|e| config_error("variables", &e.to_string())),
         None => Err(config_error(
             "variables",
             &format!("the value tape holds fewer than {length} bytes"),

@@ -17,7 +17,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 mod direct;
 mod tape;
 
-pub use tape::{TapeError, from_tape};
+pub use tape::{TapeError, TapeKeys, from_tape};
 
 /// Reads JSON text as minijinja values.
 pub fn from_json(text: &str) -> Result<Value, serde_json::Error> {

@@ -12,9 +12,14 @@
 //! - [`INT32`]: an `i32`; [`INT53`]: an `f64` holding an integer within ±2^53;
 //! - [`STRING`]: a `u32` byte length, then that many bytes of UTF-8;
 //! - [`ARRAY`]: a `u32` item count, then the items;
-//! - [`OBJECT`]: a `u32` entry count, then per entry a key and its value. A key is a `u32` byte
-//!   length and its UTF-8 bytes, or, for a key the tape has already spelled out, [`KEY_SEEN`]
-//!   plus its number among the keys spelled out so far (objects in a list repeat their keys).
+//! - [`OBJECT`]: a `u32` entry count, then per entry a key and its value. A key is a `u32`:
+//!   - [`KEY_KNOWN`] plus a number: the key of that number in the [`TapeKeys`];
+//!   - [`KEY_NEW`] plus a number, then a `u32` byte length and the UTF-8 bytes: a key the
+//!     [`TapeKeys`] learn under that number (the next one, or one they know, which it replaces);
+//!   - else a byte length and the UTF-8 bytes of a key left out of the [`TapeKeys`].
+//!
+//! Keys by number spare both sides the text of keys that every render repeats, and compare as
+//! numbers where an object's keys are checked for repeats.
 //!
 //! A tape that breaks the format is an error, never a panic: the bytes come from JS.
 
@@ -31,8 +36,18 @@ pub const STRING: u8 = 5;
 pub const ARRAY: u8 = 6;
 pub const OBJECT: u8 = 7;
 
-/// The flag of a key given by number rather than spelled out.
-pub const KEY_SEEN: u32 = 1 << 31;
+/// The flag of a key given by its number in the [`TapeKeys`].
+pub const KEY_KNOWN: u32 = 1 << 31;
+/// The flag of a key the [`TapeKeys`] learn under the number that follows the flag.
+pub const KEY_NEW: u32 = 1 << 30;
+/// The most keys [`TapeKeys`] learn (the writer stops giving numbers long before).
+const MAX_KEYS: usize = 1 << 16;
+/// Objects up to this many entries check their keys for repeats by number.
+const SMALL_OBJECT: usize = 16;
+
+/// The keys tapes name by number, kept from one tape to the next by whoever reads them.
+#[derive(Debug, Default)]
+pub struct TapeKeys(Vec<Value>);
 
 /// Deeper nesting than the writer ever writes (it leaves that to JSON, which refuses it).
 const MAX_DEPTH: usize = 128;
@@ -54,13 +69,10 @@ impl std::fmt::Display for TapeError {
 
 impl std::error::Error for TapeError {}
 
-/// The value `tape` holds, which must be all of it.
-pub fn from_tape(tape: &[u8]) -> Result<Value, TapeError> {
-    let mut reader = Reader {
-        tape,
-        at: 0,
-        keys: Vec::new(),
-    };
+/// The value `tape` holds, which must be all of it; the keys it names by number are in `keys`,
+/// which learn the keys it brings.
+pub fn from_tape(tape: &[u8], keys: &mut TapeKeys) -> Result<Value, TapeError> {
+    let mut reader = Reader { tape, at: 0, keys };
     let value = reader.value(0)?;
     if reader.at != tape.len() {
         return Err(reader.error());
@@ -71,8 +83,7 @@ pub fn from_tape(tape: &[u8]) -> Result<Value, TapeError> {
 struct Reader<'a> {
     tape: &'a [u8],
     at: usize,
-    /// The keys spelled out so far, by number.
-    keys: Vec<Value>,
+    keys: &'a mut TapeKeys,
 }
 
 impl<'a> Reader<'a> {
@@ -154,26 +165,56 @@ impl<'a> Reader<'a> {
             entries: Vec::with_capacity(self.capacity(count)),
             index: None,
         };
+        // The number of each entry's key, while every key so far has one and they are few.
+        let mut numbers = [0u32; SMALL_OBJECT];
+        let mut by_number = true;
         for _ in 0..count {
-            let key = self.key()?;
+            let (key, number) = self.key()?;
             let value = self.value(depth)?;
-            object.insert_read(key, value);
+            let held = object.entries.len();
+            match number {
+                Some(number) if by_number && held < SMALL_OBJECT => {
+                    match numbers[..held].iter().position(|&n| n == number) {
+                        Some(at) => object.entries[at].1 = value,
+                        None => {
+                            numbers[held] = number;
+                            object.entries.push((key, value));
+                        }
+                    }
+                }
+                _ => {
+                    by_number = false;
+                    object.insert_read(key, value);
+                }
+            }
         }
         Ok(Value::from_object(object))
     }
-}
 
-impl Reader<'_> {
-    fn key(&mut self) -> Result<Value, TapeError> {
+    /// An object's key, and its number in the [`TapeKeys`] when it has one.
+    fn key(&mut self) -> Result<(Value, Option<u32>), TapeError> {
         let start = self.at;
-        let length = u32::from_le_bytes(self.bytes()?);
-        if length & KEY_SEEN == 0 {
-            let key = Value::from(self.text_of(length as usize)?);
-            self.keys.push(key.clone());
-            return Ok(key);
+        let word = u32::from_le_bytes(self.bytes()?);
+        let number = word & !(KEY_KNOWN | KEY_NEW);
+        let at = number as usize;
+        if word & KEY_KNOWN != 0 {
+            let known = self.keys.0.get(at).filter(|_| word & KEY_NEW == 0);
+            return known
+                .map(|key| (key.clone(), Some(number)))
+                .ok_or(TapeError { offset: start });
         }
-        let seen = self.keys.get((length & !KEY_SEEN) as usize).cloned();
-        seen.ok_or(TapeError { offset: start })
+        if word & KEY_NEW == 0 {
+            return Ok((Value::from(self.text_of(word as usize)?), None));
+        }
+        if at > self.keys.0.len() || at >= MAX_KEYS {
+            return Err(TapeError { offset: start });
+        }
+        let key = Value::from(self.text()?);
+        match self.keys.0.get_mut(at) {
+            Some(known) => *known = key.clone(),
+            None => self.keys.0.push(key.clone()),
+        }
+        Ok((key, Some(number)))
     }
 }
 
@@ -220,13 +261,16 @@ mod tests {
         fn string(self, text: &str) -> Self {
             self.tag(STRING).text(text)
         }
-        fn seen(self, key: u32) -> Self {
-            self.u32(KEY_SEEN | key)
+        fn known(self, number: u32) -> Self {
+            self.u32(KEY_KNOWN | number)
+        }
+        fn new_key(self, number: u32, key: &str) -> Self {
+            self.u32(KEY_NEW | number).text(key)
         }
     }
 
     fn assert_reads_as_json(tape: Tape, json: &str) {
-        let read = from_tape(&tape.0).expect("a valid tape");
+        let read = from_tape(&tape.0, &mut TapeKeys::default()).expect("a valid tape");
         let expected = super::super::from_json(json).expect("valid JSON");
         assert_eq!(read, expected, "{json}");
         assert_eq!(read.kind(), expected.kind(), "{json}");
@@ -239,7 +283,7 @@ mod tests {
         let tape = Tape::default()
             .tag(OBJECT)
             .u32(4)
-            .text("name")
+            .new_key(0, "name")
             .string("app-1 \"é\" \\ 😀")
             .text("ports")
             .tag(ARRAY)
@@ -263,43 +307,102 @@ mod tests {
     }
 
     #[test]
-    fn keys_already_spelled_out_are_read_by_number() {
-        let tape = Tape::default()
+    fn keys_are_learnt_and_then_named_by_number_from_tape_to_tape() {
+        let mut keys = TapeKeys::default();
+        let first = Tape::default()
             .tag(ARRAY)
-            .u32(3)
+            .u32(2)
             .tag(OBJECT)
             .u32(2)
-            .text("name")
+            .new_key(0, "name")
             .string("http")
-            .text("port")
+            .new_key(1, "port")
             .int(80)
             .tag(OBJECT)
             .u32(2)
-            .seen(0)
+            .known(0)
             .string("https")
-            .seen(1)
-            .int(443)
+            .known(1)
+            .int(443);
+        let expected = r#"[{"name": "http", "port": 80}, {"name": "https", "port": 443}]"#;
+        let read = from_tape(&first.0, &mut keys).expect("valid");
+        assert_eq!(read, super::super::from_json(expected).expect("valid"));
+        let second = Tape::default()
             .tag(OBJECT)
-            .u32(1)
-            .seen(1)
-            .int(8080);
-        assert_reads_as_json(
-            tape,
-            r#"[{"name": "http", "port": 80}, {"name": "https", "port": 443}, {"port": 8080}]"#,
+            .u32(3)
+            .known(1)
+            .int(8080)
+            .text("inline")
+            .tag(TRUE)
+            .new_key(0, "replaced")
+            .tag(NULL);
+        let read = from_tape(&second.0, &mut keys).expect("valid");
+        let expected = r#"{"port": 8080, "inline": true, "replaced": null}"#;
+        assert_eq!(read, super::super::from_json(expected).expect("valid"));
+        assert_eq!(
+            read.to_string(),
+            super::super::from_json(expected)
+                .expect("valid")
+                .to_string()
         );
-        let unknown = Tape::default().tag(OBJECT).u32(1).seen(0).tag(NULL);
-        assert_eq!(from_tape(&unknown.0), Err(TapeError { offset: 5 }));
+        for (tape, offset) in [
+            (Tape::default().tag(OBJECT).u32(1).known(2).tag(NULL), 5),
+            (
+                Tape::default()
+                    .tag(OBJECT)
+                    .u32(1)
+                    .new_key(3, "gap")
+                    .tag(NULL),
+                5,
+            ),
+            (
+                Tape::default()
+                    .tag(OBJECT)
+                    .u32(1)
+                    .u32(KEY_KNOWN | KEY_NEW)
+                    .tag(NULL),
+                5,
+            ),
+        ] {
+            assert_eq!(from_tape(&tape.0, &mut keys), Err(TapeError { offset }));
+        }
+    }
+
+    #[test]
+    fn a_repeated_key_keeps_its_first_place_and_takes_the_last_value() {
+        let mut keys = TapeKeys::default();
+        let tape = Tape::default()
+            .tag(OBJECT)
+            .u32(4)
+            .new_key(0, "a")
+            .int(1)
+            .new_key(1, "b")
+            .int(2)
+            .known(0)
+            .int(3)
+            .text("b")
+            .int(4);
+        let read = from_tape(&tape.0, &mut keys).expect("valid");
+        let expected =
+            super::super::from_json(r#"{"a": 1, "b": 2, "a": 3, "b": 4}"#).expect("valid");
+        assert_eq!(read.to_string(), expected.to_string());
+        assert_eq!(read.len(), Some(2));
     }
 
     #[test]
     fn integers_take_the_kind_their_json_text_reads_as() {
         for (n, json) in [(0, "0"), (7, "7"), (-7, "-7"), (i32::MIN, "-2147483648")] {
-            let read = from_tape(&Tape::default().int(n).0).expect("valid");
+            let read =
+                from_tape(&Tape::default().int(n).0, &mut TapeKeys::default()).expect("valid");
             let expected = super::super::from_json(json).expect("valid");
             assert_eq!(format!("{read:?}"), format!("{expected:?}"));
             assert_eq!(read.is_integer(), expected.is_integer());
         }
-        let big = from_tape(&Tape::default().int53(-4_000_000_000.0).0).expect("valid");
+        let big = from_tape(
+            &Tape::default().int53(-4_000_000_000.0).0,
+            &mut TapeKeys::default(),
+        )
+        .expect("valid");
         assert_eq!(big, super::super::from_json("-4000000000").expect("valid"));
     }
 
@@ -320,7 +423,11 @@ mod tests {
             (Tape::default().int53(1e300).0, 9),
         ];
         for (tape, offset) in cases {
-            assert_eq!(from_tape(&tape), Err(TapeError { offset }), "{tape:?}");
+            assert_eq!(
+                from_tape(&tape, &mut TapeKeys::default()),
+                Err(TapeError { offset }),
+                "{tape:?}"
+            );
         }
     }
 
@@ -332,13 +439,13 @@ mod tests {
             deep.extend_from_slice(&1u32.to_le_bytes());
         }
         deep.push(NULL);
-        assert!(from_tape(&deep).is_err());
+        assert!(from_tape(&deep, &mut TapeKeys::default()).is_err());
         let mut fine = Vec::new();
         for _ in 0..MAX_DEPTH {
             fine.push(ARRAY);
             fine.extend_from_slice(&1u32.to_le_bytes());
         }
         fine.push(NULL);
-        assert!(from_tape(&fine).is_ok());
+        assert!(from_tape(&fine, &mut TapeKeys::default()).is_ok());
     }
 }
