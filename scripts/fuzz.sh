@@ -5,7 +5,7 @@ set -euo pipefail
 seconds=${1:-60}
 cd "$(dirname "$0")/../fuzz"
 export RUSTC_BOOTSTRAP=1
-for target in translate render config allocator; do
+for target in translate render config allocator tape; do
   mkdir -p "corpus/$target"
 done
 for case in ../tests/cases/*/; do
@@ -13,6 +13,20 @@ for case in ../tests/cases/*/; do
   cp "$case/template.yaml" "corpus/translate/$name"
   { cat "$case/template.yaml"; printf '\0'; cat "$case/values.json"; } > "corpus/render/$name"
   cp "$case/values.json" "corpus/config/$name"
+done
+# each case's variables as the npm package writes them into a value tape (a fresh process each, so
+# that every tape teaches the keys it names)
+for case in ../tests/cases/*/; do
+  node --input-type=module -e '
+    import { readFileSync, writeFileSync } from "node:fs";
+    import * as core from "../pkg/portclaims.js";
+    import { tapeWriter } from "../js/tape.js";
+    core.initSync({ module: readFileSync("../pkg/portclaims_bg.wasm") });
+    const [dir, out] = process.argv.slice(1);
+    const length = tapeWriter(core).write(JSON.parse(readFileSync(dir + "/values.json", "utf8")), true);
+    const start = core.tapeRoom(0);
+    if (length >= 0) writeFileSync(out, new Uint8Array(core.tapeMemory().buffer, start, length));
+  ' "$case" "corpus/tape/$(basename "$case")"
 done
 # the PHP runtime snippets of tests/php_blade_cases.json, with the variables they were made with
 node -e '
@@ -22,7 +36,7 @@ node -e '
     fs.writeFileSync(`corpus/translate/snippet-${i}`, snippet);
     fs.writeFileSync(`corpus/render/snippet-${i}`, `${snippet}\0${values}`);
   });'
-for target in translate render config allocator; do
+for target in translate render config allocator tape; do
   echo "== $target (${seconds}s)"
   dict=()
   case $target in translate | render) dict=(-dict=blade.dict) ;; esac

@@ -2,7 +2,9 @@
 //!
 //! Only plain data crosses the boundary, as JSON text: `JSON.stringify` and `JSON.parse` are
 //! native in every JS engine, and one string copy costs far less than walking an object graph
-//! property by property across the boundary. Errors leave as JS `Error`s whose one-line message
+//! property by property across the boundary. A compiled template's variables may come as a value
+//! tape instead (see `tape`), which JS writes into this module's memory for less than
+//! `JSON.stringify` costs. Errors leave as JS `Error`s whose one-line message
 //! says where the problem is, with the location also as properties for editors.
 
 use std::cell::RefCell;
