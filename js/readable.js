@@ -4,10 +4,15 @@
 // the keys read below it; `null` when unknown). The copy serialises exactly as the original
 // would wherever the template looks: values the copy leaves out are ones it never reaches.
 
-/** Turns the core's tree into nested [key, subtree] lists, once per template. */
+/**
+ * Turns the core's tree into nested [key, subtree] lists, once per template; each list also has
+ * `byKey`, the same as a Map (for js/tape.js).
+ */
 export function readPlan(reads) {
   if (reads === true || reads === null || typeof reads !== 'object') return true;
-  return Object.keys(reads).map((key) => [key, readPlan(reads[key])]);
+  const entries = Object.keys(reads).map((key) => [key, readPlan(reads[key])]);
+  entries.byKey = new Map(entries);
+  return entries;
 }
 
 const INDEX = /^(?:0|[1-9][0-9]*)$/;

@@ -90,6 +90,9 @@ test('what a template reads is what the tape holds, as readable() copies it', ()
   const hidden = { shown: 3 };
   Object.defineProperty(hidden, 'hidden', { value: 2, enumerable: false });
   assertSameBothWays("{{ $f['shown'] }}{{ $f['hidden'] ?? 'none' }}", { f: hidden });
+  const inherited = "{{ $f['constructor'] ?? 'none' }} {{ $f['__proto__'] ?? 'none' }} {{ $f['toString'] ?? 'none' }}";
+  assert.equal(assertSameBothWays(inherited, { f: { shown: 1 } }).output, 'none none none');
+  assert.equal(assertSameBothWays(inherited, { f: JSON.parse('{"__proto__": "own"}') }).output, 'none own none');
 });
 
 test('values JSON writes its own way are left to JSON, and still render the same', () => {
