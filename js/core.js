@@ -141,14 +141,19 @@ export function createApi(core) {
     const { compiled, plan } = compiledFor(options);
     const { claims, values, scope, seed } = options;
     const declaration = declarationOf(claims ?? null);
-    const copy = readable(values, plan);
     // Seeds travel as strings so that every u64 survives.
     const seedText = seed == null ? undefined : String(seed);
+    if (scope != null && typeof scope !== 'string') {
+      const request = JSON.stringify({ values: readable(values, plan), scope, seed: seedText });
+      return decided(ledger, ledger.plan(compiled, declaration.text, request), declaration, scope);
+    }
+    // The usual render: the request in parts, so that neither side builds an object of it, and
+    // the values as a tape where they can be.
+    const length = values === undefined ? -1 : tapes.write(values, plan);
     const output =
-      scope == null || typeof scope === 'string'
-        ? // The usual render: the request in parts, so that neither side builds an object of it.
-          ledger.planParts(compiled, declaration.text, JSON.stringify(copy) ?? '', scope ?? undefined, seedText)
-        : ledger.plan(compiled, declaration.text, JSON.stringify({ values: copy, scope, seed: seedText }));
+      length >= 0
+        ? ledger.planTape(compiled, declaration.text, length, scope ?? undefined, seedText)
+        : ledger.planParts(compiled, declaration.text, JSON.stringify(readable(values, plan)) ?? '', scope ?? undefined, seedText);
     return decided(ledger, output, declaration, scope);
   };
   const planRelease = ({ scope, claim, claims }) => {

@@ -77,7 +77,7 @@ impl CompiledTemplate {
     /// `render` with the variables as the first `length` bytes of the tape buffer (see `tape`).
     #[wasm_bindgen(js_name = renderTape)]
     pub fn render_tape(&self, length: usize) -> Result<String, JsValue> {
-        let variables = request::variables(tape::read_tape(length)?, "variables")?;
+        let variables = request::variables(tape::read_tape(length, "variables")?, "variables")?;
         self.template.render(&variables).map_err(template_error)
     }
 
@@ -199,6 +199,25 @@ impl LedgerHandle {
         let claims = cached_claims(claims)?;
         let scope = scope_or_default(scope)?;
         let values = request::variables(read(values)?, "values")?;
+        let seed = seed.as_deref().map(parse_seed).transpose()?;
+        self.plan_read(template, &claims, &values, &scope, seed)
+    }
+
+    /// `plan_parts` with `values` as the first `values_length` bytes of the tape buffer (see
+    /// `tape`) instead of JSON.
+    #[wasm_bindgen(js_name = planTape)]
+    pub fn plan_tape(
+        &mut self,
+        template: &CompiledTemplate,
+        claims: &str,
+        values_length: usize,
+        scope: Option<String>,
+        seed: Option<String>,
+    ) -> Result<String, JsValue> {
+        self.forget();
+        let claims = cached_claims(claims)?;
+        let scope = scope_or_default(scope)?;
+        let values = request::variables(tape::read_tape(values_length, "values")?, "values")?;
         let seed = seed.as_deref().map(parse_seed).transpose()?;
         self.plan_read(template, &claims, &values, &scope, seed)
     }

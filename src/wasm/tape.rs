@@ -33,14 +33,14 @@ pub fn tape_room(bytes: usize) -> *const u8 {
     })
 }
 
-/// The value the tape's first `length` bytes hold.
-pub(super) fn read_tape(length: usize) -> Result<Value, JsValue> {
+/// The value the tape's first `length` bytes hold; errors name `field`.
+pub(super) fn read_tape(length: usize, field: &str) -> Result<Value, JsValue> {
     TAPE.with(|tape| match tape.borrow().get(..length) {
         Some(bytes) => KEYS
             .with(|keys| from_tape(bytes, &mut keys.borrow_mut()))
-            .map_err(|e| config_error("variables", &e.to_string())),
+            .map_err(|e| config_error(field, &e.to_string())),
         None => Err(config_error(
-            "variables",
+            field,
             &format!("the value tape holds fewer than {length} bytes"),
         )),
     })

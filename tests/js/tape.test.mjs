@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { compile } from '../../js/node.js';
+import { compile, renderSync } from '../../js/node.js';
 import * as core from '../../pkg/portclaims.js';
 import { readable, readPlan } from '../../js/readable.js';
 import { tapeWriter } from '../../js/tape.js';
@@ -158,6 +158,30 @@ test('a tape follows the core memory when it grows, and a getter that renders se
     },
   };
   assert.equal(template.render(variables), '{"name":"inside"}');
+});
+
+test('renders that claim ports read their values from a tape too', () => {
+  const planTape = core.Ledger.prototype.planTape;
+  let taped = 0;
+  core.Ledger.prototype.planTape = function (...args) {
+    taped += 1;
+    return planTape.apply(this, args);
+  };
+  try {
+    const template = "{{ $portClaims['web'] }} {!! json_encode($data) !!}";
+    const claims = [{ claim: 'web', group: 'http', preferred_port: 8080, random: false }];
+    const reference = (data) => core.compile(template, '{}').render(JSON.stringify({ data, portClaims: { web: 8080 } }));
+    for (const data of [{ name: 'web', ports: [80, 443], flags: { on: true, off: null } }, { ratio: 0.5 }, [1, 'two']]) {
+      assert.equal(renderSync({ template, claims, values: { data } }).output, reference(data));
+      assert.equal(renderSync({ template, claims, values: { data }, scope: 'team-a' }).output, reference(data));
+    }
+    assert.equal(taped, 4, 'all but the values with a fraction went as a tape');
+    assert.throws(() => renderSync({ template, claims, values: { data: 1 }, scope: { team: 'a' } }), /scope: must be a string/);
+    assert.equal(renderSync({ template: 'x', claims }).output, 'x');
+    assert.throws(() => renderSync({ template: 'x', values: [1] }), /values: must be an object of template variables/);
+  } finally {
+    core.Ledger.prototype.planTape = planTape;
+  }
 });
 
 test('a malformed tape is a clear error, not a crash', () => {
