@@ -70,7 +70,7 @@ function createTapeWriter(core) {
   // Keys by their number in the core, which learns a key's number from the first tape that
   // uses it; a tape given up on takes back the numbers it gave, since the core never saw it.
   const numbers = new Map();
-  const newKeys = [];
+  const names = [];
 
   function room(bytes) {
     if (at + bytes <= capacity) return;
@@ -118,11 +118,11 @@ function createTapeWriter(core) {
     if (name.length >= 0x10000000) return false;
     if (numbers.size >= KNOWN_KEYS) return text(name);
     room(4);
-    writeU32(at, KEY_NEW | numbers.size);
+    writeU32(at, KEY_NEW | names.length);
     at += 4;
     if (!text(name)) return false;
-    numbers.set(name, numbers.size);
-    newKeys.push(name);
+    numbers.set(name, names.length);
+    names.push(name);
     return true;
   }
 
@@ -265,9 +265,9 @@ function createTapeWriter(core) {
         // Memory that grew since the last tape left this view empty.
         if (tape.byteLength === 0 && capacity > 0) tape = new Uint8Array(memory.buffer, start, capacity);
         at = 0;
-        newKeys.length = 0;
+        const known = names.length;
         if (planned(variables, plan, 0)) return at;
-        for (const name of newKeys) numbers.delete(name);
+        while (names.length > known) numbers.delete(names.pop());
         return -1;
       } finally {
         writing = false;
