@@ -19,6 +19,8 @@ const KEY_NEW = 0x40000000;
 
 /** Nesting the tape leaves to JSON (whose reader gives up near here, and which reports cycles). */
 const MAX_DEPTH = 100;
+/** A tape buffer larger than this is given back before the next tape (src/wasm/tape.rs). */
+const KEPT_CAPACITY = 1 << 20;
 /** Keys the core learns to know by number: a template's variables use a few dozen. */
 const KNOWN_KEYS = 4096;
 
@@ -262,8 +264,10 @@ function createTapeWriter(core) {
       if (!isPlainObject(variables) || typeof variables.toJSON === 'function' || inheritsEnumerable()) return -1;
       writing = true;
       try {
+        // After a large tape, the core gives its memory back at the first room this one asks for.
+        if (capacity > KEPT_CAPACITY) capacity = 0;
         // Memory that grew since the last tape left this view empty.
-        if (tape.byteLength === 0 && capacity > 0) tape = new Uint8Array(memory.buffer, start, capacity);
+        else if (tape.byteLength === 0 && capacity > 0) tape = new Uint8Array(memory.buffer, start, capacity);
         at = 0;
         const known = names.length;
         if (planned(variables, plan, 0)) return at;

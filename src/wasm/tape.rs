@@ -20,14 +20,21 @@ pub fn tape_memory() -> JsValue {
     wasm_bindgen::memory()
 }
 
+/// A buffer larger than this, asked for a quarter of it or less (as JS does when a tape starts
+/// after a large one), gives the memory back.
+const KEPT_BYTES: usize = 1 << 20;
+
 /// Makes the tape buffer at least `bytes` long, keeping what it holds, and returns where it starts
-/// (it moves when it grows).
+/// (it moves when it grows or shrinks).
 #[wasm_bindgen(js_name = tapeRoom)]
 pub fn tape_room(bytes: usize) -> *const u8 {
     TAPE.with(|tape| {
         let mut tape = tape.borrow_mut();
         if tape.len() < bytes {
             tape.resize(bytes, 0);
+        } else if tape.len() > KEPT_BYTES && bytes <= tape.len() / 4 {
+            tape.truncate(bytes);
+            tape.shrink_to_fit();
         }
         tape.as_ptr()
     })
