@@ -19,6 +19,7 @@ const KEY_NEW = 0x40000000;
 
 /** Nesting the tape leaves to JSON (whose reader gives up near here, and which reports cycles). */
 const MAX_DEPTH = 100;
+const INITIAL_CAPACITY = 4096;
 /** A tape buffer larger than this is given back before the next tape (src/wasm/tape.rs). */
 const KEPT_CAPACITY = 1 << 20;
 /** Keys the core learns to know by number: a template's variables use a few dozen. */
@@ -74,11 +75,20 @@ function createTapeWriter(core) {
   const numbers = new Map();
   const names = [];
 
-  function room(bytes) {
-    if (at + bytes <= capacity) return;
-    capacity = Math.max(capacity * 2, at + bytes, 4096);
+  // Whether the view went empty during this tape: a getter that ran the core may grow its memory,
+  // which detaches the view and drops every write after that.
+  let detached = false;
+
+  function grow(bytes) {
+    capacity = bytes;
     start = core.tapeRoom(capacity);
     tape = new Uint8Array(memory.buffer, start, capacity);
+  }
+
+  function room(bytes) {
+    if (at + bytes <= capacity) return;
+    if (tape.byteLength === 0) detached = true;
+    grow(Math.max(capacity * 2, at + bytes));
   }
 
   function writeU32(where, n) {
@@ -264,13 +274,14 @@ function createTapeWriter(core) {
       if (!isPlainObject(variables) || typeof variables.toJSON === 'function' || inheritsEnumerable()) return -1;
       writing = true;
       try {
-        // After a large tape, the core gives its memory back at the first room this one asks for.
-        if (capacity > KEPT_CAPACITY) capacity = 0;
-        // Memory that grew since the last tape left this view empty.
-        else if (tape.byteLength === 0 && capacity > 0) tape = new Uint8Array(memory.buffer, start, capacity);
+        // The first tape, and the first after a large one (whose memory the core then gives back).
+        if (capacity === 0 || capacity > KEPT_CAPACITY) grow(INITIAL_CAPACITY);
+        // Memory that grew since the last tape left the view empty.
+        else if (tape.byteLength === 0) tape = new Uint8Array(memory.buffer, start, capacity);
         at = 0;
+        detached = false;
         const known = names.length;
-        if (planned(variables, plan, 0)) return at;
+        if (planned(variables, plan, 0) && !detached && tape.byteLength > 0) return at;
         while (names.length > known) numbers.delete(names.pop());
         return -1;
       } finally {

@@ -144,7 +144,7 @@ test('keys keep their numbers across renders, and a tape given up on takes its n
   }
 });
 
-test('a tape follows the core memory when it grows, and a getter that renders sends JSON', () => {
+test('a tape follows the core memory when it grows; a getter that renders, or grows that memory, sends JSON', () => {
   const template = compile(DUMP);
   const big = { v: Array.from({ length: 20000 }, (_, i) => ({ name: `item-${i}`, text: 'x'.repeat(100) })) };
   assert.equal(template.render(big), core.compile(DUMP, '{}').render(JSON.stringify(big)));
@@ -158,6 +158,30 @@ test('a tape follows the core memory when it grows, and a getter that renders se
     },
   };
   assert.equal(template.render(variables), '{"name":"inside"}');
+  // A getter whose render grows the core's memory, which detaches the view the tape is written in.
+  const padded = compile("{{ $v['name'] }}{{ substr($pad, 0, 0) }}");
+  const growing = {
+    v: {
+      before: 'b',
+      get middle() {
+        return padded.render({ v: { name: 'm' }, pad: 'x'.repeat(64 << 20) });
+      },
+      after: ['a', 1],
+    },
+  };
+  assert.equal(template.render(growing), '{"before":"b","middle":"m","after":["a",1]}');
+  // The same, with the tape growing after the getter: a fresh view then hides the lost writes.
+  const regrowing = {
+    v: {
+      before: 'b',
+      get middle() {
+        core.tapeMemory().grow(1);
+        return 'm';
+      },
+      after: ['a', 'y'.repeat(10000)],
+    },
+  };
+  assert.equal(template.render(regrowing), `{"before":"b","middle":"m","after":["a","${'y'.repeat(10000)}"]}`);
 });
 
 test('renders that claim ports read their values from a tape too', () => {
