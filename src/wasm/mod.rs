@@ -2,10 +2,10 @@
 //!
 //! Only plain data crosses the boundary, as JSON text: `JSON.stringify` and `JSON.parse` are
 //! native in every JS engine, and one string copy costs far less than walking an object graph
-//! property by property across the boundary. A compiled template's variables may come as a value
-//! tape instead (see `tape`), which JS writes into this module's memory for less than
-//! `JSON.stringify` costs. Errors leave as JS `Error`s whose one-line message
-//! says where the problem is, with the location also as properties for editors.
+//! property by property across the boundary. A template's variables may come as a value tape
+//! instead (see `tape`), which JS writes into this module's memory for less than
+//! `JSON.stringify` costs. Errors leave as JS `Error`s whose one-line message says where the
+//! problem is, with the location also as properties for editors.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -195,12 +195,7 @@ impl LedgerHandle {
         scope: Option<String>,
         seed: Option<String>,
     ) -> Result<String, JsValue> {
-        self.forget();
-        let claims = cached_claims(claims)?;
-        let scope = scope_or_default(scope)?;
-        let values = request::variables(read(values)?, "values")?;
-        let seed = seed.as_deref().map(parse_seed).transpose()?;
-        self.plan_read(template, &claims, &values, &scope, seed)
+        self.plan_in_parts(template, claims, || read(values), scope, seed)
     }
 
     /// `plan_parts` with `values` as the first `values_length` bytes of the tape buffer (see
@@ -214,12 +209,8 @@ impl LedgerHandle {
         scope: Option<String>,
         seed: Option<String>,
     ) -> Result<String, JsValue> {
-        self.forget();
-        let claims = cached_claims(claims)?;
-        let scope = scope_or_default(scope)?;
-        let values = request::variables(tape::read_tape(values_length, "values")?, "values")?;
-        let seed = seed.as_deref().map(parse_seed).transpose()?;
-        self.plan_read(template, &claims, &values, &scope, seed)
+        let values = || tape::read_tape(values_length, "values");
+        self.plan_in_parts(template, claims, values, scope, seed)
     }
 
     /// The last plan's decision as numbers: the id its change is kept under (see `apply`),
@@ -334,6 +325,24 @@ impl LedgerHandle {
             self.keep(id, decision.change);
         }
         self.numbers.clear();
+    }
+
+    /// `plan_parts` and `plan_tape`, which differ in how the values are read; the request's
+    /// parts are checked in the same order either way, so an error names the same part.
+    fn plan_in_parts(
+        &mut self,
+        template: &CompiledTemplate,
+        claims: &str,
+        values: impl FnOnce() -> Result<minijinja::Value, JsValue>,
+        scope: Option<String>,
+        seed: Option<String>,
+    ) -> Result<String, JsValue> {
+        self.forget();
+        let claims = cached_claims(claims)?;
+        let scope = scope_or_default(scope)?;
+        let values = request::variables(values()?, "values")?;
+        let seed = seed.as_deref().map(parse_seed).transpose()?;
+        self.plan_read(template, &claims, &values, &scope, seed)
     }
 
     /// Decides and renders a request read by `plan` or `plan_parts`.

@@ -174,8 +174,9 @@ impl<'a> Reader<'a> {
             let held = object.entries.len();
             match number {
                 Some(number) if by_number && held < SMALL_OBJECT => {
-                    match numbers[..held].iter().position(|&n| n == number) {
-                        Some(at) => object.entries[at].1 = value,
+                    let repeated = numbers[..held].iter().position(|&n| n == number);
+                    match repeated.and_then(|at| object.entries.get_mut(at)) {
+                        Some(entry) => entry.1 = value,
                         None => {
                             numbers[held] = number;
                             object.entries.push((key, value));
