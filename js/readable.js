@@ -29,11 +29,17 @@ export function readable(value, plan) {
   return array ? readableItems(value, plan) : readableFields(value, plan);
 }
 
+/** How much of `items` the copy keeps: up to the highest index `plan` reads that it has. */
+export function readLength(items, plan) {
+  let length = 0;
+  for (const [key] of plan) if (INDEX.test(key) && Number(key) < items.length) length = Math.max(length, Number(key) + 1);
+  return length;
+}
+
 // An array stays an array (lists and maps differ in PHP and in the fast translation), as long as
 // the highest index read; the items the template never reads are null.
 function readableItems(items, plan) {
-  let length = 0;
-  for (const [key] of plan) if (INDEX.test(key) && Number(key) < items.length) length = Math.max(length, Number(key) + 1);
+  const length = readLength(items, plan);
   const copy = new Array(length).fill(null);
   for (const [key, below] of plan) {
     if (!INDEX.test(key) || Number(key) >= length) continue;

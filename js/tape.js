@@ -6,6 +6,8 @@
 // instances, fractions, unpaired surrogates, deep nesting) write() answers -1 and the caller
 // sends JSON, so the core always reads what `JSON.stringify(readable(variables, plan))` holds.
 
+import { readLength } from './readable.js';
+
 const NULL = 0;
 const FALSE = 1;
 const TRUE = 2;
@@ -25,7 +27,6 @@ const KEPT_CAPACITY = 1 << 20;
 /** Keys the core learns to know by number: a template's variables use a few dozen. */
 const KNOWN_KEYS = 4096;
 
-const INDEX = /^(?:0|[1-9][0-9]*)$/;
 const encoder = new TextEncoder();
 const number = new Float64Array(1);
 const numberBytes = new Uint8Array(number.buffer);
@@ -128,7 +129,7 @@ function createTapeWriter(core) {
     }
     // An inline key's byte length must stay clear of the flags (and no real key comes near).
     if (name.length >= 0x10000000) return false;
-    if (numbers.size >= KNOWN_KEYS) return text(name);
+    if (names.length >= KNOWN_KEYS) return text(name);
     room(4);
     writeU32(at, KEY_NEW | names.length);
     at += 4;
@@ -222,22 +223,18 @@ function createTapeWriter(core) {
 
   // As readableItems: the array up to the highest index read, the items never read null.
   function plannedItems(items, plan, depth) {
-    let length = 0;
-    for (let i = 0; i < plan.length; i++) {
-      const name = plan[i][0];
-      if (INDEX.test(name) && Number(name) < items.length) length = Math.max(length, Number(name) + 1);
-    }
+    const length = readLength(items, plan);
     room(5);
     tape[at] = ARRAY;
     writeU32(at + 1, length);
     at += 5;
     for (let i = 0; i < length; i++) {
       const item = items[i];
-      const read = plan.find((entry) => entry[0] === String(i));
-      if (read === undefined || isSkipped(item)) {
+      const below = plan.byKey.get(String(i));
+      if (below === undefined || isSkipped(item)) {
         room(1);
         tape[at++] = NULL;
-      } else if (!planned(item, read[1], depth + 1)) {
+      } else if (!planned(item, below, depth + 1)) {
         return false;
       }
     }
