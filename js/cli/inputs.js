@@ -27,7 +27,7 @@ export function parseJsonFile(text, path, what) {
   try {
     return parseJson(text);
   } catch (e) {
-    throw new CliError(`${path}:${e.line}:${e.column}: the ${what} is not valid JSON: ${e.reason}`, {
+    throw new CliError(`${path}:${e.line}:${e.column}: the ${what} ${e.duplicateKey === undefined ? 'is not valid JSON' : 'is ambiguous'}: ${e.reason}`, {
       file: path,
       line: e.line,
       column: e.column,

@@ -2,21 +2,89 @@
 // JSON.parse does the work; only when it fails does a small scanner find where and why, because
 // V8's messages do not always say where.
 
-/** Parses JSON; on a syntax error throws an Error with `line`, `column` (1-based), `reason`, `sourceLine`. */
+/**
+ * Parses JSON as a file holds it: a leading byte order mark is skipped (editors on Windows write
+ * one), and a key given twice in one object is an error, not a silent "last one wins" that would
+ * drop the first value on the next rewrite. On failure throws a SyntaxError with `line`, `column`
+ * (1-based), `reason`, `sourceLine`, and `duplicateKey` for a repeated key.
+ */
 export function parseJson(text) {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let value;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(body);
   } catch (e) {
     const found = locateJsonError(text);
-    const { line, column } = lineColumn(text, found.offset);
-    const error = new SyntaxError(`${line}:${column}: ${found.reason}`);
-    error.line = line;
-    error.column = column;
-    error.reason = found.reason;
-    error.sourceLine = text.split(/\r?\n/)[line - 1] ?? '';
-    error.cause = e;
-    throw error;
+    throw positioned(text, found.offset, found.reason, { cause: e });
   }
+  const repeated = findDuplicateKey(text);
+  if (repeated) {
+    const first = lineColumn(text, repeated.firstOffset);
+    throw positioned(text, repeated.offset, `the key ${JSON.stringify(repeated.key)} is given twice in one object (first at ${first.line}:${first.column})`, {
+      duplicateKey: repeated.key,
+    });
+  }
+  return value;
+}
+
+function positioned(text, offset, reason, extra) {
+  const { line, column } = lineColumn(text, offset);
+  const error = new SyntaxError(`${line}:${column}: ${reason}`);
+  error.line = line;
+  error.column = column;
+  error.reason = reason;
+  error.sourceLine = text.split(/\r?\n/)[line - 1] ?? '';
+  return Object.assign(error, extra);
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * The first key of `text` (valid JSON) that repeats a key of the same object: `{ key, offset,
+ * firstOffset }`, or null. One pass over the text; keys are compared as written, and decoded only
+ * when they hold an escape (`"a"` and `"\u0061"` are the same key).
+ */
+export function findDuplicateKey(text) {
+  // One entry per open container: a Map of an object's keys to their offsets, or null for an array.
+  const open = [];
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      let end = i + 1;
+      let escaped = false;
+      for (; end < text.length; end++) {
+        const d = text.charCodeAt(end);
+        if (d === BACKSLASH) {
+          escaped = true;
+          end++;
+        } else if (d === QUOTE) {
+          break;
+        }
+      }
+      const keys = open[open.length - 1];
+      if (expectKey && keys) {
+        const raw = text.slice(i + 1, end);
+        const key = escaped ? JSON.parse(text.slice(i, end + 1)) : raw;
+        const first = keys.get(key);
+        if (first !== undefined) return { key, offset: i, firstOffset: first };
+        keys.set(key, i);
+        expectKey = false;
+      }
+      i = end;
+    } else if (c === 0x7b /* { */) {
+      open.push(new Map());
+      expectKey = true;
+    } else if (c === 0x5b /* [ */) {
+      open.push(null);
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      open.pop();
+    } else if (c === 0x2c /* , */) {
+      expectKey = open[open.length - 1] != null;
+    }
+  }
+  return null;
 }
 
 export function lineColumn(text, offset) {

@@ -57,7 +57,7 @@ export function snippet(paint, { line, column, endLine, endColumn, sourceLine, s
   let end = endLine === undefined || endLine === line ? endColumn : source.length + 1;
   if (!end || end <= start) end = start + 1;
   end = Math.min(end, Math.max(source.length + 1, start + 1));
-  const expand = (text) => text.replace(/\t/g, TAB);
+  const expand = (text) => printable(text.replace(/\t/g, TAB));
   const before = expand(source.slice(0, start - 1)).length;
   const width = Math.max(1, expand(source.slice(start - 1, end - 1)).length);
   return [
@@ -85,12 +85,12 @@ export function createReporter(stream = process.stderr, env = process.env) {
       write(headline('error', oneLine(error.message)));
       for (const line of snippet(paint, { ...error, ...extra })) write(line);
       const pad = ' '.repeat(Math.max(1, String(error.line ?? '').length));
-      for (const note of error.notes ?? []) write(`${pad} ${paint('blue+bold', '=')} note: ${note}`);
-      if (hint) write(`${pad} ${paint('blue+bold', '=')} ${paint('bold', 'hint')}: ${hint}`);
+      for (const note of error.notes ?? []) write(`${pad} ${paint('blue+bold', '=')} note: ${printable(note)}`);
+      if (hint) write(`${pad} ${paint('blue+bold', '=')} ${paint('bold', 'hint')}: ${printable(hint)}`);
     },
     warning(message, hint) {
       write(headline('warning', oneLine(message)));
-      if (hint) write(`  ${paint('blue+bold', '=')} ${paint('bold', 'hint')}: ${hint}`);
+      if (hint) write(`  ${paint('blue+bold', '=')} ${paint('bold', 'hint')}: ${printable(hint)}`);
     },
     /** A diagnostic: `severity: message`, then `--> file:line:column` and the snippet. */
     diagnostic(d, sourceLineOf) {
@@ -98,7 +98,7 @@ export function createReporter(stream = process.stderr, env = process.env) {
       const start = d.range?.start;
       const pad = ' '.repeat(Math.max(1, String(start?.line ?? '').length));
       if (d.file) {
-        const where = start ? `${d.file}:${start.line}:${start.column}` : d.file;
+        const where = printable(start ? `${d.file}:${start.line}:${start.column}` : d.file);
         write(`${pad}${paint('blue+bold', '-->')} ${where}`);
       }
       if (start && d.file) {
@@ -113,16 +113,30 @@ export function createReporter(stream = process.stderr, env = process.env) {
         });
         for (const line of lines) write(line);
       }
-      if (d.hint) write(`${pad} ${paint('blue+bold', '=')} ${paint('bold', 'hint')}: ${d.hint}`);
+      if (d.hint) write(`${pad} ${paint('blue+bold', '=')} ${paint('bold', 'hint')}: ${printable(d.hint)}`);
     },
   };
 }
 
-/** Messages are one line: a multi-line message keeps its first line. */
+/** Messages are one line: a multi-line message keeps its first line, with its controls escaped. */
 export function oneLine(message) {
   const text = String(message ?? '').trim();
   const first = text.split(/\r?\n/)[0];
-  return first || 'unknown error';
+  return printable(first) || 'unknown error';
+}
+
+// C0 controls but the tab, DEL, C1 controls, and the invisible marks that reorder text on screen
+// (bidirectional overrides and isolates).
+const UNPRINTABLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `text` safe to print on a terminal: every character that a terminal would act on instead of
+ * showing (an escape sequence that clears the screen or sets the window title, a bell, a
+ * right-to-left override) is shown as its `\u{…}` escape. Names come from files anyone can edit in
+ * a pull request; printing them must not let that file take over the reviewer's terminal.
+ */
+export function printable(text) {
+  return String(text).replace(UNPRINTABLE, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
 }
 
 export function plural(n, word, many = `${word}s`) {

@@ -8,8 +8,8 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import lockfile from 'proper-lockfile';
 
+import { lockFile } from '../../js/file-lock.js';
 import { LockFileStore, formatLockFile, revisionOf } from '../../js/lockfile-store.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -110,10 +110,10 @@ test('a stale lock left by a crashed process is taken over; a live one is waited
   assert.equal(typeof (await store.commit({ baseRevision: store.load().revision, put: [r('s', 'a', 'tcp', 50000)], delete: [] })), 'string');
   assert.equal(existsSync(`${path}.lock`), false);
 
-  const release = await lockfile.lock(path, { realpath: false });
+  const lock = await lockFile(path);
   const started = Date.now();
   const pending = store.commit({ baseRevision: store.load().revision, put: [r('s', 'b', 'tcp', 50001)], delete: [] });
-  setTimeout(() => release(), 300);
+  setTimeout(() => lock.release(), 300);
   assert.equal(typeof (await pending), 'string');
   assert.ok(Date.now() - started >= 250, 'the commit waited for the lock');
   assert.equal(store.reservations().length, 2);

@@ -2,25 +2,23 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { LockFileStore } from '../../lockfile-store.js';
-import { CliError, plural } from '../messages.js';
+import { CliError, plural, printable } from '../messages.js';
 import { readClaims, readGroups } from '../template-folder.js';
-import { explainApiError } from './shared.js';
+import { explainApiError, openLockFile } from './shared.js';
 
-function storeOf(options) {
-  const lock = options.lock ?? 'portclaims.lock.json';
-  return new LockFileStore(lock, { name: lock });
+function storeOf(options, context) {
+  return openLockFile(options.lock ?? 'portclaims.lock.json', context);
 }
 
 /** Columns aligned on the widest cell, as `ls -l` and `kubectl get` do. */
 export function table(rows, header) {
-  const all = [header, ...rows];
+  const all = [header, ...rows].map((row) => row.map((cell) => printable(cell)));
   const widths = header.map((_, i) => Math.max(...all.map((row) => String(row[i]).length)));
-  return all.map((row) => row.map((cell, i) => (i === row.length - 1 ? String(cell) : String(cell).padEnd(widths[i]))).join('  ')).join('\n');
+  return all.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')).join('\n');
 }
 
 export async function claimsListCommand({ options }, context) {
-  const store = storeOf(options);
+  const store = storeOf(options, context);
   let reservations;
   try {
     reservations = store.reservations();
@@ -34,13 +32,13 @@ export async function claimsListCommand({ options }, context) {
   }
   if (reservations.length === 0) {
     const lock = options.lock ?? 'portclaims.lock.json';
-    context.reporter.write(
+    context.reporter.write(printable(
       options.scope !== undefined
         ? `no reservations for scope ${JSON.stringify(options.scope)} in ${lock}`
         : existsSync(lock)
           ? `no reservations in ${lock}`
           : `no reservations: ${lock} does not exist yet (a render creates it)`,
-    );
+    ));
     return 0;
   }
   const rows = reservations.map((r) => [r.scope, r.claim, r.group, r.port]);
@@ -54,7 +52,7 @@ function reportReleased(released, options, context, nothing) {
     return 0;
   }
   if (released.length === 0) {
-    context.reporter.write(nothing);
+    context.reporter.write(printable(nothing));
     return 0;
   }
   context.stdout.write(`released ${plural(released.length, 'reservation')}:\n`);
@@ -64,7 +62,7 @@ function reportReleased(released, options, context, nothing) {
 
 export async function claimsReleaseCommand({ options }, context) {
   const api = await context.api();
-  const request = { store: storeOf(options), scope: options.scope };
+  const request = { store: storeOf(options, context), scope: options.scope };
   if (options.claim !== undefined) request.claim = options.claim;
   const groups = readGroups(options.groups);
   if (groups !== undefined) request.groups = groups;
@@ -101,7 +99,7 @@ export async function claimsPruneCommand({ options, operands }, context) {
   }
   const { claims, file, text } = readClaims(portsPath);
   const api = await context.api();
-  const request = { store: storeOf(options), scope: options.scope, claims };
+  const request = { store: storeOf(options, context), scope: options.scope, claims };
   const groups = readGroups(options.groups);
   if (groups !== undefined) request.groups = groups;
   let result;

@@ -3,16 +3,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 import { placeClaimDiagnostic } from '../../check.js';
-import { LockFileStore } from '../../lockfile-store.js';
 import { CliError } from '../messages.js';
 import { loadTemplateInput } from '../template-folder.js';
-import { explainApiError, reportProblems, sourceLineIn } from './shared.js';
+import { explainApiError, openLockFile, reportProblems, sourceLineIn } from './shared.js';
 
 export async function renderCommand({ options, operands }, context) {
   const input = loadTemplateInput(operands[0], options, { mode: 'render' });
   reportProblems(input.problems, input, context);
   const api = await context.api();
-  const store = new LockFileStore(options.lock ?? 'portclaims.lock.json', { name: options.lock ?? 'portclaims.lock.json' });
+  const store = openLockFile(options.lock ?? 'portclaims.lock.json', context);
   const templateOptions = {
     dialect: options.dialect,
     escape: options['no-escape'] ? 'none' : undefined,

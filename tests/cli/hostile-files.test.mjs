@@ -1,0 +1,87 @@
+// Files from others, as the CLI reads and prints them: names that would drive a terminal, byte
+// order marks, keys given twice, another process's lock.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+import { lockFile } from '../../js/file-lock.js';
+import { run, workspace } from './helpers.mjs';
+
+const TEMPLATE = "port: {{ $portClaims['web'] }}\nreplicas: {{ $data['replicas'] ?? 1 }}\n";
+const PORTS = [{ group: 'tcp', claim: 'web', preferred_port: 51000, random: true }];
+
+test('claims list never prints the control characters of a name raw', async (t) => {
+  const scope = 'shop\u001b]0;pwned\u0007\u001b[2J\u009b31m\u202eevil';
+  const dir = workspace(t, {
+    'portclaims.lock.json': { version: 1, reservations: [{ scope, claim: 'web\u0007', group: 'tcp', port: 51000 }] },
+  });
+  const r = await run(['claims', 'list'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stdout, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+  assert.match(r.stdout, /shop\\u\{1b\}\]0;pwned\\u\{7\}\\u\{1b\}\[2J\\u\{9b\}31m\\u\{202e\}evil/);
+  assert.match(r.stdout, /web\\u\{7\}/);
+
+  const none = await run(['claims', 'list', '--scope', 'x\u001b[2J'], { cwd: dir });
+  assert.equal(none.code, 0);
+  assert.doesNotMatch(none.stderr, /\u001b/);
+  // The JSON output stays JSON, which escapes what it must itself.
+  const json = await run(['claims', 'list', '--json'], { cwd: dir });
+  assert.equal(JSON.parse(json.stdout)[0].scope, scope);
+});
+
+test('error messages escape the control characters of what they quote', async (t) => {
+  const dir = workspace(t, { 't.yaml': TEMPLATE, 'ports.json': [{ group: 'tcp', claim: 'web', preferred_port: 51000, random: true }] });
+  const r = await run(['render', 't.yaml', '--ports', 'ports.json', '--scope', 's', '--values', 'missing\u001b[2J.json'], { cwd: dir });
+  assert.notEqual(r.code, 0);
+  assert.doesNotMatch(r.stderr, /\u001b/);
+  assert.match(r.stderr, /missing\\u\{1b\}\[2J\.json/);
+});
+
+test('a byte order mark is accepted in a JSON ports, values and lock file', async (t) => {
+  const dir = workspace(t, {
+    't.yaml': TEMPLATE,
+    'ports.json': `\ufeff${JSON.stringify(PORTS)}`,
+    'values.json': '\ufeff{"data": {"replicas": 3}}',
+    'portclaims.lock.json': `\ufeff${JSON.stringify({ version: 1, reservations: [{ scope: 's', claim: 'web', group: 'tcp', port: 51234 }] })}`,
+  });
+  const r = await run(['render', 't.yaml', '--ports', 'ports.json', '--values', 'values.json', '--scope', 's'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'port: 51234\nreplicas: 3\n');
+});
+
+test('a key given twice in a JSON values or ports file is an error naming where, as YAML does', async (t) => {
+  const dir = workspace(t, {
+    't.yaml': TEMPLATE,
+    'ports.json': PORTS,
+    'values.json': '{\n  "data": {"replicas": 3},\n  "data": {"replicas": 4}\n}\n',
+    'twice.json': '[{"group": "tcp", "claim": "web", "claim": "api", "preferred_port": null, "random": true}]',
+  });
+  const values = await run(['render', 't.yaml', '--ports', 'ports.json', '--values', 'values.json', '--dry-run'], { cwd: dir });
+  assert.equal(values.code, 1);
+  assert.match(values.stderr, /^error: values\.json:3:3: the values file is ambiguous: the key "data" is given twice in one object \(first at 2:3\)$/m);
+  const ports = await run(['render', 't.yaml', '--ports', 'twice.json', '--dry-run'], { cwd: dir });
+  assert.equal(ports.code, 1);
+  assert.match(ports.stderr, /twice\.json:1:35: the ports file is ambiguous: the key "claim" is given twice/);
+});
+
+test('a render waiting for another process\'s lock says so, and who holds it', async (t) => {
+  const dir = workspace(t, { 't.yaml': TEMPLATE, 'ports.json': PORTS });
+  const lock = await lockFile(join(dir, 'portclaims.lock.json'));
+  setTimeout(() => lock.release(), 1500);
+  const r = await run(['render', 't.yaml', '--ports', 'ports.json', '--scope', 's'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, new RegExp(`^waiting for portclaims\\.lock\\.json\\.lock, held by process ${process.pid} on ${hostname().replace(/\W/g, '\\$&')} since \\S+…$`, 'm'));
+  assert.equal(JSON.parse(readFileSync(join(dir, 'portclaims.lock.json'), 'utf8')).reservations.length, 1);
+});
+
+test('a lock file that is a folder is refused at once, and nothing is written', async (t) => {
+  const dir = workspace(t, { 't.yaml': TEMPLATE, 'ports.json': PORTS });
+  mkdirSync(join(dir, 'portclaims.lock.json'));
+  const r = await run(['render', 't.yaml', '--ports', 'ports.json'], { cwd: dir });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^error: portclaims\.lock\.json: is a folder, not a lock file/m);
+  assert.deepEqual(readdirSync(dir).sort(), ['portclaims.lock.json', 'ports.json', 't.yaml']);
+  assert.deepEqual(readdirSync(join(dir, 'portclaims.lock.json')), []);
+});
