@@ -57,7 +57,9 @@ fn smart_whitespace_keeps_the_yaml_structure_of_the_limits_case() {
         ..Options::default()
     };
     let t = Template::compile(&source, &smart).unwrap();
-    let expected = "      containers:\n      - name: app\n        resources:\n          limits:\n            cpu: 500m\n            memory: 256Mi\n";
+    // The view pipeline's ltrim applies whatever the whitespace rule: the first line loses its
+    // indentation in Kublade too.
+    let expected = "containers:\n      - name: app\n        resources:\n          limits:\n            cpu: 500m\n            memory: 256Mi\n";
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(format!("{dir}/values.json")).unwrap())
             .unwrap();
