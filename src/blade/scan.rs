@@ -594,7 +594,7 @@ fn scan_tokens(
         }
         if let Some(d) = statements.get(next_statement).filter(|s| s.start == i) {
             flush(&mut tokens, text_start, i);
-            i = handle_directive(&finder, d, &mut tokens)?;
+            i = handle_directive(&finder, verbatim, d, &mut tokens)?;
             text_start = i;
             continue;
         }
@@ -641,6 +641,7 @@ fn newline_at(bytes: &[u8], i: usize) -> Option<usize> {
 /// Pushes the token for a directive Blade compiles and returns where scanning resumes.
 fn handle_directive(
     finder: &Finder<'_>,
+    verbatim: &[Verbatim],
     d: &Statement,
     tokens: &mut Vec<Token>,
 ) -> Result<usize, Failure> {
@@ -681,8 +682,8 @@ fn handle_directive(
     // Without arguments the whitespace after the name stays in the output, so the newline is no
     // longer right after `?>`.
     let eats = match after_args {
-        Some(end) => newline_after_comments(finder, end),
-        None if d.blanks_end == d.name.1 => newline_after_comments(finder, end),
+        Some(end) => newline_after_comments(finder, verbatim, end),
+        None if !d.blanks => newline_after_comments(finder, verbatim, end),
         None => None,
     };
     let eats = if name == "switch" { None } else { eats };
@@ -697,10 +698,27 @@ fn handle_directive(
     Ok(eats.unwrap_or(end))
 }
 
-fn newline_after_comments(finder: &Finder<'_>, mut i: usize) -> Option<usize> {
+/// The newline PHP swallows after a directive's `?>` at `i`: comments are gone by then, and so
+/// are empty verbatim blocks, restored as nothing before PHP reads the code.
+fn newline_after_comments(
+    finder: &Finder<'_>,
+    verbatim: &[Verbatim],
+    mut i: usize,
+) -> Option<usize> {
     let bytes = finder.src.as_bytes();
-    while let Some(end) = finder.comment_at(i) {
-        i = end;
+    loop {
+        if let Some(end) = finder.comment_at(i) {
+            i = end;
+        } else if let Some(v) = verbatim
+            .binary_search_by_key(&i, |v| v.content)
+            .ok()
+            .and_then(|k| verbatim.get(k))
+            .filter(|v| v.content + "@endverbatim".len() == v.end)
+        {
+            i = v.end;
+        } else {
+            break;
+        }
     }
     newline_at(bytes, i)
 }

@@ -18,8 +18,8 @@ pub struct Statement {
     pub start: usize,
     /// The name after the `@` (with the second `@` of `@@name`).
     pub name: (usize, usize),
-    /// The end of the blanks after the name.
-    pub blanks_end: usize,
+    /// Blanks follow the name (Blade's `([ \t]*)` is not empty; comments between are gone).
+    pub blanks: bool,
     /// Inside the parentheses.
     pub args: Option<(usize, usize)>,
 }
@@ -47,7 +47,7 @@ struct Found {
     /// The match's text (it grows while balancing).
     text: Vec<u8>,
     name: (usize, usize),
-    blanks_end: usize,
+    blanks: bool,
     /// The `(` and the `)` of `[\S\s]*?`, relative.
     parens: Option<(usize, usize)>,
 }
@@ -106,11 +106,13 @@ impl View<'_> {
             }
         }
         let name_end = j;
+        let mut blanks = false;
         loop {
             if let Some(end) = self.comment_starting_at(j) {
                 j = end;
             } else if matches!(code.get(j), Some(b' ' | b'\t')) {
                 j += 1;
+                blanks = true;
             } else {
                 break;
             }
@@ -124,7 +126,7 @@ impl View<'_> {
             start: at,
             text: code.get(at..end)?.to_vec(),
             name: (1, name_end - at),
-            blanks_end: blanks_end - at,
+            blanks,
             parens: close.map(|c| (blanks_end - at, c - at)),
         })
     }
@@ -433,7 +435,7 @@ pub fn statements(
                     out.push(Statement {
                         start: pos,
                         name: (pos + m.name.0, pos + m.name.1),
-                        blanks_end: pos + m.blanks_end,
+                        blanks: m.blanks,
                         args: m.parens.map(|(open, close)| (pos + open + 1, pos + close)),
                     });
                     if let Some(replaced) = work.get_mut(pos..end) {
