@@ -43,10 +43,12 @@ fn php_error(expected: &str) -> (&str, &str) {
 /// Whether our error is the oracle's: its message word for word, except where PHP's parser or
 /// compiler words a syntax error (a `ParseError` or a fatal compile error, worded after the
 /// compiled PHP; ours names the Blade directive instead, COMPATIBILITY.md): there any syntax
-/// error of ours agrees.
+/// error of ours agrees, or the refusal of PHP code (`<?xml` opens PHP code that PHP cannot parse).
 fn same_error(expected: &str, ours: &Error) -> bool {
     match php_error(expected) {
-        ("ParseError" | "PHP Fatal error", _) => ours.kind == ErrorKind::Syntax,
+        ("ParseError" | "PHP Fatal error", _) => {
+            matches!(ours.kind, ErrorKind::Syntax | ErrorKind::Sandbox)
+        }
         (_, message) => ours.message == message,
     }
 }
