@@ -18,7 +18,7 @@ pub struct Statement {
     pub start: usize,
     /// The name after the `@` (with the second `@` of `@@name`).
     pub name: (usize, usize),
-    /// Blanks follow the name (Blade's `([ \t]*)` is not empty; comments between are gone).
+    /// Blanks follow the name (Blade's `([ \t]*)` is not empty; comments are gone by then).
     pub blanks: bool,
     /// Inside the parentheses.
     pub args: Option<(usize, usize)>,
@@ -52,42 +52,72 @@ struct Found {
     parens: Option<(usize, usize)>,
 }
 
-/// Blade's view of the source: comments are gone (the scanner blanks them; here the byte before a
-/// directive and the blanks after its name skip them), verbatim blocks are placeholders.
-struct View<'a> {
-    code: &'a [u8],
-    comments: &'a [(usize, usize)],
+/// Blade's view of the source: comments are gone, verbatim blocks are placeholders. `map` takes
+/// its offsets back to the source's.
+struct View {
+    code: Vec<u8>,
+    /// `(view offset, source offset)` where each kept piece starts.
+    pieces: Vec<(usize, usize)>,
+    /// Where every `)` is.
+    closes: Vec<usize>,
 }
 
-impl View<'_> {
-    /// The comment that ends at `at`, if any.
-    fn comment_ending_at(&self, at: usize) -> Option<usize> {
-        let i = self.comments.partition_point(|(_, e)| *e < at);
-        self.comments
-            .get(i)
-            .filter(|(_, e)| *e == at)
-            .map(|(s, _)| *s)
-    }
-
-    fn comment_starting_at(&self, at: usize) -> Option<usize> {
-        let i = self.comments.partition_point(|(s, _)| *s < at);
-        self.comments
-            .get(i)
-            .filter(|(s, _)| *s == at)
-            .map(|(_, e)| *e)
-    }
-
-    /// `\B` before the `@` at `at`: the byte before it (comments removed) is not a word byte.
-    fn boundary_before(&self, mut at: usize) -> bool {
-        while let Some(start) = self.comment_ending_at(at) {
-            at = start;
+impl View {
+    fn new(code: &str, comments: &[(usize, usize)]) -> View {
+        let bytes = code.as_bytes();
+        let mut view = View {
+            code: Vec::with_capacity(bytes.len()),
+            pieces: Vec::new(),
+            closes: Vec::new(),
+        };
+        let mut at = 0;
+        for &(start, end) in comments {
+            if start >= at {
+                view.keep(bytes, at, start);
+                at = end;
+            }
         }
+        view.keep(bytes, at, bytes.len());
+        view.closes = positions(&view.code, b')');
+        view
+    }
+
+    /// The first `)` at or after `from`.
+    fn close_after(&self, from: usize) -> Option<usize> {
+        let i = self.closes.partition_point(|&c| c < from);
+        self.closes.get(i).copied()
+    }
+
+    fn keep(&mut self, bytes: &[u8], start: usize, end: usize) {
+        if let Some(piece) = bytes.get(start..end).filter(|p| !p.is_empty()) {
+            self.pieces.push((self.code.len(), start));
+            self.code.extend_from_slice(piece);
+        }
+    }
+
+    /// The source offset of the byte at view offset `at`.
+    fn source(&self, at: usize) -> usize {
+        let i = self.pieces.partition_point(|(v, _)| *v <= at);
+        match i.checked_sub(1).and_then(|i| self.pieces.get(i)) {
+            Some((v, s)) => s + (at - v),
+            None => at,
+        }
+    }
+
+    /// The source offset just after the byte before view offset `at`: an end, which stays before
+    /// a comment that follows.
+    fn source_end(&self, at: usize) -> usize {
+        if at == 0 { 0 } else { self.source(at - 1) + 1 }
+    }
+
+    /// `\B` before the `@` at `at`: the byte before it is not a word byte.
+    fn boundary_before(&self, at: usize) -> bool {
         at == 0 || !self.code.get(at - 1).copied().is_some_and(is_word)
     }
 
     /// The regex at the `@` at `at`.
     fn match_at(&self, at: usize) -> Option<Found> {
-        let code = self.code;
+        let code = &self.code;
         let mut j = at + 1;
         if code.get(j) == Some(&b'@') {
             j += 1;
@@ -106,20 +136,13 @@ impl View<'_> {
             }
         }
         let name_end = j;
-        let mut blanks = false;
-        loop {
-            if let Some(end) = self.comment_starting_at(j) {
-                j = end;
-            } else if matches!(code.get(j), Some(b' ' | b'\t')) {
-                j += 1;
-                blanks = true;
-            } else {
-                break;
-            }
+        while matches!(code.get(j), Some(b' ' | b'\t')) {
+            j += 1;
         }
+        let blanks = j > name_end;
         let blanks_end = j;
         let close = (code.get(j) == Some(&b'('))
-            .then(|| find_byte(code, b')', j + 1))
+            .then(|| self.close_after(j + 1))
             .flatten();
         let end = close.map_or(blanks_end, |c| c + 1);
         Some(Found {
@@ -135,7 +158,7 @@ impl View<'_> {
     fn matches(&self) -> Vec<Found> {
         let mut found = Vec::new();
         let mut from = 0;
-        while let Some(at) = find_byte(self.code, b'@', from) {
+        while let Some(at) = find_byte(&self.code, b'@', from) {
             match self.match_at(at).filter(|_| self.boundary_before(at)) {
                 Some(m) => {
                     from = at + m.text.len();
@@ -155,31 +178,142 @@ fn find_byte(hay: &[u8], byte: u8, from: usize) -> Option<usize> {
         .map(|i| i + from)
 }
 
-/// Substring search over the working text with a budget: after a match that no longer occurs
-/// Blade searches from the start again, which hostile input could make quadratic.
-struct Search {
+/// The name after the `@` at `at` (`@?\w+`), which any text starting there begins with.
+fn word_after(text: &[u8], at: usize) -> &[u8] {
+    let rest = text.get(at + 1..).unwrap_or(&[]);
+    let skip = usize::from(rest.first() == Some(&b'@'));
+    let len = rest.iter().skip(skip).take_while(|&&b| is_word(b)).count();
+    rest.get(..skip + len).unwrap_or(&[])
+}
+
+fn positions(hay: &[u8], byte: u8) -> Vec<usize> {
+    hay.iter()
+        .enumerate()
+        .filter_map(|(i, &b)| (b == byte).then_some(i))
+        .collect()
+}
+
+/// The template as Blade's pass rewrites it (each compiled match filled with [`REPLACED`], so
+/// offsets stay the source's view offsets), and `strpos` over it. Matches are processed left to
+/// right: before `frontier` the only `@` a text can start at are the `leftover` ones (text after a
+/// word byte, unknown words, echo contents, a match that stayed text), kept by the word after the
+/// `@`, so a search from the start checks those of the needle's word instead of reading the whole
+/// text again. The work is budgeted all the same: after
+/// a match that no longer occurs Blade searches from the start for every match, which hostile
+/// input could make quadratic.
+struct Working {
+    text: Vec<u8>,
+    /// Every `@` of the view, in order.
+    ats: Vec<usize>,
+    /// How many of `ats` lie before `frontier`.
+    seen: usize,
+    frontier: usize,
+    leftover: std::collections::BTreeMap<Vec<u8>, Vec<usize>>,
     budget: usize,
 }
 
-impl Search {
-    fn find(&mut self, hay: &[u8], needle: &[u8], from: usize) -> Result<Option<usize>, ()> {
-        let Some(&first) = needle.first() else {
-            return Ok(Some(from));
-        };
-        let mut at = from;
-        while let Some(i) = find_byte(hay, first, at) {
-            let spent = i - at + needle.len();
-            self.budget = self.budget.checked_sub(spent).ok_or(())?;
-            if hay.get(i..).is_some_and(|rest| rest.starts_with(needle)) {
+struct OverBudget;
+
+impl Working {
+    fn new(text: Vec<u8>) -> Working {
+        let ats = positions(&text, b'@');
+        let budget = text.len().saturating_mul(16).saturating_add(1 << 20);
+        Working {
+            text,
+            ats,
+            seen: 0,
+            frontier: 0,
+            leftover: std::collections::BTreeMap::new(),
+            budget,
+        }
+    }
+
+    fn spend(&mut self, cost: usize) -> Result<(), OverBudget> {
+        self.budget = self.budget.checked_sub(cost).ok_or(OverBudget)?;
+        Ok(())
+    }
+
+    /// Moves the frontier to `to`, keeping the `@` before it that are still text.
+    fn advance(&mut self, to: usize) {
+        while let Some(&at) = self.ats.get(self.seen).filter(|&&at| at < to) {
+            if self.text.get(at) == Some(&b'@') {
+                let word = word_after(&self.text, at).to_vec();
+                self.leftover.entry(word).or_default().push(at);
+            }
+            self.seen += 1;
+        }
+        self.frontier = self.frontier.max(to);
+    }
+
+    /// `strpos($template, $needle, $from)`.
+    fn find(&mut self, needle: &[u8], from: usize) -> Result<Option<usize>, OverBudget> {
+        let word = word_after(needle, 0);
+        // A needle that ends with its word (`@endfor`) also starts a longer word (`@endforeach`).
+        let whole = needle.len() == 1 + word.len();
+        let mut hit: Option<usize> = None;
+        let mut checked = 0usize;
+        // Words starting with `word` sort together, from `word` itself on.
+        let keys = self
+            .leftover
+            .range(word.to_vec()..)
+            .take_while(|(key, _)| key.as_slice() == word || whole && key.starts_with(word));
+        for (_, positions) in keys {
+            let first = positions.partition_point(|&at| at < from);
+            for &at in positions.get(first..).unwrap_or(&[]) {
+                if hit.is_some_and(|h| h < at) {
+                    break;
+                }
+                checked += 1;
+                if self
+                    .text
+                    .get(at..)
+                    .is_some_and(|rest| rest.starts_with(needle))
+                {
+                    hit = Some(at);
+                    break;
+                }
+            }
+        }
+        self.spend(checked.saturating_mul(needle.len()))?;
+        if hit.is_some() {
+            return Ok(hit);
+        }
+        let mut at = from.max(self.frontier);
+        while let Some(i) = find_byte(&self.text, b'@', at) {
+            self.spend(i - at + needle.len())?;
+            if self
+                .text
+                .get(i..)
+                .is_some_and(|rest| rest.starts_with(needle))
+            {
                 return Ok(Some(i));
             }
             at = i + 1;
         }
-        self.budget = self
-            .budget
-            .checked_sub(hay.len().saturating_sub(at))
-            .ok_or(())?;
+        self.spend(self.text.len().saturating_sub(at))?;
         Ok(None)
+    }
+
+    /// The first `)` at or after `from` that is still text.
+    fn close_after(&self, view: &View, from: usize) -> Option<usize> {
+        let i = view.closes.partition_point(|&c| c < from);
+        view.closes
+            .get(i..)?
+            .iter()
+            .copied()
+            .find(|&c| self.text.get(c) == Some(&b')'))
+    }
+
+    /// Blade's replacement of `text[start..end]` by PHP.
+    fn replace(&mut self, start: usize, end: usize) {
+        if let Some(replaced) = self.text.get_mut(start..end) {
+            replaced.fill(REPLACED);
+        }
+        if start < self.frontier {
+            for positions in self.leftover.values_mut() {
+                positions.retain(|&at| at < start || at >= end);
+            }
+        }
     }
 }
 
@@ -339,8 +473,8 @@ pub fn foreach_split(inner: &[u8], forelse: bool) -> Option<usize> {
     })
 }
 
-/// Replays Laravel 12's statement pass over `code` (the source with comments blanked and verbatim
-/// blocks as placeholders; `comments` their ranges): the directives Blade compiles, in source
+/// Replays Laravel 12's statement pass over `code` (the source with verbatim blocks as placeholders)
+/// without `comments` (their ranges, as Blade removes them): the directives Blade compiles, in source
 /// order. `compiles` says what Blade does with a name, found at an offset, with or without
 /// parentheses.
 pub fn statements(
@@ -348,16 +482,11 @@ pub fn statements(
     comments: &[(usize, usize)],
     compiles: impl Fn(&str, usize, bool) -> Compiles,
 ) -> Result<Vec<Statement>, Failure> {
-    let view = View {
-        code: code.as_bytes(),
-        comments,
-    };
+    let view = View::new(code, comments);
     let matches = view.matches();
-    let mut work = code.as_bytes().to_vec();
-    let mut search = Search {
-        budget: code.len().saturating_mul(16).saturating_add(1 << 20),
-    };
+    let mut work = Working::new(view.code.clone());
     let too_tangled = |at: usize| {
+        let at = view.source(at);
         Failure::new(
             FailureKind::Limit,
             "the template's directives are too tangled to compile (unbalanced parentheses?)",
@@ -372,6 +501,7 @@ pub fn statements(
         let Some(mut m) = matches.get(i).cloned() else {
             break;
         };
+        work.advance(m.start);
         if let Some((open, close)) = m.parens {
             // `$matches[4] ?: null`: `()` and `(0)` are never balanced again.
             let inner = m.text.get(open + 1..close).unwrap_or(&[]);
@@ -379,15 +509,19 @@ pub fn statements(
                 let mut parens = Parens::default();
                 parens.feed(&m.text);
                 // Where `Str::after($template, $match[0])` cuts: the first occurrence of the match.
-                let mut at = search
-                    .find(&work, &m.text, 0)
-                    .map_err(|_| too_tangled(m.start))?;
+                let mut at = if parens.balanced() {
+                    None
+                } else {
+                    work.find(&m.text, 0).map_err(|_| too_tangled(m.start))?
+                };
                 while !parens.balanced() {
                     let Some(p) = at else { break };
                     let from = p + m.text.len();
-                    let close = find_byte(&work, b')', from);
-                    let rest = work.get(from..close.unwrap_or(work.len())).unwrap_or(&[]);
-                    let mut piece = rest.to_vec();
+                    let close = work.close_after(&view, from);
+                    let end = close.unwrap_or(work.text.len());
+                    work.spend(end.saturating_sub(from))
+                        .map_err(|_| too_tangled(m.start))?;
+                    let mut piece = work.text.get(from..end).unwrap_or(&[]).to_vec();
                     piece.push(b')');
                     if let Some(next) = matches.get(i + 1) {
                         if contains(&piece, &next.text) {
@@ -411,13 +545,17 @@ pub fn statements(
         let compiles = if name.starts_with('@') {
             Compiles::Code
         } else {
-            compiles(&name, m.start, m.parens.is_some())
+            compiles(&name, view.source(m.start), m.parens.is_some())
         };
         if compiles == Compiles::Code {
-            malformed_loop(&name, &m)?;
+            malformed_loop(&name, &m).map_err(|f| Failure {
+                start: view.source(f.start),
+                end: view.source_end(f.end),
+                ..f
+            })?;
         }
-        match search
-            .find(&work, &m.text, offset)
+        match work
+            .find(&m.text, offset)
             .map_err(|_| too_tangled(m.start))?
         {
             Some(pos) => {
@@ -428,19 +566,19 @@ pub fn statements(
                         return Err(Failure::new(
                             FailureKind::Syntax,
                             format!("syntax error, unbalanced parentheses in @{name}"),
-                            pos,
-                            end,
+                            view.source(pos),
+                            view.source_end(end),
                         ));
                     }
                     out.push(Statement {
-                        start: pos,
-                        name: (pos + m.name.0, pos + m.name.1),
+                        start: view.source(pos),
+                        name: (view.source(pos + m.name.0), view.source_end(pos + m.name.1)),
                         blanks: m.blanks,
-                        args: m.parens.map(|(open, close)| (pos + open + 1, pos + close)),
+                        args: m.parens.map(|(open, close)| {
+                            (view.source(pos + open + 1), view.source(pos + close))
+                        }),
                     });
-                    if let Some(replaced) = work.get_mut(pos..end) {
-                        replaced.fill(REPLACED);
-                    }
+                    work.replace(pos, end);
                 }
                 offset = end;
             }
