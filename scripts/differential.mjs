@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Differential tester (issue #3): generates random Blade templates of the kind Kublade manifests
-// use, renders each with real Blade (the PHP oracle) and with portclaims, and compares them byte
-// for byte (or: both must fail, with PHP's message unless PHP's parser words a syntax error).
+// use, renders each with real Blade as Kublade runs it (the PHP oracle: Laravel 12's compiler and
+// view pipeline) and with portclaims, and compares them byte for byte (or: both must fail, with
+// PHP's message unless PHP's parser words a syntax error).
 // Each difference is shrunk (lines, then parenthesised subexpressions, then echo tags are dropped
 // while the same kind of difference persists) and printed with the oracle's output and ours.
 //
@@ -20,8 +21,8 @@
 //   --skip-shrink RE don't shrink differences whose template matches RE (to look past known ones)
 //   --verbose        also print each difference's original template
 //
-// Needs php-cli and php-illuminate-view (the oracle, /work/shared/blade-oracle/render.php, or
-// $BLADE_ORACLE) and a built pkg/ (the wasm). It is not part of `npm test`; the cases it saves are.
+// Needs php-cli and php-illuminate-view (the oracle: shared/blade-oracle/render.php beside the
+// checkout, or beside the folder holding a worktree, or $BLADE_ORACLE) and a built pkg/ (the wasm). It is not part of `npm test`; the cases it saves are.
 // Known, documented differences (COMPATIBILITY.md) are filtered out: portclaims' sandbox refusals,
 // "not supported" syntax, U+FFFD for cut UTF-8 characters; the generator avoids echo tags inside other tags. See
 // scripts/differential/README.md.
@@ -35,7 +36,14 @@ import { renderSync } from '../js/node.js';
 import { generate } from './differential/generate.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const ORACLE = process.env.BLADE_ORACLE || fileURLToPath(new URL('../../shared/blade-oracle/render.php', import.meta.url));
+const SHARED = [join(ROOT, '..', 'shared'), join(ROOT, '..', '..', 'shared')].find((dir) => existsSync(join(dir, 'blade-oracle', 'render.php')));
+const ORACLE = process.env.BLADE_ORACLE || (SHARED && join(SHARED, 'blade-oracle', 'render.php'));
+// render.php runs kublade-oracle/blade.php, whose library the batch oracle loads
+const LIBRARY = ORACLE && join(dirname(ORACLE), '..', 'kublade-oracle', 'kublade.php');
+if (!ORACLE || !existsSync(ORACLE) || !existsSync(LIBRARY)) {
+  console.error('differential: no blade-oracle/render.php (with ../kublade-oracle/kublade.php) found; set BLADE_ORACLE');
+  process.exit(2);
+}
 const BATCH = join(ROOT, 'scripts', 'differential', 'oracle-batch.php');
 const VALUES = JSON.parse(readFileSync(join(ROOT, 'scripts', 'differential', 'values.json'), 'utf8'));
 const MAX_SAVED_AGREEING = 30;
@@ -73,7 +81,7 @@ function oracleBatch(templates) {
     const rest = templates.slice(results.length);
     const file = join(work, 'jobs.json');
     writeFileSync(file, JSON.stringify(rest.map((template) => ({ template, values: VALUES }))));
-    const r = spawnSync('php', [BATCH, file], { maxBuffer: 1 << 30, encoding: 'utf8', timeout: 600_000 });
+    const r = spawnSync('php', [BATCH, LIBRARY, file], { maxBuffer: 1 << 30, encoding: 'utf8', timeout: 600_000 });
     // a fatal error flushes the dying template's buffered output too: keep only our result lines
     const lines = r.stdout.split('\n').filter((l) => l.startsWith('{"ok":'));
     for (const line of lines) {
@@ -82,7 +90,7 @@ function oracleBatch(templates) {
     }
     if (lines.length < rest.length) {
       // PHP died on this job (a compile-time fatal error): render.php dies the same way
-      results.push({ ok: false, error: (r.stderr || `php exited ${r.status}`).trim().split('\n')[0] });
+      results.push({ ok: false, error: fatal(r.stderr || `php exited ${r.status}`) });
     }
   }
   return results;
@@ -96,12 +104,22 @@ function oracleOne(template) {
   try {
     return { ok: true, output: execFileSync('php', [ORACLE, t, v], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 }) };
   } catch (e) {
-    return { ok: false, error: String(e.stderr).trim().split('\n')[0].replace(/^error: /, '') };
+    const stderr = String(e.stderr).trim();
+    if (e.status === 2) return { ok: false, unsupported: stderr };
+    return { ok: false, error: e.status === 1 ? stderr.split('\n')[0] : fatal(stderr) };
   }
 }
+/** PHP's dying words (`PHP Fatal error:  MESSAGE in FILE on line N`), without the file. */
+function fatal(stderr) {
+  const line = stderr.trim().split('\n')[0];
+  const m = /^PHP Fatal error:\s+(.*) in \S+ on line \d+$/.exec(line);
+  return m ? `PHP Fatal error: ${m[1]}` : line;
+}
 
-/** null when they agree or the difference is a documented one, else its kind. */
+/** null when they agree or the difference is a documented one, 'unsupported' where the oracle
+ * cannot tell (exit 2: something only Kublade's process has), else the kind of difference. */
 function classify(o, p) {
+  if (o.unsupported) return 'unsupported';
   if (o.ok && p.ok) {
     if (o.output === p.output) return null;
     // documented: byte-level string functions that cut a UTF-8 character give U+FFFD in
@@ -118,13 +136,14 @@ function classify(o, p) {
 }
 
 /**
- * Whether both failing is the same failure: PHP's message word for word (ours carries a
- * `template:LINE:COLUMN: ` prefix), except that PHP's parser and compile-time fatal errors word
- * syntax errors their own way (COMPATIBILITY.md): there, any syntax error of ours agrees.
+ * Whether both failing is the same failure: PHP's message word for word (the oracle's carries
+ * PHP's exception class, `ErrorException: …`; ours a `template:LINE:COLUMN: ` prefix), except that
+ * PHP's parser and compile-time fatal errors word syntax errors after the compiled PHP
+ * (COMPATIBILITY.md): there, any syntax error of ours agrees.
  */
 function sameFailure(oracleError, p) {
-  if (/^(syntax error|Unclosed '|Unmatched '|PHP (Parse|Fatal) error)/.test(oracleError)) return p.kind === 'syntax' || p.kind === 'sandbox';
-  return p.error.replace(/^[^:]*:\d+:\d+: /, '') === oracleError;
+  if (/^(ParseError: |PHP (Parse|Fatal) error)/.test(oracleError)) return p.kind === 'syntax' || p.kind === 'sandbox';
+  return p.error.replace(/^[^:]*:\d+:\d+: /, '') === oracleError.replace(/^[\w\\]+: /, '');
 }
 
 // ---- shrinking -------------------------------------------------------------------------------
@@ -219,14 +238,14 @@ function saveCase(dir, template, result) {
   writeFileSync(join(dir, 'template.yaml'), template);
   writeFileSync(join(dir, 'values.json'), JSON.stringify(VALUES, null, 2) + '\n');
   if (result.ok) writeFileSync(join(dir, 'expected.yaml'), result.output);
-  else writeFileSync(join(dir, 'expected.error'), `error: ${result.error}\n`);
+  else writeFileSync(join(dir, 'expected.error'), `${result.error}\n`);
 }
 const show = (r) => (r.ok ? JSON.stringify(r.output) : `error: ${r.error}${r.kind ? ` [${r.kind}]` : ''}`);
 
 console.log(`seed ${SEED}, ${COUNT} templates`);
 const generated = [];
 for (let i = 0; i < COUNT; i++) generated.push(generate(SEED + i, AVOID));
-let agree = 0, bothFail = 0, known = 0;
+let agree = 0, bothFail = 0, known = 0, unsupported = 0;
 const differences = [];
 const agreeing = [];
 const BATCH_SIZE = 250;
@@ -237,7 +256,8 @@ for (let b = 0; b < generated.length; b += BATCH_SIZE) {
     const o = os[i];
     const p = ours(g.template);
     const kind = classify(o, p);
-    if (kind === null) {
+    if (kind === 'unsupported') unsupported++;
+    else if (kind === null) {
       agree++;
       if (!o.ok && !p.ok) bothFail++;
       else if (!o.ok || !p.ok) known++;
@@ -245,7 +265,7 @@ for (let b = 0; b < generated.length; b += BATCH_SIZE) {
     } else differences.push({ ...g, kind, o, p });
   });
 }
-console.log(`${COUNT} templates: ${agree} agree, ${differences.length} differ` + ` (of the agreements: ${bothFail} both fail, ${known} known/documented differences)`);
+console.log(`${COUNT} templates: ${agree} agree, ${differences.length} differ, ${unsupported} the oracle cannot tell` + ` (of the agreements: ${bothFail} both fail, ${known} known/documented differences)`);
 
 const seen = new Map();
 const toShrink = SKIP ? differences.filter((d) => !SKIP.test(d.template)) : differences;
@@ -255,7 +275,7 @@ for (const d of toShrink.slice(0, MAX_SHRINK)) {
   const small = shrink(d.template, d.kind);
   const o = oracleOne(small);
   const p = ours(small);
-  const kind = classify(o, p);
+  const kind = classify(o, p) === 'unsupported' ? null : classify(o, p);
   const key = `${d.kind}\n${small}`;
   if (seen.has(key)) continue;
   seen.set(key, true);

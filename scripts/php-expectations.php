@@ -1,18 +1,41 @@
 <?php
-// Asks real PHP what every case in tests/php_cases.json should give, and rewrites that file.
+// Asks real PHP, set up as Kublade's worker runs Blade, what every case in tests/php_cases.json
+// should give, and rewrites that file.
 //
 //   php scripts/php-expectations.php > tests/php_cases.json
 //
 // A case is [operation, arguments...]. Operations named `_x` are the runtime helpers of
 // src/php (each defined below as the PHP expression it stands for); `echo` and `echo_raw` are
 // `{{ $v }}` and `{!! $v !!}`; every other operation is the PHP function of that name.
-// Warnings and notices are errors, as in Laravel (and in shared/blade-oracle/render.php).
+// PHP runs with the oracle's ini values (short_open_tag, precision 14), Laravel 12's error handler
+// (warnings and notices are errors, deprecations are logged and the call goes on) and Laravel
+// 12's e(): all three come from the Blade oracle's library, ../shared/kublade-oracle/kublade.php
+// (which ../shared/blade-oracle/render.php runs; $KUBLADE_ORACLE names it elsewhere).
 // Arguments and results travel as JSON (JSON_PRESERVE_ZERO_FRACTION keeps 1.0 a float).
 
-set_error_handler(function ($level, $message) {
-    throw new ErrorException($message, 0, $level);
-});
-require_once '/usr/share/php/Illuminate/Support/helpers.php';
+const INI = ['short_open_tag' => '1', 'precision' => '14', 'serialize_precision' => '-1', 'date.timezone' => 'UTC'];
+if (getenv('PHP_EXPECTATIONS_REEXEC') !== '1') {
+    putenv('PHP_EXPECTATIONS_REEXEC=1');
+    $cmd = [PHP_BINARY];
+    foreach (INI as $k => $v) {
+        array_push($cmd, '-d', "$k=$v");
+    }
+    $p = proc_open(array_merge($cmd, [__FILE__], array_slice($argv, 1)), [0 => STDIN, 1 => STDOUT, 2 => STDERR], $pipes);
+    exit($p === false ? 2 : proc_close($p));
+}
+$root = dirname(__DIR__);
+$library = getenv('KUBLADE_ORACLE') ?: null;
+foreach (["$root/../shared/kublade-oracle/kublade.php", "$root/../../shared/kublade-oracle/kublade.php"] as $candidate) {
+    if ($library === null && is_file($candidate)) {
+        $library = $candidate;
+    }
+}
+if ($library === null || !is_file($library)) {
+    fwrite(STDERR, "php-expectations.php: no kublade-oracle/kublade.php found; set KUBLADE_ORACLE\n");
+    exit(2);
+}
+putenv('KUBLADE_ORACLE_LIB=1');
+require $library;
 
 $helpers = [
     '_truthy' => fn($v) => (bool) $v,

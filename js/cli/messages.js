@@ -1,6 +1,7 @@
 // What the CLI tells a person: one message they can act on, the offending line with a caret under
 // the spot, and a hint where one helps (in the manner of rustc and ripgrep). Colour only when the
 // stream is a terminal, and never when NO_COLOR is set (https://no-color.org).
+import { eastAsianWidth } from 'get-east-asian-width';
 
 /** An error the CLI reports and exits on. `exitCode` 2 is a usage error. */
 export class CliError extends Error {
@@ -40,30 +41,67 @@ const SEVERITY_STYLE = { error: 'red+bold', warning: 'yellow+bold', info: 'blue+
 
 const TAB = '    ';
 
+/** The widest source line a snippet prints whole, in terminal cells; longer ones are cut. */
+export const SNIPPET_WIDTH = 100;
+const CUT = '…';
+
+/** Terminal cells a character takes: tabs expand, combining marks and format characters take none, East Asian wide and fullwidth characters (CJK, most emoji) two. */
+function cells(char) {
+  if (char === '\t') return TAB.length;
+  const shown = printable(char);
+  if (shown !== char) return shown.length;
+  if (/^[\p{Mn}\p{Me}\p{Cf}]$/u.test(char)) return 0;
+  return eastAsianWidth(char.codePointAt(0));
+}
+
 /**
- * The source line with carets under columns [column, endColumn) (1-based, end exclusive), with a
- * gutter holding the line number:
+ * The source line with carets under columns [column, endColumn) (1-based characters, end
+ * exclusive, as the core counts them), with a gutter holding the line number:
  *
  *     7 |     port: {{ $portClaims['web'] }}
  *       |           ^^^^^^^^^^^^^^^^^^^^^^^^
+ *
+ * A line wider than SNIPPET_WIDTH cells is cut around the carets, and `…` marks each cut.
  */
 export function snippet(paint, { line, column, endLine, endColumn, sourceLine, style = 'red+bold' }) {
   if (sourceLine === undefined || sourceLine === null || !line) return [];
-  const source = String(sourceLine).replace(/\r$/, '');
+  const chars = Array.from(String(sourceLine).replace(/\r$/, ''));
   const gutter = String(line).length;
   const pad = ' '.repeat(gutter);
   const bar = paint('blue+bold', '|');
-  const start = Math.max(1, Math.min(column || 1, source.length + 1));
-  let end = endLine === undefined || endLine === line ? endColumn : source.length + 1;
-  if (!end || end <= start) end = start + 1;
-  end = Math.min(end, Math.max(source.length + 1, start + 1));
-  const expand = (text) => printable(text.replace(/\t/g, TAB));
-  const before = expand(source.slice(0, start - 1)).length;
-  const width = Math.max(1, expand(source.slice(start - 1, end - 1)).length);
+  const start = Math.max(1, Math.min(column || 1, chars.length + 1)) - 1;
+  let end = (endLine === undefined || endLine === line ? endColumn : chars.length + 1) - 1;
+  if (!(end > start)) end = start + 1;
+  end = Math.min(end, Math.max(chars.length, start + 1));
+  const width = chars.map(cells);
+  const span = (a, b) => width.slice(a, b).reduce((sum, w) => sum + w, 0);
+  // The window [from, to) of characters shown: all of them, or the carets' and what fits around.
+  let from = 0;
+  let to = chars.length;
+  if (span(0, chars.length) > SNIPPET_WIDTH) {
+    let room = SNIPPET_WIDTH - 2 * CUT.length;
+    from = start;
+    to = start;
+    // up to a third before the spot, then the carets (their start at least), what follows, and
+    // whatever room is left before
+    let before = Math.floor(room / 3);
+    while (from > 0 && width[from - 1] <= before) {
+      before -= width[--from];
+      room -= width[from];
+    }
+    while (to < Math.min(end, chars.length) && (to === start || width[to] <= room)) room -= width[to++];
+    while (to < chars.length && width[to] <= room) room -= width[to++];
+    while (from > 0 && width[from - 1] <= room) room -= width[--from];
+  }
+  const head = from > 0 ? CUT : '';
+  const tail = to < chars.length ? CUT : '';
+  const text = chars.slice(from, to).map((c) => (c === '\t' ? TAB : printable(c))).join('');
+  const offset = head.length + span(from, start);
+  const carets = Math.max(1, span(start, Math.min(end, to)));
   return [
     `${pad} ${bar}`,
-    `${paint('blue+bold', String(line))} ${bar} ${expand(source)}`,
-    `${pad} ${bar} ${' '.repeat(before)}${paint(style, '^'.repeat(width))}`,
+    `${paint('blue+bold', String(line))} ${bar} ${head}${text}${tail}`,
+    `${pad} ${bar} ${' '.repeat(offset)}${paint(style, '^'.repeat(carets))}`,
   ];
 }
 

@@ -21,6 +21,9 @@ function mulberry32(a) {
 //   json-commas      @json of anything but a plain variable (Blade splits its argument at commas)
 //   continue-switch  @continue in loops (it can land directly inside a @switch)
 //   shared-names     loop variables named alike across loops, and reads of them anywhere
+//   laravel12        the shapes where Laravel 12's Blade differs from Laravel 8's: unknown @words
+//                    with blanks, @verbatim, @foreach spellings, directive words in YAML comments,
+//                    @bool/@checked/…, parentheses in strings, leading blanks (the view's ltrim)
 export function generate(seed, avoid = new Set()) {
   const rnd = mulberry32(seed * 2654435761);
   const int = (n) => Math.floor(rnd() * n);
@@ -252,9 +255,22 @@ export function generate(seed, avoid = new Set()) {
       }],
       [loopDepth ? 0.3 : 0, () => `${ind}${key}: {{ isset($loop->parent) ? 'nested' : 'top' }}`],
       [loopDepth ? 0.3 : 0, () => `${ind}${key}: {!! json_encode($loop${loopDepth > 1 && chance(0.5) ? '->parent' : ''}) !!}`],
+      [L12 ? 1.5 : 0, () => `${ind}${pick(['# ', '#', `${key}: `, `${key}: x `])}${atWord()}${pick(['', ' trailing', ' {{ $namespace }}'])}`],
+      [L12 ? 1 : 0, () => `${ind}${key}: ${verbatim()}`],
+      [L12 ? 1 : 0, () => `${ind}${key}: @${pick(['bool', 'bool', 'checked', 'disabled', 'readonly', 'required', 'selected', 'BOOL', 'Checked'])}${pick(['', ' '])}(${cond()})${pick(['', ' x'])}`],
     ]);
   };
 
+  const L12 = !avoid.has('laravel12');
+  // An unknown @word (text in Blade 12, blanks as written), or a directive word where YAML
+  // comments mention one (`# @required` breaks the render in Kublade too).
+  const atWord = () => w([
+    [3, () => `@${pick(['media', 'example.com', 'todo', 'see', 'owner', 'foo::bar', 'v1', 'Media'])}${pick(['', ' ', '  ', '\t', ' \t '])}${pick(['', 'screen', '(max-width: 100px)', '(a (b) c)', "('x)')", '{{ $namespace }}'])}`],
+    [1, () => `@${pick(['required', 'checked', 'readonly', 'selected', 'disabled', 'bool', 'if', 'endif', 'foreach', 'json', 'Required', 'BOOL'])}${pick(['', ' ', '  '])}${pick(['', 'x', `(${gen.bool(1)})`])}`],
+    [1, () => `${pick(['admin', 'x', 'a.b'])}@${pick(['example.com', 'endif', 'if(true)', 'media'])}`],
+    [0.5, () => `@@${pick(['if', 'json', 'media', 'required'])}${pick(['', ' ', '  '])}${pick(['', '($x)'])}`],
+  ]);
+  const verbatim = () => `@verbatim${pick(['', ' ', '  ', '\n', ' \n', '\t'])}${pick(['{{ .Values.image }}', '@if($x) {!! y !!}', 'plain', '{{-- c --}}', ''])}${pick(['', ' ', '\n'])}@endverbatim`;
   const ifx = () => pick(['', '', '', ' ']);
   const cond = () => gen.bool(int(3));
   const block = (ind, depth, n) => {
@@ -306,6 +322,8 @@ export function generate(seed, avoid = new Set()) {
       }],
       [0.5, () => [`${ind}${pick(KEYS)}: @json(${avoid.has('json-commas') ? pick(ARR_VARS) : gen.arr(1)})`]],
       [0.5, () => [`${ind}{{-- ${pick(['comment', 'multi\nline'])} --}}`]],
+      [L12 ? 0.5 : 0, () => [`${dind(ind)}@if(${pick(STR_VARS)} ${pick(['==', '!='])} ${pick(["')'", "'('", "'a)b'", '")("'])})${pick(['', verbatim()])}`, ...block(sub, depth - 1, 1), `${dind(ind)}@endif${chance(0.3) ? verbatim() : ''}`]],
+      [L12 ? 0.3 : 0, () => [`${dind(ind)}@if(str_contains(${pick(STR_VARS)}, '('))`, `${sub}${pick(KEYS)}: x@endif`, ...block(sub, depth - 1, 1), `${dind(ind)}@endif`]],
     ]);
   };
   const loop = (ind, depth, kind) => {
@@ -326,13 +344,28 @@ export function generate(seed, avoid = new Set()) {
     loopDepth--;
     if (key) scope.pop();
     scope.pop();
-    const lines = [`${dind(ind)}@${kind}(${source} as ${as})`, ...body];
+    const spelled = L12 && chance(0.3)
+      ? `@${kind}${pick(['', ' '])}(${pick(['', ' '])}${source}${pick([' ', '  '])}${pick(['as', 'AS', 'As'])}${pick([' ', '  '])}${as}${pick(['', ' '])})`
+      : L12 && chance(0.03)
+        ? `@${kind}(${source}${pick([' as', '\tas', ' as\t', '\nas '])}${as})`
+        : `@${kind}(${source} as ${as})`;
+    const lines = [`${dind(ind)}${spelled}`, ...body];
     if (kind === 'forelse') lines.push(`${dind(ind)}@empty`, ...block(sub, depth - 1, 1), `${dind(ind)}@endforelse`);
     else lines.push(`${dind(ind)}@endforeach`);
     return lines;
   };
 
   const lines = ['apiVersion: v1', `kind: ${pick(['ConfigMap', 'Deployment', 'Service'])}`, 'metadata:', '  name: {{ $data[\'app_name\'] }}', '  namespace: {{ $namespace }}', 'data:'];
+  // What the view pipeline's ltrim meets first: blank lines, indentation, a directive line.
+  if (L12 && chance(0.3)) {
+    lines.unshift(w([
+      [2, () => pick(['', ' ', '\t', '  \n'])],
+      [1, () => `${pick(['', '  '])}{{-- head --}}`],
+      [1, () => `${pick(['', '  '])}@if(${cond()})\n${pick(['', '  '])}{{ ${pick(['"  "', "' x'", '$namespace', "''"])} }}\n${pick(['', '  '])}@endif`],
+      [1, () => `${pick(['', '   '])}{{ ${pick(["'  '", "\"\\n\"", '$namespace', "' lead'"])} }}`],
+    ]));
+    if (chance(0.5)) lines[1] = `  ${lines[1]}`;
+  }
   lines.push(...block('  ', 1 + int(3), 2 + int(5)));
   const eol = chance(0.15) ? '\r\n' : '\n';
   let template = lines.join('\n').split('\n').join(eol);

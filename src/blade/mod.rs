@@ -9,6 +9,7 @@ pub mod expr;
 pub mod lex;
 pub mod reads;
 pub mod scan;
+pub mod statements;
 pub mod translate;
 
 pub use reads::Reads;

@@ -1,9 +1,12 @@
 //! Blade source → tokens.
 //!
 //! Laravel compiles Blade with a pipeline of regular expressions (verbatim blocks, comments,
-//! statements, then echos). This scanner reproduces what that pipeline finds in one left-to-right
-//! pass, keeping byte offsets into the source so that every later error can point back at it.
+//! statements, then echos). This scanner reproduces what that pipeline finds: the directives as
+//! Laravel 12's statement pass finds them ([`statements`]), echos, comments and verbatim blocks in
+//! one left-to-right pass, keeping byte offsets into the source so that every later error can
+//! point back at it.
 
+use super::statements::{self, Compiles, Statement};
 use super::{Failure, FailureKind};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,9 +26,10 @@ pub enum Token {
         start: usize,
         end: usize,
     },
-    /// `{{-- --}}`: prints nothing.
+    /// `{{-- --}}`, and the `@verbatim` that opens a verbatim block: prints nothing.
     Comment { start: usize, end: usize },
-    /// `@verbatim … @endverbatim`: the content printed as is.
+    /// The content of `@verbatim … @endverbatim`, printed as is, and its `@endverbatim`. The
+    /// blanks after `@verbatim` are text before it (Laravel 12 leaves them out of the block).
     Verbatim {
         content: (usize, usize),
         start: usize,
@@ -95,6 +99,14 @@ pub const SUPPORTED: &[&str] = &[
     "break",
     "continue",
     "json",
+    // Laravel 12's attribute directives: `@bool(x)` prints `true`/`false`, the others their own
+    // name when the condition holds.
+    "bool",
+    "checked",
+    "disabled",
+    "readonly",
+    "required",
+    "selected",
 ];
 
 /// Directives Laravel's Blade compiler knows (it has a `compileX` method for them) that this engine
@@ -178,10 +190,62 @@ pub const REFUSED: &[&str] = &[
     "rawechos",
     "regularechos",
     "escapedechos",
+    // Laravel 12's, beyond Laravel 8's.
+    "pushonce",
+    "endpushonce",
+    "prependonce",
+    "endprependonce",
+    "pushif",
+    "elsepushif",
+    "elsepush",
+    "endpushif",
+    "session",
+    "endsession",
+    "fragment",
+    "endfragment",
+    "style",
+    "use",
+    "vite",
+    "vitereactrefresh",
 ];
 
-fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+/// Directives the packages of Kublade's application register (Livewire 3, spatie's
+/// laravel-permission), with their exact case: refused like [`REFUSED`].
+pub const PACKAGE_DIRECTIVES: &[&str] = &[
+    "this",
+    "entangle",
+    "persist",
+    "endpersist",
+    "script",
+    "endscript",
+    "assets",
+    "endassets",
+    "teleport",
+    "endteleport",
+    "livewireScripts",
+    "livewireScriptConfig",
+    "livewireStyles",
+    "livewire",
+    "endunlessrole",
+];
+
+/// laravel-permission's conditionals: each NAME also as `unlessNAME`, `elseNAME`, `endNAME`.
+const PACKAGE_CONDITIONALS: &[&str] = &[
+    "haspermission",
+    "role",
+    "hasrole",
+    "hasanyrole",
+    "hasallroles",
+    "hasexactroles",
+];
+
+fn package_directive(name: &str) -> bool {
+    PACKAGE_DIRECTIVES.contains(&name)
+        || PACKAGE_CONDITIONALS.iter().any(|c| {
+            ["", "unless", "else", "end"]
+                .iter()
+                .any(|p| name.strip_prefix(p) == Some(c))
+        })
 }
 
 /// Searches that remember failure: once a closing tag is missing after some offset it is missing
@@ -194,39 +258,15 @@ struct Finder<'a> {
     /// Comment ranges, in order.
     comments: Vec<(usize, usize)>,
     absent_from: std::cell::RefCell<Vec<(&'static str, usize)>>,
-    /// Every balanced `(`…`)` pair, by opening offset, as Blade's recursive regex pairs them.
-    parens: Vec<(usize, usize)>,
 }
 
 impl<'a> Finder<'a> {
     fn new(src: &'a str, original: &'a str, comments: Vec<(usize, usize)>) -> Self {
-        let mut parens = Vec::new();
-        let mut open = Vec::new();
-        let bytes = src.as_bytes();
-        let mut next = 0;
-        while let Some(skip) = bytes
-            .get(next..)
-            .and_then(|r| r.iter().position(|&b| b == b'(' || b == b')'))
-        {
-            let i = next + skip;
-            next = i + 1;
-            match bytes.get(i) {
-                Some(b'(') => open.push(i),
-                Some(_) => {
-                    if let Some(o) = open.pop() {
-                        parens.push((o, i));
-                    }
-                }
-                _ => {}
-            }
-        }
-        parens.sort_unstable();
         Finder {
             src,
             original,
             comments,
             absent_from: std::cell::RefCell::new(Vec::new()),
-            parens,
         }
     }
 
@@ -274,12 +314,6 @@ impl<'a> Finder<'a> {
         out.push_str(self.original.get(at..b.max(at)).unwrap_or(""));
         out
     }
-
-    /// The `)` matching the `(` at `open`.
-    fn closing(&self, open: usize) -> Option<usize> {
-        let i = self.parens.binary_search_by_key(&open, |(o, _)| *o).ok()?;
-        self.parens.get(i).map(|(_, c)| *c)
-    }
 }
 
 /// The first `needle` in `hay`. Closing tags are short and usually near: looking for their first
@@ -305,12 +339,22 @@ pub struct Scanned {
     pub code: String,
 }
 
-/// Verbatim blocks and comments as Blade finds them: verbatim blocks first (a regex over the
-/// whole source), then comments in what remains. A verbatim block inside a comment goes with it.
+/// A verbatim block: `@verbatim` at `start`, its content from `content` (after the blanks
+/// Laravel 12 leaves outside the block) to `@endverbatim`, which ends at `end`.
+#[derive(Clone, Copy, Debug)]
+struct Verbatim {
+    start: usize,
+    content: usize,
+    end: usize,
+}
+
 /// Byte ranges, in order.
 type Ranges = Vec<(usize, usize)>;
 
-fn regions(src: &str) -> (Ranges, Ranges) {
+/// Verbatim blocks and comments as Blade finds them: verbatim blocks first
+/// (`(?<!@)@verbatim(\s*)(.*?)@endverbatim` over the whole source), then comments in what remains.
+/// A verbatim block inside a comment goes with it.
+fn regions(src: &str) -> (Vec<Verbatim>, Ranges) {
     let bytes = src.as_bytes();
     let find = |from: usize, needle: &str| src.get(from..)?.find(needle).map(|i| i + from);
     let mut verbatim = Vec::new();
@@ -320,11 +364,22 @@ fn regions(src: &str) -> (Ranges, Ranges) {
             from = at + 1;
             continue;
         }
+        // PCRE's `\s`: space, \t, \n, \v, \f, \r.
+        let blanks = bytes
+            .get(at + 9..)
+            .unwrap_or(&[])
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'))
+            .count();
         let Some(close) = find(at + 9, "@endverbatim") else {
             break;
         };
         let end = close + "@endverbatim".len();
-        verbatim.push((at, end));
+        verbatim.push(Verbatim {
+            start: at,
+            content: (at + 9 + blanks).min(close),
+            end,
+        });
         from = end;
     }
     // The first occurrence of `needle` at or after `from` that no verbatim block overlaps.
@@ -332,9 +387,9 @@ fn regions(src: &str) -> (Ranges, Ranges) {
         let at = find(from, needle)?;
         match verbatim
             .iter()
-            .find(|(s, e)| *s < at + needle.len() && at < *e)
+            .find(|v| v.start < at + needle.len() && at < v.end)
         {
-            Some((_, e)) => from = *e,
+            Some(v) => from = v.end,
             None => return Some(at),
         }
     };
@@ -347,12 +402,19 @@ fn regions(src: &str) -> (Ranges, Ranges) {
         comments.push((open, close + 4));
         from = close + 4;
     }
-    verbatim.retain(|(vs, ve)| !comments.iter().any(|(cs, ce)| cs <= vs && ve <= ce));
+    verbatim.retain(|v| {
+        !comments
+            .iter()
+            .any(|(cs, ce)| *cs <= v.start && v.end <= *ce)
+    });
     (verbatim, comments)
 }
 
 pub fn scan(src: &str) -> Result<Scanned, Failure> {
-    let (verbatim, comments) = regions(src);
+    let (verbatim, mut comments) = regions(src);
+    // Blade's view has no `@verbatim` keyword: it goes like a comment.
+    comments.extend(verbatim.iter().map(|v| (v.start, v.start + 9)));
+    comments.sort_unstable();
     let mut code = src.as_bytes().to_vec();
     for &(a, b) in &comments {
         for byte in code.get_mut(a..b).into_iter().flatten() {
@@ -363,8 +425,8 @@ pub fn scan(src: &str) -> Result<Scanned, Failure> {
     }
     // Later passes see a verbatim block as a `@__raw_block_N__@` placeholder: no tag can close
     // inside it.
-    for &(a, b) in &verbatim {
-        if let Some(block) = code.get_mut(a..b) {
+    for v in &verbatim {
+        if let Some(block) = code.get_mut(v.content..v.end) {
             block.fill(b'_');
             if let Some(first) = block.first_mut() {
                 *first = b'@';
@@ -376,8 +438,49 @@ pub fn scan(src: &str) -> Result<Scanned, Failure> {
     }
     // Comments and verbatim blocks start and end at ASCII characters, so this keeps UTF-8 valid.
     let code = String::from_utf8(code).unwrap_or_else(|_| src.to_string());
-    let tokens = scan_tokens(src, &code, &verbatim, comments)?;
+    refuse_php_tags(&code)?;
+    let statements = statements::statements(&code, &comments, |name, at, args| {
+        compiles(&code, name, at, args)
+    })?;
+    let tokens = scan_tokens(src, &code, &verbatim, comments, &statements)?;
     Ok(Scanned { tokens, code })
+}
+
+/// PHP reads the template before Blade compiles it, and Kublade's PHP has `short_open_tag` on:
+/// any `<?` outside comments and verbatim blocks opens PHP code (`<?xml` is a parse error).
+fn refuse_php_tags(code: &str) -> Result<(), Failure> {
+    match code.find("<?") {
+        Some(at) => Err(Failure::new(
+            FailureKind::Sandbox,
+            "PHP tags (<?, <?php, <?=) are not allowed in templates (Kublade's PHP reads `<?` as \
+             the start of PHP code, so `<?xml` fails there too)",
+            at,
+            at + 2,
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Whether Blade compiles `@name` (it has a `compileName` method, in any case, or a package
+/// registered the exact name) or leaves it as text.
+fn compiles(code: &str, name: &str, at: usize, args: bool) -> Compiles {
+    let lower = name.to_ascii_lowercase();
+    if lower == "php" && !args {
+        // Without `@endphp` after it, `compilePhp()` gives back the text `@php`.
+        return if code.get(at..).is_some_and(|rest| rest.contains("@endphp")) {
+            Compiles::Code
+        } else {
+            Compiles::Text
+        };
+    }
+    let known = SUPPORTED.contains(&lower.as_str())
+        || REFUSED.contains(&lower.as_str())
+        || package_directive(name);
+    if known {
+        Compiles::Code
+    } else {
+        Compiles::Text
+    }
 }
 
 /// Raw echos, then `{{{ }}}`, then `{{ }}`: the first form whose closing tag follows wins.
@@ -390,8 +493,9 @@ const ECHO_FORMS: [(&[u8], &str, &str, bool); 3] = [
 fn scan_tokens(
     src: &str,
     code: &str,
-    verbatim: &[(usize, usize)],
+    verbatim: &[Verbatim],
     comments: Vec<(usize, usize)>,
+    statements: &[Statement],
 ) -> Result<Vec<Token>, Failure> {
     let finder = Finder::new(code, src, comments);
     let bytes = src.as_bytes();
@@ -404,6 +508,7 @@ fn scan_tokens(
     let mut text_start = 0;
     let mut i = 0;
     let mut next_verbatim = 0;
+    let mut next_statement = 0;
     // Text is split after each newline, so that line structure is visible at token level.
     let flush = |tokens: &mut Vec<Token>, mut start: usize, end: usize| {
         while let Some(i) = bytes
@@ -421,18 +526,17 @@ fn scan_tokens(
         }
     };
     while i < bytes.len() {
-        while verbatim.get(next_verbatim).is_some_and(|(s, _)| *s < i) {
+        while verbatim.get(next_verbatim).is_some_and(|v| v.content < i) {
             next_verbatim += 1;
         }
-        if let Some(&(start, end)) = verbatim.get(next_verbatim).filter(|(s, _)| *s == i) {
+        if let Some(v) = verbatim.get(next_verbatim).filter(|v| v.content == i) {
             flush(&mut tokens, text_start, i);
-            let content = (start + "@verbatim".len(), end - "@endverbatim".len());
             tokens.push(Token::Verbatim {
-                content,
-                start,
-                end,
+                content: (v.content, v.end - "@endverbatim".len()),
+                start: v.content,
+                end: v.end,
             });
-            i = end;
+            i = v.end;
             text_start = i;
             continue;
         }
@@ -442,23 +546,6 @@ fn scan_tokens(
             i = end;
             text_start = i;
             continue;
-        }
-        if bytes.get(i) == Some(&b'<') && bytes.get(i + 1) == Some(&b'?') {
-            let tag = src
-                .get(i..(i + 5).min(src.len()))
-                .unwrap_or("")
-                .to_ascii_lowercase();
-            let after = bytes.get(i + 5).copied();
-            if tag.starts_with("<?=")
-                || (tag == "<?php" && after.is_none_or(|b| b.is_ascii_whitespace()))
-            {
-                return Err(Failure::new(
-                    FailureKind::Sandbox,
-                    "PHP tags (<?php, <?=) are not allowed in templates",
-                    i,
-                    i + tag.len(),
-                ));
-            }
         }
         let escaped = bytes.get(i) == Some(&b'@');
         let at = if escaped { i + 1 } else { i };
@@ -501,48 +588,34 @@ fn scan_tokens(
             text_start = i;
             continue;
         }
-        if escaped && !after_word(bytes, &tokens, text_start, i) {
-            if let Some(d) = directive_at(&finder, i) {
-                flush(&mut tokens, text_start, i);
-                let consumed = handle_directive(&finder, d, &mut tokens)?;
-                i = consumed;
-                text_start = i;
-                continue;
-            }
+        // A statement inside a tag read before it is part of that tag.
+        while statements.get(next_statement).is_some_and(|s| s.start < i) {
+            next_statement += 1;
+        }
+        if let Some(d) = statements.get(next_statement).filter(|s| s.start == i) {
+            flush(&mut tokens, text_start, i);
+            i = handle_directive(&finder, verbatim, d, &mut tokens)?;
+            text_start = i;
+            continue;
         }
         // Advance one character (not byte) to stay on char boundaries.
         i += src
             .get(i..)
             .and_then(|s| s.chars().next())
             .map_or(1, char::len_utf8);
-        // Every token starts at `{` (echos, comments), `@` (directives, escapes, verbatim blocks)
-        // or `<` (PHP tags), all ASCII: the bytes before the next one are plain text.
+        // Every token starts at `{` (echos, comments), `@` (directives, escapes, `@verbatim`) or
+        // where a verbatim block's content does: the bytes before the next one are plain text.
+        let next_content = verbatim
+            .get(next_verbatim)
+            .map_or(bytes.len(), |v| v.content)
+            .max(i);
         i = bytes
-            .get(i..)
-            .and_then(|rest| rest.iter().position(|b| matches!(b, b'{' | b'@' | b'<')))
-            .map_or(bytes.len(), |skip| i + skip);
+            .get(i..next_content)
+            .and_then(|rest| rest.iter().position(|b| matches!(b, b'{' | b'@')))
+            .map_or(next_content, |skip| i + skip);
     }
     flush(&mut tokens, text_start, bytes.len());
     Ok(tokens)
-}
-
-/// Whether the byte before `i` is a word character once comments are removed (Blade strips
-/// comments before it looks for directives, so `a{{-- --}}@if` is text) and verbatim blocks
-/// replaced.
-fn after_word(bytes: &[u8], tokens: &[Token], text_start: usize, i: usize) -> bool {
-    let mut at = i;
-    if at == text_start {
-        for t in tokens.iter().rev() {
-            match t {
-                Token::Comment { start, end } if *end == at => at = *start,
-                // Blade swaps verbatim blocks for `@__raw_block_N__@` placeholders first, so
-                // what follows one comes after an `@`.
-                Token::Verbatim { end, .. } if *end == at => return false,
-                _ => break,
-            }
-        }
-    }
-    at > 0 && bytes.get(at - 1).is_some_and(|b| is_word(*b))
 }
 
 fn trim_range(src: &str, mut a: usize, mut b: usize) -> (usize, usize) {
@@ -556,55 +629,6 @@ fn trim_range(src: &str, mut a: usize, mut b: usize) -> (usize, usize) {
     (a, b)
 }
 
-struct Found {
-    start: usize,
-    /// `@@name` keeps the second `@`.
-    name: (usize, usize),
-    ws_end: usize,
-    args: Option<(usize, usize)>,
-}
-
-/// Matches Laravel's `\B@(@?\w+(?:::\w+)?)([ \t]*)(\( ( (?>[^()]+) | (?3) )* \))?` at `i`.
-fn directive_at(finder: &Finder<'_>, i: usize) -> Option<Found> {
-    let bytes = finder.src.as_bytes();
-    let mut j = i + 1;
-    let name_start = j;
-    if bytes.get(j) == Some(&b'@') {
-        j += 1;
-    }
-    let word_start = j;
-    while j < bytes.len() && is_word(bytes[j]) {
-        j += 1;
-    }
-    if j == word_start {
-        return None;
-    }
-    if bytes.get(j..j + 2) == Some(b"::") && bytes.get(j + 2).is_some_and(|b| is_word(*b)) {
-        j += 2;
-        while j < bytes.len() && is_word(bytes[j]) {
-            j += 1;
-        }
-    }
-    let name_end = j;
-    while j < bytes.len()
-        && (bytes[j] == b' ' || bytes[j] == b'\t')
-        && finder.comment_at(j).is_none()
-    {
-        j += 1;
-    }
-    let ws_end = j;
-    let mut args = None;
-    if bytes.get(j) == Some(&b'(') {
-        args = finder.closing(j).map(|close| (j + 1, close));
-    }
-    Some(Found {
-        start: i,
-        name: (name_start, name_end),
-        ws_end,
-        args,
-    })
-}
-
 fn newline_at(bytes: &[u8], i: usize) -> Option<usize> {
     match bytes.get(i) {
         Some(b'\n') => Some(i + 1),
@@ -614,10 +638,11 @@ fn newline_at(bytes: &[u8], i: usize) -> Option<usize> {
     }
 }
 
-/// Pushes the token(s) for a directive match and returns where scanning resumes.
+/// Pushes the token for a directive Blade compiles and returns where scanning resumes.
 fn handle_directive(
     finder: &Finder<'_>,
-    d: Found,
+    verbatim: &[Verbatim],
+    d: &Statement,
     tokens: &mut Vec<Token>,
 ) -> Result<usize, Failure> {
     let src = finder.src;
@@ -642,74 +667,58 @@ fn handle_directive(
         });
         return Ok(end);
     }
+    let end = after_args.unwrap_or(d.name.1);
     let supported = SUPPORTED
         .iter()
         .find(|known| known.eq_ignore_ascii_case(raw_name));
-    if let Some(&name) = supported {
-        let end = after_args.unwrap_or(d.name.1);
-        // Without arguments the whitespace after the name stays in the output, so the newline
-        // is no longer right after `?>`.
-        let eats = match after_args {
-            Some(end) => newline_after_comments(finder, end),
-            None if d.ws_end == d.name.1 => newline_after_comments(finder, end),
-            None => None,
-        };
-        let eats = if name == "switch" { None } else { eats };
-        tokens.push(Token::Directive {
-            name,
-            args: d.args,
-            start: d.start,
-            end,
-            eats,
-        });
-        // Comments between the directive and its swallowed newline vanish with it.
-        return Ok(eats.unwrap_or(end));
-    }
-    let name = raw_name.to_ascii_lowercase();
-    // A bare `@php` without `@endphp` compiles to the text `@php`.
-    let bare_php = name == "php" && d.args.is_none() && finder.find(d.name.1, "@endphp").is_none();
-    if REFUSED.contains(&name.as_str()) && !bare_php {
+    let Some(&name) = supported else {
         return Err(Failure::new(
             FailureKind::Sandbox,
             format!("@{raw_name} is not supported (templates cannot include files or run PHP)"),
             d.start,
-            after_args.unwrap_or(d.name.1),
+            end,
         ));
-    }
-    // Unknown directives are text (an e-mail address, `@media`, …); keep scanning after the name.
-    // Blade returns the whole match plus the blanks again when there are no parentheses.
-    if bare_php {
-        // `compilePhp()` returns `@php`, and the blanks follow once.
-        tokens.push(Token::Text {
-            start: d.start,
-            end: d.ws_end,
-        });
-        return Ok(d.ws_end);
-    }
-    if d.args.is_none() && d.ws_end > d.name.1 {
-        tokens.push(Token::Text {
-            start: d.start,
-            end: d.ws_end,
-        });
-        let blanks = src.get(d.name.1..d.ws_end).unwrap_or("").to_string();
-        tokens.push(Token::Literal {
-            text: blanks,
-            start: d.name.1,
-            end: d.ws_end,
-        });
-        return Ok(d.ws_end);
-    }
-    tokens.push(Token::Text {
+    };
+    // Without arguments the whitespace after the name stays in the output, so the newline is no
+    // longer right after `?>`.
+    let eats = match after_args {
+        Some(end) => newline_after_comments(finder, verbatim, end),
+        None if !d.blanks => newline_after_comments(finder, verbatim, end),
+        None => None,
+    };
+    let eats = if name == "switch" { None } else { eats };
+    tokens.push(Token::Directive {
+        name,
+        args: d.args,
         start: d.start,
-        end: d.name.1,
+        end,
+        eats,
     });
-    Ok(d.name.1)
+    // Comments between the directive and its swallowed newline vanish with it.
+    Ok(eats.unwrap_or(end))
 }
 
-fn newline_after_comments(finder: &Finder<'_>, mut i: usize) -> Option<usize> {
+/// The newline PHP swallows after a directive's `?>` at `i`: comments are gone by then, and so
+/// are empty verbatim blocks, restored as nothing before PHP reads the code.
+fn newline_after_comments(
+    finder: &Finder<'_>,
+    verbatim: &[Verbatim],
+    mut i: usize,
+) -> Option<usize> {
     let bytes = finder.src.as_bytes();
-    while let Some(end) = finder.comment_at(i) {
-        i = end;
+    loop {
+        if let Some(end) = finder.comment_at(i) {
+            i = end;
+        } else if let Some(v) = verbatim
+            .binary_search_by_key(&i, |v| v.content)
+            .ok()
+            .and_then(|k| verbatim.get(k))
+            .filter(|v| v.content + "@endverbatim".len() == v.end)
+        {
+            i = v.end;
+        } else {
+            break;
+        }
     }
     newline_at(bytes, i)
 }

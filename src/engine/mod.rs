@@ -272,6 +272,10 @@ impl Template {
     /// bounded budget, so a success there is the render's result, and any error but running out
     /// of fuel is the one the full budget would meet too.
     pub fn render(&self, variables: &Value) -> Result<String, Error> {
+        self.render_any(variables).map(|output| self.finish(output))
+    }
+
+    fn render_any(&self, variables: &Value) -> Result<String, Error> {
         let fast = self.fast_name.is_some();
         match self.render_bounded(fast, variables) {
             Some(Ok(output)) => return Ok(output),
@@ -294,6 +298,19 @@ impl Template {
     #[doc(hidden)]
     pub fn render_exact(&self, variables: &Value) -> Result<String, Error> {
         self.render_named(false, variables)
+            .map(|output| self.finish(output))
+    }
+
+    /// A Blade template's output as Laravel's view pipeline hands it on: its `PhpEngine` returns
+    /// `ltrim(ob_get_clean())`, so blanks, tabs, newlines, NUL and vertical tabs at the start go.
+    /// A Jinja template's output is minijinja's, as it is.
+    fn finish(&self, mut output: String) -> String {
+        if self.dialect == Dialect::Blade {
+            let kept = output.trim_start_matches([' ', '\t', '\n', '\r', '\0', '\x0B']);
+            let cut = output.len() - kept.len();
+            output.drain(..cut);
+        }
+        output
     }
 
     /// Renders the fast translation (which must exist) or the exact one on the bounded

@@ -7,7 +7,7 @@ use minijinja::Error;
 use minijinja::value::Value;
 
 use super::number::{Num, parse_numeric};
-use super::value::{Php, error, float_to_repr_for_message, float_to_string, view};
+use super::value::{Php, error, float_to_string, view};
 
 /// The signature of one PHP function.
 pub(crate) struct Signature {
@@ -95,15 +95,6 @@ impl<'a> Args<'a> {
         ))
     }
 
-    fn null_deprecated(&self, i: usize, ty: &str) -> Error {
-        error(format!(
-            "{}(): Passing null to parameter #{} (${}) of type {ty} is deprecated",
-            self.sig.name,
-            i + 1,
-            self.param(i)
-        ))
-    }
-
     /// A `string` parameter.
     pub(crate) fn string(&self, i: usize) -> Result<Cow<'a, str>, Error> {
         let value = self.mixed(i);
@@ -112,7 +103,8 @@ impl<'a> Args<'a> {
             Php::Int(n) => Cow::Owned(n.to_string()),
             Php::Float(f) => Cow::Owned(float_to_string(f)),
             Php::Bool(b) => Cow::Borrowed(if b { "1" } else { "" }),
-            Php::Null | Php::Undefined => return Err(self.null_deprecated(i, "string")),
+            // PHP deprecates null for a scalar parameter; Laravel 12's handler only logs that.
+            Php::Null | Php::Undefined => Cow::Borrowed(""),
             Php::Array | Php::Other => return Err(self.type_error(i, "string")),
         })
     }
@@ -132,32 +124,23 @@ impl<'a> Args<'a> {
         match view(value) {
             Php::Int(n) => Ok(n),
             Php::Bool(b) => Ok(b as i64),
-            Php::Float(f) => self.float_as_int(i, f, None),
+            Php::Float(f) => self.float_as_int(i, f),
             Php::Str(s) => match parse_numeric(s) {
                 Some((Num::Int(n), true)) => Ok(n),
-                Some((Num::Float(f), true)) => self.float_as_int(i, f, Some(s)),
+                Some((Num::Float(f), true)) => self.float_as_int(i, f),
                 _ => Err(self.type_error(i, "int")),
             },
-            Php::Null | Php::Undefined => Err(self.null_deprecated(i, "int")),
+            Php::Null | Php::Undefined => Ok(0),
             Php::Array | Php::Other => Err(self.type_error(i, "int")),
         }
     }
 
-    fn float_as_int(&self, i: usize, f: f64, from_string: Option<&str>) -> Result<i64, Error> {
+    fn float_as_int(&self, i: usize, f: f64) -> Result<i64, Error> {
         if !f.is_finite() || !super::number::fits_int(f) {
             return Err(self.type_error(i, "int"));
         }
-        if f.fract() != 0.0 {
-            return Err(error(match from_string {
-                Some(s) => {
-                    format!("Implicit conversion from float-string \"{s}\" to int loses precision")
-                }
-                None => format!(
-                    "Implicit conversion from float {} to int loses precision",
-                    float_to_repr_for_message(f)
-                ),
-            }));
-        }
+        // A fraction is a deprecation ("Implicit conversion … loses precision"), which Laravel
+        // 12's handler only logs: the value is truncated.
         Ok(f as i64)
     }
 
@@ -198,7 +181,7 @@ impl<'a> Args<'a> {
                 Some((n, true)) => Ok(n),
                 _ => Err(self.type_error(i, ty)),
             },
-            Php::Null | Php::Undefined => Err(self.null_deprecated(i, ty)),
+            Php::Null | Php::Undefined => Ok(Num::Int(0)),
             Php::Array | Php::Other => Err(self.type_error(i, ty)),
         }
     }
@@ -207,7 +190,7 @@ impl<'a> Args<'a> {
     pub(crate) fn bool(&self, i: usize) -> Result<bool, Error> {
         let value = self.mixed(i);
         match view(value) {
-            Php::Null | Php::Undefined => Err(self.null_deprecated(i, "bool")),
+            Php::Null | Php::Undefined => Ok(false),
             Php::Array | Php::Other => Err(self.type_error(i, "bool")),
             _ => Ok(super::value::truthy(value)),
         }

@@ -5,7 +5,7 @@ use minijinja::Error;
 use minijinja::value::Value;
 
 use super::array::{ArrayBuilder, entries, is_array};
-use super::number::{Num, float_to_int_exact, parse_numeric};
+use super::number::{Num, float_to_int, parse_numeric};
 use super::value::{Php, error, to_arith_operand, view};
 
 /// Both operands as numbers, converted left to right as PHP does: a warning or error about the
@@ -72,23 +72,19 @@ pub(crate) fn div(a: &Value, b: &Value) -> Result<Value, Error> {
     })
 }
 
-/// An operand of `%`: PHP converts to int, and says so when the float does not survive.
-fn modulo_operand(value: &Value, num: Num) -> Result<i64, Error> {
+/// An operand of `%`: PHP converts to int (a float that does not survive is a deprecation, which
+/// Laravel 12's handler only logs).
+fn modulo_operand(num: Num) -> i64 {
     match num {
-        Num::Int(i) => Ok(i),
-        Num::Float(f) => float_to_int_exact(f).map_err(|message| match view(value) {
-            Php::Str(s) => error(format!(
-                "Implicit conversion from float-string \"{s}\" to int loses precision"
-            )),
-            _ => error(message),
-        }),
+        Num::Int(i) => i,
+        Num::Float(f) => float_to_int(f),
     }
 }
 
 /// `$a % $b` on the integer values of the operands.
 pub(crate) fn rem(a: &Value, b: &Value) -> Result<Value, Error> {
-    let x = modulo_operand(a, to_arith_operand(a, a, b, "%")?)?;
-    let y = modulo_operand(b, to_arith_operand(b, a, b, "%")?)?;
+    let x = modulo_operand(to_arith_operand(a, a, b, "%")?);
+    let y = modulo_operand(to_arith_operand(b, a, b, "%")?);
     if y == 0 {
         return Err(error("Modulo by zero"));
     }

@@ -10,7 +10,7 @@ use indexmap::IndexMap;
 use minijinja::Error;
 use minijinja::value::{Value, ValueKind};
 
-use super::number::float_to_int_exact;
+use super::number::float_to_int;
 use super::value::{Php, error, view};
 
 /// A PHP array key.
@@ -71,7 +71,8 @@ pub(crate) fn to_key(value: &Value) -> Result<Key<'_>, Error> {
         Php::Str(s) => key_from_str(s),
         Php::Bool(b) => Key::Int(b as i64),
         Php::Null | Php::Undefined => Key::Str(Cow::Borrowed("")),
-        Php::Float(f) => Key::Int(float_to_int_exact(f).map_err(error)?),
+        // A fraction is a deprecation, which Laravel 12's handler only logs.
+        Php::Float(f) => Key::Int(float_to_int(f)),
         Php::Array | Php::Other => return Err(error("Illegal offset type")),
     })
 }

@@ -132,7 +132,8 @@ pub(crate) const MORE: &[Function] = &[
 ];
 
 /// `hexdec`/`octdec`/`bindec`: an int while it fits, then a float; PHP's prefixes (`0x`,
-/// `0o`, `0b`) are allowed, other stray characters are a deprecation (an error here).
+/// `0o`, `0b`) are allowed, other characters are skipped (a deprecation, which Laravel 12's
+/// handler only logs).
 fn base_to_dec(s: &str, base: u32) -> Result<Value, Error> {
     let prefix = match base {
         16 => ["0x", "0X"],
@@ -144,9 +145,7 @@ fn base_to_dec(s: &str, base: u32) -> Result<Value, Error> {
     let mut float = 0.0f64;
     for c in digits.chars() {
         let Some(d) = c.to_digit(base) else {
-            return Err(error(
-                "Invalid characters passed for attempted conversion, these have been ignored",
-            ));
+            continue;
         };
         int = int.and_then(|n| n.checked_mul(i64::from(base))?.checked_add(i64::from(d)));
         float = float * f64::from(base) + f64::from(d);

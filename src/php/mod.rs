@@ -35,8 +35,9 @@
 //! functions take (`STR_PAD_LEFT`, `COUNT_RECURSIVE`, …).
 //!
 //! Errors carry PHP's message, one line (`Undefined array key "k"`, `Division by zero`,
-//! `strtoupper() expects exactly 1 argument, 0 given`). PHP's warnings, notices and
-//! deprecations are errors too, as in shared/blade-oracle/render.php. Results that would grow
+//! `strtoupper() expects exactly 1 argument, 0 given`). PHP's warnings and notices are errors
+//! too, as Laravel 12's error handler makes them; deprecations (`strtoupper(null)`, a float key
+//! with a fraction) go on as PHP goes on, since that handler only logs them. Results that would grow
 //! past 16 MiB (`str_repeat`, `sprintf` widths, …) are errors instead of PHP's memory limit.
 //!
 //! Echo (`{{ }}`) goes through the formatter returned by [`formatter`]: PHP's string conversion

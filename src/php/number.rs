@@ -133,19 +133,6 @@ pub(crate) fn is_integer_syntax(s: &str) -> bool {
     !s.contains(['.', 'e', 'E'])
 }
 
-/// A float key or offset as an integer, or PHP's deprecation text when it has a fraction.
-pub(crate) fn float_to_int_exact(f: f64) -> Result<i64, String> {
-    let int = float_to_int(f);
-    if f.is_finite() && f.fract() == 0.0 && (int as f64) == f {
-        Ok(int)
-    } else {
-        Err(format!(
-            "Implicit conversion from float {} to int loses precision",
-            super::value::float_to_repr_for_message(f)
-        ))
-    }
-}
-
 /// The decimal digits of `n`, written into `digits` from the end: what `n.to_string()` gives,
 /// without the formatting machinery (echoes print integers, and the translation numbers its
 /// loop names).

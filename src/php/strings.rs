@@ -244,9 +244,8 @@ fn str_replace(a: &Args) -> Result<Value, Error> {
         return Ok(out.build());
     }
     match view(subject) {
-        Php::Null | Php::Undefined => Err(error(
-            "str_replace(): Passing null to parameter #3 ($subject) of type array|string is deprecated",
-        )),
+        // A deprecation, which Laravel 12's handler only logs.
+        Php::Null | Php::Undefined => Ok(Value::from("")),
         Php::Other => Err(a.type_error(2, "array|string")),
         _ => Ok(Value::from(replace_all(&to_php_string(subject)?, &pairs)?)),
     }

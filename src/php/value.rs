@@ -310,8 +310,3 @@ impl From<Num> for Value {
         }
     }
 }
-
-/// A float as PHP's messages and `var_dump` print it (`%.*H` with precision -1).
-pub(crate) fn float_to_repr_for_message(f: f64) -> String {
-    format_float(f, None, 'E')
-}

@@ -131,7 +131,7 @@ impl<'a> Translator<'a> {
 
     /// The variables of `@foreach (… as $k => $v)`.
     fn foreach_names(&self, a: usize, b: usize) -> Vec<String> {
-        let Some(k) = self.last_as(a, b) else {
+        let Some(k) = self.last_as(a, b, false) else {
             return Vec::new();
         };
         let Ok((first, second)) = self.foreach_targets(a + k + 3, b) else {

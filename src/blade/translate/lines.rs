@@ -1,24 +1,7 @@
-//! Line structure: the leading newline the oracle swallows, and lines that hold only
-//! directives (hidden by Smart whitespace, reported as leaky in Blade whitespace).
+//! Line structure: lines that hold only directives (hidden by Smart whitespace, reported as leaky
+//! in Blade whitespace).
 
 use crate::blade::scan::Token;
-
-/// The length of a newline at the start of a text or verbatim token.
-pub(super) fn leading_newline(src: &str, token: &Token) -> Option<usize> {
-    let (a, b) = match token {
-        Token::Text { start, end } => (*start, *end),
-        Token::Verbatim { content, .. } => *content,
-        _ => return None,
-    };
-    let text = src.get(a..b)?;
-    if text.starts_with("\r\n") {
-        Some(2)
-    } else if text.starts_with(['\n', '\r']) {
-        Some(1)
-    } else {
-        None
-    }
-}
 
 /// Finds lines made only of directives, comments and blanks. Returns which tokens Smart
 /// whitespace hides, and the directive ranges of such lines with indentation (which Blade prints).

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use super::{Block, LoopCopy, Translator};
 use crate::blade::emit::{Binding, GLOBALS, local_name, loop_alias, numbered};
 use crate::blade::expr::{self, Expr, Kind, Parser};
-use crate::blade::{Failure, FailureKind};
+use crate::blade::{Failure, FailureKind, statements};
 
 impl<'a> Translator<'a> {
     /// `@json(…)`: Blade splits the arguments at every comma and writes
@@ -97,18 +97,10 @@ impl<'a> Translator<'a> {
         }
     }
 
-    /// Where the last ` as` (in any case) of `@foreach`'s arguments starts, after some text.
-    pub(super) fn last_as(&self, a: usize, b: usize) -> Option<usize> {
-        let inner = self.code_slice(a, b);
-        (0..inner.len())
-            .rev()
-            .find(|&k| {
-                inner
-                    .as_bytes()
-                    .get(k..k + 3)
-                    .is_some_and(|w| w.eq_ignore_ascii_case(b" as"))
-            })
-            .filter(|k| !inner.get(..*k).unwrap_or("").trim().is_empty())
+    /// Where the ` as ` that Blade splits `@foreach`'s arguments at starts (see
+    /// [`statements::foreach_split`]; the scanner has refused arguments it does not split).
+    pub(super) fn last_as(&self, a: usize, b: usize, forelse: bool) -> Option<usize> {
+        statements::foreach_split(self.code_slice(a, b).as_bytes(), forelse)
     }
 
     /// What follows ` as`: `$value`, or `$key => $value`.
@@ -152,10 +144,10 @@ impl<'a> Translator<'a> {
     ) -> Result<(), Failure> {
         let name = if forelse { "forelse" } else { "foreach" };
         let (a, b) = self.require_args(name, args, start, end)?;
-        let Some(k) = self.last_as(a, b) else {
+        let Some(k) = self.last_as(a, b, forelse) else {
             return Err(Failure::new(
                 FailureKind::Syntax,
-                format!("syntax error, @{name} needs \"items as $item\""),
+                format!("Malformed @{name} statement."),
                 start,
                 end,
             ));

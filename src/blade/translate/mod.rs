@@ -12,7 +12,7 @@ mod lines;
 mod loops;
 
 use globals::LoopCopy;
-use lines::{directive_lines, leading_newline};
+use lines::directive_lines;
 
 use super::emit::{Emitter, NativeRoots, Scope, Segment, native_read};
 use super::expr::{self, Expr, Kind, Parser};
@@ -177,28 +177,7 @@ pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failu
         loop_names: Vec::new(),
     };
     t.declare_globals(&tokens);
-    // The oracle evaluates the compiled template after `?>`, which swallows a newline that
-    // starts the output.
-    let first = tokens
-        .iter()
-        .position(|t| !matches!(t, Token::Comment { .. }));
     for (i, token) in tokens.iter().enumerate() {
-        if Some(i) == first {
-            if let Some(skip) = leading_newline(src, token) {
-                if let Token::Verbatim { content, .. } = token {
-                    t.hide(content.0, content.0 + skip);
-                    let text = t.slice(content.0 + skip, content.1);
-                    t.text(text, content.0 + skip, content.1);
-                    continue;
-                }
-                if let Token::Text { start, end } = token {
-                    t.hide(*start, start + skip);
-                    let text = t.slice(start + skip, *end);
-                    t.text(text, start + skip, *end);
-                    continue;
-                }
-            }
-        }
         if hidden.get(i).copied().unwrap_or(false) {
             t.hide(token.start(), token.end());
             continue;
@@ -815,6 +794,18 @@ impl<'a> Translator<'a> {
             },
             "break" | "continue" => self.loop_control(name, args, start, end)?,
             "json" => self.json(args, start, end)?,
+            // `echo ((…) ? 'true' : 'false')`, `if(…): echo 'checked'; endif`.
+            "bool" | "checked" | "disabled" | "readonly" | "required" | "selected" => {
+                let (a, b) = self.require_args(name, args, start, end)?;
+                let e = self.parse(a, b)?;
+                self.out.push_str("{% if ");
+                self.truthy(&e)?;
+                if name == "bool" {
+                    self.out.push_str(" %}true{% else %}false{% endif %}");
+                } else {
+                    let _ = write!(self.out, " %}}{name}{{% endif %}}");
+                }
+            }
             other => return Err(self.unexpected(other, start, end)),
         }
         Ok(())
