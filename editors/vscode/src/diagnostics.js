@@ -6,6 +6,10 @@ import * as vscode from 'vscode';
 import { editorRange } from './positions.js';
 import { checkFolder } from './render.js';
 
+// The Problems panel may trail the preview a little: the preview, which the user watches as they
+// type, renders first.
+const DELAY_MS = 60;
+
 const SEVERITY = {
   error: vscode.DiagnosticSeverity.Error,
   warning: vscode.DiagnosticSeverity.Warning,
@@ -17,6 +21,7 @@ export class Diagnostics {
   #collection = vscode.languages.createDiagnosticCollection('portclaims');
   #owned = new Map(); // folder key → the URIs it set diagnostics on
   #runs = new Map(); // folder key → the number of its latest run, so that a slow old run loses
+  #timers = new Map();
   #disposables = [];
 
   constructor(model, log) {
@@ -24,7 +29,10 @@ export class Diagnostics {
     const guarded = (folder) => this.refresh(folder).catch((error) => log(`diagnostics of ${folder.root.toString()}: ${error?.stack ?? error}`));
     this.#disposables.push(
       this.#collection,
-      model.onDidChange(guarded),
+      model.onDidChange((folder) => {
+        clearTimeout(this.#timers.get(folder.key));
+        this.#timers.set(folder.key, setTimeout(() => guarded(folder), DELAY_MS));
+      }),
       vscode.workspace.onDidOpenTextDocument((d) => this.#opened(d, guarded)),
     );
     for (const document of vscode.workspace.textDocuments) this.#opened(document, guarded);
@@ -69,6 +77,7 @@ export class Diagnostics {
   }
 
   dispose() {
+    for (const timer of this.#timers.values()) clearTimeout(timer);
     for (const d of this.#disposables) d.dispose();
   }
 }

@@ -12,7 +12,7 @@ import { previewSeed, sessionSalt } from './seed.js';
 import { settingsFor, shown } from './settings.js';
 
 /** How long after the last change the features refresh: a keystroke's burst, well under 200 ms. */
-export const DEBOUNCE_MS = 40;
+export const DEBOUNCE_MS = 25;
 // A .kublade folder is looked for this many levels up, as the CLI does.
 const LEVELS_UP = 32;
 const STANDALONE = /\.blade\.ya?ml$/i;
@@ -217,18 +217,27 @@ export class Model {
     for (const folder of this.#folders.values()) this.#schedule(folder);
   }
 
-  /** `uri` changed (in an editor, or on disk when `onDisk`): drop what depends on it. */
-  #changed(uri, onDisk, created = false) {
+  /**
+   * `uri` changed (in an editor, or on disk when `onDisk`; `created` or deleted when `listing`):
+   * drop what depends on it. A template's edit changes no state (its text is read when rendered);
+   * an edit of ports.json, fields.json, the lock or groups file drops the folder's states.
+   */
+  #changed(uri, onDisk, listing = false) {
     const key = uri.toString();
     if (onDisk) this.#disk.delete(key);
     if (uri.path.endsWith('/.kublade') || uri.path.includes('/.kublade/')) this.#kubladeOf.clear();
     for (const folder of this.#folders.values()) {
       const settings = settingsFor(folder.root);
       const inFolder = folder.standalone ? folder.standalone.toString() === key : key.startsWith(`${folder.key}/`);
-      const input = settings.lockFile.toString() === key || settings.groupsFile?.toString() === key;
+      const input =
+        settings.lockFile.toString() === key ||
+        settings.groupsFile?.toString() === key ||
+        (folder.kublade !== undefined && key.startsWith(`${folder.kublade.toString()}/`));
       if (!inFolder && !input) continue;
-      if (created) this.#listings.delete(folder.key);
-      for (const stateKey of this.#states.keys()) if (stateKey.startsWith(`${folder.key}\u0000`)) this.#states.delete(stateKey);
+      if (listing) this.#listings.delete(folder.key);
+      if (input || listing) {
+        for (const stateKey of this.#states.keys()) if (stateKey.startsWith(`${folder.key}\u0000`)) this.#states.delete(stateKey);
+      }
       this.#schedule(folder);
     }
   }

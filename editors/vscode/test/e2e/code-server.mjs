@@ -152,7 +152,7 @@ export class Workbench {
       const shown = await row.first().waitFor({ timeout: 5_000 }).then(() => true, () => false);
       if (shown) {
         // The exact title first: "Open Preview to the Side" is also a prefix of others' titles.
-        const exact = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${escape(title)}$`) }) });
+        const exact = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: exactly(title) }) });
         await ((await exact.count()) > 0 ? exact.first() : row.first()).click();
         return;
       }
@@ -184,14 +184,14 @@ export class Workbench {
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
   }
 
-  /** The tab whose label starts with `label`. */
+  /** The tab labelled `label`. */
   tab(label) {
-    return this.page.locator('.tabs-container .tab', { has: this.page.locator('.label-name', { hasText: label }) }).first();
+    return this.page.locator('.tabs-container .tab', { has: this.page.locator('.label-name', { hasText: exactly(label) }) }).first();
   }
 
-  /** The editor group whose active tab's label starts with `label`. */
+  /** The editor group whose active tab is labelled `label`. */
   editorOf(label) {
-    return this.page.locator('.editor-group-container', { has: this.page.locator('.tab.active .label-name', { hasText: label }) }).first();
+    return this.page.locator('.editor-group-container', { has: this.page.locator('.tab.active .label-name', { hasText: exactly(label) }) }).first();
   }
 
   /** Focuses the editor showing `label`. */
@@ -228,7 +228,7 @@ export class Workbench {
   /** The Problems panel's text, with the panel shown. */
   async problems() {
     const panel = this.page.locator('.markers-panel');
-    if (!(await panel.isVisible())) await this.command('View: Focus Problems');
+    if (!(await panel.isVisible())) await this.page.keyboard.press('Control+Shift+M');
     await panel.waitFor({ state: 'visible' });
     return panel.innerText();
   }
@@ -250,6 +250,6 @@ export class Workbench {
   }
 }
 
-function escape(text) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+function exactly(text) {
+  return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 }
