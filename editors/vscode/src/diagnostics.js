@@ -65,7 +65,6 @@ export class Diagnostics {
       const message = d.hint ? `${d.message}\nhint: ${d.hint}` : d.message;
       const diagnostic = new vscode.Diagnostic(new vscode.Range(r.startLine, r.startCharacter, r.endLine, r.endCharacter), message, SEVERITY[d.severity] ?? vscode.DiagnosticSeverity.Error);
       diagnostic.source = 'portclaims';
-      if (d.kind) diagnostic.code = d.kind;
       const key = file.uri.toString();
       if (!byUri.has(key)) byUri.set(key, { uri: file.uri, list: [] });
       byUri.get(key).list.push(diagnostic);

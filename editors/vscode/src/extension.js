@@ -26,8 +26,9 @@ export function activateWith(context, host) {
       return await command();
     } catch (error) {
       log(`${id}: ${error?.stack ?? error}`);
-      const where = error?.file ? `${error.file}${error.line ? `:${error.line}:${error.column}` : ''}: ` : '';
-      const message = `portclaims: ${where}${String(error?.message ?? error).split('\n')[0]}`;
+      const text = String(error?.message ?? error).split('\n')[0];
+      const where = error?.file && !text.includes(error.file) ? `${error.file}${error.line ? `:${error.line}:${error.column}` : ''}: ` : '';
+      const message = `portclaims: ${where}${text}`;
       const hint = error?.hint ? ` (${error.hint})` : '';
       vscode.window.showErrorMessage(message + hint);
       return undefined;

@@ -163,13 +163,21 @@ export class Workbench {
   /** Opens a workspace file by its relative path through Quick Open. */
   async openFile(path) {
     const page = this.page;
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
-    await page.keyboard.type(path);
     const name = path.split('/').pop();
-    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
-    await page.keyboard.press('Enter');
+    const folder = path.split('/').slice(0, -1).join('/');
+    const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', {
+      has: page.locator('.label-name', { hasText: exactly(name) }),
+      hasText: folder,
+    });
+    for (let tries = 0; ; tries++) {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+P');
+      await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+      await page.locator('.quick-input-widget input').fill(path);
+      if (await row.first().waitFor({ timeout: 10_000 }).then(() => true, () => false)) break;
+      if (tries === 3) throw new Error(`Quick Open does not find ${path}`);
+    }
+    await row.first().click();
     await this.tab(name).waitFor();
     await this.editorOf(name).locator('.view-lines').waitFor();
   }

@@ -3,7 +3,7 @@
 // panel, hovers, the status bar. Screenshots of each step go to test-results/vscode-*.png.
 //   PORTCLAIMS_VSIX: the .vsix to test (default: packaged afresh by scripts/test.mjs)
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -69,28 +69,33 @@ describe('the VS Code extension, in code-server', { timeout: 600_000 }, () => {
   test('typing in the template updates the preview, with the same port', async () => {
     await workbench.focus('service.yaml');
     await workbench.goTo(4, 13); // the end of "  name: shop"
-    const preview = workbench.editorOf(PREVIEW).locator('.view-lines');
-    // Time from the last key to the preview's change, as the page sees both.
+    // Time from the last key to the preview's change, as the page sees both, beside the time the
+    // template's own editor takes to show the key: the machine's pace, for comparison.
     await page.evaluate(() => {
       window.__lastKey = 0;
       document.addEventListener('keydown', () => (window.__lastKey = performance.now()), true);
     });
-    const changed = preview.evaluate(
-      (lines) =>
-        new Promise((resolve) => {
-          const observer = new MutationObserver(() => {
-            if (lines.textContent.replace(/\u00a0/g, ' ').includes('name: shop-v2')) {
-              observer.disconnect();
-              resolve(performance.now());
-            }
-          });
-          observer.observe(lines, { childList: true, subtree: true, characterData: true });
-        }),
-    );
+    const shows = (label) =>
+      workbench
+        .editorOf(label)
+        .locator('.view-lines')
+        .evaluate(
+          (lines) =>
+            new Promise((resolve) => {
+              const observer = new MutationObserver(() => {
+                if (lines.textContent.replace(/\u00a0/g, ' ').includes('name: shop-v2')) {
+                  observer.disconnect();
+                  resolve(performance.now());
+                }
+              });
+              observer.observe(lines, { childList: true, subtree: true, characterData: true });
+            }),
+        );
+    const [inPreview, inTemplate] = [shows(PREVIEW), shows('service.yaml')];
     await page.keyboard.type('-v2', { delay: 30 });
-    const at = await changed;
-    const latency = at - (await page.evaluate(() => window.__lastKey));
-    process.stdout.write(`# e2e: the preview changed ${latency.toFixed(0)} ms after the last key\n`);
+    const lastKey = await page.evaluate(() => window.__lastKey);
+    const [preview, template] = [(await inPreview) - lastKey, (await inTemplate) - lastKey];
+    process.stdout.write(`# e2e: after the last key, the template showed it in ${template.toFixed(0)} ms, the preview in ${preview.toFixed(0)} ms\n`);
     const text = await workbench.waitForText(PREVIEW, (t) => t.includes('name: shop-v2'), 'showed the edit');
     assert.equal(portOf(text, 'web'), previewedWebPort, 'the new port is stable while typing');
     await shot('2-typing');
@@ -99,7 +104,7 @@ describe('the VS Code extension, in code-server', { timeout: 600_000 }, () => {
   test('an error shows in Problems and at the top of the preview, and goes when fixed', async () => {
     await workbench.focus('service.yaml');
     await workbench.goTo(4, 16); // after "name: shop-v2"
-    await page.keyboard.type(' {{ $nope }}');
+    await page.keyboard.insertText(' {{ $nope }}'); // one edit, as a paste
     const problems = await workbench.waitForProblems((t) => t.includes('Undefined variable $nope'), 'showed the error');
     assert.match(problems, /service\.yaml/);
     const text = await workbench.waitForText(PREVIEW, (t) => t.includes('# error:'), 'showed the error');
@@ -177,6 +182,45 @@ describe('the VS Code extension, in code-server', { timeout: 600_000 }, () => {
     await workbench.waitForText(PREVIEW, (t) => t.includes(`# web: ${previewedWebPort} (reserved for scope default)`), 'followed the lock file');
   });
 
+  test('Re-roll (a lens of ports.json) gives the claim a new port, in the lock file and the preview', async () => {
+    await workbench.focus('ports.json');
+    const reroll = workbench.editorOf('ports.json').locator('.codelens-decoration a', { hasText: 'Re-roll' }).first();
+    await reroll.waitFor();
+    await reroll.click();
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'claim web in scope default' }).first();
+    await toast.waitFor();
+    const [, before, after] = /claim web in scope default: (\d+) → (\d+), kept in portclaims\.lock\.json/.exec(await toast.innerText());
+    assert.equal(Number(before), previewedWebPort);
+    const lock = JSON.parse(readFileSync(lockFile, 'utf8'));
+    assert.deepEqual(lock.reservations.find((r) => r.claim === 'web'), { scope: 'default', claim: 'web', group: 'tcp', port: Number(after) });
+    await workbench.waitForText(PREVIEW, (t) => t.includes(`# web: ${after} (reserved for scope default)`), 'showed the new port');
+    await page.waitForFunction((port) => [...document.querySelectorAll('.codelens-decoration')].some((l) => l.textContent.includes(`port ${port}: reserved`)), after);
+    await shot('8-reroll');
+  });
+
+  test('a broken lock file shows in Problems and in the preview, and goes when repaired', async () => {
+    const good = readFileSync(lockFile);
+    writeFileSync(lockFile, '{ "version": 1, "reservations": [ ');
+    await workbench.waitForProblems((t) => /portclaims\.lock\.json/.test(t) && /not valid JSON/.test(t), 'showed the lock file error');
+    await workbench.waitForText(PREVIEW, (t) => t.includes('# error: portclaims.lock.json:1:'), 'showed the lock file error');
+    writeFileSync(lockFile, good);
+    await workbench.waitForProblems((t) => !/portclaims\.lock\.json/.test(t), 'cleared the lock file error');
+    await workbench.waitForText(PREVIEW, (t) => !t.includes('# error:'), 'recovered');
+  });
+
+  test('Release Scope frees the scope\'s ports in the lock file, after asking', async () => {
+    await workbench.focus('service.yaml');
+    await workbench.command('portclaims: Release Scope');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'default' }).first().click();
+    const dialog = page.locator('.monaco-dialog-box', { hasText: 'Release the 2 reservations of scope default' });
+    await dialog.waitFor();
+    await dialog.locator('.monaco-button', { hasText: 'Release' }).click();
+    await page.locator('.notifications-toasts .notification-toast', { hasText: 'released 2 reservations of scope default' }).first().waitFor();
+    assert.deepEqual(JSON.parse(readFileSync(lockFile, 'utf8')).reservations, []);
+    await workbench.waitForText(PREVIEW, (t) => /# admin: \d+ \(new/.test(t), 'showed admin unreserved');
+    await shot('9-release');
+  });
+
   test('Select Scope (the status-bar item) switches the preview to the new scope at once', async () => {
     await page.keyboard.press('Escape');
     await page.locator('.statusbar-item', { hasText: 'default' }).filter({ has: page.locator('.codicon-plug') }).click();
@@ -189,7 +233,17 @@ describe('the VS Code extension, in code-server', { timeout: 600_000 }, () => {
     const admin = portOf(text, 'admin');
     assert.ok(admin >= 80 && admin <= 443 && admin !== 443, `admin's new port ${admin} is in the http group and not scope default's`);
     await page.locator('.statusbar-item', { hasText: 'shop' }).filter({ has: page.locator('.codicon-plug') }).waitFor();
-    await shot('8-scope');
+    await shot('10-scope');
+  });
+
+  test('a changed setting (portclaims.groupsFile) applies at once', async () => {
+    writeFileSync(join(workspace, 'groups.json'), '{ "tcp": { "ranges": ["30000-30009"] } }\n');
+    const settings = join(workspace, '.vscode', 'settings.json');
+    const current = JSON.parse(readFileSync(settings, 'utf8'));
+    assert.equal(current['portclaims.scope'], 'shop', 'Select Scope wrote the workspace setting');
+    writeFileSync(settings, JSON.stringify({ ...current, 'portclaims.groupsFile': 'groups.json' }, null, 2));
+    const text = await workbench.waitForText('service.yaml — scope shop', (t) => /- name: web\n\s+port: 3000\d\n/.test(t), 'drew web from the configured tcp group');
+    assert.match(text, /# web: 3000\d \(new/);
   });
 
   test('the web-worker entry loads and renders in the browser', async () => {
@@ -206,6 +260,6 @@ describe('the VS Code extension, in code-server', { timeout: 600_000 }, () => {
     await workbench.focus('deployment.yaml');
     await workbench.command('portclaims: Render Folder…');
     await page.locator('.notifications-toasts', { hasText: 'needs the desktop extension host' }).waitFor();
-    await shot('9-web-worker');
+    await shot('11-web-worker');
   });
 });
