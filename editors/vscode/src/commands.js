@@ -11,6 +11,12 @@ import { SECTION, settingsFor, shown } from './settings.js';
 
 const NEEDS_NODE = 'needs the desktop extension host: VS Code for the Web cannot lock and write the lock file';
 
+/** Saves the unsaved edits of the files `matches` (by URI) that a write reads, as a build task does. */
+async function saveEdits(matches) {
+  const dirty = vscode.workspace.textDocuments.filter((d) => d.isDirty && matches(d.uri.toString()));
+  await Promise.all(dirty.map((d) => d.save()));
+}
+
 export function registerCommands({ model, previews, writer, run }) {
   const commands = {
     'portclaims.openPreview': (uri) => openPreview(model, previews, uri),
@@ -96,6 +102,7 @@ async function releaseScope(model, writer) {
     'Release',
   );
   if (confirm !== 'Release') return;
+  await saveEdits((uri) => uri === settings.lockFile.toString());
   const groups = await groupsFor(model, resource);
   const { released } = await writer.release({ lockFile: settings.lockFile.fsPath, scope: picked.label, groups });
   vscode.window.showInformationMessage(`portclaims: released ${countOf(released.length)} of scope ${picked.label}: ${released.map((r) => `${r.claim} ${r.port}`).join(', ') || 'none'}`);
@@ -128,6 +135,7 @@ async function rerollClaim(model, writer, target) {
   const declaration = claims.find((c) => c.claim === name);
   if (!declaration) return void vscode.window.showErrorMessage(`portclaims: claim ${JSON.stringify(name)} is not declared in ${state.inputs.claimsFile}`);
   const { scope, lockFile, lockPath } = state.settings;
+  await saveEdits((uri) => uri === lockFile.toString());
   const { before, after } = await writer.reroll({ lockFile: lockFile.fsPath, scope, declaration, groups: state.inputs.groups });
   vscode.window.showInformationMessage(`portclaims: claim ${name} in scope ${scope}: ${before === undefined ? 'unreserved' : before} → ${after}, kept in ${lockPath}`);
 }
@@ -150,12 +158,8 @@ async function renderFolder(model, writer, uri) {
   });
   const out = picked?.[0];
   if (!out) return;
-  // The render reads the files: the user's unsaved edits of them are saved first, as a build task does.
   const inputs = [settings.lockFile.toString(), settings.groupsFile?.toString()];
-  const dirty = vscode.workspace.textDocuments.filter(
-    (d) => d.isDirty && (d.uri.toString().startsWith(`${folder.key}/`) || d.uri.toString() === folder.key || inputs.includes(d.uri.toString())),
-  );
-  await Promise.all(dirty.map((d) => d.save()));
+  await saveEdits((uri) => uri.startsWith(`${folder.key}/`) || uri === folder.key || inputs.includes(uri));
   const result = await writer.renderFolder({
     target: (folder.standalone ?? folder.root).fsPath,
     out: out.fsPath,

@@ -210,11 +210,15 @@ export class Model {
     return [...this.#folders.values()];
   }
 
-  /** Drops every state and refreshes every feature (a setting changed). */
+  /** Drops every state and refreshes every feature (a setting changed, perhaps the files watched). */
   invalidateAll() {
     this.#listings.clear();
     this.#states.clear();
-    for (const folder of this.#folders.values()) this.#schedule(folder);
+    for (const folder of this.#folders.values()) {
+      for (const watcher of this.#watchers.get(folder.key) ?? []) watcher.dispose();
+      this.#watch(folder);
+      this.#schedule(folder);
+    }
   }
 
   /**

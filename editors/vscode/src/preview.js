@@ -51,11 +51,8 @@ export class Previews {
   }
 
   /** Opens the preview of `template` beside it, in the selected scope. */
-  async open(template) {
-    const uri = Previews.uriOf(template, settingsFor(template).scope);
-    let document = await vscode.workspace.openTextDocument(uri);
-    if (document.languageId !== 'yaml') document = await vscode.languages.setTextDocumentLanguage(document, 'yaml');
-    return vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false, preserveFocus: true });
+  open(template) {
+    return show(Previews.uriOf(template, settingsFor(template).scope), vscode.ViewColumn.Beside);
   }
 
   async provideTextDocumentContent(uri) {
@@ -114,9 +111,7 @@ export class Previews {
         const { template, scope } = Previews.parse(uri);
         const selected = settingsFor(template).scope;
         if (selected === scope) continue;
-        let document = await vscode.workspace.openTextDocument(Previews.uriOf(template, selected));
-        if (document.languageId !== 'yaml') document = await vscode.languages.setTextDocumentLanguage(document, 'yaml');
-        await vscode.window.showTextDocument(document, { viewColumn: group.viewColumn, preview: false, preserveFocus: true });
+        await show(Previews.uriOf(template, selected), group.viewColumn);
         await vscode.window.tabGroups.close(tab, true);
       }
     }
@@ -125,4 +120,11 @@ export class Previews {
   dispose() {
     for (const d of this.#disposables) d.dispose();
   }
+}
+
+/** Shows a preview document as YAML (its name does not end in .yaml) without taking the focus. */
+async function show(uri, viewColumn) {
+  let document = await vscode.workspace.openTextDocument(uri);
+  if (document.languageId !== 'yaml') document = await vscode.languages.setTextDocumentLanguage(document, 'yaml');
+  return vscode.window.showTextDocument(document, { viewColumn, preview: false, preserveFocus: true });
 }
