@@ -13,7 +13,7 @@
 //     `import.meta.url` is the bundle's own location, as if it were the package's js/ folder.
 // In the web worker there is no Node: `node:fs` and `node:path` are modules whose functions say
 // so if ever called (the readers the web build uses never call them).
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -99,11 +99,30 @@ export async function buildExtension({ minify = true, quiet = false } = {}) {
     }),
   ]);
   copyFileSync(wasm, join(dist, 'pkg', 'portclaims_bg.wasm'));
+  writeFileSync(join(dist, 'THIRD-PARTY-NOTICES.txt'), thirdPartyNotices([node.metafile, web.metafile]));
   if (!quiet) {
     const size = (file) => `${(readFileSync(join(dist, file)).length / 1024).toFixed(0)} KiB`;
     process.stderr.write(`portclaims extension: dist/node.js ${size('node.js')}, dist/web.js ${size('web.js')}, dist/pkg/portclaims_bg.wasm ${size('pkg/portclaims_bg.wasm')}\n`);
   }
   return { node: node.metafile, web: web.metafile };
+}
+
+/** The licenses of the npm packages the bundles hold, which their terms ask copies to carry. */
+function thirdPartyNotices(metafiles) {
+  const packages = new Map();
+  for (const metafile of metafiles) {
+    for (const input of Object.keys(metafile.inputs)) {
+      const match = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(input.replaceAll('\\', '/'));
+      if (match) packages.set(match[2], join(extension, match[1]));
+    }
+  }
+  const sections = [...packages].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, dir]) => {
+    const { version, license } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+    if (!file) throw new Error(`${name} ships no license file to carry`);
+    return `${name} ${version} (${license})\n\n${readFileSync(join(dir, file), 'utf8').trim()}\n`;
+  });
+  return `The portclaims extension bundles these npm packages:\n\n${sections.join(`\n${'-'.repeat(72)}\n\n`)}`;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -12,7 +12,7 @@ import { previewSeed, sessionSalt } from './seed.js';
 import { settingsFor, shown } from './settings.js';
 
 /** How long after the last change the features refresh: a keystroke's burst, well under 200 ms. */
-export const DEBOUNCE_MS = 25;
+const DEBOUNCE_MS = 25;
 // A .kublade folder is looked for this many levels up, as the CLI does.
 const LEVELS_UP = 32;
 const STANDALONE = /\.blade\.ya?ml$/i;
@@ -64,7 +64,8 @@ export class Model {
 
   /** The template folder `uri` belongs to: `{ key, root, kublade?, standalone? }`, or undefined. */
   async folderOf(uri) {
-    if (uri.scheme === 'portclaims-preview' || uri.scheme === 'output') return undefined;
+    // Only documents of a file system (not previews, diffs, output channels) can be templates.
+    if (vscode.workspace.fs.isWritableFileSystem(uri.scheme) === undefined) return undefined;
     const dir = vscode.Uri.joinPath(uri, '..');
     const kublade = await this.#kubladeAbove(dir);
     let folder;
@@ -203,11 +204,6 @@ export class Model {
     const store = new MemoryStore(reservations);
     this.#stores.set(key, { text, store });
     return store;
-  }
-
-  /** Every folder a feature has asked about. */
-  folders() {
-    return [...this.#folders.values()];
   }
 
   /** Drops every state and refreshes every feature (a setting changed, perhaps the files watched). */
