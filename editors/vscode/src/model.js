@@ -11,8 +11,13 @@ import { decideClaims } from './render.js';
 import { previewSeed, sessionSalt } from './seed.js';
 import { settingsFor, shown } from './settings.js';
 
-/** How long after the last change the features refresh: a keystroke's burst, well under 200 ms. */
-const DEBOUNCE_MS = 25;
+/**
+ * Features refresh at most once per this many milliseconds of a folder's changes: the first change
+ * after a pause at once, the changes that follow it within the window together when it ends. A
+ * keystroke then shows in the preview as soon as it is rendered; a burst of them costs one render
+ * per window.
+ */
+const REFRESH_WINDOW_MS = 25;
 // A .kublade folder is looked for this many levels up, as the CLI does.
 const LEVELS_UP = 32;
 const STANDALONE = /\.blade\.ya?ml$/i;
@@ -27,7 +32,7 @@ export class Model {
   #states = new Map(); // `${folder key}\0${scope}` → Promise<State>
   #folders = new Map(); // folder key → folder, for every folder a feature asked about
   #stores = new Map(); // lock file URI → { text, store }: one store per text, so the core's index is reused
-  #timers = new Map();
+  #windows = new Map(); // folder key → { again, timer } while its refresh window is open
   #emitter = new vscode.EventEmitter();
   #watchers = new Map();
   #disposables = [];
@@ -243,14 +248,24 @@ export class Model {
   }
 
   #schedule(folder) {
-    clearTimeout(this.#timers.get(folder.key));
-    this.#timers.set(
-      folder.key,
-      setTimeout(() => {
-        this.#timers.delete(folder.key);
-        this.#emitter.fire(folder);
-      }, DEBOUNCE_MS),
-    );
+    const open = this.#windows.get(folder.key);
+    if (open) {
+      open.again = true;
+      return;
+    }
+    // A zero delay still gathers the changes of one tick (an edit of several documents).
+    const window = { again: true, timer: undefined };
+    const tick = () => {
+      if (!window.again) {
+        this.#windows.delete(folder.key);
+        return;
+      }
+      window.again = false;
+      this.#emitter.fire(folder);
+      window.timer = setTimeout(tick, REFRESH_WINDOW_MS);
+    };
+    window.timer = setTimeout(tick, 0);
+    this.#windows.set(folder.key, window);
   }
 
   /** Watches the folder's files and its lock and groups files on disk (other tools write them). */
@@ -297,7 +312,7 @@ export class Model {
   }
 
   dispose() {
-    for (const timer of this.#timers.values()) clearTimeout(timer);
+    for (const window of this.#windows.values()) clearTimeout(window.timer);
     for (const watchers of this.#watchers.values()) for (const w of watchers) w.dispose();
     for (const d of this.#disposables) d.dispose();
   }

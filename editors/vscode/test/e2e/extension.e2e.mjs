@@ -69,34 +69,45 @@ describe('the VS Code extension, in code-server', { timeout: 600_000 }, () => {
   test('typing in the template updates the preview, with the same port', async () => {
     await workbench.focus('service.yaml');
     await workbench.goTo(4, 13); // the end of "  name: shop"
-    // Time from the last key to the preview's change, as the page sees both, beside the time the
-    // template's own editor takes to show the key: the machine's pace, for comparison.
     await page.evaluate(() => {
       window.__lastKey = 0;
       document.addEventListener('keydown', () => (window.__lastKey = performance.now()), true);
     });
-    const shows = (label) =>
+    /** Resolves when the editor `label` shows a line ending in `ending`: when, as the page saw it. */
+    const shows = (label, ending) =>
       workbench
         .editorOf(label)
         .locator('.view-lines')
         .evaluate(
-          (lines) =>
+          (lines, ending) =>
             new Promise((resolve) => {
+              const has = () => [...lines.querySelectorAll('.view-line')].some((l) => l.textContent.replace(/\u00a0/g, ' ').endsWith(ending));
+              if (has()) return resolve(performance.now());
               const observer = new MutationObserver(() => {
-                if (lines.textContent.replace(/\u00a0/g, ' ').includes('name: shop-v2')) {
-                  observer.disconnect();
-                  resolve(performance.now());
-                }
+                if (!has()) return;
+                observer.disconnect();
+                resolve(performance.now());
               });
               observer.observe(lines, { childList: true, subtree: true, characterData: true });
             }),
+          ending,
         );
-    const [inPreview, inTemplate] = [shows(PREVIEW), shows('service.yaml')];
-    await page.keyboard.type('-v2', { delay: 30 });
-    const lastKey = await page.evaluate(() => window.__lastKey);
-    const [preview, template] = [(await inPreview) - lastKey, (await inTemplate) - lastKey];
-    process.stdout.write(`# e2e: after the last key, the template showed it in ${template.toFixed(0)} ms, the preview in ${preview.toFixed(0)} ms\n`);
-    const text = await workbench.waitForText(PREVIEW, (t) => t.includes('name: shop-v2'), 'showed the edit');
+    // Time from a key to its showing in the preview, beside the time the template's own editor
+    // takes: the machine's pace, for comparison. Each key waits for the last to show.
+    const samples = [];
+    for (const [keys, ending] of [['-', 'name: shop-'], ['v', 'name: shop-v'], ['2', 'name: shop-v2'], ['x', 'name: shop-v2x'], ['Backspace', 'name: shop-v2']]) {
+      const [inPreview, inTemplate] = [shows(PREVIEW, ending), shows('service.yaml', ending)];
+      await page.keyboard.press(keys);
+      const key = await page.evaluate(() => window.__lastKey);
+      samples.push({ preview: (await inPreview) - key, template: (await inTemplate) - key });
+    }
+    const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    const preview = samples.map((s) => s.preview);
+    process.stdout.write(
+      `# e2e: a key shows in the template in ${median(samples.map((s) => s.template)).toFixed(0)} ms, in the preview in ` +
+        `${median([...preview]).toFixed(0)} ms (median of ${samples.length}; slowest ${Math.max(...preview).toFixed(0)} ms)\n`,
+    );
+    const text = await workbench.waitForText(PREVIEW, (t) => t.includes('name: shop-v2\n'), 'showed the edit');
     assert.equal(portOf(text, 'web'), previewedWebPort, 'the new port is stable while typing');
     await shot('2-typing');
   });
