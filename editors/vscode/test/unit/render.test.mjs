@@ -31,6 +31,25 @@ describe('rendering a template folder as the CLI does', () => {
     assert.deepEqual([...decision.fresh], expected.json.allocated.map((r) => r.claim));
   });
 
+  test('the whitespace and dialect settings render as the CLI\'s --whitespace and --dialect', () => {
+    const { inputs, decision } = state();
+    const edits = {
+      'shop/indented.yaml': "spec:\n  ports:\n  @if(isset($portClaims['web']))\n  - port: {{ $portClaims['web'] }}\n  @endif\n",
+      'shop/jinja.yaml': "port: {{ portClaims['admin'] }}\nname: {{ data.image }}\n",
+    };
+    const folder = copyOfShop(edits);
+    const outputs = [];
+    for (const [file, flag, value] of [['indented.yaml', 'whitespace', 'smart'], ['indented.yaml', 'whitespace', 'blade'], ['jinja.yaml', 'dialect', 'jinja']]) {
+      const expected = cli(['render', file, '--dry-run', '--seed', seed, `--${flag}`, value], { cwd: folder });
+      assert.equal(expected.status, 0, expected.stderr);
+      const rendered = renderTemplate(api, inputs, decision, { path: file, text: edits[`shop/${file}`] }, { [flag]: value });
+      assert.equal(rendered.output, expected.json.output, `${file} --${flag} ${value}`);
+      outputs.push(rendered.output);
+    }
+    assert.notEqual(outputs[0], outputs[1], 'smart and blade whitespace differ on an indented directive');
+    assert.equal(outputs[2], 'port: 443\nname: nginx:1.27\n');
+  });
+
   test('ports already reserved are kept; the others are drawn repeatably, and nothing is written', () => {
     const first = state();
     assert.equal(first.decision.ports.admin, 443);
