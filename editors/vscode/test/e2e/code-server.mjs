@@ -4,7 +4,7 @@
 // extension, and driven in Debian's Chromium with playwright-core. Every wait is for a state of
 // the workbench, never a fixed sleep: the machine may be slow and busy.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -106,12 +106,16 @@ export async function startCodeServer({ dir, vsix, settings = {} }) {
     url: (folder) => `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`,
     userSettings,
     log: () => log,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', resolve);
-        child.kill('SIGTERM');
-      }),
+    /** Stops the server and removes its extensions, data and home folders. */
+    stop: async () => {
+      if (child.exitCode === null) {
+        await new Promise((resolve) => {
+          child.once('exit', resolve);
+          child.kill('SIGTERM');
+        });
+      }
+      rmSync(home, { recursive: true, force: true, maxRetries: 3 });
+    },
   };
 }
 

@@ -3,7 +3,7 @@
 // panel, hovers, the status bar. Screenshots of each step go to test-results/vscode-*.png.
 //   PORTCLAIMS_VSIX: the .vsix to test (default: packaged afresh by scripts/test.mjs)
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -47,6 +47,7 @@ describe('the VS Code extension, in code-server', { timeout: 600_000 }, () => {
   after(async () => {
     await browser?.close();
     await server?.stop();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
   test('the preview shows the rendered manifest with its ports, reserved and new', async () => {

@@ -1,7 +1,8 @@
 // Shared by the unit tests: the package's Node API, the fixture folder read as the extension reads
 // it, and the CLI run on the same folder, to compare with.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { after } from 'node:test';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,9 +27,16 @@ export function template(name) {
   return { path: name, text: readFileSync(join(shop, name), 'utf8') };
 }
 
+/** A temporary folder, removed when the test file's tests are done. */
+export function temporaryFolder(prefix) {
+  const folder = mkdtempSync(join(tmpdir(), prefix));
+  after(() => rmSync(folder, { recursive: true, force: true }));
+  return folder;
+}
+
 /** A copy of the fixture folder with its lock file inside, `edits` applied: its path. */
 export function copyOfShop(edits = {}) {
-  const folder = mkdtempSync(join(tmpdir(), 'portclaims-shop-'));
+  const folder = temporaryFolder('portclaims-shop-');
   cpSync(shop, folder, { recursive: true });
   cpSync(join(fixtures, 'portclaims.lock.json'), join(folder, 'portclaims.lock.json'));
   for (const [path, text] of Object.entries(edits)) writeFileSync(join(folder, path.replace(/^shop\//, '')), text);

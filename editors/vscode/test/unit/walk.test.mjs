@@ -1,13 +1,12 @@
 // VS Code for the Web lists a folder's templates itself (it has no Node file system): the list must
 // be the CLI's findTemplateFiles', on the same folder.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { walkTemplateFiles } from '../../src/walk.js';
-import { repository } from './helpers.mjs';
+import { repository, temporaryFolder } from './helpers.mjs';
 
 const { findTemplateFiles } = await import(join(repository, 'js', 'cli', 'template-folder.js'));
 
@@ -24,7 +23,7 @@ const readDirectory = async (path) =>
   });
 
 test('the web listing is the CLI\'s: dotfiles, .kublade/ and node_modules left out, links followed', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'portclaims-walk-'));
+  const root = temporaryFolder('portclaims-walk-');
   const files = ['a.yaml', 'README.md', 'z/deep/b.yml', 'z/c', '.hidden.yaml', '.kublade/ports.json', 'node_modules/x/y.yaml', 'z/node_modules/q.yaml', 'z/.git/config', 'portclaims.lock.json', 'B.yaml'];
   for (const file of files) {
     mkdirSync(join(root, file, '..'), { recursive: true });
