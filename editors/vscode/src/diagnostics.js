@@ -38,7 +38,9 @@ export class Diagnostics {
     for (const document of vscode.workspace.textDocuments) this.#opened(document, guarded);
   }
 
+  /** Checks a document's folder the first time one of its documents opens. */
   async #opened(document, refresh) {
+    // folderOf only looks for .kublade/ and treats what it cannot read as absent: it never throws.
     const folder = await this.#model.folderOf(document.uri);
     if (folder && !this.#owned.has(folder.key)) {
       this.#owned.set(folder.key, new Set());

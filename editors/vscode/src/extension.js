@@ -17,7 +17,7 @@ export function activateWith(context, host) {
   const output = vscode.window.createOutputChannel('portclaims');
   const log = (line) => output.appendLine(`[${new Date().toISOString()}] ${line}`);
   const model = new Model(host);
-  const previews = new Previews(model);
+  const previews = new Previews(model, log);
   const shown = new Set();
 
   /** Runs a command; what it throws becomes one notification, never an extension-host error. */
@@ -51,7 +51,7 @@ export function activateWith(context, host) {
 
   const hovers = new ClaimHovers(model);
   const lenses = new ClaimLenses(model);
-  const templates = [{ scheme: 'file' }, { scheme: 'vscode-remote' }, { scheme: 'vscode-vfs' }, { scheme: 'untitled' }];
+  const templates = [{ scheme: 'file' }, { scheme: 'vscode-remote' }, { scheme: 'vscode-vfs' }];
   context.subscriptions.push(
     output,
     model,

@@ -18,19 +18,20 @@ export class Previews {
   #lastOutputs = new Map(); // preview URI → the last output that rendered
   #disposables = [];
 
-  constructor(model) {
+  constructor(model, log) {
     this.#model = model;
+    const logged = (what) => (error) => log(`${what}: ${error?.stack ?? error}`);
     this.onDidChange = this.#emitter.event;
     this.#disposables.push(
       this.#emitter,
       vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, this),
-      model.onDidChange((folder) => this.#refresh(folder)),
+      model.onDidChange((folder) => this.#refresh(folder).catch(logged('preview refresh'))),
       vscode.workspace.onDidCloseTextDocument((d) => {
         if (d.uri.scheme !== PREVIEW_SCHEME) return;
         this.#texts.delete(d.uri.toString());
         this.#lastOutputs.delete(d.uri.toString());
       }),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('portclaims.scope') && this.#followScope()),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('portclaims.scope') && this.#followScope().catch(logged('preview scope'))),
     );
   }
 
