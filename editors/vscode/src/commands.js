@@ -11,6 +11,13 @@ import { SECTION, settingsFor, shown } from './settings.js';
 
 const NEEDS_NODE = 'needs the desktop extension host: VS Code for the Web cannot lock and write the lock file';
 
+/** Whether `command` may write here: a host with a writer, a trusted workspace; else says why not. */
+function canWrite(writer, command) {
+  if (!writer) vscode.window.showWarningMessage(`portclaims: ${command} ${NEEDS_NODE}`);
+  else if (!vscode.workspace.isTrusted) vscode.window.showWarningMessage(`portclaims: ${command} writes files: trust this workspace first`);
+  return Boolean(writer) && vscode.workspace.isTrusted;
+}
+
 /** Saves the unsaved edits of the files `matches` (by URI) that a write reads, as a build task does. */
 async function saveEdits(matches) {
   const dirty = vscode.workspace.textDocuments.filter((d) => d.isDirty && matches(d.uri.toString()));
@@ -87,7 +94,7 @@ async function selectScope(model) {
 }
 
 async function releaseScope(model, writer) {
-  if (!writer) return void vscode.window.showWarningMessage(`portclaims: Release Scope ${NEEDS_NODE}`);
+  if (!canWrite(writer, 'Release Scope')) return;
   const resource = targetOf();
   const settings = settingsFor(resource);
   const counts = await scopesIn(model, settings);
@@ -114,7 +121,7 @@ async function groupsFor(model, resource) {
 }
 
 async function rerollClaim(model, writer, target) {
-  if (!writer) return void vscode.window.showWarningMessage(`portclaims: Re-roll Claim ${NEEDS_NODE}`);
+  if (!canWrite(writer, 'Re-roll Claim')) return;
   const resource = target?.folder ? vscode.Uri.parse(target.folder) : targetOf();
   const folder = resource && (target?.folder ? await model.folderOf(vscode.Uri.joinPath(resource, '.kublade', 'ports.json')) : await model.folderOf(resource));
   if (!folder) return void vscode.window.showInformationMessage('portclaims: open a template or a .kublade/ports.json first');
@@ -141,8 +148,7 @@ async function rerollClaim(model, writer, target) {
 }
 
 async function renderFolder(model, writer, uri) {
-  if (!writer) return void vscode.window.showWarningMessage(`portclaims: Render Folder… ${NEEDS_NODE}`);
-  if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage('portclaims: Render Folder… writes files: trust this workspace first');
+  if (!canWrite(writer, 'Render Folder…')) return;
   let folder = targetOf(uri) && (await model.folderOf(targetOf(uri)));
   if (!folder) folder = await pickFolder(model);
   if (!folder) return;
