@@ -26,6 +26,7 @@ export const renderSync = (options) => ready().renderSync(options);
 export const release = (options) => ready().release(options);
 export const releaseSync = (options) => ready().releaseSync(options);
 export const compile = (template, options) => ready().compile(template, options);
+export const describeGroup = (name, groups) => ready().describeGroup(name, groups);
 export const check = (options) => ready().check(options);
 export { MemoryStore } from './store.js';
 export { LocalStorageStore } from './local-storage-store.js';

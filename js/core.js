@@ -231,6 +231,7 @@ export function createApi(core) {
     renderSync: (options) => renderNow(options, planRender(options)),
     release: (options) => renderLater(options, planRelease(options)),
     releaseSync: (options) => renderNow(options, planRelease(options)),
+    describeGroup: (name, groups) => JSON.parse(core.describeGroup(name, groupsKeyOf(groups))),
     compile(template, options = {}) {
       const { compiled, plan } = compileWithPlan(template, templateSettings(options));
       return {

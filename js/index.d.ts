@@ -160,6 +160,18 @@ export function renderSync(options: RenderOptions): RenderResult;
 export function release(options: ReleaseOptions): Promise<ReleaseResult>;
 export function releaseSync(options: ReleaseOptions): ReleaseResult;
 export function compile(template: string, options?: TemplateOptions): CompiledTemplate;
+
+export interface GroupDescription {
+  group: string;
+  protocol: 'tcp' | 'udp';
+  /** The ports a new reservation is drawn from, in words: `49152-65535`, `80-443 excluding 100`. */
+  ports: string;
+  /** How many ports the group may hand out. */
+  size: number;
+}
+
+/** What the port group `name` is under `groups` (the defaults without it), e.g. for an editor's hover. */
+export function describeGroup(name: string, groups?: Groups): GroupDescription;
 /** What `check` looks at: one template (`template`, `name`) or several (`files`), checked together. */
 export interface CheckOptions extends Omit<RenderOptions, 'template' | 'dryRun'> {
   template?: string;

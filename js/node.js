@@ -34,7 +34,7 @@ function entropy() {
 }
 
 const api = createApi(core);
-export const { version, render, renderSync, release, releaseSync, compile } = api;
+export const { version, render, renderSync, release, releaseSync, compile, describeGroup } = api;
 /** Diagnostics of templates in a dry run, nothing reserved (see check.js). */
 export const check = createCheck(api, () => require('yaml'));
 export { MemoryStore } from './store.js';

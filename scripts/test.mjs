@@ -20,6 +20,7 @@ const steps = [
   ['wasm build', 'node', ['scripts/build.mjs']],
   ['package and CLI tests', 'node', ['--test', ...testFiles('tests/js'), ...testFiles('tests/cli')]],
   ['browser tests', 'node', ['--test', '--test-concurrency=1', ...testFiles('tests/browser')]],
+  ['VS Code extension (unit tests, .vsix, end to end in code-server)', 'node', ['editors/vscode/scripts/test.mjs']],
 ];
 
 for (const [name, command, args] of steps) {

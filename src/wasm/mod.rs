@@ -27,7 +27,7 @@ use request::{
     field, parse_claims, parse_groups, parse_seed, read, scope_of, scope_or_default, seed_of,
     string_field, template_options,
 };
-use response::{ClaimReferenceOut, DecisionOut, RangeOut, ReleasedOut, write};
+use response::{ClaimReferenceOut, DecisionOut, GroupOut, RangeOut, ReleasedOut, write};
 
 /// The package version, as Cargo knows it.
 #[wasm_bindgen]
@@ -39,6 +39,19 @@ pub fn version() -> String {
 #[wasm_bindgen(js_name = defaultScope)]
 pub fn default_scope() -> String {
     plan::DEFAULT_SCOPE.to_string()
+}
+
+/// The group called `name` under a groups configuration (JSON; `null` for the defaults): its
+/// protocol and the ports a new reservation of it is drawn from, for editors that show a claim.
+#[wasm_bindgen(js_name = describeGroup)]
+pub fn describe_group(name: &str, groups: &str) -> Result<String, JsValue> {
+    let group = parse_groups(&read(groups)?)?.get(name);
+    Ok(write(&GroupOut {
+        group: name,
+        protocol: group.protocol(),
+        ports: group.describe_ports(),
+        size: group.size(),
+    }))
 }
 
 /// Seeds the generator that unseeded draws fork from with 32 bytes of the host's secure

@@ -86,6 +86,15 @@ pub(super) fn severity_name(severity: &claims::Severity) -> &'static str {
     }
 }
 
+/// A port group as a host shows it: its protocol, its ports in words, how many it may hand out.
+#[derive(Serialize)]
+pub(super) struct GroupOut<'a> {
+    pub(super) group: &'a str,
+    pub(super) protocol: claims::Protocol,
+    pub(super) ports: String,
+    pub(super) size: u32,
+}
+
 #[derive(Serialize)]
 pub(super) struct ClaimReferenceOut<'a> {
     pub(super) name: &'a str,

@@ -1,0 +1,44 @@
+// The portclaims.* settings for a resource, with the files they name resolved against the
+// workspace folder (as the CLI resolves them against the folder it runs in).
+import * as vscode from 'vscode';
+
+import { DEFAULT_LOCK_FILE } from './portclaims.js';
+
+export const SECTION = 'portclaims';
+
+/**
+ * `{ scope, lockFile, lockPath, groupsFile, groupsPath, dialect, whitespace }` for `resource`:
+ * the files as URIs and as the paths messages show.
+ */
+export function settingsFor(resource) {
+  const config = vscode.workspace.getConfiguration(SECTION, resource);
+  const workspaceFolder = resource ? vscode.workspace.getWorkspaceFolder(resource) : vscode.workspace.workspaceFolders?.[0];
+  const base = workspaceFolder?.uri ?? (resource ? vscode.Uri.joinPath(resource, '..') : undefined);
+  const lock = nonEmpty(config.get('lockFile')) ?? DEFAULT_LOCK_FILE;
+  const groups = nonEmpty(config.get('groupsFile'));
+  const lockFile = resolve(base, lock);
+  const groupsFile = groups === undefined ? undefined : resolve(base, groups);
+  return {
+    scope: nonEmpty(config.get('scope')) ?? 'default',
+    lockFile,
+    lockPath: shown(lockFile),
+    groupsFile,
+    groupsPath: groupsFile && shown(groupsFile),
+    dialect: nonEmpty(config.get('dialect')),
+    whitespace: nonEmpty(config.get('whitespace')),
+  };
+}
+
+function nonEmpty(value) {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function resolve(base, path) {
+  if (/^([a-zA-Z]:[\\/]|\/)/.test(path) || !base) return vscode.Uri.file(path);
+  return vscode.Uri.joinPath(base, ...path.split(/[\\/]/));
+}
+
+/** A path as messages show it: relative to its workspace folder. */
+export function shown(uri) {
+  return vscode.workspace.asRelativePath(uri, false);
+}
