@@ -6,7 +6,7 @@
 // into the extension's sources.
 //
 // Two things the package does at run time need a word to the bundler:
-//   - it loads `yaml`, `proper-lockfile` and `node:crypto` lazily through `createRequire`, which
+//   - it loads `yaml` and `node:crypto` lazily through `createRequire`, which
 //     esbuild cannot follow: `node:module` is replaced by a module whose `createRequire` hands out
 //     the bundled copies (still loaded on first use);
 //   - the Node entry finds its .wasm at `new URL('../pkg/portclaims_bg.wasm', import.meta.url)`:
@@ -22,7 +22,7 @@ const extension = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repository = join(extension, '..', '..');
 export const dist = join(extension, 'dist');
 
-const BUNDLED_LAZILY = { node: ['yaml', 'proper-lockfile', 'node:crypto'], web: ['yaml'] };
+const BUNDLED_LAZILY = { node: ['yaml', 'node:crypto'], web: ['yaml'] };
 
 /** The package's `createRequire(import.meta.url)(name)` answered from the bundle. */
 function bundledRequire(platform) {
@@ -51,7 +51,7 @@ ${cases}
 const nodeBuiltinsAbsent = {
   name: 'portclaims-no-node',
   setup(build) {
-    build.onResolve({ filter: /^node:(fs|path|crypto|util)$/ }, (args) => ({ path: args.path, namespace: 'portclaims-absent' }));
+    build.onResolve({ filter: /^node:(fs|path|crypto|util|os)$/ }, (args) => ({ path: args.path, namespace: 'portclaims-absent' }));
     build.onLoad({ filter: /.*/, namespace: 'portclaims-absent' }, (args) => ({
       loader: 'js',
       contents: `module.exports = new Proxy({}, { get: (_, name) => name === '__esModule' ? false : () => { throw new Error(${JSON.stringify(`${args.path} is not available in VS Code for the Web`)} + ': ' + String(name)); } });`,
