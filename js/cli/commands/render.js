@@ -3,8 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 import { placeClaimDiagnostic } from '../../check.js';
-import { LockFileStore } from '../../lockfile-store.js';
 import { CliError } from '../messages.js';
+import { openCliStore, withStore } from '../store-option.js';
 import { loadTemplateInput } from '../template-folder.js';
 import { explainApiError, reportProblems, sourceLineIn } from './shared.js';
 
@@ -12,7 +12,11 @@ export async function renderCommand({ options, operands }, context) {
   const input = loadTemplateInput(operands[0], options, { mode: 'render' });
   reportProblems(input.problems, input, context);
   const api = await context.api();
-  const store = new LockFileStore(options.lock ?? 'portclaims.lock.json', { name: options.lock ?? 'portclaims.lock.json' });
+  const store = await openCliStore(api, options, context, 'render', input.groups);
+  return withStore(store, () => renderWith(store, api, input, options, context));
+}
+
+async function renderWith(store, api, input, options, context) {
   const templateOptions = {
     dialect: options.dialect,
     escape: options['no-escape'] ? 'none' : undefined,
