@@ -285,5 +285,6 @@ function explain(error) {
   if (/timeout|timed out/i.test(reason)) return `no answer in time (${reason})`;
   if (error?.code === '28P01') return 'authentication failed: the user name or password is wrong';
   if (error?.code === '57P01' || error?.code === '57P03') return `the server is shutting down or starting (${reason})`;
+  if (error?.code === 'ECONNRESET' || error?.code === 'EPIPE' || /Connection terminated/i.test(reason)) return `the server closed the connection (${reason})`;
   return reason;
 }

@@ -63,7 +63,7 @@ test('the documented key layout: a key per scope, a key per held port, a revisio
 
 test('8 processes × 200 claims through the CLI while the leader is killed (and stays down): no port twice, nothing lost', async (t) => {
   let killed;
-  const { failures } = await concurrencyRun(t, cluster.url('cli'), {
+  const { failures, kinds } = await concurrencyRun(t, cluster.url('cli'), {
     storeName: cluster.url('cli'),
     midway: async () => {
       killed = await cluster.leader();
@@ -74,6 +74,7 @@ test('8 processes × 200 claims through the CLI while the leader is killed (and 
   const leader = await cluster.leader();
   assert.ok(leader && leader !== killed, 'the two members left elected another leader and served the rest of the run');
   t.diagnostic(`renders that failed cleanly and succeeded when run again: ${failures}`);
+  for (const kind of kinds) t.diagnostic(kind);
   // Two of three members keep serving: a member stopped for good is not missed.
   const store = new EtcdStore(cluster.url('cli'));
   try {

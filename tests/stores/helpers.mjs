@@ -223,5 +223,6 @@ export async function concurrencyRun(t, url, { env = {}, midway = async () => {}
   const shared = await Promise.all(racers);
   assert.deepEqual(shared[1], shared[0], 'the racing renders of one scope agree on its ports');
   assert.deepEqual(shared[2], shared[0]);
-  return { failures: failures.length };
+  const kinds = [...new Set(failures.map((f) => errorLines(f.stderr)[0].replace(/\d+/g, 'N')))];
+  return { failures: failures.length, kinds };
 }
