@@ -35,16 +35,21 @@ export class ScopeCache {
     this.#list = null;
   }
 
-  /** Every reservation as the engine reads them, sorted by scope, then claim; built once per change. */
+  /** Every reservation as the engine reads them, built once per change (in no particular order: the engine indexes them). */
   list() {
     if (this.#list === null) {
       const all = [];
       for (const { claims } of this.#scopes.values()) {
         for (const r of claims.values()) all.push({ scope: r.scope, claim: r.claim, group: r.group, port: r.port });
       }
-      this.#list = sortReservations(all);
+      this.#list = all;
     }
     return this.#list;
+  }
+
+  /** Every reservation, as copies sorted by scope, then claim. */
+  sorted() {
+    return sortReservations(this.list().map((r) => ({ ...r })));
   }
 }
 

@@ -101,8 +101,8 @@ export class EtcdStore {
 
   /** Every reservation, sorted by scope, then claim. */
   async reservations() {
-    const snapshot = await this.load();
-    return snapshot.reservations.map((r) => ({ ...r }));
+    await this.load();
+    return this.#cache.sorted();
   }
 
   async commit(change) {
@@ -200,7 +200,15 @@ export class EtcdStore {
     let more = first.responses[1].response_range.more;
     while (more) {
       const next = Buffer.concat([changed.at(-1).key, Buffer.from([0])]);
-      const response = await kv.range(page(next, at));
+      let response;
+      try {
+        response = await kv.range(page(next, at));
+      } catch (error) {
+        // The revision being read was compacted away between two pages: read everything again.
+        if (!/compacted/.test(error?.message)) throw error;
+        this.#revision = null;
+        return this.#refresh(kv);
+      }
       changed.push(...response.kvs);
       more = response.more;
     }

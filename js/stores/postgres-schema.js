@@ -60,6 +60,7 @@ CREATE OR REPLACE FUNCTION portclaims_commit(
 ) RETURNS text LANGUAGE plpgsql AS $fn$
 DECLARE
   v_scope text;
+  v_index integer;
 BEGIN
   FOREACH v_scope IN ARRAY p_scopes LOOP
     INSERT INTO portclaims_scopes AS s (store, scope) VALUES (p_store, v_scope)
@@ -69,9 +70,12 @@ BEGIN
       RAISE EXCEPTION 'portclaims: scope % changed since the snapshot', v_scope USING ERRCODE = 'serialization_failure';
     END IF;
   END LOOP;
-  DELETE FROM portclaims_reservations r
-    USING unnest(p_delete_scopes, p_delete_claims) AS d(scope, claim)
-    WHERE r.store = p_store AND r.scope = d.scope AND r.claim = d.claim;
+  -- Row by row through the primary key: a render deletes a few rows at most, and a join with
+  -- the arrays could be planned as a scan of every reservation.
+  FOR v_index IN 1 .. coalesce(array_length(p_delete_scopes, 1), 0) LOOP
+    DELETE FROM portclaims_reservations
+      WHERE store = p_store AND scope = p_delete_scopes[v_index] AND claim = p_delete_claims[v_index];
+  END LOOP;
   INSERT INTO portclaims_reservations (store, scope, claim, "group", protocol, port)
     SELECT p_store, p.scope, p.claim, p.grp, p.protocol, p.port
     FROM unnest(p_put_scopes, p_put_claims, p_put_groups, p_put_protocols, p_put_ports) AS p(scope, claim, grp, protocol, port)

@@ -36,8 +36,8 @@ SELECT pg_current_snapshot()::text AS snapshot, NULL::text AS scope, NULL::text 
 UNION ALL
 SELECT NULL, scope, NULL, NULL, NULL, NULL FROM changed
 UNION ALL
-SELECT NULL, r.scope, r.claim, r."group", r.protocol, r.port
-FROM portclaims_reservations r JOIN changed c ON r.scope = c.scope WHERE r.store = $1`;
+SELECT NULL, scope, claim, "group", protocol, port FROM portclaims_reservations
+WHERE store = $1 AND scope = ANY (ARRAY (SELECT scope FROM changed))`;
 
 const COMMIT = `SELECT portclaims_commit($1, $2::pg_snapshot, $3::xid8[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::integer[]) AS writer`;
 
@@ -128,8 +128,8 @@ export class PostgresStore {
 
   /** Every reservation, sorted by scope, then claim. */
   async reservations() {
-    const snapshot = await this.load();
-    return snapshot.reservations.map((r) => ({ ...r }));
+    await this.load();
+    return this.#cache.sorted();
   }
 
   async commit(change) {

@@ -99,7 +99,7 @@ export async function contractChecks(t, open) {
     assert.notEqual(await b.commit({ baseRevision: sameB.revision, put: put('race-w', 'one', 40003), delete: [] }), false);
     assert.equal(await a.commit({ baseRevision: sameA.revision, put: put('race-w', 'two', 40004), delete: [] }), false, 'the same scope changed since A\'s snapshot: refused');
     assert.equal(await a.commit({ baseRevision: sameA.revision, put: put('race-v', 'one', 40003), delete: [] }), false, 'a port taken since A\'s snapshot: refused');
-    const final = (await b.load()).reservations.filter((r) => r.scope.startsWith('race-'));
+    const final = (await b.reservations()).filter((r) => r.scope.startsWith('race-'));
     assert.deepEqual(
       final.map((r) => `${r.scope}/${r.claim}/${r.port}`),
       ['race-w/one/40003', 'race-y/c/40001', 'race-z/c/40002'],
@@ -110,7 +110,7 @@ export async function contractChecks(t, open) {
     const claims = [{ claim: 'api', group: 'tcp' }, { claim: 'ui', group: 'http' }];
     const first = await render({ template: 'x', claims, store: a, scope: 'own' });
     await render({ template: 'x', claims, store: b, scope: 'neighbour' });
-    const before = (await b.load()).reservations.filter((r) => r.scope === 'neighbour');
+    const before = (await b.reservations()).filter((r) => r.scope === 'neighbour');
     // The claim moves from http to tcp: its old port is released in the same commit.
     const moved = await render({ template: 'x', claims: [{ claim: 'api', group: 'tcp' }, { claim: 'ui', group: 'tcp' }], store: b, scope: 'own' });
     assert.equal(moved.claims.api, first.claims.api);
@@ -118,7 +118,7 @@ export async function contractChecks(t, open) {
     const { release } = await import('../../js/node.js');
     const pruned = await release({ scope: 'own', claims: [{ claim: 'api', group: 'tcp' }], store: a });
     assert.deepEqual(pruned.released.map((r) => r.claim), ['ui']);
-    const after = (await a.load()).reservations;
+    const after = await a.reservations();
     assert.deepEqual(after.filter((r) => r.scope === 'neighbour'), before, 'the neighbour is untouched');
     assert.deepEqual(after.filter((r) => r.scope === 'own').map((r) => r.claim), ['api']);
     // The freed ports are free again: a claim that prefers them gets them.
@@ -143,14 +143,16 @@ export async function scaleCheck(store) {
     times.push(performance.now() - started);
   }
   await assert.rejects(render({ template: 'x', claims: [{ claim: 'one-more', group: 'tcp' }], store: counted, scope: 'full' }), /no free port/);
-  const all = (await store.load()).reservations;
+  const all = await store.reservations();
   assert.equal(all.length, 16384);
   assert.equal(new Set(all.map((r) => r.port)).size, 16384, 'every port once');
   assert.equal(counted.counts.reads, 1, 'the engine read the reservations once, at the start: its index was kept all along');
-  const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  // The lower quartile: a machine busy with something else only ever makes renders slower, and
+  // for a second or two at a time; what the store itself costs shows in the fastest renders.
+  const quartile = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 4)];
   // Past the first renders (code still being compiled), the first and the last 200 renders.
-  const early = median(times.slice(50, 250));
-  const late = median(times.slice(-200));
+  const early = quartile(times.slice(50, 250));
+  const late = quartile(times.slice(-200));
   return { early, late, ratio: late / early };
 }
 
@@ -225,4 +227,43 @@ export async function concurrencyRun(t, url, { env = {}, midway = async () => {}
   assert.deepEqual(shared[2], shared[0]);
   const kinds = [...new Set(failures.map((f) => errorLines(f.stderr)[0].replace(/\d+/g, 'N')))];
   return { failures: failures.length, kinds };
+}
+
+/**
+ * A render whose store fails between its load and its commit (`fault()`), then recovers
+ * (`recover()`): the render fails with one line naming the store, and leaves nothing behind.
+ */
+export async function faultBetweenLoadAndCommit(store, { fault, recover, storeName }) {
+  let struck = false;
+  const faulty = {
+    async load() {
+      const snapshot = await store.load();
+      if (!struck) {
+        struck = true;
+        // The engine reads the snapshot first: the fault strikes before it commits.
+        void snapshot.reservations;
+        await fault();
+      }
+      return snapshot;
+    },
+    commit: (change) => store.commit(change),
+  };
+  const claims = [{ claim: 'a', group: 'tcp' }, { claim: 'b', group: 'udp' }];
+  const started = Date.now();
+  const error = await render({ template: 'x', claims, store: faulty, scope: 'mid-render' }).then(
+    () => null,
+    (e) => e,
+  );
+  const elapsed = Date.now() - started;
+  await recover();
+  if (error) {
+    assert.equal(error.kind, 'store', error.stack);
+    assert.ok(error.message.startsWith(`${storeName}: `), error.message);
+    assert.ok(!error.message.includes('\n'), error.message);
+  }
+  const held = (await store.reservations()).filter((r) => r.scope === 'mid-render');
+  assert.ok(held.length === 0 || held.length === 2, `all or nothing: ${JSON.stringify(held)}`);
+  const again = await render({ template: 'x', claims, store, scope: 'mid-render' });
+  if (held.length === 2) assert.deepEqual(again.claims, Object.fromEntries(held.map((r) => [r.claim, r.port])));
+  return { failed: Boolean(error), elapsed };
 }
