@@ -173,6 +173,23 @@ test('a cluster with authentication: credentials from the URL or ETCDCTL_*, neve
   assert.match(listed.stdout, /^SCOPE\s+CLAIM\s+GROUP\s+PORT\none\s+a\s+tcp\s+\d+\ntwo\s+a\s+tcp\s+\d+\n$/);
 });
 
+test('a render that needs more operations than the cluster allows in a transaction says so', async () => {
+  const store = new EtcdStore(cluster.url('large'));
+  try {
+    const fits = Array.from({ length: 126 }, (_, i) => ({ claim: `c${i}`, group: 'tcp' }));
+    assert.equal(Object.keys((await render({ template: 'x', claims: fits, store, scope: 'fits' })).claims).length, 126);
+    const tooMany = Array.from({ length: 127 }, (_, i) => ({ claim: `c${i}`, group: 'tcp' }));
+    await assert.rejects(render({ template: 'x', claims: tooMany, store, scope: 'too-many' }), (error) => {
+      assert.equal(error.kind, 'store');
+      assert.match(error.message, /^etcd:\/\/[^ ]+\/large: cannot commit: .*too many operations in txn request \(a render's reservations exceed the cluster's --max-txn-ops; raise it, or split the claims\)$/);
+      return true;
+    });
+    assert.ok(!(await store.reservations()).some((r) => r.scope === 'too-many'), 'nothing half-written');
+  } finally {
+    await store.close();
+  }
+});
+
 test('16,384 reservations: a whole group fills, and a render costs the same at the end as at the start', async () => {
   const store = new EtcdStore(cluster.url('scale'));
   try {
