@@ -283,8 +283,8 @@ export class EtcdStore {
 
   /** Runs `work(kv)`, turning the client's failures into one-line store errors. */
   async #run(doing, work, { rethrowRecoverable = false } = {}) {
-    const client = await this.#connect();
     try {
+      const client = await this.#connect();
       return await work(client.kv);
     } catch (error) {
       if (error?.kind === 'store') throw error;

@@ -32,7 +32,9 @@ CREATE TABLE IF NOT EXISTS portclaims_scopes (
 );
 CREATE INDEX IF NOT EXISTS portclaims_scopes_by_writer ON portclaims_scopes (store, writer);
 
-CREATE OR REPLACE FUNCTION portclaims_scope_written() RETURNS trigger LANGUAGE plpgsql AS $fn$
+CREATE OR REPLACE FUNCTION portclaims_scope_written() RETURNS trigger LANGUAGE plpgsql
+SET plan_cache_mode = force_custom_plan
+AS $fn$
 BEGIN
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
     INSERT INTO portclaims_scopes AS s (store, scope) VALUES (OLD.store, OLD.scope)
@@ -57,7 +59,10 @@ CREATE OR REPLACE FUNCTION portclaims_commit(
   p_store text, p_snapshot pg_snapshot, p_own xid8[], p_scopes text[],
   p_delete_scopes text[], p_delete_claims text[],
   p_put_scopes text[], p_put_claims text[], p_put_groups text[], p_put_protocols text[], p_put_ports integer[]
-) RETURNS text LANGUAGE plpgsql AS $fn$
+) RETURNS text LANGUAGE plpgsql
+-- Plans made for the tables as they are at each call, not as they were at the first one.
+SET plan_cache_mode = force_custom_plan
+AS $fn$
 DECLARE
   v_scope text;
   v_index integer;

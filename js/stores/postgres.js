@@ -39,6 +39,9 @@ UNION ALL
 SELECT NULL, scope, claim, "group", protocol, port FROM portclaims_reservations
 WHERE store = $1 AND scope = ANY (ARRAY (SELECT scope FROM changed))`;
 
+// Unnamed statements: PostgreSQL plans each with its values and the table's size now. A named
+// (prepared) statement keeps a plan made when the tables were small, and a scan that was the
+// cheapest over ten rows stays the plan over ten thousand.
 const COMMIT = `SELECT portclaims_commit($1, $2::pg_snapshot, $3::xid8[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::integer[]) AS writer`;
 
 export class PostgresStore {
@@ -100,7 +103,7 @@ export class PostgresStore {
   async load() {
     await this.#query('cannot read the reservations', async (client) => {
       if (this.#snapshot === null) {
-        const { rows } = await client.query({ name: 'portclaims_read_all', text: READ_ALL, values: [this.#name] });
+        const { rows } = await client.query({ text: READ_ALL, values: [this.#name] });
         this.#cache.clear();
         const byScope = new Map();
         let snapshot = null;
@@ -112,7 +115,7 @@ export class PostgresStore {
         this.#moveTo(snapshot, true);
         return;
       }
-      const { rows } = await client.query({ name: 'portclaims_read_changed', text: READ_CHANGED, values: [this.#name, this.#snapshot, this.#own] });
+      const { rows } = await client.query({ text: READ_CHANGED, values: [this.#name, this.#snapshot, this.#own] });
       let snapshot = null;
       const changed = new Map();
       for (const row of rows) {
@@ -154,7 +157,7 @@ export class PostgresStore {
     ];
     let writer;
     try {
-      writer = await this.#query('cannot commit', async (client) => (await client.query({ name: 'portclaims_commit', text: COMMIT, values })).rows[0].writer, {
+      writer = await this.#query('cannot commit', async (client) => (await client.query({ text: COMMIT, values })).rows[0].writer, {
         refusable: true,
       });
     } catch (error) {

@@ -11,13 +11,14 @@ const MIGRATE_ATTEMPTS = 8;
 export async function storeInitCommand({ options }, context) {
   const api = await context.api();
   const store = await openCliStore(api, options, context, 'store init', readGroups(options.groups));
-  await guarded(() =>
-    withStore(store, async () => {
-      if (typeof store.init === 'function') await store.init();
-      else store.load();
-    }),
-  );
-  context.reporter.write(`${store.name ?? redact(options.store ?? context.env.PORTCLAIMS_STORE ?? 'portclaims.lock.json')}: ready`);
+  if (typeof store.init !== 'function') {
+    // A lock file needs no setting up: the first render writes it.
+    await guarded(async () => store.load());
+    context.reporter.write(`${store.path}: a lock file needs no setting up (the first render creates it)`);
+    return 0;
+  }
+  await guarded(() => withStore(store, () => store.init()));
+  context.reporter.write(`${store.name}: ready`);
   return 0;
 }
 
