@@ -78,16 +78,6 @@ export class EtcdStore {
     return this.#display;
   }
 
-  /** The key prefix of this store: `/portclaims/<name>/`. */
-  get prefix() {
-    return this.#prefix;
-  }
-
-  /** Reservations per commit this store can take: etcd caps a transaction at 128 operations by default. */
-  get maxCommitSize() {
-    return 60;
-  }
-
   async load() {
     await this.#run('cannot read the reservations', async (kv) => {
       if (this.#revision !== null) {

@@ -18,7 +18,10 @@ CREATE TABLE IF NOT EXISTS portclaims_reservations (
   protocol text    NOT NULL,
   port     integer NOT NULL,
   PRIMARY KEY (store, scope, claim),
-  CONSTRAINT portclaims_port_held_once UNIQUE (store, protocol, port),
+  -- (protocol, port, store) rather than (store, …): then the primary key is the one index that
+  -- starts with the store, and a query for some scopes of a store cannot be planned through this
+  -- one (and a scan of the whole store) while the table has no statistics yet.
+  CONSTRAINT portclaims_port_held_once UNIQUE (protocol, port, store),
   CONSTRAINT portclaims_names CHECK (scope <> '' AND claim <> '' AND "group" <> ''),
   CONSTRAINT portclaims_protocol CHECK (protocol IN ('tcp', 'udp')),
   CONSTRAINT portclaims_port CHECK (port BETWEEN 1 AND 65535)
@@ -28,7 +31,8 @@ CREATE TABLE IF NOT EXISTS portclaims_scopes (
   store  text NOT NULL,
   scope  text NOT NULL,
   writer xid8 NOT NULL DEFAULT pg_current_xact_id(),
-  PRIMARY KEY (store, scope)
+  -- Scope first, for the same reason: "what did others write since" has one index to take.
+  PRIMARY KEY (scope, store)
 );
 CREATE INDEX IF NOT EXISTS portclaims_scopes_by_writer ON portclaims_scopes (store, writer);
 

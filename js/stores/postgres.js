@@ -36,8 +36,12 @@ SELECT pg_current_snapshot()::text AS snapshot, NULL::text AS scope, NULL::text 
 UNION ALL
 SELECT NULL, scope, NULL, NULL, NULL, NULL FROM changed
 UNION ALL
-SELECT NULL, scope, claim, "group", protocol, port FROM portclaims_reservations
-WHERE store = $1 AND scope = ANY (ARRAY (SELECT scope FROM changed))`;
+-- Scope by scope through the primary key (OFFSET 0 keeps the planner from turning this into one
+-- scan of the store's rows, which it may prefer while the table has no statistics).
+SELECT NULL, r.scope, r.claim, r."group", r.protocol, r.port
+FROM changed c CROSS JOIN LATERAL (
+  SELECT scope, claim, "group", protocol, port FROM portclaims_reservations WHERE store = $1 AND scope = c.scope OFFSET 0
+) r`;
 
 // Unnamed statements: PostgreSQL plans each with its values and the table's size now. A named
 // (prepared) statement keeps a plan made when the tables were small, and a scan that was the
@@ -93,11 +97,6 @@ export class PostgresStore {
   /** The store's URL without its password, as messages name it. */
   get name() {
     return this.#display;
-  }
-
-  /** Reservations per commit this store can take (one transaction takes any number). */
-  get maxCommitSize() {
-    return Infinity;
   }
 
   async load() {

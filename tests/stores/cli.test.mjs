@@ -78,7 +78,8 @@ for (const kind of ['etcd', 'postgres']) {
     const list = async () => JSON.parse((await run(['claims', 'list', '--store', url, '--json'], { cwd: dir, env: env() })).stdout);
     assert.equal((await list()).length, 2, 'nothing was copied');
 
-    await run(['claims', 'release', '--scope', 'z', '--store', url], { cwd: dir, env: env() });
+    const freed = await run(['claims', 'release', '--scope', 'z', '--store', url], { cwd: dir, env: env() });
+    assert.equal(freed.code, 0, freed.stderr);
     const copied = await migrate('--json');
     assert.equal(copied.code, 0, copied.stderr);
     assert.deepEqual(JSON.parse(copied.stdout), { from: 'portclaims.lock.json', to: url, copied: 5, alreadyPresent: 1 });

@@ -10,12 +10,14 @@ export { errorLines, run, workspace };
 
 /** `inner` with a count of how often the engine reads a snapshot's reservations (rebuilds its index). */
 export function counting(inner) {
-  const counts = { loads: 0, reads: 0, commits: [] };
+  const counts = { loads: 0, reads: 0, commits: [], loadMs: [], commitMs: [] };
   const store = {
     counts,
     async load() {
       counts.loads++;
+      const started = performance.now();
       const snapshot = await inner.load();
+      counts.loadMs.push(performance.now() - started);
       return {
         revision: snapshot.revision,
         get reservations() {
@@ -25,7 +27,9 @@ export function counting(inner) {
       };
     },
     async commit(change) {
+      const started = performance.now();
       const answer = await inner.commit(change);
+      counts.commitMs.push(performance.now() - started);
       counts.commits.push(answer);
       return answer;
     },
@@ -153,7 +157,9 @@ export async function scaleCheck(store) {
   // Past the first renders (code still being compiled), the first and the last 200 renders.
   const early = quartile(times.slice(50, 250));
   const late = quartile(times.slice(-200));
-  return { early, late, ratio: late / early };
+  const phases = (xs) => Array.from({ length: 8 }, (_, i) => quartile(xs.slice(i * 128, (i + 1) * 128)).toFixed(2)).join(' ');
+  const profile = `render ${phases(times)} | load ${phases(counted.counts.loadMs)} | commit ${phases(counted.counts.commitMs)}`;
+  return { early, late, ratio: late / early, profile };
 }
 
 /**
