@@ -15,13 +15,3 @@ export async function importClient(name, display) {
   }
   return module.default ?? module;
 }
-
-/** Rejects with `onTimeout()` if `promise` has not settled after `ms`. */
-export function withTimeout(promise, ms, onTimeout) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), ms);
-    timer.unref?.();
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
