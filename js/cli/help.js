@@ -31,7 +31,7 @@ export const HELP = {
 Usage:
   portclaims render TEMPLATE|DIR [options]   render a template or a Kublade template folder
   portclaims check TEMPLATE|DIR [options]    find mistakes without reserving anything
-  portclaims claims list                     show the reservations of the lock file
+  portclaims claims list                     show the reservations of the store
   portclaims claims release --scope S        give back a scope's ports
   portclaims claims prune DIR --scope S      give back ports no longer declared
   portclaims store init --store URL          create a shared store's tables
