@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: speed and size of the npm package, as ratios measured side by side in one run
 // (these machines are noisy; absolute numbers move, ratios much less).
-//   node bench/run.mjs [--quick] [--write] [--only render,allocation,roundtrips,startup,size]
+//   node bench/run.mjs [--quick] [--write] [--only render,allocation,roundtrips,startup,size,stores]
 //   --write puts the report into bench/README.md (only with every section)
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -231,6 +231,7 @@ if (wanted('allocation')) allocationBenchmarks();
 if (wanted('roundtrips')) roundTripBenchmarks();
 if (wanted('startup')) startupBenchmark();
 if (wanted('size')) sizeReport();
+if (wanted('stores')) await (await import('./stores.mjs')).storesBenchmark({ say, quick });
 
 if (process.argv.includes('--write') && !only) {
   const readme = new URL('./README.md', import.meta.url);

@@ -224,3 +224,57 @@ export class LockFileStore implements ReservationStore {
 
 /** Browser entry only: loads the WebAssembly module. */
 export function init(wasm?: string | URL | Response | BufferSource): Promise<unknown>;
+
+/** Options of the shared stores (Node only). */
+export interface SharedStoreOptions {
+  /** The port groups the renders use: each group's protocol decides which ports collide. */
+  groups?: Groups;
+  /** How long one operation may wait for the database, in ms (default 10,000; `?timeout=10s` in the URL). */
+  timeout?: number;
+}
+
+/**
+ * Node only: reservations in etcd (v3 API), under `/portclaims/<name>/`, at
+ * `etcd://[user[:password]@]host:2379[,host:2379…][/name][?timeout=10s]` (`etcds://` for TLS).
+ * Needs the npm package `etcd3`.
+ */
+export class EtcdStore implements ReservationStore {
+  constructor(
+    url: string,
+    options?: SharedStoreOptions & {
+      name?: string;
+      auth?: { username: string; password: string };
+      tls?: { ca?: Uint8Array; cert?: Uint8Array; key?: Uint8Array };
+    },
+  );
+  /** The URL without its password. */
+  readonly name: string;
+  load(): Promise<Snapshot>;
+  commit(change: Change): Promise<boolean | Revision>;
+  reservations(): Promise<Reservation[]>;
+  init(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Node only: reservations in PostgreSQL (13 or later), at
+ * `postgres://[user[:password]@]host[:5432]/database[?store=NAME&timeout=10s]`. Needs the npm
+ * package `pg`.
+ */
+export class PostgresStore implements ReservationStore {
+  constructor(url: string, options?: SharedStoreOptions & { store?: string; password?: string; ssl?: unknown });
+  /** The URL without its password. */
+  readonly name: string;
+  load(): Promise<Snapshot>;
+  commit(change: Change): Promise<boolean | Revision>;
+  reservations(): Promise<Reservation[]>;
+  /** Creates the tables if they are missing. */
+  init(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Node only: the store at a lock file path, an `etcd://` or a `postgres://` URL. */
+export function openStore(location: string, options?: SharedStoreOptions): ReservationStore & {
+  reservations(): Reservation[] | Promise<Reservation[]>;
+  close?(): Promise<void>;
+};

@@ -40,3 +40,4 @@ export const check = createCheck(api, () => require('yaml'));
 export { MemoryStore } from './store.js';
 export { LocalStorageStore } from './local-storage-store.js';
 export { LockFileStore } from './lockfile-store.js';
+export { EtcdStore, PostgresStore, openStore } from './stores/index.js';

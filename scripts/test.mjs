@@ -19,6 +19,8 @@ const steps = [
   ['rust tests', 'cargo', ['test', '--quiet']],
   ['wasm build', 'node', ['scripts/build.mjs']],
   ['package and CLI tests', 'node', ['--test', ...testFiles('tests/js'), ...testFiles('tests/cli')]],
+  // Real etcd and PostgreSQL servers, started by the tests on loopback ports: one file at a time.
+  ['store tests (etcd, PostgreSQL)', 'node', ['--test', '--test-concurrency=1', ...testFiles('tests/stores')]],
   ['browser tests', 'node', ['--test', '--test-concurrency=1', ...testFiles('tests/browser')]],
   ['VS Code extension (unit tests, .vsix, end to end in code-server)', 'node', ['editors/vscode/scripts/test.mjs']],
 ];

@@ -11,6 +11,7 @@ const TEMPLATE_OPTIONS = {
   namespace: { type: 'string', value: 'NAME' },
   groups: { type: 'string', value: 'FILE' },
   lock: { type: 'string', value: 'FILE' },
+  store: { type: 'string', value: 'URL|FILE' },
   scope: { type: 'string', value: 'NAME' },
   seed: { type: 'string', value: 'N' },
   dialect: { type: 'string', value: 'blade|jinja', choices: ['blade', 'jinja'] },
@@ -20,6 +21,7 @@ const TEMPLATE_OPTIONS = {
 };
 
 const HELP = { help: { type: 'boolean', short: 'h' } };
+const STORE = { store: { type: 'string', value: 'URL|FILE' } };
 
 /** Every command: its options, its operands (`min`/`max`), and the name used in messages. */
 export const COMMANDS = {
@@ -32,7 +34,7 @@ export const COMMANDS = {
     operands: { min: 1, max: 1, name: 'TEMPLATE|DIR' },
   },
   'claims list': {
-    options: { scope: { type: 'string', value: 'NAME' }, lock: { type: 'string', value: 'FILE' }, json: { type: 'boolean' }, ...HELP },
+    options: { scope: { type: 'string', value: 'NAME' }, lock: { type: 'string', value: 'FILE' }, ...STORE, json: { type: 'boolean' }, ...HELP },
     operands: { min: 0, max: 0 },
   },
   'claims release': {
@@ -40,6 +42,7 @@ export const COMMANDS = {
       scope: { type: 'string', value: 'NAME', required: true },
       claim: { type: 'string', value: 'NAME' },
       lock: { type: 'string', value: 'FILE' },
+      ...STORE,
       groups: { type: 'string', value: 'FILE' },
       json: { type: 'boolean' },
       ...HELP,
@@ -51,6 +54,7 @@ export const COMMANDS = {
       ports: { type: 'string', value: 'FILE' },
       scope: { type: 'string', value: 'NAME', required: true },
       lock: { type: 'string', value: 'FILE' },
+      ...STORE,
       groups: { type: 'string', value: 'FILE' },
       json: { type: 'boolean' },
       ...HELP,
@@ -58,11 +62,26 @@ export const COMMANDS = {
     operands: { min: 0, max: 1, name: 'DIR' },
   },
   claims: { options: { ...HELP }, operands: { min: 0, max: 0 }, group: true },
+  'store init': {
+    options: { ...STORE, groups: { type: 'string', value: 'FILE' }, ...HELP },
+    operands: { min: 0, max: 0 },
+  },
+  'store migrate': {
+    options: {
+      from: { type: 'string', value: 'URL|FILE', required: true },
+      to: { type: 'string', value: 'URL|FILE', required: true },
+      groups: { type: 'string', value: 'FILE' },
+      json: { type: 'boolean' },
+      ...HELP,
+    },
+    operands: { min: 0, max: 0 },
+  },
+  store: { options: { ...HELP }, operands: { min: 0, max: 0 }, group: true },
   help: { options: {}, operands: { min: 0, max: 2 } },
 };
 
-export const TOP_LEVEL = ['render', 'check', 'claims', 'help'];
-const CLAIMS_SUBCOMMANDS = ['list', 'release', 'prune'];
+export const TOP_LEVEL = ['render', 'check', 'claims', 'store', 'help'];
+const SUBCOMMANDS = { claims: ['list', 'release', 'prune'], store: ['init', 'migrate'] };
 
 const flag = (name) => `--${name}`;
 
@@ -86,17 +105,18 @@ export function parseCommandLine(argv) {
 
   let command = first;
   let args = rest;
-  if (first === 'claims') {
+  const subcommands = SUBCOMMANDS[first];
+  if (subcommands) {
     const [sub, ...subRest] = rest;
-    if (sub === undefined || sub === '--help' || sub === '-h') return { command: 'help', topic: 'claims' };
-    if (!CLAIMS_SUBCOMMANDS.includes(sub)) {
-      const guess = closest(sub, CLAIMS_SUBCOMMANDS);
+    if (sub === undefined || sub === '--help' || sub === '-h') return { command: 'help', topic: first };
+    if (!subcommands.includes(sub)) {
+      const guess = closest(sub, subcommands);
       throw new UsageError(
-        `unknown command "claims ${sub}"${guess ? ` (did you mean \`claims ${guess}\`?)` : `; the claims commands are ${CLAIMS_SUBCOMMANDS.join(', ')}`}`,
-        'claims',
+        `unknown command "${first} ${sub}"${guess ? ` (did you mean \`${first} ${guess}\`?)` : `; the ${first} commands are ${subcommands.join(', ')}`}`,
+        first,
       );
     }
-    command = `claims ${sub}`;
+    command = `${first} ${sub}`;
     args = subRest;
   }
   const spec = COMMANDS[command];
@@ -155,7 +175,8 @@ export function parseCommandLine(argv) {
 }
 
 function suggestCommand(word) {
-  const guess = closest(word, [...TOP_LEVEL, 'claims list', 'claims release', 'claims prune']);
+  const nested = Object.entries(SUBCOMMANDS).flatMap(([top, subs]) => subs.map((sub) => `${top} ${sub}`));
+  const guess = closest(word, [...TOP_LEVEL, ...nested]);
   return guess ? ` (did you mean \`${guess}\`?)` : `; the commands are ${TOP_LEVEL.join(', ')}`;
 }
 

@@ -1,5 +1,10 @@
 // The help texts: `portclaims --help`, `portclaims help COMMAND`, `portclaims COMMAND --help`.
 
+const STORE_OPTION = `  --store URL|FILE      where reservations live (default: $PORTCLAIMS_STORE, else
+                        portclaims.lock.json): a lock file path,
+                        etcd://host:2379,host2:2379/NAME or
+                        postgres://user@host:5432/DATABASE[?store=NAME]`;
+
 const TEMPLATE_OPTIONS = `Template options:
   --ports FILE          the claims, as in .kublade/ports.json
                         (default: .kublade/ports.json of the template folder)
@@ -15,7 +20,8 @@ const TEMPLATE_OPTIONS = `Template options:
 
 Claim options:
   --scope NAME          the deployment the ports belong to (default: default)
-  --lock FILE           the lock file (default: portclaims.lock.json)
+${STORE_OPTION}
+  --lock FILE           the lock file (same as --store FILE)
   --groups FILE         port groups: { "tcp": { "ranges": ["30000-32767"] } }
   --seed N              repeatable port draws`;
 
@@ -25,9 +31,11 @@ export const HELP = {
 Usage:
   portclaims render TEMPLATE|DIR [options]   render a template or a Kublade template folder
   portclaims check TEMPLATE|DIR [options]    find mistakes without reserving anything
-  portclaims claims list                     show the reservations of the lock file
+  portclaims claims list                     show the reservations of the store
   portclaims claims release --scope S        give back a scope's ports
   portclaims claims prune DIR --scope S      give back ports no longer declared
+  portclaims store init --store URL          create a shared store's tables
+  portclaims store migrate --from A --to B   copy reservations between stores
   portclaims help COMMAND                    help on a command
 
 Options:
@@ -37,7 +45,9 @@ Options:
 Templates write  port: {{ $portClaims['web'] }}  and declare the claim in
 .kublade/ports.json:  [{ "group": "tcp", "claim": "web", "preferred_port": 8080 }].
 A render reserves a port for each claim of its scope in portclaims.lock.json
-(commit it to git) and reuses it on every later render.
+(commit it to git) and reuses it on every later render. Teams whose renders run
+on many machines share one store instead: --store etcd://… or postgres://…
+(or PORTCLAIMS_STORE); see \`portclaims help store\`.
 
 Exit status: 0 success, 1 failure, 2 usage error.`,
 
@@ -101,44 +111,46 @@ ${TEMPLATE_OPTIONS}
 
 Exit status: 1 when there is an error, 0 otherwise (warnings included).`,
 
-  claims: `portclaims claims — the reservations of a lock file
+  claims: `portclaims claims — the reservations of a store
 
 Usage:
-  portclaims claims list [--scope S] [--lock FILE] [--json]
-  portclaims claims release --scope S [--claim C] [--lock FILE]
-  portclaims claims prune DIR|--ports FILE --scope S [--lock FILE]
+  portclaims claims list [--scope S] [--store URL|FILE] [--json]
+  portclaims claims release --scope S [--claim C] [--store URL|FILE]
+  portclaims claims prune DIR|--ports FILE --scope S [--store URL|FILE]
 
 Run \`portclaims claims COMMAND --help\` for one of them.`,
 
   'claims list': `portclaims claims list — show the reservations
 
 Usage:
-  portclaims claims list [--scope S] [--lock FILE] [--json]
+  portclaims claims list [--scope S] [--store URL|FILE] [--json]
 
 Options:
   --scope NAME          only this scope's reservations
-  --lock FILE           the lock file (default: portclaims.lock.json)
+${STORE_OPTION}
+  --lock FILE           the lock file (same as --store FILE)
   --json                print them as JSON: [{ scope, claim, group, port }]`,
 
   'claims release': `portclaims claims release — give back reserved ports
 
 Usage:
-  portclaims claims release --scope S [--claim C] [--lock FILE]
+  portclaims claims release --scope S [--claim C] [--store URL|FILE]
 
 Releases every reservation of scope S, or only claim C of it.
 
 Options:
   --scope NAME          the scope (required)
   --claim NAME          only this claim
-  --lock FILE           the lock file (default: portclaims.lock.json)
+${STORE_OPTION}
+  --lock FILE           the lock file (same as --store FILE)
   --groups FILE         port groups, as for render
   --json                print the released reservations as JSON`,
 
   'claims prune': `portclaims claims prune — give back the ports of claims no longer declared
 
 Usage:
-  portclaims claims prune DIR --scope S [--lock FILE]
-  portclaims claims prune --ports FILE --scope S [--lock FILE]
+  portclaims claims prune DIR --scope S [--store URL|FILE]
+  portclaims claims prune --ports FILE --scope S [--store URL|FILE]
 
 Releases the reservations of scope S whose claims the template folder's
 .kublade/ports.json (or --ports FILE) no longer declares.
@@ -146,10 +158,64 @@ Releases the reservations of scope S whose claims the template folder's
 Options:
   --ports FILE          the claims (default: DIR/.kublade/ports.json)
   --scope NAME          the scope (required)
-  --lock FILE           the lock file (default: portclaims.lock.json)
+${STORE_OPTION}
+  --lock FILE           the lock file (same as --store FILE)
   --groups FILE         port groups, as for render
   --json                print the released reservations as JSON`,
 };
+
+HELP.store = `portclaims store — shared reservation stores
+
+Usage:
+  portclaims store init [--store URL]
+  portclaims store migrate --from URL|FILE --to URL|FILE [--groups FILE] [--json]
+
+A team whose renders run on many machines keeps its reservations in one shared
+store, named with --store URL (or PORTCLAIMS_STORE) on every command:
+
+  etcd://[USER[:PASSWORD]@]HOST:2379[,HOST:2379…][/NAME][?timeout=10s]
+      etcd v3; list several members of a cluster. Keys live under
+      /portclaims/NAME/ (NAME defaults to "default"). etcds:// uses TLS.
+      Credentials also from ETCDCTL_USER, ETCDCTL_PASSWORD, ETCDCTL_CACERT,
+      ETCDCTL_CERT, ETCDCTL_KEY. Needs the npm package etcd3.
+  postgres://[USER[:PASSWORD]@]HOST[:5432]/DATABASE[?store=NAME&timeout=10s]
+      PostgreSQL 13 or later; tables portclaims_reservations and
+      portclaims_scopes, created on first use (or by \`store init\`).
+      Credentials also from PGUSER, PGPASSWORD, PGHOST, ~/.pgpass…
+      Needs the npm package pg.
+
+Each port is held at most once per protocol across every scope and group; the
+database checks it. A store that does not answer within the timeout (10s by
+default) is an error, and a failed render changes nothing.
+
+Run \`portclaims store COMMAND --help\` for one of the commands.`;
+
+HELP['store init'] = `portclaims store init — set up a shared store
+
+Usage:
+  portclaims store init [--store URL]
+
+Creates a PostgreSQL store's tables if they are missing (renders also create
+them on first use, when the user may), and checks that the store answers.
+
+Options:
+${STORE_OPTION}`;
+
+HELP['store migrate'] = `portclaims store migrate — copy reservations to another store
+
+Usage:
+  portclaims store migrate --from URL|FILE --to URL|FILE [--groups FILE] [--json]
+
+Copies every reservation of --from that --to lacks. A claim held on another
+port there, or a port held there by another claim, is a conflict: nothing is
+copied and each conflict is named. Reservations already there are left as
+they are, so a migration can be run again.
+
+Options:
+  --from URL|FILE       the store to copy from, e.g. portclaims.lock.json
+  --to URL|FILE         the store to copy to, e.g. etcd://host:2379/team
+  --groups FILE         port groups, for the protocol of each group
+  --json                print { from, to, copied, alreadyPresent }`;
 
 HELP.help = HELP.general;
 

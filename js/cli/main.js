@@ -7,6 +7,7 @@ import { parseCommandLine } from './args.js';
 import { claimsListCommand, claimsPruneCommand, claimsReleaseCommand } from './commands/claims.js';
 import { checkCommand } from './commands/check.js';
 import { renderCommand } from './commands/render.js';
+import { storeInitCommand, storeMigrateCommand } from './commands/store.js';
 import { internalError } from './commands/shared.js';
 import { helpText } from './help.js';
 import { CliError, UsageError, createReporter } from './messages.js';
@@ -17,6 +18,8 @@ const COMMANDS = {
   'claims list': claimsListCommand,
   'claims release': claimsReleaseCommand,
   'claims prune': claimsPruneCommand,
+  'store init': storeInitCommand,
+  'store migrate': storeMigrateCommand,
 };
 
 function packageVersion() {

@@ -1,18 +1,27 @@
 // `portclaims check TEMPLATE|DIR`: diagnostics, nothing reserved.
 import { existsSync } from 'node:fs';
 
-import { LockFileStore } from '../../lockfile-store.js';
 import { plural } from '../messages.js';
+import { isLockFile, openCliStore, withStore } from '../store-option.js';
 import { loadTemplateInput } from '../template-folder.js';
-import { sourceLineIn } from './shared.js';
+import { explainApiError, sourceLineIn } from './shared.js';
 
 export async function checkCommand({ options, operands }, context) {
   const input = loadTemplateInput(operands[0], options, { mode: 'check' });
   const api = await context.api();
-  const lock = options.lock ?? 'portclaims.lock.json';
-  // The lock file is read (ports already held stay held) but never written.
-  const store = existsSync(lock) ? new LockFileStore(lock, { name: lock }) : undefined;
-  if (store) store.load(); // a corrupt lock file is an error of its own, reported as such
+  // The store is read (ports already held stay held) but never written: a shared store's
+  // reservations are read once, and the dry run decides against them in memory.
+  const opened = await openCliStore(api, options, context, 'check', input.groups);
+  const store = await withStore(opened, async () => {
+    try {
+      if (!isLockFile(opened)) return new api.MemoryStore(await opened.reservations());
+      if (!existsSync(opened.path)) return undefined;
+      opened.load(); // a corrupt lock file is an error of its own, reported as such
+      return opened;
+    } catch (error) {
+      throw explainApiError(error);
+    }
+  });
   const diagnostics = [];
   for (const problem of input.problems) {
     diagnostics.push({

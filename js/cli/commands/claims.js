@@ -1,14 +1,11 @@
-// `portclaims claims list|release|prune`: the lock file's reservations.
+// `portclaims claims list|release|prune`: the reservations of a store (the lock file by default).
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { CliError, plural, printable } from '../messages.js';
+import { isLockFile, openCliStore, storeLocation, withStore } from '../store-option.js';
 import { readClaims, readGroups } from '../template-folder.js';
-import { explainApiError, openLockFile } from './shared.js';
-
-function storeOf(options, context) {
-  return openLockFile(options.lock ?? 'portclaims.lock.json', context);
-}
+import { explainApiError } from './shared.js';
 
 /** Columns aligned on the widest cell, as `ls -l` and `kubectl get` do. */
 export function table(rows, header) {
@@ -18,10 +15,11 @@ export function table(rows, header) {
 }
 
 export async function claimsListCommand({ options }, context) {
-  const store = storeOf(options, context);
+  const api = await context.api();
+  const store = await openCliStore(api, options, context, 'claims list');
   let reservations;
   try {
-    reservations = store.reservations();
+    reservations = await withStore(store, () => store.reservations());
   } catch (error) {
     throw explainApiError(error);
   }
@@ -31,13 +29,13 @@ export async function claimsListCommand({ options }, context) {
     return 0;
   }
   if (reservations.length === 0) {
-    const lock = options.lock ?? 'portclaims.lock.json';
+    const name = isLockFile(store) ? storeLocation(options, context.env) : store.name;
     context.reporter.write(printable(
       options.scope !== undefined
-        ? `no reservations for scope ${JSON.stringify(options.scope)} in ${lock}`
-        : existsSync(lock)
-          ? `no reservations in ${lock}`
-          : `no reservations: ${lock} does not exist yet (a render creates it)`,
+        ? `no reservations for scope ${JSON.stringify(options.scope)} in ${name}`
+        : !isLockFile(store) || existsSync(store.path)
+          ? `no reservations in ${name}`
+          : `no reservations: ${name} does not exist yet (a render creates it)`,
     ));
     return 0;
   }
@@ -62,13 +60,14 @@ function reportReleased(released, options, context, nothing) {
 
 export async function claimsReleaseCommand({ options }, context) {
   const api = await context.api();
-  const request = { store: storeOf(options, context), scope: options.scope };
-  if (options.claim !== undefined) request.claim = options.claim;
   const groups = readGroups(options.groups);
+  const store = await openCliStore(api, options, context, 'claims release', groups);
+  const request = { store, scope: options.scope };
+  if (options.claim !== undefined) request.claim = options.claim;
   if (groups !== undefined) request.groups = groups;
   let result;
   try {
-    result = await api.release(request);
+    result = await withStore(store, () => api.release(request));
   } catch (error) {
     throw explainApiError(error, { files: [], groupsFile: options.groups });
   }
@@ -99,12 +98,13 @@ export async function claimsPruneCommand({ options, operands }, context) {
   }
   const { claims, file, text } = readClaims(portsPath);
   const api = await context.api();
-  const request = { store: storeOf(options, context), scope: options.scope, claims };
   const groups = readGroups(options.groups);
+  const store = await openCliStore(api, options, context, 'claims prune', groups);
+  const request = { store, scope: options.scope, claims };
   if (groups !== undefined) request.groups = groups;
   let result;
   try {
-    result = await api.release(request);
+    result = await withStore(store, () => api.release(request));
   } catch (error) {
     throw explainApiError(error, { files: [], claims, claimsFile: file, claimsText: text, groupsFile: options.groups });
   }

@@ -4,14 +4,19 @@ import { basename, dirname, join } from 'node:path';
 
 import { placeClaimDiagnostic } from '../../check.js';
 import { CliError } from '../messages.js';
+import { openCliStore, withStore } from '../store-option.js';
 import { loadTemplateInput } from '../template-folder.js';
-import { explainApiError, openLockFile, reportProblems, sourceLineIn } from './shared.js';
+import { explainApiError, reportProblems, sourceLineIn } from './shared.js';
 
 export async function renderCommand({ options, operands }, context) {
   const input = loadTemplateInput(operands[0], options, { mode: 'render' });
   reportProblems(input.problems, input, context);
   const api = await context.api();
-  const store = openLockFile(options.lock ?? 'portclaims.lock.json', context);
+  const store = await openCliStore(api, options, context, 'render', input.groups);
+  return withStore(store, () => renderWith(store, api, input, options, context));
+}
+
+async function renderWith(store, api, input, options, context) {
   const templateOptions = {
     dialect: options.dialect,
     escape: options['no-escape'] ? 'none' : undefined,

@@ -1,18 +1,8 @@
 // Turning what the API throws into messages a person can act on.
-import { describeHolder } from '../../file-lock.js';
-import { LockFileStore } from '../../lockfile-store.js';
 import { rangeOfPath } from '../json.js';
-import { CliError, oneLine, printable } from '../messages.js';
+import { CliError, oneLine } from '../messages.js';
 
 const VARIABLES = '$namespace, $data, $secret, $portClaims, $limits and $paused';
-
-/** The lock file at `path`, saying on stderr when a commit has to wait for another process. */
-export function openLockFile(path, context) {
-  return new LockFileStore(path, {
-    name: path,
-    onWait: (holder) => context.reporter.write(printable(`waiting for ${path}.lock, held ${describeHolder(holder)}…`)),
-  });
-}
 
 /** The text of line `line` of the file named `file` among the input's files. */
 export function sourceLineIn(input, file, line) {
