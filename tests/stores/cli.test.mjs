@@ -105,7 +105,9 @@ test('the clients are optional: naming a store whose client is missing says what
   mkdirSync(join(pkg, 'pkg'), { recursive: true });
   for (const entry of ['bin', 'js', 'package.json']) cpSync(join(ROOT, entry), join(pkg, entry), { recursive: true });
   for (const file of ['portclaims.js', 'portclaims_bg.wasm']) cpSync(join(ROOT, 'pkg', file), join(pkg, 'pkg', file));
-  for (const dependency of ['yaml', 'proper-lockfile', 'graceful-fs', 'retry', 'signal-exit']) {
+  // The package's own dependencies (none of which has dependencies of its own), and nothing else.
+  const { dependencies } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  for (const dependency of Object.keys(dependencies)) {
     symlinkSync(join(ROOT, 'node_modules', dependency), join(root, 'node_modules', dependency));
   }
   const dir = folder(t);
