@@ -13,6 +13,7 @@ use minijinja::value::ValueKind;
 
 pub mod fields;
 mod form;
+pub mod json;
 mod php;
 pub mod request;
 pub mod traps;
@@ -27,8 +28,9 @@ pub const VARIABLES: [&str; 5] = ["namespace", "data", "secret", "limits", "paus
 pub struct Inputs<'a> {
     /// fields.json's decoded content, when the folder has one.
     pub fields: Option<&'a Value>,
-    /// The values document: field values by key (the request's `data[<template>]`), `limits`
-    /// (the request's `limit`), and the overrides `namespace`, `data`, `secret`, `paused`.
+    /// The values document: field values by key (the request's `data[<template>]`), `limit`
+    /// (the request's limit object), and the overrides `namespace`, `data`, `secret`, `limits`,
+    /// `paused` (merged into the variables Kublade would compute).
     pub values: &'a Value,
     /// `$namespace` when neither the values nor a field set it: the deployment's name.
     pub namespace: &'a str,
@@ -50,17 +52,28 @@ pub struct Problem {
     /// The validation rule Kublade refuses the request with (`required`, `max:10`, …).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
+    /// Where in the source's text, when known (a JSON syntax error): 1-based.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
     pub message: String,
 }
 
 impl Problem {
-    fn error(source: &'static str, path: Option<String>, message: impl Into<String>) -> Problem {
+    pub(crate) fn error(
+        source: &'static str,
+        path: Option<String>,
+        message: impl Into<String>,
+    ) -> Problem {
         Problem {
             severity: "error",
             source,
             path,
             field: None,
             rule: None,
+            line: None,
+            column: None,
             message: message.into(),
         }
     }
@@ -154,7 +167,7 @@ pub fn resolve(inputs: &Inputs<'_>) -> Resolved {
                 Some(name),
                 "`portClaims` cannot be given as a value: the ports come from the claims",
             ));
-        } else if name == "limits" {
+        } else if name == "limit" {
             limit = value.clone();
         } else if let Some(variable) = VARIABLES.iter().find(|v| **v == name) {
             overrides.push((variable, value.clone()));
@@ -212,12 +225,12 @@ pub fn resolve(inputs: &Inputs<'_>) -> Resolved {
                 }
             }
             let request = request::middleware(&Value::from_pairs(sent));
-            match request::validate(fields, &request, true)
-                .and_then(|()| request::resolve_create(fields, &request))
-            {
+            let resolved = request::validate(fields, &request, true)
+                .and_then(|()| request::resolve_create(fields, &request).map_err(|r| vec![r]));
+            match resolved {
                 Ok(resolved) => resolved,
-                Err(refusal) => {
-                    problems.push(refusal_problem(refusal));
+                Err(refusals) => {
+                    problems.extend(refusals.into_iter().map(refusal_problem));
                     (Value::UNDEFINED, Value::UNDEFINED)
                 }
             }
@@ -264,6 +277,7 @@ pub fn resolve(inputs: &Inputs<'_>) -> Resolved {
     };
     let data = merged("data", data, &mut problems);
     let secret = merged("secret", secret, &mut problems);
+    let limits = merged("limits", limits, &mut problems);
     let namespace = override_of("namespace")
         .filter(|v| !v.is_none())
         .unwrap_or_else(|| Value::from(inputs.namespace));
@@ -285,7 +299,7 @@ pub fn resolve(inputs: &Inputs<'_>) -> Resolved {
 }
 
 /// The request's limit object has `is_active`, `cpu` and `memory`; `enabled` is what the
-/// template sees, an easy mistake to make.
+/// template sees (set it with the `limits` override), an easy mistake to make.
 fn limits_keys(limit: &Value, problems: &mut Vec<Problem>) {
     if limit.kind() != ValueKind::Map {
         return;
@@ -295,11 +309,11 @@ fn limits_keys(limit: &Value, problems: &mut Vec<Problem>) {
         if !["is_active", "cpu", "memory"].contains(&name) {
             problems.push(Problem::error(
                 "values",
-                Some(format!("limits.{name}")),
+                Some(format!("limit.{name}")),
                 format!(
-                    "limits.{name}: the limits are the request's limit object, with is_active, cpu and memory{}",
+                    "limit.{name}: the request's limit object has is_active, cpu and memory{}",
                     if name == "enabled" {
-                        " (the template sees $limits['enabled'] as 'true' when is_active is 1)"
+                        " ($limits['enabled'] is 'true' when is_active is 1; `limits:` sets $limits as is)"
                     } else {
                         ""
                     }
@@ -326,6 +340,8 @@ fn refusal_problem(refusal: Refusal) -> Problem {
         path: if source == "values" { path } else { None },
         field: refusal.field,
         rule: refusal.rule,
+        line: None,
+        column: None,
         message: refusal.message,
     }
 }
@@ -424,13 +440,17 @@ mod tests {
     }
 
     #[test]
-    fn limits_take_the_request_keys() {
-        let r = resolve_json(None, r#"{"limits": {"enabled": "true"}}"#);
+    fn limit_takes_the_request_keys_and_limits_overrides_the_variable() {
+        let r = resolve_json(None, r#"{"limit": {"enabled": "true"}}"#);
         assert!(r.variables.is_none());
-        assert!(
-            r.problems[0]
-                .message
-                .starts_with("limits.enabled: the limits are the request's limit object")
+        assert!(r.problems[0].message.starts_with(
+            "limit.enabled: the request's limit object has is_active, cpu and memory"
+        ));
+        let r = resolve_json(
+            None,
+            r#"{"limit": {"is_active": 1, "cpu": "2"}, "limits": {"memory": "1Gi"}}"#,
         );
+        let json = serde_json::to_string(&r.variables.unwrap()).unwrap();
+        assert!(json.contains(r#""limits":{"enabled":"true","cpu":2.0,"memory":"1Gi"}"#));
     }
 }

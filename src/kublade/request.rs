@@ -85,8 +85,10 @@ pub(crate) fn get(request: &Value, key: &str) -> Option<Value> {
 }
 
 /// The validation Kublade runs on `data.<template>.<key>` for each field with `set_on_create`
-/// (`set_on_update` for an update), in field order: the first failing rule refuses the request.
-pub fn validate(fields: &[Field], input: &Value, on_create: bool) -> Result<(), Refusal> {
+/// (`set_on_update` for an update): a failing rule refuses the request. Each field's first
+/// failing rule, in field order (Laravel reports them all).
+pub fn validate(fields: &[Field], input: &Value, on_create: bool) -> Result<(), Vec<Refusal>> {
+    let mut refusals = Vec::new();
     for field in fields {
         if !(if on_create {
             field.set_on_create
@@ -112,11 +114,16 @@ pub fn validate(fields: &[Field], input: &Value, on_create: bool) -> Result<(), 
                 continue;
             }
             if !passes(&rule, &value) {
-                return Err(refusal(field, &rule, &value));
+                refusals.push(refusal(field, &rule, &value));
+                break;
             }
         }
     }
-    Ok(())
+    if refusals.is_empty() {
+        Ok(())
+    } else {
+        Err(refusals)
+    }
 }
 
 struct Rule {
@@ -369,10 +376,10 @@ pub fn resolve_limits(limit: &Value) -> Result<Value, Refusal> {
     let sent = truthy(limit) && limit.kind() == ValueKind::Map;
     if truthy(limit) && !sent {
         return Err(Refusal {
-            field: Some("limits".into()),
+            field: Some("limit".into()),
             rule: None,
             message: format!(
-                "limits must be a mapping of is_active, cpu and memory, got {}",
+                "limit must be a mapping of is_active, cpu and memory, got {}",
                 describe(limit)
             ),
         });
@@ -419,10 +426,10 @@ fn double_column(v: &Value, name: &str) -> Result<f64, Refusal> {
     };
     if !numeric {
         return Err(Refusal {
-            field: Some(format!("limits.{name}")),
+            field: Some(format!("limit.{name}")),
             rule: None,
             message: format!(
-                "limits.{name} must be a number, got {} (MySQL refuses it: Kublade fails)",
+                "limit.{name} must be a number, got {} (MySQL refuses it: Kublade fails)",
                 describe(v)
             ),
         });
@@ -438,10 +445,10 @@ fn boolean_column(v: &Value) -> Result<bool, Refusal> {
     };
     if !numeric {
         return Err(Refusal {
-            field: Some("limits.is_active".into()),
+            field: Some("limit.is_active".into()),
             rule: None,
             message: format!(
-                "limits.is_active must be a boolean or a number, got {} (MySQL refuses it: Kublade fails)",
+                "limit.is_active must be a boolean or a number, got {} (MySQL refuses it: Kublade fails)",
                 describe(v)
             ),
         });
