@@ -235,6 +235,8 @@ export function createApi(core) {
       const { compiled, plan } = compileWithPlan(template, templateSettings(options));
       return {
         render(variables = {}) {
+          // JSON text goes as it is: it may hold what a JS value cannot (a float such as 0.0).
+          if (typeof variables === 'string') return compiled.render(variables);
           const length = tapes.write(variables, plan);
           return length >= 0 ? compiled.renderTape(length) : compiled.render(JSON.stringify(readable(variables, plan)));
         },

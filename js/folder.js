@@ -15,9 +15,12 @@ const TEMPLATE_KEYS = ['dialect', 'escape', 'whitespace', 'limits'];
 /** `api` is createApi's; `core` the WebAssembly module (for the Kublade exports). */
 export function createFolderRenderer(api, core) {
   /** `{ variables, problems }`; throws the first error problem (with `problems`). */
-  function resolveVariables({ fields, values, namespace, scope, fieldsFile = '.kublade/fields.json' }) {
+  function resolveVariables({ fields, values, namespace, scope, defaults = true, fieldsFile = '.kublade/fields.json' }) {
     const valuesJson = values === undefined || values === null ? '' : JSON.stringify(values);
-    const { variables, problems } = JSON.parse(core.kubladeVariables(fields ?? undefined, valuesJson, namespace ?? scope ?? core.defaultScope()));
+    const text = core.kubladeVariables(fields ?? undefined, valuesJson, namespace ?? scope ?? core.defaultScope(), defaults !== false);
+    const { variables, problems } = JSON.parse(text);
+    // The variables' own text (`{"variables":…,"problems":[…]}`), which keeps PHP's floats.
+    const variablesJson = variables === null ? null : text.slice('{"variables":'.length, text.lastIndexOf(',"problems":['));
     const placed = problems.map((p) => ({ ...p, file: p.source === 'fields' ? fieldsFile : 'values', message: problemMessage(p, fieldsFile) }));
     const failed = placed.find((p) => p.severity === 'error');
     if (failed) {
@@ -25,13 +28,13 @@ export function createFolderRenderer(api, core) {
       const errors = placed.filter((p) => p.severity === 'error');
       throw Object.assign(error, { kind: failed.source, file: failed.file, field: failed.field, path: failed.path, rule: failed.rule, line: failed.line, column: failed.column, problems: placed, others: errors.slice(1).map((p) => Object.assign(new Error(p.message), { kind: p.source, file: p.file, field: p.field, path: p.path, rule: p.rule })) });
     }
-    return { variables, problems: placed };
+    return { variables, variablesJson, problems: placed };
   }
 
   /** The render, as steps: each `yield` asks for a claims decision ({ dryRun }). */
   function* plan(options) {
     const kublade = Boolean(options.kublade);
-    const { variables, problems } = resolveVariables(options);
+    const { variables, variablesJson, problems } = resolveVariables(options);
     const files = [...(options.files ?? [])];
     if (kublade) files.sort((a, b) => kubladeOrder(a.path, b.path));
     const templateOptions = {};
@@ -55,11 +58,11 @@ export function createFolderRenderer(api, core) {
         return request;
       };
       let decided = yield decide(true);
-      let outcome = produce(compiled, failures, variables, decided.claims, options, kublade);
+      let outcome = produce(compiled, failures, { variables, variablesJson }, decided.claims, options, kublade);
       if (!options.dryRun) {
         const committed = yield decide(false);
         // Another process reserved ports in between: render again with what was committed.
-        if (JSON.stringify(committed.claims) !== JSON.stringify(decided.claims)) outcome = produce(compiled, failures, variables, committed.claims, options, kublade);
+        if (JSON.stringify(committed.claims) !== JSON.stringify(decided.claims)) outcome = produce(compiled, failures, { variables, variablesJson }, committed.claims, options, kublade);
         decided = committed;
       }
       const warnings = problems.filter((p) => p.severity !== 'error').map(({ source, path, line, column, ...p }) => p);
@@ -78,12 +81,15 @@ export function createFolderRenderer(api, core) {
   }
 
   /** Every file rendered with `portClaims`; with `kublade`, the files Kublade writes. */
-  function produce(compiled, failures, variables, portClaims, options, kublade) {
+  function produce(compiled, failures, { variables, variablesJson }, portClaims, options, kublade) {
     const rendered = [];
     const errors = [...failures];
+    // `$portClaims` joins the variables' JSON text, after Kublade's own variables.
+    const claimsJson = JSON.stringify(portClaims ?? {});
+    const withClaims = variablesJson.length > 2 ? `${variablesJson.slice(0, -1)},"portClaims":${claimsJson}}` : `{"portClaims":${claimsJson}}`;
     for (const { file, tabs, template } of compiled) {
       try {
-        rendered.push({ file, path: file.path, output: template.render({ ...variables, portClaims }) });
+        rendered.push({ file, path: file.path, output: template.render(withClaims) });
       } catch (error) {
         errors.push({ file, error: tabs.restore(error) });
       }

@@ -9,6 +9,7 @@ const TEMPLATE_OPTIONS = {
   values: { type: 'string', value: 'FILE' },
   set: { type: 'string', multiple: true, value: 'KEY=VALUE' },
   namespace: { type: 'string', value: 'NAME' },
+  'no-defaults': { type: 'boolean' },
   groups: { type: 'string', value: 'FILE' },
   lock: { type: 'string', value: 'FILE' },
   scope: { type: 'string', value: 'NAME' },

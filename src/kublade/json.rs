@@ -7,6 +7,8 @@ use serde::Serialize;
 use super::{Inputs, Problem, resolve, traps};
 use crate::engine::values::from_json;
 
+/// Variables first and problems last: the JS layer passes the variables' own JSON text on to the
+/// render (JS numbers cannot tell 0.0 from 0), cutting it at the last `,"problems":[`.
 #[derive(Serialize)]
 struct VariablesOut<'a> {
     /// `null` when a problem is an error.
@@ -15,8 +17,8 @@ struct VariablesOut<'a> {
 }
 
 /// `{ variables, problems }` for fields.json's text (if any), the values document as JSON
-/// (empty for none) and the default `$namespace`.
-pub fn variables(fields: Option<&str>, values: &str, namespace: &str) -> String {
+/// (empty for none), the default `$namespace`, and whether omitted fields take their defaults.
+pub fn variables(fields: Option<&str>, values: &str, namespace: &str, defaults: bool) -> String {
     let fields = match fields.map(from_json).transpose() {
         Ok(fields) => fields,
         Err(e) => {
@@ -54,6 +56,7 @@ pub fn variables(fields: Option<&str>, values: &str, namespace: &str) -> String 
         fields: fields.as_ref(),
         values: &values,
         namespace,
+        defaults,
     });
     write(&VariablesOut {
         variables: resolved.variables.as_ref(),
@@ -132,11 +135,11 @@ mod tests {
     #[test]
     fn variables_and_problems_as_json() {
         assert_eq!(
-            variables(None, "", "ns"),
+            variables(None, "", "ns", true),
             r#"{"variables":{"namespace":"ns","data":{},"secret":{},"limits":{"enabled":"false","cpu":0.0,"memory":0},"paused":false},"problems":[]}"#
         );
         assert_eq!(
-            variables(Some("[1,"), "", "ns"),
+            variables(Some("[1,"), "", "ns", true),
             r#"{"variables":null,"problems":[{"severity":"error","source":"fields","line":1,"column":3,"message":"not valid JSON: EOF while parsing a value"}]}"#
         );
     }

@@ -34,6 +34,10 @@ pub struct Inputs<'a> {
     pub values: &'a Value,
     /// `$namespace` when neither the values nor a field set it: the deployment's name.
     pub namespace: &'a str,
+    /// Whether a field the values leave out is sent as Kublade's create form pre-fills it (a
+    /// template then renders with its defaults); otherwise it is not sent, as an API client
+    /// that omits it.
+    pub defaults: bool,
 }
 
 /// Something wrong with the inputs, as data for the host to place and show.
@@ -197,7 +201,7 @@ pub fn resolve(inputs: &Inputs<'_>) -> Resolved {
     let (data, secret) = match &fields {
         Some(fields) => {
             // A field the user does not give is sent as Kublade's form pre-fills it.
-            for field in fields.iter().filter(|f| f.set_on_create) {
+            for field in fields.iter().filter(|f| f.set_on_create && inputs.defaults) {
                 if !sent
                     .iter()
                     .any(|(k, _)| k.as_str() == Some(field.key.as_str()))
@@ -381,6 +385,7 @@ mod tests {
             fields: fields.as_ref(),
             values: &json(values),
             namespace: "ns",
+            defaults: true,
         })
     }
 

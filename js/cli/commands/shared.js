@@ -14,6 +14,7 @@ export function folderOptions(input, options) {
     fieldsFile: input.fieldsFile,
     values: input.values,
     namespace: options.namespace,
+    defaults: !options['no-defaults'],
     claims: input.claims,
     claimsFile: input.claimsFile ?? 'ports.json',
     scope: options.scope ?? 'default',
