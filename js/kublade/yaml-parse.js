@@ -113,10 +113,11 @@ class Reader {
     this.lines = lines;
   }
 
+  /** A YamlError at `node`'s line; Symfony shows the line as its block holds it (unindented). */
   fail(reason, node, snippet) {
     const offset = node?.range?.[0] ?? 0;
     const line = this.lines.lineOf(offset);
-    return new YamlError(reason, line, snippet ?? this.lines.text(line).slice(this.lines.column(offset)).trimEnd());
+    return new YamlError(reason, line, snippet ?? this.lines.text(line).trimStart());
   }
 
   fromPackage(error) {
