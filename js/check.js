@@ -451,7 +451,7 @@ function secondDocuments(file, documents, output, locate) {
     severity: 'warning',
     message: 'a second YAML document in one file: Kublade refuses it ("Multiple documents are not supported") and the whole deployment fails',
     file: file.path,
-    range: locate(Math.max(0, (doc.range?.[0] ?? 0) - 1)).range,
+    range: locate(doc.range?.[0] ?? 0).range,
     hint: 'put each document in a file of its own',
     trap: 'second-document',
   }));

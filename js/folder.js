@@ -206,7 +206,10 @@ export function expandTabs(template) {
       },
     restore(error) {
       if (error && typeof error === 'object' && error.line) {
-        error.column = back(error.line, error.column);
+        const column = back(error.line, error.column);
+        // The message says where too: `name:LINE:COLUMN: …`.
+        if (typeof error.message === 'string') error.message = error.message.replace(`:${error.line}:${error.column}: `, `:${error.line}:${column}: `);
+        error.column = column;
         if (error.endLine) error.endColumn = back(error.endLine, error.endColumn);
         if (error.sourceLine !== undefined) error.sourceLine = lines[error.line - 1];
       }

@@ -2,18 +2,72 @@
 //! `src/wasm/kublade.rs` hand to JavaScript, and what native tests read).
 
 use minijinja::Value;
+use minijinja::value::ValueKind;
 use serde::Serialize;
 
 use super::{Inputs, Problem, resolve, traps};
 use crate::engine::values::from_json;
+use crate::php::value::float_to_repr;
 
-/// Variables first and problems last: the JS layer passes the variables' own JSON text on to the
-/// render (JS numbers cannot tell 0.0 from 0), cutting it at the last `,"problems":[`.
-#[derive(Serialize)]
-struct VariablesOut<'a> {
-    /// `null` when a problem is an error.
-    variables: Option<&'a Value>,
-    problems: &'a [Problem],
+/// `{"variables":…,"problems":[…]}`: variables first and problems last, as the JS layer passes
+/// the variables' own JSON text on to the render (JS numbers cannot tell 0.0 from 0), cutting
+/// it at the last `,"problems":[`. `variables` is `null` when a problem is an error.
+fn variables_out(variables: Option<&Value>, problems: &[Problem]) -> String {
+    let mut out = String::from("{\"variables\":");
+    match variables {
+        Some(value) => write_value(&mut out, value),
+        None => out.push_str("null"),
+    }
+    out.push_str(",\"problems\":");
+    out.push_str(&write(problems));
+    out.push('}');
+    out
+}
+
+/// A value as JSON that keeps floats floats (`0.0`); written here rather than through serde,
+/// whose serializer for minijinja values would add its weight to the WebAssembly core.
+fn write_value(out: &mut String, value: &Value) {
+    match value.kind() {
+        ValueKind::Bool => out.push_str(if value.is_true() { "true" } else { "false" }),
+        ValueKind::Number => match value.as_i64().filter(|_| value.is_integer()) {
+            Some(int) => out.push_str(&int.to_string()),
+            None => match f64::try_from(value.clone()) {
+                Ok(float) if float.is_finite() => {
+                    let text = float_to_repr(float);
+                    out.push_str(&text);
+                    if !text.contains(['.', 'e', 'E']) {
+                        out.push_str(".0");
+                    }
+                }
+                _ => out.push_str("null"),
+            },
+        },
+        ValueKind::String => out.push_str(&write(value.as_str().unwrap_or_default())),
+        ValueKind::Seq => {
+            out.push('[');
+            for (i, item) in value.try_iter().into_iter().flatten().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(out, &item);
+            }
+            out.push(']');
+        }
+        ValueKind::Map => {
+            out.push('{');
+            for (i, key) in value.try_iter().into_iter().flatten().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                let item = value.get_item(&key).unwrap_or_default();
+                out.push_str(&write(&key.to_string()));
+                out.push(':');
+                write_value(out, &item);
+            }
+            out.push('}');
+        }
+        _ => out.push_str("null"),
+    }
 }
 
 /// `{ variables, problems }` for fields.json's text (if any), the values document as JSON
@@ -28,10 +82,7 @@ pub fn variables(fields: Option<&str>, values: &str, namespace: &str, defaults: 
                 column: Some(e.column()),
                 ..Problem::error("fields", None, format!("not valid JSON: {}", reason(&e)))
             };
-            return write(&VariablesOut {
-                variables: None,
-                problems: &[problem],
-            });
+            return variables_out(None, &[problem]);
         }
     };
     let values = if values.trim().is_empty() {
@@ -45,10 +96,7 @@ pub fn variables(fields: Option<&str>, values: &str, namespace: &str, defaults: 
                     None,
                     format!("the values are not valid JSON: {e}"),
                 );
-                return write(&VariablesOut {
-                    variables: None,
-                    problems: &[problem],
-                });
+                return variables_out(None, &[problem]);
             }
         }
     };
@@ -58,10 +106,7 @@ pub fn variables(fields: Option<&str>, values: &str, namespace: &str, defaults: 
         namespace,
         defaults,
     });
-    write(&VariablesOut {
-        variables: resolved.variables.as_ref(),
-        problems: &resolved.problems,
-    })
+    variables_out(resolved.variables.as_ref(), &resolved.problems)
 }
 
 #[derive(Serialize)]

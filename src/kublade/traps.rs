@@ -123,9 +123,25 @@ pub fn find(source: &str, variables: Option<&Value>) -> Vec<Trap> {
             _ => {}
         }
     }
-    directives_in_comments(source, &skipped, &lines, &mut found);
-    found.sort_by_key(|t| (t.span.start_line, t.span.start_column));
-    found
+    let mut comments = Vec::new();
+    directives_in_comments(source, &skipped, &lines, &mut comments);
+    merge_in_order(found, comments)
+}
+
+/// Two lists of traps, each in source order, as one (a sort would add its own code to the core).
+fn merge_in_order(a: Vec<Trap>, b: Vec<Trap>) -> Vec<Trap> {
+    let key = |t: &Trap| (t.span.start_line, t.span.start_column);
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    loop {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => key(x) <= key(y),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => return out,
+        };
+        out.extend(if take_a { a.next() } else { b.next() });
+    }
 }
 
 /// `$limits['enabled']`.

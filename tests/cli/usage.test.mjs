@@ -28,8 +28,8 @@ test('every command has a help text, by --help, -h and `help COMMAND`', async ()
   assert.equal((await run(['help'])).stdout, general.stdout);
 
   const topics = {
-    render: ['--out DIR', '--values FILE', '--set KEY=VALUE', '--ports FILE', '--dry-run', '--json', '--scope NAME', '--seed N', '--whitespace', '--dialect', '--no-escape', '--namespace', '--groups', '--lock'],
-    check: ['nodePort', 'not valid YAML', '--json'],
+    render: ['--out DIR', '--values FILE', '--set KEY=VALUE', '--ports FILE', '--dry-run', '--json', '--scope NAME', '--seed N', '--whitespace', '--dialect', '--no-escape', '--namespace', '--groups', '--lock', '--kublade', '--netpol', '--no-defaults'],
+    check: ['nodePort', 'not valid YAML', '--json', '--kublade', "$limits['enabled']"],
     'claims list': ['--scope', '--lock', '--json'],
     'claims release': ['--scope', '--claim'],
     'claims prune': ['--ports FILE', '--scope'],
