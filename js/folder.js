@@ -9,11 +9,16 @@
 //   4. only when everything succeeded, the claims committed to the store, once.
 // A failure throws the first error (`others` holds the rest) and commits nothing.
 import { KubladeError, kubladeFile, kubladeGenerated, kubladeOrder } from './kublade/deployment.js';
+import { setYamlLoader } from './kublade/yaml-parse.js';
 
 const TEMPLATE_KEYS = ['dialect', 'escape', 'whitespace', 'limits'];
 
-/** `api` is createApi's; `core` the WebAssembly module (for the Kublade exports). */
-export function createFolderRenderer(api, core) {
+/**
+ * `api` is createApi's; `core` the WebAssembly module (for the Kublade exports); `loadYaml`
+ * returns the `yaml` package, loaded on the first `kublade` render.
+ */
+export function createFolderRenderer(api, core, loadYaml) {
+  if (loadYaml) setYamlLoader(loadYaml);
   /** `{ variables, problems }`; throws the first error problem (with `problems`). */
   function resolveVariables({ fields, values, namespace, scope, defaults = true, fieldsFile = '.kublade/fields.json' }) {
     const valuesJson = values === undefined || values === null ? '' : JSON.stringify(values);

@@ -37,7 +37,7 @@ function entropy() {
 const api = createApi(core);
 export const { version, render, renderSync, release, releaseSync, compile } = api;
 /** Kublade template folders rendered as one deployment (see folder.js). */
-const folders = createFolderRenderer(api, core);
+const folders = createFolderRenderer(api, core, () => require('yaml'));
 export const { renderFolder, renderFolderSync } = folders;
 /** Diagnostics of templates in a dry run, nothing reserved (see check.js). */
 export const check = createCheck({ ...api, ...folders, kubladeTraps: core.kubladeTraps }, () => require('yaml'));

@@ -8,8 +8,6 @@
 //   - custom tags, `!!int` and the like, and complex keys (`? `) fail;
 //   - a document that is one plain string must start on its first line.
 // Errors are YamlErrors whose message reads as Symfony's ParseException.
-import YAML from 'yaml';
-
 import { PhpFloat, int64Text, isArray, isNumericString, phpInt, phpKey } from './php.js';
 
 export class YamlError extends Error {
@@ -22,12 +20,23 @@ export class YamlError extends Error {
   }
 }
 
+// The `yaml` package, loaded on first use: importing the API stays fast (node.js and browser.js
+// say how to load it).
+let loadYaml = () => {
+  throw new Error('portclaims: no YAML parser was given (setYamlLoader)');
+};
+let YAML;
+export function setYamlLoader(loader) {
+  loadYaml = loader;
+}
+
 const TIMESTAMP =
   /^([0-9]{4})-([0-9][0-9]?)-([0-9][0-9]?)(?:(?:[Tt]|[ \t]+)([0-9][0-9]?):([0-9]{2}):([0-9]{2})(?:\.([0-9]*))?(?:[ \t]*(Z|([-+])([0-9][0-9]?)(?::([0-9]{2}))?))?)?$/;
 const HEX = /^0x[0-9a-f_]+$/i;
 
 /** `Yaml::parse($text)`: the PHP value, or a thrown YamlError. */
 export function parseSymfonyYaml(text) {
+  YAML ??= loadYaml();
   const source = text.replace(/\r\n?/g, '\n');
   const lines = new Lines(source);
   const skipped = cleanupLines(source);
