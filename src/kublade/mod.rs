@@ -329,15 +329,7 @@ fn limits_keys(limit: &Value, problems: &mut Vec<Problem>) {
 
 fn refusal_problem(refusal: Refusal) -> Problem {
     let path = refusal.field.clone();
-    let source = if refusal
-        .field
-        .as_deref()
-        .is_some_and(|f| f.starts_with("limits"))
-    {
-        "values"
-    } else {
-        "fields"
-    };
+    let source = if refusal.limit { "values" } else { "fields" };
     Problem {
         severity: "error",
         source,

@@ -20,6 +20,8 @@ pub struct Refusal {
     pub field: Option<String>,
     /// The validation rule that failed (`required`, `max:10`, …), if it is one.
     pub rule: Option<String>,
+    /// About the request's limit object rather than a field.
+    pub limit: bool,
     pub message: String,
 }
 
@@ -271,6 +273,7 @@ fn refusal(field: &Field, rule: &Rule, value: &Value) -> Refusal {
     };
     Refusal {
         field: Some(field.key.clone()),
+        limit: false,
         rule: Some(rule.to_string()),
         message,
     }
@@ -329,6 +332,7 @@ fn resolve_radio(field: &Field, request: &Value) -> Result<Value, Refusal> {
 fn required_property(field: &Field, request: &Value) -> Result<Value, Refusal> {
     get(request, &field.key).ok_or_else(|| Refusal {
         field: Some(field.key.clone()),
+        limit: false,
         rule: None,
         message: format!(
             "{} is not in the request, and Kublade's controller reads it (HTTP 500 after the deployment row was created): a radio field without a default option needs a value",
@@ -344,6 +348,7 @@ fn stored(value: Value, field: &Field) -> Result<Value, Refusal> {
     let fails = |why: &str| {
         Err(Refusal {
             field: Some(field.key.clone()),
+            limit: false,
             rule: None,
             message: format!("{}: {why}", field_name(field)),
         })
@@ -377,6 +382,7 @@ pub fn resolve_limits(limit: &Value) -> Result<Value, Refusal> {
     if truthy(limit) && !sent {
         return Err(Refusal {
             field: Some("limit".into()),
+            limit: true,
             rule: None,
             message: format!(
                 "limit must be a mapping of is_active, cpu and memory, got {}",
@@ -427,6 +433,7 @@ fn double_column(v: &Value, name: &str) -> Result<f64, Refusal> {
     if !numeric {
         return Err(Refusal {
             field: Some(format!("limit.{name}")),
+            limit: true,
             rule: None,
             message: format!(
                 "limit.{name} must be a number, got {} (MySQL refuses it: Kublade fails)",
@@ -446,6 +453,7 @@ fn boolean_column(v: &Value) -> Result<bool, Refusal> {
     if !numeric {
         return Err(Refusal {
             field: Some("limit.is_active".into()),
+            limit: true,
             rule: None,
             message: format!(
                 "limit.is_active must be a boolean or a number, got {} (MySQL refuses it: Kublade fails)",

@@ -110,7 +110,7 @@ export function portclaimsFailure(error) {
     const first = error.problems.find((p) => p.severity === 'error');
     if (first.source === 'fields' && first.field) return `field ${first.field}`;
     if (first.source === 'fields') return 'fields';
-    if (first.field?.startsWith('limit')) return 'limit';
+    if (first.field?.startsWith('limit.') || first.field === 'limit') return 'limit';
     return `values ${first.message}`;
   }
   if (error?.kind === 'kublade' && error.reason?.startsWith('YAML: ')) return `yaml ${error.file}`;
