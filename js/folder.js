@@ -94,7 +94,7 @@ export function createFolderRenderer(api, core, loadYaml) {
     const withClaims = variablesJson.length > 2 ? `${variablesJson.slice(0, -1)},"portClaims":${claimsJson}}` : `{"portClaims":${claimsJson}}`;
     for (const { file, tabs, template } of compiled) {
       try {
-        rendered.push({ file, path: file.path, output: template.render(withClaims) });
+        rendered.push({ file, path: file.path, output: template.renderJson(withClaims) });
       } catch (error) {
         errors.push({ file, error: tabs.restore(error) });
       }

@@ -138,6 +138,8 @@ export interface ReleaseResult {
 export interface CompiledTemplate {
   /** Renders with the given variables (`portClaims` among them); allocates nothing. */
   render(variables?: TemplateVariables): string;
+  /** `render` with the variables as JSON text, which may hold what JS values cannot (0.0). */
+  renderJson(variables: string): string;
   claimReferences(): Array<{ name: string; range: { start: Position; end: Position } }>;
   /** The directives alone on an indented line, whose indentation Blade keeps in the output. */
   leakyDirectives(): Array<{ start: Position; end: Position }>;
