@@ -48,16 +48,4 @@ export function writeFiles(dir, files) {
   }
 }
 
-/** Runs `tasks` (functions returning promises) at most `limit` at a time. */
-export async function pool(tasks, limit) {
-  const results = new Array(tasks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await tasks[i]();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  return results;
-}
+export { pool } from '../../tests/cli/helpers.mjs';

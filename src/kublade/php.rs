@@ -64,24 +64,4 @@ pub(crate) fn php_trim(s: &str) -> &str {
 }
 
 /// A short description of a value for messages: JSON spelling for scalars.
-pub(crate) fn describe(v: &Value) -> String {
-    const MAX_CHARS: usize = 40;
-    match v.kind() {
-        ValueKind::Undefined => "nothing".into(),
-        ValueKind::None => "null".into(),
-        ValueKind::Bool => if v.is_true() { "true" } else { "false" }.into(),
-        ValueKind::Number => v.to_string(),
-        ValueKind::String => {
-            let s = v.as_str().unwrap_or_default();
-            if s.chars().count() > MAX_CHARS {
-                let head: String = s.chars().take(MAX_CHARS).collect();
-                format!("{head:?}…")
-            } else {
-                format!("{s:?}")
-            }
-        }
-        ValueKind::Seq => "a list".into(),
-        ValueKind::Map => "a mapping".into(),
-        other => format!("a {other}"),
-    }
-}
+pub(crate) use crate::claims::tree::describe;

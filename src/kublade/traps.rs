@@ -14,6 +14,7 @@ use minijinja::value::ValueKind;
 use crate::blade::expr::{self, BinOp, Expr, Kind, UnOp};
 use crate::blade::scan::{self, REFUSED, SUPPORTED, Token};
 use crate::engine::Span;
+use crate::engine::position::LineIndex;
 
 /// How deep a trap search parses expressions: the engine's own default.
 const MAX_NESTING: usize = 64;
@@ -69,7 +70,7 @@ pub struct Trap {
 /// The traps of a Blade template; `variables` (optional) are the values it will be rendered
 /// with, which tell whether an echo prints characters that Blade turns into entities.
 pub fn find(source: &str, variables: Option<&Value>) -> Vec<Trap> {
-    let lines = LineStarts::new(source);
+    let lines = LineIndex::new(source);
     let mut found = Vec::new();
     let mut skipped: Vec<(usize, usize)> = Vec::new();
     // A template that does not scan (a refused directive, perhaps in a comment) still has its
@@ -160,7 +161,7 @@ fn is_limits_enabled(e: &Expr<'_>) -> bool {
 fn limits_enabled(
     e: &Expr<'_>,
     as_condition: bool,
-    lines: &LineStarts,
+    lines: &LineIndex,
     source: &str,
     found: &mut Vec<Trap>,
 ) {
@@ -213,7 +214,7 @@ fn entities(
     start: usize,
     end: usize,
     variables: Option<&Value>,
-    lines: &LineStarts,
+    lines: &LineIndex,
     source: &str,
     found: &mut Vec<Trap>,
 ) {
@@ -303,7 +304,7 @@ fn is_directive(word: &str) -> bool {
 fn directives_in_comments(
     source: &str,
     skipped: &[(usize, usize)],
-    lines: &LineStarts,
+    lines: &LineIndex,
     found: &mut Vec<Trap>,
 ) {
     let mut line_start = 0;
@@ -372,37 +373,6 @@ fn yaml_comment_start(line: &str) -> Option<usize> {
         }
     }
     None
-}
-
-/// Byte offsets to 1-based lines and character columns.
-struct LineStarts {
-    starts: Vec<usize>,
-}
-
-impl LineStarts {
-    fn new(text: &str) -> LineStarts {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineStarts { starts }
-    }
-
-    fn position(&self, text: &str, offset: usize) -> (usize, usize) {
-        let line = self.starts.partition_point(|s| *s <= offset).max(1);
-        let start = self.starts[line - 1];
-        let column = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
-        (line, column)
-    }
-
-    fn span(&self, text: &str, start: usize, end: usize) -> Span {
-        let (start_line, start_column) = self.position(text, start);
-        let (end_line, end_column) = self.position(text, end.max(start));
-        Span {
-            start_line,
-            start_column,
-            end_line,
-            end_column,
-        }
-    }
 }
 
 #[cfg(test)]
