@@ -412,9 +412,10 @@ function problemDiagnostic(problem, options, fieldsFile) {
   let range = WHOLE_FILE;
   if (problem.source === 'fields' && problem.line) range = rangeOf(problem.line, problem.column);
   else if (problem.source === 'fields' && problem.path) range = rangeOfFieldPath(options.fieldsText, problem.path) ?? WHOLE_FILE;
-  else if (problem.field && options.fieldsText) range = rangeOfFieldKey(options.fieldsText, problem.field) ?? WHOLE_FILE;
+  else if (problem.source === 'fields' && problem.field) range = rangeOfFieldKey(options.fieldsText, problem.field) ?? WHOLE_FILE;
   const message = problem.message.startsWith(`${fieldsFile}: `) ? problem.message.slice(fieldsFile.length + 2) : problem.message;
-  const file = problem.source === 'fields' || (problem.field && options.fieldsText) ? fieldsFile : 'values';
+  // A field's problem shows at the field; the values' at the values.
+  const file = problem.source === 'fields' ? fieldsFile : 'values';
   return { severity: problem.severity, message, file, range, ...(problem.field ? { field: problem.field } : {}) };
 }
 
