@@ -3,6 +3,7 @@ import initWasm, * as core from '../pkg/portclaims.js';
 import * as YAML from 'yaml';
 import { createApi } from './core.js';
 import { createCheck } from './check.js';
+import { createFolderRenderer } from './folder.js';
 
 let api = null;
 
@@ -11,7 +12,8 @@ export async function init(wasm = new URL('../pkg/portclaims_bg.wasm', import.me
   if (!api) {
     await initWasm({ module_or_path: wasm });
     api = createApi(core);
-    api.check = createCheck(api, () => YAML);
+    Object.assign(api, createFolderRenderer(api, core, () => YAML));
+    api.check = createCheck({ ...api, kubladeTraps: core.kubladeTraps }, () => YAML);
   }
   return api;
 }
@@ -28,5 +30,7 @@ export const releaseSync = (options) => ready().releaseSync(options);
 export const compile = (template, options) => ready().compile(template, options);
 export const describeGroup = (name, groups) => ready().describeGroup(name, groups);
 export const check = (options) => ready().check(options);
+export const renderFolder = (options) => ready().renderFolder(options);
+export const renderFolderSync = (options) => ready().renderFolderSync(options);
 export { MemoryStore } from './store.js';
 export { LocalStorageStore } from './local-storage-store.js';

@@ -5,10 +5,13 @@
 //   - a directive whose indentation leaks into the output
 //   - output that is not valid YAML
 //   - a Kubernetes port outside 1–65535; the same nodePort, hostPort or Service port used twice
-//   - render errors
+//   - render errors, and fields or values Kublade refuses
+//   - Kublade's traps (see kubladeTraps below); with `kublade`, whatever fails Kublade's YAML step
 //
 // Each diagnostic: { severity, message, file, range: { start: { line, column }, end } } (1-based).
 import { rangeOfPath } from './cli/json.js';
+import { expandTabs } from './folder.js';
+import { kubladeFile } from './kublade/deployment.js';
 const PORT_KEYS = new Set(['port', 'targetPort', 'nodePort', 'containerPort', 'hostPort']);
 const TEMPLATE_OPTION_KEYS = ['dialect', 'escape', 'whitespace', 'limits'];
 
@@ -137,7 +140,7 @@ export function createCheck(api, loadYaml) {
     const declaredIn = options.claimsFile ? `in ${options.claimsFile}` : declared.length ? 'among the claims' : '(no claims were given)';
     const declaredNames = new Set(declared.map((c) => c?.claim).filter((c) => typeof c === 'string'));
     const templateOptions = pick(options, TEMPLATE_OPTION_KEYS);
-    const values = options.values ?? {};
+    const variables = kubladeVariables(api, options, diagnostics);
 
     // The ports, decided as a render would decide them, but in a dry run: nothing is reserved.
     let portClaims;
@@ -147,7 +150,6 @@ export function createCheck(api, loadYaml) {
         template: '',
         name: claimsFile,
         claims: options.claims ?? [],
-        values,
         scope: options.scope,
         store: options.store,
         groups: options.groups,
@@ -171,15 +173,18 @@ export function createCheck(api, loadYaml) {
     for (const file of files) {
       const own = [];
       let compiled;
+      // Kublade turns every tab into two spaces before Blade sees the text.
+      const tabs = expandTabs(file.template);
+      if (variables) own.push(...kubladeTraps(api, file, variables));
       try {
-        compiled = api.compile(file.template, { ...templateOptions, name: file.path });
+        compiled = api.compile(tabs.text, { ...templateOptions, name: file.path });
       } catch (error) {
-        diagnostics.push(diagnosticOfError(error, file.path));
+        diagnostics.push(...own, diagnosticOfError(tabs.restore(error), file.path));
         continue;
       }
       try {
         const lines = file.template.split('\n');
-        const references = compiled.claimReferences() ?? [];
+        const references = (compiled.claimReferences() ?? []).map((ref) => ({ ...ref, range: tabs.restoreRange(ref.range) }));
         const undeclared = references.filter((ref) => !declaredNames.has(ref.name));
         for (const ref of references) used.add(ref.name);
         // A claim tested with isset() (or given a default with ??) anywhere in the file is
@@ -205,7 +210,7 @@ export function createCheck(api, loadYaml) {
             claim: ref.name,
           });
         }
-        for (const range of compiled.leakyDirectives()) {
+        for (const range of compiled.leakyDirectives().map(tabs.restoreRange)) {
           const leak = { range };
           const at = lines[range.start.line - 1]?.slice(range.start.column - 1) ?? '';
           const directive = /^@\w+/.exec(at)?.[0] ?? 'the directive';
@@ -222,9 +227,10 @@ export function createCheck(api, loadYaml) {
         }
         let output;
         try {
-          output = compiled.render({ ...values, portClaims });
+          // Without variables (the fields or values are refused) there is nothing to render with.
+          if (variables) output = compiled.render({ ...variables, portClaims });
         } catch (error) {
-          const d = diagnosticOfError(error, file.path);
+          const d = diagnosticOfError(tabs.restore(error), file.path);
           // An undeclared claim already explains the render error it causes.
           const duplicate = own.some(
             (o) =>
@@ -246,6 +252,13 @@ export function createCheck(api, loadYaml) {
     // The rendered YAML: valid, with sane and distinct ports.
     const seen = { nodePort: new Map(), hostPort: new Map(), servicePort: new Map() };
     for (const { file, output } of rendered) {
+      if (options.kublade) {
+        const failure = kubladeYamlFailure(file, output, variables);
+        if (failure) {
+          diagnostics.push(failure);
+          continue;
+        }
+      }
       if (!isYamlFile(file.path)) continue;
       const mapLine = outputLineMapper(file.template, output);
       const locate = (offset, key) => {
@@ -265,6 +278,7 @@ export function createCheck(api, loadYaml) {
         continue;
       }
       if (!Array.isArray(documents)) documents = [];
+      if (!options.kublade) diagnostics.push(...secondDocuments(file, documents, output, locate));
       for (const doc of documents) {
         const yamlError = doc.errors[0];
         if (yamlError) {
@@ -306,6 +320,8 @@ export function createCheck(api, loadYaml) {
           },
         });
         if (kind === 'Service') {
+          // A headless Service (clusterIP: None) beside its twin shares its ports by design.
+          const headless = String(doc.getIn(['spec', 'clusterIP']) ?? '') === 'None';
           const ports = doc.getIn(['spec', 'ports'], true);
           for (const item of YAML.isSeq(ports) ? ports.items : []) {
             if (!YAML.isMap(item)) continue;
@@ -314,7 +330,7 @@ export function createCheck(api, loadYaml) {
             if (!Number.isInteger(value) || value < 1 || value > 65535) continue;
             const protocol = String(item.get('protocol') ?? 'TCP').toUpperCase();
             const { range } = locate(port.range?.[0] ?? 0, 'port');
-            remember(seen.servicePort, `${value}/${protocol}`, { file: file.path, range, label, value, what: 'Service port', protocol, service: `${file.path}#${label}` });
+            remember(seen.servicePort, `${value}/${protocol}`, { file: file.path, range, label, value, what: 'Service port', protocol, service: `${file.path}#${label}`, headless });
           }
         }
       }
@@ -325,6 +341,7 @@ export function createCheck(api, loadYaml) {
         const [first, ...others] = list;
         for (const other of others) {
           const sameService = what === 'Service port' && other.service === first.service;
+          if (what === 'Service port' && !sameService && (first.headless || other.headless)) continue;
           const severity = what === 'nodePort' || sameService ? 'error' : 'warning';
           const where = other.file === first.file ? `line ${first.range.start.line}` : `${first.file}:${first.range.start.line}`;
           const port = `${what} ${other.value}${what === 'Service port' && other.protocol !== 'TCP' ? `/${other.protocol}` : ''}`;
@@ -370,4 +387,85 @@ function remember(map, key, occurrence) {
   const list = map.get(key) ?? [];
   list.push(occurrence);
   map.set(key, list);
+}
+
+// ---- Kublade: the variables it renders with, its traps, its YAML step ------------------------
+
+/**
+ * The variables Kublade renders the files with (the core resolves fields and values); problems
+ * become diagnostics in fields.json or the values, and with an error there are no variables.
+ */
+function kubladeVariables(api, options, diagnostics) {
+  const fieldsFile = options.fieldsFile ?? '.kublade/fields.json';
+  let resolved;
+  try {
+    resolved = { variables: api.kubladeVariables({ ...options, fieldsFile }), problems: [] };
+  } catch (error) {
+    if (!Array.isArray(error?.problems)) throw error;
+    resolved = { variables: undefined, problems: error.problems };
+  }
+  for (const problem of resolved.problems) diagnostics.push(problemDiagnostic(problem, options, fieldsFile));
+  return resolved.variables;
+}
+
+function problemDiagnostic(problem, options, fieldsFile) {
+  let range = WHOLE_FILE;
+  if (problem.source === 'fields' && problem.line) range = rangeOf(problem.line, problem.column);
+  else if (problem.source === 'fields' && problem.path) range = rangeOfFieldPath(options.fieldsText, problem.path) ?? WHOLE_FILE;
+  else if (problem.source === 'fields' && problem.field) range = rangeOfFieldKey(options.fieldsText, problem.field) ?? WHOLE_FILE;
+  const message = problem.message.startsWith(`${fieldsFile}: `) ? problem.message.slice(fieldsFile.length + 2) : problem.message;
+  // A field's problem shows at the field; the values' at the values.
+  const file = problem.source === 'fields' ? fieldsFile : 'values';
+  return { severity: problem.severity, message, file, range, ...(problem.field ? { field: problem.field } : {}) };
+}
+
+/** `[2].options[0].value`, or the nearest part of it that rangeOfPath finds. */
+function rangeOfFieldPath(text, path) {
+  for (let at = path; at; at = at.replace(/(\.\w+|\[\d+\])$/, '')) {
+    const range = rangeOfPath(text, at);
+    if (range) return range;
+    if (!/(\.\w+|\[\d+\])$/.test(at)) return undefined;
+  }
+  return undefined;
+}
+
+/** Where the field with this key is declared (its "key" value) in fields.json's text. */
+function rangeOfFieldKey(text, key) {
+  try {
+    const fields = JSON.parse(text);
+    const index = Array.isArray(fields) ? fields.findIndex((f) => f && f.key === key) : -1;
+    return index === -1 ? undefined : rangeOfPath(text, `[${index}].key`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The core's traps in a template (src/kublade/traps.rs), as warnings with hints. */
+function kubladeTraps(api, file, variables) {
+  const traps = JSON.parse(api.kubladeTraps(file.template, JSON.stringify(variables)));
+  return traps.map((t) => ({ severity: 'warning', message: t.message, file: file.path, range: t.range, hint: t.hint, trap: t.kind }));
+}
+
+/** Kublade refuses a file with a second YAML document: a warning where it starts. */
+function secondDocuments(file, documents, output, locate) {
+  return documents.slice(1).map((doc) => ({
+    severity: 'warning',
+    message: 'a second YAML document in one file: Kublade refuses it ("Multiple documents are not supported") and the whole deployment fails',
+    file: file.path,
+    range: locate(doc.range?.[0] ?? 0).range,
+    hint: 'put each document in a file of its own',
+    trap: 'second-document',
+  }));
+}
+
+/** What Kublade's YAML step makes of a rendered file: an error diagnostic when it fails there. */
+function kubladeYamlFailure(file, output, variables) {
+  try {
+    kubladeFile(file.path, output, variables?.namespace ?? '');
+    return undefined;
+  } catch (error) {
+    const mapped = error.yamlLine ? outputLineMapper(file.template, output)(error.yamlLine) : undefined;
+    const range = mapped ? rangeOf(mapped.line, 1, mapped.line, mapped.text.length + 1) : WHOLE_FILE;
+    return { severity: 'error', message: `Kublade fails here: ${error.reason ?? error.message}`, file: file.path, range };
+  }
 }

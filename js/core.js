@@ -239,6 +239,8 @@ export function createApi(core) {
           const length = tapes.write(variables, plan);
           return length >= 0 ? compiled.renderTape(length) : compiled.render(JSON.stringify(readable(variables, plan)));
         },
+        /** The variables as JSON text, which may hold what JS values cannot (a float such as 0.0). */
+        renderJson: (variables) => compiled.render(variables),
         claimReferences: () => JSON.parse(compiled.claimReferences()),
         leakyDirectives: () => JSON.parse(compiled.leakyDirectives()),
         translated: () => compiled.translated(),

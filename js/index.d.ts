@@ -44,7 +44,8 @@ export interface GroupConfig {
   protocol?: 'tcp' | 'udp';
 }
 
-export type Groups = Record<string, GroupConfig>;
+/** Groups by name, or `'kublade'`: every group draws from 49152–65535, as Kublade does. */
+export type Groups = Record<string, GroupConfig> | 'kublade';
 
 export interface Limits {
   fuel?: number;
@@ -107,6 +108,8 @@ export interface Diagnostic {
   range?: { start: Position; end: Position };
   /** What to do about it, when there is something obvious. */
   hint?: string;
+  /** Which of Kublade's traps it is (see `check`). */
+  trap?: string;
 }
 
 export interface RenderResult {
@@ -135,6 +138,8 @@ export interface ReleaseResult {
 export interface CompiledTemplate {
   /** Renders with the given variables (`portClaims` among them); allocates nothing. */
   render(variables?: TemplateVariables): string;
+  /** `render` with the variables as JSON text, which may hold what JS values cannot (0.0). */
+  renderJson(variables: string): string;
   claimReferences(): Array<{ name: string; range: { start: Position; end: Position } }>;
   /** The directives alone on an indented line, whose indentation Blade keeps in the output. */
   leakyDirectives(): Array<{ start: Position; end: Position }>;
@@ -172,8 +177,68 @@ export interface GroupDescription {
 
 /** What the port group `name` is under `groups` (the defaults without it), e.g. for an editor's hover. */
 export function describeGroup(name: string, groups?: Groups): GroupDescription;
+/**
+ * A Kublade template folder rendered as one deployment (`renderFolder`): the variables come from
+ * `fields` and `values` as Kublade resolves them, every file renders with the ports of one
+ * decision, and the claims are committed once, only when every file rendered.
+ */
+export interface FolderOptions extends Omit<RenderOptions, 'template' | 'values' | 'name'> {
+  /** Each template by its path in the folder (`/` separators); `name` is how messages show it. */
+  files: Array<{ path: string; template: string; name?: string }>;
+  /** The folder's folders, created in the output (with `kublade`). */
+  dirs?: string[];
+  /** `.kublade/fields.json`'s text. */
+  fields?: string;
+  /** How messages name fields.json (default `.kublade/fields.json`). */
+  fieldsFile?: string;
+  /**
+   * The request Kublade's API receives: field values by key (JSON types kept) and `limit`
+   * (`{ is_active, cpu, memory }`); `data`, `secret` and `limits` are merged into the variables,
+   * `namespace` and `paused` set. Without `fields`, other keys land in `$data`.
+   */
+  values?: Record<string, unknown>;
+  /** `$namespace` (default: the scope). */
+  namespace?: string;
+  /** Fields the values leave out are sent as Kublade's form pre-fills them (default true). */
+  defaults?: boolean;
+  /** How diagnostics about the claims name their file (default `ports.json`). */
+  claimsFile?: string;
+  /**
+   * The files Kublade writes for the deployment: each output parsed and dumped as Symfony's YAML
+   * does, `metadata.namespace` replaced, empty ones dropped, kustomization.yaml and namespace.yaml
+   * (and with `netpol`, netpol.yaml) added. Errors where Kublade fails (`kind: 'kublade'`).
+   */
+  kublade?: boolean | { netpol?: boolean | { sourceNamespaces?: string[]; utilityNamespace?: string | null; ingressNamespace?: string | null } };
+}
+
+export interface FolderResult extends Omit<RenderResult, 'output'> {
+  /** Each file's output by its path (with `kublade`: the files Kublade writes, sorted). */
+  files: Array<{ path: string; output: string }>;
+  /** With `kublade`: the folders Kublade creates. */
+  dirs?: string[];
+  /** The variables the files were rendered with (`portClaims` aside). */
+  variables: TemplateVariables;
+}
+
+/**
+ * Renders a folder. A failure throws the first error (`others` holds the rest); a problem with
+ * the fields or values throws an error whose `problems` lists them all, each with `source`
+ * (`fields` or `values`), `path`, `field`, `rule` and `message`.
+ */
+export function renderFolder(options: FolderOptions): Promise<FolderResult>;
+export function renderFolderSync(options: FolderOptions): FolderResult;
+
 /** What `check` looks at: one template (`template`, `name`) or several (`files`), checked together. */
-export interface CheckOptions extends Omit<RenderOptions, 'template' | 'dryRun'> {
+export interface CheckOptions extends Omit<RenderOptions, 'template' | 'dryRun' | 'values'> {
+  /** As for renderFolder: the values, fields.json's text (and `fieldsText` to place problems). */
+  values?: Record<string, unknown>;
+  fields?: string;
+  fieldsFile?: string;
+  fieldsText?: string;
+  namespace?: string;
+  defaults?: boolean;
+  /** Also run Kublade's YAML step on every output, reporting where Kublade fails. */
+  kublade?: boolean;
   template?: string;
   /** Several templates sharing the claims (a Kublade template folder); `path` names each in diagnostics. */
   files?: Array<{ path: string; template: string }>;
@@ -188,8 +253,10 @@ export interface CheckOptions extends Omit<RenderOptions, 'template' | 'dryRun'>
  * Diagnostics of templates, without reserving anything (the ports are decided in a dry run; the
  * store, if given, is only loaded and must load synchronously): claims used but not declared or
  * declared but never used, directives whose indentation leaks into the output, output that is not
- * valid YAML, Kubernetes ports outside 1–65535, a nodePort/hostPort/Service port used twice, and
- * render errors. Sorted by file, then position.
+ * valid YAML, Kubernetes ports outside 1–65535, a nodePort/hostPort/Service port used twice, render
+ * errors, fields and values Kublade refuses, and Kublade's traps (`trap`: `limits-enabled`,
+ * `entities`, `directive-in-comment`, `go-template`, `second-document`). Sorted by file, then
+ * position.
  */
 export function check(options: CheckOptions): Diagnostic[];
 

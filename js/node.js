@@ -6,6 +6,7 @@ import { initSync } from '../pkg/portclaims.js';
 import * as core from '../pkg/portclaims.js';
 import { createApi } from './core.js';
 import { createCheck } from './check.js';
+import { createFolderRenderer } from './folder.js';
 
 initSync({ module: readFileSync(new URL('../pkg/portclaims_bg.wasm', import.meta.url)) });
 const require = createRequire(import.meta.url);
@@ -35,8 +36,11 @@ function entropy() {
 
 const api = createApi(core);
 export const { version, render, renderSync, release, releaseSync, compile, describeGroup } = api;
+/** Kublade template folders rendered as one deployment (see folder.js). */
+const folders = createFolderRenderer(api, core, () => require('yaml'));
+export const { renderFolder, renderFolderSync } = folders;
 /** Diagnostics of templates in a dry run, nothing reserved (see check.js). */
-export const check = createCheck(api, () => require('yaml'));
+export const check = createCheck({ ...api, ...folders, kubladeTraps: core.kubladeTraps }, () => require('yaml'));
 export { MemoryStore } from './store.js';
 export { LocalStorageStore } from './local-storage-store.js';
 export { LockFileStore } from './lockfile-store.js';

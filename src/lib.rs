@@ -8,10 +8,13 @@
 //!   of the source the user wrote.
 //! - [`claims`] decides which port each claim holds: port groups, the allocator, and the
 //!   reservation-store contract the host implements.
+//! - [`kublade`] is Kublade's own rules: fields, requests, the variables of a deployment, and
+//!   the traps `check` warns about.
 
 pub mod blade;
 pub mod claims;
 pub mod engine;
+pub mod kublade;
 pub mod php;
 pub mod plan;
 

@@ -85,7 +85,7 @@ pub fn variables(values: &Value, scope: &str, ports: &[(Arc<str>, u16)]) -> Valu
 }
 
 /// The variables Kublade always defines, in the order they follow the host's own.
-const DEFAULTS: [&str; 5] = ["namespace", "data", "secret", "limits", "paused"];
+const DEFAULTS: [&str; 5] = crate::kublade::VARIABLES;
 
 /// The variables as a map that looks names up where they live: copying the host's values into a
 /// new map would cost more than rendering most templates.
@@ -108,13 +108,7 @@ impl Variables {
     }
 
     fn default(&self, name: &str) -> Option<Value> {
-        Some(match name {
-            "namespace" => self.namespace.clone(),
-            "data" | "secret" => Value::from_pairs(Vec::<(Value, Value)>::new()),
-            "limits" => Value::from_pairs([("enabled", "false")]),
-            "paused" => Value::from(false),
-            _ => return None,
-        })
+        crate::kublade::default_variable(name, self.namespace.as_str().unwrap_or_default())
     }
 }
 
@@ -196,7 +190,7 @@ mod tests {
         );
         assert_eq!(
             v.get_attr("limits").expect("limits").to_string(),
-            r#"{'enabled': 'false'}"#
+            r#"{'enabled': 'false', 'cpu': 0.0, 'memory': 0}"#
         );
         assert!(!v.get_attr("paused").expect("paused").is_true());
         assert!(v.get_attr("other").expect("lookup").is_undefined());

@@ -335,6 +335,47 @@ fn reserved_port_outside_the_group_is_kept_with_a_warning() {
 }
 
 #[test]
+fn a_preferred_port_granted_outside_the_group_is_kept_without_a_warning() {
+    let claims = [Claim::new("web", "http").preferring(8080, true)];
+    let first = decide(&ledger(&[], &Groups::default()), "s", &claims, 1).unwrap();
+    assert_eq!(first.port("web"), Some(8080));
+    let held = ledger(&[("s", "web", "http", 8080)], &Groups::default());
+    let later = decide(&held, "s", &claims, 2).unwrap();
+    assert_eq!(later.port("web"), Some(8080));
+    assert!(later.diagnostics.is_empty(), "{:?}", later.diagnostics);
+    // Without the preference the same port is news: it was not drawn from the group.
+    let unpreferred = decide(&held, "s", &[Claim::new("web", "http")], 2).unwrap();
+    assert_eq!(unpreferred.diagnostics.len(), 1);
+}
+
+#[test]
+fn kublade_reservations_keep_their_ports_without_warnings_under_the_kublade_preset() {
+    // What a Kublade database holds: every group's ports in 49152-65535.
+    let copied = [
+        ("shop", "web", "http", 51234),
+        ("shop", "db", "custom", 60000),
+    ];
+    let claims = [Claim::new("web", "http"), Claim::new("db", "custom")];
+    let kublade = Groups::from_value(&minijinja::Value::from("kublade")).unwrap();
+    let d = decide(&ledger(&copied, &kublade), "shop", &claims, 1).unwrap();
+    assert_eq!((d.port("web"), d.port("db")), (Some(51234), Some(60000)));
+    assert!(d.diagnostics.is_empty(), "{:?}", d.diagnostics);
+    assert!(d.change.is_empty());
+    // The seed's groups would warn on every render: http is 80-443 there.
+    let seed = decide(&ledger(&copied, &Groups::default()), "shop", &claims, 1).unwrap();
+    assert_eq!(seed.diagnostics.len(), 2);
+    // A new claim of any group draws from the dynamic range, as Kublade does.
+    let fresh = decide(
+        &ledger(&[], &kublade),
+        "new",
+        &[Claim::new("web", "http")],
+        7,
+    )
+    .unwrap();
+    assert!((49152..=65535).contains(&fresh.port("web").unwrap()));
+}
+
+#[test]
 fn a_claim_that_changes_group_is_redrawn_and_its_old_port_released() {
     let g = Groups::default();
     let mut ledger = ledger(&[("s", "web", "tcp", 50000), ("s", "db", "tcp", 50001)], &g);

@@ -9,6 +9,7 @@ const TEMPLATE_OPTIONS = {
   values: { type: 'string', value: 'FILE' },
   set: { type: 'string', multiple: true, value: 'KEY=VALUE' },
   namespace: { type: 'string', value: 'NAME' },
+  'no-defaults': { type: 'boolean' },
   groups: { type: 'string', value: 'FILE' },
   lock: { type: 'string', value: 'FILE' },
   store: { type: 'string', value: 'URL|FILE' },
@@ -26,11 +27,18 @@ const STORE = { store: { type: 'string', value: 'URL|FILE' } };
 /** Every command: its options, its operands (`min`/`max`), and the name used in messages. */
 export const COMMANDS = {
   render: {
-    options: { ...TEMPLATE_OPTIONS, out: { type: 'string', value: 'DIR' }, 'dry-run': { type: 'boolean' }, ...HELP },
+    options: {
+      ...TEMPLATE_OPTIONS,
+      out: { type: 'string', value: 'DIR' },
+      'dry-run': { type: 'boolean' },
+      kublade: { type: 'boolean' },
+      netpol: { type: 'boolean' },
+      ...HELP,
+    },
     operands: { min: 1, max: 1, name: 'TEMPLATE|DIR' },
   },
   check: {
-    options: { ...TEMPLATE_OPTIONS, ...HELP },
+    options: { ...TEMPLATE_OPTIONS, kublade: { type: 'boolean' }, ...HELP },
     operands: { min: 1, max: 1, name: 'TEMPLATE|DIR' },
   },
   'claims list': {
@@ -168,6 +176,7 @@ export function parseCommandLine(argv) {
       command,
     );
   }
+  if (options.netpol && !options.kublade) throw new UsageError('--netpol goes with --kublade (it adds the netpol.yaml Kublade writes)', command);
   if (command === 'claims prune' && operands.length === 0 && options.ports === undefined) {
     throw new UsageError('`portclaims claims prune` needs the template folder DIR or --ports FILE', command);
   }

@@ -9,10 +9,13 @@ const TEMPLATE_OPTIONS = `Template options:
   --ports FILE          the claims, as in .kublade/ports.json
                         (default: .kublade/ports.json of the template folder)
   --values FILE         values, JSON or YAML; - reads standard input
-  --set KEY=VALUE       a value on top of --values (repeatable); KEY is a field key
-                        or a path (data.image, limits.enabled, paused); VALUE is a
-                        number, true, false or null when it looks like one
+  --set KEY=VALUE       a value on top of --values (repeatable); KEY is a field
+                        key (VALUE is sent as a string, as Kublade's form sends
+                        it) or a path (data.image, limit.cpu; VALUE is a number,
+                        true, false or null when it looks like one)
   --namespace NAME      $namespace (default: the scope)
+  --no-defaults         send only the fields given: one left out is not sent
+                        (default: sent as Kublade's create form pre-fills it)
   --dialect D           blade (default) or jinja
   --no-escape           print {{ }} as is, without HTML escaping
   --whitespace W        blade (default): a directive line keeps its indentation,
@@ -22,7 +25,8 @@ Claim options:
   --scope NAME          the deployment the ports belong to (default: default)
 ${STORE_OPTION}
   --lock FILE           the lock file (same as --store FILE)
-  --groups FILE         port groups: { "tcp": { "ranges": ["30000-32767"] } }
+  --groups FILE         port groups: { "tcp": { "ranges": ["30000-32767"] } };
+                        kublade: every group draws from 49152-65535, as Kublade
   --seed N              repeatable port draws`;
 
 export const HELP = {
@@ -66,18 +70,29 @@ Without --out the files go to standard output, each after "---" and
 "# Source: PATH" (files that render empty are left out); with --out DIR each
 is written to DIR at its path.
 
-Values: a --values file (and each --set) holds field values by field key
-(replicas: 3), and may set the variables directly: data: and secret: (merged
-into $data and $secret), namespace:, limits: (strings, as in Kublade: --set
-limits.enabled=true gives 'true') and paused:. Without fields.json, keys that
-are no variable land in $data.
+Values: a --values file (and each --set) is the request Kublade's API receives
+for the deployment: each field's value by its key (replicas: 3, as JSON types),
+and limit: { is_active, cpu, memory }. Kublade then validates and stores them
+as it does (strings trimmed, '' as null, rules from fields.json, the default
+option of a radio field, '' for a field left empty). A field the values leave
+out is sent as Kublade's create form pre-fills it (its "value", its default
+option; a checkbox unchecked unless required), so a template renders with its
+defaults; --no-defaults sends it not at all. Fields without "set_on_create"
+keep their template default. On top, data:, secret: and limits: are merged
+into $data, $secret and $limits as given; namespace: and paused: set those.
+A field keyed like one of these is set by its key. Without fields.json, keys
+that are no variable land in $data.
 
-Fields: each field's "value" is its default; --values and --set override it.
-Secret fields land in $secret, the others in $data. A required field without a
-value, a number outside min/max or a value not among the options is an error.
+Kublade: --kublade writes what Kublade writes to its Flux repository for the
+folder: every file (dotfiles too) with tabs as two spaces, rendered, parsed as
+one YAML document and dumped again as Symfony's YAML does, metadata.namespace
+replaced, empty results dropped; kustomization.yaml and namespace.yaml added
+(--netpol: netpol.yaml too). It fails wherever Kublade fails, saying why.
 
 Output options:
   --out DIR             write the rendered files to DIR
+  --kublade             the files Kublade writes for the deployment
+  --netpol              with --kublade: the template's network policy is on
   --json                print the result as JSON: output (or files: [{ path,
                         output }]), claims, allocated, released, diagnostics
   --dry-run             decide and render, but reserve nothing
@@ -87,6 +102,7 @@ ${TEMPLATE_OPTIONS}
 Examples:
   portclaims render service.yaml --ports ports.json --values values.yaml
   portclaims render ./my-template --set replicas=3 --scope shop --out build/
+  portclaims render ./my-template --kublade --groups kublade --out deploy/
   echo '{"data": {"image": "nginx"}}' | portclaims render ./my-template --values -`,
 
   check: `portclaims check — find mistakes in templates without reserving anything
@@ -101,9 +117,14 @@ Renders in a dry run and reports:
   - output that is not valid YAML
   - a Kubernetes port (port, targetPort, nodePort, containerPort, hostPort)
     outside 1-65535, and a nodePort, hostPort or Service port used twice
-  - render errors
+    (a headless Service may share its twin's ports)
+  - render errors, and fields or values Kublade refuses
+  - Kublade's traps: @if($limits['enabled']) (always true: 'false' is a
+    string), {{ }} turning & < ' " into entities, a Blade directive in a YAML
+    comment, Go template text ({{ .Release.Name }}), a second YAML document
 
 Options:
+  --kublade             check as --kublade renders: Kublade's YAML step too
   --json                print the diagnostics as JSON: [{ severity, message,
                         file, range: { start: { line, column }, end } }]
 

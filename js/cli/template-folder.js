@@ -3,22 +3,29 @@
 //   DIR/.kublade/fields.json   input fields (optional)
 //   DIR/.kublade/ports.json    port claims (optional)
 //   DIR/**                     every other file a Blade template, except dotfiles, node_modules
+//                              (with --kublade: as Kublade imports them, dotfiles included)
 //
-// plus the claims, fields, groups and values the options name.
+// plus the claims, fields text, groups and values document the options name. Only reading:
+// what the fields and values mean is the core's (js/folder.js asks it).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 
-import { applySets, buildVariables, parseFields } from './fields.js';
+import { isKubladeTemplateFile, isKubladeTemplateFolder } from '../kublade/deployment.js';
+import { applySets } from './fields.js';
 import { readText, parseJsonFile, readValuesFile } from './inputs.js';
-import { rangeOfPath } from './json.js';
 import { CliError } from './messages.js';
 
 const SKIPPED_NAMES = new Set(['node_modules']);
 
-/** The template files of a folder, as sorted relative paths with `/` separators. */
-export function findTemplateFiles(root, { exclude = [] } = {}) {
+/**
+ * The template files of a folder, as sorted relative paths with `/` separators, and its folders.
+ * `kublade`: the files Kublade's import takes (every file but .gitignore/.gitkeep, every folder
+ * but .kublade/.git; a symbolic link fails the import).
+ */
+export function findTemplateFiles(root, { exclude = [], kublade = false } = {}) {
   const excluded = new Set(exclude.map((p) => resolve(p)));
   const found = [];
+  const folders = [];
   const visit = (dir) => {
     let entries;
     try {
@@ -27,8 +34,25 @@ export function findTemplateFiles(root, { exclude = [] } = {}) {
       throw new CliError(`cannot read the folder ${relative(process.cwd(), dir) || '.'}: ${e.message}`);
     }
     for (const entry of entries) {
-      if (entry.name.startsWith('.') || SKIPPED_NAMES.has(entry.name)) continue;
       const path = join(dir, entry.name);
+      const shown = relative(root, path).split(sep).join('/');
+      if (kublade) {
+        if (entry.isSymbolicLink()) {
+          throw new CliError(`${displayPath(path)} is a symbolic link: Kublade's template import refuses links`, {
+            hint: 'replace the link with the file or folder it points to',
+          });
+        }
+        if (excluded.has(path)) continue;
+        if (entry.isDirectory()) {
+          if (!isKubladeTemplateFolder(entry.name)) continue;
+          folders.push(shown);
+          visit(path);
+        } else if (entry.isFile() && isKubladeTemplateFile(entry.name)) {
+          found.push(shown);
+        }
+        continue;
+      }
+      if (entry.name.startsWith('.') || SKIPPED_NAMES.has(entry.name)) continue;
       if (excluded.has(path)) continue;
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();
@@ -42,11 +66,12 @@ export function findTemplateFiles(root, { exclude = [] } = {}) {
         }
       }
       if (isDirectory) visit(path);
-      else if (isFile) found.push(relative(root, path).split(sep).join('/'));
+      else if (isFile) found.push(shown);
     }
   };
   visit(root);
-  return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const sorted = (list) => list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return kublade ? { files: sorted(found), folders: sorted(folders) } : sorted(found);
 }
 
 function isFolder(path) {
@@ -86,20 +111,21 @@ export function readClaims(path) {
   return { claims, file: path, text };
 }
 
+/** `--groups FILE`, or `--groups kublade`: the preset the core knows (a file named so: ./kublade). */
 export function readGroups(path) {
   if (path === undefined) return undefined;
-  const groups = readValuesFile(path, 'groups file');
-  return groups;
+  if (path === 'kublade') return 'kublade';
+  return readValuesFile(path, 'groups file');
 }
 
 /**
  * Everything a render or check needs:
- *   { kind: 'file'|'folder', root, files: [{ path, name, absolute, template }], claims, claimsFile,
- *     claimsText, fields, fieldsFile, fieldsText, groups, variables, problems }
+ *   { kind: 'file'|'folder', root, files: [{ path, name, absolute, template }], dirs, claims,
+ *     claimsFile, claimsText, fieldsFile, fieldsText, groups, values }
  */
 // `path` is relative to the folder (as in `# Source:` and under --out); `name` is how messages
 // show the file: relative to the current folder.
-export function loadTemplateInput(target, options, { mode = 'render' } = {}) {
+export function loadTemplateInput(target, options) {
   const absolute = resolve(target);
   let stat;
   try {
@@ -125,45 +151,29 @@ export function loadTemplateInput(target, options, { mode = 'render' } = {}) {
     claimsText = read.text;
   }
 
-  // Fields: .kublade/fields.json when there is one.
-  let fields = null;
+  // Fields: .kublade/fields.json when there is one (the core reads its text).
   let fieldsFile;
   let fieldsText;
-  if (kublade && existsSync(join(kublade, 'fields.json'))) {
+  if (kublade && existsSync(join(kublade, 'fields.json')) && !isFolder(join(kublade, 'fields.json'))) {
     fieldsFile = displayPath(join(kublade, 'fields.json'));
     fieldsText = readText(join(kublade, 'fields.json'), 'fields file');
-    try {
-      fields = parseFields(parseJsonFile(fieldsText, fieldsFile, 'fields file'), fieldsFile);
-    } catch (error) {
-      const range = error.field && rangeOfPath(fieldsText, error.field);
-      if (range) {
-        Object.assign(error, { line: range.start.line, column: range.start.column, endLine: range.end.line, endColumn: range.end.column });
-        error.sourceLine = fieldsText.split('\n')[range.start.line - 1];
-      }
-      throw error;
-    }
   }
 
   const groups = readGroups(options.groups);
   const values = applySets(options.values !== undefined ? readValuesFile(options.values) : {}, options.set);
-  const { variables, problems } = buildVariables({
-    fields,
-    values,
-    namespace: options.namespace,
-    scope: options.scope ?? 'default',
-    mode,
-    fieldsFile: fieldsFile ?? 'fields.json',
-  });
 
   let files;
   let root;
+  let dirs = [];
   if (kind === 'folder') {
     root = absolute;
     const exclude = [options.out, options.lock ?? 'portclaims.lock.json', options.values, options.groups, options.ports]
       .filter((p) => p !== undefined && p !== '-')
       .map((p) => resolve(p));
     exclude.push(`${resolve(options.lock ?? 'portclaims.lock.json')}.lock`);
-    const paths = findTemplateFiles(absolute, { exclude });
+    const found = findTemplateFiles(absolute, { exclude, kublade: Boolean(options.kublade) });
+    const paths = options.kublade ? found.files : found;
+    dirs = options.kublade ? found.folders : [];
     if (paths.length === 0) {
       throw new CliError(`${target} holds no templates`, {
         hint: 'every file of the folder except .kublade/, dotfiles and node_modules is a template',
@@ -172,16 +182,16 @@ export function loadTemplateInput(target, options, { mode = 'render' } = {}) {
     files = paths.map((path) => {
       const file = join(absolute, ...path.split('/'));
       const name = displayPath(file).split(sep).join('/');
-      return { path, name, absolute: file, template: readTemplate(file, name) };
+      return { path, name, absolute: file, template: readTemplate(file, name, { kublade: options.kublade }) };
     });
   } else {
     root = dirname(absolute);
     files = [{ path: target, name: target, absolute, template: readTemplate(absolute, target) }];
   }
-  return { kind, root, files, claims, claimsFile, claimsText, fields, fieldsFile, fieldsText, groups, groupsFile: options.groups, variables, problems };
+  return { kind, root, files, dirs, claims, claimsFile, claimsText, fieldsFile, fieldsText, groups, groupsFile: options.groups, values };
 }
 
-function readTemplate(path, shown) {
+function readTemplate(path, shown, { kublade = false } = {}) {
   let bytes;
   try {
     bytes = readFileSync(path);
@@ -190,6 +200,11 @@ function readTemplate(path, shown) {
   }
   const text = bytes.toString('utf8');
   if (bytes.includes(0)) throw new CliError(`${shown} is not a text file (it holds NUL bytes); a template folder holds only templates`);
+  if (kublade) {
+    // Kublade stores the bytes as they are (a byte-order mark included) in a utf8mb4 column.
+    if (!Buffer.from(text, 'utf8').equals(bytes)) throw new CliError(`${shown} is not valid UTF-8: Kublade's template import refuses it`);
+    return text;
+  }
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 

@@ -1,7 +1,8 @@
 //! Port groups: which ports a claim of each group may be given, and over which protocol.
 //!
 //! The defaults follow the seed's groups; a groups object (`{ "tcp": { "ranges": [...],
-//! "exclude": [...], "protocol": "tcp" } }`) overrides them and adds new ones.
+//! "exclude": [...], "protocol": "tcp" } }`) overrides them and adds new ones. The preset
+//! `"kublade"` is Kublade's own rule: every group draws from 49152–65535.
 
 use std::fmt;
 use std::sync::Arc;
@@ -196,17 +197,28 @@ pub struct Groups {
 
 impl Default for Groups {
     fn default() -> Groups {
-        let mut dynamic = PortSet::new();
-        dynamic.insert_range(DYNAMIC.0, DYNAMIC.1);
-        let mut configured = Vec::new();
+        let mut groups = Groups::kublade();
         for name in ["custom", "http"] {
-            configured.push(Group::new(
+            groups.configured.push(Group::new(
                 name,
                 default_ranges(name),
                 Vec::new(),
                 Protocol::Tcp,
             ));
         }
+        groups
+    }
+}
+
+/// The name of the preset in which every group draws from the dynamic range, as Kublade does.
+pub const KUBLADE_PRESET: &str = "kublade";
+
+impl Groups {
+    /// Kublade's groups: every group, whatever its name, draws from 49152–65535, so reservations
+    /// copied from a Kublade database are all inside their group.
+    pub fn kublade() -> Groups {
+        let mut dynamic = PortSet::new();
+        dynamic.insert_range(DYNAMIC.0, DYNAMIC.1);
         let dynamic = Arc::new(Pool::new(dynamic));
         let unnamed = |protocol| Group {
             name: String::new(),
@@ -216,18 +228,29 @@ impl Default for Groups {
             allowed: Arc::clone(&dynamic),
         };
         Groups {
-            configured,
+            configured: Vec::new(),
             dynamic: [unnamed(Protocol::Tcp), unnamed(Protocol::Udp)],
         }
     }
-}
 
-impl Groups {
-    /// Reads a groups configuration; `undefined` or `null` means the defaults.
+    /// Reads a groups configuration; `undefined` or `null` means the defaults, the string
+    /// `"kublade"` Kublade's groups.
     pub fn from_value(v: &Value) -> Result<Groups, ClaimsError> {
         let mut groups = Groups::default();
         if v.is_undefined() || v.is_none() {
             return Ok(groups);
+        }
+        if let Some(name) = v.as_str() {
+            if name == KUBLADE_PRESET {
+                return Ok(Groups::kublade());
+            }
+            return Err(ClaimsError::at(
+                DOCUMENT,
+                "",
+                format!(
+                    "{name:?} is no preset: the presets are \"{KUBLADE_PRESET}\" (every group draws from 49152-65535, as Kublade does); give anything else as an object of groups by name"
+                ),
+            ));
         }
         let entries = tree::entries(v).ok_or_else(|| {
             ClaimsError::at(
@@ -505,6 +528,24 @@ mod tests {
         assert!(!http.allows(443));
         assert_eq!(g.protocol("games"), Protocol::Udp);
         assert_eq!(g.get("udp").protocol(), Protocol::Udp);
+    }
+
+    #[test]
+    fn the_kublade_preset_gives_every_group_the_dynamic_range() {
+        let g = Groups::from_value(&Value::from("kublade")).unwrap();
+        for name in ["http", "custom", "tcp", "udp", "k8s-test"] {
+            let group = g.get(name);
+            assert_eq!(group.size(), 16384, "{name}");
+            assert!(group.allows(49152) && !group.allows(443), "{name}");
+        }
+        assert_eq!(g.protocol("udp"), Protocol::Udp);
+        assert_eq!(g.pools().len(), 1);
+        assert!(
+            groups(r#""kubernetes""#)
+                .unwrap_err()
+                .to_string()
+                .starts_with("port groups: \"kubernetes\" is no preset")
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! runs it. Errors always point at the source the user wrote.
 
 mod error;
-mod position;
+pub(crate) mod position;
 mod runtime;
 pub mod values;
 

@@ -52,7 +52,7 @@ mod args;
 mod arith;
 mod array;
 mod arrays;
-mod compare;
+pub(crate) mod compare;
 mod digest;
 mod encoding;
 mod format;
@@ -64,7 +64,7 @@ pub(crate) mod number;
 mod pow;
 mod runtime;
 mod strings;
-mod value;
+pub(crate) mod value;
 
 use minijinja::value::Value;
 use minijinja::{Environment, Error, ErrorKind, Output, State};

@@ -18,6 +18,7 @@ use crate::engine::Template;
 use crate::plan;
 
 mod error;
+mod kublade;
 mod request;
 mod response;
 mod tape;

@@ -279,6 +279,20 @@ describe('playground', () => {
     assertNoConsoleErrors();
   });
 
+  test("the values are Kublade's: limits by default, a refused limit object marked in the values editor", async () => {
+    await page.selectOption('#example', 'basic');
+    await replaceEditor(page, 'template', "port: {{ $portClaims['web'] }}\ncpu: {{ $limits['cpu'] }}\nenabled: {{ $limits['enabled'] }}\n");
+    await replaceEditor(page, 'values', 'namespace: demo\n');
+    await waitForOutput((t) => /^port: \d+\ncpu: 0\nenabled: false\n$/.test(t), "rendered Kublade's default limits");
+    await replaceEditor(page, 'values', 'namespace: demo\nlimit:\n  enabled: true\n');
+    const problem = page.locator('[data-testid="problems"] .problem.error');
+    await problem.first().waitFor();
+    assert.match(await problem.first().textContent(), /limit\.enabled: the request's limit object has is_active, cpu and memory/);
+    await replaceEditor(page, 'values', 'namespace: demo\nlimit:\n  is_active: 1\n  cpu: 0.5\n');
+    await waitForOutput((t) => /cpu: 0.5\nenabled: true\n$/.test(t), 'rendered the limits of the request');
+    assertNoConsoleErrors();
+  });
+
   test('every example renders without errors, in light and dark', async () => {
     const ids = await page.$$eval('#example option', (options) => options.map((o) => o.value));
     assert.ok(ids.length >= 6);

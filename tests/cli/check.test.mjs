@@ -140,14 +140,18 @@ test('a clean folder passes; warnings alone exit 0', async (t) => {
   const clean = await run(['check', 'tpl', '--set', 'password=x'], { cwd: dir });
   assert.equal(clean.code, 0, clean.stderr);
   assert.match(clean.stderr, /^check: 2 templates: no problems found$/m);
-  // Without a value for the required secret field: a warning, and the templates are still checked.
-  const warned = await run(['check', 'tpl', '--json'], { cwd: dir });
-  assert.equal(warned.code, 0, warned.stderr);
-  const [d] = JSON.parse(warned.stdout);
-  assert.equal(d.severity, 'warning');
+  // Without a value for the required secret field Kublade refuses the deployment, and so does
+  // check: it never passes what render fails.
+  const refused = await run(['check', 'tpl', '--json'], { cwd: dir });
+  assert.equal(refused.code, 1, refused.stderr);
+  const [d] = JSON.parse(refused.stdout);
+  assert.equal(d.severity, 'error');
   assert.match(d.message, /field "password" \(Password\) is required and has no value/);
   assert.equal(d.file, 'tpl/.kublade/fields.json');
   assert.equal(d.range.start.line, JSON.stringify(FIELDS, null, 2).split('\n').findIndex((l) => l.includes('"password"')) + 1);
+  const render = await run(['render', 'tpl', '--dry-run'], { cwd: dir });
+  assert.equal(render.code, 1);
+  assert.match(render.stderr, /^error: field "password" \(Password\) is required and has no value$/m);
 });
 
 test('check reads the lock file but never writes it', async (t) => {

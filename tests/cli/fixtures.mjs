@@ -1,8 +1,9 @@
-// A Kublade template folder used by several CLI tests, and the output it must render to.
+// A Kublade template folder used by several CLI tests, and the output it must render to. Its
+// fields are set on create, as a real template's are (Kublade reads no value for the others).
 
 export const FIELDS = [
-  { type: 'input_text', key: 'app_name', label: 'App name', value: 'shop', required: true, secret: false },
-  { type: 'input_number', key: 'replicas', label: 'Replicas', value: 2, min: 1, max: 10, required: true, secret: false },
+  { type: 'input_text', key: 'app_name', label: 'App name', value: 'shop', required: true, secret: false, set_on_create: true },
+  { type: 'input_number', key: 'replicas', label: 'Replicas', value: 2, min: 1, max: 10, required: true, secret: false, set_on_create: true },
   {
     type: 'select',
     key: 'tier',
@@ -14,8 +15,9 @@ export const FIELDS = [
     ],
     required: false,
     secret: false,
+    set_on_create: true,
   },
-  { type: 'input_text', key: 'password', label: 'Password', value: null, required: true, secret: true },
+  { type: 'input_text', key: 'password', label: 'Password', value: null, required: true, secret: true, set_on_create: true },
 ];
 
 export const PORTS = [

@@ -28,8 +28,8 @@ test('every command has a help text, by --help, -h and `help COMMAND`', async ()
   assert.equal((await run(['help'])).stdout, general.stdout);
 
   const topics = {
-    render: ['--out DIR', '--values FILE', '--set KEY=VALUE', '--ports FILE', '--dry-run', '--json', '--scope NAME', '--seed N', '--whitespace', '--dialect', '--no-escape', '--namespace', '--groups', '--lock'],
-    check: ['nodePort', 'not valid YAML', '--json'],
+    render: ['--out DIR', '--values FILE', '--set KEY=VALUE', '--ports FILE', '--dry-run', '--json', '--scope NAME', '--seed N', '--whitespace', '--dialect', '--no-escape', '--namespace', '--groups', '--lock', '--kublade', '--netpol', '--no-defaults'],
+    check: ['nodePort', 'not valid YAML', '--json', '--kublade', "$limits['enabled']"],
     'claims list': ['--scope', '--lock', '--json'],
     'claims release': ['--scope', '--claim'],
     'claims prune': ['--ports FILE', '--scope'],
@@ -158,7 +158,8 @@ test('a malformed claim or field is shown where it is in its file', async (t) =>
   const dir = workspace(t, {
     't.yaml': "port: {{ $portClaims['a'] }}\n",
     'ports.json': '[\n  { "group": "tcp", "claim": "a", "preferred_port": "abc" }\n]\n',
-    'tpl/.kublade/fields.json': '[\n  { "key": "ok" },\n  { "type": "input_text", "key": "" }\n]\n',
+    'tpl/.kublade/fields.json':
+      '[\n  { "type": "input_text", "key": "ok", "label": "OK", "value": null },\n  { "type": "text", "key": "b", "label": "B", "value": null }\n]\n',
     'tpl/a.yaml': 'a: 1\n',
   });
   const [claim, field] = await Promise.all([
@@ -180,10 +181,10 @@ test('a malformed claim or field is shown where it is in its file', async (t) =>
   assert.equal(
     field.stderr,
     [
-      'error: tpl/.kublade/fields.json: [1].key: must be a non-empty string, got ""',
+      'error: tpl/.kublade/fields.json: [1].type: "text" is not a field type: one of input_text, input_number, input_range, input_radio, input_radio_image, input_checkbox, input_hidden, select, textarea (MySQL refuses it: Kublade\'s import fails)',
       '  |',
-      '3 |   { "type": "input_text", "key": "" }',
-      '  |                                  ^^',
+      '3 |   { "type": "text", "key": "b", "label": "B", "value": null }',
+      '  |             ^^^^^^',
       '',
     ].join('\n'),
   );

@@ -114,3 +114,11 @@ export function locateGroup(text, field) {
   const at = text.indexOf(JSON.stringify(name));
   return at === -1 ? null : lineColumn(text, at);
 }
+
+/** Where key `path` (`limit.cpu`, `replicas`) is set in the values editor's YAML, by its last part. */
+export function locateValue(text, path) {
+  const key = String(path ?? '').split('.').pop();
+  if (!key) return null;
+  const match = new RegExp(`^[ \\t-]*["']?${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*:`, 'm').exec(text);
+  return match ? lineColumn(text, match.index + match[0].search(/\S/)) : null;
+}

@@ -1,7 +1,7 @@
 // One render of the playground's state through the engine: parse the editors, prune the scope's
 // undeclared claims, render every file, and mark each problem where it is. Also release/re-roll.
 import { effectiveGroups } from './groups.js';
-import { locateClaim, locateField, locateGroup, parseClaims, parseGroups, parseValues } from './inputs.js';
+import { locateClaim, locateField, locateGroup, locateValue, parseClaims, parseGroups, parseValues } from './inputs.js';
 
 const TEMPLATE_KINDS = new Set(['syntax', 'undefined', 'runtime', 'limit', 'sandbox']);
 const unique = (list) => [...new Set(list)];
@@ -179,36 +179,46 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
           pruned = false;
           engineProblem(error);
         }
-        const parts = [];
+        let parts = [];
         const seen = new Set();
         if (pruned) {
-          state.files.forEach((file, index) => {
-            try {
-              const result = call('renderSync', { ...common, template: file.template, name: file.name });
-              parts.push({ name: file.name, output: result.output });
-              ports = { ...ports, ...result.claims };
-              for (const d of result.diagnostics ?? []) {
-                if (seen.has(sameAs(d.message))) continue;
-                seen.add(sameAs(d.message));
-                const problem = {
-                  severity: d.severity,
-                  message: d.message,
-                  line: d.range?.start.line,
-                  column: d.range?.start.column,
-                  endLine: d.range?.end.line,
-                  endColumn: d.range?.end.column,
-                };
-                const named = d.file ? names.indexOf(d.file) : index;
-                if (d.range && named !== -1) markFile(named, problem);
-                const claimAt = !d.range && d.claim ? locateClaim(state.claims, d.claim) : null;
-                if (claimAt) marks.claims.push({ ...problem, ...claimAt });
-                const target = d.range && named !== -1 ? { editor: 'template', file: named, line: problem.line, column: problem.column } : claimAt ? { editor: 'claims', ...claimAt } : undefined;
-                problems.push({ ...problem, where: d.range ? `${names[named] ?? d.file ?? ''}${at(problem)}` : d.claim ? `claim ${d.claim}` : '', target });
-              }
-            } catch (error) {
-              engineProblem(error, index);
+          // The folder as one deployment (js/folder.js): one decision, every file, one commit.
+          try {
+            const result = call('renderFolderSync', { ...common, files: state.files.map((f) => ({ path: f.name, template: f.template })) });
+            parts = result.files.map((f) => ({ name: f.path, output: f.output }));
+            ports = result.claims;
+            for (const d of result.diagnostics ?? []) {
+              if (seen.has(sameAs(d.message))) continue;
+              seen.add(sameAs(d.message));
+              const problem = {
+                severity: d.severity,
+                message: d.message,
+                line: d.range?.start.line,
+                column: d.range?.start.column,
+                endLine: d.range?.end.line,
+                endColumn: d.range?.end.column,
+              };
+              const named = d.file ? names.indexOf(d.file) : -1;
+              if (d.range && named !== -1) markFile(named, problem);
+              const claimAt = !d.range && d.claim ? locateClaim(state.claims, d.claim) : null;
+              if (claimAt) marks.claims.push({ ...problem, ...claimAt });
+              const target = d.range && named !== -1 ? { editor: 'template', file: named, line: problem.line, column: problem.column } : claimAt ? { editor: 'claims', ...claimAt } : undefined;
+              problems.push({ ...problem, where: d.range ? `${names[named] ?? d.file ?? ''}${at(problem)}` : d.claim ? `claim ${d.claim}` : d.file ?? '', target });
             }
-          });
+          } catch (error) {
+            if (Array.isArray(error?.problems)) {
+              // The values as Kublade would receive them: mark the key in the values editor.
+              for (const p of error.problems) {
+                const key = p.path ?? p.field;
+                const pos = locateValue(state.values, key);
+                const problem = { severity: p.severity, message: p.message, ...(pos ?? {}) };
+                if (pos) marks.values.push(problem);
+                problems.push({ ...problem, where: 'values', target: pos ? { editor: 'values', ...pos } : undefined });
+              }
+            } else {
+              for (const e of [error, ...(error?.others ?? [])]) engineProblem(e, e?.file ? names.indexOf(e.file) : undefined);
+            }
+          }
         }
         if (pruned) checkFiles(common, seen);
         if (pruned && parts.length === state.files.length) {

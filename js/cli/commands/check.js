@@ -4,10 +4,10 @@ import { existsSync } from 'node:fs';
 import { plural } from '../messages.js';
 import { isLockFile, openCliStore, withStore } from '../store-option.js';
 import { loadTemplateInput } from '../template-folder.js';
-import { explainApiError, sourceLineIn } from './shared.js';
+import { explainApiError, folderOptions, sourceLineIn } from './shared.js';
 
 export async function checkCommand({ options, operands }, context) {
-  const input = loadTemplateInput(operands[0], options, { mode: 'check' });
+  const input = loadTemplateInput(operands[0], options);
   const api = await context.api();
   // The store is read (ports already held stay held) but never written: a shared store's
   // reservations are read once, and the dry run decides against them in memory.
@@ -22,32 +22,16 @@ export async function checkCommand({ options, operands }, context) {
       throw explainApiError(error);
     }
   });
-  const diagnostics = [];
-  for (const problem of input.problems) {
-    diagnostics.push({
-      severity: problem.severity,
-      message: problem.message,
-      file: input.fieldsFile ?? 'values',
-      range: positionOfField(input.fieldsText, problem.field),
-      ...(problem.hint ? { hint: problem.hint } : {}),
-    });
-  }
-  const options_ = {
+  const folder = folderOptions(input, options);
+  const diagnostics = api.check({
+    ...folder,
     files: input.files.map((f) => ({ path: f.name, template: f.template })),
-    claims: input.claims,
     claimsFile: input.claimsFile,
     claimsText: input.claimsText,
-    values: input.variables,
-    groups: input.groups,
-    scope: options.scope ?? 'default',
+    fieldsText: input.fieldsText,
+    kublade: Boolean(options.kublade),
     store,
-    seed: options.seed,
-    dialect: options.dialect,
-    escape: options['no-escape'] ? 'none' : undefined,
-    whitespace: options.whitespace,
-  };
-  for (const key of Object.keys(options_)) if (options_[key] === undefined) delete options_[key];
-  diagnostics.push(...api.check(options_));
+  });
 
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
@@ -66,16 +50,4 @@ export async function checkCommand({ options, operands }, context) {
     context.reporter.write(context.reporter.paint(errors ? 'red+bold' : warnings ? 'yellow+bold' : 'green+bold', summary));
   }
   return errors ? 1 : 0;
-}
-
-function positionOfField(text, key) {
-  const fallback = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
-  if (typeof text !== 'string' || !key) return fallback;
-  const match = new RegExp(`"key"\\s*:\\s*(${JSON.stringify(key).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})`).exec(text);
-  if (!match) return fallback;
-  const offset = match.index + match[0].length - match[1].length;
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - before.lastIndexOf('\n');
-  return { start: { line, column }, end: { line, column: column + match[1].length } };
 }

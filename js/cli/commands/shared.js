@@ -1,6 +1,68 @@
-// Turning what the API throws into messages a person can act on.
+// Turning what the API throws into messages a person can act on, and the CLI's inputs into the
+// API's folder options.
+import { basename } from 'node:path';
+
 import { rangeOfPath } from '../json.js';
 import { CliError, oneLine } from '../messages.js';
+
+/** What `renderFolder` (and `check`) get for the loaded input and the command's options. */
+export function folderOptions(input, options) {
+  const folder = {
+    files: input.files.map((f) => ({ path: input.kind === 'file' ? basename(f.path) : f.path, name: f.name, template: f.template })),
+    dirs: input.dirs,
+    fields: input.fieldsText,
+    fieldsFile: input.fieldsFile,
+    values: input.values,
+    namespace: options.namespace,
+    defaults: !options['no-defaults'],
+    claims: input.claims,
+    claimsFile: input.claimsFile ?? 'ports.json',
+    scope: options.scope ?? 'default',
+    groups: input.groups,
+    seed: options.seed,
+    dialect: options.dialect,
+    escape: options['no-escape'] ? 'none' : undefined,
+    whitespace: options.whitespace,
+    kublade: options.kublade ? (options.netpol ? { netpol: true } : true) : undefined,
+  };
+  for (const key of Object.keys(folder)) if (folder[key] === undefined) delete folder[key];
+  return folder;
+}
+
+/** Where a fields.json path (`[2].options[0].value`) is, or its nearest enclosing part. */
+export function rangeOfFieldsPath(text, path) {
+  for (let at = path ?? ''; at; at = at.replace(/(\.\w+|\[\d+\])$/, '')) {
+    const range = rangeOfPath(text, at);
+    if (range) return range;
+    if (!/(\.\w+|\[\d+\])$/.test(at)) break;
+  }
+  return undefined;
+}
+
+/** A CliError for a problem the core found with the fields or the values. */
+function problemError(problem, input) {
+  let at = {};
+  if (problem.kind === 'fields' || problem.source === 'fields') {
+    if (problem.line) {
+      at = { file: input?.fieldsFile, line: problem.line, column: problem.column };
+    } else if (problem.path) {
+      const range = rangeOfFieldsPath(input?.fieldsText, problem.path);
+      if (range) at = { file: input?.fieldsFile, line: range.start.line, column: range.start.column, endLine: range.end.line, endColumn: range.end.column };
+    }
+    if (at.line) at.sourceLine = input?.fieldsText?.split('\n')[at.line - 1];
+  }
+  return new CliError(problem.message, { ...at, hint: problemHint(problem, input) });
+}
+
+function problemHint(problem, input) {
+  const key = problem.field;
+  if (problem.rule === 'required' && key) return `give it with --set ${key}=… or in a --values file`;
+  if (/there is no field/.test(problem.message) && key) return `to pass a value the fields do not declare, put it under data: (e.g. --set data.${key}=…)`;
+  if (/not set on create/.test(problem.message) && key) return `to change what the templates see, override it: --set data.${key}=…`;
+  if (/^values: limit\./.test(problem.message)) return 'e.g. --set limit.is_active=1 --set limit.cpu=0.5 --set limit.memory=536870912';
+  if (problem.rule && key && input?.fieldsFile) return `see the field in ${input.fieldsFile}`;
+  return undefined;
+}
 
 const VARIABLES = '$namespace, $data, $secret, $portClaims, $limits and $paused';
 
@@ -35,9 +97,9 @@ function hintFor(error, input, message) {
       return `claim ${JSON.stringify(key)} is not declared in ${file}${names.length ? ` (it declares ${names.join(', ')})` : ''}; add { "group": "tcp", "claim": ${JSON.stringify(key)} } to it, or guard the use with isset()`;
     }
     if (variable === 'data' || variable === 'secret') {
-      const isField = input?.fields?.some((f) => f.key === key);
-      const path = variable === 'secret' || (input?.fields && !isField) ? `${variable}.${key}` : key;
-      return `no value ${JSON.stringify(key)}: give it with --set ${path}=… or in a --values file${input?.fields && !isField ? `, or declare the field in ${input.fieldsFile}` : ''}`;
+      // Kublade stores a value for every field, so a key missing from $data is no field of it.
+      const where = input?.fieldsFile ? `declare the field in ${input.fieldsFile}, or ` : '';
+      return `no value ${JSON.stringify(key)} in $${variable}: ${where}give it with --set ${variable}.${key}=… or in a --values file`;
     }
     return undefined;
   }
@@ -58,7 +120,20 @@ const shellWord = (word) => (/^[\w.@%+=:,/-]+$/.test(word) ? word : `'${word.rep
 
 /** A CliError from anything the API threw. */
 export function explainApiError(error, input) {
+  const explained = explainOne(error, input);
+  const others = error && typeof error === 'object' && !(error instanceof CliError) ? error.others : undefined;
+  if (others?.length && !explained.others) explained.others = others.map((other) => explainOne(other, input));
+  return explained;
+}
+
+function explainOne(error, input) {
   if (error instanceof CliError) return error;
+  if (error && Array.isArray(error.problems)) {
+    const [first, ...others] = error.problems.filter((p) => p.severity === 'error').map((p) => problemError(p, input));
+    if (others.length) first.others = others;
+    return first;
+  }
+  if (error?.kind === 'kublade') return new CliError(`${error.message} (Kublade fails here)`, { file: error.file });
   if (error && typeof error === 'object' && typeof error.kind === 'string') {
     let message = oneLine(error.message);
     // The core names its inputs generically; say which file the user gave.
@@ -92,18 +167,4 @@ export function internalError(error) {
   if (error instanceof CliError) return error;
   if (error && typeof error === 'object' && ('code' in error || name === 'Error')) return new CliError(message);
   return new CliError(`internal error: ${name}: ${message}`, { hint: 'this is a bug in portclaims; please report it' });
-}
-
-/** Field problems: warnings are printed, errors stop the command. */
-export function reportProblems(problems, input, context) {
-  const errors = [];
-  for (const problem of problems ?? []) {
-    if (problem.severity === 'error') errors.push(new CliError(problem.message, { hint: problem.hint }));
-    else context.reporter.warning(problem.message, problem.hint);
-  }
-  if (errors.length) {
-    const [first, ...others] = errors;
-    first.others = others;
-    throw first;
-  }
 }

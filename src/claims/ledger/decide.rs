@@ -41,7 +41,8 @@ impl Ledger {
             let group = self.groups.spec(&claim.group);
             let kept = match self.get(scope, &claim.claim) {
                 Some(held) if held.group == claim.group => {
-                    if !group.allows(held.port) {
+                    // A preferred port is granted wherever it is: holding it is no news.
+                    if !group.allows(held.port) && claim.preferred_port != Some(held.port) {
                         diagnostics.push(Diagnostic::about(
                             &claim.claim,
                             Severity::Warning,

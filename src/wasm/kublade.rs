@@ -1,0 +1,26 @@
+//! Kublade's rules for the JS folder renderer (`js/folder.js`) and `check`: JSON text in and out,
+//! as `crate::kublade::json` writes it.
+
+use wasm_bindgen::prelude::*;
+
+use crate::kublade::json;
+
+/// `{ variables, problems }`: the variables Kublade renders a deployment with, for fields.json's
+/// text (when the folder has one), the values document as JSON, the default `$namespace`, and
+/// whether fields the values leave out take their defaults.
+#[wasm_bindgen(js_name = kubladeVariables)]
+pub fn kublade_variables(
+    fields: Option<String>,
+    values: &str,
+    namespace: &str,
+    defaults: bool,
+) -> String {
+    json::variables(fields.as_deref(), values, namespace, defaults)
+}
+
+/// `[{ kind, message, hint, range }]`: the traps Kublade sets in `source`, given the variables it
+/// is rendered with (JSON, or empty).
+#[wasm_bindgen(js_name = kubladeTraps)]
+pub fn kublade_traps(source: &str, variables: &str) -> String {
+    json::traps(source, variables)
+}
