@@ -7,8 +7,7 @@
 //
 //   node scripts/kublade-fixtures.mjs [--count N]
 //
-// Cases the oracle cannot reproduce (exit 2) are left out, and so are those that need Laravel 12
-// Blade where this project's Blade still differs (listed in BLADE_12 until it lands).
+// Cases the oracle cannot reproduce (exit 2) are left out.
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,13 +24,9 @@ if (!oracleAvailable()) {
   process.exit(2);
 }
 
-// Laravel 12 Blade (@required and the like, short open tags) is #19's other half.
-const BLADE_12 = new Set(['required-in-comment', 'xml-short-open-tag']);
-
 const sources = [];
 const oracleCases = join(dirname(ORACLE), 'tests', 'cases');
 for (const name of readdirSync(oracleCases).sort()) {
-  if (BLADE_12.has(name)) continue;
   sources.push({ name, template: join(oracleCases, name, 'template'), values: JSON.parse(readFileSync(join(oracleCases, name, 'values.json'), 'utf8')) });
 }
 for (let seed = 1; seed <= Number(args.count); seed++) sources.push({ name: `gen-${seed}`, generated: generateCase(seed) });
