@@ -26,15 +26,20 @@ export function setPath(target, path, value) {
     if (Array.isArray(node) && typeof key !== 'number') {
       throw new CliError(`--set ${path}: ${parts.slice(0, i).join('.')} is a list; index it with a number`, { exitCode: 2 });
     }
+    // Own properties only, defined rather than assigned: a path through `__proto__` or
+    // `constructor.prototype` names plain keys of the values, never an object's prototype.
     if (last) {
-      if (key === '__proto__') Object.defineProperty(node, key, { value, enumerable: true, writable: true, configurable: true });
-      else node[key] = value;
+      defineOwn(node, key, value);
     } else {
-      if (node[key] === null || typeof node[key] !== 'object') node[key] = {};
+      if (!Object.hasOwn(node, key) || node[key] === null || typeof node[key] !== 'object') defineOwn(node, key, {});
       node = node[key];
     }
   }
   return target;
+}
+
+function defineOwn(node, key, value) {
+  Object.defineProperty(node, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /**

@@ -85,3 +85,32 @@ test('a lock file that is a folder is refused at once, and nothing is written', 
   assert.deepEqual(readdirSync(dir).sort(), ['portclaims.lock.json', 'ports.json', 't.yaml']);
   assert.deepEqual(readdirSync(join(dir, 'portclaims.lock.json')), []);
 });
+
+test('__proto__ and constructor in values are plain keys: no option is smuggled in, nothing leaks to other objects', async (t) => {
+  const template = "port: {{ $portClaims['web'] }}\nname: {{ $data['name'] ?? 'none' }}\nproto: {{ $data['__proto__']['escape'] ?? 'none' }}\nctor: {{ $data['constructor']['prototype']['x'] ?? 'none' }}\n";
+  const smuggled = { groups: { tcp: { ranges: ['22-22'] } }, escape: 'none' };
+  const dir = workspace(t, {
+    't.yaml': template,
+    'ports.json': [{ group: 'tcp', claim: 'web', preferred_port: null, random: true }],
+    'values.json': `{"__proto__": ${JSON.stringify(smuggled)}, "data": {"name": "<b>", "__proto__": {"escape": "none"}}}`,
+    'values.yaml': `__proto__:\n  groups:\n    tcp:\n      ranges: ["22-22"]\n  escape: none\ndata:\n  name: "<b>"\n  __proto__:\n    escape: none\nsecret:\n  __proto__:\n    escape: none\n`,
+  });
+  const seen = [];
+  for (const args of [
+    ['--values', 'values.json'],
+    ['--values', 'values.yaml'],
+    ['--set', 'data.name=<b>', '--set', '__proto__.escape=none', '--set', 'data.__proto__.escape=none', '--set', 'data.constructor.prototype.x=1', '--set', 'constructor.prototype.groups=x'],
+  ]) {
+    const r = await run(['render', 't.yaml', '--ports', 'ports.json', '--scope', `s${seen.length}`, '--no-defaults', ...args], { cwd: dir });
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+    const port = Number(/^port: (\d+)$/m.exec(r.stdout)[1]);
+    assert.ok(port >= 49152, `${args.join(' ')}: drew ${port} from the default tcp group, not a smuggled range`);
+    assert.match(r.stdout, /^name: &lt;b&gt;$/m, 'escaping stays on');
+    assert.match(r.stdout, /^proto: none$/m);
+    seen.push(r.stdout);
+  }
+  assert.match(seen[2], /^proto: none$/m);
+  assert.match(seen[2], /^ctor: 1$/m, 'constructor.prototype.x is a plain path of $data');
+  const lock = JSON.parse(readFileSync(join(dir, 'portclaims.lock.json'), 'utf8'));
+  assert.ok(lock.reservations.every((r) => r.port !== 22));
+});
