@@ -7,7 +7,7 @@
 //
 // plus the claims, fields text, groups and values document the options name. Only reading:
 // what the fields and values mean is the core's (js/folder.js asks it).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 
 import { isKubladeTemplateFile, isKubladeTemplateFolder } from '../kublade/deployment.js';
@@ -26,7 +26,18 @@ export function findTemplateFiles(root, { exclude = [], kublade = false } = {}) 
   const excluded = new Set(exclude.map((p) => resolve(p)));
   const found = [];
   const folders = [];
+  // A cloned template repository is someone else's: its links may point inside it (followed), never
+  // out of it or back up into a folder being walked.
+  const realRoot = realpathSync(root);
+  const walking = new Set();
   const visit = (dir) => {
+    const real = realpathSync(dir);
+    if (walking.has(real)) {
+      throw new CliError(`${displayPath(dir)} is a symbolic link that loops back to ${displayPath(real)}`, {
+        hint: 'a template folder cannot hold itself; remove the link',
+      });
+    }
+    walking.add(real);
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -57,17 +68,25 @@ export function findTemplateFiles(root, { exclude = [], kublade = false } = {}) 
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
+        let target;
         try {
-          const stat = statSync(path);
-          isDirectory = stat.isDirectory();
-          isFile = stat.isFile();
+          target = realpathSync(path);
         } catch {
           continue; // a dangling link
         }
+        if (target !== realRoot && !target.startsWith(realRoot + sep)) {
+          throw new CliError(`${displayPath(path)} is a symbolic link to ${target}, outside the template folder`, {
+            hint: 'a template folder may only link to its own files; copy the file in instead',
+          });
+        }
+        const stat = statSync(target);
+        isDirectory = stat.isDirectory();
+        isFile = stat.isFile();
       }
       if (isDirectory) visit(path);
       else if (isFile) found.push(shown);
     }
+    walking.delete(real);
   };
   visit(root);
   const sorted = (list) => list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -144,6 +163,7 @@ export function loadTemplateInput(target, options) {
   let claimsText;
   const portsPath = options.ports ?? (kublade && existsSync(join(kublade, 'ports.json')) ? join(kublade, 'ports.json') : undefined);
   if (portsPath !== undefined) {
+    if (options.ports === undefined) mustStayInside(dirname(kublade), portsPath);
     const shown = options.ports ?? displayPath(portsPath);
     const read = readClaims(shown === options.ports ? options.ports : portsPath);
     claims = read.claims;
@@ -155,6 +175,7 @@ export function loadTemplateInput(target, options) {
   let fieldsFile;
   let fieldsText;
   if (kublade && existsSync(join(kublade, 'fields.json')) && !isFolder(join(kublade, 'fields.json'))) {
+    mustStayInside(dirname(kublade), join(kublade, 'fields.json'));
     fieldsFile = displayPath(join(kublade, 'fields.json'));
     fieldsText = readText(join(kublade, 'fields.json'), 'fields file');
   }
@@ -189,6 +210,23 @@ export function loadTemplateInput(target, options) {
     files = [{ path: target, name: target, absolute, template: readTemplate(absolute, target) }];
   }
   return { kind, root, files, dirs, claims, claimsFile, claimsText, fieldsFile, fieldsText, groups, groupsFile: options.groups, values };
+}
+
+/** Refuses a file of the folder `root` that is a symbolic link to a place outside it. */
+function mustStayInside(root, path) {
+  let real;
+  let realRoot;
+  try {
+    real = realpathSync(path);
+    realRoot = realpathSync(root);
+  } catch {
+    return; // missing: reading it says so
+  }
+  if (real !== realRoot && !real.startsWith(realRoot + sep)) {
+    throw new CliError(`${displayPath(path)} is a symbolic link to ${real}, outside the template folder`, {
+      hint: 'a template folder may only link to its own files; copy the file in instead',
+    });
+  }
 }
 
 function readTemplate(path, shown, { kublade = false } = {}) {

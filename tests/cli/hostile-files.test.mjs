@@ -1,7 +1,7 @@
 // Files from others, as the CLI reads and prints them: names that would drive a terminal, byte
 // order marks, keys given twice, another process's lock.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -113,4 +113,31 @@ test('__proto__ and constructor in values are plain keys: no option is smuggled 
   assert.match(seen[2], /^ctor: 1$/m, 'constructor.prototype.x is a plain path of $data');
   const lock = JSON.parse(readFileSync(join(dir, 'portclaims.lock.json'), 'utf8'));
   assert.ok(lock.reservations.every((r) => r.port !== 22));
+});
+
+test('a template folder never reads through a link that leaves it, nor walks a link that loops', async (t) => {
+  const outside = workspace(t, { 'secret.txt': 'root:x:0:0\n', 'fields.json': '[{"oops": true}]\n' });
+  const files = { 'tpl/.kublade/ports.json': [], 'tpl/service.yaml': 'kind: Service\n', 'tpl/sub/inside.yaml': 'a: 1\n' };
+  const cases = [
+    ['a file link', (dir) => symlinkSync(join(outside, 'secret.txt'), join(dir, 'tpl', 'leak.yaml')), /tpl\/leak\.yaml is a symbolic link to .*secret\.txt, outside the template folder/],
+    ['a folder link', (dir) => symlinkSync(outside, join(dir, 'tpl', 'up')), /tpl\/up is a symbolic link to .*, outside the template folder/],
+    ['a loop', (dir) => symlinkSync('..', join(dir, 'tpl', 'sub', 'loop')), /tpl\/sub\/loop is a symbolic link that loops back to/],
+    ['fields.json', (dir) => symlinkSync(join(outside, 'fields.json'), join(dir, 'tpl', '.kublade', 'fields.json')), /tpl\/\.kublade\/fields\.json is a symbolic link to .*, outside the template folder/],
+  ];
+  for (const [what, link, message] of cases) {
+    const dir = workspace(t, files);
+    link(dir);
+    for (const command of [['render', 'tpl', '--dry-run'], ['check', 'tpl']]) {
+      const r = await run(command, { cwd: dir });
+      assert.equal(r.code, 1, `${what}, ${command[0]}: ${r.stderr}`);
+      assert.match(r.stderr, message, what);
+      assert.doesNotMatch(r.stdout + r.stderr, /root:x/, what);
+    }
+  }
+  // A link that stays inside the folder is followed.
+  const dir = workspace(t, files);
+  symlinkSync(join('sub', 'inside.yaml'), join(dir, 'tpl', 'alias.yaml'));
+  const r = await run(['render', 'tpl', '--dry-run'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /# Source: alias\.yaml\na: 1\n/);
 });
