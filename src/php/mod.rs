@@ -51,6 +51,7 @@ mod args;
 mod arith;
 mod array;
 mod arrays;
+pub mod budget;
 mod compare;
 mod digest;
 mod encoding;
