@@ -1,8 +1,6 @@
 //! Encodings and digests: `base64_encode`, `base64_decode`, `md5`, `sha1`, `bin2hex`,
 //! `urlencode`, `rawurlencode`.
 
-use std::fmt::Write;
-
 use minijinja::Error;
 use minijinja::value::Value;
 
@@ -12,6 +10,17 @@ use super::functions::{Function, php_fn};
 use super::strings::{MAX_STRING_LEN, from_bytes, too_long};
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Each byte's place in [`ALPHABET`], if it has one.
+const SEXTETS: [Option<u8>; 256] = {
+    let mut table = [None; 256];
+    let mut i = 0;
+    while i < 64 {
+        table[ALPHABET[i] as usize] = Some(i as u8);
+        i += 1;
+    }
+    table
+};
 
 pub(crate) const LIBRARY: &[Function] = &[
     php_fn!("base64_encode", ["string"], 1, |a| base64_encode(a)),
@@ -69,10 +78,13 @@ fn hashed(s: &str) -> Result<&[u8], Error> {
     Ok(s.as_bytes())
 }
 
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
 fn hex(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
+    for &b in bytes {
+        out.push(HEX_DIGITS[usize::from(b >> 4)] as char);
+        out.push(HEX_DIGITS[usize::from(b & 15)] as char);
     }
     out
 }
@@ -113,7 +125,7 @@ fn base64_decode(input: &[u8], strict: bool) -> Option<Vec<u8>> {
             padding += 1;
             continue;
         }
-        let Some(sextet) = ALPHABET.iter().position(|&c| c == byte) else {
+        let Some(sextet) = SEXTETS[usize::from(byte)] else {
             if strict && !matches!(byte, b' ' | b'\t' | b'\r' | b'\n') {
                 return None;
             }
@@ -154,7 +166,9 @@ fn url_encode(s: &str, form: bool) -> Result<String, Error> {
             b'~' if !form => out.push('~'),
             b' ' if form => out.push('+'),
             _ => {
-                let _ = write!(out, "%{b:02X}");
+                out.push('%');
+                out.push(HEX_DIGITS[usize::from(b >> 4)].to_ascii_uppercase() as char);
+                out.push(HEX_DIGITS[usize::from(b & 15)].to_ascii_uppercase() as char);
             }
         }
     }

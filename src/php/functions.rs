@@ -227,23 +227,54 @@ pub(crate) fn call_by_name(
             &format!("must be a valid callback or null, {what}"),
         ));
     };
-    invoke(function, arguments)
+    invoke(function, arguments, reads_whole_strings(function))
+}
+
+/// Functions that read no more of a string argument than its length or its ends, or charge
+/// the copy they make of it themselves: every other one reads its string arguments whole.
+const READ_STRINGS_IN_PART: &[&str] = &[
+    "strlen",
+    "is_string",
+    "is_int",
+    "is_float",
+    "is_bool",
+    "is_array",
+    "is_null",
+    "gettype",
+    "boolval",
+    "substr",
+    "trim",
+    "ltrim",
+    "rtrim",
+    "chop",
+    "str_starts_with",
+    "str_ends_with",
+    "ucfirst",
+    "lcfirst",
+];
+
+fn reads_whole_strings(function: &Function) -> bool {
+    !READ_STRINGS_IN_PART.contains(&function.sig.name)
 }
 
 pub(crate) fn register(env: &mut Environment<'static>) {
     for function in library() {
+        let whole = reads_whole_strings(function);
         env.add_function(function.sig.name, move |state: &State, values: &[Value]| {
-            budget::call(state, function.label, || invoke(function, values))
+            budget::call(state, function.label, || invoke(function, values, whole))
         });
     }
 }
 
 /// One call of a PHP function, charged to the render's budget: reading its string arguments
-/// (as minijinja charges a filter's input), whatever the body charges for its work and the
-/// values it builds, and, where the body charged less than its result takes, the result.
-fn invoke(function: &'static Function, values: &[Value]) -> Result<Value, Error> {
+/// (as minijinja charges a filter's input) unless it reads them only in part, whatever the
+/// body charges for its work and the values it builds, and, where the body charged less than
+/// its result takes, the result.
+fn invoke(function: &'static Function, values: &[Value], whole: bool) -> Result<Value, Error> {
     let args = Args::new(&function.sig, values)?;
-    budget::scan(values.iter().filter_map(Value::as_str).map(str::len).sum())?;
+    if whole {
+        budget::scan(values.iter().filter_map(Value::as_str).map(str::len).sum())?;
+    }
     let before = budget::memory_used();
     let result = (function.call)(&args)?;
     // Functions that grow strings check as they go; this catches the rest (escaping,

@@ -64,12 +64,16 @@ pub(crate) const LIBRARY: &[Function] = &[
     php_fn!("str_contains", ["haystack", "needle"], 2, |a| Ok(
         Value::from(a.string(0)?.contains(&*a.string(1)?))
     )),
-    php_fn!("str_starts_with", ["haystack", "needle"], 2, |a| Ok(
-        Value::from(a.string(0)?.starts_with(&*a.string(1)?))
-    )),
-    php_fn!("str_ends_with", ["haystack", "needle"], 2, |a| Ok(
-        Value::from(a.string(0)?.ends_with(&*a.string(1)?))
-    )),
+    php_fn!("str_starts_with", ["haystack", "needle"], 2, |a| {
+        let needle = a.string(1)?;
+        budget::scan(needle.len())?;
+        Ok(Value::from(a.string(0)?.starts_with(&*needle)))
+    }),
+    php_fn!("str_ends_with", ["haystack", "needle"], 2, |a| {
+        let needle = a.string(1)?;
+        budget::scan(needle.len())?;
+        Ok(Value::from(a.string(0)?.ends_with(&*needle)))
+    }),
     php_fn!("str_repeat", ["string", "times"], 2, str_repeat),
     php_fn!(
         "str_pad",
@@ -192,6 +196,8 @@ fn trim(a: &Args, left: bool, right: bool) -> Result<Value, Error> {
             end -= 1;
         }
     }
+    // What was trimmed was read; what is left is copied.
+    budget::scan(bytes.len() - (end - start))?;
     budget::string(end - start)?;
     Ok(match s.get(start..end) {
         Some(trimmed) => Value::from(trimmed),
@@ -566,38 +572,38 @@ const HTML401_COMMON_ENTITIES: &[&str] = &[
 fn escape_keeping_entities(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
-    while let Some(c) = rest.chars().next() {
-        if c == '&' {
-            let entity_len = rest
-                .get(1..)
-                .and_then(|tail| {
-                    tail.find(';')
-                        .filter(|&n| n > 0 && n <= 32)
-                        .map(|n| (tail, n))
-                })
-                .filter(|(tail, n)| {
-                    let name = &tail[..*n];
-                    match name.strip_prefix('#') {
-                        Some(num) => match num.strip_prefix(['x', 'X']) {
-                            Some(hex) => {
-                                !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit())
-                            }
-                            None => !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit()),
-                        },
-                        None => HTML401_COMMON_ENTITIES.contains(&name),
-                    }
-                })
-                .map(|(_, n)| n + 2);
-            if let Some(n) = entity_len {
-                out.push_str(&rest[..n]);
-                rest = &rest[n..];
-                continue;
+    while let Some(at) = rest.find('&') {
+        let _ = super::write_escaped(&mut out, rest.get(..at).unwrap_or_default());
+        let tail = rest.get(at + 1..).unwrap_or_default();
+        match entity_name_len(tail) {
+            Some(n) => {
+                out.push('&');
+                out.push_str(tail.get(..=n).unwrap_or_default());
+                rest = tail.get(n + 1..).unwrap_or_default();
+            }
+            None => {
+                out.push_str("&amp;");
+                rest = tail;
             }
         }
-        out.push_str(&super::html_escape(&rest[..c.len_utf8()]));
-        rest = &rest[c.len_utf8()..];
     }
+    let _ = super::write_escaped(&mut out, rest);
     out
+}
+
+/// The length of the entity name `tail` starts with (`amp` of `amp;…`, `#39` of `#39;…`), when
+/// one does; names are at most 32 bytes, so only those are searched for the `;`.
+fn entity_name_len(tail: &str) -> Option<usize> {
+    let n = tail.bytes().take(33).position(|b| b == b';')?;
+    let name = tail.get(..n).filter(|name| !name.is_empty())?;
+    let valid = match name.strip_prefix('#') {
+        Some(num) => match num.strip_prefix(['x', 'X']) {
+            Some(hex) => !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()),
+            None => !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit()),
+        },
+        None => HTML401_COMMON_ENTITIES.contains(&name),
+    };
+    valid.then_some(n)
 }
 
 /// Functions added after the first batch.
