@@ -306,12 +306,12 @@ mod tests {
     /// JSON keeps it.
     #[test]
     fn infinite_ports_are_refused() {
-        let entries = [
-            (Value::from("group"), Value::from("tcp")),
-            (Value::from("claim"), Value::from("web")),
-            (Value::from("preferred_port"), Value::from(f64::INFINITY)),
-        ];
-        let claims = Value::from(vec![Value::from_iter(entries)]);
+        let claim = std::collections::BTreeMap::from([
+            ("group", Value::from("tcp")),
+            ("claim", Value::from("web")),
+            ("preferred_port", Value::from(f64::INFINITY)),
+        ]);
+        let claims = Value::from(vec![Value::from(claim)]);
         assert_eq!(
             parse_claims(&claims).unwrap_err().to_string(),
             "ports.json: [0].preferred_port: must be an integer from 1 to 65535, got inf"
