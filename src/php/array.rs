@@ -212,20 +212,21 @@ impl ArrayBuilder {
 
     /// Charges `entries` entries at once, and makes room for them.
     pub(crate) fn reserve(&mut self, entries: usize) -> Result<(), Error> {
-        budget::map(entries)?;
-        self.prepaid += entries;
         match &mut self.map {
-            Some(map) => map.reserve(entries),
-            None => self.list.reserve(entries),
+            Some(map) => {
+                budget::map(entries)?;
+                map.reserve(entries);
+            }
+            None => {
+                budget::list(entries)?;
+                self.list.reserve(entries);
+            }
         }
+        self.prepaid += entries;
         Ok(())
     }
 
     pub(crate) fn insert(&mut self, key: Key<'static>, value: Value) -> Result<(), Error> {
-        match self.prepaid.checked_sub(1) {
-            Some(left) => self.prepaid = left,
-            None => budget::map(1)?,
-        }
         if let Key::Str(s) = &key {
             budget::string(s.len())?;
         }
@@ -237,6 +238,7 @@ impl ArrayBuilder {
         if self.map.is_none() {
             match key {
                 Key::Int(i) if i == self.list.len() as i64 => {
+                    self.charge_entry(budget::list)?;
                     self.list.push(value);
                     return Ok(());
                 }
@@ -244,7 +246,14 @@ impl ArrayBuilder {
                     self.list[i as usize] = value;
                     return Ok(());
                 }
+                // A map entry takes more than a list's slot: the entries so far, and those paid
+                // for ahead, pay the difference.
                 _ => {
+                    let entries = self.list.len() + self.prepaid;
+                    budget::memory(
+                        (entries as u64)
+                            .saturating_mul(budget::MAP_ENTRY_BYTES - budget::LIST_SLOT_BYTES),
+                    )?;
                     let list = std::mem::take(&mut self.list);
                     self.map = Some(
                         list.into_iter()
@@ -255,10 +264,22 @@ impl ArrayBuilder {
                 }
             }
         }
+        self.charge_entry(budget::map)?;
         if let Some(map) = &mut self.map {
             map.insert(key, value);
         }
         Ok(())
+    }
+
+    /// Charges one new entry, unless [`ArrayBuilder::reserve`] paid for it.
+    fn charge_entry(&mut self, charge: fn(usize) -> Result<(), Error>) -> Result<(), Error> {
+        match self.prepaid.checked_sub(1) {
+            Some(left) => {
+                self.prepaid = left;
+                Ok(())
+            }
+            None => charge(1),
+        }
     }
 
     pub(crate) fn push(&mut self, value: Value) -> Result<(), Error> {

@@ -103,6 +103,14 @@ pub(crate) const LIBRARY: &[Function] = &[
     php_fn!("e", ["value", "doubleEncode"], 1, e),
 ];
 
+/// Charges a string of `len` bytes `function` is about to build, refused past the string limit.
+fn sized(len: usize, function: &str) -> Result<(), Error> {
+    if len > MAX_STRING_LEN {
+        return Err(too_long(function));
+    }
+    budget::string(len)
+}
+
 /// `s`, charged as the copy of it the caller is about to make.
 fn copied(s: Cow<'_, str>) -> Result<Cow<'_, str>, Error> {
     budget::string(s.len())?;
@@ -507,7 +515,10 @@ fn nl2br(a: &Args) -> Result<Value, Error> {
         "<br>"
     };
     let breaks = s.bytes().filter(|b| matches!(b, b'\r' | b'\n')).count();
-    budget::string(s.len().saturating_add(breaks.saturating_mul(tag.len())))?;
+    sized(
+        s.len().saturating_add(breaks.saturating_mul(tag.len())),
+        "nl2br",
+    )?;
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
@@ -540,7 +551,7 @@ fn e(a: &Args) -> Result<Value, Error> {
         _ => to_php_string(value)?,
     };
     let double_encode = a.get(1).is_none() || a.bool(1)?;
-    budget::string(escaped_len(&text))?;
+    sized(escaped_len(&text), "e")?;
     Ok(Value::from(if double_encode {
         super::html_escape(&text)
     } else {
@@ -701,7 +712,7 @@ pub(crate) const MORE: &[Function] = &[
             let s = a.string(0)?;
             let flags = a.opt_int(1)?.unwrap_or(3);
             let double_encode = a.get(3).is_none() || a.bool(3)?;
-            budget::string(escaped_len(&s))?;
+            sized(escaped_len(&s), "htmlspecialchars")?;
             let escaped = if double_encode {
                 super::html_escape(&s)
             } else {
@@ -725,7 +736,7 @@ pub(crate) const MORE: &[Function] = &[
             .bytes()
             .filter(|b| matches!(b, b'\'' | b'"' | b'\\' | 0))
             .count();
-        budget::string(s.len() + escapes)?;
+        sized(s.len() + escapes, "addslashes")?;
         let mut out = String::with_capacity(s.len());
         for c in s.chars() {
             match c {
