@@ -326,6 +326,24 @@ fn arrays_a_render_builds_nest_no_deeper_than_the_limit() {
         &jinja(Limits::default()),
         "value nesting limit exceeded in in_array()",
     );
+    // A Jinja macro nests its own list literals as deep as its recursion allows; the printers
+    // that recurse deepest refuse them.
+    let wrap = format!("{}a{}", "[".repeat(20), "]".repeat(20));
+    for (print, says) in [("a|pprint", "in pprint"), ("debug(a)", "in debug()")] {
+        limit_error(
+            &format!(
+                "{{% macro f(a, n) %}}{{% if n > 0 %}}{{{{ f({wrap}, n - 1) }}}}{{% else %}}{{{{ {print} }}}}{{% endif %}}{{% endmacro %}}{{{{ f([], 10) }}}}"
+            ),
+            &jinja(Limits::default()),
+            says,
+        );
+    }
+    // Within the limit they print what minijinja prints.
+    let plain = minijinja::Environment::new();
+    assert_eq!(
+        render("{{ [[1, [2]]]|pprint }}", &jinja(Limits::default())).unwrap(),
+        plain.render_str("{{ [[1, [2]]]|pprint }}", ()).unwrap()
+    );
 }
 
 /// Ordinary templates never notice the budgets: what these build and walk is far below them.

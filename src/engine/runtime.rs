@@ -4,10 +4,11 @@
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
 
-use minijinja::value::{Enumerator, Object, ObjectRepr};
-use minijinja::{Environment, Error, ErrorKind, Value};
+use minijinja::value::{Enumerator, Object, ObjectRepr, Rest};
+use minijinja::{Environment, Error, ErrorKind, State, Value};
 
 use super::{Dialect, Limits};
+use crate::php::budget;
 
 /// Refuses, before anything reads it, a template larger than `max_bytes`: compiling takes time
 /// and memory in proportion to the source, many times its size.
@@ -90,6 +91,43 @@ pub fn add_globals(env: &mut Environment<'static>, translated: &str, only_used: 
             env.add_global(name, value);
         }
     }
+    if !only_used {
+        bound_recursive_printing(env);
+    }
+}
+
+/// minijinja's `pprint` filter and `debug` function print values with Rust's pretty `Debug`,
+/// which recurses once per level of nesting and needs more stack per level than anything else a
+/// Jinja template can do: they refuse values nested deeper than the render allows (a Jinja
+/// template nests its own list literals, up to its recursion limits, without asking the runtime).
+fn bound_recursive_printing(env: &mut Environment<'static>) {
+    env.add_filter("pprint", |state: &State, value: &Value| {
+        budget::call(state, "pprint", || {
+            budget::check_nesting(value, 0, "the printed value")?;
+            printed(minijinja::filters::pprint(value))
+        })
+    });
+    env.add_function("debug", |state: &State, args: Rest<Value>| {
+        budget::call(state, "debug()", || {
+            for value in args.iter() {
+                budget::check_nesting(value, 0, "a printed value")?;
+            }
+            if args.is_empty() {
+                for name in state.known_variables() {
+                    let value = state.lookup(&name).unwrap_or_default();
+                    budget::check_nesting(&value, 0, &format!("the variable {name}"))?;
+                }
+            }
+            printed(minijinja::functions::debug(state, Rest(args.0.clone())))
+        })
+    });
+}
+
+/// Charges a printed value's text as minijinja charges its own serialisations.
+fn printed(text: String) -> Result<Value, Error> {
+    budget::string(text.len())?;
+    budget::scan(text.len().saturating_mul(15))?;
+    Ok(Value::from(text))
 }
 
 /// The words of minijinja source that could name a global (a superset: strings count too).
