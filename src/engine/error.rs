@@ -54,7 +54,11 @@ pub(crate) fn classify(e: &minijinja::Error) -> (ErrorKind, String) {
         K::OutOfFuel => (
             ErrorKind::Limit,
             e.detail().map_or_else(
-                || "fuel limit exceeded: the template ran too many steps (a runaway loop?)".into(),
+                || {
+                    // minijinja charges what its own operators and filters build to the fuel too.
+                    "fuel limit exceeded: the template ran too many steps or built too much (a runaway loop?)"
+                        .into()
+                },
                 str::to_string,
             ),
         ),
