@@ -43,8 +43,7 @@ pub enum Whitespace {
 /// The most nesting any template may use, whatever `Limits::max_nesting` says.
 pub const MAX_NESTING: usize = 128;
 
-/// What one template may spend. Every limit, its default and what running out says are listed
-/// in COMPATIBILITY.md ("Limits").
+/// What one template may spend. Every limit and its default are listed in README.md ("Limits").
 #[derive(Clone, Debug)]
 pub struct Limits {
     /// minijinja fuel: roughly the number of instructions one render may run, with the work
