@@ -101,10 +101,13 @@ pub(crate) fn call(
         .map_or(u64::MAX, |(_, left)| left.saturating_mul(UNITS_PER_FUEL))
         .min(outer);
     WORK.set(lent);
-    let outer_name = CALLER.replace(name);
+    let restore = Restore {
+        work: outer,
+        caller: CALLER.replace(name),
+    };
     let result = body();
     let left = WORK.get();
-    CALLER.set(outer_name);
+    drop(restore);
     let used = lent - left.min(lent);
     WORK.set(if outer == u64::MAX {
         outer
@@ -117,28 +120,40 @@ pub(crate) fn call(
     // Less than a fuel of work is free, as it is for minijinja's own instructions.
     let charged = match used / UNITS_PER_FUEL {
         0 => Ok(()),
-        fuel => state.consume_fuel(fuel).map_err(|_| fuel_exhausted()),
+        fuel => state.consume_fuel(fuel).map_err(|_| fuel_exhausted(name)),
     };
     let value = result?;
     charged.map(|_| value)
+}
+
+/// Puts back what [`call`] lent, however the call ends (a panic unwinding through it included).
+struct Restore {
+    work: u64,
+    caller: &'static str,
+}
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        WORK.set(self.work);
+        CALLER.set(self.caller);
+    }
 }
 
 fn spend(units: u64) -> Result<(), Error> {
     let left = WORK.get();
     if units >= left {
         WORK.set(0);
-        return Err(fuel_exhausted());
+        return Err(fuel_exhausted(caller()));
     }
     WORK.set(left - units);
     Ok(())
 }
 
-fn fuel_exhausted() -> Error {
+fn fuel_exhausted(caller: &str) -> Error {
     Error::new(
         ErrorKind::OutOfFuel,
         format!(
-            "fuel limit exceeded in {}: the template asks for more work than its fuel allows",
-            caller()
+            "fuel limit exceeded in {caller}: the template asks for more work than its fuel allows"
         ),
     )
 }
