@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
-# Runs every fuzz target for N seconds (default 60), seeding the corpora from the conformance cases;
-# the Blade targets also get the token dictionary blade.dict.
+# Runs every fuzz target for N seconds (default 60), seeding the corpora from the conformance cases
+# and fuzz/seeds; the template targets also get the token dictionary blade.dict. A run that takes
+# more than 20 s or 2 GiB is a failure: the render limits must stop every input long before.
 set -euo pipefail
 seconds=${1:-60}
 cd "$(dirname "$0")/../fuzz"
 export RUSTC_BOOTSTRAP=1
-for target in translate render config allocator tape; do
+targets=(translate render bombs config allocator tape)
+for target in "${targets[@]}"; do
   mkdir -p "corpus/$target"
 done
+# the shapes of issue #18's bombs: builtins on large arrays, deep values, large templates
+cp seeds/bombs/* corpus/bombs/
 for case in ../tests/cases/*/; do
   name=$(basename "$case")
   cp "$case/template.yaml" "corpus/translate/$name"
   { cat "$case/template.yaml"; printf '\0'; cat "$case/values.json"; } > "corpus/render/$name"
+  cp "corpus/render/$name" "corpus/bombs/$name"
   cp "$case/values.json" "corpus/config/$name"
 done
 # each case's variables as the npm package writes them into a value tape (a fresh process each, so
@@ -36,9 +41,10 @@ node -e '
     fs.writeFileSync(`corpus/translate/snippet-${i}`, snippet);
     fs.writeFileSync(`corpus/render/snippet-${i}`, `${snippet}\0${values}`);
   });'
-for target in translate render config allocator tape; do
+for target in "${targets[@]}"; do
   echo "== $target (${seconds}s)"
   dict=()
-  case $target in translate | render) dict=(-dict=blade.dict) ;; esac
-  cargo fuzz run -O -s none "$target" "corpus/$target" -- -max_total_time="$seconds" -max_len=4096 "${dict[@]}"
+  case $target in translate | render | bombs) dict=(-dict=blade.dict) ;; esac
+  cargo fuzz run -O -s none "$target" "corpus/$target" -- -max_total_time="$seconds" -max_len=4096 \
+    -timeout=20 -rss_limit_mb=2048 "${dict[@]}"
 done

@@ -1,8 +1,8 @@
 //! A template and JSON variables separated by a NUL byte: full rendering never panics, and a
-//! small fuel budget and output limit stop runaway templates. The variables are read as the npm
-//! package reads them (`engine::values::from_json`). Where the fast translation renders, the
-//! exact one must render the same (or stop at a limit, since it does more work): `render` uses
-//! the exact translation only when the fast one fails.
+//! small fuel budget, memory budget and output limit stop runaway templates. The variables are
+//! read as the npm package reads them (`engine::values::from_json`). Where the fast translation
+//! renders, the exact one must render the same (or stop at a limit, since it does more work):
+//! `render` uses the exact translation only when the fast one fails.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use portclaims::engine::values::from_json;
@@ -18,6 +18,8 @@ fuzz_target!(|input: &str| {
             fuel: Some(100_000),
             max_output_bytes: 1 << 16,
             max_nesting: 64,
+            max_memory_bytes: 8 << 20,
+            ..Limits::default()
         },
         ..Options::default()
     };

@@ -43,7 +43,11 @@ impl Claim {
     }
 }
 
-/// Reads a `ports.json` array. Fields Kublade may add later are ignored.
+/// The fields of a claim: Kublade's four.
+const FIELDS: &[&str] = &["group", "claim", "preferred_port", "random"];
+
+/// Reads a `ports.json` array. A field other than Kublade's four is an error (a misspelt
+/// `preferred_port` would otherwise go unnoticed), with the field it most likely meant.
 pub fn parse_claims(v: &Value) -> Result<Vec<Claim>, ClaimsError> {
     let items = tree::items(v).ok_or_else(|| {
         ClaimsError::at(
@@ -99,6 +103,25 @@ fn parse_claim(index: usize, item: &Value) -> Result<Claim, ClaimsError> {
             )),
         }
     };
+    for (key, _) in tree::entries(item).unwrap_or_default() {
+        if !FIELDS.contains(&key.as_str()) {
+            let hint = match closest_field(&key) {
+                Some(field) => format!(" (did you mean {field:?}?)"),
+                None => format!("; a claim has only {}", FIELDS.join(", ")),
+            };
+            let path = tree::key_path(&key);
+            let field = if path.starts_with('[') {
+                format!("[{index}]{path}")
+            } else {
+                at(&path)
+            };
+            return Err(ClaimsError::at(
+                DOCUMENT,
+                &field,
+                format!("unknown field{hint}"),
+            ));
+        }
+    }
     let group = required_name("group")?;
     let claim = required_name("claim")?;
     let preferred_port = match tree::optional(item, "preferred_port") {
@@ -133,6 +156,24 @@ fn parse_claim(index: usize, item: &Value) -> Result<Claim, ClaimsError> {
     })
 }
 
+/// The field a misspelt key most likely meant: the nearest by edit distance, ignoring case and
+/// `_`/`-`, and near enough to be a typo.
+fn closest_field(key: &str) -> Option<&'static str> {
+    let normal = |s: &str| s.to_ascii_lowercase().replace(['-', ' '], "_");
+    let key = normal(key);
+    FIELDS
+        .iter()
+        .map(|field| {
+            let plain = |s: &str| s.replace('_', "");
+            let distance = strsim::levenshtein(&key, field)
+                .min(strsim::levenshtein(&plain(&key), &plain(field)));
+            (distance, *field)
+        })
+        .filter(|(distance, field)| *distance <= (field.len() / 4).max(1))
+        .min()
+        .map(|(_, field)| field)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,7 +193,7 @@ mod tests {
                 { "group": "k8s-test", "claim": "httpExample", "preferred_port": 8080, "random": true },
                 { "group": "tcp", "claim": "db" },
                 { "group": "udp", "claim": "dns", "preferred_port": null, "random": null },
-                { "group": "http", "claim": "web", "preferred_port": "8081", "random": false, "note": "x" }
+                { "group": "http", "claim": "web", "preferred_port": "8081", "random": false }
             ]"#,
         )
         .unwrap();
@@ -224,6 +265,34 @@ mod tests {
                 "ports.json: [0].random: must be true or false, got \"yes\"",
             ),
             (
+                r#"[{"group": "tcp", "claim": "web", "preferred_port": -80}]"#,
+                "ports.json: [0].preferred_port: must be an integer from 1 to 65535, got -80",
+            ),
+            (
+                r#"[{"group": "tcp", "claim": "web", "preferred_port": 1e20}]"#,
+                "ports.json: [0].preferred_port: must be an integer from 1 to 65535, got 100000000000000000000.0",
+            ),
+            (
+                r#"[{"group": "tcp", "claim": "web"}, {"group": "tcp", "claim": "db", "prefered_port": 8080}]"#,
+                "ports.json: [1].prefered_port: unknown field (did you mean \"preferred_port\"?)",
+            ),
+            (
+                r#"[{"group": "tcp", "claim": "web", "preferredPort": 8080}]"#,
+                "ports.json: [0].preferredPort: unknown field (did you mean \"preferred_port\"?)",
+            ),
+            (
+                r#"[{"groups": "tcp", "claim": "web"}]"#,
+                "ports.json: [0].groups: unknown field (did you mean \"group\"?)",
+            ),
+            (
+                r#"[{"group": "tcp", "claim": "web", "note": "x"}]"#,
+                "ports.json: [0].note: unknown field; a claim has only group, claim, preferred_port, random",
+            ),
+            (
+                r#"[{"group": "tcp", "claim": "web", "a b": 1}]"#,
+                "ports.json: [0][\"a b\"]: unknown field; a claim has only group, claim, preferred_port, random",
+            ),
+            (
                 r#"[{"group": "tcp", "claim": "web"}, {"group": "a", "claim": "b"}, {"group": "a", "claim": "c"}, {"group": "udp", "claim": "web"}]"#,
                 "ports.json: [3].claim: \"web\" is declared twice (first at [0])",
             ),
@@ -231,6 +300,22 @@ mod tests {
         for (json, expected) in cases {
             assert_eq!(error(json), expected, "{json}");
         }
+    }
+
+    /// A number too large for a float (`1e400`) reaches the core as infinity, when the host's
+    /// JSON keeps it.
+    #[test]
+    fn infinite_ports_are_refused() {
+        let claim = std::collections::BTreeMap::from([
+            ("group", Value::from("tcp")),
+            ("claim", Value::from("web")),
+            ("preferred_port", Value::from(f64::INFINITY)),
+        ]);
+        let claims = Value::from(vec![Value::from(claim)]);
+        assert_eq!(
+            parse_claims(&claims).unwrap_err().to_string(),
+            "ports.json: [0].preferred_port: must be an integer from 1 to 65535, got inf"
+        );
     }
 
     #[test]

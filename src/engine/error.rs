@@ -50,9 +50,17 @@ pub(crate) fn classify(e: &minijinja::Error) -> (ErrorKind, String) {
         .map(str::to_string)
         .unwrap_or_else(|| e.kind().to_string());
     match e.kind() {
+        // The runtime's functions say which budget ran out, and where (see `php::budget`).
         K::OutOfFuel => (
             ErrorKind::Limit,
-            "fuel limit exceeded: the template ran too many steps (a runaway loop?)".into(),
+            e.detail().map_or_else(
+                || {
+                    // minijinja charges what its own operators and filters build to the fuel too.
+                    "fuel limit exceeded: the template ran too many steps or built too much (a runaway loop?)"
+                        .into()
+                },
+                str::to_string,
+            ),
         ),
         K::SyntaxError if detail.contains("recursion") => (
             ErrorKind::Limit,

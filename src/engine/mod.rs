@@ -43,13 +43,31 @@ pub enum Whitespace {
 /// The most nesting any template may use, whatever `Limits::max_nesting` says.
 pub const MAX_NESTING: usize = 128;
 
+/// What one template may spend. Every limit and its default are listed in README.md ("Limits").
 #[derive(Clone, Debug)]
 pub struct Limits {
-    /// minijinja fuel: roughly the number of instructions one render may run.
+    /// minijinja fuel: roughly the number of instructions one render may run, with the work
+    /// inside the runtime's functions charged too (see `php::budget`).
     pub fuel: Option<u64>,
     pub max_output_bytes: usize,
     /// Nesting of directives and of expressions.
     pub max_nesting: usize,
+    /// A template's source, refused before it is parsed.
+    pub max_template_bytes: usize,
+    /// The strings and arrays one render builds, in total (see `php::budget`).
+    pub max_memory_bytes: usize,
+    /// How deep arrays may nest: in the values a render builds, and in the values the host
+    /// passes in (which the value reader refuses past it).
+    pub max_value_depth: usize,
+    /// The values the host passes in, as the value reader receives them (JSON or a value tape).
+    pub max_value_bytes: usize,
+}
+
+impl Limits {
+    pub const DEFAULT_MAX_TEMPLATE_BYTES: usize = 4 * 1024 * 1024;
+    pub const DEFAULT_MAX_MEMORY_BYTES: usize = 256 * 1024 * 1024;
+    pub const DEFAULT_MAX_VALUE_DEPTH: usize = 128;
+    pub const DEFAULT_MAX_VALUE_BYTES: usize = 16 * 1024 * 1024;
 }
 
 impl Default for Limits {
@@ -60,6 +78,10 @@ impl Default for Limits {
             fuel: Some(50_000_000),
             max_output_bytes: 16 * 1024 * 1024,
             max_nesting: 64,
+            max_template_bytes: Self::DEFAULT_MAX_TEMPLATE_BYTES,
+            max_memory_bytes: Self::DEFAULT_MAX_MEMORY_BYTES,
+            max_value_depth: Self::DEFAULT_MAX_VALUE_DEPTH,
+            max_value_bytes: Self::DEFAULT_MAX_VALUE_BYTES,
         }
     }
 }
@@ -107,6 +129,9 @@ pub struct Template {
     leaky: Vec<Span>,
     reads: Option<blade::Reads>,
     max_output_bytes: usize,
+    /// The memory budget and value nesting limit each render starts with.
+    max_memory_bytes: usize,
+    max_value_depth: usize,
     dialect: Dialect,
 }
 
@@ -125,6 +150,7 @@ impl Template {
         } else {
             options.name.clone()
         };
+        runtime::check_template_size(source, &name, options.limits.max_template_bytes)?;
         let lines = LineIndex::new(source);
         let nesting = options.limits.max_nesting.min(MAX_NESTING);
         let (translated, fast, segments, claims, leaky, reads, identity) = match options.dialect {
@@ -205,7 +231,7 @@ impl Template {
             Dialect::Blade => UndefinedBehavior::Chainable,
             Dialect::Jinja => UndefinedBehavior::Strict,
         });
-        env.set_fuel(options.limits.fuel);
+        env.set_fuel(runtime::fuel(&options.limits, options.dialect));
         // Every loop takes a frame; a macro call (Jinja only) costs four and recurses natively, so
         // this also keeps recursive macros far from the end of a WebAssembly stack.
         env.set_recursion_limit((nesting * 2 + 16).min(500));
@@ -236,6 +262,8 @@ impl Template {
             leaky,
             reads,
             max_output_bytes: options.limits.max_output_bytes,
+            max_memory_bytes: options.limits.max_memory_bytes,
+            max_value_depth: options.limits.max_value_depth,
             dialect: options.dialect,
         };
         if let Err(e) = env.add_template_owned(name.clone(), translated) {
@@ -321,6 +349,7 @@ impl Template {
         variables: &Value,
     ) -> Option<Result<String, minijinja::Error>> {
         let tmpl = self.bounded.as_ref()?.get_template(self.name(fast)).ok()?;
+        let _budget = self.budget();
         Some(tmpl.render(self.context(fast, variables)))
     }
 
@@ -346,6 +375,7 @@ impl Template {
             .get_template(self.name(fast))
             .map_err(|e| self.map_error(&e))?;
         let context = self.context(fast, variables);
+        let _budget = self.budget();
         let mut out =
             runtime::LimitedOutput::new(self.max_output_bytes, self.source.len() * 2 + 256);
         let result = tmpl.render_captured_to(context, &mut out).map(|_| ());
@@ -362,6 +392,11 @@ impl Template {
             )),
             Err(e2) => Err(self.map_error(&e2)),
         }
+    }
+
+    /// A fresh memory budget for one render (each attempt of [`Template::render`] starts anew).
+    fn budget(&self) -> crate::php::budget::RenderBudget {
+        crate::php::budget::RenderBudget::begin(self.max_memory_bytes, self.max_value_depth)
     }
 
     /// The translation rendered first when it exists (see [`Template::render`]).
@@ -442,10 +477,10 @@ impl Template {
 const OUTPUT_BYTES_PER_BOUNDED_FUEL: usize = 4 * 64;
 
 /// `env` on the budget of fuel described at [`OUTPUT_BYTES_PER_BOUNDED_FUEL`], never more
-/// than `limits.fuel`.
+/// than its own.
 fn bounded(env: &Environment<'static>, limits: &Limits) -> Option<Environment<'static>> {
     let fuel = u64::try_from(limits.max_output_bytes / OUTPUT_BYTES_PER_BOUNDED_FUEL).ok()?;
-    let fuel = limits.fuel.map_or(fuel, |limit| limit.min(fuel));
+    let fuel = env.fuel().map_or(fuel, |limit| limit.min(fuel));
     if fuel == 0 {
         return None;
     }

@@ -1,11 +1,54 @@
-//! What the engine adds to the PHP runtime: loop and failure helpers, the render context and
-//! the bounded output.
+//! What the engine adds to the PHP runtime: loop and failure helpers, the render context, the
+//! bounded output and the limits a template meets before it renders.
 
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
 
-use minijinja::value::{Enumerator, Object, ObjectRepr};
-use minijinja::{Environment, Error, ErrorKind, Value};
+use minijinja::value::{Enumerator, Object, ObjectRepr, Rest};
+use minijinja::{Environment, Error, ErrorKind, State, Value};
+
+use super::{Dialect, Limits};
+use crate::php::budget;
+
+/// Refuses, before anything reads it, a template larger than `max_bytes`: compiling takes time
+/// and memory in proportion to the source, many times its size.
+pub fn check_template_size(source: &str, name: &str, max_bytes: usize) -> Result<(), super::Error> {
+    if source.len() <= max_bytes {
+        return Ok(());
+    }
+    Err(super::Error {
+        kind: super::ErrorKind::Limit,
+        message: format!(
+            "template size limit exceeded: the template is {} bytes, more than the {max_bytes} a template may have",
+            source.len()
+        ),
+        name: name.to_string(),
+        span: super::Span {
+            start_line: 1,
+            start_column: 1,
+            end_line: 1,
+            end_column: 1,
+        },
+        source_line: String::new(),
+    })
+}
+
+/// The fuel a template renders on.
+///
+/// minijinja charges what its own operators and filters build (`~`, `*`, `indent`, …) to the fuel,
+/// a fuel per 64 bytes, and checks a value's size against the fuel left before it builds one;
+/// that is all that bounds them. A Blade translation builds its strings and arrays with the
+/// runtime's functions, which charge the memory budget; a Jinja template builds them with
+/// minijinja's, so its fuel is capped at the memory budget's worth.
+pub fn fuel(limits: &Limits, dialect: Dialect) -> Option<u64> {
+    match dialect {
+        Dialect::Blade => limits.fuel,
+        Dialect::Jinja => {
+            let memory = u64::try_from(limits.max_memory_bytes / 64).unwrap_or(u64::MAX);
+            Some(limits.fuel.map_or(memory, |fuel| fuel.min(memory)))
+        }
+    }
+}
 
 /// An endless sequence: `@for` and `@while` loop over it until they break or run out of fuel.
 #[derive(Debug)]
@@ -48,6 +91,43 @@ pub fn add_globals(env: &mut Environment<'static>, translated: &str, only_used: 
             env.add_global(name, value);
         }
     }
+    if !only_used {
+        bound_recursive_printing(env);
+    }
+}
+
+/// minijinja's `pprint` filter and `debug` function print values with Rust's pretty `Debug`,
+/// which recurses once per level of nesting and needs more stack per level than anything else a
+/// Jinja template can do: they refuse values nested deeper than the render allows (a Jinja
+/// template nests its own list literals, up to its recursion limits, without asking the runtime).
+fn bound_recursive_printing(env: &mut Environment<'static>) {
+    env.add_filter("pprint", |state: &State, value: &Value| {
+        budget::call(state, "pprint", || {
+            budget::check_nesting(value, 0, "the printed value")?;
+            printed(minijinja::filters::pprint(value))
+        })
+    });
+    env.add_function("debug", |state: &State, args: Rest<Value>| {
+        budget::call(state, "debug()", || {
+            for value in args.iter() {
+                budget::check_nesting(value, 0, "a printed value")?;
+            }
+            if args.is_empty() {
+                for name in state.known_variables() {
+                    let value = state.lookup(&name).unwrap_or_default();
+                    budget::check_nesting(&value, 0, &format!("the variable {name}"))?;
+                }
+            }
+            printed(minijinja::functions::debug(state, Rest(args.0.clone())))
+        })
+    });
+}
+
+/// Charges a printed value's text as minijinja charges its own serialisations.
+fn printed(text: String) -> Result<Value, Error> {
+    budget::string(text.len())?;
+    budget::scan(text.len().saturating_mul(15))?;
+    Ok(Value::from(text))
 }
 
 /// The words of minijinja source that could name a global (a superset: strings count too).

@@ -220,7 +220,7 @@ fn passes(rule: &Rule, value: &Value) -> bool {
                     let text = Value::from(text);
                     rule.params
                         .iter()
-                        .any(|p| loose_eq(&Value::from(p.as_str()), &text))
+                        .any(|p| matches!(loose_eq(&Value::from(p.as_str()), &text), Ok(true)))
                 })
         }
         _ => true,
@@ -318,7 +318,7 @@ fn resolve_radio(field: &Field, request: &Value) -> Result<Value, Refusal> {
         option = field
             .options
             .iter()
-            .find(|o| loose_eq(&Value::from(o.value.as_str()), &sent));
+            .find(|o| matches!(loose_eq(&Value::from(o.value.as_str()), &sent), Ok(true)));
     }
     let option = option.or_else(|| field.options.iter().find(|o| o.default));
     let value = option.map(|o| Value::from(o.value.as_str()));

@@ -27,11 +27,12 @@ pub(crate) fn add(a: &Value, b: &Value) -> Result<Value, Error> {
     if is_array(a) && is_array(b) {
         let mut union = ArrayBuilder::new();
         for (key, value) in entries(a) {
-            union.insert(key, value);
+            union.insert(key, value)?;
         }
         for (key, value) in entries(b) {
+            super::budget::visit(1)?;
             if !union.contains(&key) {
-                union.insert(key, value);
+                union.insert(key, value)?;
             }
         }
         return Ok(union.build());

@@ -10,6 +10,7 @@ use indexmap::IndexMap;
 use minijinja::Error;
 use minijinja::value::{Value, ValueKind};
 
+use super::budget;
 use super::number::float_to_int;
 use super::value::{Php, error, view};
 
@@ -181,12 +182,28 @@ pub(crate) fn is_list(array: &Value) -> bool {
     }
 }
 
+/// [`is_list`], charging the visit of a map's keys.
+pub(crate) fn is_list_charged(array: &Value) -> Result<bool, Error> {
+    if array.kind() == ValueKind::Map {
+        budget::visit(len(array))?;
+    }
+    Ok(is_list(array))
+}
+
 /// Builds PHP arrays the way PHP fills them: a repeated key overwrites the value in place,
-/// positional entries take the next integer key.
+/// positional entries take the next integer key. Each entry is charged to the render's budget
+/// before it is added.
+///
+/// Most arrays a template builds are lists, kept in a `Vec` while their keys are 0..n-1 in
+/// order: hashing each key into a map would cost several times more than the entry itself.
 #[derive(Default)]
 pub(crate) struct ArrayBuilder {
-    entries: IndexMap<Key<'static>, Value>,
+    list: Vec<Value>,
+    /// Every entry, once a key broke the list's order (`list` is then empty).
+    map: Option<IndexMap<Key<'static>, Value>>,
     next_index: i64,
+    /// Entries charged ahead by [`ArrayBuilder::reserve`].
+    prepaid: usize,
 }
 
 impl ArrayBuilder {
@@ -194,39 +211,107 @@ impl ArrayBuilder {
         Self::default()
     }
 
-    pub(crate) fn insert(&mut self, key: Key<'static>, value: Value) {
+    /// Charges `entries` entries at once, and makes room for them.
+    pub(crate) fn reserve(&mut self, entries: usize) -> Result<(), Error> {
+        match &mut self.map {
+            Some(map) => {
+                budget::map(entries)?;
+                map.reserve(entries);
+            }
+            None => {
+                budget::list(entries)?;
+                self.list.reserve(entries);
+            }
+        }
+        self.prepaid += entries;
+        Ok(())
+    }
+
+    pub(crate) fn insert(&mut self, key: Key<'static>, value: Value) -> Result<(), Error> {
+        if let Key::Str(s) = &key {
+            budget::string(s.len())?;
+        }
         if let Key::Int(i) = key {
             if i >= self.next_index {
                 self.next_index = i.saturating_add(1);
             }
         }
-        self.entries.insert(key, value);
+        if self.map.is_none() {
+            match key {
+                Key::Int(i) if i == self.list.len() as i64 => {
+                    self.charge_entry(budget::list)?;
+                    self.list.push(value);
+                    return Ok(());
+                }
+                Key::Int(i) if (0..self.list.len() as i64).contains(&i) => {
+                    self.list[i as usize] = value;
+                    return Ok(());
+                }
+                // A map entry takes more than a list's slot: the entries so far, and those paid
+                // for ahead, pay the difference.
+                _ => {
+                    let entries = self.list.len() + self.prepaid;
+                    budget::memory(
+                        (entries as u64)
+                            .saturating_mul(budget::MAP_ENTRY_BYTES - budget::LIST_SLOT_BYTES),
+                    )?;
+                    let list = std::mem::take(&mut self.list);
+                    self.map = Some(
+                        list.into_iter()
+                            .enumerate()
+                            .map(|(i, v)| (Key::Int(i as i64), v))
+                            .collect(),
+                    );
+                }
+            }
+        }
+        self.charge_entry(budget::map)?;
+        if let Some(map) = &mut self.map {
+            map.insert(key, value);
+        }
+        Ok(())
+    }
+
+    /// Charges one new entry, unless [`ArrayBuilder::reserve`] paid for it.
+    fn charge_entry(&mut self, charge: fn(usize) -> Result<(), Error>) -> Result<(), Error> {
+        match self.prepaid.checked_sub(1) {
+            Some(left) => {
+                self.prepaid = left;
+                Ok(())
+            }
+            None => charge(1),
+        }
     }
 
     pub(crate) fn push(&mut self, value: Value) -> Result<(), Error> {
-        if self.next_index == i64::MAX && self.entries.contains_key(&Key::Int(i64::MAX)) {
+        if self.next_index == i64::MAX && self.contains(&Key::Int(i64::MAX)) {
             return Err(error(
                 "Cannot add element to the array as the next element is already occupied",
             ));
         }
-        self.insert(Key::Int(self.next_index), value);
-        Ok(())
+        self.insert(Key::Int(self.next_index), value)
     }
 
     pub(crate) fn contains(&self, key: &Key) -> bool {
-        self.entries.contains_key(key)
+        match (&self.map, key) {
+            (Some(map), _) => map.contains_key(key),
+            (None, Key::Int(i)) => (0..self.list.len() as i64).contains(i),
+            (None, Key::Str(_)) => false,
+        }
     }
 
     pub(crate) fn build(self) -> Value {
-        let is_list = self
-            .entries
+        let Some(map) = self.map else {
+            return Value::from(self.list);
+        };
+        let is_list = map
             .keys()
             .enumerate()
             .all(|(i, k)| *k == Key::Int(i as i64));
         if is_list {
-            Value::from(self.entries.into_values().collect::<Vec<_>>())
+            Value::from(map.into_values().collect::<Vec<_>>())
         } else {
-            Value::from_pairs(self.entries.into_iter().map(|(k, v)| (k.to_value(), v)))
+            Value::from_pairs(map.into_iter().map(|(k, v)| (k.to_value(), v)))
         }
     }
 }
@@ -326,7 +411,10 @@ fn foreach_error(value: &Value) -> Error {
 pub(crate) fn foreach_values(value: &Value) -> Result<Value, Error> {
     match value.kind() {
         ValueKind::Seq => Ok(value.clone()),
-        ValueKind::Map | ValueKind::Iterable => Ok(list(values(value).collect())),
+        ValueKind::Map | ValueKind::Iterable => {
+            budget::list(len(value))?;
+            Ok(list(values(value).collect()))
+        }
         _ => Err(foreach_error(value)),
     }
 }
@@ -336,6 +424,8 @@ pub(crate) fn foreach_pairs(value: &Value) -> Result<Value, Error> {
     if !is_array(value) {
         return Err(foreach_error(value));
     }
+    // The list, and a list of two for each pair.
+    budget::list(len(value).saturating_mul(3))?;
     Ok(list(
         entries(value)
             .map(|(k, v)| Value::from(vec![k.to_value(), v]))
@@ -352,7 +442,7 @@ pub(crate) fn from_literal(pairs: &Value) -> Result<Value, Error> {
         if key.is_none() || key.is_undefined() {
             builder.push(value)?;
         } else {
-            builder.insert(to_key(&key)?.into_owned(), value);
+            builder.insert(to_key(&key)?.into_owned(), value)?;
         }
     }
     Ok(builder.build())

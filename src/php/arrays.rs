@@ -5,6 +5,7 @@ use minijinja::value::Value;
 
 use super::args::Args;
 use super::array::{ArrayBuilder, Key, entries, is_array, len, list, lookup, to_key, values};
+use super::budget;
 use super::compare::{identical, loose_eq};
 use super::functions::{Function, call_by_name, php_fn};
 use super::value::{Php, error, view};
@@ -26,9 +27,11 @@ pub(crate) const LIBRARY: &[Function] = &[
         1,
         array_keys
     ),
-    php_fn!("array_values", ["array"], 1, |a| Ok(list(
-        values(a.array(0)?).collect()
-    ))),
+    php_fn!("array_values", ["array"], 1, |a| {
+        let array = a.array(0)?;
+        budget::list(len(array))?;
+        Ok(list(values(array).collect()))
+    }),
     php_fn!("array_merge", ["arrays"], 0, ..., array_merge),
     php_fn!("array_key_first", ["array"], 1, |a| {
         Ok(entries(a.array(0)?)
@@ -36,6 +39,7 @@ pub(crate) const LIBRARY: &[Function] = &[
             .map_or(Value::from(()), |(k, _)| k.to_value()))
     }),
     php_fn!("array_key_last", ["array"], 1, |a| {
+        budget::visit(len(a.array(0)?))?;
         Ok(entries(a.array(0)?)
             .last()
             .map_or(Value::from(()), |(k, _)| k.to_value()))
@@ -47,7 +51,7 @@ pub(crate) const LIBRARY: &[Function] = &[
         for (key, value) in items.into_iter().rev() {
             match key {
                 Key::Int(_) if !preserve => out.push(value)?,
-                key => out.insert(key, value),
+                key => out.insert(key, value)?,
             }
         }
         Ok(out.build())
@@ -57,7 +61,7 @@ pub(crate) const LIBRARY: &[Function] = &[
         for (key, value) in entries(a.array(0)?) {
             match view(&value) {
                 Php::Int(_) | Php::Str(_) => {
-                    out.insert(to_key(&value)?.into_owned(), key.to_value())
+                    out.insert(to_key(&value)?.into_owned(), key.to_value())?
                 }
                 _ => {
                     return Err(error(
@@ -77,26 +81,27 @@ fn count(a: &Args) -> Result<Value, Error> {
     }
     match a.opt_int(1)?.unwrap_or(0) {
         0 => Ok(Value::from(len(value))),
-        1 => Ok(Value::from(count_recursive(value, 0))),
+        1 => Ok(Value::from(count_recursive(value, 1)?)),
         _ => Err(a.value_error(1, "must be either COUNT_NORMAL or COUNT_RECURSIVE")),
     }
 }
 
-fn count_recursive(array: &Value, depth: usize) -> usize {
-    // Values come from JSON and template literals, which cannot nest without bound; the cap
-    // only keeps a hostile host value from exhausting the stack.
-    if depth > 256 {
-        return 0;
+/// The elements of `array`, `depth` arrays deep in the one counted, and of the arrays in it.
+fn count_recursive(array: &Value, depth: usize) -> Result<usize, Error> {
+    // A render builds no deeper arrays (minijinja's own list literals in the Jinja dialect
+    // aside); this walk recurses once per level, so it stops there.
+    if depth > budget::max_depth() {
+        return Err(budget::too_deep("the counted array"));
     }
-    values(array)
-        .map(|v| {
-            if is_array(&v) {
-                1 + count_recursive(&v, depth + 1)
-            } else {
-                1
-            }
-        })
-        .sum()
+    budget::visit(len(array))?;
+    let mut count = 0usize;
+    for item in values(array) {
+        count += 1;
+        if is_array(&item) {
+            count = count.saturating_add(count_recursive(&item, depth + 1)?);
+        }
+    }
+    Ok(count)
 }
 
 /// The key of the first value equal to the needle (`==`, or `===` when strict).
@@ -105,9 +110,13 @@ fn search(a: &Args) -> Result<Option<Key<'static>>, Error> {
     let haystack = a.array(1)?;
     let strict = a.opt_bool(2)?;
     let equal = if strict { identical } else { loose_eq };
-    Ok(entries(haystack)
-        .find(|(_, v)| equal(v, needle))
-        .map(|(k, _)| k))
+    for (key, value) in entries(haystack) {
+        budget::visit(1)?;
+        if equal(&value, needle)? {
+            return Ok(Some(key));
+        }
+    }
+    Ok(None)
 }
 
 fn key_exists(a: &Args) -> Result<Value, Error> {
@@ -123,14 +132,19 @@ fn array_keys(a: &Args) -> Result<Value, Error> {
     let array = a.array(0)?;
     let filter = a.get(1);
     let strict = a.opt_bool(2)?;
-    let keys = entries(array)
-        .filter(|(_, v)| match filter {
+    let mut keys = Vec::new();
+    for (key, value) in entries(array) {
+        let keep = match filter {
             None => true,
-            Some(f) if strict => identical(v, f),
-            Some(f) => loose_eq(v, f),
-        })
-        .map(|(k, _)| k.to_value())
-        .collect();
+            Some(f) if strict => identical(&value, f)?,
+            Some(f) => loose_eq(&value, f)?,
+        };
+        budget::visit(1)?;
+        if keep {
+            budget::list(1)?;
+            keys.push(key.to_value());
+        }
+    }
     Ok(list(keys))
 }
 
@@ -148,7 +162,7 @@ fn array_merge(a: &Args) -> Result<Value, Error> {
         for (key, value) in entries(array) {
             match key {
                 Key::Int(_) => out.push(value)?,
-                key => out.insert(key, value),
+                key => out.insert(key, value)?,
             }
         }
     }
@@ -167,6 +181,7 @@ pub(crate) const MORE: &[Function] = &[
     php_fn!("array_sum", ["array"], 1, |a| {
         // PHP 8.2 adds what `+` would, but reads strings silently and skips arrays.
         let mut sum = Value::from(0);
+        budget::visit(len(a.array(0)?))?;
         for value in values(a.array(0)?) {
             if matches!(view(&value), Php::Array | Php::Other) {
                 continue;
@@ -185,9 +200,11 @@ pub(crate) const MORE: &[Function] = &[
         if count > MAX_ELEMENTS {
             return Err(error("array_fill(): Argument #2 ($count) is too large"));
         }
+        budget::check_nesting(a.mixed(2), 1, "the filled value")?;
         let mut out = ArrayBuilder::new();
+        out.reserve(count as usize)?;
         for i in 0..count {
-            out.insert(Key::Int(start.saturating_add(i)), a.mixed(2).clone());
+            out.insert(Key::Int(start.saturating_add(i)), a.mixed(2).clone())?;
         }
         Ok(out.build())
     }),
@@ -200,7 +217,7 @@ pub(crate) const MORE: &[Function] = &[
         }
         let mut out = ArrayBuilder::new();
         for (key, value) in values(keys).zip(values(vals)) {
-            out.insert(key_of_element(&key)?, value);
+            out.insert(key_of_element(&key)?, value)?;
         }
         Ok(out.build())
     }),
@@ -211,6 +228,7 @@ pub(crate) const MORE: &[Function] = &[
         let mode = a.opt_int(2)?.unwrap_or(0);
         let mut out = ArrayBuilder::new();
         for (key, value) in entries(array) {
+            budget::visit(1)?;
             let keep = match callback {
                 None => super::value::truthy(&value),
                 Some(callback) => {
@@ -223,7 +241,7 @@ pub(crate) const MORE: &[Function] = &[
                 }
             };
             if keep {
-                out.insert(key, value);
+                out.insert(key, value)?;
             }
         }
         Ok(out.build())
@@ -241,12 +259,12 @@ pub(crate) const MORE: &[Function] = &[
             } else {
                 call_by_name(a, callback, std::slice::from_ref(&value))?
             };
-            out.insert(key, mapped);
+            out.insert(key, mapped)?;
         }
         Ok(out.build())
     }),
     php_fn!("array_is_list", ["array"], 1, |a| Ok(Value::from(
-        super::array::is_list(a.array(0)?)
+        super::array::is_list_charged(a.array(0)?)?
     ))),
     php_fn!(
         "array_column",
@@ -266,12 +284,14 @@ pub(crate) const MORE: &[Function] = &[
             }
             let preserve = a.opt_bool(2)?;
             let size = usize::try_from(size).unwrap_or(usize::MAX);
+            budget::check_nesting(array, 1, "the chunked array")?;
+            budget::list(len(array).div_ceil(size))?;
             let mut chunks = Vec::new();
             let mut chunk = ArrayBuilder::new();
             let mut filled = 0;
             for (key, value) in entries(array) {
                 if preserve {
-                    chunk.insert(key, value)
+                    chunk.insert(key, value)?
                 } else {
                     chunk.push(value)?
                 }
@@ -290,6 +310,7 @@ pub(crate) const MORE: &[Function] = &[
     php_fn!("range", ["start", "end", "step"], 2, range),
     php_fn!("array_product", ["array"], 1, |a| {
         let mut product = Value::from(1);
+        budget::visit(len(a.array(0)?))?;
         for value in values(a.array(0)?) {
             if matches!(view(&value), Php::Array | Php::Other) {
                 continue;
@@ -312,6 +333,7 @@ pub(crate) const MORE: &[Function] = &[
             return Ok(array.clone());
         }
         let padding = target - current;
+        budget::check_nesting(a.mixed(2), 1, "the padding value")?;
         let mut out = ArrayBuilder::new();
         let pad = |out: &mut ArrayBuilder| -> Result<(), Error> {
             for _ in 0..padding {
@@ -325,7 +347,7 @@ pub(crate) const MORE: &[Function] = &[
         for (key, value) in entries(array) {
             match key {
                 Key::Int(_) => out.push(value)?,
-                key => out.insert(key, value),
+                key => out.insert(key, value)?,
             }
         }
         if length > 0 {
@@ -363,13 +385,14 @@ fn array_slice(a: &Args) -> Result<Value, Error> {
         Some(l) => start.saturating_add(l).min(n),
     };
     let mut out = ArrayBuilder::new();
+    budget::visit(start as usize)?;
     for (key, value) in entries(array)
         .skip(start as usize)
         .take((end - start).max(0) as usize)
     {
         match key {
             Key::Int(_) if !preserve => out.push(value)?,
-            key => out.insert(key, value),
+            key => out.insert(key, value)?,
         }
     }
     Ok(out.build())
@@ -385,8 +408,12 @@ fn array_unique(a: &Args) -> Result<Value, Error> {
     let mut seen = std::collections::HashSet::new();
     let mut out = ArrayBuilder::new();
     for (key, value) in entries(array) {
-        if seen.insert(super::value::to_php_string(&value)?.into_owned()) {
-            out.insert(key, value);
+        let text = super::value::to_php_string(&value)?;
+        budget::visit(1)?;
+        // Hashed into the set, and kept there.
+        budget::string(text.len())?;
+        if seen.insert(text.into_owned()) {
+            out.insert(key, value)?;
         }
     }
     Ok(out.build())
@@ -398,6 +425,7 @@ fn array_column(a: &Args) -> Result<Value, Error> {
     let index = a.get(2).filter(|v| !v.is_none() && !v.is_undefined());
     let mut out = ArrayBuilder::new();
     for row in values(array) {
+        budget::visit(1)?;
         let whole_row = column.is_none() || column.is_undefined();
         if !is_array(&row) && !whole_row {
             continue;
@@ -413,7 +441,7 @@ fn array_column(a: &Args) -> Result<Value, Error> {
             _ => None,
         };
         match key.filter(|k| matches!(view(k), Php::Int(_) | Php::Str(_))) {
-            Some(key) => out.insert(key_of_element(&key)?, value),
+            Some(key) => out.insert(key_of_element(&key)?, value)?,
             None => out.push(value)?,
         }
     }
@@ -447,6 +475,7 @@ fn range(a: &Args) -> Result<Value, Error> {
         let mut out = Vec::new();
         let mut c = from;
         loop {
+            budget::list(1)?;
             out.push(Value::from((c as char).to_string()));
             let next = if from <= to {
                 c.checked_add(step).filter(|n| *n <= to)
@@ -480,6 +509,7 @@ fn range(a: &Args) -> Result<Value, Error> {
             }
             let count = (span / step as u128) as i64 + 1;
             let sign = if to >= from { 1 } else { -1 };
+            budget::list(count as usize)?;
             Ok(list(
                 (0..count)
                     .map(|i| Value::from(from + sign * i * step))
@@ -497,6 +527,7 @@ fn range(a: &Args) -> Result<Value, Error> {
             }
             let count = (span / step).floor() as i64 + 1;
             let sign = if to >= from { 1.0 } else { -1.0 };
+            budget::list(count as usize)?;
             Ok(list(
                 (0..count)
                     .map(|i| Value::from(from + sign * i as f64 * step))

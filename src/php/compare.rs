@@ -1,8 +1,10 @@
 //! PHP 8 comparison: loose (`==`, `<`, `<=>`, as `zend_compare`) and strict (`===`).
 
+use minijinja::Error;
 use minijinja::value::Value;
 
 use super::array::{entries, len, lookup};
+use super::budget;
 use super::number::{Num, is_integer_syntax, parse_numeric};
 use super::value::{Php, float_to_string, truthy, view};
 
@@ -77,7 +79,12 @@ fn compare_num_to_string(n: Num, s: &str) -> i8 {
 }
 
 /// `$a <=> $b`: -1, 0 or 1.
-pub(crate) fn compare(a: &Value, b: &Value) -> i8 {
+pub(crate) fn compare(a: &Value, b: &Value) -> Result<i8, Error> {
+    compare_at(a, b, 0)
+}
+
+/// [`compare`] of values `depth` arrays deep in the ones compared first.
+fn compare_at(a: &Value, b: &Value, depth: usize) -> Result<i8, Error> {
     let (x, y) = (view(a), view(b));
     let num = |p: Php| match p {
         Php::Int(i) => Some(Num::Int(i)),
@@ -85,76 +92,110 @@ pub(crate) fn compare(a: &Value, b: &Value) -> i8 {
         _ => None,
     };
     if let (Some(m), Some(n)) = (num(x), num(y)) {
-        return compare_nums(m, n);
+        return Ok(compare_nums(m, n));
     }
-    match (x, y) {
-        (Php::Array, Php::Array) => compare_arrays(a, b),
-        (Php::Str(s), Php::Str(t)) => compare_strings(s, t),
+    Ok(match (x, y) {
+        (Php::Array, Php::Array) => return compare_arrays(a, b, depth),
+        (Php::Str(s), Php::Str(t)) => {
+            budget::scan(s.len() + t.len())?;
+            compare_strings(s, t)
+        }
         (Php::Null | Php::Undefined, Php::Str(s)) => -((!s.is_empty()) as i8),
         (Php::Str(s), Php::Null | Php::Undefined) => (!s.is_empty()) as i8,
         // NAN is "greater" whichever side it stands on (zend_compare checks it before it
         // compares the other way round), so it is not negated.
-        (Php::Str(s), _) if num(y).is_some() => num(y).map_or(0, |n| match n {
-            Num::Float(f) if f.is_nan() => 1,
-            n => -compare_num_to_string(n, s),
-        }),
-        (_, Php::Str(s)) if num(x).is_some() => num(x).map_or(0, |n| compare_num_to_string(n, s)),
+        (Php::Str(s), _) if num(y).is_some() => {
+            budget::scan(s.len())?;
+            num(y).map_or(0, |n| match n {
+                Num::Float(f) if f.is_nan() => 1,
+                n => -compare_num_to_string(n, s),
+            })
+        }
+        (_, Php::Str(s)) if num(x).is_some() => {
+            budget::scan(s.len())?;
+            num(x).map_or(0, |n| compare_num_to_string(n, s))
+        }
         (Php::Null | Php::Undefined | Php::Bool(_), _)
         | (_, Php::Null | Php::Undefined | Php::Bool(_)) => ordering(truthy(a).cmp(&truthy(b))),
         (Php::Array, _) => 1,
         (_, Php::Array) => -1,
         _ => ordering(a.cmp(b)),
-    }
+    })
 }
 
 /// `zend_hash_compare` unordered: size first, then each key of `a` looked up in `b`.
-fn compare_arrays(a: &Value, b: &Value) -> i8 {
+fn compare_arrays(a: &Value, b: &Value, depth: usize) -> Result<i8, Error> {
     let (la, lb) = (len(a), len(b));
     if la != lb {
-        return ordering(la.cmp(&lb));
+        return Ok(ordering(la.cmp(&lb)));
     }
+    nested(depth)?;
     for (key, value) in entries(a) {
+        budget::visit(1)?;
         match lookup(b, &key) {
-            None => return 1,
-            Some(other) => match compare(&value, &other) {
+            None => return Ok(1),
+            Some(other) => match compare_at(&value, &other, depth + 1)? {
                 0 => {}
-                c => return c,
+                c => return Ok(c),
             },
         }
     }
-    0
+    Ok(0)
+}
+
+/// Refuses to walk arrays nested deeper than a render can build (only minijinja's own list
+/// literals, in the Jinja dialect, get there): the walk recurses once per level.
+fn nested(depth: usize) -> Result<(), Error> {
+    if depth >= budget::max_depth() {
+        return Err(budget::too_deep("a compared value"));
+    }
+    Ok(())
 }
 
 /// `$a == $b`.
-pub(crate) fn loose_eq(a: &Value, b: &Value) -> bool {
-    compare(a, b) == 0
+pub(crate) fn loose_eq(a: &Value, b: &Value) -> Result<bool, Error> {
+    Ok(compare(a, b)? == 0)
 }
 
 /// `$a < $b`; NAN makes every ordering false, as in PHP.
-pub(crate) fn less(a: &Value, b: &Value) -> bool {
-    compare(a, b) < 0
+pub(crate) fn less(a: &Value, b: &Value) -> Result<bool, Error> {
+    Ok(compare(a, b)? < 0)
 }
 
 /// `$a <= $b`.
-pub(crate) fn less_eq(a: &Value, b: &Value) -> bool {
-    compare(a, b) <= 0
+pub(crate) fn less_eq(a: &Value, b: &Value) -> Result<bool, Error> {
+    Ok(compare(a, b)? <= 0)
 }
 
 /// `$a === $b`: same type and value; arrays with the same pairs in the same order.
-pub(crate) fn identical(a: &Value, b: &Value) -> bool {
-    match (view(a), view(b)) {
+pub(crate) fn identical(a: &Value, b: &Value) -> Result<bool, Error> {
+    identical_at(a, b, 0)
+}
+
+fn identical_at(a: &Value, b: &Value, depth: usize) -> Result<bool, Error> {
+    Ok(match (view(a), view(b)) {
         (Php::Null | Php::Undefined, Php::Null | Php::Undefined) => true,
         (Php::Bool(x), Php::Bool(y)) => x == y,
         (Php::Int(x), Php::Int(y)) => x == y,
         (Php::Float(x), Php::Float(y)) => x == y,
-        (Php::Str(x), Php::Str(y)) => x == y,
+        (Php::Str(x), Php::Str(y)) => {
+            budget::scan(x.len().min(y.len()))?;
+            x == y
+        }
         (Php::Array, Php::Array) => {
-            len(a) == len(b)
-                && entries(a)
-                    .zip(entries(b))
-                    .all(|((ka, va), (kb, vb))| ka == kb && identical(&va, &vb))
+            if len(a) != len(b) {
+                return Ok(false);
+            }
+            nested(depth)?;
+            for ((ka, va), (kb, vb)) in entries(a).zip(entries(b)) {
+                budget::visit(1)?;
+                if ka != kb || !identical_at(&va, &vb, depth + 1)? {
+                    return Ok(false);
+                }
+            }
+            true
         }
         (Php::Other, Php::Other) => a == b,
         _ => false,
-    }
+    })
 }

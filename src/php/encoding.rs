@@ -1,37 +1,49 @@
 //! Encodings and digests: `base64_encode`, `base64_decode`, `md5`, `sha1`, `bin2hex`,
 //! `urlencode`, `rawurlencode`.
 
-use std::fmt::Write;
-
 use minijinja::Error;
 use minijinja::value::Value;
 
 use super::args::Args;
+use super::budget;
 use super::functions::{Function, php_fn};
 use super::strings::{MAX_STRING_LEN, from_bytes, too_long};
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+/// Each byte's place in [`ALPHABET`], if it has one.
+const SEXTETS: [Option<u8>; 256] = {
+    let mut table = [None; 256];
+    let mut i = 0;
+    while i < 64 {
+        table[ALPHABET[i] as usize] = Some(i as u8);
+        i += 1;
+    }
+    table
+};
+
 pub(crate) const LIBRARY: &[Function] = &[
     php_fn!("base64_encode", ["string"], 1, |a| base64_encode(a)),
     php_fn!("base64_decode", ["string", "strict"], 1, |a| {
-        let decoded = base64_decode(a.string(0)?.as_bytes(), a.opt_bool(1)?);
+        let input = a.string(0)?;
+        budget::string(input.len() / 4 * 3 + 3)?;
+        let decoded = base64_decode(input.as_bytes(), a.opt_bool(1)?);
         Ok(decoded.map_or(Value::from(false), |bytes| from_bytes(&bytes)))
     }),
     php_fn!("md5", ["string", "binary"], 1, |a| {
-        Ok(Value::from(hex(&super::digest::md5(
-            a.string(0)?.as_bytes(),
-        ))))
+        Ok(Value::from(hex(&super::digest::md5(hashed(
+            &a.string(0)?,
+        )?))))
     }),
     php_fn!("sha1", ["string", "binary"], 1, |a| {
-        Ok(Value::from(hex(&super::digest::sha1(
-            a.string(0)?.as_bytes(),
-        ))))
+        Ok(Value::from(hex(&super::digest::sha1(hashed(
+            &a.string(0)?,
+        )?))))
     }),
     php_fn!("hash", ["algo", "data", "binary", "options"], 2, |a| {
         let algo = a.string(0)?.to_ascii_lowercase();
         let data = a.string(1)?;
-        let bytes = data.as_bytes();
+        let bytes = hashed(&data)?;
         let digest = match algo.as_str() {
             "md5" => super::digest::md5(bytes).to_vec(),
             "sha1" => super::digest::sha1(bytes).to_vec(),
@@ -42,26 +54,37 @@ pub(crate) const LIBRARY: &[Function] = &[
         Ok(Value::from(hex(&digest)))
     }),
     php_fn!("crc32", ["string"], 1, |a| {
-        Ok(Value::from(i64::from(super::digest::crc32(
-            a.string(0)?.as_bytes(),
-        ))))
+        Ok(Value::from(i64::from(super::digest::crc32(hashed(
+            &a.string(0)?,
+        )?))))
     }),
-    php_fn!("bin2hex", ["string"], 1, |a| Ok(Value::from(hex(a
-        .string(0)?
-        .as_bytes())))),
+    php_fn!("bin2hex", ["string"], 1, |a| {
+        let s = a.string(0)?;
+        budget::string(s.len().saturating_mul(2))?;
+        Ok(Value::from(hex(s.as_bytes())))
+    }),
     php_fn!("urlencode", ["string"], 1, |a| Ok(Value::from(url_encode(
         &a.string(0)?,
         true
-    )))),
+    )?))),
     php_fn!("rawurlencode", ["string"], 1, |a| Ok(Value::from(
-        url_encode(&a.string(0)?, false)
+        url_encode(&a.string(0)?, false)?
     ))),
 ];
 
+/// The bytes of `s`, charged as the digest about to hash them.
+fn hashed(s: &str) -> Result<&[u8], Error> {
+    budget::hash(s.len())?;
+    Ok(s.as_bytes())
+}
+
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
 fn hex(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
+    for &b in bytes {
+        out.push(HEX_DIGITS[usize::from(b >> 4)] as char);
+        out.push(HEX_DIGITS[usize::from(b & 15)] as char);
     }
     out
 }
@@ -72,6 +95,7 @@ fn base64_encode(a: &Args) -> Result<Value, Error> {
     if bytes.len() / 3 * 4 > MAX_STRING_LEN {
         return Err(too_long("base64_encode"));
     }
+    budget::string(bytes.len().div_ceil(3) * 4)?;
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let b = [
@@ -101,7 +125,7 @@ fn base64_decode(input: &[u8], strict: bool) -> Option<Vec<u8>> {
             padding += 1;
             continue;
         }
-        let Some(sextet) = ALPHABET.iter().position(|&c| c == byte) else {
+        let Some(sextet) = SEXTETS[usize::from(byte)] else {
             if strict && !matches!(byte, b' ' | b'\t' | b'\r' | b'\n') {
                 return None;
             }
@@ -126,7 +150,15 @@ fn base64_decode(input: &[u8], strict: bool) -> Option<Vec<u8>> {
 }
 
 /// `urlencode` (spaces as `+`) and `rawurlencode` (RFC 3986, `~` kept).
-fn url_encode(s: &str, form: bool) -> String {
+fn url_encode(s: &str, form: bool) -> Result<String, Error> {
+    let escaped = s
+        .bytes()
+        .filter(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b' ')))
+        .count();
+    if s.len() + 2 * escaped > MAX_STRING_LEN {
+        return Err(too_long(if form { "urlencode" } else { "rawurlencode" }));
+    }
+    budget::string(s.len() + 2 * escaped)?;
     let mut out = String::with_capacity(s.len());
     for &b in s.as_bytes() {
         match b {
@@ -134,9 +166,11 @@ fn url_encode(s: &str, form: bool) -> String {
             b'~' if !form => out.push('~'),
             b' ' if form => out.push('+'),
             _ => {
-                let _ = write!(out, "%{b:02X}");
+                out.push('%');
+                out.push(HEX_DIGITS[usize::from(b >> 4)].to_ascii_uppercase() as char);
+                out.push(HEX_DIGITS[usize::from(b & 15)].to_ascii_uppercase() as char);
             }
         }
     }
-    out
+    Ok(out)
 }

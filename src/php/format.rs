@@ -3,6 +3,7 @@
 use minijinja::Error;
 use minijinja::value::Value;
 
+use super::budget;
 use super::functions::{Function, php_fn};
 use super::math::php_round;
 use super::strings::{MAX_STRING_LEN, from_bytes, too_long};
@@ -37,23 +38,36 @@ pub(crate) const LIBRARY: &[Function] = &[
                 decimals,
                 point.as_deref().unwrap_or("."),
                 separator.as_deref().unwrap_or(","),
-            )))
+            )?))
         }
     ),
 ];
 
 /// `number_format`: PHP rounds half away from zero first, then prints with `%.*F`.
-pub(crate) fn number_format(num: f64, decimals: i64, point: &str, separator: &str) -> String {
+pub(crate) fn number_format(
+    num: f64,
+    decimals: i64,
+    point: &str,
+    separator: &str,
+) -> Result<String, Error> {
     // PHP's printf precision stops at 500 digits.
     let decimals = decimals.clamp(0, 500) as usize;
     let rounded = php_round(num, decimals as i64);
     if !rounded.is_finite() {
-        return if rounded.is_nan() { "nan" } else { "inf" }.to_string();
+        return Ok(if rounded.is_nan() { "nan" } else { "inf" }.to_string());
     }
     let negative = rounded < 0.0;
     let text = format!("{:.*}", decimals, rounded.abs());
     let (int_part, frac_part) = text.split_once('.').unwrap_or((&text, ""));
-    let mut out = String::with_capacity(text.len() + int_part.len() / 3 * separator.len() + 2);
+    // A separator of any length goes between every three of up to 309 digits.
+    let size = (int_part.len() / 3)
+        .saturating_mul(separator.len())
+        .saturating_add(text.len() + point.len() + 1);
+    if size > MAX_STRING_LEN {
+        return Err(too_long("number_format"));
+    }
+    budget::string(size)?;
+    let mut out = String::with_capacity(size);
     if negative && rounded != 0.0 {
         out.push('-');
     }
@@ -67,7 +81,7 @@ pub(crate) fn number_format(num: f64, decimals: i64, point: &str, separator: &st
         out.push_str(point);
         out.push_str(frac_part);
     }
-    out
+    Ok(out)
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -89,6 +103,9 @@ struct Spec {
 /// missing-argument error as `vsprintf` does.
 pub(crate) fn sprintf(format: &[u8], args: &[Value], from_array: bool) -> Result<Vec<u8>, Error> {
     let mut out = Vec::with_capacity(format.len());
+    // How much of `out` is charged to the render's budget: a string built piece by piece is
+    // charged as it grows, each piece no longer than the string limit.
+    let mut charged = 0;
     let mut i = 0;
     let mut next_arg = 0usize;
     let mut max_missing: Option<usize> = None;
@@ -248,6 +265,8 @@ pub(crate) fn sprintf(format: &[u8], args: &[Value], from_array: bool) -> Result
         if out.len() > MAX_STRING_LEN {
             return Err(too_long("sprintf"));
         }
+        budget::string(out.len() - charged)?;
+        charged = out.len();
         i += 1;
     }
     if let Some(missing) = max_missing {

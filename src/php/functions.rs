@@ -4,15 +4,18 @@
 //! [`Function`]s; [`register`] adds them all, and [`FUNCTIONS`] names them for the translator.
 
 use minijinja::value::Value;
-use minijinja::{Environment, Error};
+use minijinja::{Environment, Error, State};
 
 use super::args::{Args, Signature};
+use super::budget;
 use super::strings::{MAX_STRING_LEN, too_long};
 use super::{arrays, encoding, format, json_fns, math, strings};
 
 /// One PHP function: its signature (for PHP's argument errors) and its body.
 pub(crate) struct Function {
     pub(crate) sig: Signature,
+    /// `name()`, as limit errors name the function.
+    pub(crate) label: &'static str,
     pub(crate) call: fn(&Args) -> Result<Value, Error>,
 }
 
@@ -28,6 +31,7 @@ macro_rules! php_fn {
                 required: $required,
                 variadic: true,
             },
+            label: concat!($name, "()"),
             call: $call,
         }
     };
@@ -39,6 +43,7 @@ macro_rules! php_fn {
                 required: $required,
                 variadic: false,
             },
+            label: concat!($name, "()"),
             call: $call,
         }
     };
@@ -222,21 +227,70 @@ pub(crate) fn call_by_name(
             &format!("must be a valid callback or null, {what}"),
         ));
     };
-    (function.call)(&Args::new(&function.sig, arguments)?)
+    invoke(function, arguments, reads_whole_strings(function))
+}
+
+/// Functions that read no more of a string argument than its length or its ends, or charge
+/// the copy they make of it themselves: every other one reads its string arguments whole.
+const READ_STRINGS_IN_PART: &[&str] = &[
+    "strlen",
+    "is_string",
+    "is_int",
+    "is_float",
+    "is_bool",
+    "is_array",
+    "is_null",
+    "gettype",
+    "boolval",
+    "substr",
+    "trim",
+    "ltrim",
+    "rtrim",
+    "chop",
+    "str_starts_with",
+    "str_ends_with",
+    "ucfirst",
+    "lcfirst",
+];
+
+fn reads_whole_strings(function: &Function) -> bool {
+    !READ_STRINGS_IN_PART.contains(&function.sig.name)
 }
 
 pub(crate) fn register(env: &mut Environment<'static>) {
     for function in library() {
-        env.add_function(function.sig.name, move |values: &[Value]| {
-            let result = (function.call)(&Args::new(&function.sig, values)?)?;
-            // Functions that grow strings check as they go; this catches the rest (escaping,
-            // encodings) whose output is a small multiple of an input the host passed in.
-            match result.as_str() {
-                Some(s) if s.len() > MAX_STRING_LEN => Err(too_long(function.sig.name)),
-                _ => Ok(result),
-            }
+        let whole = reads_whole_strings(function);
+        env.add_function(function.sig.name, move |state: &State, values: &[Value]| {
+            budget::call(state, function.label, || invoke(function, values, whole))
         });
     }
+}
+
+/// One call of a PHP function, charged to the render's budget: reading its string arguments
+/// (as minijinja charges a filter's input) unless it reads them only in part, whatever the
+/// body charges for its work and the values it builds, and, where the body charged less than
+/// its result takes, the result.
+fn invoke(function: &'static Function, values: &[Value], whole: bool) -> Result<Value, Error> {
+    let args = Args::new(&function.sig, values)?;
+    if whole {
+        budget::scan(values.iter().filter_map(Value::as_str).map(str::len).sum())?;
+    }
+    let before = budget::memory_used();
+    let result = (function.call)(&args)?;
+    // Functions that grow strings check as they go; this catches the rest (escaping,
+    // encodings) whose output is a small multiple of an input the host passed in.
+    if result.as_str().is_some_and(|s| s.len() > MAX_STRING_LEN) {
+        return Err(too_long(function.sig.name));
+    }
+    let returned_an_argument = values
+        .iter()
+        .any(|argument| budget::same_array(argument, &result));
+    let charged = budget::memory_used() - before;
+    let size = budget::shallow_size(&result);
+    if size > charged && !returned_an_argument {
+        budget::memory(size - charged)?;
+    }
+    Ok(result)
 }
 
 #[cfg(test)]

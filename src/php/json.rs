@@ -3,10 +3,12 @@
 
 use std::fmt::Write;
 
+use minijinja::Error;
 use minijinja::value::Value;
 
 use super::arith::numeric_value;
 use super::array::{entries, is_list};
+use super::budget;
 use super::number::Num;
 use super::value::{Php, float_to_repr, view};
 
@@ -52,26 +54,41 @@ struct Encoder {
     flags: i64,
     max_depth: usize,
     out: String,
+    /// How much of `out` has been charged to the render's memory budget.
+    charged: usize,
     /// The first error, when `JSON_PARTIAL_OUTPUT_ON_ERROR` lets encoding continue.
     error: Option<JsonError>,
+    /// The render's budget ran out: encoding stops, and this is the call's error.
+    limit: Option<Error>,
 }
 
-/// `json_encode($value, $flags, $depth)`: the text, or the error that makes PHP return false.
-pub(crate) fn encode(value: &Value, flags: i64, max_depth: usize) -> Result<String, JsonError> {
+/// `json_encode($value, $flags, $depth)`: the text, or the error that makes PHP return false;
+/// the outer error when the render's budget runs out first.
+pub(crate) fn encode(
+    value: &Value,
+    flags: i64,
+    max_depth: usize,
+) -> Result<Result<String, JsonError>, Error> {
     let mut encoder = Encoder {
         flags,
         max_depth,
         out: String::new(),
+        charged: 0,
         error: None,
+        limit: None,
     };
     encoder.value(value, 0);
-    if encoder.out.len() > super::strings::MAX_STRING_LEN {
-        return Err(JsonError::TooLong);
+    encoder.charge();
+    if let Some(limit) = encoder.limit {
+        return Err(limit);
     }
-    match encoder.error {
+    if encoder.out.len() > super::strings::MAX_STRING_LEN {
+        return Ok(Err(JsonError::TooLong));
+    }
+    Ok(match encoder.error {
         Some(e) if flags & PARTIAL_OUTPUT_ON_ERROR == 0 => Err(e),
         _ => Ok(encoder.out),
-    }
+    })
 }
 
 impl Encoder {
@@ -81,6 +98,18 @@ impl Encoder {
 
     fn fail(&mut self, error: JsonError) {
         self.error.get_or_insert(error);
+    }
+
+    /// Charges what the text grew by since the last charge: its memory, and the work.
+    fn charge(&mut self) {
+        if self.limit.is_some() {
+            return;
+        }
+        let grown = self.out.len() - self.charged;
+        self.charged = self.out.len();
+        if let Err(e) = budget::string(grown) {
+            self.limit = Some(e);
+        }
     }
 
     fn value(&mut self, value: &Value, depth: usize) {
@@ -179,12 +208,24 @@ impl Encoder {
             self.out.push_str("null");
             return;
         }
+        // Values deeper than the render allows come only from minijinja's own list literals (the
+        // Jinja dialect); the encoder recurses once per level, so it stops there.
+        if depth >= budget::max_depth() {
+            self.limit
+                .get_or_insert_with(|| budget::too_deep("the value"));
+            return;
+        }
+        if let Err(e) = budget::visit(super::array::len(value)) {
+            self.limit.get_or_insert(e);
+            return;
+        }
         let as_list = !self.has(FORCE_OBJECT) && is_list(value);
         let (open, close) = if as_list { ('[', ']') } else { ('{', '}') };
         self.out.push(open);
         let mut empty = true;
         for (key, item) in entries(value) {
-            if self.out.len() > super::strings::MAX_STRING_LEN {
+            self.charge();
+            if self.out.len() > super::strings::MAX_STRING_LEN || self.limit.is_some() {
                 break;
             }
             if !empty {
@@ -243,12 +284,13 @@ impl DecodeError {
 
 const MAX_DECODE_DEPTH: usize = 512;
 
-/// `json_decode($text, $objects_as_arrays, $max_depth)`.
+/// `json_decode($text, $objects_as_arrays, $max_depth)`; the outer error when the render's
+/// budget runs out first.
 pub(crate) fn decode(
     text: &str,
     objects_as_arrays: bool,
     max_depth: usize,
-) -> Result<Value, DecodeError> {
+) -> Result<Result<Value, DecodeError>, Error> {
     let mut parser = Decoder {
         bytes: text.as_bytes(),
         at: 0,
@@ -256,14 +298,21 @@ pub(crate) fn decode(
         // PHP's parser keeps its own stack; ours is the call stack (1 MiB in wasm), so nesting
         // stops at PHP's default depth, 512, whatever depth the template allows.
         max_depth: max_depth.min(MAX_DECODE_DEPTH),
+        limit: None,
     };
     parser.skip_space();
-    let value = parser.value(0)?;
+    let value = parser.value(0);
+    if let Some(limit) = parser.limit {
+        return Err(limit);
+    }
+    let Ok(value) = value else {
+        return Ok(value);
+    };
     parser.skip_space();
     if parser.at != parser.bytes.len() {
-        return Err(DecodeError::Syntax);
+        return Ok(Err(DecodeError::Syntax));
     }
-    Ok(value)
+    Ok(Ok(value))
 }
 
 struct Decoder<'a> {
@@ -271,9 +320,20 @@ struct Decoder<'a> {
     at: usize,
     objects_as_arrays: bool,
     max_depth: usize,
+    /// The render's budget ran out: decoding stops, and this is the call's error.
+    limit: Option<Error>,
 }
 
 impl Decoder<'_> {
+    /// Charges what the next value costs; a syntax error stops the decoding, and the stored
+    /// error replaces it.
+    fn charge(&mut self, charged: Result<(), Error>) -> Result<(), DecodeError> {
+        charged.map_err(|e| {
+            self.limit.get_or_insert(e);
+            DecodeError::Syntax
+        })
+    }
+
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.at).copied()
     }
@@ -298,7 +358,11 @@ impl Decoder<'_> {
             Some(b'n') => self.expect(b"null").map(|_| Value::from(())),
             Some(b't') => self.expect(b"true").map(|_| Value::from(true)),
             Some(b'f') => self.expect(b"false").map(|_| Value::from(false)),
-            Some(b'"') => self.string().map(Value::from),
+            Some(b'"') => {
+                let s = self.string()?;
+                self.charge(budget::memory(s.len() as u64))?;
+                Ok(Value::from(s))
+            }
             Some(b'[') => self.array(depth + 1),
             Some(b'{') => self.object(depth + 1),
             Some(b'-' | b'0'..=b'9') => self.number(),
@@ -433,6 +497,9 @@ impl Decoder<'_> {
         if depth >= self.max_depth {
             return Err(DecodeError::Depth);
         }
+        if depth > budget::max_depth() {
+            self.charge(Err(budget::too_deep("the decoded value")))?;
+        }
         self.at += 1;
         let mut items = Vec::new();
         self.skip_space();
@@ -442,6 +509,7 @@ impl Decoder<'_> {
         }
         loop {
             self.skip_space();
+            self.charge(budget::list(1))?;
             items.push(self.value(depth)?);
             self.skip_space();
             match self.peek() {
@@ -461,6 +529,9 @@ impl Decoder<'_> {
         if depth >= self.max_depth {
             return Err(DecodeError::Depth);
         }
+        if depth > budget::max_depth() {
+            self.charge(Err(budget::too_deep("the decoded value")))?;
+        }
         self.at += 1;
         let mut builder = super::array::ArrayBuilder::new();
         self.skip_space();
@@ -477,7 +548,8 @@ impl Decoder<'_> {
                 self.expect(b":")?;
                 self.skip_space();
                 let value = self.value(depth)?;
-                builder.insert(super::array::key_from_str(&key).into_owned(), value);
+                let key = super::array::key_from_str(&key).into_owned();
+                self.charge(builder.insert(key, value))?;
                 self.skip_space();
                 match self.peek() {
                     Some(b',') => self.at += 1,

@@ -295,6 +295,7 @@ fn extreme(a: &Args, sign: i8) -> Result<Value, Error> {
         if len(array) == 0 {
             return Err(a.value_error(0, "must contain at least one element"));
         }
+        super::budget::list(len(array))?;
         values(array).collect()
     } else {
         a.values.to_vec()
@@ -302,7 +303,7 @@ fn extreme(a: &Args, sign: i8) -> Result<Value, Error> {
     let mut best: Option<Value> = None;
     for candidate in candidates {
         best = match best {
-            Some(current) if compare(&candidate, &current) != sign => Some(current),
+            Some(current) if compare(&candidate, &current)? != sign => Some(current),
             _ => Some(candidate),
         };
     }

@@ -52,6 +52,7 @@ mod args;
 mod arith;
 mod array;
 mod arrays;
+pub mod budget;
 pub(crate) mod compare;
 mod digest;
 mod encoding;

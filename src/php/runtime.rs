@@ -4,77 +4,141 @@
 //! as they are, whatever the environment's undefined behaviour: `_isset` must see them.
 
 use minijinja::value::Value;
-use minijinja::{Environment, Error, ErrorKind};
+use minijinja::{Environment, Error, ErrorKind, State};
 
 use super::value::{error, to_php_string, truthy};
-use super::{arith, array, compare, json};
+use super::{arith, array, budget, compare, json};
 
 type Helper = fn(&[Value]) -> Result<Value, Error>;
 
+/// What a helper's work costs beyond minijinja's instruction (see [`budget`]).
+#[derive(Clone, Copy)]
+pub(crate) enum Cost {
+    /// Nothing that grows with its arguments.
+    Constant,
+    /// Reading its key (argument #2), which it hashes or parses: `$c[$k]`.
+    Key,
+    /// Reading every string argument, which it parses: arithmetic on numeric strings.
+    Strings,
+    /// Whatever it charges to the [`budget`] while it runs; what messages call it.
+    Metered(&'static str),
+}
+
 /// The helpers by name.
-pub(crate) const HELPERS: &[(&str, Helper)] = &[
-    ("_truthy", |a| Ok(Value::from(truthy(arg(a, 0)?)))),
-    ("_get", |a| array::get(arg(a, 0)?, arg(a, 1)?)),
-    ("_lget", |a| array::lenient_get(arg(a, 0)?, arg(a, 1)?)),
-    ("_var", var),
-    ("_isset", |a| Ok(Value::from(isset(arg(a, 0)?)))),
-    ("_empty", |a| {
+pub(crate) const HELPERS: &[(&str, Cost, Helper)] = &[
+    ("_truthy", Cost::Constant, |a| {
+        Ok(Value::from(truthy(arg(a, 0)?)))
+    }),
+    ("_get", Cost::Key, |a| array::get(arg(a, 0)?, arg(a, 1)?)),
+    ("_lget", Cost::Key, |a| {
+        array::lenient_get(arg(a, 0)?, arg(a, 1)?)
+    }),
+    ("_var", Cost::Constant, var),
+    ("_isset", Cost::Constant, |a| {
+        Ok(Value::from(isset(arg(a, 0)?)))
+    }),
+    ("_empty", Cost::Constant, |a| {
         let v = arg(a, 0)?;
         Ok(Value::from(!isset(v) || !truthy(v)))
     }),
-    ("_concat", concat),
-    ("_add", |a| arith::add(arg(a, 0)?, arg(a, 1)?)),
-    ("_sub", |a| arith::sub(arg(a, 0)?, arg(a, 1)?)),
-    ("_mul", |a| arith::mul(arg(a, 0)?, arg(a, 1)?)),
-    ("_div", |a| arith::div(arg(a, 0)?, arg(a, 1)?)),
-    ("_mod", |a| arith::rem(arg(a, 0)?, arg(a, 1)?)),
-    ("_pow", |a| arith::pow(arg(a, 0)?, arg(a, 1)?)),
-    ("_neg", |a| arith::neg(arg(a, 0)?)),
-    ("_pos", |a| arith::pos(arg(a, 0)?)),
-    ("_eq", |a| {
-        Ok(Value::from(compare::loose_eq(arg(a, 0)?, arg(a, 1)?)))
+    ("_concat", Cost::Metered("concatenation"), concat),
+    // `+` of two arrays is their union.
+    ("_add", Cost::Metered("+"), |a| {
+        arith::add(arg(a, 0)?, arg(a, 1)?)
     }),
-    ("_ne", |a| {
-        Ok(Value::from(!compare::loose_eq(arg(a, 0)?, arg(a, 1)?)))
+    ("_sub", Cost::Strings, |a| {
+        arith::sub(arg(a, 0)?, arg(a, 1)?)
     }),
-    ("_ident", |a| {
-        Ok(Value::from(compare::identical(arg(a, 0)?, arg(a, 1)?)))
+    ("_mul", Cost::Strings, |a| {
+        arith::mul(arg(a, 0)?, arg(a, 1)?)
     }),
-    ("_nident", |a| {
-        Ok(Value::from(!compare::identical(arg(a, 0)?, arg(a, 1)?)))
+    ("_div", Cost::Strings, |a| {
+        arith::div(arg(a, 0)?, arg(a, 1)?)
     }),
-    ("_lt", |a| {
-        Ok(Value::from(compare::less(arg(a, 0)?, arg(a, 1)?)))
+    ("_mod", Cost::Strings, |a| {
+        arith::rem(arg(a, 0)?, arg(a, 1)?)
     }),
-    ("_gt", |a| {
-        Ok(Value::from(compare::less(arg(a, 1)?, arg(a, 0)?)))
+    ("_pow", Cost::Strings, |a| {
+        arith::pow(arg(a, 0)?, arg(a, 1)?)
     }),
-    ("_le", |a| {
-        Ok(Value::from(compare::less_eq(arg(a, 0)?, arg(a, 1)?)))
+    ("_neg", Cost::Strings, |a| arith::neg(arg(a, 0)?)),
+    ("_pos", Cost::Strings, |a| arith::pos(arg(a, 0)?)),
+    ("_eq", COMPARISON, |a| {
+        Ok(Value::from(compare::loose_eq(arg(a, 0)?, arg(a, 1)?)?))
     }),
-    ("_ge", |a| {
-        Ok(Value::from(compare::less_eq(arg(a, 1)?, arg(a, 0)?)))
+    ("_ne", COMPARISON, |a| {
+        Ok(Value::from(!compare::loose_eq(arg(a, 0)?, arg(a, 1)?)?))
     }),
-    ("_cmp", |a| {
-        Ok(Value::from(compare::compare(arg(a, 0)?, arg(a, 1)?)))
+    ("_ident", COMPARISON, |a| {
+        Ok(Value::from(compare::identical(arg(a, 0)?, arg(a, 1)?)?))
     }),
-    ("_xor", |a| {
+    ("_nident", COMPARISON, |a| {
+        Ok(Value::from(!compare::identical(arg(a, 0)?, arg(a, 1)?)?))
+    }),
+    ("_lt", COMPARISON, |a| {
+        Ok(Value::from(compare::less(arg(a, 0)?, arg(a, 1)?)?))
+    }),
+    ("_gt", COMPARISON, |a| {
+        Ok(Value::from(compare::less(arg(a, 1)?, arg(a, 0)?)?))
+    }),
+    ("_le", COMPARISON, |a| {
+        Ok(Value::from(compare::less_eq(arg(a, 0)?, arg(a, 1)?)?))
+    }),
+    ("_ge", COMPARISON, |a| {
+        Ok(Value::from(compare::less_eq(arg(a, 1)?, arg(a, 0)?)?))
+    }),
+    ("_cmp", COMPARISON, |a| {
+        Ok(Value::from(compare::compare(arg(a, 0)?, arg(a, 1)?)?))
+    }),
+    ("_xor", Cost::Constant, |a| {
         Ok(Value::from(truthy(arg(a, 0)?) != truthy(arg(a, 1)?)))
     }),
-    ("_arr", |a| array::from_literal(arg(a, 0)?)),
-    ("_values", |a| array::foreach_values(arg(a, 0)?)),
-    ("_pairs", |a| array::foreach_pairs(arg(a, 0)?)),
-    ("_raw", |a| {
-        Ok(Value::from_safe_string(
-            to_php_string(arg(a, 0)?)?.into_owned(),
-        ))
+    ("_arr", Cost::Metered("an array literal"), |a| {
+        array::from_literal(arg(a, 0)?)
     }),
-    ("_json", json_helper),
+    ("_values", Cost::Metered("@foreach"), |a| {
+        array::foreach_values(arg(a, 0)?)
+    }),
+    ("_pairs", Cost::Metered("@foreach"), |a| {
+        array::foreach_pairs(arg(a, 0)?)
+    }),
+    ("_raw", Cost::Metered("{!! !!}"), |a| {
+        let text = to_php_string(arg(a, 0)?)?;
+        budget::string(text.len())?;
+        Ok(Value::from_safe_string(text.into_owned()))
+    }),
+    ("_json", Cost::Metered("@json"), json_helper),
+    ("_assign", Cost::Metered("a @for header"), assign),
 ];
 
+const COMPARISON: Cost = Cost::Metered("a comparison");
+
 pub(crate) fn register(env: &mut Environment<'static>) {
-    for &(name, helper) in HELPERS {
-        env.add_function(name, move |args: &[Value]| helper(args));
+    for &(name, cost, helper) in HELPERS {
+        match cost {
+            Cost::Constant => env.add_function(name, move |args: &[Value]| helper(args)),
+            Cost::Key => env.add_function(name, move |state: &State, args: &[Value]| {
+                charge_strings(state, args.get(1..).unwrap_or_default())?;
+                helper(args)
+            }),
+            Cost::Strings => env.add_function(name, move |state: &State, args: &[Value]| {
+                charge_strings(state, args)?;
+                helper(args)
+            }),
+            Cost::Metered(label) => env.add_function(name, move |state: &State, args: &[Value]| {
+                budget::call(state, label, || helper(args))
+            }),
+        }
+    }
+}
+
+/// Charges reading the string arguments, straight to the fuel: these helpers are the hottest,
+/// and their arguments are short strings, whose reading is free.
+fn charge_strings(state: &State, args: &[Value]) -> Result<(), Error> {
+    let bytes: usize = args.iter().filter_map(Value::as_str).map(str::len).sum();
+    match bytes as u64 / 64 {
+        0 => Ok(()),
+        fuel => state.consume_fuel(fuel),
     }
 }
 
@@ -107,10 +171,28 @@ fn concat(args: &[Value]) -> Result<Value, Error> {
     if a.len() + b.len() > super::strings::MAX_STRING_LEN {
         return Err(error("Concatenation would exceed the 16 MiB string limit"));
     }
+    // The translator writes `$x` inside `.` and `"…$x…"` as `_concat($x, "")`, whose result
+    // minijinja's `~` then copies: charged as a copy whether or not this call makes one.
+    budget::string(a.len() + b.len())?;
+    let first = arg(args, 0)?;
+    if b.is_empty() && first.as_str().is_some() && !first.is_safe() {
+        return Ok(first.clone());
+    }
     let mut joined = String::with_capacity(a.len() + b.len());
     joined.push_str(&a);
     joined.push_str(&b);
     Ok(Value::from(joined))
+}
+
+/// What a `@for` header assigns to `$name` (argument #2): the value, unless it nests arrays
+/// deeper than the render allows. Loops are the only way a template can nest arrays without
+/// bound (a single expression nests no deeper than the translator's nesting limit), so checking
+/// here bounds every array a Blade render builds.
+fn assign(args: &[Value]) -> Result<Value, Error> {
+    let value = arg(args, 0)?;
+    let name = args.get(1).and_then(Value::as_str).unwrap_or("");
+    budget::check_nesting(value, 0, &format!("the value assigned to ${name}"))?;
+    Ok(value.clone())
 }
 
 /// `@json($v, flags, depth)`: what `echo json_encode(...)` prints, unescaped; `false` (nothing)
@@ -131,7 +213,7 @@ fn json_helper(args: &[Value]) -> Result<Value, Error> {
         ));
     }
     Ok(
-        match json::encode(value, flags, usize::try_from(depth).unwrap_or(usize::MAX)) {
+        match json::encode(value, flags, usize::try_from(depth).unwrap_or(usize::MAX))? {
             Ok(text) => Value::from_safe_string(text),
             Err(json::JsonError::TooLong) => return Err(super::strings::too_long("json_encode")),
             Err(_) => Value::from_safe_string(String::new()),

@@ -7,7 +7,8 @@ use minijinja::Error;
 use minijinja::value::Value;
 
 use super::args::Args;
-use super::array::{ArrayBuilder, entries, is_array, values};
+use super::array::{ArrayBuilder, entries, is_array, len, values};
+use super::budget;
 use super::functions::{Function, php_fn};
 use super::value::{Php, error, to_php_string, view};
 
@@ -30,17 +31,17 @@ pub(crate) fn from_bytes(bytes: &[u8]) -> Value {
 
 pub(crate) const LIBRARY: &[Function] = &[
     php_fn!("strtolower", ["string"], 1, |a| Ok(Value::from(
-        a.string(0)?.to_ascii_lowercase()
+        copied(a.string(0)?)?.to_ascii_lowercase()
     ))),
     php_fn!("strtoupper", ["string"], 1, |a| Ok(Value::from(
-        a.string(0)?.to_ascii_uppercase()
+        copied(a.string(0)?)?.to_ascii_uppercase()
     ))),
     php_fn!("ucfirst", ["string"], 1, |a| Ok(Value::from(map_first(
-        &a.string(0)?,
+        &copied(a.string(0)?)?,
         u8::to_ascii_uppercase
     )))),
     php_fn!("lcfirst", ["string"], 1, |a| Ok(Value::from(map_first(
-        &a.string(0)?,
+        &copied(a.string(0)?)?,
         u8::to_ascii_lowercase
     )))),
     php_fn!("ucwords", ["string", "separators"], 1, ucwords),
@@ -63,12 +64,16 @@ pub(crate) const LIBRARY: &[Function] = &[
     php_fn!("str_contains", ["haystack", "needle"], 2, |a| Ok(
         Value::from(a.string(0)?.contains(&*a.string(1)?))
     )),
-    php_fn!("str_starts_with", ["haystack", "needle"], 2, |a| Ok(
-        Value::from(a.string(0)?.starts_with(&*a.string(1)?))
-    )),
-    php_fn!("str_ends_with", ["haystack", "needle"], 2, |a| Ok(
-        Value::from(a.string(0)?.ends_with(&*a.string(1)?))
-    )),
+    php_fn!("str_starts_with", ["haystack", "needle"], 2, |a| {
+        let needle = a.string(1)?;
+        budget::scan(needle.len())?;
+        Ok(Value::from(a.string(0)?.starts_with(&*needle)))
+    }),
+    php_fn!("str_ends_with", ["haystack", "needle"], 2, |a| {
+        let needle = a.string(1)?;
+        budget::scan(needle.len())?;
+        Ok(Value::from(a.string(0)?.ends_with(&*needle)))
+    }),
     php_fn!("str_repeat", ["string", "times"], 2, str_repeat),
     php_fn!(
         "str_pad",
@@ -81,7 +86,7 @@ pub(crate) const LIBRARY: &[Function] = &[
         a.string(0)?.len()
     ))),
     php_fn!("strrev", ["string"], 1, |a| {
-        let mut bytes = a.string(0)?.as_bytes().to_vec();
+        let mut bytes = copied(a.string(0)?)?.as_bytes().to_vec();
         bytes.reverse();
         Ok(from_bytes(&bytes))
     }),
@@ -98,6 +103,20 @@ pub(crate) const LIBRARY: &[Function] = &[
     php_fn!("e", ["value", "doubleEncode"], 1, e),
 ];
 
+/// Charges a string of `len` bytes `function` is about to build, refused past the string limit.
+fn sized(len: usize, function: &str) -> Result<(), Error> {
+    if len > MAX_STRING_LEN {
+        return Err(too_long(function));
+    }
+    budget::string(len)
+}
+
+/// `s`, charged as the copy of it the caller is about to make.
+fn copied(s: Cow<'_, str>) -> Result<Cow<'_, str>, Error> {
+    budget::string(s.len())?;
+    Ok(s)
+}
+
 fn map_first(s: &str, f: fn(&u8) -> u8) -> String {
     let mut bytes = s.as_bytes().to_vec();
     if let Some(first) = bytes.first_mut() {
@@ -113,6 +132,7 @@ fn ucwords(a: &Args) -> Result<Value, Error> {
         .opt_string(1)?
         .unwrap_or(Cow::Borrowed(" \t\r\n\u{c}\u{b}"));
     let separators = separators.as_bytes();
+    budget::string(s.len())?;
     let mut bytes = s.as_bytes().to_vec();
     let mut at_word_start = true;
     for b in bytes.iter_mut() {
@@ -184,6 +204,9 @@ fn trim(a: &Args, left: bool, right: bool) -> Result<Value, Error> {
             end -= 1;
         }
     }
+    // What was trimmed was read; what is left is copied.
+    budget::scan(bytes.len() - (end - start))?;
+    budget::string(end - start)?;
     Ok(match s.get(start..end) {
         Some(trimmed) => Value::from(trimmed),
         None => from_bytes(bytes.get(start..end).unwrap_or_default()),
@@ -196,9 +219,10 @@ fn str_replace(a: &Args) -> Result<Value, Error> {
     let replace = a.mixed(1);
     let pairs: Vec<(String, String)> = if is_array(search) {
         let replacements: Option<Vec<String>> = if is_array(replace) {
+            budget::list(len(replace))?;
             Some(
                 values(replace)
-                    .map(|v| to_php_string(&v).map(Cow::into_owned))
+                    .map(|v| owned_string(&v))
                     .collect::<Result<_, _>>()?,
             )
         } else {
@@ -209,6 +233,7 @@ fn str_replace(a: &Args) -> Result<Value, Error> {
         } else {
             String::new()
         };
+        budget::list(len(search).saturating_mul(2))?;
         values(search)
             .enumerate()
             .map(|(i, s)| {
@@ -216,7 +241,8 @@ fn str_replace(a: &Args) -> Result<Value, Error> {
                     Some(list) => list.get(i).cloned().unwrap_or_default(),
                     None => fixed.clone(),
                 };
-                Ok((to_php_string(&s)?.into_owned(), with))
+                budget::string(with.len())?;
+                Ok((owned_string(&s)?, with))
             })
             .collect::<Result<_, Error>>()?
     } else {
@@ -236,10 +262,8 @@ fn str_replace(a: &Args) -> Result<Value, Error> {
     if is_array(subject) {
         let mut out = ArrayBuilder::new();
         for (key, item) in entries(subject) {
-            out.insert(
-                key,
-                Value::from(replace_all(&to_php_string(&item)?, &pairs)?),
-            );
+            let replaced = replace_all(&to_php_string(&item)?, &pairs)?;
+            out.insert(key, Value::from(replaced))?;
         }
         return Ok(out.build());
     }
@@ -251,17 +275,33 @@ fn str_replace(a: &Args) -> Result<Value, Error> {
     }
 }
 
+/// `to_php_string`, owned: charged as the copy it makes.
+fn owned_string(value: &Value) -> Result<String, Error> {
+    let text = to_php_string(value)?;
+    budget::string(text.len())?;
+    Ok(text.into_owned())
+}
+
+/// Each pair in turn over the whole text, as PHP does: every pair reads the text again, and
+/// every pair found writes it anew.
 fn replace_all(subject: &str, pairs: &[(String, String)]) -> Result<String, Error> {
+    budget::string(subject.len())?;
     let mut text = subject.to_string();
     for (search, with) in pairs {
-        if search.is_empty() || !text.contains(search.as_str()) {
+        budget::visit(1)?;
+        if search.is_empty() {
             continue;
         }
+        budget::scan(text.len())?;
         let count = text.matches(search.as_str()).count();
+        if count == 0 {
+            continue;
+        }
         let new_len = text.len() - count * search.len() + count.saturating_mul(with.len());
         if new_len > MAX_STRING_LEN {
             return Err(too_long("str_replace"));
         }
+        budget::string(new_len)?;
         text = text.replace(search.as_str(), with);
     }
     Ok(text)
@@ -277,6 +317,7 @@ fn str_repeat(a: &Args) -> Result<Value, Error> {
     if s.len().saturating_mul(times) > MAX_STRING_LEN {
         return Err(too_long("str_repeat"));
     }
+    budget::string(s.len() * times)?;
     Ok(Value::from(s.repeat(times)))
 }
 
@@ -287,7 +328,7 @@ fn str_pad(a: &Args) -> Result<Value, Error> {
     let pad_type = a.opt_int(3)?.unwrap_or(1);
     let target = usize::try_from(length).unwrap_or(0);
     if target <= s.len() {
-        return Ok(Value::from(s.as_ref()));
+        return Ok(Value::from(copied(s)?.as_ref()));
     }
     if pad.is_empty() {
         return Err(a.value_error(2, "must be a non-empty string"));
@@ -298,6 +339,7 @@ fn str_pad(a: &Args) -> Result<Value, Error> {
     if target > MAX_STRING_LEN {
         return Err(too_long("str_pad"));
     }
+    budget::string(target)?;
     let missing = target - s.len();
     let (left, right) = match pad_type {
         0 => (missing, 0),
@@ -339,6 +381,7 @@ fn substr(a: &Args) -> Result<Value, Error> {
         Some(l) => l.min(len - start),
     };
     let (start, end) = (start as usize, (start + count) as usize);
+    budget::string(end - start)?;
     Ok(match s.get(start..end) {
         Some(sub) => Value::from(sub),
         None => from_bytes(bytes.get(start..end).unwrap_or_default()),
@@ -353,26 +396,40 @@ fn strpos(a: &Args, reverse: bool) -> Result<Value, Error> {
     if offset > len || offset < -len {
         return Err(a.value_error(2, "must be contained in argument #1 ($haystack)"));
     }
-    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-    let found = if reverse {
-        let (lo, hi) = if offset >= 0 {
-            (offset as usize, h.len())
-        } else {
-            (0, (len + offset) as usize + n.len())
-        };
-        let hi = hi.min(h.len());
-        (lo..=hi.saturating_sub(n.len()))
-            .rev()
-            .find(|&i| i + n.len() <= hi && h.get(i..i + n.len()) == Some(n))
-    } else {
-        let start = if offset >= 0 {
-            offset as usize
-        } else {
-            (len + offset) as usize
-        };
-        (start..=h.len().saturating_sub(n.len())).find(|&i| h.get(i..i + n.len()) == Some(n))
+    let (lo, hi) = match (reverse, offset >= 0) {
+        (true, true) => (offset as usize, haystack.len()),
+        (true, false) => (0, ((len + offset) as usize).saturating_add(needle.len())),
+        (false, true) => (offset as usize, haystack.len()),
+        (false, false) => ((len + offset) as usize, haystack.len()),
     };
+    let hi = hi.min(haystack.len());
+    if needle.is_empty() {
+        return Ok(Value::from(if reverse { hi } else { lo }));
+    }
+    let found = within(&haystack, lo, hi).and_then(|(from, window)| {
+        let at = if reverse {
+            window.rfind(&*needle)
+        } else {
+            window.find(&*needle)
+        };
+        at.map(|at| from + at)
+    });
     Ok(found.map_or(Value::from(false), Value::from))
+}
+
+/// The bytes `lo..hi` of `s` where a non-empty needle can match, as a `str` (for std's
+/// linear-time search) and where it starts: a valid UTF-8 needle starts and ends on character
+/// boundaries, so the ends move inwards to the nearest boundary.
+fn within(s: &str, lo: usize, hi: usize) -> Option<(usize, &str)> {
+    let mut from = lo;
+    while from < hi && !s.is_char_boundary(from) {
+        from += 1;
+    }
+    let mut to = hi.min(s.len());
+    while to > from && !s.is_char_boundary(to) {
+        to -= 1;
+    }
+    s.get(from..to).map(|window| (from, window))
 }
 
 /// `implode($separator, $array)` or `implode($array)`.
@@ -398,13 +455,17 @@ fn implode(a: &Args) -> Result<Value, Error> {
     };
     let mut out = String::new();
     for (i, item) in values(array).enumerate() {
+        let piece = to_php_string(&item)?;
+        let grows = piece.len() + if i > 0 { separator.len() } else { 0 };
+        if out.len() + grows > MAX_STRING_LEN {
+            return Err(too_long(a.sig.name));
+        }
+        budget::visit(1)?;
+        budget::string(grows)?;
         if i > 0 {
             out.push_str(&separator);
         }
-        out.push_str(&to_php_string(&item)?);
-        if out.len() > MAX_STRING_LEN {
-            return Err(too_long(a.sig.name));
-        }
+        out.push_str(&piece);
     }
     Ok(Value::from(out))
 }
@@ -416,11 +477,14 @@ fn explode(a: &Args) -> Result<Value, Error> {
     if separator.is_empty() {
         return Err(a.value_error(0, "cannot be empty"));
     }
-    if s.matches(&*separator).count() >= MAX_ELEMENTS {
+    let count = s.matches(&*separator).count();
+    if count >= MAX_ELEMENTS {
         return Err(error(format!(
             "explode(): the result would exceed {MAX_ELEMENTS} elements"
         )));
     }
+    budget::list(count + 1)?;
+    budget::string(s.len())?;
     let parts: Vec<&str> = s.split(&*separator).collect();
     let parts: Vec<&str> = if limit > 0 {
         let limit = usize::try_from(limit).unwrap_or(usize::MAX);
@@ -449,6 +513,11 @@ fn nl2br(a: &Args) -> Result<Value, Error> {
     } else {
         "<br>"
     };
+    let breaks = s.bytes().filter(|b| matches!(b, b'\r' | b'\n')).count();
+    sized(
+        s.len().saturating_add(breaks.saturating_mul(tag.len())),
+        "nl2br",
+    )?;
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
@@ -481,11 +550,24 @@ fn e(a: &Args) -> Result<Value, Error> {
         _ => to_php_string(value)?,
     };
     let double_encode = a.get(1).is_none() || a.bool(1)?;
+    sized(escaped_len(&text), "e")?;
     Ok(Value::from(if double_encode {
         super::html_escape(&text)
     } else {
         escape_keeping_entities(&text)
     }))
+}
+
+/// The length of `s` once `htmlspecialchars` has escaped it (at most, keeping entities).
+fn escaped_len(s: &str) -> usize {
+    s.bytes().fold(s.len(), |n, b| {
+        n + match b {
+            b'&' => 4,
+            b'<' | b'>' => 3,
+            b'"' | b'\'' => 5,
+            _ => 0,
+        }
+    })
 }
 
 /// Named entities `e($s, false)` leaves alone. PHP knows all of HTML 4.01's; these are the ones
@@ -500,38 +582,38 @@ const HTML401_COMMON_ENTITIES: &[&str] = &[
 fn escape_keeping_entities(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
-    while let Some(c) = rest.chars().next() {
-        if c == '&' {
-            let entity_len = rest
-                .get(1..)
-                .and_then(|tail| {
-                    tail.find(';')
-                        .filter(|&n| n > 0 && n <= 32)
-                        .map(|n| (tail, n))
-                })
-                .filter(|(tail, n)| {
-                    let name = &tail[..*n];
-                    match name.strip_prefix('#') {
-                        Some(num) => match num.strip_prefix(['x', 'X']) {
-                            Some(hex) => {
-                                !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit())
-                            }
-                            None => !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit()),
-                        },
-                        None => HTML401_COMMON_ENTITIES.contains(&name),
-                    }
-                })
-                .map(|(_, n)| n + 2);
-            if let Some(n) = entity_len {
-                out.push_str(&rest[..n]);
-                rest = &rest[n..];
-                continue;
+    while let Some(at) = rest.find('&') {
+        let _ = super::write_escaped(&mut out, rest.get(..at).unwrap_or_default());
+        let tail = rest.get(at + 1..).unwrap_or_default();
+        match entity_name_len(tail) {
+            Some(n) => {
+                out.push('&');
+                out.push_str(tail.get(..=n).unwrap_or_default());
+                rest = tail.get(n + 1..).unwrap_or_default();
+            }
+            None => {
+                out.push_str("&amp;");
+                rest = tail;
             }
         }
-        out.push_str(&super::html_escape(&rest[..c.len_utf8()]));
-        rest = &rest[c.len_utf8()..];
     }
+    let _ = super::write_escaped(&mut out, rest);
     out
+}
+
+/// The length of the entity name `tail` starts with (`amp` of `amp;…`, `#39` of `#39;…`), when
+/// one does; names are at most 32 bytes, so only those are searched for the `;`.
+fn entity_name_len(tail: &str) -> Option<usize> {
+    let n = tail.bytes().take(33).position(|b| b == b';')?;
+    let name = tail.get(..n).filter(|name| !name.is_empty())?;
+    let valid = match name.strip_prefix('#') {
+        Some(num) => match num.strip_prefix(['x', 'X']) {
+            Some(hex) => !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()),
+            None => !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit()),
+        },
+        None => HTML401_COMMON_ENTITIES.contains(&name),
+    };
+    valid.then_some(n)
 }
 
 /// Functions added after the first batch.
@@ -548,6 +630,8 @@ pub(crate) const MORE: &[Function] = &[
                 "str_split(): the result would exceed {MAX_ELEMENTS} elements"
             )));
         }
+        budget::list(s.len().div_ceil(size))?;
+        budget::string(s.len())?;
         // PHP 8.2 gives [] for "" (earlier versions [""]).
         Ok(Value::from(
             s.as_bytes()
@@ -571,6 +655,7 @@ pub(crate) const MORE: &[Function] = &[
         {
             return Err(too_long("chunk_split"));
         }
+        budget::string(s.len() + chunks * separator.len())?;
         let mut out = Vec::with_capacity(s.len() + chunks * separator.len());
         for chunk in s.as_bytes().chunks(size) {
             out.extend_from_slice(chunk);
@@ -613,20 +698,8 @@ pub(crate) const MORE: &[Function] = &[
                     end
                 }
             };
-            let window = haystack
-                .as_bytes()
-                .get(start as usize..end as usize)
-                .unwrap_or_default();
-            let n = needle.as_bytes();
-            let (mut count, mut i) = (0, 0);
-            while i + n.len() <= window.len() {
-                if window.get(i..i + n.len()) == Some(n) {
-                    count += 1;
-                    i += n.len();
-                } else {
-                    i += 1;
-                }
-            }
+            let count = within(&haystack, start as usize, end as usize)
+                .map_or(0, |(_, window)| window.matches(&*needle).count());
             Ok(Value::from(count))
         }
     ),
@@ -638,12 +711,17 @@ pub(crate) const MORE: &[Function] = &[
             let s = a.string(0)?;
             let flags = a.opt_int(1)?.unwrap_or(3);
             let double_encode = a.get(3).is_none() || a.bool(3)?;
+            sized(escaped_len(&s), "htmlspecialchars")?;
             let escaped = if double_encode {
                 super::html_escape(&s)
             } else {
                 escape_keeping_entities(&s)
             };
             // ENT_QUOTES (3) is the default; ENT_COMPAT (2) keeps single quotes, ENT_NOQUOTES both.
+            if flags & 3 != 3 {
+                // Each replace copies the text again.
+                budget::string(escaped.len().saturating_mul(2))?;
+            }
             Ok(Value::from(match flags & 3 {
                 3 => escaped,
                 2 => escaped.replace("&#039;", "'"),
@@ -653,6 +731,11 @@ pub(crate) const MORE: &[Function] = &[
     ),
     php_fn!("addslashes", ["string"], 1, |a| {
         let s = a.string(0)?;
+        let escapes = s
+            .bytes()
+            .filter(|b| matches!(b, b'\'' | b'"' | b'\\' | 0))
+            .count();
+        sized(s.len() + escapes, "addslashes")?;
         let mut out = String::with_capacity(s.len());
         for c in s.chars() {
             match c {
@@ -679,11 +762,12 @@ pub(crate) const MORE: &[Function] = &[
     php_fn!("strncasecmp", ["string1", "string2", "length"], 3, |a| {
         string_compare(a, true, Some(a.int(2)?))
     }),
+    // Case mapping can lengthen a string (`ß` → `SS`); what it adds is charged as the result.
     php_fn!("mb_strtolower", ["string", "encoding"], 1, |a| Ok(
-        Value::from(a.string(0)?.to_lowercase())
+        Value::from(copied(a.string(0)?)?.to_lowercase())
     )),
     php_fn!("mb_strtoupper", ["string", "encoding"], 1, |a| Ok(
-        Value::from(a.string(0)?.to_uppercase())
+        Value::from(copied(a.string(0)?)?.to_uppercase())
     )),
     php_fn!("mb_strlen", ["string", "encoding"], 1, |a| Ok(Value::from(
         a.string(0)?.chars().count()
@@ -694,8 +778,7 @@ pub(crate) const MORE: &[Function] = &[
         2,
         |a| {
             let s = a.string(0)?;
-            let chars: Vec<char> = s.chars().collect();
-            let len = chars.len() as i64;
+            let len = s.chars().count() as i64;
             let offset = a.int(1)?;
             let start = if offset < 0 {
                 (len + offset).max(0)
@@ -707,13 +790,15 @@ pub(crate) const MORE: &[Function] = &[
                 Some(l) if l < 0 => (len + l).max(start),
                 Some(l) => start.saturating_add(l).min(len),
             };
-            Ok(Value::from(
-                chars
-                    .get(start as usize..end as usize)
-                    .unwrap_or_default()
-                    .iter()
-                    .collect::<String>(),
-            ))
+            // Characters `start..end` as byte offsets; `end` may be the string's end.
+            let byte_at = |n: i64| {
+                s.char_indices()
+                    .nth(n as usize)
+                    .map_or(s.len(), |(at, _)| at)
+            };
+            let (from, to) = (byte_at(start), byte_at(end));
+            budget::string(to - from)?;
+            Ok(Value::from(s.get(from..to).unwrap_or_default()))
         }
     ),
 ];
@@ -757,6 +842,7 @@ fn strtr(a: &Args) -> Result<Value, Error> {
         for (f, t) in from.bytes().zip(to.bytes()) {
             map[f as usize] = t;
         }
+        budget::string(s.len())?;
         let bytes: Vec<u8> = s.bytes().map(|b| map[b as usize]).collect();
         return Ok(from_bytes(&bytes));
     }
@@ -771,6 +857,7 @@ fn strtr(a: &Args) -> Result<Value, Error> {
         return Ok(Value::from(""));
     }
     let mut table: Vec<(String, String)> = Vec::new();
+    budget::list(len(pairs).saturating_mul(2))?;
     for (key, value) in entries(pairs) {
         let key = match key {
             super::array::Key::Int(i) => i.to_string(),
@@ -779,7 +866,16 @@ fn strtr(a: &Args) -> Result<Value, Error> {
         if key.is_empty() {
             return Err(error("strtr(): Ignoring replacement of empty string"));
         }
-        table.push((key, to_php_string(&value)?.into_owned()));
+        budget::string(key.len())?;
+        table.push((key, owned_string(&value)?));
+    }
+    // The entries by their key's first byte, so that each position tries only the keys that
+    // can start there.
+    let mut by_first: Vec<Vec<usize>> = vec![Vec::new(); 256];
+    for (index, (key, _)) in table.iter().enumerate() {
+        if let Some(&first) = key.as_bytes().first() {
+            by_first[first as usize].push(index);
+        }
     }
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -788,17 +884,21 @@ fn strtr(a: &Args) -> Result<Value, Error> {
         let rest = bytes.get(i..).unwrap_or_default();
         // The longest key wins, the first of equally long ones. Found by a scan rather than by
         // sorting the table longest first: a sort of (String, String) would cost the binary
-        // its own copy of the standard sort, and the lookup scans the table either way.
+        // its own copy of the standard sort, and the lookup scans the candidates either way.
+        let candidates = &by_first[bytes[i] as usize];
+        budget::visit(candidates.len())?;
         let mut found: Option<&(String, String)> = None;
-        for entry in &table {
+        for entry in candidates.iter().filter_map(|&index| table.get(index)) {
             if rest.starts_with(entry.0.as_bytes())
                 && found.is_none_or(|f| entry.0.len() > f.0.len())
             {
+                budget::scan(entry.0.len())?;
                 found = Some(entry);
             }
         }
         match found {
             Some((k, v)) => {
+                budget::string(v.len())?;
                 out.extend_from_slice(v.as_bytes());
                 i += k.len();
             }
@@ -811,5 +911,6 @@ fn strtr(a: &Args) -> Result<Value, Error> {
             return Err(too_long("strtr"));
         }
     }
+    budget::string(out.len())?;
     Ok(from_bytes(&out))
 }

@@ -322,7 +322,7 @@ test('a render result is what the core decided, names and all', async () => {
     { claim: '__proto__', group: 'tcp' },
     { claim: '10', group: 'udp' },
     { claim: 'constructor', group: 'http', preferred_port: 8080 },
-    { claim: 'ünï', group: 'tcp', extra: [1, 2] },
+    { claim: 'ünï', group: 'tcp', preferred_port: null, random: true },
   ];
   const fromCore = (scope, seed, reservations = []) => {
     const ledger = core.Ledger.load(JSON.stringify(reservations), 'null');

@@ -383,6 +383,12 @@ impl<'a> Translator<'a> {
             height: 1,
         };
         let value = value.unwrap_or(&one);
+        // A loop is the only way to nest arrays without bound: `_assign` refuses a value nested
+        // deeper than the render allows.
+        let checked = matches!(op, None | Some(expr::BinOp::Coalesce)) && may_hold_array(value);
+        if checked {
+            self.out.push_str("_assign(");
+        }
         match op {
             None => self.emit(value)?,
             Some(op) => {
@@ -395,6 +401,11 @@ impl<'a> Translator<'a> {
                 };
                 self.emit(&combined)?;
             }
+        }
+        if checked {
+            self.out.push_str(", ");
+            crate::blade::emit::string_literal(&mut self.out, name);
+            self.out.push(')');
         }
         self.out.push_str(" %}");
         Ok(())
@@ -502,5 +513,26 @@ fn relocate(e: &mut Expr, start: usize, end: usize) {
             relocate(c, start, end);
         }
         _ => {}
+    }
+}
+
+/// Whether `e` can evaluate to an array: only scalars come out of literals, operators other than
+/// `??`, and casts other than `(array)`.
+fn may_hold_array(e: &Expr) -> bool {
+    match &e.kind {
+        Kind::Null
+        | Kind::Bool(_)
+        | Kind::Int(_)
+        | Kind::Float(_)
+        | Kind::Str(_)
+        | Kind::Interp(_)
+        | Kind::Const(_)
+        | Kind::Isset(_)
+        | Kind::Empty(_)
+        | Kind::Unary(..)
+        | Kind::IncDec(..) => false,
+        Kind::Binary(op, ..) => *op == expr::BinOp::Coalesce,
+        Kind::Cast(cast, _) => *cast == expr::Cast::Array,
+        _ => true,
     }
 }

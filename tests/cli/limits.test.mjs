@@ -1,0 +1,52 @@
+// The CLI meets the render limits and ports.json's strictness as a user does: one clear error line
+// naming the file, line and column or the field, and a failing exit status.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { errorLines, run, workspace } from './helpers.mjs';
+
+test('render: a template that builds too much or nests too deep fails with one error line', async (t) => {
+  const dir = workspace(t, {
+    'memory.yaml': "a: 1\nb: {{ count(array_map('strrev', array_fill(0, 1048576, str_repeat('x', 16000000)))) }}\n",
+    'deep.yaml': 'x: 1\n@for($a = [], $i = 0; $i < 100000; $a = [$a], $i++)\n@endfor\n',
+    'ports.json': '[]\n',
+  });
+  const memory = await run(['render', 'memory.yaml', '--ports', 'ports.json', '--dry-run'], { cwd: dir });
+  assert.equal(memory.code, 1, memory.stderr);
+  assert.deepEqual(errorLines(memory.stderr), [
+    'error: memory.yaml:2:13: memory limit exceeded in array_map(): the values this render builds would take more than 268435456 bytes',
+  ]);
+  const deep = await run(['render', 'deep.yaml', '--ports', 'ports.json', '--dry-run'], { cwd: dir });
+  assert.equal(deep.code, 1, deep.stderr);
+  assert.match(errorLines(deep.stderr).join('\n'), /^error: deep\.yaml:2:\d+: value nesting limit exceeded in a @for header: the value assigned to \$a nests arrays more than 128 levels deep$/);
+});
+
+test('render: a template past the size limit is refused, naming its size and the limit', async (t) => {
+  const dir = workspace(t, { 'big.yaml': 'a: b\n'.repeat(1_000_000), 'ports.json': '[]\n' });
+  const result = await run(['render', 'big.yaml', '--ports', 'ports.json', '--dry-run'], { cwd: dir });
+  assert.equal(result.code, 1, result.stderr);
+  assert.deepEqual(errorLines(result.stderr), [
+    'error: big.yaml:1:1: template size limit exceeded: the template is 5000000 bytes, more than the 4194304 a template may have',
+  ]);
+});
+
+test('check: a misspelt ports.json field is an error with the field meant; Kublade entries pass', async (t) => {
+  const dir = workspace(t, {
+    'tpl/.kublade/ports.json':
+      '[\n  { "group": "tcp", "claim": "web", "preferred_port": null, "random": true },\n  { "group": "tcp", "claim": "db", "prefered_port": 8080 }\n]\n',
+    'tpl/service.yaml': "web: {{ $portClaims['web'] }}\ndb: {{ $portClaims['db'] }}\n",
+  });
+  const typo = await run(['check', 'tpl'], { cwd: dir });
+  assert.equal(typo.code, 1, typo.stderr);
+  assert.deepEqual(errorLines(typo.stderr), ['error: [1].prefered_port: unknown field (did you mean "preferred_port"?)']);
+  assert.match(typo.stderr, /--> tpl[/\\]\.kublade[/\\]ports\.json:3:/);
+
+  const fixed = workspace(t, {
+    'tpl/.kublade/ports.json':
+      '[\n  { "group": "tcp", "claim": "web", "preferred_port": null, "random": true },\n  { "group": "tcp", "claim": "db", "preferred_port": 8080, "random": false }\n]\n',
+    'tpl/service.yaml': "web: {{ $portClaims['web'] }}\ndb: {{ $portClaims['db'] }}\n",
+  });
+  const clean = await run(['check', 'tpl'], { cwd: fixed });
+  assert.equal(clean.code, 0, clean.stderr);
+  assert.deepEqual(errorLines(clean.stderr), []);
+});
