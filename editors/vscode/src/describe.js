@@ -3,6 +3,8 @@
 
 /** How a diagnostic reads on one line: `service.yaml:3:9: message`. */
 export function oneLineOf(diagnostic) {
+  // The fields' problems say where they are themselves (`.kublade/fields.json: [0]: …`).
+  if (diagnostic.file && String(diagnostic.message).startsWith(`${diagnostic.file}:`)) return diagnostic.message;
   const start = diagnostic.range?.start;
   const where = diagnostic.file ? `${diagnostic.file}${start && start.line ? `:${start.line}:${start.column}` : ''}: ` : '';
   return `${where}${diagnostic.message}`;

@@ -53,8 +53,7 @@ export class Diagnostics {
     const run = (this.#runs.get(folder.key) ?? 0) + 1;
     this.#runs.set(folder.key, run);
     const [api, state, files] = await Promise.all([this.#model.api(), this.#model.state(folder), this.#model.templateTexts(folder)]);
-    const { scope, dialect, whitespace } = state.settings;
-    const found = checkFolder(api, state.inputs, files, { scope, seed: state.seed, store: state.store, dialect, whitespace });
+    const found = checkFolder(api, state.inputs, files, state.options);
     if (this.#runs.get(folder.key) !== run) return;
 
     const texts = new Map(files.map((f) => [f.path, { uri: f.uri, text: f.text }]));

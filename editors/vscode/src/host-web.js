@@ -17,10 +17,12 @@ export function activate(context) {
     listTemplates(root, exclude) {
       const under = `${root.path}/`;
       const excluded = exclude.filter((u) => u.path.startsWith(under)).map((u) => u.path.slice(under.length));
+      // A symbolic link's type is what it leads to, with the SymbolicLink bit set.
       const readDirectory = async (path) =>
         (await vscode.workspace.fs.readDirectory(root.with({ path }))).map(([name, type]) => [
           name,
           type & vscode.FileType.Directory ? 'folder' : type & vscode.FileType.File ? 'file' : 'other',
+          Boolean(type & vscode.FileType.SymbolicLink),
         ]);
       return walkTemplateFiles(root.path, readDirectory, { exclude: excluded });
     },

@@ -1,19 +1,17 @@
 // A template folder's inputs, read from texts (an editor's unsaved buffers or the files) with the
-// readers `portclaims render DIR` uses: the claims of .kublade/ports.json, the variables from
-// .kublade/fields.json's defaults, the reservations of the lock file, the port groups file.
-// Everything that is wrong with them comes back as diagnostics in the package's shape
-// ({ severity, message, file, range }); what stops a render also as `failures`.
-import { buildVariables, diagnosticOfError, parseFields, parseJsonFile, parseJsonOrYaml, parseLockFile, rangeOfPath } from './portclaims.js';
+// readers `portclaims render DIR` uses: the claims of .kublade/ports.json, the reservations of the
+// lock file, the port groups file. .kublade/fields.json is kept as text: what its fields mean is
+// the core's business (renderFolder and check read it). What stops a render comes back as
+// `failures`, diagnostics in the package's shape ({ severity, message, file, range }).
+import { diagnosticOfError, parseJsonFile, parseJsonOrYaml, parseLockFile, rangeOfPath } from './portclaims.js';
 
 /**
  * `sources`: `{ ports, fields, lock, groups }`, each `{ path, text }` (`path` as messages name the
  * file), `{ path, missing: true }`, `{ path, error }` (it cannot be read), or undefined when the
- * folder has none. `scope` names the
- * deployment, which is also the namespace a template sees (as the CLI does without --namespace).
+ * folder has none.
  */
-export function readInputs(sources, { scope }) {
+export function readInputs(sources) {
   const failures = [];
-  const problems = [];
   for (const [what, source] of [['ports file', sources.ports], ['fields file', sources.fields], ['lock file', sources.lock], ['groups file', sources.groups]]) {
     if (!source?.error) continue;
     const reason = String(source.error.message ?? source.error).split('\n')[0];
@@ -35,33 +33,6 @@ export function readInputs(sources, { scope }) {
     } catch (error) {
       fail(error, ports.path, ports.text);
     }
-  }
-
-  let fields = null;
-  const fieldsSource = sources.fields;
-  if (readable(fieldsSource)) {
-    try {
-      fields = parseFields(parseJsonFile(fieldsSource.text, fieldsSource.path, 'fields file'), fieldsSource.path);
-    } catch (error) {
-      fail(error, fieldsSource.path, fieldsSource.text);
-    }
-  }
-  let variables = {};
-  try {
-    const built = buildVariables({ fields, values: {}, scope, mode: 'check', fieldsFile: fieldsSource?.path ?? 'fields.json' });
-    variables = built.variables;
-    for (const problem of built.problems) {
-      const field = fields?.find((f) => f.key === problem.field);
-      problems.push({
-        severity: problem.severity,
-        message: problem.message,
-        file: fieldsSource?.path ?? 'fields.json',
-        range: (field && rangeOfPath(fieldsSource.text, `[${field.index}].key`)) ?? wholeFile(),
-        ...(problem.hint ? { hint: problem.hint } : {}),
-      });
-    }
-  } catch (error) {
-    fail(error, fieldsSource?.path ?? 'fields.json', fieldsSource?.text);
   }
 
   let reservations = [];
@@ -88,19 +59,17 @@ export function readInputs(sources, { scope }) {
     }
   }
 
+  const fields = readable(sources.fields) ? sources.fields : undefined;
   return {
     claims,
     claimsFile: ports?.path,
     claimsText: ports?.text,
-    fields,
-    fieldsFile: fieldsSource?.path,
-    fieldsText: fieldsSource?.text,
-    variables,
+    fieldsFile: fields?.path,
+    fieldsText: fields?.text,
     reservations,
     lockFile: lock?.path,
     groups,
     groupsFile: groupsSource?.path,
-    problems,
     failures,
   };
 }

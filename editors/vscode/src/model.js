@@ -104,7 +104,11 @@ export class Model {
     return folder?.kublade && vscode.Uri.joinPath(folder.kublade, 'ports.json').toString() === uri.toString() ? folder : undefined;
   }
 
-  /** The folder's templates, `[{ uri, path }]`, `path` relative to the folder, as the CLI lists them. */
+  /**
+   * The folder's templates, `[{ uri, path }]`, `path` relative to the folder, as the CLI lists them.
+   * A folder the CLI refuses to list (a symbolic link that loops or leaves it) is refused here
+   * too: the promise rejects with the reason until a file of the folder is made or removed.
+   */
   templatesOf(folder) {
     if (folder.standalone) return Promise.resolve([{ uri: folder.standalone, path: basename(folder.standalone) }]);
     let listing = this.#listings.get(folder.key);
@@ -112,10 +116,10 @@ export class Model {
       const settings = settingsFor(folder.root);
       const exclude = [settings.lockFile, settings.lockFile.with({ path: `${settings.lockFile.path}.lock` })];
       if (settings.groupsFile) exclude.push(settings.groupsFile);
-      listing = this.#host.listTemplates(folder.root, exclude).then(
-        (paths) => paths.map((path) => ({ path, uri: vscode.Uri.joinPath(folder.root, ...path.split('/')) })),
-        () => [],
-      );
+      listing = Promise.resolve()
+        .then(() => this.#host.listTemplates(folder.root, exclude))
+        .then((paths) => paths.map((path) => ({ path, uri: vscode.Uri.joinPath(folder.root, ...path.split('/')) })));
+      listing.catch(() => {}); // each caller hears of the failure; the cache alone must not warn
       this.#listings.set(folder.key, listing);
     }
     return listing;
@@ -148,7 +152,8 @@ export class Model {
 
   /**
    * The folder's state in `scope` (default: the selected one): `{ folder, settings, seed, store,
-   * inputs, decision, uriOf(path), textOf(path) }`.
+   * inputs, options, decision, uriOf(path), textOf(path) }`; `options` are what a dry run of the
+   * folder takes (render.js), `decision` the ports of its claims.
    */
   state(folder, scope) {
     const settings = settingsFor(folder.root);
@@ -183,11 +188,12 @@ export class Model {
       source(settings.lockFile, settings.lockPath, false),
       settings.groupsFile ? source(settings.groupsFile, settings.groupsPath, true) : undefined,
     ]);
-    const inputs = readInputs({ ports, fields, lock, groups }, { scope: settings.scope });
+    const inputs = readInputs({ ports, fields, lock, groups });
     const store = this.#storeFor(settings.lockFile, lock?.text ?? '', inputs.reservations);
     const seed = this.seedFor(settings);
-    const decision = decideClaims(api, inputs, { scope: settings.scope, seed, store });
-    for (const template of folder.standalone ? [{ uri: folder.standalone, path: basename(folder.standalone) }] : await this.templatesOf(folder)) {
+    const options = { scope: settings.scope, seed, store, dialect: settings.dialect, whitespace: settings.whitespace };
+    const decision = decideClaims(api, inputs, options);
+    for (const template of await this.templatesOf(folder)) {
       if (!files.has(template.path)) files.set(template.path, { uri: template.uri });
     }
     return {
@@ -196,6 +202,7 @@ export class Model {
       seed,
       store,
       inputs,
+      options,
       decision,
       uriOf: (path) => files.get(path)?.uri,
       textOf: (path) => files.get(path)?.text,

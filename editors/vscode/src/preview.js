@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 
 import { previewText, portsOf } from './describe.js';
 import { basename } from './model.js';
-import { renderTemplate } from './render.js';
+import { renderTemplate, templateReferences } from './render.js';
 import { settingsFor } from './settings.js';
 
 export const PREVIEW_SCHEME = 'portclaims-preview';
@@ -28,8 +28,14 @@ export class Previews {
       model.onDidChange((folder) => this.#refresh(folder).catch(logged('preview refresh'))),
       vscode.workspace.onDidCloseTextDocument((d) => {
         if (d.uri.scheme !== PREVIEW_SCHEME) return;
-        this.#texts.delete(d.uri.toString());
-        this.#lastOutputs.delete(d.uri.toString());
+        // Showing a preview as YAML closes and reopens its document at once: forget a preview
+        // (its last good output among it) only when it stays closed.
+        const key = d.uri.toString();
+        setTimeout(() => {
+          if (vscode.workspace.textDocuments.some((open) => open.uri.toString() === key)) return;
+          this.#texts.delete(key);
+          this.#lastOutputs.delete(key);
+        }, 0);
       }),
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('portclaims.scope') && this.#followScope().catch(logged('preview scope'))),
     );
@@ -71,16 +77,17 @@ export class Previews {
         return `# portclaims: ${name} is not a template: open a *.blade.yaml file, or a file of a folder that holds .kublade/\n`;
       }
       const [state, text, api] = await Promise.all([this.#model.state(found.folder, scope), this.#model.text(template), this.#model.api()]);
-      const { dialect, whitespace } = state.settings;
-      const result = renderTemplate(api, state.inputs, state.decision, { path: found.path, text: text ?? '' }, { dialect, whitespace });
+      const source = { path: found.path, text: text ?? '' };
+      const result = renderTemplate(api, state.inputs, source, state.options);
       const lastOutput = this.#lastOutputs.get(uri.toString());
       if (result.failure) return previewText({ template: found.path, scope, failure: result.failure, lastOutput });
       this.#lastOutputs.set(uri.toString(), result.output);
+      const references = templateReferences(api, source.text, state.options);
       return previewText({
         template: found.path,
         scope,
-        rendered: { output: result.output, ports: portsOf(result.references, state.decision) },
-        notes: state.decision.diagnostics,
+        rendered: { output: result.output, ports: portsOf(references, result.decision) },
+        notes: result.decision.diagnostics,
       });
     } catch (error) {
       const failure = { message: String(error?.message ?? error).split('\n')[0] };

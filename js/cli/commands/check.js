@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { plural } from '../messages.js';
 import { isLockFile, openCliStore, withStore } from '../store-option.js';
 import { loadTemplateInput } from '../template-folder.js';
-import { explainApiError, folderOptions, sourceLineIn } from './shared.js';
+import { checkOptions, explainApiError, sourceLineIn } from './shared.js';
 
 export async function checkCommand({ options, operands }, context) {
   const input = loadTemplateInput(operands[0], options);
@@ -22,16 +22,7 @@ export async function checkCommand({ options, operands }, context) {
       throw explainApiError(error);
     }
   });
-  const folder = folderOptions(input, options);
-  const diagnostics = api.check({
-    ...folder,
-    files: input.files.map((f) => ({ path: f.name, template: f.template })),
-    claimsFile: input.claimsFile,
-    claimsText: input.claimsText,
-    fieldsText: input.fieldsText,
-    kublade: Boolean(options.kublade),
-    store,
-  });
+  const diagnostics = api.check(checkOptions(input, options, store));
 
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;

@@ -29,6 +29,22 @@ export function folderOptions(input, options) {
   return folder;
 }
 
+/**
+ * What `check` gets: renderFolder's options with each file named as messages show it, and the
+ * texts its diagnostics point into. The CLI and the VS Code extension both check through here.
+ */
+export function checkOptions(input, options, store) {
+  return {
+    ...folderOptions(input, options),
+    files: input.files.map((f) => ({ path: f.name, template: f.template })),
+    claimsFile: input.claimsFile,
+    claimsText: input.claimsText,
+    fieldsText: input.fieldsText,
+    kublade: Boolean(options.kublade),
+    store,
+  };
+}
+
 /** Where a fields.json path (`[2].options[0].value`) is, or its nearest enclosing part. */
 export function rangeOfFieldsPath(text, path) {
   for (let at = path ?? ''; at; at = at.replace(/(\.\w+|\[\d+\])$/, '')) {

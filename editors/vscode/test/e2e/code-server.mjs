@@ -256,6 +256,30 @@ export class Workbench {
     throw new Error(`the Problems panel never ${what}; it shows:\n${text}`);
   }
 
+  /**
+   * Picks `folder` in VS Code's simple file dialog (open on the workspace folder) and presses
+   * `button`. Each step waits for the dialog to have settled: it lists the folder it starts in
+   * asynchronously, and while that listing runs, a path entered is overwritten by the folder's
+   * own when the listing lands, so the path goes in only once the starting folder is listed
+   * (its entries include `listed`); then the button is pressed only once the dialog lists
+   * `folder` (empty: ".." alone) with the path still in the input. The path is pasted whole:
+   * typed key by key, the dialog's completion races the keys.
+   */
+  async pickFolder(folder, { listed, button }) {
+    const page = this.page;
+    await page.waitForFunction((names) => {
+      const shown = [...document.querySelectorAll('.quick-input-widget .monaco-list-row .label-name')].map((r) => r.textContent);
+      return names.every((name) => shown.includes(name));
+    }, listed);
+    await page.locator('.quick-input-widget input').fill(`${folder}/`);
+    await page.waitForFunction((path) => {
+      const shown = [...document.querySelectorAll('.quick-input-widget .monaco-list-row .label-name')].map((r) => r.textContent);
+      return document.querySelector('.quick-input-widget input')?.value === path && shown.join('|') === '..';
+    }, `${folder}/`);
+    await page.locator('.quick-input-widget .monaco-button', { hasText: button }).click();
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
   /** The text of the notification toasts. */
   notifications() {
     return this.page.locator('.notifications-toasts').innerText().catch(() => '');

@@ -2,21 +2,23 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { claimHover, claimLens, portsOf, previewText } from '../../src/describe.js';
+import { claimHover, claimLens, oneLineOf, portsOf, previewText } from '../../src/describe.js';
 import { readInputs } from '../../src/inputs.js';
-import { decideClaims, renderTemplate } from '../../src/render.js';
+import { decideClaims, renderTemplate, templateReferences } from '../../src/render.js';
 import { api, shopSources, template } from './helpers.mjs';
 
 const decisionOf = (scope, seed = '7') => {
-  const inputs = readInputs(shopSources(), { scope });
-  return { inputs, decision: decideClaims(api, inputs, { scope, seed, store: new api.MemoryStore(inputs.reservations) }) };
+  const inputs = readInputs(shopSources());
+  const options = { scope, seed, store: new api.MemoryStore(inputs.reservations) };
+  return { inputs, options, decision: decideClaims(api, inputs, options) };
 };
 
 describe('the preview document', () => {
   test('says which ports are new and which are reserved, then the output as rendered', () => {
-    const { inputs, decision } = decisionOf('default');
-    const rendered = renderTemplate(api, inputs, decision, template('service.yaml'));
-    const text = previewText({ template: 'service.yaml', scope: 'default', rendered: { output: rendered.output, ports: portsOf(rendered.references, decision) } });
+    const { inputs, options, decision } = decisionOf('default');
+    const rendered = renderTemplate(api, inputs, template('service.yaml'), options);
+    const references = templateReferences(api, template('service.yaml').text);
+    const text = previewText({ template: 'service.yaml', scope: 'default', rendered: { output: rendered.output, ports: portsOf(references, rendered.decision) } });
     const lines = text.split('\n');
     assert.equal(lines[0], '# portclaims preview: service.yaml, scope default (a dry run: nothing is reserved)');
     assert.equal(lines[1], `# web: ${decision.ports.web} (new: not reserved yet, the port a render would draw)`);
@@ -40,10 +42,16 @@ describe('the preview document', () => {
     });
     assert.match(text, /\n# warning: \.kublade\/ports\.json:3:31: claim "admin": keeps port 8443\n# ports: this template claims none\nx: 1\n$/);
   });
+
+  test('a message that says where it is already is not told twice', () => {
+    const note = { severity: 'warning', file: '.kublade/fields.json', message: '.kublade/fields.json: [0].value: not one of the options' };
+    assert.equal(oneLineOf(note), '.kublade/fields.json: [0].value: not one of the options');
+    assert.equal(oneLineOf({ file: 'a.yaml', message: 'x' }), 'a.yaml: x');
+  });
 });
 
 describe('a claim\'s hover and lens', () => {
-  const declaration = (name) => readInputs(shopSources(), { scope: 'default' }).claims.find((c) => c.claim === name);
+  const declaration = (name) => readInputs(shopSources()).claims.find((c) => c.claim === name);
 
   test('a reserved claim: its group and range, and the port reserved for the scope', () => {
     const { decision } = decisionOf('default');
