@@ -16,6 +16,9 @@ import { readText, parseJsonFile, readValuesFile } from './inputs.js';
 import { CliError } from './messages.js';
 
 const SKIPPED_NAMES = new Set(['node_modules']);
+// The most folders a template folder's walk enters: links inside a folder may fan out (two links
+// to one folder, in each of n folders, make 2^n paths), and a template folder is never that big.
+export const MAX_FOLDERS = 10_000;
 
 /**
  * The template files of a folder, as sorted relative paths with `/` separators, and its folders.
@@ -30,6 +33,7 @@ export function findTemplateFiles(root, { exclude = [], kublade = false } = {}) 
   // out of it or back up into a folder being walked.
   const realRoot = realpathSync(root);
   const walking = new Set();
+  let entered = 0;
   const visit = (dir) => {
     const real = realpathSync(dir);
     if (walking.has(real)) {
@@ -38,6 +42,11 @@ export function findTemplateFiles(root, { exclude = [], kublade = false } = {}) 
       });
     }
     walking.add(real);
+    if (++entered > MAX_FOLDERS) {
+      throw new CliError(`${displayPath(root)} holds more than ${MAX_FOLDERS} folders (counting each path through a link)`, {
+        hint: 'links to one folder from many places multiply the paths; a template folder needs none of them',
+      });
+    }
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });

@@ -141,3 +141,18 @@ test('a template folder never reads through a link that leaves it, nor walks a l
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /# Source: alias\.yaml\na: 1\n/);
 });
+
+test('links inside a template folder that fan out end in a clear error, not an exponential walk', async (t) => {
+  const files = { 'tpl/.kublade/ports.json': [], 'tpl/service.yaml': 'kind: Service\n' };
+  for (let i = 0; i < 20; i++) files[`tpl/d${i}/x.yaml`] = 'a: 1\n';
+  const dir = workspace(t, files);
+  for (let i = 0; i < 19; i++) {
+    symlinkSync(join('..', `d${i + 1}`), join(dir, 'tpl', `d${i}`, 'l'));
+    symlinkSync(join('..', `d${i + 1}`), join(dir, 'tpl', `d${i}`, 'r'));
+  }
+  const started = Date.now();
+  const r = await run(['render', 'tpl', '--dry-run'], { cwd: dir });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /tpl holds more than 10000 folders \(counting each path through a link\)/);
+  assert.ok(Date.now() - started < 30_000);
+});
