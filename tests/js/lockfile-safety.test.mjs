@@ -28,6 +28,9 @@ import { LockFileStore, formatLockFile } from '../../js/lockfile-store.js';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const STORE_MODULE = join(ROOT, 'js', 'lockfile-store.js');
 const isRoot = process.getuid?.() === 0;
+// A child started as root drops to nobody once it has loaded the package: the checkout itself may
+// sit in a folder only root can enter (a fresh clone in a temporary folder).
+const AS_NOBODY = 'process.setgid(65534); process.setuid(65534);';
 
 function tempDir(t) {
   const dir = mkdtempSync(join(tmpdir(), 'portclaims-safety-'));
@@ -90,13 +93,14 @@ test('a read-only lock file is refused for an unprivileged user too', { skip: !i
   chmodSync(path, 0o444);
   const script = `
     import { LockFileStore } from ${JSON.stringify(STORE_MODULE)};
+    ${AS_NOBODY}
     const store = new LockFileStore(process.argv[1], { name: 'lock' });
     try {
       await store.commit({ baseRevision: store.load().revision, put: [{ scope: 'u', claim: 'a', group: 'tcp', port: 50010 }], delete: [] });
       process.stdout.write('written');
     } catch (e) { process.stdout.write(e.message); }
   `;
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, path], { uid: 65534, gid: 65534, cwd: dir });
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, path], { cwd: dir });
   assert.match(stdout, /^lock: is read-only/);
   assert.equal(readFileSync(path, 'utf8'), text);
   assert.equal(statSync(path).uid, 0, 'still root\'s file');
@@ -203,13 +207,14 @@ test('what waiting cannot fix fails at once: a missing folder, no permission, a 
     chmodSync(locked, 0o555);
     const script = `
       import { LockFileStore } from ${JSON.stringify(STORE_MODULE)};
+      ${AS_NOBODY}
       const store = new LockFileStore(process.argv[1], { name: 'l.json' });
       const began = Date.now();
       try { await store.commit({ baseRevision: store.load().revision, put: [], delete: [] }); process.stdout.write('written'); }
       catch (e) { process.stdout.write(e.message + ' after ' + (Date.now() - began)); }
     `;
     chmodSync(dir, 0o755);
-    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, join(locked, 'l.json')], { uid: 65534, gid: 65534 });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, join(locked, 'l.json')]);
     const [message, ms] = stdout.split(' after ');
     assert.equal(message, 'l.json: cannot create l.json.lock: permission denied');
     assert.ok(Number(ms) < 2000, `failed in ${ms} ms`);
