@@ -691,6 +691,7 @@ fn directives_kublade_compiles_but_the_sandbox_cannot_run_are_refused() {
         "@session('flash') x @endsession",
         "@use('App\\Models\\User')",
         "@vite('app.js')",
+        "@includeIsolated('other', ['a' => 1])",
         "@pushOnce('scripts') x @endPushOnce",
         "# owned by @role('admin')",
         "@this",

@@ -207,6 +207,7 @@ pub const REFUSED: &[&str] = &[
     "use",
     "vite",
     "vitereactrefresh",
+    "includeisolated",
 ];
 
 /// Directives the packages of Kublade's application register (Livewire 3, spatie's
@@ -461,6 +462,15 @@ fn refuse_php_tags(code: &str) -> Result<(), Failure> {
     }
 }
 
+/// Whether `name` is a directive of Kublade's Blade: Laravel 12 has a `compileName` method for it
+/// (in any letter case), or a package of Kublade's application registered that exact name.
+pub fn is_directive(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    SUPPORTED.contains(&lower.as_str())
+        || REFUSED.contains(&lower.as_str())
+        || package_directive(name)
+}
+
 /// Whether Blade compiles `@name` (it has a `compileName` method, in any case, or a package
 /// registered the exact name) or leaves it as text.
 fn compiles(code: &str, name: &str, at: usize, args: bool) -> Compiles {
@@ -473,10 +483,7 @@ fn compiles(code: &str, name: &str, at: usize, args: bool) -> Compiles {
             Compiles::Text
         };
     }
-    let known = SUPPORTED.contains(&lower.as_str())
-        || REFUSED.contains(&lower.as_str())
-        || package_directive(name);
-    if known {
+    if is_directive(name) {
         Compiles::Code
     } else {
         Compiles::Text

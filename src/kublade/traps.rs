@@ -12,45 +12,12 @@ use minijinja::Value;
 use minijinja::value::ValueKind;
 
 use crate::blade::expr::{self, BinOp, Expr, Kind, UnOp};
-use crate::blade::scan::{self, REFUSED, SUPPORTED, Token};
+use crate::blade::scan::{self, Token, is_directive};
 use crate::engine::Span;
 use crate::engine::position::LineIndex;
 
 /// How deep a trap search parses expressions: the engine's own default.
 const MAX_NESTING: usize = 64;
-
-/// Directives Laravel 12 compiles that the scanner's lists do not name (its conditional HTML
-/// attributes and the newer stack, session and asset directives).
-const LARAVEL_12_DIRECTIVES: &[&str] = &[
-    "bool",
-    "checked",
-    "disabled",
-    "required",
-    "readonly",
-    "selected",
-    "pushonce",
-    "endpushonce",
-    "prependonce",
-    "endprependonce",
-    "pushif",
-    "elsepushif",
-    "elsepush",
-    "endpushif",
-    "session",
-    "endsession",
-    "fragment",
-    "endfragment",
-    "style",
-    "use",
-    "vite",
-    "vitereactrefresh",
-    "includeisolated",
-    "endphp",
-    "forelse",
-    "endforelse",
-    "empty",
-    "endempty",
-];
 
 /// Words that begin Go template actions (Helm's templates), after `{{` and an optional `-`.
 const GO_TEMPLATE_WORDS: &[&str] = &[
@@ -290,13 +257,6 @@ fn looks_like_go_template(text: &str) -> bool {
         || body.contains(" .Values")
         || body.contains(" .Release")
         || body.contains(" .Chart")
-}
-
-fn is_directive(word: &str) -> bool {
-    let lower = word.to_ascii_lowercase();
-    SUPPORTED.contains(&lower.as_str())
-        || REFUSED.contains(&lower.as_str())
-        || LARAVEL_12_DIRECTIVES.contains(&lower.as_str())
 }
 
 /// A directive word after the `#` that starts a YAML comment (outside quotes), unless written
