@@ -10,8 +10,12 @@ const MIN_COMMIT_ATTEMPTS = 8;
 const COMMIT_RETRY_MS = 10_000;
 const BACKOFF_FIRST_MS = 5;
 const BACKOFF_MAX_MS = 250;
-/** How long render() waits for one store call by default (see `storeTimeoutMs`). */
-export const DEFAULT_STORE_TIMEOUT_MS = 30_000;
+/**
+ * How long render() waits for one store call by default (see `storeTimeoutMs`): longer than the
+ * package's own stores wait for a lock file's lock or a database, so that their errors, which
+ * say what they waited for, come first.
+ */
+export const DEFAULT_STORE_TIMEOUT_MS = 60_000;
 // Compiled templates (and empty indexes, see scratchLedger) kept for render(): a playground or
 // editor re-renders the same source with new values on every keystroke, and compiling is the
 // expensive half of a render.

@@ -98,7 +98,7 @@ export interface RenderOptions extends TemplateOptions {
   dryRun?: boolean;
   /**
    * How long `render()` waits for each `store.load()` and `store.commit()`, in ms (default
-   * 30,000; `Infinity` waits forever). Past it the render fails with an error of kind `store`
+   * 60,000; `Infinity` waits forever). Past it the render fails with an error of kind `store`
    * naming the call; a commit that timed out is not taken as done (it may or may not have been
    * stored: render again to see). `renderSync` has nothing to wait for.
    */

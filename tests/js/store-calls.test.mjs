@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { LockFileStore, MemoryStore, render, renderSync } from '../../js/node.js';
+import { LockFileStore, MemoryStore, render, renderFolder, renderSync } from '../../js/node.js';
 
 const web = [{ claim: 'web', group: 'tcp' }];
 const template = "port: {{ $portClaims['web'] }}\n";
@@ -99,6 +99,14 @@ test('a commit that times out is not taken as done: the next render commits agai
   });
 });
 
+test('renderFolder takes storeTimeoutMs too', async () => {
+  const store = { load: () => new Promise(() => {}), commit: () => true };
+  await assert.rejects(
+    renderFolder({ files: [{ path: 'a.yaml', template }], claims: web, store, storeTimeoutMs: 50 }),
+    (e) => e.kind === 'store' && /load\(\) did not answer within 50 ms/.test(e.message),
+  );
+});
+
 test('storeTimeoutMs must be a positive number of milliseconds', async () => {
   const store = new MemoryStore();
   for (const bad of [0, -1, Number.NaN, '1000', null]) {
@@ -141,5 +149,5 @@ test('a render without contention does not pause: its only timers are the store 
   } finally {
     globalThis.setTimeout = original;
   }
-  assert.deepEqual(delays, [30_000, 30_000], 'one per call of the asynchronous store, none for the synchronous one');
+  assert.deepEqual(delays, [60_000, 60_000], 'one per call of the asynchronous store, none for the synchronous one');
 });
