@@ -362,15 +362,17 @@ function isAsyncFunction(f) {
 // The store call's answer, or an error once `ms` have passed without one.
 function within(value, ms, call) {
   if (!value || typeof value.then !== 'function' || ms === Infinity) return value;
-  let timer;
-  const late = new Promise((_, reject) => {
-    timer = setTimeout(() => {
-      // Whatever the call answers later is ignored, a failure too.
-      Promise.resolve(value).catch(() => {});
-      reject(Object.assign(storeError(`the reservation store's ${call} did not answer within ${seconds(ms)}${call === 'commit()' ? '; the change may or may not have been stored' : ''} (storeTimeoutMs)`), { timedOut: true }));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const unknown = call === 'commit()' ? '; the change may or may not have been stored' : '';
+      reject(Object.assign(storeError(`the reservation store's ${call} did not answer within ${seconds(ms)}${unknown} (storeTimeoutMs)`), { timedOut: true }));
     }, ms);
+    // Once the timeout has answered, whatever the call answers is ignored, a failure too.
+    value.then(
+      (answer) => (clearTimeout(timer), resolve(answer)),
+      (error) => (clearTimeout(timer), reject(error)),
+    );
   });
-  return Promise.race([value, late]).finally(() => clearTimeout(timer));
 }
 
 function storeTimeoutOf({ storeTimeoutMs }) {
