@@ -3,7 +3,19 @@
 import { readable, readPlan, setOwn } from './readable.js';
 import { tapeWriter } from './tape.js';
 
-const MAX_COMMIT_ATTEMPTS = 8;
+// A refused commit is retried, after a short random pause that grows with each refusal, so that
+// writers racing on one store spread out instead of colliding again: at least MIN_COMMIT_ATTEMPTS
+// times, and on until COMMIT_RETRY_MS have passed since the first load.
+const MIN_COMMIT_ATTEMPTS = 8;
+const COMMIT_RETRY_MS = 10_000;
+const BACKOFF_FIRST_MS = 5;
+const BACKOFF_MAX_MS = 250;
+/**
+ * How long render() waits for one store call by default (see `storeTimeoutMs`): longer than the
+ * package's own stores wait for a lock file's lock or a database, so that their errors, which
+ * say what they waited for, come first.
+ */
+export const DEFAULT_STORE_TIMEOUT_MS = 60_000;
 // Compiled templates (and empty indexes, see scratchLedger) kept for render(): a playground or
 // editor re-renders the same source with new values on every keystroke, and compiling is the
 // expensive half of a render.
@@ -28,7 +40,12 @@ export function createApi(core) {
       ledgers.delete(store);
       cached.ledger.free();
     }
-    const ledger = core.Ledger.load(JSON.stringify(snapshot.reservations ?? []), groupsKey);
+    let ledger;
+    try {
+      ledger = core.Ledger.load(JSON.stringify(snapshot.reservations ?? []), groupsKey);
+    } catch (error) {
+      throw inStore(error, store);
+    }
     ledgers.set(store, { ledger, revision: snapshot.revision, groupsKey });
     return ledger;
   }
@@ -69,9 +86,7 @@ export function createApi(core) {
     const source = options.template ?? '';
     // Most renders repeat the last template: two comparisons instead of hashing its text.
     if (latest && latest.source === source && latest.settings === settings) return latest;
-    if (typeof source !== 'string') {
-      throw Object.assign(new TypeError(`template: must be a string, got ${typeof source}`), { kind: 'config', field: 'template' });
-    }
+    if (typeof source !== 'string') throw configError('template', `must be a string, got ${describeValue(source)}`);
     const key = `${settings}\u0000${source}`;
     let entry = templates.get(key);
     if (entry) {
@@ -95,27 +110,49 @@ export function createApi(core) {
       // Committing to a store nobody keeps would change nothing anyone can see.
       return plan(scratchLedger(options.groups)).result;
     }
-    for (let n = 1; n <= MAX_COMMIT_ATTEMPTS; n++) {
-      const snapshot = await store.load();
+    const timeout = storeTimeoutOf(options);
+    const started = Date.now();
+    for (let n = 1; ; n++) {
+      if (n > 1) await pause(backoff(n));
+      const snapshot = await within(store.load(), timeout, 'load()');
       const step = attempt(options, plan, store, snapshot);
       if (step.done) return step.result;
-      const committed = await store.commit(commitOf(snapshot, step.change));
+      let committed;
+      try {
+        committed = await within(store.commit(commitOf(snapshot, step.change)), timeout, 'commit()');
+      } catch (error) {
+        // Whether a commit that did not answer took effect is unknown: the index of the store's
+        // reservations is read afresh next time instead of assuming either.
+        if (error.timedOut) forget(store);
+        throw error;
+      }
       if (settled(store, step, committed)) return step.result;
+      if (n >= MIN_COMMIT_ATTEMPTS && Date.now() - started >= COMMIT_RETRY_MS) throw refusedTooOften(n, Date.now() - started);
     }
-    throw refusedTooOften();
   }
 
   function renderNow(options, plan) {
     const store = options.store;
     if (store == null) return plan(scratchLedger(options.groups)).result;
-    for (let n = 1; n <= MAX_COMMIT_ATTEMPTS; n++) {
-      const snapshot = synchronous(store.load());
+    // A synchronous render cannot pause between attempts, so it stops after the minimum.
+    for (let n = 1; n <= MIN_COMMIT_ATTEMPTS; n++) {
+      const snapshot = synchronous(store.load(), 'load()');
       const step = attempt(options, plan, store, snapshot);
       if (step.done) return step.result;
-      const committed = synchronous(store.commit(commitOf(snapshot, step.change)));
+      // Refused before calling it: an asynchronous commit would go on after this render failed.
+      if (isAsyncFunction(store.commit) || answersLater.has(store)) throw needsSynchronousStore('commit()');
+      const committed = synchronous(store.commit(commitOf(snapshot, step.change)), 'commit()', store);
       if (settled(store, step, committed)) return step.result;
     }
-    throw refusedTooOften();
+    throw refusedTooOften(MIN_COMMIT_ATTEMPTS);
+  }
+
+  /** Drops the index kept for `store`: the next render reads its reservations afresh. */
+  function forget(store) {
+    const cached = ledgers.get(store);
+    if (!cached) return;
+    ledgers.delete(store);
+    cached.ledger.free();
   }
 
   /** Plans against `snapshot`: the result, and the change to commit unless `done`. */
@@ -178,11 +215,18 @@ export function createApi(core) {
    */
   function declarationOf(claims) {
     if (lastDeclaration !== null && matches(claims, lastDeclaration.pattern)) return lastDeclaration;
-    const text = JSON.stringify(claims);
+    let lost = false;
+    const text = JSON.stringify(claims, (_, value) => {
+      if (typeof value === 'number' && !Number.isFinite(value)) lost = true;
+      return value;
+    });
     // A function or a symbol has no JSON: refused here, in the words the core refuses a number in.
     if (typeof text !== 'string') {
       throw Object.assign(new Error(`ports.json: must be an array of claims, got a ${typeof claims}`), { kind: 'claims' });
     }
+    // JSON writes Infinity (what JSON.parse makes of 1e400) and NaN as null, which the core would
+    // read as "not given".
+    if (lost) throw notFinite(claims);
     let declaration = declared.get(text);
     if (declaration === undefined) {
       const json = JSON.parse(text);
@@ -233,7 +277,10 @@ export function createApi(core) {
     releaseSync: (options) => renderNow(options, planRelease(options)),
     describeGroup: (name, groups) => JSON.parse(core.describeGroup(name, groupsKeyOf(groups))),
     compile(template, options = {}) {
-      const { compiled, plan } = compileWithPlan(template, templateSettings(options));
+      if (typeof template !== 'string') {
+        throw configError('template', `compile() takes the template's text, a string; got ${describeValue(template)}`);
+      }
+      const { compiled, plan } = compileWithPlan(template, templateSettings(options ?? {}));
       return {
         render(variables = {}) {
           const length = tapes.write(variables, plan);
@@ -289,12 +336,108 @@ function matches(value, pattern) {
   return i === keys.length;
 }
 
-// The value a synchronous store returned; a promise means the store is not synchronous.
-function synchronous(value) {
+// Stores whose commit() answered a synchronous render with a promise: refused before committing
+// from then on.
+const answersLater = new WeakSet();
+
+// The value a synchronous store's `call` returned; a promise means the store is not synchronous.
+function synchronous(value, call, store) {
   if (value && typeof value.then === 'function') {
-    throw new TypeError('renderSync() needs a synchronous store; use render() with an asynchronous one');
+    // Nobody awaits it: its failure must not end the process as an unhandled rejection.
+    Promise.resolve(value).catch(() => {});
+    if (store) answersLater.add(store);
+    throw needsSynchronousStore(call);
   }
   return value;
+}
+
+function needsSynchronousStore(call) {
+  return storeError(`renderSync() needs a synchronous store, and this store's ${call} answers with a promise; use render() with it (or a dry run)`);
+}
+
+function isAsyncFunction(f) {
+  return typeof f === 'function' && f[Symbol.toStringTag] === 'AsyncFunction';
+}
+
+// The store call's answer, or an error once `ms` have passed without one.
+function within(value, ms, call) {
+  if (!value || typeof value.then !== 'function' || ms === Infinity) return value;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const unknown = call === 'commit()' ? '; the change may or may not have been stored' : '';
+      reject(Object.assign(storeError(`the reservation store's ${call} did not answer within ${seconds(ms)}${unknown} (storeTimeoutMs)`), { timedOut: true }));
+    }, ms);
+    // Once the timeout has answered, whatever the call answers is ignored, a failure too.
+    value.then(
+      (answer) => (clearTimeout(timer), resolve(answer)),
+      (error) => (clearTimeout(timer), reject(error)),
+    );
+  });
+}
+
+function storeTimeoutOf({ storeTimeoutMs }) {
+  if (storeTimeoutMs === undefined) return DEFAULT_STORE_TIMEOUT_MS;
+  // setTimeout fires at once past 2^31 - 1 ms (24.8 days): longer is as good as forever.
+  if (storeTimeoutMs === Infinity || storeTimeoutMs > 2 ** 31 - 1) return Infinity;
+  if (typeof storeTimeoutMs !== 'number' || !(storeTimeoutMs > 0)) {
+    throw configError('storeTimeoutMs', `must be a positive number of milliseconds (or Infinity), got ${describeValue(storeTimeoutMs)}`);
+  }
+  return storeTimeoutMs;
+}
+
+const seconds = (ms) => (ms >= 1000 ? `${+(ms / 1000).toFixed(1)} s` : `${ms} ms`);
+
+// The pause before attempt `n` (from 2): random, up to a bound that doubles with each refusal.
+function backoff(n) {
+  return Math.random() * Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** (n - 2));
+}
+
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function storeError(message) {
+  return Object.assign(new Error(message), { kind: 'store' });
+}
+
+function configError(field, message) {
+  return Object.assign(new Error(`${field}: ${message}`), { kind: 'config', field });
+}
+
+// A short description of a value an option should not hold.
+function describeValue(value) {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return `a ${typeof value}`;
+}
+
+// The error for claims holding a number JSON cannot carry, at the first such field.
+function notFinite(claims) {
+  const find = (value, path) => {
+    if (typeof value === 'number') return Number.isFinite(value) ? null : { path, value };
+    if (value === null || typeof value !== 'object') return null;
+    for (const key of Object.keys(value)) {
+      const at = Array.isArray(value) ? `${path}[${key}]` : `${path}${/^[\w-]+$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`}`;
+      const found = find(value[key], at);
+      if (found) return found;
+    }
+    return null;
+  };
+  const { path, value } = find(claims, '') ?? { path: '', value: NaN };
+  const field = path.replace(/^\./, '');
+  const why = Number.isNaN(value) ? '' : ' (a number past 1.8e308, such as 1e400, reads as Infinity)';
+  const error = new Error(`ports.json: ${field ? `${field}: ` : ''}must be a finite number, got ${value}${why}`);
+  return Object.assign(error, { kind: 'claims', ...(field ? { field } : {}) });
+}
+
+// A store's reservations refused by the core, named by the store they came from.
+function inStore(error, store) {
+  const name = typeof store.name === 'string' ? store.name : typeof store.path === 'string' ? store.path : undefined;
+  if (name === undefined || error?.kind !== 'claims' || typeof error.message !== 'string') return error;
+  error.message = `${name}: ${error.message}`;
+  error.file = name;
+  return error;
 }
 
 // What a store's commit is given for `change`, planned against `snapshot`.
@@ -302,8 +445,9 @@ function commitOf(snapshot, change) {
   return { baseRevision: snapshot.revision, put: change.put, delete: change.delete };
 }
 
-function refusedTooOften() {
-  return new Error(`the reservation store refused ${MAX_COMMIT_ATTEMPTS} commits in a row; is another process writing it constantly?`);
+function refusedTooOften(attempts, ms) {
+  const over = ms === undefined ? '' : ` over ${seconds(ms)}`;
+  return storeError(`the reservation store refused ${attempts} commits in a row${over}; is another process writing it constantly?`);
 }
 
 // What compiling a template depends on, as the core reads it.

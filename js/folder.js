@@ -58,7 +58,7 @@ export function createFolderRenderer(api, core, loadYaml) {
       }
       if (failures.length && !kublade) throw firstOf(failures.map((f) => f.error));
       const decide = (dryRun) => {
-        const request = { ...templateOptions, template: '', name: options.claimsFile ?? 'ports.json', claims: options.claims ?? [], scope: options.scope, store: options.store, groups: options.groups, seed: options.seed, dryRun };
+        const request = { ...templateOptions, template: '', name: options.claimsFile ?? 'ports.json', claims: options.claims ?? [], scope: options.scope, store: options.store, storeTimeoutMs: options.storeTimeoutMs, groups: options.groups, seed: options.seed, dryRun };
         for (const key of Object.keys(request)) if (request[key] === undefined) delete request[key];
         return request;
       };

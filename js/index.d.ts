@@ -22,8 +22,11 @@ export interface Change {
 
 /**
  * The host's storage for reservations. `commit` returns false when `baseRevision` is no longer
- * the store's revision; the engine then reloads and decides again. Returning the new revision
- * instead of `true` lets the engine keep its index of the reservations between renders.
+ * the store's revision; the engine then reloads and decides again, after a short random pause.
+ * Returning the new revision instead of `true` lets the engine keep its index of the reservations
+ * between renders. `renderSync` needs `load` and `commit` to return plain values: it refuses,
+ * before calling it, a `commit` that is an `async` function or that answered with a promise
+ * before, and a `load` that answers with a promise.
  */
 export interface ReservationStore {
   load(): Snapshot | Promise<Snapshot>;
@@ -93,6 +96,13 @@ export interface RenderOptions extends TemplateOptions {
   seed?: number | string | bigint;
   /** Decide and render, but commit nothing. */
   dryRun?: boolean;
+  /**
+   * How long `render()` waits for each `store.load()` and `store.commit()`, in ms (default
+   * 60,000; `Infinity` waits forever). Past it the render fails with an error of kind `store`
+   * naming the call; a commit that timed out is not taken as done (it may or may not have been
+   * stored: render again to see). `renderSync` has nothing to wait for.
+   */
+  storeTimeoutMs?: number;
 }
 
 export interface Position {
@@ -129,6 +139,8 @@ export interface ReleaseOptions {
   claims?: ClaimDeclaration[];
   store?: ReservationStore;
   groups?: Groups;
+  /** As for `render`. */
+  storeTimeoutMs?: number;
 }
 
 export interface ReleaseResult {
@@ -164,6 +176,7 @@ export function render(options: RenderOptions): Promise<RenderResult>;
 export function renderSync(options: RenderOptions): RenderResult;
 export function release(options: ReleaseOptions): Promise<ReleaseResult>;
 export function releaseSync(options: ReleaseOptions): ReleaseResult;
+/** Compiles a template; anything but a string is an error of kind `config` (field `template`). */
 export function compile(template: string, options?: TemplateOptions): CompiledTemplate;
 
 export interface GroupDescription {

@@ -571,6 +571,14 @@ fn snapshots_that_hold_a_port_twice_are_refused() {
         Err(r#"reservations: [1]: scope "a", claim "web" is reserved twice (first at [0])"#.into())
     );
     assert_eq!(
+        new(&[("a", "web", "tcp", 1), ("b\u{1b}[2J", "web", "tcp", 2)]),
+        Err("reservations: [1].scope: must not contain control characters or bidirectional marks, found U+001B".into())
+    );
+    assert_eq!(
+        new(&[("a", "web\u{7}", "tcp", 1)]),
+        Err("reservations: [0].claim: must not contain control characters or bidirectional marks, found U+0007".into())
+    );
+    assert_eq!(
         new(&[("a", "web", "tcp", 0)]),
         Err("reservations: [0].port: must be an integer from 1 to 65535, got 0".into())
     );
@@ -639,7 +647,7 @@ fn snapshots_from_values_name_the_field() {
 #[test]
 fn claims_given_directly_are_checked() {
     let ledger = ledger(&[], &Groups::default());
-    let cases: [(&str, Vec<Claim>, &str); 5] = [
+    let cases: [(&str, Vec<Claim>, &str); 8] = [
         (
             "s",
             vec![Claim::new("a", "tcp"), Claim::new("a", "udp")],
@@ -664,6 +672,21 @@ fn claims_given_directly_are_checked() {
             "",
             vec![Claim::new("a", "tcp")],
             "the scope must be a non-empty string",
+        ),
+        (
+            "shop\u{1b}]0;owned\u{7}",
+            vec![Claim::new("a", "tcp")],
+            "the scope must not contain control characters or bidirectional marks, found U+001B",
+        ),
+        (
+            "s",
+            vec![Claim::new("a\u{202e}", "tcp")],
+            "a claim's name must not contain control characters or bidirectional marks, found U+202E",
+        ),
+        (
+            "s",
+            vec![Claim::new("a", "tcp\u{85}")],
+            "a claim's group must not contain control characters or bidirectional marks, found U+0085",
         ),
     ];
     for (scope, claims, expected) in cases {

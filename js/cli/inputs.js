@@ -63,8 +63,20 @@ export function parseJsonOrYaml(text, path, what) {
     }
   }
   if (documents.length > 1) throw new CliError(`${shown}: the ${what} holds ${documents.length} YAML documents; give one`);
-  return documents.length ? documents[0].toJS({ maxAliasCount: 1000 }) : null;
+  if (!documents.length) return null;
+  try {
+    return documents[0].toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    // The yaml package weighs each use of an anchor by the aliases the anchored node holds.
+    if (/alias count/i.test(e.message)) {
+      throw new CliError(`${shown}: the ${what} uses YAML aliases (*name) past the limit of ${MAX_ALIAS_COUNT}: aliases of anchors that hold aliases multiply (an alias bomb?)`);
+    }
+    throw new CliError(`${shown}: the ${what} cannot be read: ${e.message}`);
+  }
 }
+
+/** How much a document may use YAML aliases, as the yaml package weighs it (its maxAliasCount). */
+const MAX_ALIAS_COUNT = 1000;
 
 export function readJsonFile(path, what, options) {
   return parseJsonFile(readText(path, what, options), path, what);

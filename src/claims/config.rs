@@ -95,7 +95,14 @@ fn parse_claim(index: usize, item: &Value) -> Result<Claim, ClaimsError> {
         let v = tree::field(item, field)
             .ok_or_else(|| ClaimsError::at(DOCUMENT, &at(""), format!("missing {field:?}")))?;
         match v.as_str() {
-            Some(s) if !s.is_empty() => Ok(Arc::from(s)),
+            Some(s) if !s.is_empty() => match tree::unprintable(s) {
+                None => Ok(Arc::from(s)),
+                Some(c) => Err(ClaimsError::at(
+                    DOCUMENT,
+                    &at(field),
+                    tree::unprintable_message(c),
+                )),
+            },
             _ => Err(ClaimsError::at(
                 DOCUMENT,
                 &at(field),
@@ -291,6 +298,18 @@ mod tests {
             (
                 r#"[{"group": "tcp", "claim": "web", "a b": 1}]"#,
                 "ports.json: [0][\"a b\"]: unknown field; a claim has only group, claim, preferred_port, random",
+            ),
+            (
+                r#"[{"group": "tcp", "claim": "web\u001b]0;owned\u0007"}]"#,
+                "ports.json: [0].claim: must not contain control characters or bidirectional marks, found U+001B",
+            ),
+            (
+                r#"[{"group": "tcp\u202e", "claim": "web"}]"#,
+                "ports.json: [0].group: must not contain control characters or bidirectional marks, found U+202E",
+            ),
+            (
+                r#"[{"group": "tcp", "claim": "web\u009b2J"}]"#,
+                "ports.json: [0].claim: must not contain control characters or bidirectional marks, found U+009B",
             ),
             (
                 r#"[{"group": "tcp", "claim": "web"}, {"group": "a", "claim": "b"}, {"group": "a", "claim": "c"}, {"group": "udp", "claim": "web"}]"#,

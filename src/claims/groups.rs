@@ -349,6 +349,13 @@ fn parse_group(name: &str, spec: &Value) -> Result<Group, ClaimsError> {
             "a group needs a non-empty name",
         ));
     }
+    if let Some(c) = tree::unprintable(name) {
+        return Err(ClaimsError::at(
+            DOCUMENT,
+            &path,
+            format!("the group's name {}", tree::unprintable_message(c)),
+        ));
+    }
     if !tree::is_object(spec) {
         return Err(ClaimsError::at(
             DOCUMENT,
@@ -600,6 +607,10 @@ mod tests {
         assert_eq!(
             error(r#"{ "": {} }"#),
             "port groups: [\"\"]: a group needs a non-empty name"
+        );
+        assert_eq!(
+            error(r#"{ "tcp\u001b[2J": {} }"#),
+            "port groups: [\"tcp\\u{1b}[2J\"]: the group's name must not contain control characters or bidirectional marks, found U+001B"
         );
     }
 

@@ -117,6 +117,29 @@ pub(crate) fn port_range(v: &Value) -> Result<(u16, u16), RangeError> {
     port(v).map(|p| (p, p)).ok_or(RangeError::Malformed)
 }
 
+/// The first character a name (of a scope, claim or group) may not hold: a control character
+/// (C0, DEL, C1) or a mark that reorders text on screen (bidirectional embeddings, overrides,
+/// isolates and marks). Names are printed in tables and messages, and reviewed in lock files:
+/// one holding these could clear a terminal, set its title or show a reviewer other text than
+/// the file holds.
+pub(crate) fn unprintable(name: &str) -> Option<char> {
+    name.chars().find(|&c| {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+            )
+    })
+}
+
+/// Why a name holding `c` (see [`unprintable`]) is refused.
+pub(crate) fn unprintable_message(c: char) -> String {
+    format!(
+        "must not contain control characters or bidirectional marks, found U+{:04X}",
+        u32::from(c)
+    )
+}
+
 /// A key as it appears in a field path: bare when it is a plain name, quoted otherwise.
 pub(crate) fn key_path(name: &str) -> String {
     let plain = !name.is_empty()
@@ -189,6 +212,30 @@ mod tests {
         assert_eq!(describe(&Value::UNDEFINED), "nothing");
         let long = format!("\"{}\"", "x".repeat(100));
         assert!(describe(&json(&long)).ends_with('…'));
+    }
+
+    #[test]
+    fn unprintable_names() {
+        for name in ["web", "k8s-test", "café", "名前", "a b", "emoji 🚀"] {
+            assert_eq!(unprintable(name), None, "{name}");
+        }
+        for (name, c) in [
+            ("a\u{1b}]0;x\u{7}", '\u{1b}'),
+            ("tab\there", '\t'),
+            ("nl\n", '\n'),
+            ("nul\0", '\0'),
+            ("del\u{7f}", '\u{7f}'),
+            ("c1\u{9b}2J", '\u{9b}'),
+            ("rtl\u{202e}gpj.exe", '\u{202e}'),
+            ("iso\u{2066}x", '\u{2066}'),
+            ("mark\u{200f}", '\u{200f}'),
+        ] {
+            assert_eq!(unprintable(name), Some(c), "{name:?}");
+        }
+        assert_eq!(
+            unprintable_message('\u{1b}'),
+            "must not contain control characters or bidirectional marks, found U+001B"
+        );
     }
 
     #[test]

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+/// Where an error is: lines and columns from 1. [`Span::NOWHERE`] (line 0) is an error about the
+/// whole template, such as its size, which no line of it shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Span {
     pub start_line: usize,
@@ -32,12 +34,24 @@ pub struct Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let message = self.message.replace(['\n', '\r'], " ");
+        if self.span.start_line == 0 {
+            return write!(f, "{}: {}", self.name, message);
+        }
         write!(
             f,
             "{}:{}:{}: {}",
             self.name, self.span.start_line, self.span.start_column, message
         )
     }
+}
+
+impl Span {
+    pub const NOWHERE: Span = Span {
+        start_line: 0,
+        start_column: 0,
+        end_line: 0,
+        end_column: 0,
+    };
 }
 
 impl std::error::Error for Error {}

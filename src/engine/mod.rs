@@ -383,6 +383,7 @@ impl Template {
             Ok(_) => out
                 .into_string()
                 .map_err(|m| self.plain_error(ErrorKind::Runtime, m)),
+            // The output is written out whole after the render: about the whole template.
             Err(_) if out.exceeded() => Err(self.plain_error(
                 ErrorKind::Limit,
                 format!(
@@ -423,17 +424,11 @@ impl Template {
     }
 
     fn plain_error(&self, kind: ErrorKind, message: String) -> Error {
-        let span = Span {
-            start_line: 1,
-            start_column: 1,
-            end_line: 1,
-            end_column: 1,
-        };
         Error {
             kind,
             message,
             name: self.name.clone(),
-            span,
+            span: Span::NOWHERE,
             source_line: String::new(),
         }
     }

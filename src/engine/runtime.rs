@@ -23,12 +23,7 @@ pub fn check_template_size(source: &str, name: &str, max_bytes: usize) -> Result
             source.len()
         ),
         name: name.to_string(),
-        span: super::Span {
-            start_line: 1,
-            start_column: 1,
-            end_line: 1,
-            end_column: 1,
-        },
+        span: super::Span::NOWHERE,
         source_line: String::new(),
     })
 }

@@ -54,10 +54,12 @@ pub(super) fn template_error(e: engine::Error) -> JsValue {
         engine::ErrorKind::Limit => "limit",
         engine::ErrorKind::Sandbox => "sandbox",
     };
+    // An error about the whole template has no line to show.
+    let placed = e.span.start_line > 0;
     let at = Location {
         file: Some(&e.name),
-        span: Some(e.span),
-        source_line: Some(&e.source_line),
+        span: placed.then_some(e.span),
+        source_line: placed.then_some(e.source_line.as_str()),
         ..Default::default()
     };
     error(kind, &e.to_string(), &at)

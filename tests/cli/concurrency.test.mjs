@@ -58,3 +58,25 @@ test('a folder render racing a single-file render of the same scope: one reserva
   assert.equal(runs[1].stdout, `db: ${db}\nweb: ${web}\n`);
   assert.deepEqual(JSON.parse(runs[2].stdout).claims, { web, db });
 });
+
+test('8 processes committing to one lock file at once all succeed: a refused commit backs off before retrying', async (t) => {
+  const dir = workspace(t, {
+    // Rendering takes a while, so that every process decides from the same revision and all
+    // but one find their commit refused, round after round.
+    't.yaml': "a: {{ $portClaims['a'] }}\nb: {{ $portClaims['b'] }}\n@for($i = 0; $i < 60000; $i++)@endfor\n",
+    'ports.json': [
+      { group: 'tcp', claim: 'a' },
+      { group: 'tcp', claim: 'b' },
+    ],
+    'groups.json': { tcp: { ranges: ['50000-50063'] } },
+  });
+  const scopes = Array.from({ length: 8 }, (_, i) => `s${i}`);
+  const results = await Promise.all(
+    scopes.map((scope) => run(['render', 't.yaml', '--ports', 'ports.json', '--groups', 'groups.json', '--scope', scope], { cwd: dir })),
+  );
+  for (const r of results) assert.equal(r.code, 0, r.stderr);
+  const lock = JSON.parse(readFileSync(join(dir, 'portclaims.lock.json'), 'utf8'));
+  assert.equal(lock.reservations.length, 16);
+  const ports = lock.reservations.map((r) => r.port);
+  assert.equal(new Set(ports).size, 16, `no port handed out twice: ${ports.join(' ')}`);
+});

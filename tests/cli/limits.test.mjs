@@ -26,8 +26,21 @@ test('render: a template past the size limit is refused, naming its size and the
   const result = await run(['render', 'big.yaml', '--ports', 'ports.json', '--dry-run'], { cwd: dir });
   assert.equal(result.code, 1, result.stderr);
   assert.deepEqual(errorLines(result.stderr), [
-    'error: big.yaml:1:1: template size limit exceeded: the template is 5000000 bytes, more than the 4194304 a template may have',
+    'error: big.yaml: template size limit exceeded: the template is 5000000 bytes, more than the 4194304 a template may have',
   ]);
+  // About the whole template: no line of it is shown (an empty one was).
+  assert.doesNotMatch(result.stderr, /\|/);
+});
+
+test('render: output past the limit names the template, with no empty line shown', async (t) => {
+  const dir = workspace(t, {
+    't.yaml': "a: 1\n@for($i = 0; $i < 100000; $i++)\n{{ str_repeat('x', 500) }}\n@endfor\n",
+    'ports.json': '[]\n',
+  });
+  const result = await run(['render', 't.yaml', '--ports', 'ports.json', '--dry-run'], { cwd: dir });
+  assert.equal(result.code, 1, result.stderr);
+  // The whole output is too large, which no one line of the template shows.
+  assert.equal(result.stderr, 'error: t.yaml: output limit exceeded: the output is larger than 16777216 bytes\n');
 });
 
 test('check: a misspelt ports.json field is an error with the field meant; Kublade entries pass', async (t) => {

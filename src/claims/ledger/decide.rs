@@ -26,6 +26,12 @@ impl Ledger {
         if scope.is_empty() {
             return Err(ClaimsError::new("the scope must be a non-empty string"));
         }
+        if let Some(c) = crate::claims::tree::unprintable(scope) {
+            return Err(ClaimsError::new(format!(
+                "the scope {}",
+                crate::claims::tree::unprintable_message(c)
+            )));
+        }
         let [tcp, udp] = &self.taken;
         let mut taken = [Overlay::new(tcp), Overlay::new(udp)];
         let mut diagnostics = Vec::new();
@@ -193,6 +199,14 @@ fn check_claim<'a>(
             &claim.claim,
             "needs a non-empty group",
         ));
+    }
+    for (what, name) in [("name", &claim.claim), ("group", &claim.group)] {
+        if let Some(c) = crate::claims::tree::unprintable(name) {
+            return Err(ClaimsError::new(format!(
+                "a claim's {what} {}",
+                crate::claims::tree::unprintable_message(c)
+            )));
+        }
     }
     if claim.preferred_port == Some(0) {
         return Err(ClaimsError::for_claim(

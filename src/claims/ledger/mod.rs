@@ -12,6 +12,7 @@ use super::error::ClaimsError;
 use super::groups::{Groups, Protocol};
 use super::holders::Holders;
 use super::ports::{Pool, PoolTaken, PortSet};
+use super::tree;
 use hasher::{FastHasher, FastMap, FastSet};
 use records::Key;
 use snapshot::sort_by_scope_and_claim;
@@ -160,6 +161,13 @@ impl Ledger {
                         RESERVATIONS,
                         &at(&format!(".{field}")),
                         "must be a non-empty string, got \"\"",
+                    ));
+                }
+                if let Some(c) = tree::unprintable(text) {
+                    return Err(ClaimsError::at(
+                        RESERVATIONS,
+                        &at(&format!(".{field}")),
+                        tree::unprintable_message(c),
                     ));
                 }
             }
