@@ -2,6 +2,7 @@
 // scope. Marks are focusable; hovering or focusing one shows its claim.
 import { scopeColor } from './colors.js';
 import { intervals } from './groups.js';
+import { compareCodePoints } from '../../js/store.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const WIDTH = 1000;
@@ -141,7 +142,7 @@ export function createPortMap(container, { onHover } = {}) {
       strips.push(strip);
     }
 
-    const scopes = [...new Set(reservations.map((r) => r.scope))].sort();
+    const scopes = [...new Set(reservations.map((r) => r.scope))].sort(compareCodePoints);
     const legend = html('ul', { class: 'legend', 'aria-label': 'Scopes' });
     for (const s of scopes) {
       const item = html('li', s === scope ? { class: 'current' } : {});
