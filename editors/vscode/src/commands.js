@@ -57,6 +57,8 @@ async function scopesIn(model, settings) {
   let reservations = [];
   try {
     const text = await model.text(settings.lockFile);
+    // The core judges the file: it must be loaded first.
+    await model.api();
     if (text !== undefined) reservations = parseLockFile(text, settings.lockPath);
   } catch (error) {
     vscode.window.showWarningMessage(`portclaims: ${String(error?.message ?? error).split('\n')[0]}`);
