@@ -36,7 +36,7 @@ import * as core from '../pkg/portclaims.js';
 import { nodeCore } from './node-core.js';
 import { lineColumn, parseJson } from './cli/json.js';
 
-export const LOCK_FILE_VERSION = 1;
+const LOCK_FILE_VERSION = 1;
 export const DEFAULT_LOCK_FILE = 'portclaims.lock.json';
 
 const RESERVATION_FIELDS = ['scope', 'claim', 'group', 'port'];

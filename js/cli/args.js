@@ -88,7 +88,7 @@ export const COMMANDS = {
   help: { options: {}, operands: { min: 0, max: 2 } },
 };
 
-export const TOP_LEVEL = ['render', 'check', 'claims', 'store', 'help'];
+const TOP_LEVEL = ['render', 'check', 'claims', 'store', 'help'];
 const SUBCOMMANDS = { claims: ['list', 'release', 'prune'], store: ['init', 'migrate'] };
 
 const flag = (name) => `--${name}`;

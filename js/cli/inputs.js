@@ -66,10 +66,6 @@ export function parseJsonOrYaml(text, path, what) {
   return documents.length ? documents[0].toJS({ maxAliasCount: 1000 }) : null;
 }
 
-export function readJsonFile(path, what, options) {
-  return parseJsonFile(readText(path, what, options), path, what);
-}
-
 export function readValuesFile(path, what = 'values file') {
   const text = readText(path, what);
   const values = parseJsonOrYaml(text, path, what);
@@ -78,17 +74,4 @@ export function readValuesFile(path, what = 'values file') {
     throw new CliError(`${path === '-' ? '<stdin>' : path}: the ${what} must be a mapping of names to values, got ${Array.isArray(values) ? 'a list' : JSON.stringify(values)}`);
   }
   return values;
-}
-
-/** Finds the 1-based position of `"claim": "name"` in a ports.json text, for diagnostics. */
-export function positionOfClaim(text, name) {
-  if (typeof text !== 'string') return undefined;
-  const pattern = new RegExp(`"claim"\\s*:\\s*(${JSON.stringify(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})`);
-  const match = pattern.exec(text);
-  if (!match) return undefined;
-  const offset = match.index + match[0].length - match[1].length;
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - before.lastIndexOf('\n');
-  return { start: { line, column }, end: { line, column: column + match[1].length } };
 }

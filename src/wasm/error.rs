@@ -60,7 +60,11 @@ pub(super) fn template_error(e: engine::Error) -> JsValue {
         source_line: Some(&e.source_line),
         ..Default::default()
     };
-    error(kind, &e.to_string(), &at)
+    let error = error(kind, &e.to_string(), &at);
+    // The message without its `file:line:column: `, for hosts that show the place apart.
+    let reason = e.message.replace(['\n', '\r'], " ");
+    let _ = js_sys::Reflect::set(&error, &JsValue::from_str("reason"), &JsValue::from_str(&reason));
+    error
 }
 
 /// A claims error with its parts as properties, so that hosts place it without reading the

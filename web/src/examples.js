@@ -4,7 +4,7 @@
 const json = (value) => `${JSON.stringify(value, null, 2)}\n`;
 const claims = (...list) => json(list.map(([claim, group]) => ({ group, claim })));
 
-export const defaultGroups = json({
+const defaultGroups = json({
   http: { ranges: ['80-443'], protocol: 'tcp' },
   tcp: { ranges: ['49152-65535'], protocol: 'tcp' },
   udp: { ranges: ['49152-65535'], protocol: 'udp' },

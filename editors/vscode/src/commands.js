@@ -174,7 +174,7 @@ async function renderFolder(model, writer, uri) {
     lockFile: settings.lockFile.fsPath,
     scope: settings.scope,
     seed: model.seedFor(settings),
-    groupsFile: settings.groupsFile?.fsPath,
+    groupsFile: settings.groupsPreset ?? settings.groupsFile?.fsPath,
     dialect: settings.dialect,
     whitespace: settings.whitespace,
   });

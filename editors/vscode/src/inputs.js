@@ -6,10 +6,13 @@
 // `failures`, diagnostics in the package's shape ({ severity, message, file, range }).
 import { diagnosticOfError, parseJsonFile, parseJsonOrYaml, parseLockFile, rangeOfPath } from './portclaims.js';
 
+/** The preset `portclaims.groupsFile` may name instead of a file, as `--groups kublade` does. */
+export const GROUPS_PRESET = 'kublade';
+
 /**
  * `sources`: `{ ports, fields, lock, groups }`, each `{ path, text }` (`path` as messages name the
  * file), `{ path, missing: true }`, `{ path, error }` (it cannot be read), or undefined when the
- * folder has none.
+ * folder has none; `groups` may also be `{ preset }`, the groups the core knows by that name.
  */
 export function readInputs(sources) {
   const failures = [];
@@ -38,7 +41,9 @@ export function readInputs(sources) {
 
   let groups;
   const groupsSource = sources.groups;
-  if (groupsSource?.missing) {
+  if (groupsSource?.preset !== undefined) {
+    groups = groupsSource.preset;
+  } else if (groupsSource?.missing) {
     failures.push({ severity: 'error', message: `cannot read the groups file ${groupsSource.path}: no such file`, file: groupsSource.path, range: wholeFile() });
   } else if (readable(groupsSource)) {
     try {

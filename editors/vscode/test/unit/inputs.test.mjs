@@ -72,3 +72,15 @@ describe('readInputs', () => {
     assert.equal(at(bad.failures[0]), 'groups.json:1:10');
   });
 });
+
+test('the groups setting may name the kublade preset, as --groups kublade does: every group draws from 49152-65535', async () => {
+  const { api } = await import('./helpers.mjs');
+  const { GROUPS_PRESET } = await import('../../src/inputs.js');
+  assert.equal(GROUPS_PRESET, 'kublade');
+  const inputs = readInputs({ ...shopSources(), groups: { preset: GROUPS_PRESET } });
+  assert.deepEqual(inputs.failures, []);
+  assert.equal(inputs.groups, 'kublade');
+  assert.deepEqual(api.describeGroup('http', inputs.groups).ports, '49152-65535');
+  const manifest = JSON.parse((await import('node:fs')).readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  assert.match(manifest.contributes.configuration.properties['portclaims.groupsFile'].markdownDescription, /`kublade`/);
+});
