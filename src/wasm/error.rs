@@ -63,7 +63,11 @@ pub(super) fn template_error(e: engine::Error) -> JsValue {
     let error = error(kind, &e.to_string(), &at);
     // The message without its `file:line:column: `, for hosts that show the place apart.
     let reason = e.message.replace(['\n', '\r'], " ");
-    let _ = js_sys::Reflect::set(&error, &JsValue::from_str("reason"), &JsValue::from_str(&reason));
+    let _ = js_sys::Reflect::set(
+        &error,
+        &JsValue::from_str("reason"),
+        &JsValue::from_str(&reason),
+    );
     error
 }
 

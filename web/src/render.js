@@ -1,6 +1,6 @@
 // One render of the playground's state through the engine: parse the editors, prune the scope's
 // undeclared claims, render every file, and mark each problem where it is. Also release/re-roll.
-import { effectiveGroups } from './groups.js';
+import { describeGroups } from './groups.js';
 import { locateClaim, locateField, locateGroup, locateValue, parseClaims, parseGroups, parseValues } from './inputs.js';
 
 const TEMPLATE_KINDS = new Set(['syntax', 'undefined', 'runtime', 'limit', 'sandbox']);
@@ -56,9 +56,16 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
       editors.template.setClaimPorts(renderer.ports ?? {});
     },
 
-    /** The groups as the engine gets them: configured or default, for every group in use. */
-    groupsFor(reservations, claims = []) {
-      return effectiveGroups(configuredGroups, unique([...claims.map((c) => c?.group).filter((g) => typeof g === 'string'), ...reservations.map((r) => r.group)]));
+    /** The groups as the engine gets them: the groups editor's; the core fills in its defaults. */
+    groupsFor() {
+      return configuredGroups;
+    },
+
+    /** The groups in use (by the reservations and the claims' `used` groups), as the core resolves them. */
+    describeGroups(reservations, used = []) {
+      const engine = getEngine();
+      if (!engine) return {};
+      return describeGroups(engine, configuredGroups, [...used, ...reservations.map((r) => r.group)]);
     },
 
     render(extra) {
@@ -157,7 +164,7 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
       };
 
       if (problems.length === 0) {
-        let engineGroups = renderer.groupsFor(store.reservations(), claims.value);
+        let engineGroups = renderer.groupsFor();
         if (extra?.exclude) engineGroups = withExclusion(engineGroups, extra.exclude);
         const seed = String(state.options.seed ?? '').trim();
         const common = {
@@ -248,7 +255,7 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
     /** Releases a reservation and draws a different port for it. */
     reroll(r) {
       const state = getState();
-      const groups = renderer.groupsFor(store.reservations());
+      const groups = renderer.groupsFor();
       call('releaseSync', { scope: r.scope, claim: r.claim, groups });
       if (r.scope === state.scope && declared(r.claim)) {
         return { extra: { exclude: r }, message: () => `Re-rolled ${r.claim}: ${r.port} → ${lookup(r.scope, r.claim)?.port ?? 'none'}` };
@@ -260,7 +267,7 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
     /** Frees a reservation; a claim the template still declares is drawn again, elsewhere. */
     release(r) {
       const state = getState();
-      call('releaseSync', { scope: r.scope, claim: r.claim, groups: renderer.groupsFor(store.reservations()) });
+      call('releaseSync', { scope: r.scope, claim: r.claim, groups: renderer.groupsFor() });
       if (r.scope === state.scope && declared(r.claim)) {
         return {
           extra: { exclude: r },
@@ -272,7 +279,7 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
 
     releaseAll() {
       const reservations = store.reservations();
-      const groups = renderer.groupsFor(reservations);
+      const groups = renderer.groupsFor();
       for (const scope of unique(reservations.map((r) => r.scope))) call('releaseSync', { scope, groups });
       return { message: () => `Released ${reservations.length} reservation${reservations.length === 1 ? '' : 's'}` };
     },
