@@ -9,7 +9,7 @@
 //   - Kublade's traps (see kubladeTraps below); with `kublade`, whatever fails Kublade's YAML step
 //
 // Each diagnostic: { severity, message, file, range: { start: { line, column }, end } } (1-based).
-import { rangeOfPath } from './cli/json.js';
+import { lineColumn, rangeOfClaim, rangeOfPath } from './cli/json.js';
 import { expandTabs } from './folder.js';
 import { kubladeFile } from './kublade/deployment.js';
 const PORT_KEYS = new Set(['port', 'targetPort', 'nodePort', 'containerPort', 'hostPort']);
@@ -79,28 +79,6 @@ function outputLineMapper(template, output) {
   };
 }
 
-function lineColumnOf(text, offset) {
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text[i] === '\n') {
-      line++;
-      start = i + 1;
-    }
-  }
-  return { line, column: offset - start + 1 };
-}
-
-function positionOfClaim(text, name) {
-  if (typeof text !== 'string') return undefined;
-  const escaped = JSON.stringify(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const match = new RegExp(`"claim"\\s*:\\s*(${escaped})`).exec(text);
-  if (!match) return undefined;
-  const offset = match.index + match[0].length - match[1].length;
-  const { line, column } = lineColumnOf(text, offset);
-  return rangeOf(line, column, line, column + match[1].length);
-}
-
 /**
  * A diagnostic of the claims core (`{ severity, message, claim }`) made ready for an editor: in the
  * claims file, at the claim's name, its message naming the claim.
@@ -110,7 +88,7 @@ export function placeClaimDiagnostic(d, claimsFile = 'ports.json', claimsText = 
   if (d.claim !== undefined && !String(d.message).includes(JSON.stringify(d.claim))) {
     placed.message = `claim ${JSON.stringify(d.claim)}: ${d.message}`;
   }
-  placed.range = d.range ?? (d.claim !== undefined ? positionOfClaim(claimsText, d.claim) : undefined) ?? WHOLE_FILE;
+  placed.range = d.range ?? (d.claim !== undefined ? rangeOfClaim(claimsText, d.claim) : undefined) ?? WHOLE_FILE;
   return placed;
 }
 
@@ -160,8 +138,8 @@ export function createCheck(api, loadYaml) {
       for (const d of decided.diagnostics ?? []) diagnostics.push(placeClaimDiagnostic(d, claimsFile, options.claimsText));
     } catch (error) {
       const d = diagnosticOfError(error, claimsFile);
-      const claim = error?.claim ?? /claim "([^"]+)"/.exec(d.message)?.[1];
-      if (!error?.line && claim) d.range = positionOfClaim(options.claimsText, claim) ?? d.range;
+      const claim = error?.claim;
+      if (!error?.line && claim) d.range = rangeOfClaim(options.claimsText, claim) ?? d.range;
       if (!error?.line && !claim && error?.field) d.range = rangeOfPath(options.claimsText, error.field) ?? d.range;
       if (d.message.startsWith('ports.json: ') && claimsFile !== 'ports.json') d.message = d.message.slice('ports.json: '.length);
       diagnostics.push(d);
@@ -188,18 +166,12 @@ export function createCheck(api, loadYaml) {
         const undeclared = references.filter((ref) => !declaredNames.has(ref.name));
         for (const ref of references) used.add(ref.name);
         // A claim tested with isset() (or given a default with ??) anywhere in the file is
-        // optional there: one note at the test, no error for the uses it guards.
-        const isGuard = (ref) => {
-          const { start, end } = ref.range;
-          const text = lines[start.line - 1] ?? '';
-          const before = text.slice(0, start.column - 1);
-          const after = end.line === start.line ? text.slice(end.column - 1) : '';
-          return /(\bisset|\bempty|@isset|@empty)\s*\(\s*$/.test(before) || /^\s*\?\?/.test(after);
-        };
-        const guardedNames = new Set(undeclared.filter(isGuard).map((ref) => ref.name));
+        // optional there: one note at the test (the core marks it `guarded`), no error for the
+        // uses it guards.
+        const guardedNames = new Set(undeclared.filter((ref) => ref.guarded).map((ref) => ref.name));
         for (const ref of undeclared) {
           const guarded = guardedNames.has(ref.name);
-          if (guarded && !isGuard(ref)) continue;
+          if (guarded && !ref.guarded) continue;
           own.push({
             severity: guarded ? 'info' : 'error',
             message: guarded
@@ -262,7 +234,7 @@ export function createCheck(api, loadYaml) {
       if (!isYamlFile(file.path)) continue;
       const mapLine = outputLineMapper(file.template, output);
       const locate = (offset, key) => {
-        const { line: outLine, column } = lineColumnOf(output, offset);
+        const { line: outLine, column } = lineColumn(output, offset);
         const mapped = mapLine(outLine);
         if (!mapped) return { range: WHOLE_FILE, outLine, column };
         const at = key ? mapped.text.indexOf(`${key}:`) : -1;
@@ -364,7 +336,7 @@ export function createCheck(api, loadYaml) {
         severity: 'warning',
         message: `claim ${JSON.stringify(claim.claim)} is declared but never used${files.length > 1 ? ' by any template' : ''}; it reserves a port for nothing`,
         file: claimsFile,
-        range: positionOfClaim(options.claimsText, claim.claim) ?? WHOLE_FILE,
+        range: rangeOfClaim(options.claimsText, claim.claim) ?? WHOLE_FILE,
         claim: claim.claim,
       });
     }

@@ -17,7 +17,7 @@ const randomHex = (bytes) => require('node:crypto').randomBytes(bytes).toString(
 
 const OWNER_FILE = 'owner.json';
 
-export class LockError extends Error {
+class LockError extends Error {
   constructor(message, code) {
     super(message);
     this.code = code;

@@ -152,7 +152,11 @@ export interface CompiledTemplate {
   render(variables?: TemplateVariables): string;
   /** `render` with the variables as JSON text, which may hold what JS values cannot (0.0). */
   renderJson(variables: string): string;
-  claimReferences(): Array<{ name: string; range: { start: Position; end: Position } }>;
+  /**
+   * The literal `$portClaims['name']` reads; `guarded` when a missing claim is no error there
+   * (tested with `isset`/`empty`, or left of `??`).
+   */
+  claimReferences(): Array<{ name: string; range: { start: Position; end: Position }; guarded: boolean }>;
   /** The directives alone on an indented line, whose indentation Blade keeps in the output. */
   leakyDirectives(): Array<{ start: Position; end: Position }>;
   translated(): string;
@@ -169,8 +173,15 @@ export interface PortclaimsError extends Error {
   endLine?: number;
   endColumn?: number;
   sourceLine?: string;
+  /** The message without its place (`file:line:column: `, the input and the field). */
+  reason?: string;
+  /** A claims error's input: `ports.json`, `port groups`, `reservations` or `change`. */
+  source?: string;
+  /** The claim a decision failed for. */
+  claim?: string;
 }
 
+/** Node only: the package's version (the browser entry's `init()` resolves to an API that has it). */
 export const version: string;
 export function render(options: RenderOptions): Promise<RenderResult>;
 export function renderSync(options: RenderOptions): RenderResult;
@@ -184,6 +195,9 @@ export interface GroupDescription {
   protocol: 'tcp' | 'udp';
   /** The ports a new reservation is drawn from, in words: `49152-65535`, `80-443 excluding 100`. */
   ports: string;
+  /** The same as `[from, to]` pairs, sorted and merged: the ranges, and the ports excluded from them. */
+  ranges: Array<[number, number]>;
+  exclude: Array<[number, number]>;
   /** How many ports the group may hand out. */
   size: number;
 }
@@ -262,7 +276,6 @@ export interface CheckOptions extends Omit<RenderOptions, 'template' | 'dryRun' 
 }
 
 /**
- * Node entry (the browser entry can build it with `createCheck` of `js/check.js`).
  * Diagnostics of templates, without reserving anything (the ports are decided in a dry run; the
  * store, if given, is only loaded and must load synchronously): claims used but not declared or
  * declared but never used, directives whose indentation leaks into the output, output that is not
@@ -289,13 +302,23 @@ export class LocalStorageStore implements ReservationStore {
 
 /**
  * Node only: reservations in a JSON file meant for git (default `portclaims.lock.json`):
- * `{ "version": 1, "reservations": [...] }`, sorted by scope then claim. `load()` is synchronous;
+ * `{ "version": 1, "reservations": [...] }`, sorted by scope then claim (by code point, as the
+ * core orders them). `load()` is synchronous;
  * `commit()` takes a cross-process lock, refuses a change whose base revision is stale, and writes
  * atomically. The revision is a hash of the file's bytes. A corrupt file is reported (an Error with
  * `kind: 'store'` and `file`) and never overwritten.
  */
 export class LockFileStore implements ReservationStore {
-  constructor(path?: string, options?: { retries?: number; stale?: number; name?: string });
+  /**
+   * `stale`: ms after which a lock nobody refreshes is taken over; `timeout`: ms to wait for a
+   * live holder; `onWait`: told when a commit waits for another process; `name`: the file as
+   * messages name it; `groups`: the port groups renders use, under which the core judges the
+   * file's reservations (each port once per protocol).
+   */
+  constructor(
+    path?: string,
+    options?: { stale?: number; timeout?: number; onWait?: (holder: { pid?: number; host?: string; since?: string } | null) => void; name?: string; groups?: Groups },
+  );
   readonly path: string;
   load(): Snapshot & { revision: string };
   commit(change: Change): Promise<false | string>;
@@ -313,12 +336,25 @@ export interface SharedStoreOptions {
   timeout?: number;
 }
 
+/** What the shared stores (etcd, PostgreSQL) do (Node only). */
+export interface SharedStore extends ReservationStore {
+  /** The URL without its password. */
+  readonly name: string;
+  load(): Promise<Snapshot>;
+  commit(change: Change): Promise<boolean | Revision>;
+  reservations(): Promise<Reservation[]>;
+  /** Sets the store up (PostgreSQL: creates the tables if they are missing) and checks it answers. */
+  init(): Promise<void>;
+  /** Closes the store's connections; a process exits only once they are closed. */
+  close(): Promise<void>;
+}
+
 /**
  * Node only: reservations in etcd (v3 API), under `/portclaims/<name>/`, at
  * `etcd://[user[:password]@]host:2379[,host:2379…][/name][?timeout=10s]` (`etcds://` for TLS).
  * Needs the npm package `etcd3`.
  */
-export class EtcdStore implements ReservationStore {
+export class EtcdStore {
   constructor(
     url: string,
     options?: SharedStoreOptions & {
@@ -327,13 +363,6 @@ export class EtcdStore implements ReservationStore {
       tls?: { ca?: Uint8Array; cert?: Uint8Array; key?: Uint8Array };
     },
   );
-  /** The URL without its password. */
-  readonly name: string;
-  load(): Promise<Snapshot>;
-  commit(change: Change): Promise<boolean | Revision>;
-  reservations(): Promise<Reservation[]>;
-  init(): Promise<void>;
-  close(): Promise<void>;
 }
 
 /**
@@ -341,17 +370,13 @@ export class EtcdStore implements ReservationStore {
  * `postgres://[user[:password]@]host[:5432]/database[?store=NAME&timeout=10s]`. Needs the npm
  * package `pg`.
  */
-export class PostgresStore implements ReservationStore {
+export class PostgresStore {
   constructor(url: string, options?: SharedStoreOptions & { store?: string; password?: string; ssl?: unknown });
-  /** The URL without its password. */
-  readonly name: string;
-  load(): Promise<Snapshot>;
-  commit(change: Change): Promise<boolean | Revision>;
-  reservations(): Promise<Reservation[]>;
-  /** Creates the tables if they are missing. */
-  init(): Promise<void>;
-  close(): Promise<void>;
 }
+
+// A class and an interface of one name merge: the stores have SharedStore's members.
+export interface EtcdStore extends SharedStore {}
+export interface PostgresStore extends SharedStore {}
 
 /** Node only: the store at a lock file path, an `etcd://` or a `postgres://` URL. */
 export function openStore(location: string, options?: SharedStoreOptions): ReservationStore & {

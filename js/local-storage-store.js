@@ -1,5 +1,5 @@
 // A reservation store on the Web Storage API (localStorage), used by the playground.
-import { MemoryStore, sortReservations } from './store.js';
+import { MemoryStore } from './store.js';
 
 export class LocalStorageStore {
   #key;
@@ -23,7 +23,7 @@ export class LocalStorageStore {
     const memory = new MemoryStore(current.reservations);
     memory.commit({ ...change, baseRevision: 0 });
     const revision = current.revision + 1;
-    this.#storage.setItem(this.#key, JSON.stringify({ revision, reservations: sortReservations(memory.reservations()) }));
+    this.#storage.setItem(this.#key, JSON.stringify({ revision, reservations: memory.reservations() }));
     return revision;
   }
 

@@ -32,10 +32,11 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 
 import { lockFile } from './file-lock.js';
-import { sortReservations } from './store.js';
+import * as core from '../pkg/portclaims.js';
+import { nodeCore } from './node-core.js';
 import { lineColumn, parseJson } from './cli/json.js';
 
-export const LOCK_FILE_VERSION = 1;
+const LOCK_FILE_VERSION = 1;
 export const DEFAULT_LOCK_FILE = 'portclaims.lock.json';
 
 const RESERVATION_FIELDS = ['scope', 'claim', 'group', 'port'];
@@ -96,10 +97,15 @@ function firstInvalidUtf8(bytes) {
 }
 
 /**
- * Parses and validates a lock file's text; throws an Error naming the file and what is wrong.
- * Returns the reservations; `extras` (when given) receives the top-level fields to keep.
+ * Parses a lock file's text; throws an Error naming the file and what is wrong. The lock file's
+ * own format (JSON, `version`, the fields a reservation may have) is checked here; whether the
+ * reservations can be held together is the core's rule, as a render applies it: each (scope,
+ * claim) once, each port once per protocol under `groups` (the port groups renders use).
+ * Returns the reservations sorted by scope, then claim, in the core's order; `extras` (when
+ * given) receives the top-level fields to keep. The core must be loaded (by the package's entry,
+ * or by a LockFileStore).
  */
-export function parseLockFile(text, file = DEFAULT_LOCK_FILE, extras = {}) {
+export function parseLockFile(text, file = DEFAULT_LOCK_FILE, extras = {}, groups = undefined) {
   if (text.trim() === '' || text === '\ufeff') return [];
   let doc;
   try {
@@ -126,36 +132,43 @@ export function parseLockFile(text, file = DEFAULT_LOCK_FILE, extras = {}) {
   for (const key of Object.keys(doc)) {
     if (key !== 'version' && key !== 'reservations') Object.defineProperty(extras, key, { value: doc[key], enumerable: true, writable: true, configurable: true });
   }
-  const seen = new Map();
-  const heldInGroup = new Map();
-  return doc.reservations.map((r, i) => {
-    const at = `reservations[${i}]`;
-    if (r === null || typeof r !== 'object' || Array.isArray(r)) bad(at, `must be an object, got ${describe(r)}`);
+  doc.reservations.forEach((r, i) => {
+    if (r === null || typeof r !== 'object' || Array.isArray(r)) return;
     const unknown = Object.keys(r).find((key) => !RESERVATION_FIELDS.includes(key));
     if (unknown !== undefined) {
-      bad(`${at}.${unknown}`, `unknown field (a reservation holds ${RESERVATION_FIELDS.join(', ')}; other notes belong at the top level, where they are kept)`);
+      bad(`reservations[${i}].${unknown}`, `unknown field (a reservation holds ${RESERVATION_FIELDS.join(', ')}; other notes belong at the top level, where they are kept)`);
     }
-    for (const key of ['scope', 'claim', 'group']) {
-      if (typeof r[key] !== 'string' || r[key] === '') bad(`${at}.${key}`, `must be a non-empty string, got ${describe(r[key])}`);
-    }
-    if (!Number.isInteger(r.port) || r.port < 1 || r.port > 65535) {
-      bad(`${at}.port`, `must be an integer from 1 to 65535, got ${describe(r.port)}`);
-    }
-    const key = keyOf(r);
-    if (seen.has(key)) bad(at, `scope ${JSON.stringify(r.scope)} claim ${JSON.stringify(r.claim)} is listed twice (first at reservations[${seen.get(key)}])`);
-    seen.set(key, i);
-    const portKey = `${r.group}\u0000${r.port}`;
-    if (heldInGroup.has(portKey)) {
-      bad(`${at}.port`, `port ${r.port} of group ${JSON.stringify(r.group)} is also held by reservations[${heldInGroup.get(portKey)}]`);
-    }
-    heldInGroup.set(portKey, i);
-    return { scope: r.scope, claim: r.claim, group: r.group, port: r.port };
   });
+  return judged(doc.reservations, file, groups);
 }
 
-/** The canonical text of a lock file: what `commit` writes. `extras`: top-level fields kept. */
-export function formatLockFile(reservations, extras = {}) {
-  const sorted = sortReservations(reservations.map((r) => ({ scope: r.scope, claim: r.claim, group: r.group, port: r.port })));
+/**
+ * `reservations` as the core reads a store's snapshot, sorted by scope, then claim (by code
+ * point, the core's order); what the core refuses is an error naming `file`.
+ */
+function judged(reservations, file, groups) {
+  let ledger;
+  try {
+    ledger = core.Ledger.load(JSON.stringify(reservations), groups == null ? 'null' : JSON.stringify(groups));
+  } catch (e) {
+    if (e?.kind !== 'claims' || e.source !== 'reservations') throw e;
+    const field = `reservations${e.field ?? ''}`;
+    throw storeError(file, `${field}: ${e.reason}`, { field });
+  }
+  try {
+    return JSON.parse(ledger.reservations());
+  } finally {
+    ledger.free();
+  }
+}
+
+/**
+ * The canonical text of a lock file: what `commit` writes. `extras`: top-level fields kept;
+ * `groups`: the port groups the reservations are judged under (see `parseLockFile`).
+ */
+export function formatLockFile(reservations, extras = {}, groups = undefined, file = DEFAULT_LOCK_FILE) {
+  nodeCore();
+  const sorted = judged(reservations.map((r) => ({ scope: r.scope, claim: r.claim, group: r.group, port: r.port })), file, groups);
   return `${JSON.stringify({ version: LOCK_FILE_VERSION, ...extras, reservations: sorted }, null, 2)}\n`;
 }
 
@@ -163,20 +176,23 @@ export class LockFileStore {
   #path;
   #name;
   #lockOptions;
+  #groups;
   // The last file read, by revision: a render loads the store every time, and parsing a large
   // file costs more than hashing it.
   #cached = null;
 
   /**
    * @param {string} [path] the lock file (default `portclaims.lock.json` in the current folder)
-   * @param {{ stale?: number, timeout?: number, onWait?: (holder: object | null) => void, name?: string }} [options]
+   * @param {{ stale?: number, timeout?: number, onWait?: (holder: object | null) => void, name?: string, groups?: object }} [options]
    *   `stale`: ms after which a lock nobody refreshes is taken over (a crashed process on this
    *   host is seen at once); `timeout`: ms to wait for a live holder; `onWait`: called once when
-   *   a commit has to wait, with the holder's pid, host and since.
+   *   a commit has to wait, with the holder's pid, host and since; `groups`: the port groups
+   *   renders use, which decide which ports collide (the defaults when not given).
    */
   constructor(path = DEFAULT_LOCK_FILE, options = {}) {
     this.#path = resolve(path);
     this.#name = options.name ?? path;
+    this.#groups = options.groups;
     this.#lockOptions = { stale: options.stale ?? 10_000, timeout: options.timeout ?? 30_000, onWait: options.onWait };
   }
 
@@ -211,6 +227,7 @@ export class LockFileStore {
   }
 
   #read() {
+    nodeCore();
     const target = this.#target();
     if (target.stat === null) return { target, revision: revisionOf(''), reservations: [], extras: {} };
     let bytes;
@@ -222,7 +239,7 @@ export class LockFileStore {
     const revision = revisionOf(bytes);
     if (this.#cached?.revision === revision) return { target, ...this.#cached };
     const extras = {};
-    const reservations = parseLockFile(decodeUtf8(bytes, this.#name), this.#name, extras);
+    const reservations = parseLockFile(decodeUtf8(bytes, this.#name), this.#name, extras, this.#groups);
     this.#cached = { revision, reservations, extras };
     return { target, revision, reservations, extras };
   }
@@ -254,7 +271,7 @@ export class LockFileStore {
       const byKey = new Map(current.reservations.map((r) => [keyOf(r), r]));
       for (const r of change.delete ?? []) byKey.delete(keyOf(r));
       for (const r of change.put ?? []) byKey.set(keyOf(r), r);
-      const text = formatLockFile([...byKey.values()], current.extras);
+      const text = formatLockFile([...byKey.values()], current.extras, this.#groups, this.#name);
       // Broken as stale by another process (this one stalled past `stale`): it may be writing.
       if (!lock.held()) return false;
       this.#writeAtomically(target, text);

@@ -1,14 +1,13 @@
 // Node entry: instantiates the WebAssembly core synchronously at import, so that everything works
 // synchronously inside an editor's extension host.
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { initSync } from '../pkg/portclaims.js';
-import * as core from '../pkg/portclaims.js';
+import { nodeCore } from './node-core.js';
 import { createApi } from './core.js';
 import { createCheck } from './check.js';
 import { createFolderRenderer } from './folder.js';
 
-initSync({ module: readFileSync(new URL('../pkg/portclaims_bg.wasm', import.meta.url)) });
+const core = nodeCore();
 const require = createRequire(import.meta.url);
 core.provideEntropy(entropy());
 

@@ -7,10 +7,27 @@
 
 const keyOf = (r) => `${r.scope}\u0000${r.claim}`;
 
+/**
+ * Orders two strings by code point, as the core orders scopes and claims (Rust compares UTF-8
+ * bytes, which order as code points). `<` compares UTF-16 units, which puts a character above
+ * U+FFFF (a surrogate pair, U+D800–U+DFFF) before U+E000–U+FFFF: `😀` before `～`.
+ */
+export function compareCodePoints(a, b) {
+  if (a === b) return 0;
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800 && x < 0xe000 !== y < 0xe000) return x < 0xe000 ? 1 : -1;
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+/** Sorts reservations in place by scope, then claim, in the core's order (see compareCodePoints). */
 export function sortReservations(reservations) {
-  return reservations.sort((a, b) =>
-    a.scope < b.scope ? -1 : a.scope > b.scope ? 1 : a.claim < b.claim ? -1 : a.claim > b.claim ? 1 : 0,
-  );
+  return reservations.sort((a, b) => compareCodePoints(a.scope, b.scope) || compareCodePoints(a.claim, b.claim));
 }
 
 /** A MemoryStore's snapshot: its reservations are listed only when read. */

@@ -711,3 +711,33 @@ fn the_jinja_dialect_keeps_leading_blanks() {
     assert_eq!(render_with("\n  a: {{ 1 }}", &jinja).unwrap(), "\n  a: 1");
     assert_eq!(render("\n  a: {{ 1 }}").unwrap(), "a: 1");
 }
+
+#[test]
+fn claim_references_say_whether_a_missing_claim_is_guarded() {
+    let source = "{{ $portClaims['a'] }}\n\
+        @if(isset($x, $portClaims['b'])) {{ $portClaims['b'] }} @endif\n\
+        {{ $portClaims['c'] ?? 80 }} {{ $d[$portClaims['e']] ?? 1 }}\n\
+        @isset($portClaims['f']) @endisset @empty($portClaims['g']['h']) @endempty\n\
+        {{ empty($portClaims['i']) ? 1 : 2 }} {{ 1 ?? $portClaims['j'] }}\n";
+    let t = Template::compile(source, &Options::default()).unwrap();
+    let mut seen: Vec<_> = t
+        .claim_references()
+        .iter()
+        .map(|c| (c.name.as_str(), c.span.start_line, c.guarded))
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            ("a", 1, false),
+            ("b", 2, false),
+            ("b", 2, true),
+            ("c", 3, true),
+            ("e", 3, false),
+            ("f", 4, true),
+            ("g", 4, true),
+            ("i", 5, true),
+            ("j", 5, false),
+        ]
+    );
+}

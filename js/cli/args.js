@@ -42,7 +42,7 @@ export const COMMANDS = {
     operands: { min: 1, max: 1, name: 'TEMPLATE|DIR' },
   },
   'claims list': {
-    options: { scope: { type: 'string', value: 'NAME' }, lock: { type: 'string', value: 'FILE' }, ...STORE, json: { type: 'boolean' }, ...HELP },
+    options: { scope: { type: 'string', value: 'NAME' }, lock: { type: 'string', value: 'FILE' }, ...STORE, groups: { type: 'string', value: 'FILE' }, json: { type: 'boolean' }, ...HELP },
     operands: { min: 0, max: 0 },
   },
   'claims release': {
@@ -88,7 +88,7 @@ export const COMMANDS = {
   help: { options: {}, operands: { min: 0, max: 2 } },
 };
 
-export const TOP_LEVEL = ['render', 'check', 'claims', 'store', 'help'];
+const TOP_LEVEL = ['render', 'check', 'claims', 'store', 'help'];
 const SUBCOMMANDS = { claims: ['list', 'release', 'prune'], store: ['init', 'migrate'] };
 
 const flag = (name) => `--${name}`;

@@ -4,7 +4,7 @@
 import { CliError } from './messages.js';
 
 /** `--set` values for a path: JSON scalars when they look like numbers, booleans or null. */
-export function parseScalar(text) {
+function parseScalar(text) {
   if (text === 'true') return true;
   if (text === 'false') return false;
   if (text === 'null') return null;
@@ -16,7 +16,7 @@ export function parseScalar(text) {
 }
 
 /** Sets `a.b.c` in `target`, making mappings on the way; numeric segments index existing lists. */
-export function setPath(target, path, value) {
+function setPath(target, path, value) {
   const parts = path.split('.');
   if (parts.some((p) => p === '')) throw new CliError(`--set ${path}: a key path has no empty parts (use a.b.c)`, { exitCode: 2 });
   let node = target;

@@ -150,6 +150,8 @@ Options:
   --scope NAME          only this scope's reservations
 ${STORE_OPTION}
   --lock FILE           the lock file (same as --store FILE)
+  --groups FILE         port groups, as for render (they decide which ports of a lock
+                        file collide)
   --json                print them as JSON: [{ scope, claim, group, port }]`,
 
   'claims release': `portclaims claims release — give back reserved ports

@@ -78,10 +78,6 @@ export function parseJsonOrYaml(text, path, what) {
 /** How much a document may use YAML aliases, as the yaml package weighs it (its maxAliasCount). */
 const MAX_ALIAS_COUNT = 1000;
 
-export function readJsonFile(path, what, options) {
-  return parseJsonFile(readText(path, what, options), path, what);
-}
-
 export function readValuesFile(path, what = 'values file') {
   const text = readText(path, what);
   const values = parseJsonOrYaml(text, path, what);
@@ -90,17 +86,4 @@ export function readValuesFile(path, what = 'values file') {
     throw new CliError(`${path === '-' ? '<stdin>' : path}: the ${what} must be a mapping of names to values, got ${Array.isArray(values) ? 'a list' : JSON.stringify(values)}`);
   }
   return values;
-}
-
-/** Finds the 1-based position of `"claim": "name"` in a ports.json text, for diagnostics. */
-export function positionOfClaim(text, name) {
-  if (typeof text !== 'string') return undefined;
-  const pattern = new RegExp(`"claim"\\s*:\\s*(${JSON.stringify(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})`);
-  const match = pattern.exec(text);
-  if (!match) return undefined;
-  const offset = match.index + match[0].length - match[1].length;
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - before.lastIndexOf('\n');
-  return { start: { line, column }, end: { line, column: column + match[1].length } };
 }

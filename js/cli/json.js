@@ -45,7 +45,7 @@ const BACKSLASH = 0x5c;
  * firstOffset }`, or null. One pass over the text; keys are compared as written, and decoded only
  * when they hold an escape (`"a"` and `"\u0061"` are the same key).
  */
-export function findDuplicateKey(text) {
+function findDuplicateKey(text) {
   // One entry per open container: a Map of an object's keys to their offsets, or null for an array.
   const open = [];
   let expectKey = false;
@@ -102,7 +102,7 @@ export function lineColumn(text, offset) {
 const show = (ch) => (ch === undefined ? 'the end of the file' : ch === '\n' ? 'a line break' : `'${ch}'`);
 
 /** Finds the first syntax error of `text`: `{ offset, reason }`. */
-export function locateJsonError(text) {
+function locateJsonError(text) {
   let i = 0;
   const fail = (reason, at = i) => {
     const e = new Error(reason);
@@ -217,6 +217,22 @@ export function locateJsonError(text) {
   } catch (e) {
     return { offset: e.offset ?? 0, reason: e.message };
   }
+}
+
+/**
+ * Where claim `name` is named in a ports.json text (its `"claim"` value), found as the core reads
+ * the file: the first claim of that name, by its index in the array.
+ */
+export function rangeOfClaim(text, name) {
+  if (typeof text !== 'string') return undefined;
+  let claims;
+  try {
+    claims = parseJson(text);
+  } catch {
+    return undefined;
+  }
+  const index = Array.isArray(claims) ? claims.findIndex((c) => c?.claim === name) : -1;
+  return index === -1 ? undefined : rangeOfPath(text, `[${index}].claim`);
 }
 
 /**

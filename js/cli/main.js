@@ -53,11 +53,6 @@ export async function main(argv, io = {}) {
   const env = io.env ?? process.env;
   const reporter = createReporter(stderr, env);
 
-  // The core may print a Rust panic through console.error; keep it for a one-line message.
-  const captured = [];
-  const consoleError = console.error;
-  console.error = (...args) => captured.push(args.map(String).join(' '));
-
   let parsed;
   try {
     parsed = parseCommandLine(argv);
@@ -72,13 +67,9 @@ export async function main(argv, io = {}) {
     const context = { stdout, stderr, env, reporter, api: loadApi };
     return await COMMANDS[parsed.command](parsed, context);
   } catch (thrown) {
-    let error = thrown instanceof CliError ? thrown : internalError(thrown);
-    const panic = captured.find((line) => /panicked at/.test(line));
-    if (panic && !(thrown instanceof CliError)) {
-      error = new CliError(`internal error in the portclaims core: ${panic.split('\n')[0]}`, {
-        hint: 'this is a bug in portclaims; please report it with the template that triggers it',
-      });
-    }
+    // The core is built with panic = "abort": a panic prints nothing and arrives here as a trap
+    // (WebAssembly.RuntimeError), which internalError words as a bug of the core.
+    const error = thrown instanceof CliError ? thrown : internalError(thrown);
     reporter.error(error);
     for (const other of error.others ?? []) reporter.error(other);
     if (error instanceof UsageError) {
@@ -86,7 +77,5 @@ export async function main(argv, io = {}) {
       reporter.write(`Run '${command}' for usage.`);
     }
     return error.exitCode ?? 1;
-  } finally {
-    console.error = consoleError;
   }
 }

@@ -20,7 +20,7 @@ export class UsageError extends CliError {
   }
 }
 
-export function useColor(stream, env = process.env) {
+function useColor(stream, env = process.env) {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0') return true;
   return Boolean(stream.isTTY);
@@ -28,7 +28,7 @@ export function useColor(stream, env = process.env) {
 
 const CODES = { red: 31, yellow: 33, blue: 34, cyan: 36, green: 32, bold: 1, dim: 2 };
 
-export function painter(enabled) {
+function painter(enabled) {
   const paint = (style, text) => {
     if (!enabled) return text;
     const codes = style.split('+').map((s) => CODES[s]).join(';');
@@ -182,7 +182,7 @@ export function plural(n, word, many = `${word}s`) {
 }
 
 /** Levenshtein distance, for "did you mean" suggestions. */
-export function distance(a, b) {
+function distance(a, b) {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let previous = row[0];

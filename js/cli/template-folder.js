@@ -14,6 +14,7 @@ import { isKubladeTemplateFile, isKubladeTemplateFolder } from '../kublade/deplo
 import { applySets } from './fields.js';
 import { readText, parseJsonFile, readValuesFile } from './inputs.js';
 import { CliError } from './messages.js';
+import { DEFAULT_LOCK_FILE } from '../lockfile-store.js';
 
 const SKIPPED_NAMES = new Set(['node_modules']);
 // The most folders a template folder's walk enters: links inside a folder may fan out (two links
@@ -197,10 +198,10 @@ export function loadTemplateInput(target, options) {
   let dirs = [];
   if (kind === 'folder') {
     root = absolute;
-    const exclude = [options.out, options.lock ?? 'portclaims.lock.json', options.values, options.groups, options.ports]
+    const exclude = [options.out, options.lock ?? DEFAULT_LOCK_FILE, options.values, options.groups, options.ports]
       .filter((p) => p !== undefined && p !== '-')
       .map((p) => resolve(p));
-    exclude.push(`${resolve(options.lock ?? 'portclaims.lock.json')}.lock`);
+    exclude.push(`${resolve(options.lock ?? DEFAULT_LOCK_FILE)}.lock`);
     const found = findTemplateFiles(absolute, { exclude, kublade: Boolean(options.kublade) });
     const paths = options.kublade ? found.files : found;
     dirs = options.kublade ? found.folders : [];

@@ -53,7 +53,7 @@ function compareNames(a, b) {
 }
 
 /** The YAML text Kublade writes for a value: `---`, then Symfony's dump. */
-export function kubladeYaml(value) {
+function kubladeYaml(value) {
   const dumped = dumpSymfonyYaml(value);
   return dumped.startsWith('---') ? dumped : `---\n${dumped}`;
 }
@@ -76,19 +76,6 @@ export function kubladeFile(path, output, namespace) {
     value.get('metadata').set('namespace', namespace);
   }
   return truthy(value) ? kubladeYaml(value) : null;
-}
-
-/**
- * The deployment folder Kublade writes: `{ files: Map(path → text), dirs }` from the rendered
- * files (in Kublade's order) and the template's folders.
- */
-export function kubladeDeployment({ rendered, dirs = [], namespace, netpol = false }) {
-  const files = new Map();
-  for (const { path, output } of rendered) {
-    const text = kubladeFile(path, output, namespace);
-    if (text !== null) files.set(path, text);
-  }
-  return { files: kubladeGenerated(files, { dirs, namespace, netpol }), dirs };
 }
 
 /** `files` (path → text, as kubladeFile wrote them) with the files Kublade generates added. */

@@ -35,7 +35,6 @@ export function phpKey(key) {
 }
 
 export const isArray = (v) => v instanceof Map;
-export const isInt = (v) => typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
 
 /** A list: keys 0, 1, 2… in order (Symfony's `Inline::isHash` is its negation). */
 export function isList(map) {

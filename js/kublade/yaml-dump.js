@@ -26,7 +26,7 @@ function dump(value, inline, indent) {
 }
 
 /** Symfony's `Inline::dump`. */
-export function dumpInline(value) {
+function dumpInline(value) {
   if (value === null || value === undefined) return 'null';
   if (value === true) return 'true';
   if (value === false) return 'false';

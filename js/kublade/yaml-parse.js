@@ -10,7 +10,7 @@
 // Errors are YamlErrors whose message reads as Symfony's ParseException.
 import { PhpFloat, int64Text, isArray, isNumericString, phpInt, phpKey } from './php.js';
 
-export class YamlError extends Error {
+class YamlError extends Error {
   constructor(reason, line, snippet) {
     const dot = reason.endsWith('.');
     const base = dot ? reason.slice(0, -1) : reason;

@@ -1,7 +1,7 @@
 // What a shared store knows of its reservations between round trips, scope by scope, so that a
 // load that finds nothing changed costs one small request, and one that finds a few scopes
 // changed re-reads only those.
-import { sortReservations } from '../store.js';
+import { compareCodePoints, sortReservations } from '../store.js';
 
 export class ScopeCache {
   /** scope → { claims: Map(claim → { scope, claim, group, port, protocol }), version } */
@@ -85,7 +85,7 @@ export function byScope(change) {
   };
   for (const r of change.delete ?? []) entry(r.scope).deletes.push(r);
   for (const r of change.put ?? []) entry(r.scope).puts.push(r);
-  return new Map([...scopes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return new Map([...scopes].sort(([a], [b]) => compareCodePoints(a, b)));
 }
 
 /** A snapshot whose reservations are listed only when the engine reads them. */

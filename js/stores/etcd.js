@@ -14,6 +14,7 @@
 // same port; a port key can exist once, so etcd itself makes a port held twice impossible.
 // Scope keys are never deleted (an emptied scope keeps `{"claims":[]}`): a load finds what
 // changed since its last read by the scope keys' mod revisions.
+import { compareCodePoints } from '../store.js';
 import { applyToScope, byScope, lazySnapshot, ScopeCache } from './cache.js';
 import { importClient } from './client.js';
 import { reasonOf, storeError } from './errors.js';
@@ -326,7 +327,7 @@ const portKey = (protocol, port) => `ports/${protocol}/${String(port).padStart(5
 
 function scopeValue(claims) {
   const list = [...claims.values()]
-    .sort((a, b) => (a.claim < b.claim ? -1 : a.claim > b.claim ? 1 : 0))
+    .sort((a, b) => compareCodePoints(a.claim, b.claim))
     .map((r) => ({ claim: r.claim, group: r.group, protocol: r.protocol, port: r.port }));
   return JSON.stringify({ claims: list });
 }

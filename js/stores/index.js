@@ -85,6 +85,6 @@ export function openStore(location, options = {}) {
     case 'postgres':
       return new PostgresStore(location, options);
     default:
-      return new LockFileStore(parsed.path, { name: parsed.path, onWait: options.onWait });
+      return new LockFileStore(parsed.path, { name: parsed.path, onWait: options.onWait, groups: options.groups });
   }
 }

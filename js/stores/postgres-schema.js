@@ -7,7 +7,7 @@
 // changes, and a load finds what changed since its last read by those transaction ids.
 // portclaims_commit applies a render's change in one statement, so in one round trip.
 
-export const LAYOUT_VERSION = 1;
+const LAYOUT_VERSION = 1;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS portclaims_reservations (

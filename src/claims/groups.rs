@@ -105,6 +105,11 @@ impl Group {
         &self.ranges
     }
 
+    /// The excluded ranges, sorted and merged.
+    pub fn exclude(&self) -> &[(u16, u16)] {
+        &self.exclude
+    }
+
     /// Whether a newly drawn port of this group may be `port`.
     pub fn allows(&self, port: u16) -> bool {
         self.allowed.contains(port)

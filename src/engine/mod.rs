@@ -101,6 +101,8 @@ pub struct Options {
 pub struct ClaimReference {
     pub name: String,
     pub span: Span,
+    /// Whether a missing claim is no error here: tested with `isset`/`empty`, or left of `??`.
+    pub guarded: bool,
 }
 
 /// Where the translated source came from, for mapping errors back.
@@ -168,9 +170,10 @@ impl Template {
                 let claims = t
                     .claims
                     .iter()
-                    .map(|(n, a, b)| ClaimReference {
+                    .map(|(n, a, b, guarded)| ClaimReference {
                         name: n.clone(),
                         span: lines.span(source, *a, *b),
+                        guarded: *guarded,
                     })
                     .collect();
                 let leaky = t
@@ -194,6 +197,7 @@ impl Template {
                     .map(|(n, a, b)| ClaimReference {
                         name: n,
                         span: lines.span(source, a, b),
+                        guarded: false,
                     })
                     .collect();
                 (

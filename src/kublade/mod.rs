@@ -56,6 +56,11 @@ pub struct Problem {
     /// The validation rule Kublade refuses the request with (`required`, `max:10`, …).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
+    /// What kind of problem it is, for a host that says how to fix it: `unknown-field` (a value
+    /// for no field of fields.json), `not-set-on-create` (a value Kublade ignores on create),
+    /// `limit` (the request's limit object).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'static str>,
     /// Where in the source's text, when known (a JSON syntax error): 1-based.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
@@ -76,6 +81,7 @@ impl Problem {
             path,
             field: None,
             rule: None,
+            code: None,
             line: None,
             column: None,
             message: message.into(),
@@ -190,6 +196,7 @@ pub fn resolve(inputs: &Inputs<'_>) -> Resolved {
                 ),
             );
             problem.field = Some(name);
+            problem.code = Some("unknown-field");
             problems.push(problem);
         } else {
             loose_data.push((key.clone(), value.clone()));
@@ -225,6 +232,7 @@ pub fn resolve(inputs: &Inputs<'_>) -> Resolved {
                         ),
                     );
                     problem.field = Some(field.key.clone());
+                    problem.code = Some("not-set-on-create");
                     problems.push(problem);
                 }
             }
@@ -311,18 +319,21 @@ fn limits_keys(limit: &Value, problems: &mut Vec<Problem>) {
     for (key, _) in request::entries(limit) {
         let name = key.as_str().unwrap_or_default();
         if !["is_active", "cpu", "memory"].contains(&name) {
-            problems.push(Problem::error(
-                "values",
-                Some(format!("limit.{name}")),
-                format!(
-                    "limit.{name}: the request's limit object has is_active, cpu and memory{}",
-                    if name == "enabled" {
-                        " ($limits['enabled'] is 'true' when is_active is 1; `limits:` sets $limits as is)"
-                    } else {
-                        ""
-                    }
-                ),
-            ));
+            problems.push(Problem {
+                code: Some("limit"),
+                ..Problem::error(
+                    "values",
+                    Some(format!("limit.{name}")),
+                    format!(
+                        "limit.{name}: the request's limit object has is_active, cpu and memory{}",
+                        if name == "enabled" {
+                            " ($limits['enabled'] is 'true' when is_active is 1; `limits:` sets $limits as is)"
+                        } else {
+                            ""
+                        }
+                    ),
+                )
+            });
         }
     }
 }
@@ -336,6 +347,7 @@ fn refusal_problem(refusal: Refusal) -> Problem {
         path: if source == "values" { path } else { None },
         field: refusal.field,
         rule: refusal.rule,
+        code: refusal.limit.then_some("limit"),
         line: None,
         column: None,
         message: refusal.message,
@@ -429,6 +441,10 @@ mod tests {
         let r = resolve_json(Some(fields), r#"{"a": "given"}"#);
         assert_eq!(r.problems.len(), 1);
         assert_eq!(r.problems[0].severity, "warning");
+        assert_eq!(r.problems[0].code, Some("not-set-on-create"));
+        let unknown = resolve_json(Some(fields), r#"{"b": "x"}"#);
+        assert_eq!(unknown.problems[0].code, Some("unknown-field"));
+        assert_eq!(unknown.problems[0].field.as_deref(), Some("b"));
         assert!(
             serde_json::to_string(&r.variables.unwrap())
                 .unwrap()
@@ -443,6 +459,9 @@ mod tests {
         assert!(r.problems[0].message.starts_with(
             "limit.enabled: the request's limit object has is_active, cpu and memory"
         ));
+        assert_eq!(r.problems[0].code, Some("limit"));
+        let r = resolve_json(None, r#"{"limit": {"is_active": 1, "cpu": "lots"}}"#);
+        assert_eq!(r.problems[0].code, Some("limit"), "{:?}", r.problems);
         let r = resolve_json(
             None,
             r#"{"limit": {"is_active": 1, "cpu": "2"}, "limits": {"memory": "1Gi"}}"#,

@@ -62,15 +62,38 @@ pub(super) fn template_error(e: engine::Error) -> JsValue {
         source_line: placed.then_some(e.source_line.as_str()),
         ..Default::default()
     };
-    error(kind, &e.to_string(), &at)
+    let error = error(kind, &e.to_string(), &at);
+    // The message without its `file:line:column: `, for hosts that show the place apart.
+    let reason = e.message.replace(['\n', '\r'], " ");
+    let _ = js_sys::Reflect::set(
+        &error,
+        &JsValue::from_str("reason"),
+        &JsValue::from_str(&reason),
+    );
+    error
 }
 
+/// A claims error with its parts as properties, so that hosts place it without reading the
+/// message: `source` (the input it is in: `ports.json`, `port groups`, `reservations`,
+/// `change`), `field` (where in it), `claim` (the claim a decision failed for) and `reason`
+/// (the message without its location, for a host that names the input its own way).
 pub(super) fn claims_error(e: ClaimsError) -> JsValue {
     let at = Location {
         field: e.field.as_deref(),
         ..Default::default()
     };
-    error("claims", &e.to_string(), &at)
+    let error = error("claims", &e.to_string(), &at);
+    let set = |key: &str, value: &str| {
+        let _ = js_sys::Reflect::set(&error, &JsValue::from_str(key), &JsValue::from_str(value));
+    };
+    if let Some(source) = &e.document {
+        set("source", source);
+    }
+    if let Some(claim) = &e.claim {
+        set("claim", claim);
+    }
+    set("reason", &e.message);
+    error
 }
 
 pub(super) fn plan_error(e: plan::Error) -> JsValue {

@@ -43,7 +43,8 @@ pub fn default_scope() -> String {
 }
 
 /// The group called `name` under a groups configuration (JSON; `null` for the defaults): its
-/// protocol and the ports a new reservation of it is drawn from, for editors that show a claim.
+/// protocol and the ports a new reservation of it is drawn from (as text and as `ranges` less
+/// `exclude`), for editors that show a claim and maps of the ports.
 #[wasm_bindgen(js_name = describeGroup)]
 pub fn describe_group(name: &str, groups: &str) -> Result<String, JsValue> {
     let group = parse_groups(&read(groups)?)?.get(name);
@@ -51,6 +52,8 @@ pub fn describe_group(name: &str, groups: &str) -> Result<String, JsValue> {
         group: name,
         protocol: group.protocol(),
         ports: group.describe_ports(),
+        ranges: group.ranges(),
+        exclude: group.exclude(),
         size: group.size(),
     }))
 }
@@ -104,6 +107,7 @@ impl CompiledTemplate {
             .map(|r| ClaimReferenceOut {
                 name: &r.name,
                 range: RangeOut::from(r.span),
+                guarded: r.guarded,
             })
             .collect();
         write(&references)

@@ -92,6 +92,9 @@ pub(super) struct GroupOut<'a> {
     pub(super) group: &'a str,
     pub(super) protocol: claims::Protocol,
     pub(super) ports: String,
+    /// `[from, to]` pairs, sorted and merged, before exclusions; and the exclusions.
+    pub(super) ranges: &'a [(u16, u16)],
+    pub(super) exclude: &'a [(u16, u16)],
     pub(super) size: u32,
 }
 
@@ -99,6 +102,7 @@ pub(super) struct GroupOut<'a> {
 pub(super) struct ClaimReferenceOut<'a> {
     pub(super) name: &'a str,
     pub(super) range: RangeOut,
+    pub(super) guarded: bool,
 }
 
 #[derive(Serialize)]

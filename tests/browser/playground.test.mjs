@@ -241,6 +241,23 @@ describe('playground', () => {
     assertNoConsoleErrors();
   });
 
+  // The port map and the engine take the groups from the core: a group the core gives no ports
+  // by default (`custom`) has none here either, as `portclaims render` says.
+  test('the core decides the default groups: the playground agrees with the CLI on a group with no default ports', async () => {
+    await page.selectOption('#example', 'basic');
+    await page.fill('#scope', 'core-groups');
+    await replaceEditor(page, 'claims', '[{ "group": "custom", "claim": "web" }, { "group": "udp", "claim": "dns" }]');
+    const problem = page.locator('[data-testid="problems"] .problem.error');
+    await problem.first().waitFor();
+    assert.match(await problem.first().innerText(), /custom/);
+    await replaceEditor(page, 'claims', '[{ "group": "udp", "claim": "web" }]');
+    const strip = page.locator('#portmap .strip[data-group="udp"]');
+    await strip.waitFor();
+    assert.match(await strip.locator('.strip-head').innerText(), /udp · 49152–65535/);
+    await page.selectOption('#example', 'basic');
+    assertNoConsoleErrors();
+  });
+
   test('keyboard: every control is reached with Tab, in reading order, with a visible focus', async () => {
     await page.selectOption('#example', 'basic');
     await page.focus('#example');

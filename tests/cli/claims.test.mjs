@@ -120,12 +120,18 @@ test('a corrupt lock file is reported with its name and what is wrong, and left 
     'not JSON': ['{ "version": 1, "reservations": [ }', /^error: portclaims\.lock\.json: 1:35: not valid JSON: /m],
     'wrong version': ['{ "version": 7, "reservations": [] }\n', /^error: portclaims\.lock\.json: version: must be 1, got 7 \(written by a newer portclaims\?\)$/m],
     'bad entry': [
-      '{ "version": 1, "reservations": [ { "scope": "s", "claim": "a", "group": "tcp", "port": "80" } ] }\n',
-      /^error: portclaims\.lock\.json: reservations\[0\]\.port: must be an integer from 1 to 65535, got "80"$/m,
+      '{ "version": 1, "reservations": [ { "scope": "s", "claim": "a", "group": "tcp", "port": "eighty" } ] }\n',
+      /^error: portclaims\.lock\.json: reservations\[0\]\.port: must be an integer from 1 to 65535, got "eighty"$/m,
     ],
     'missing field': [
       '{ "version": 1, "reservations": [ { "scope": "s", "group": "tcp", "port": 80 } ] }\n',
-      /^error: portclaims\.lock\.json: reservations\[0\]\.claim: must be a non-empty string, got nothing$/m,
+      /^error: portclaims\.lock\.json: reservations\[0\]: missing "claim"$/m,
+    ],
+    // http and tcp share TCP's ports: the file is refused by every command, naming it, as a
+    // render's core refuses it.
+    'a port held twice in one protocol': [
+      '{ "version": 1, "reservations": [ { "scope": "s", "claim": "a", "group": "http", "port": 100 }, { "scope": "t", "claim": "b", "group": "tcp", "port": 100 } ] }\n',
+      /^error: portclaims\.lock\.json: reservations\[1\]\.port: TCP port 100 is held twice: by scope "s", claim "a" \(at \[0\]\) and by scope "t", claim "b" \(at \[1\]\)$/m,
     ],
   };
   const commands = [
@@ -146,4 +152,36 @@ test('a corrupt lock file is reported with its name and what is wrong, and left 
   for (const [i, [what, [text]]] of Object.entries(corrupt).entries()) {
     assert.equal(readFileSync(join(dir, String(i), 'portclaims.lock.json'), 'utf8'), text, `${what}: the file is untouched`);
   }
+});
+
+// The core orders scopes by code point (UTF-8 bytes); UTF-16 units put 😀 (a surrogate pair)
+// before ～ (U+FF5E). A render's lock file and `claims list` follow the core.
+test('the lock file and claims list order scopes by code point, as the core does', async (t) => {
+  const dir = workspace(t, { 't.yaml': TEMPLATE, 'ports.json': PORTS });
+  await renderScopes(dir, ['😀', '～']);
+  const lock = JSON.parse(readFileSync(join(dir, 'portclaims.lock.json'), 'utf8'));
+  assert.deepEqual([...new Set(lock.reservations.map((r) => r.scope))], ['～', '😀']);
+  const listed = await run(['claims', 'list', '--json'], { cwd: dir });
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.deepEqual([...new Set(JSON.parse(listed.stdout).map((r) => r.scope))], ['～', '😀']);
+  // A file written in the other order is listed in the core's order too.
+  writeFileSync(join(dir, 'portclaims.lock.json'), `${JSON.stringify({ version: 1, reservations: [...lock.reservations].reverse() })}\n`);
+  const relisted = await run(['claims', 'list'], { cwd: dir });
+  assert.deepEqual(relisted.stdout.trimEnd().split('\n').slice(1).map((line) => line.split(/\s+/)[0]), ['～', '～', '😀', '😀']);
+});
+
+test('claims list --groups judges the lock file under the groups a render uses', async (t) => {
+  // Under the defaults an unknown group is TCP: two of them on one port collide; under groups
+  // that make one of them UDP, they do not.
+  const reservations = [
+    { scope: 's', claim: 'a', group: 'dns', port: 53 },
+    { scope: 's', claim: 'b', group: 'web', port: 53 },
+  ];
+  const dir = workspace(t, { 'portclaims.lock.json': `${JSON.stringify({ version: 1, reservations })}\n`, 'groups.json': '{ "dns": { "protocol": "udp", "ranges": ["53"] } }' });
+  const plain = await run(['claims', 'list'], { cwd: dir });
+  assert.equal(plain.code, 1);
+  assert.match(plain.stderr, /^error: portclaims\.lock\.json: reservations\[1\]\.port: TCP port 53 is held twice/m);
+  const grouped = await run(['claims', 'list', '--groups', 'groups.json', '--json'], { cwd: dir });
+  assert.equal(grouped.code, 0, grouped.stderr);
+  assert.deepEqual(JSON.parse(grouped.stdout), reservations);
 });

@@ -276,3 +276,18 @@ test("check knows Kublade's traps, each with a hint, and leaves a headless Servi
     'a headless twin shares its ports legitimately',
   );
 });
+
+// The hints follow the kind of problem the core names (its `code`), not the message's words.
+test('a value for no field and a wrong limit key get hints that say how to give them', async (t) => {
+  const dir = workspace(t, exampleFolder());
+  const unknown = await run(['render', 'tpl', '--dry-run', '--set', 'colour=red'], { cwd: dir });
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /^error: values: there is no field "colour" in fields\.json/m);
+  assert.match(unknown.stderr, /hint: to pass a value the fields do not declare, put it under data: \(e\.g\. --set data\.colour=…\)/);
+  const limit = await run(['render', 'tpl', '--dry-run', '--set', 'limit.enabled=1'], { cwd: dir });
+  assert.equal(limit.code, 1);
+  assert.match(limit.stderr, /hint: e\.g\. --set limit\.is_active=1 --set limit\.cpu=0\.5 --set limit\.memory=536870912/);
+  const cpu = await run(['render', 'tpl', '--dry-run', '--set', 'limit.is_active=1', '--set', 'limit.cpu=lots'], { cwd: dir });
+  assert.equal(cpu.code, 1);
+  assert.match(cpu.stderr, /hint: e\.g\. --set limit\.is_active=1/);
+});

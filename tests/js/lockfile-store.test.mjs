@@ -1,4 +1,4 @@
-// LockFileStore on its own (no WebAssembly needed): format, revisions, refusals, corrupt files,
+// LockFileStore on its own (it loads the core itself to judge the reservations): format, revisions, refusals, corrupt files,
 // stale locks, and several processes committing to one file at once.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -78,16 +78,21 @@ test('a corrupt file is reported with its name and what is wrong, and never over
     ['[]', /^ports\.lock: \(top level\): must be an object/],
     ['{"version": 2, "reservations": []}', /^ports\.lock: version: must be 1, got 2/],
     ['{"version": 1}', /^ports\.lock: reservations: must be an array, got nothing/],
-    ['{"version": 1, "reservations": [5]}', /^ports\.lock: reservations\[0\]: must be an object, got 5/],
+    ['{"version": 1, "reservations": [5]}', /^ports\.lock: reservations\[0\]: must be an object with "scope", "claim", "group" and "port", got 5/],
     ['{"version": 1, "reservations": [{"scope": "s", "claim": "c", "group": "", "port": 1}]}', /^ports\.lock: reservations\[0\]\.group: must be a non-empty string, got ""/],
     ['{"version": 1, "reservations": [{"scope": "s", "claim": "c", "group": "g", "port": 70000}]}', /^ports\.lock: reservations\[0\]\.port: must be an integer from 1 to 65535, got 70000/],
     [
       '{"version": 1, "reservations": [{"scope": "s", "claim": "c", "group": "g", "port": 1}, {"scope": "s", "claim": "c", "group": "g", "port": 2}]}',
-      /^ports\.lock: reservations\[1\]: scope "s" claim "c" is listed twice \(first at reservations\[0\]\)/,
+      /^ports\.lock: reservations\[1\]: scope "s", claim "c" is reserved twice \(first at \[0\]\)/,
     ],
     [
       '{"version": 1, "reservations": [{"scope": "s", "claim": "a", "group": "g", "port": 1}, {"scope": "t", "claim": "b", "group": "g", "port": 1}]}',
-      /^ports\.lock: reservations\[1\]\.port: port 1 of group "g" is also held by reservations\[0\]/,
+      /^ports\.lock: reservations\[1\]\.port: TCP port 1 is held twice: by scope "s", claim "a" \(at \[0\]\) and by scope "t", claim "b" \(at \[1\]\)/,
+    ],
+    // Ports collide per protocol, as a render judges them: http and tcp share TCP's ports.
+    [
+      '{"version": 1, "reservations": [{"scope": "s", "claim": "a", "group": "http", "port": 100}, {"scope": "t", "claim": "b", "group": "tcp", "port": 100}]}',
+      /^ports\.lock: reservations\[1\]\.port: TCP port 100 is held twice: by scope "s", claim "a" \(at \[0\]\) and by scope "t", claim "b" \(at \[1\]\)/,
     ],
   ];
   for (const [text, message] of cases) {

@@ -5,7 +5,7 @@ import { Decoration, ViewPlugin, WidgetType } from '@codemirror/view';
 
 // The port each claim got in the last render, shown after each `$portClaims['name']`.
 export const setClaimPorts = StateEffect.define();
-export const claimPorts = StateField.define({
+const claimPorts = StateField.define({
   create: () => ({}),
   update: (value, tr) => tr.effects.reduce((v, e) => (e.is(setClaimPorts) ? e.value : v), value),
 });

@@ -4,11 +4,8 @@
 const json = (value) => `${JSON.stringify(value, null, 2)}\n`;
 const claims = (...list) => json(list.map(([claim, group]) => ({ group, claim })));
 
-export const defaultGroups = json({
-  http: { ranges: ['80-443'], protocol: 'tcp' },
-  tcp: { ranges: ['49152-65535'], protocol: 'tcp' },
-  udp: { ranges: ['49152-65535'], protocol: 'udp' },
-});
+// No groups: the core's defaults hold (the port map shows them); the editor overrides them.
+const defaultGroups = json({});
 
 export const defaultOptions = { dialect: 'blade', escape: 'html', whitespace: 'blade', seed: '' };
 

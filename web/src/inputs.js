@@ -2,11 +2,7 @@
 // with the line and column to mark in their editor.
 import YAML from 'yaml';
 
-function lineColumn(text, offset) {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { line, column: offset - before.lastIndexOf('\n') };
-}
+import { lineColumn } from '../../js/cli/json.js';
 
 function jsonError(text, error) {
   const message = error.message.replace(/^JSON\.parse: /, '');

@@ -187,7 +187,8 @@ function refreshReservations(result = renderer.last) {
   const reservations = store.reservations();
   assignScopeColors(reservations.map((r) => r.scope));
   const view = { reservations, scope: state.scope };
-  portMap.update({ ...view, groups: renderer.groupsFor(reservations), used: result?.usedGroups ?? [] });
+  const used = result?.usedGroups ?? [];
+  portMap.update({ ...view, groups: renderer.describeGroups(reservations, used), used });
   reservationsPanel.update(view);
 }
 

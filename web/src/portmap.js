@@ -1,7 +1,7 @@
 // The port map: each group's range as an SVG strip with its reserved ports marked, coloured by
 // scope. Marks are focusable; hovering or focusing one shows its claim.
 import { scopeColor } from './colors.js';
-import { intervals } from './groups.js';
+import { compareCodePoints } from '../../js/store.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const WIDTH = 1000;
@@ -70,7 +70,7 @@ export function createPortMap(container, { onHover } = {}) {
       return;
     }
     for (const name of names.sort()) {
-      const { ranges, exclude, size } = intervals(groups[name]);
+      const { ranges, exclude, size } = groups[name];
       const held = reservations.filter((r) => r.group === name).sort((a, b) => a.port - b.port);
       const { segments, position, unit } = scale(ranges);
       const percent = size ? (held.length / size) * 100 : 0;
@@ -79,7 +79,7 @@ export function createPortMap(container, { onHover } = {}) {
       const head = html('div', { class: 'strip-head' });
       head.append(
         html('strong', {}, name),
-        html('span', { class: 'muted' }, `${groups[name].protocol ?? 'tcp'} · ${ranges.map(formatRange).join(', ') || 'no range'}`),
+        html('span', { class: 'muted' }, `${groups[name].protocol} · ${ranges.map(formatRange).join(', ') || 'no range'}`),
         html('span', { class: 'fill' }, `${held.length} of ${size.toLocaleString('en')} reserved · ${percent < 0.1 && held.length ? '<0.1' : percent.toFixed(1)}%`),
       );
 
@@ -141,7 +141,7 @@ export function createPortMap(container, { onHover } = {}) {
       strips.push(strip);
     }
 
-    const scopes = [...new Set(reservations.map((r) => r.scope))].sort();
+    const scopes = [...new Set(reservations.map((r) => r.scope))].sort(compareCodePoints);
     const legend = html('ul', { class: 'legend', 'aria-label': 'Scopes' });
     for (const s of scopes) {
       const item = html('li', s === scope ? { class: 'current' } : {});

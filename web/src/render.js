@@ -1,6 +1,6 @@
 // One render of the playground's state through the engine: parse the editors, prune the scope's
 // undeclared claims, render every file, and mark each problem where it is. Also release/re-roll.
-import { effectiveGroups } from './groups.js';
+import { describeGroups } from './groups.js';
 import { locateClaim, locateField, locateGroup, locateValue, parseClaims, parseGroups, parseValues } from './inputs.js';
 
 const TEMPLATE_KINDS = new Set(['syntax', 'undefined', 'runtime', 'limit', 'sandbox']);
@@ -11,12 +11,24 @@ function withExclusion(groups, { group, port }) {
   return { ...groups, [group]: { ...config, exclude: [...(config.exclude ?? []), port] } };
 }
 
-// The engine's messages say where they are (`service.yaml:8:13: …`, `ports.json: [0].group: …`);
-// the problem list says that in its own column, so the message drops it.
-const bare = (message) => message.replace(/^[^\s:]+:\d+:\d+: /, '').replace(/^(ports\.json|port groups): /, '');
+// Inputs the problem list names in its own column: an error in them is shown without the name.
+const SHOWN_APART = new Set(['ports.json', 'port groups']);
 
-// The check repeats the render's claim diagnostics as `claim "web": …`.
-const sameAs = (message) => message.replace(/^claim "[^"]*": /, '');
+// The engine's messages say where they are (`service.yaml:8:13: …`, `ports.json: [0].group: …`);
+// the problem list says that in its own column, so a problem shows the error's parts without it.
+function bare(error) {
+  if (typeof error?.reason !== 'string') return error?.message ?? String(error);
+  if (error.kind !== 'claims') return error.reason;
+  const claim = error.claim === undefined ? undefined : `claim ${JSON.stringify(error.claim)}`;
+  return [SHOWN_APART.has(error.source) ? undefined : error.source, error.field, claim, error.reason].filter((part) => part !== undefined).join(': ');
+}
+
+// The check repeats the render's claim diagnostics with the claim named first (see
+// placeClaimDiagnostic): one key for both.
+function sameAs(d) {
+  const named = d.claim === undefined ? '' : `claim ${JSON.stringify(d.claim)}: `;
+  return named && d.message.startsWith(named) ? d.message.slice(named.length) : d.message;
+}
 
 const at = (p) => (p.line ? `:${p.line}${p.column ? `:${p.column}` : ''}` : '');
 
@@ -30,19 +42,7 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
   };
   const lookup = (scope, claim) => store.reservations().find((r) => r.scope === scope && r.claim === claim);
 
-  // The engine keeps an index of the store per store object. After an error it may hold on to an
-  // index it already freed (js/core.js frees the old one before loading the new one, which can
-  // throw), so every failed call gets the engine a fresh store object: the same storage behind it.
-  const wrap = () => ({ load: () => store.load(), commit: (change) => store.commit(change) });
-  let handle = wrap();
-  const call = (method, options) => {
-    try {
-      return getEngine()[method]({ ...options, store: handle });
-    } catch (error) {
-      handle = wrap();
-      throw error;
-    }
-  };
+  const call = (method, options) => getEngine()[method]({ ...options, store });
 
   const renderer = {
     last: null,
@@ -56,9 +56,16 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
       editors.template.setClaimPorts(renderer.ports ?? {});
     },
 
-    /** The groups as the engine gets them: configured or default, for every group in use. */
-    groupsFor(reservations, claims = []) {
-      return effectiveGroups(configuredGroups, unique([...claims.map((c) => c?.group).filter((g) => typeof g === 'string'), ...reservations.map((r) => r.group)]));
+    /** The groups as the engine gets them: the groups editor's; the core fills in its defaults. */
+    groupsFor() {
+      return configuredGroups;
+    },
+
+    /** The groups in use (by the reservations and the claims' `used` groups), as the core resolves them. */
+    describeGroups(reservations, used = []) {
+      const engine = getEngine();
+      if (!engine) return {};
+      return describeGroups(engine, configuredGroups, [...used, ...reservations.map((r) => r.group)]);
     },
 
     render(extra) {
@@ -92,7 +99,7 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
         const problem = {
           severity: 'error',
           kind: error?.kind,
-          message: bare(error?.message ?? String(error)),
+          message: bare(error),
           line: error?.line,
           column: error?.column,
           endLine: error?.endLine,
@@ -104,11 +111,11 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
         if (TEMPLATE_KINDS.has(error?.kind) && index !== undefined && error.line) {
           markFile(index, problem);
           problems.push({ ...problem, where: `${names[index]}${at(problem)}`, target: { editor: 'template', file: index, line: problem.line, column: problem.column } });
-        } else if (error?.kind === 'claims' && /^port groups\b/.test(error.message)) {
+        } else if (error?.kind === 'claims' && error.source === 'port groups') {
           const pos = locateGroup(state.groups, error.field) ?? { line: 1, column: 1 };
           marks.groups.push({ ...problem, ...pos, sourceLine: undefined });
           problems.push({ ...problem, where: 'groups', target: { editor: 'groups', ...pos } });
-        } else if (error?.kind === 'claims' && !/^(reservations|change)\b/.test(error.message)) {
+        } else if (error?.kind === 'claims' && error.source !== 'reservations' && error.source !== 'change') {
           const pos = locateField(state.claims, error.field) ?? locateClaim(state.claims, error.claim) ?? { line: 1, column: 1 };
           marks.claims.push({ ...problem, ...pos, sourceLine: undefined });
           problems.push({ ...problem, where: 'ports.json', target: { editor: 'claims', ...pos } });
@@ -132,8 +139,8 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
           return;
         }
         for (const d of diagnostics ?? []) {
-          if (d.kind || known.has(sameAs(d.message))) continue;
-          known.add(sameAs(d.message));
+          if (d.kind || known.has(sameAs(d))) continue;
+          known.add(sameAs(d));
           const problem = {
             severity: d.severity,
             message: d.hint ? `${d.message}: ${d.hint}` : d.message,
@@ -157,7 +164,7 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
       };
 
       if (problems.length === 0) {
-        let engineGroups = renderer.groupsFor(store.reservations(), claims.value);
+        let engineGroups = renderer.groupsFor();
         if (extra?.exclude) engineGroups = withExclusion(engineGroups, extra.exclude);
         const seed = String(state.options.seed ?? '').trim();
         const common = {
@@ -188,8 +195,8 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
             parts = result.files.map((f) => ({ name: f.path, output: f.output }));
             ports = result.claims;
             for (const d of result.diagnostics ?? []) {
-              if (seen.has(sameAs(d.message))) continue;
-              seen.add(sameAs(d.message));
+              if (seen.has(sameAs(d))) continue;
+              seen.add(sameAs(d));
               const problem = {
                 severity: d.severity,
                 message: d.message,
@@ -248,7 +255,7 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
     /** Releases a reservation and draws a different port for it. */
     reroll(r) {
       const state = getState();
-      const groups = renderer.groupsFor(store.reservations());
+      const groups = renderer.groupsFor();
       call('releaseSync', { scope: r.scope, claim: r.claim, groups });
       if (r.scope === state.scope && declared(r.claim)) {
         return { extra: { exclude: r }, message: () => `Re-rolled ${r.claim}: ${r.port} → ${lookup(r.scope, r.claim)?.port ?? 'none'}` };
@@ -260,7 +267,7 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
     /** Frees a reservation; a claim the template still declares is drawn again, elsewhere. */
     release(r) {
       const state = getState();
-      call('releaseSync', { scope: r.scope, claim: r.claim, groups: renderer.groupsFor(store.reservations()) });
+      call('releaseSync', { scope: r.scope, claim: r.claim, groups: renderer.groupsFor() });
       if (r.scope === state.scope && declared(r.claim)) {
         return {
           extra: { exclude: r },
@@ -272,7 +279,7 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
 
     releaseAll() {
       const reservations = store.reservations();
-      const groups = renderer.groupsFor(reservations);
+      const groups = renderer.groupsFor();
       for (const scope of unique(reservations.map((r) => r.scope))) call('releaseSync', { scope, groups });
       return { message: () => `Released ${reservations.length} reservation${reservations.length === 1 ? '' : 's'}` };
     },

@@ -1,6 +1,7 @@
 // The reservations panel: every reservation in the store (scope, claim, group, port), each with
 // "re-roll" (release and draw again) and "release". Current-scope rows come first.
 import { scopeColor } from './colors.js';
+import { compareCodePoints } from '../../js/store.js';
 
 function element(name, attributes = {}, text) {
   const el = document.createElement(name);
@@ -32,7 +33,7 @@ export function createReservationsPanel(container, actions) {
 
   function update({ reservations, scope }) {
     const sorted = [...reservations].sort(
-      (a, b) => (b.scope === scope) - (a.scope === scope) || a.scope.localeCompare(b.scope) || a.claim.localeCompare(b.claim),
+      (a, b) => (b.scope === scope) - (a.scope === scope) || compareCodePoints(a.scope, b.scope) || compareCodePoints(a.claim, b.claim),
     );
     const rows = sorted.map((r) => {
       const row = element('tr', { 'data-testid': 'reservation', 'data-scope': r.scope, 'data-claim': r.claim, class: r.scope === scope ? 'current' : '' });

@@ -57,6 +57,8 @@ async function scopesIn(model, settings) {
   let reservations = [];
   try {
     const text = await model.text(settings.lockFile);
+    // The core judges the file: it must be loaded first.
+    await model.api();
     if (text !== undefined) reservations = parseLockFile(text, settings.lockPath);
   } catch (error) {
     vscode.window.showWarningMessage(`portclaims: ${String(error?.message ?? error).split('\n')[0]}`);
@@ -172,7 +174,7 @@ async function renderFolder(model, writer, uri) {
     lockFile: settings.lockFile.fsPath,
     scope: settings.scope,
     seed: model.seedFor(settings),
-    groupsFile: settings.groupsFile?.fsPath,
+    groupsFile: settings.groupsPreset ?? settings.groupsFile?.fsPath,
     dialect: settings.dialect,
     whitespace: settings.whitespace,
   });

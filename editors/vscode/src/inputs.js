@@ -1,14 +1,18 @@
 // A template folder's inputs, read from texts (an editor's unsaved buffers or the files) with the
 // readers `portclaims render DIR` uses: the claims of .kublade/ports.json, the reservations of the
-// lock file, the port groups file. .kublade/fields.json is kept as text: what its fields mean is
+// lock file (judged by the core under the port groups, so the core must be loaded), the port
+// groups file. .kublade/fields.json is kept as text: what its fields mean is
 // the core's business (renderFolder and check read it). What stops a render comes back as
 // `failures`, diagnostics in the package's shape ({ severity, message, file, range }).
 import { diagnosticOfError, parseJsonFile, parseJsonOrYaml, parseLockFile, rangeOfPath } from './portclaims.js';
 
+/** The preset `portclaims.groupsFile` may name instead of a file, as `--groups kublade` does. */
+export const GROUPS_PRESET = 'kublade';
+
 /**
  * `sources`: `{ ports, fields, lock, groups }`, each `{ path, text }` (`path` as messages name the
  * file), `{ path, missing: true }`, `{ path, error }` (it cannot be read), or undefined when the
- * folder has none.
+ * folder has none; `groups` may also be `{ preset }`, the groups the core knows by that name.
  */
 export function readInputs(sources) {
   const failures = [];
@@ -35,27 +39,30 @@ export function readInputs(sources) {
     }
   }
 
-  let reservations = [];
-  const lock = sources.lock;
-  if (readable(lock)) {
-    try {
-      reservations = parseLockFile(lock.text, lock.path);
-    } catch (error) {
-      // The lock file's fields are paths into an object (reservations[2].port): the line of the
-      // element is not worth a second JSON walker here; the message names the field.
-      fail(error, lock.path, lock.text, undefined);
-    }
-  }
-
   let groups;
   const groupsSource = sources.groups;
-  if (groupsSource?.missing) {
+  if (groupsSource?.preset !== undefined) {
+    groups = groupsSource.preset;
+  } else if (groupsSource?.missing) {
     failures.push({ severity: 'error', message: `cannot read the groups file ${groupsSource.path}: no such file`, file: groupsSource.path, range: wholeFile() });
   } else if (readable(groupsSource)) {
     try {
       groups = parseJsonOrYaml(groupsSource.text, groupsSource.path, 'groups file') ?? undefined;
     } catch (error) {
       fail(error, groupsSource.path, groupsSource.text);
+    }
+  }
+
+  let reservations = [];
+  const lock = sources.lock;
+  if (readable(lock)) {
+    try {
+      reservations = parseLockFile(lock.text, lock.path, {}, groups);
+    } catch (error) {
+      // Groups the core refuses are the render's failure, reported with the groups file.
+      // The lock file's fields are paths into an object (reservations[2].port): the line of the
+      // element is not worth a second JSON walker here; the message names the field.
+      if (error?.source !== 'port groups') fail(error, lock.path, lock.text, undefined);
     }
   }
 

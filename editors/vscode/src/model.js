@@ -186,7 +186,7 @@ export class Model {
       folder.kublade ? source(vscode.Uri.joinPath(folder.kublade, 'ports.json'), shown(vscode.Uri.joinPath(folder.kublade, 'ports.json')), false) : undefined,
       folder.kublade ? source(vscode.Uri.joinPath(folder.kublade, 'fields.json'), shown(vscode.Uri.joinPath(folder.kublade, 'fields.json')), false) : undefined,
       source(settings.lockFile, settings.lockPath, false),
-      settings.groupsFile ? source(settings.groupsFile, settings.groupsPath, true) : undefined,
+      settings.groupsPreset ? { preset: settings.groupsPreset } : settings.groupsFile ? source(settings.groupsFile, settings.groupsPath, true) : undefined,
     ]);
     const inputs = readInputs({ ports, fields, lock, groups });
     const store = this.#storeFor(settings.lockFile, lock?.text ?? '', inputs.reservations);

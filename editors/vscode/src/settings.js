@@ -2,13 +2,15 @@
 // workspace folder (as the CLI resolves them against the folder it runs in).
 import * as vscode from 'vscode';
 
+import { GROUPS_PRESET } from './inputs.js';
 import { DEFAULT_LOCK_FILE } from './portclaims.js';
 
 export const SECTION = 'portclaims';
 
 /**
- * `{ scope, lockFile, lockPath, groupsFile, groupsPath, dialect, whitespace }` for `resource`:
- * the files as URIs and as the paths messages show.
+ * `{ scope, lockFile, lockPath, groupsFile, groupsPath, groupsPreset, dialect, whitespace }` for
+ * `resource`: the files as URIs and as the paths messages show; `groupsPreset` when the groups
+ * setting names the core's preset (`kublade`) rather than a file.
  */
 export function settingsFor(resource) {
   const config = vscode.workspace.getConfiguration(SECTION, resource);
@@ -16,14 +18,16 @@ export function settingsFor(resource) {
   const base = workspaceFolder?.uri ?? (resource ? vscode.Uri.joinPath(resource, '..') : undefined);
   const lock = nonEmpty(config.get('lockFile')) ?? DEFAULT_LOCK_FILE;
   const groups = nonEmpty(config.get('groupsFile'));
+  const groupsPreset = groups === GROUPS_PRESET ? groups : undefined;
   const lockFile = resolve(base, lock);
-  const groupsFile = groups === undefined ? undefined : resolve(base, groups);
+  const groupsFile = groups === undefined || groupsPreset ? undefined : resolve(base, groups);
   return {
     scope: nonEmpty(config.get('scope')) ?? 'default',
     lockFile,
     lockPath: shown(lockFile),
     groupsFile,
     groupsPath: groupsFile && shown(groupsFile),
+    groupsPreset,
     dialect: nonEmpty(config.get('dialect')),
     whitespace: nonEmpty(config.get('whitespace')),
   };

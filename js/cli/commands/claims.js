@@ -16,12 +16,12 @@ export function table(rows, header) {
 
 export async function claimsListCommand({ options }, context) {
   const api = await context.api();
-  const store = await openCliStore(api, options, context, 'claims list');
+  const store = await openCliStore(api, options, context, 'claims list', readGroups(options.groups));
   let reservations;
   try {
     reservations = await withStore(store, () => store.reservations());
   } catch (error) {
-    throw explainApiError(error);
+    throw explainApiError(error, { files: [], groupsFile: options.groups });
   }
   if (options.scope !== undefined) reservations = reservations.filter((r) => r.scope === options.scope);
   if (options.json) {

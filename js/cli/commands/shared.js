@@ -17,7 +17,7 @@ export function folderOptions(input, options) {
     defaults: !options['no-defaults'],
     claims: input.claims,
     claimsFile: input.claimsFile ?? 'ports.json',
-    scope: options.scope ?? 'default',
+    scope: options.scope,
     groups: input.groups,
     seed: options.seed,
     dialect: options.dialect,
@@ -73,9 +73,9 @@ function problemError(problem, input) {
 function problemHint(problem, input) {
   const key = problem.field;
   if (problem.rule === 'required' && key) return `give it with --set ${key}=… or in a --values file`;
-  if (/there is no field/.test(problem.message) && key) return `to pass a value the fields do not declare, put it under data: (e.g. --set data.${key}=…)`;
-  if (/not set on create/.test(problem.message) && key) return `to change what the templates see, override it: --set data.${key}=…`;
-  if (/^values: limit\./.test(problem.message)) return 'e.g. --set limit.is_active=1 --set limit.cpu=0.5 --set limit.memory=536870912';
+  if (problem.code === 'unknown-field' && key) return `to pass a value the fields do not declare, put it under data: (e.g. --set data.${key}=…)`;
+  if (problem.code === 'not-set-on-create' && key) return `to change what the templates see, override it: --set data.${key}=…`;
+  if (problem.code === 'limit') return 'e.g. --set limit.is_active=1 --set limit.cpu=0.5 --set limit.memory=536870912';
   if (problem.rule && key && input?.fieldsFile) return `see the field in ${input.fieldsFile}`;
   return undefined;
 }

@@ -36,8 +36,9 @@ pub struct Translation {
     pub source: String,
     /// Sorted by output offset.
     pub segments: Vec<Segment>,
-    /// Literal `$portClaims['name']` reads: the name and its Blade range.
-    pub claims: Vec<(String, usize, usize)>,
+    /// Literal `$portClaims['name']` reads: the name, its Blade range, and whether it is guarded
+    /// (tested with `isset`/`empty`, or left of `??`).
+    pub claims: Vec<(String, usize, usize, bool)>,
     /// What the template can read of its variables.
     pub reads: Reads,
     /// Directive-only lines with indentation Blade prints (Blade whitespace only).
@@ -129,7 +130,7 @@ struct Translator<'a> {
     settings: Settings<'a>,
     out: String,
     segments: Vec<Segment>,
-    claims: Vec<(String, usize, usize)>,
+    claims: Vec<(String, usize, usize, bool)>,
     reads: Reads,
     scope: Scope,
     blocks: Vec<Block>,
@@ -433,21 +434,42 @@ impl<'a> Translator<'a> {
 
     /// Records what `e` reads of the variables, and the claims it names.
     fn collect_reads(&mut self, e: &Expr) {
+        self.collect_reads_in(e, false);
+    }
+
+    /// `collect_reads` of an expression that is itself tested for being set (`@isset(…)`,
+    /// `@empty(…)`) when `guarded`.
+    fn collect_reads_in(&mut self, e: &Expr, guarded: bool) {
         self.reads.record(e);
         // Every name in a tree is written inside its range: most expressions read no claim.
         if find_short(self.code_slice(e.start, e.end), "portClaims").is_none() {
             return;
         }
-        let mut stack = vec![e];
-        while let Some(e) = stack.pop() {
+        let mut stack = vec![(e, guarded)];
+        while let Some((e, guarded)) = stack.pop() {
             if let Kind::Index(base, Some(key)) = &e.kind {
                 if let (Kind::Var(v), Kind::Str(name)) = (&base.kind, &key.kind) {
                     if v == "portClaims" && !self.loop_assigned_before("portClaims", e.start) {
-                        self.claims.push((name.to_string(), e.start, e.end));
+                        self.claims
+                            .push((name.to_string(), e.start, e.end, guarded));
                     }
                 }
             }
-            stack.extend(expr::children(&e.kind));
+            // A read is guarded where a missing key is no error: inside `isset()`, `empty()` or
+            // left of `??`, along the variable it tests (`$portClaims['x']['y']`), not in keys.
+            match &e.kind {
+                Kind::Isset(list) => stack.extend(list.iter().map(|e| (e, true))),
+                Kind::Empty(inner) => stack.push((inner, true)),
+                Kind::Binary(expr::BinOp::Coalesce, left, right) => {
+                    stack.extend([(&**left, true), (&**right, false)]);
+                }
+                Kind::Index(base, key) => {
+                    stack.push((base, guarded));
+                    stack.extend(key.iter().map(|k| (&**k, false)));
+                }
+                Kind::Prop(base, _) => stack.push((base, guarded)),
+                kind => stack.extend(expr::children(kind).map(|e| (e, false))),
+            }
         }
     }
 
@@ -577,7 +599,7 @@ impl<'a> Translator<'a> {
                 self.open_if(start)?;
                 self.out.push_str("{% if (");
                 for (i, e) in list.iter().enumerate() {
-                    self.collect_reads(e);
+                    self.collect_reads_in(e, true);
                     if !expr::is_variable_like(e) {
                         return Err(Failure::new(
                             FailureKind::Syntax,
@@ -597,7 +619,8 @@ impl<'a> Translator<'a> {
             }
             "empty" if args.is_some() => {
                 let (a, b) = self.require_args(name, args, start, end)?;
-                let e = self.parse(a, b)?;
+                let e = expr::parse(self.code, a, b, self.settings.max_nesting)?;
+                self.collect_reads_in(&e, true);
                 self.open_if(start)?;
                 self.out.push_str("{% if _empty(");
                 self.emitter().lenient(&e)?;

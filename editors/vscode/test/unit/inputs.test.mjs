@@ -47,9 +47,20 @@ describe('readInputs', () => {
   test('a broken lock file fails, naming the file; an unreadable one says why', () => {
     const broken = readInputs(shopSources({ 'portclaims.lock.json': '{ "version": 1, "reservations": [ { "scope": "a" } ] }' }));
     assert.equal(broken.failures[0].file, 'portclaims.lock.json');
-    assert.match(broken.failures[0].message, /reservations\[0\]\.claim: must be a non-empty string/);
+    assert.match(broken.failures[0].message, /reservations\[0\]: missing "claim"/);
     const unreadable = readInputs({ lock: { path: 'portclaims.lock.json', error: new Error('EACCES: permission denied') } });
     assert.equal(unreadable.failures[0].message, 'cannot read the lock file portclaims.lock.json: EACCES: permission denied');
+  });
+
+  test('a lock file holding one TCP port twice (http and tcp) fails as a render does, naming the file', () => {
+    const lock = JSON.stringify({ version: 1, reservations: [{ scope: 'a', claim: 'x', group: 'http', port: 100 }, { scope: 'b', claim: 'y', group: 'tcp', port: 100 }] });
+    const inputs = readInputs(shopSources({ 'portclaims.lock.json': lock }));
+    assert.equal(inputs.failures[0].file, 'portclaims.lock.json');
+    assert.match(inputs.failures[0].message, /reservations\[1\]\.port: TCP port 100 is held twice/);
+    // Under groups that make `tcp` UDP's, the two no longer collide.
+    const udp = readInputs({ ...shopSources({ 'portclaims.lock.json': lock }), groups: { path: 'groups.json', text: '{ "tcp": { "protocol": "udp" } }' } });
+    assert.deepEqual(udp.failures, []);
+    assert.equal(udp.reservations.length, 2);
   });
 
   test('a groups file is read as JSON or YAML; a missing one fails', () => {
@@ -60,4 +71,16 @@ describe('readInputs', () => {
     const bad = readInputs({ groups: { path: 'groups.json', text: '{ "tcp": ' } });
     assert.equal(at(bad.failures[0]), 'groups.json:1:10');
   });
+});
+
+test('the groups setting may name the kublade preset, as --groups kublade does: every group draws from 49152-65535', async () => {
+  const { api } = await import('./helpers.mjs');
+  const { GROUPS_PRESET } = await import('../../src/inputs.js');
+  assert.equal(GROUPS_PRESET, 'kublade');
+  const inputs = readInputs({ ...shopSources(), groups: { preset: GROUPS_PRESET } });
+  assert.deepEqual(inputs.failures, []);
+  assert.equal(inputs.groups, 'kublade');
+  assert.deepEqual(api.describeGroup('http', inputs.groups).ports, '49152-65535');
+  const manifest = JSON.parse((await import('node:fs')).readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  assert.match(manifest.contributes.configuration.properties['portclaims.groupsFile'].markdownDescription, /`kublade`/);
 });
