@@ -82,9 +82,9 @@ test('a lock file whose reservations hold such names is refused, naming the file
   assert.throws(
     () => renderSync({ template: 'x', claims: [{ group: 'tcp', claim: 'db' }], store: new LockFileStore(path), dryRun: true }),
     (e) => {
-      assert.equal(e.kind, 'claims');
+      assert.equal(e.kind, 'store');
       assert.equal(e.file, path);
-      assert.equal(e.message, `${path}: reservations: [0].scope: must not contain control characters or bidirectional marks, found U+001B`);
+      assert.equal(e.message, `${path}: reservations[0].scope: must not contain control characters or bidirectional marks, found U+001B`);
       return true;
     },
   );
