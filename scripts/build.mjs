@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { withNativeStringPassing } from './glue.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = join(root, 'pkg');
@@ -46,7 +45,7 @@ function inputsHash() {
       hash.update(readFileSync(path));
     }
   };
-  for (const input of ['src', 'Cargo.toml', 'Cargo.lock', 'scripts/build.mjs', 'scripts/glue.mjs']) {
+  for (const input of ['src', 'Cargo.toml', 'Cargo.lock', 'scripts/build.mjs']) {
     if (existsSync(join(root, input))) visit(join(root, input));
   }
   return hash.digest('hex');
@@ -92,8 +91,6 @@ function build() {
     join(root, 'target', target, 'release', 'portclaims.wasm'),
     '--out-dir', pkg, '--out-name', 'portclaims', '--target', 'web', '--omit-default-module-path',
   ]);
-  const glue = join(pkg, 'portclaims.js');
-  writeFileSync(glue, withNativeStringPassing(readFileSync(glue, 'utf8')));
   const optimizer = wasmOpt();
   if (!optimizer) throw new Error('wasm-opt not found: run npm install (the binaryen package provides it)');
   log('optimising with wasm-opt -Os --converge');

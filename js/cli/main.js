@@ -1,7 +1,6 @@
 // The CLI's entry: parse, run one command, report. Everything thrown ends here as one message;
 // never a JavaScript stack trace, never a Rust panic.
 import { readFileSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
 
 import { parseCommandLine } from './args.js';
 import { claimsListCommand, claimsPruneCommand, claimsReleaseCommand } from './commands/claims.js';
@@ -32,9 +31,6 @@ function packageVersion() {
 
 /** Loads the API (and with it the WebAssembly core) only for the commands that need it. */
 async function loadApi() {
-  // A CLI run is short: V8's baseline wasm compiler alone starts it a third faster than compiling
-  // the whole core again with the optimising one in the background.
-  setFlagsFromString('--liftoff-only');
   try {
     return await import('../node.js');
   } catch (error) {
