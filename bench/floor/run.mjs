@@ -2,14 +2,13 @@
 // `node bench/floor/run.mjs`: what plain minijinja costs in WebAssembly before any engine built on
 // it does its own work, measured side by side with portclaims and nunjucks. The floor crate
 // (Cargo.toml, src/lib.rs) is minijinja with portclaims' features behind wasm-bindgen, built with
-// portclaims' profile, glue and wasm-opt flags. Needs `npm install` and the package built (`npm run build`).
+// portclaims' profile and wasm-opt flags. Needs `npm install` and the package built (`npm run build`).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { withNativeStringPassing } from '../../scripts/glue.mjs';
 import { manifests, values } from '../manifests.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -17,8 +16,6 @@ const root = join(here, '..', '..');
 const pkg = join(here, 'pkg');
 // The smallest minijinja (no optional features), built for its size only.
 const leanPkg = join(here, 'pkg-lean');
-// With portclaims' reader of values JSON (feature `portclaims-reader`), for the Service only.
-const readerPkg = join(here, 'pkg-reader');
 const require = createRequire(import.meta.url);
 
 function run(command, args, cwd = here) {
@@ -27,15 +24,13 @@ function run(command, args, cwd = here) {
   if (result.status !== 0) throw new Error(`${command} ${args.slice(0, 2).join(' ')} … exited with ${result.status}`);
 }
 
-/** Builds the floor into `out` as scripts/build.mjs builds portclaims (the same glue, the same wasm-opt flags). */
+/** Builds the floor into `out` as scripts/build.mjs builds portclaims (the same wasm-opt flags). */
 function build(out, cargoFlags = []) {
   run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', ...cargoFlags]);
   run('wasm-bindgen', [
     join(here, 'target', 'wasm32-unknown-unknown', 'release', 'minijinja_floor.wasm'),
     '--out-dir', out, '--out-name', 'floor', '--target', 'web', '--omit-default-module-path',
   ]);
-  const glue = join(out, 'floor.js');
-  writeFileSync(glue, withNativeStringPassing(readFileSync(glue, 'utf8')));
   run(join(root, 'node_modules', 'binaryen', 'bin', 'wasm-opt'), [
     join(out, 'floor_bg.wasm'), '-Os', '--converge', '--one-caller-inline-max-function-size', '40',
     '--strip-producers', '--strip-target-features', '-o', join(out, 'floor_bg.wasm'),
@@ -94,23 +89,19 @@ function startup() {
 async function service() {
   const { initSync, Floor } = await import(floorGlue);
   initSync({ module: readFileSync(floorWasm) });
-  const reader = await import(pathToFileURL(join(readerPkg, 'floor.js')).href);
-  reader.initSync({ module: readFileSync(join(readerPkg, 'floor_bg.wasm')) });
   const { compile } = await import(portclaims);
   const nunjucks = require(join(root, 'node_modules', 'nunjucks'));
   const pool = Array.from({ length: 256 }, values);
   const floor = new Floor(manifests.service.jinja, serviceJson(pool[0]));
-  const floorReading = new reader.Floor(manifests.service.jinja, serviceJson(pool[0]));
   const ours = compile(manifests.service.blade);
   const nj = nunjucks.compile(manifests.service.jinja, new nunjucks.Environment(null, { autoescape: true, trimBlocks: true }));
   const expected = nj.render(pool[0]);
-  if ([floor.renderJson(serviceJson(pool[0])), floorReading.renderRead(serviceJson(pool[0])), ours.render(pool[0])].some((out) => out !== expected)) {
+  if ([floor.renderJson(serviceJson(pool[0])), ours.render(pool[0])].some((out) => out !== expected)) {
     throw new Error('the engines render the Service differently');
   }
   const engines = {
     'plain minijinja, values read once': () => floor.renderPrebuilt(),
     'plain minijinja, values from JSON': (v) => floor.renderJson(serviceJson(v)),
-    "plain minijinja, values from JSON by portclaims' reader": (v) => floorReading.renderRead(serviceJson(v)),
     portclaims: (v) => ours.render(v),
     nunjucks: (v) => nj.render(v),
   };
@@ -151,7 +142,6 @@ function coldLoop() {
 try {
   if (!process.argv.includes('--no-build')) {
     build(leanPkg, ['--no-default-features']);
-    build(readerPkg, ['--features', 'portclaims-reader']);
     build(pkg);
   }
   sizes();
