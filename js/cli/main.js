@@ -1,6 +1,7 @@
 // The CLI's entry: parse, run one command, report. Everything thrown ends here as one message;
 // never a JavaScript stack trace, never a Rust panic.
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 
 import { parseCommandLine } from './args.js';
 import { claimsListCommand, claimsPruneCommand, claimsReleaseCommand } from './commands/claims.js';
@@ -31,6 +32,11 @@ function packageVersion() {
 
 /** Loads the API (and with it the WebAssembly core) only for the commands that need it. */
 async function loadApi() {
+  // A CLI run is short, and its process exits only once V8 has finished optimising what it
+  // started to: V8's baseline wasm compiler alone ends a folder's render sooner than recompiling
+  // the core's hot code in the background (the package's larger first tiering budget covers a
+  // single template, not a folder).
+  setFlagsFromString('--liftoff-only');
   try {
     return await import('../node.js');
   } catch (error) {
