@@ -32,7 +32,7 @@ function build(out, cargoFlags = []) {
     '--out-dir', out, '--out-name', 'floor', '--target', 'web', '--omit-default-module-path',
   ]);
   run(join(root, 'node_modules', 'binaryen', 'bin', 'wasm-opt'), [
-    join(out, 'floor_bg.wasm'), '-Os', '--converge', '--one-caller-inline-max-function-size', '40',
+    join(out, 'floor_bg.wasm'), '-Os', '--one-caller-inline-max-function-size', '40',
     '--strip-producers', '--strip-target-features', '-o', join(out, 'floor_bg.wasm'),
     '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
     '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
