@@ -1,19 +1,29 @@
 // The manifests the render benchmarks use, written once and emitted both as Blade (portclaims)
 // and as Jinja (nunjucks, minijinja-js), so that every engine renders the same thing.
 
+// A path is a list of keys; a key written `=p.name` is computed: the value at that path
+// (`$portClaims[$p['name']]`).
 const blade = {
-  get: (path) => `$${path[0]}` + path.slice(1).map((k) => `['${k}']`).join(''),
+  get: (path) => `$${path[0]}` + path.slice(1).map((k) => (k.startsWith('=') ? `[${blade.get(k.slice(1).split('.'))}]` : `['${k}']`)).join(''),
   echo: (path) => `{{ ${blade.get(path)} }}`,
   forEach: (path, item, body) => `@foreach(${blade.get(path)} as $${item})\n${body}@endforeach\n`,
+  forEachPair: (path, key, item, body) => `@foreach(${blade.get(path)} as $${key} => $${item})\n${body}@endforeach\n`,
   ifTrue: (path, body) => `@if(${blade.get(path)})\n${body}@endif\n`,
 };
 
-const jinja = {
-  get: (path) => path.join('.'),
-  echo: (path) => `{{ ${jinja.get(path)} }}`,
-  forEach: (path, item, body) => `{% for ${item} in ${jinja.get(path)} %}\n${body}{% endfor %}\n`,
-  ifTrue: (path, body) => `{% if ${jinja.get(path)} %}\n${body}{% endif %}\n`,
+// nunjucks and minijinja differ on one thing here: a loop over a mapping's pairs.
+const jinjaOf = (pairs) => {
+  const d = {
+    get: (path) => path[0] + path.slice(1).map((k) => (k.startsWith('=') ? `[${d.get(k.slice(1).split('.'))}]` : `.${k}`)).join(''),
+    echo: (path) => `{{ ${d.get(path)} }}`,
+    forEach: (path, item, body) => `{% for ${item} in ${d.get(path)} %}\n${body}{% endfor %}\n`,
+    forEachPair: (path, key, item, body) => `{% for ${key}, ${item} in ${d.get(path)}${pairs} %}\n${body}{% endfor %}\n`,
+    ifTrue: (path, body) => `{% if ${d.get(path)} %}\n${body}{% endif %}\n`,
+  };
+  return d;
 };
+const jinja = jinjaOf('');
+const minijinja = jinjaOf('|items');
 
 function service(d) {
   return `apiVersion: v1
@@ -72,6 +82,76 @@ ${[1, 2, 3, 4].map(container).join('')}      volumes:
 ${d.forEach(['data', 'volumes'], 'v', `      - name: ${d.echo(['v', 'name'])}\n        emptyDir: {}\n`)}`;
 }
 
+// The ports of the Service again, each port read from the claims by the port's name.
+function computedClaims(d) {
+  return `apiVersion: v1
+kind: Service
+metadata:
+  name: ${d.echo(['data', 'name'])}
+spec:
+  ports:
+${d.forEach(['data', 'ports'], 'p', `  - name: ${d.echo(['p', 'name'])}\n    port: ${d.echo(['portClaims', '=p.name'])}\n    targetPort: ${d.echo(['p', 'target'])}\n`)}`;
+}
+
+// A Service with a port for every claim, whatever the claims are called.
+function claimsLoop(d) {
+  return `apiVersion: v1
+kind: Service
+metadata:
+  name: ${d.echo(['data', 'name'])}
+  namespace: ${d.echo(['namespace'])}
+spec:
+  ports:
+${d.forEachPair(['portClaims'], 'name', 'port', `  - name: ${d.echo(['name'])}\n    port: ${d.echo(['port'])}\n`)}`;
+}
+
+// Containers, each with its ports and env: a loop in a loop.
+function nestedLoops(d) {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${d.echo(['data', 'name'])}
+spec:
+  template:
+    spec:
+      containers:
+${d.forEach(['data', 'containers'], 'c', `      - name: ${d.echo(['c', 'name'])}
+        image: ${d.echo(['c', 'image'])}
+        ports:
+${d.forEach(['c', 'ports'], 'p', `        - name: ${d.echo(['p', 'name'])}\n          containerPort: ${d.echo(['portClaims', '=p.name'])}\n`)}        env:
+${d.forEach(['c', 'env'], 'e', `        - name: ${d.echo(['e', 'name'])}\n          value: "${d.echo(['e', 'value'])}"\n`)}`)}`;
+}
+
+// A Kublade template folder without @include: several files, one set of variables.
+function folder(d) {
+  const configMap = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: ${d.echo(['data', 'name'])}-config
+  namespace: ${d.echo(['namespace'])}
+data:
+${d.forEach(['data', 'env'], 'e', `  ${d.echo(['e', 'name'])}: "${d.echo(['e', 'value'])}"\n`)}`;
+  const ingress = `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: ${d.echo(['data', 'name'])}
+  namespace: ${d.echo(['namespace'])}
+spec:
+  rules:
+  - host: ${d.echo(['data', 'name'])}.example.com
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: ${d.echo(['data', 'name'])}
+            port:
+              number: ${d.echo(['portClaims', 'web'])}
+`;
+  return [deployment(d), service(d), computedClaims(d), configMap, ingress];
+}
+
 let counter = 0;
 
 /** Fresh values for every call, so no engine can cache a result. */
@@ -90,6 +170,12 @@ export function values() {
         { name: 'metrics', port: 52000 + (counter % 100), target: 9090 },
       ],
       env: Array.from({ length: 12 }, (_, i) => ({ name: `VAR_${i}`, value: `value-${counter}-${i}` })),
+      containers: Array.from({ length: 4 }, (_, i) => ({
+        name: `c${i}`,
+        image: `registry.example.com/app-${i}:${counter % 10}`,
+        ports: [{ name: 'http' }, { name: 'metrics' }],
+        env: Array.from({ length: 6 }, (_, j) => ({ name: `C${i}_VAR_${j}`, value: `v-${counter}-${j}` })),
+      })),
       volumes: [
         { name: 'cache', path: '/var/cache' },
         { name: 'tmp', path: '/tmp' },
@@ -98,12 +184,18 @@ export function values() {
     },
     secret: {},
     limits: { enabled: 'true', cpu: '500m', memory: '256Mi' },
-    portClaims: { web: 50123, metrics: 61000 },
+    portClaims: { web: 50123, metrics: 61000, http: 50124, https: 50125 },
     paused: false,
   };
 }
 
-export const manifests = {
-  service: { blade: service(blade), jinja: service(jinja) },
-  deployment: { blade: deployment(blade), jinja: deployment(jinja) },
-};
+/**
+ * name → { blade, jinja (nunjucks), minijinja }, each a template, or for a folder a list of them
+ * rendered with the same values.
+ */
+export const manifests = Object.fromEntries(
+  Object.entries({ service, deployment, computedClaims, claimsLoop, nestedLoops, folder }).map(([name, write]) => [
+    name,
+    { blade: write(blade), jinja: write(jinja), minijinja: write(minijinja) },
+  ]),
+);

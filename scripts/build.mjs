@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { withNativeStringPassing } from './glue.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = join(root, 'pkg');
@@ -46,7 +45,7 @@ function inputsHash() {
       hash.update(readFileSync(path));
     }
   };
-  for (const input of ['src', 'Cargo.toml', 'Cargo.lock', 'scripts/build.mjs', 'scripts/glue.mjs']) {
+  for (const input of ['src', 'Cargo.toml', 'Cargo.lock', 'scripts/build.mjs']) {
     if (existsSync(join(root, input))) visit(join(root, input));
   }
   return hash.digest('hex');
@@ -92,19 +91,18 @@ function build() {
     join(root, 'target', target, 'release', 'portclaims.wasm'),
     '--out-dir', pkg, '--out-name', 'portclaims', '--target', 'web', '--omit-default-module-path',
   ]);
-  const glue = join(pkg, 'portclaims.js');
-  writeFileSync(glue, withNativeStringPassing(readFileSync(glue, 'utf8')));
   const optimizer = wasmOpt();
   if (!optimizer) throw new Error('wasm-opt not found: run npm install (the binaryen package provides it)');
-  log('optimising with wasm-opt -Os --converge');
-  // --converge repeats -Os while it still shrinks the module (about 1.7 KB gzipped, for about a
-  // minute of build time); the producers and target-features sections only describe the build.
+  log('optimising with wasm-opt -Os');
+  // -Os: -Oz makes the module no smaller, and --converge (repeating -Os while it still shrinks
+  // the module) saves too little for the build time it takes; the producers and target-features
+  // sections only describe the build.
   // -ocimfs: wasm-opt otherwise inlines every function that has one caller, however large, and so
-  // merged the whole of compile() into one 84 KB function. V8 compiles a function whole on its
-  // first call, so the first render compiled that and everything else merged alike; kept apart,
-  // only the functions a render calls are compiled (bench/README.md has the measurements).
+  // merged the whole of compile() into one function. V8 compiles a function whole on its first
+  // call, so the first render compiled that and everything else merged alike; kept apart, only
+  // the functions a render calls are compiled.
   run(optimizer, [
-    wasm, '-Os', '--converge', '--one-caller-inline-max-function-size', String(ONE_CALLER_INLINE_MAX),
+    wasm, '-Os', '--one-caller-inline-max-function-size', String(ONE_CALLER_INLINE_MAX),
     '--strip-producers', '--strip-target-features', '-o', wasm,
     '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
     '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',

@@ -47,13 +47,4 @@ impl Floor {
     pub fn render_json(&self, values: &str) -> Result<String, JsError> {
         Ok(self.env.get_template("t")?.render(read(values)?)?)
     }
-
-    /// Reads `values` with portclaims' reader, then renders: the cheapest reading of JSON text
-    /// into minijinja values found, under plain minijinja's rendering.
-    #[cfg(feature = "portclaims-reader")]
-    #[wasm_bindgen(js_name = renderRead)]
-    pub fn render_read(&self, values: &str) -> Result<String, JsError> {
-        let values = portclaims::engine::values::from_json(values)?;
-        Ok(self.env.get_template("t")?.render(values)?)
-    }
 }

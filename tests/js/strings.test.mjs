@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { compile, MemoryStore, renderSync } from '../../js/node.js';
-import { withNativeStringPassing } from '../../scripts/glue.mjs';
 
-// Strings whose first non-ASCII unit sits at the start, inside and at the end of the first
-// encodeInto's room (one byte per UTF-16 unit), with two-, three- and four-byte characters, a
-// surrogate pair straddling that room's end, and the replacement of a lone surrogate.
+// Strings with non-ASCII characters at the start, inside and at the end, with two-, three- and
+// four-byte characters, long runs around them, and the replacement of a lone surrogate.
 const strings = [
   '',
   'plain ascii',
@@ -19,22 +16,12 @@ const strings = [
   '\u{10FFFF}\u0080\u07FF\u0800\uFFFF',
 ];
 
-test('the built glue passes strings with encodeInto', () => {
-  const glue = readFileSync(new URL('../../pkg/portclaims.js', import.meta.url), 'utf8');
-  assert.match(glue, /const first = cachedTextEncoder\.encodeInto\(arg, /);
-  assert.doesNotMatch(glue, /arg\.charCodeAt\(offset\)/);
-});
-
-test('a glue without the loop it replaces is refused, not left as it was', () => {
-  assert.throws(() => withNativeStringPassing('function passStringToWasm0() {}'), /no longer has the string-passing loop/);
-});
-
 test('template text and values cross into the core and back unchanged, whatever their characters', () => {
   for (const s of strings) {
     assert.equal(compile(`<${s}>`).render({}), `<${s}>`, JSON.stringify(s));
     assert.equal(compile("{!! $data['s'] !!}|{{ strlen($data['s']) }}").render({ data: { s } }), `${s}|${Buffer.byteLength(s)}`, JSON.stringify(s));
   }
-  // A lone surrogate is not text: TextEncoder writes U+FFFD for it, as wasm-bindgen always did.
+  // A lone surrogate is not text: TextEncoder writes U+FFFD for it, as wasm-bindgen does.
   assert.equal(compile('<\uD800>').render({}), '<\uFFFD>');
 });
 
