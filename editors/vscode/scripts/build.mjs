@@ -11,7 +11,7 @@
 //     the bundled copies (still loaded on first use);
 //   - the Node entry finds its .wasm at `new URL('../pkg/portclaims_bg.wasm', import.meta.url)`:
 //     `import.meta.url` is the bundle's own location, as if it were the package's js/ folder.
-// In the web worker there is no Node: `node:fs` and `node:path` are modules whose functions say
+// In the web worker there is no Node: `node:fs`, `node:path`, `node:v8`… are modules whose functions say
 // so if ever called (the readers the web build uses never call them).
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -51,7 +51,7 @@ ${cases}
 const nodeBuiltinsAbsent = {
   name: 'portclaims-no-node',
   setup(build) {
-    build.onResolve({ filter: /^node:(fs|path|crypto|util|os)$/ }, (args) => ({ path: args.path, namespace: 'portclaims-absent' }));
+    build.onResolve({ filter: /^node:(fs|path|crypto|util|os|v8)$/ }, (args) => ({ path: args.path, namespace: 'portclaims-absent' }));
     build.onLoad({ filter: /.*/, namespace: 'portclaims-absent' }, (args) => ({
       loader: 'js',
       contents: `module.exports = new Proxy({}, { get: (_, name) => name === '__esModule' ? false : () => { throw new Error(${JSON.stringify(`${args.path} is not available in VS Code for the Web`)} + ': ' + String(name)); } });`,
