@@ -25,8 +25,9 @@ pub fn from_json(text: &str) -> Result<Value, serde_json::Error> {
 }
 
 /// What [`from_json`] reads, through serde_json: the reading every other one must equal, and
-/// the one that words the errors.
-fn from_json_with_serde(text: &str) -> Result<Value, serde_json::Error> {
+/// the one that words the errors. Public for `benches/render.rs` only.
+#[doc(hidden)]
+pub fn from_json_with_serde(text: &str) -> Result<Value, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let value = HostValue.deserialize(&mut deserializer)?;
     deserializer.end()?;
@@ -37,7 +38,7 @@ fn from_json_with_serde(text: &str) -> Result<Value, serde_json::Error> {
 const SMALL_OBJECT: usize = 4;
 
 /// Up to this many keys, a lookup compares strings; past it, it hashes.
-const LINEAR_LOOKUP: usize = 16;
+const LINEAR_LOOKUP: usize = 32;
 
 /// A JSON object: its keys (all strings) and values in document order.
 #[derive(Debug)]

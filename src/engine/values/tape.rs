@@ -43,7 +43,7 @@ pub const KEY_NEW: u32 = 1 << 30;
 /// The most keys [`TapeKeys`] learn (the writer stops giving numbers long before).
 const MAX_KEYS: usize = 1 << 16;
 /// Objects up to this many entries check their keys for repeats by number.
-const SMALL_OBJECT: usize = 16;
+const SMALL_OBJECT: usize = 32;
 
 /// The keys tapes name by number, kept from one tape to the next by whoever reads them.
 #[derive(Debug, Default)]
