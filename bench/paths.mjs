@@ -5,7 +5,7 @@
 //   --claims renders through renderSync() with the claims declared (the real path) instead of
 //   compile().render() with `portClaims` among the values (as bench/run.mjs does).
 //   --readers compares the two ways values reach the core: the value tape (compile().render)
-//   against the JSON text of what the template reads (renderJson, the core's direct reader).
+//   against the JSON text of what the template reads (as js/core.js sends what the tape cannot hold).
 import { createRequire } from 'node:module';
 import { compile, renderSync } from '../js/node.js';
 import { readableJson, readPlan } from '../js/readable.js';

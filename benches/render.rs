@@ -233,9 +233,8 @@ impl Pair {
     }
 }
 
-/// `--paths`: what each of the core's second ways of doing one job costs and pays, side by side:
-/// the fast translation against the exact one (which `render` falls back to), and the direct JSON
-/// reader against serde's (which `from_json` falls back to).
+/// `--paths`: what the fast translation pays, side by side with the exact one (which `render`
+/// falls back to when the fast one fails), and what compiling both costs.
 fn paths(pool: &[Value], budget: Duration) {
     let computed = "@foreach($portClaims as $name => $port)\n- {{ $name }}: {{ $portClaims[$name] }} {{ $portClaims[$name . ''] }}\n@endforeach\n";
     for (name, source) in [
@@ -267,38 +266,6 @@ fn paths(pool: &[Value], budget: Duration) {
             black_box(Template::compile(source, &Options::default()).expect("compiles"));
         }
         println!("  compile (both translations): {:.2?}", t0.elapsed() / 200);
-    }
-    for (name, deployment) in [("Service", false), ("Deployment", true)] {
-        let texts: Vec<String> = (0..256).map(|i| npm_json(i, deployment)).collect();
-        let mut best = [Duration::MAX; 2];
-        for _ in 0..10 {
-            let times = [
-                measure(
-                    |i| {
-                        drop(black_box(portclaims::engine::values::from_json(
-                            &texts[i & 255],
-                        )))
-                    },
-                    budget / 10,
-                ),
-                measure(
-                    |i| {
-                        drop(black_box(portclaims::engine::values::from_json_with_serde(
-                            &texts[i & 255],
-                        )))
-                    },
-                    budget / 10,
-                ),
-            ];
-            for (b, t) in best.iter_mut().zip(times) {
-                *b = (*b).min(t);
-            }
-        }
-        let [direct, serde] = best;
-        println!(
-            "read the {name}'s values from JSON: direct {direct:.2?}, serde {serde:.2?}, serde / direct = {:.2}",
-            serde.as_secs_f64() / direct.as_secs_f64()
-        );
     }
 }
 

@@ -8,17 +8,6 @@
 
 import { readLength, unreadable, valuesError } from './readable.js';
 
-const NULL = 0;
-const FALSE = 1;
-const TRUE = 2;
-const INT32 = 3;
-const INT53 = 4;
-const STRING = 5;
-const ARRAY = 6;
-const OBJECT = 7;
-const KEY_KNOWN = 0x80000000;
-const KEY_NEW = 0x40000000;
-
 /** Nesting the tape leaves to JSON (whose reader gives up near here, and which reports cycles). */
 const MAX_DEPTH = 100;
 const INITIAL_CAPACITY = 4096;
@@ -64,7 +53,8 @@ export function tapeWriter(core) {
 }
 
 function createTapeWriter(core) {
-  const memory = core.tapeMemory();
+  // The format's tags and key flags are the core's (src/engine/values/tape.rs).
+  const { memory, NULL, FALSE, TRUE, INT32, INT53, STRING, ARRAY, OBJECT, KEY_KNOWN, KEY_NEW } = core.tapeFormat();
   let start = 0;
   let capacity = 0;
   let tape = new Uint8Array(0);

@@ -14,20 +14,13 @@ use minijinja::Value;
 use minijinja::value::{Enumerator, Object, ObjectExt, ObjectRepr};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-mod direct;
-mod tape;
+pub mod tape;
 
 pub use tape::{TapeError, TapeKeys, from_tape};
 
-/// Reads JSON text as minijinja values.
+/// Reads JSON text as minijinja values. The npm package sends values as a value tape (see
+/// [`from_tape`]); JSON text is what the tape cannot hold, the Rust API's and Kublade's values.
 pub fn from_json(text: &str) -> Result<Value, serde_json::Error> {
-    direct::read(text).map_or_else(|| from_json_with_serde(text), Ok)
-}
-
-/// What [`from_json`] reads, through serde_json: the reading every other one must equal, and
-/// the one that words the errors. Public for `benches/render.rs` only.
-#[doc(hidden)]
-pub fn from_json_with_serde(text: &str) -> Result<Value, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let value = HostValue.deserialize(&mut deserializer)?;
     deserializer.end()?;

@@ -36,6 +36,18 @@ pub const STRING: u8 = 5;
 pub const ARRAY: u8 = 6;
 pub const OBJECT: u8 = 7;
 
+/// The tags by the names `js/tape.js` writes them under (handed over by `tapeFormat()`).
+pub const TAGS: [(&str, u8); 8] = [
+    ("NULL", NULL),
+    ("FALSE", FALSE),
+    ("TRUE", TRUE),
+    ("INT32", INT32),
+    ("INT53", INT53),
+    ("STRING", STRING),
+    ("ARRAY", ARRAY),
+    ("OBJECT", OBJECT),
+];
+
 /// The flag of a key given by its number in the [`TapeKeys`].
 pub const KEY_KNOWN: u32 = 1 << 31;
 /// The flag of a key the [`TapeKeys`] learn under the number that follows the flag.
