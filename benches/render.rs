@@ -233,6 +233,42 @@ impl Pair {
     }
 }
 
+/// `--paths`: what the fast translation pays, side by side with the exact one (which `render`
+/// falls back to when the fast one fails), and what compiling both costs.
+fn paths(pool: &[Value], budget: Duration) {
+    let computed = "@foreach($portClaims as $name => $port)\n- {{ $name }}: {{ $portClaims[$name] }} {{ $portClaims[$name . ''] }}\n@endforeach\n";
+    for (name, source) in [
+        ("Service", SERVICE),
+        ("Deployment", DEPLOYMENT),
+        ("computed claim keys", computed),
+    ] {
+        let t = Template::compile(source, &Options::default()).expect("compiles");
+        let mut best = [Duration::MAX; 2];
+        for _ in 0..10 {
+            let times = [
+                measure(|i| drop(black_box(t.render(&pool[i & 255]))), budget / 10),
+                measure(
+                    |i| drop(black_box(t.render_exact(&pool[i & 255]))),
+                    budget / 10,
+                ),
+            ];
+            for (b, t) in best.iter_mut().zip(times) {
+                *b = (*b).min(t);
+            }
+        }
+        let [fast, exact] = best;
+        println!(
+            "render {name}: fast translation {fast:.2?}, exact translation {exact:.2?}, exact / fast = {:.2}",
+            exact.as_secs_f64() / fast.as_secs_f64()
+        );
+        let t0 = Instant::now();
+        for _ in 0..200 {
+            black_box(Template::compile(source, &Options::default()).expect("compiles"));
+        }
+        println!("  compile (both translations): {:.2?}", t0.elapsed() / 200);
+    }
+}
+
 /// The service, repeated to 996 lines.
 fn thousand_lines() -> String {
     SERVICE
@@ -311,6 +347,9 @@ fn main() {
         return profile(what, times, &pool);
     }
     let pool = pool();
+    if args.iter().any(|a| a == "--paths") {
+        return paths(&pool, budget);
+    }
 
     Pair::new(SERVICE).compare("Service with 3 ports in a loop", &pool, budget);
     Pair::new(DEPLOYMENT).compare("160-line Deployment", &pool, budget);

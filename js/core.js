@@ -1,6 +1,6 @@
 // The JS API over the WebAssembly core. The core decides and renders synchronously; this layer
 // talks to the host's reservation store (sync or async) and retries when a commit is refused.
-import { readable, readPlan, setOwn } from './readable.js';
+import { readableJson, readPlan, setOwn } from './readable.js';
 import { tapeWriter } from './tape.js';
 
 // A refused commit is retried, after a short random pause that grows with each refusal, so that
@@ -181,7 +181,8 @@ export function createApi(core) {
     // Seeds travel as strings so that every u64 survives.
     const seedText = seed == null ? undefined : String(seed);
     if (scope != null && typeof scope !== 'string') {
-      const request = JSON.stringify({ values: readable(values, plan), scope, seed: seedText });
+      const json = readableJson(values, plan);
+      const request = JSON.stringify({ values: json === undefined ? undefined : JSON.parse(json), scope, seed: seedText });
       return decided(ledger, ledger.plan(compiled, declaration.text, request), declaration, scope);
     }
     // The usual render: the request in parts, so that neither side builds an object of it, and
@@ -190,7 +191,7 @@ export function createApi(core) {
     const output =
       length >= 0
         ? ledger.planTape(compiled, declaration.text, length, scope ?? undefined, seedText)
-        : ledger.planParts(compiled, declaration.text, JSON.stringify(readable(values, plan)) ?? '', scope ?? undefined, seedText);
+        : ledger.planParts(compiled, declaration.text, readableJson(values, plan) ?? '', scope ?? undefined, seedText);
     return decided(ledger, output, declaration, scope);
   };
   const planRelease = ({ scope, claim, claims }) => {
@@ -284,7 +285,7 @@ export function createApi(core) {
       return {
         render(variables = {}) {
           const length = tapes.write(variables, plan);
-          return length >= 0 ? compiled.renderTape(length) : compiled.render(JSON.stringify(readable(variables, plan)));
+          return length >= 0 ? compiled.renderTape(length) : compiled.render(readableJson(variables, plan) ?? '');
         },
         /** The variables as JSON text, which may hold what JS values cannot (a float such as 0.0). */
         renderJson: (variables) => compiled.render(variables),

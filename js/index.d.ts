@@ -165,7 +165,7 @@ export interface CompiledTemplate {
 
 /** Errors thrown by the API carry where the problem is. */
 export interface PortclaimsError extends Error {
-  kind: 'syntax' | 'undefined' | 'runtime' | 'limit' | 'sandbox' | 'config' | 'claims' | 'store';
+  kind: 'syntax' | 'undefined' | 'runtime' | 'limit' | 'sandbox' | 'config' | 'claims' | 'store' | 'values';
   file?: string;
   field?: string;
   line?: number;

@@ -6,18 +6,7 @@
 // instances, fractions, unpaired surrogates, deep nesting) write() answers -1 and the caller
 // sends JSON, so the core always reads what `JSON.stringify(readable(variables, plan))` holds.
 
-import { readLength } from './readable.js';
-
-const NULL = 0;
-const FALSE = 1;
-const TRUE = 2;
-const INT32 = 3;
-const INT53 = 4;
-const STRING = 5;
-const ARRAY = 6;
-const OBJECT = 7;
-const KEY_KNOWN = 0x80000000;
-const KEY_NEW = 0x40000000;
+import { readLength, unreadable, valuesError } from './readable.js';
 
 /** Nesting the tape leaves to JSON (whose reader gives up near here, and which reports cycles). */
 const MAX_DEPTH = 100;
@@ -64,7 +53,8 @@ export function tapeWriter(core) {
 }
 
 function createTapeWriter(core) {
-  const memory = core.tapeMemory();
+  // The format's tags and key flags are the core's (src/engine/values/tape.rs).
+  const { memory, NULL, FALSE, TRUE, INT32, INT53, STRING, ARRAY, OBJECT, KEY_KNOWN, KEY_NEW } = core.tapeFormat();
   let start = 0;
   let capacity = 0;
   let tape = new Uint8Array(0);
@@ -183,14 +173,19 @@ function createTapeWriter(core) {
     tape[at] = ARRAY;
     writeU32(at + 1, items.length);
     at += 5;
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i];
-      if (isSkipped(item)) {
-        room(1);
-        tape[at++] = NULL;
-      } else if (!whole(item, depth + 1)) {
-        return false;
+    let i = 0;
+    try {
+      for (; i < items.length; i++) {
+        const item = items[i];
+        if (isSkipped(item)) {
+          room(1);
+          tape[at++] = NULL;
+        } else if (!whole(item, depth + 1)) {
+          return false;
+        }
       }
+    } catch (error) {
+      throw unreadable(error, i);
     }
     return true;
   }
@@ -201,13 +196,19 @@ function createTapeWriter(core) {
     tape[at] = OBJECT;
     at += 5;
     let count = 0;
-    // for-in walks the own keys in JSON.stringify's order (write() made sure nothing inherited is
-    // enumerable), and V8 reads a for-in's values far faster than those of Object.keys.
-    for (const name in fields) {
-      const value = fields[name];
-      if (isSkipped(value)) continue;
-      if (!key(name) || !whole(value, depth + 1)) return false;
-      count++;
+    let reading;
+    try {
+      // for-in walks the own keys in JSON.stringify's order (write() made sure nothing inherited
+      // is enumerable), and V8 reads a for-in's values far faster than those of Object.keys.
+      for (const name in fields) {
+        reading = name;
+        const value = fields[name];
+        if (isSkipped(value)) continue;
+        if (!key(name) || !whole(value, depth + 1)) return false;
+        count++;
+      }
+    } catch (error) {
+      throw unreadable(error, reading);
     }
     writeU32(countAt, count);
     return true;
@@ -228,15 +229,20 @@ function createTapeWriter(core) {
     tape[at] = ARRAY;
     writeU32(at + 1, length);
     at += 5;
-    for (let i = 0; i < length; i++) {
-      const item = items[i];
-      const below = plan.byKey.get(String(i));
-      if (below === undefined || isSkipped(item)) {
-        room(1);
-        tape[at++] = NULL;
-      } else if (!planned(item, below, depth + 1)) {
-        return false;
+    let i = 0;
+    try {
+      for (; i < length; i++) {
+        const below = plan.byKey.get(String(i));
+        const item = below === undefined ? null : items[i];
+        if (below === undefined || isSkipped(item)) {
+          room(1);
+          tape[at++] = NULL;
+        } else if (!planned(item, below, depth + 1)) {
+          return false;
+        }
       }
+    } catch (error) {
+      throw unreadable(error, i);
     }
     return true;
   }
@@ -251,37 +257,53 @@ function createTapeWriter(core) {
     // more than walking a few keys unread; the entries' order only shows in an object read whole.
     const wanted = plan.byKey;
     let left = plan.length;
-    for (const name in fields) {
-      const below = wanted.get(name);
-      if (below === undefined) continue;
-      const value = fields[name];
-      if (!isSkipped(value)) {
-        if (!key(name) || !planned(value, below, depth + 1)) return false;
-        count++;
+    let reading;
+    try {
+      for (const name in fields) {
+        const below = wanted.get(name);
+        if (below === undefined) continue;
+        reading = name;
+        const value = fields[name];
+        if (!isSkipped(value)) {
+          if (!key(name) || !planned(value, below, depth + 1)) return false;
+          count++;
+        }
+        if (--left === 0) break;
       }
-      if (--left === 0) break;
+    } catch (error) {
+      throw unreadable(error, reading);
     }
     writeU32(countAt, count);
     return true;
   }
 
   return {
+    /**
+     * Throws a `kind: 'values'` error naming the path when reading the variables throws (a
+     * getter, a proxy); nothing of that attempt stays behind.
+     */
     write(variables, plan) {
-      if (writing || variables === null || typeof variables !== 'object' || Array.isArray(variables)) return -1;
-      if (!isPlainObject(variables) || typeof variables.toJSON === 'function' || inheritsEnumerable()) return -1;
+      if (writing) return -1;
+      const known = names.length;
+      let written = false;
       writing = true;
       try {
+        if (variables === null || typeof variables !== 'object' || Array.isArray(variables)) return -1;
+        if (!isPlainObject(variables) || typeof variables.toJSON === 'function' || inheritsEnumerable()) return -1;
         // The first tape, and the first after a large one (whose memory the core then gives back).
         if (capacity === 0 || capacity > KEPT_CAPACITY) grow(INITIAL_CAPACITY);
         // Memory that grew since the last tape left the view empty.
         else if (tape.byteLength === 0) tape = new Uint8Array(memory.buffer, start, capacity);
         at = 0;
         detached = false;
-        const known = names.length;
-        if (planned(variables, plan, 0) && !detached && tape.byteLength > 0) return at;
-        while (names.length > known) numbers.delete(names.pop());
-        return -1;
+        written = planned(variables, plan, 0) && !detached && tape.byteLength > 0;
+        return written ? at : -1;
+      } catch (error) {
+        throw valuesError(error);
       } finally {
+        // The core learns a key's number only from a tape it reads: one given up on, or thrown
+        // out of, takes back the numbers it gave.
+        if (!written) while (names.length > known) numbers.delete(names.pop());
         writing = false;
       }
     },

@@ -399,3 +399,82 @@ fn variables_read_bare_only_where_nothing_else_answers_to_the_name() {
     let read = portclaims::engine::values::from_json(&Json::Object(all).to_string()).expect("JSON");
     assert_eq!(template.render(&read).expect("renders"), expected);
 }
+
+/// Computed keys (`$c[$k]`, `$c[$a . '-' . $b]`, integer and numeric-string literals) read
+/// natively in the fast translation: every container against every kind of key, including the
+/// ones minijinja's own `c[k]` reads differently from PHP (negative indexes, `true`, floats,
+/// numeric strings, characters of a non-ASCII string, null, undefined), renders as the exact
+/// translation does.
+#[test]
+fn computed_keys_render_the_same_fast_and_exact() {
+    let values = value(&serde_json::json!({
+        "list": ["zero", "one", "two"],
+        "map": {"a": "A", "1": "one", "-1": "minus", "01": "zero-one", "true": "T", "": "empty",
+                "1.5": "f", "a-b": "AB", "none": "N"},
+        "text": "héllo",
+        "nested": {"a": {"b": "deep"}},
+        "keys": {"str": "a", "int": 1, "neg": -1, "numeric": "1", "padded": "01", "t": true,
+                 "f": false, "float": 1.5, "whole": 1.0, "null": null, "list": [1], "map": {"x": 1},
+                 "pre": "a", "post": "b", "nonascii": "é"},
+    }));
+    let containers = ["$list", "$map", "$text", "$nested", "$missing", "$map['a']"];
+    let keys = [
+        "$keys['str']",
+        "$keys['int']",
+        "$keys['neg']",
+        "$keys['numeric']",
+        "$keys['padded']",
+        "$keys['t']",
+        "$keys['f']",
+        "$keys['float']",
+        "$keys['whole']",
+        "$keys['null']",
+        "$keys['list']",
+        "$keys['map']",
+        "$keys['nonascii']",
+        "$keys['absent']",
+        "$undefinedKey",
+        "$keys['pre'] . '-' . $keys['post']",
+        "$keys['int'] . ''",
+        "$keys['null'] . 'a'",
+        "$keys['absent'] . 'a'",
+        "0",
+        "1",
+        "-1",
+        "'1'",
+        "'-1'",
+        "'01'",
+    ];
+    let mut compared = 0;
+    for c in containers {
+        for k in keys {
+            for source in [
+                format!("{{{{ {c}[{k}] }}}}\n"),
+                format!("{{{{ {c}[{k}]['b'] }}}}\n"),
+                format!("@foreach({c}[{k}] as $x){{{{ $x }}}},@endforeach\n"),
+                format!("@foreach($list as $i => $x){{{{ {c}[$i] }}}}@endforeach\n"),
+            ] {
+                let template = Template::compile(&source, &Options::default()).expect("compiles");
+                assert!(template.fast_translated().is_some(), "{source}");
+                let fast = template.render(&values).map_err(|e| e.to_string());
+                let exact = template.render_exact(&values).map_err(|e| e.to_string());
+                assert_eq!(fast, exact, "{source}");
+                compared += 1;
+            }
+        }
+    }
+    assert_eq!(compared, containers.len() * keys.len() * 4);
+    // The reads above are native in the fast translation, not left to the exact one.
+    let template = Template::compile(
+        "{{ $map[$keys['str']] }}{{ $map[$keys['pre'] . '-' . $keys['post']] }}",
+        &Options::default(),
+    )
+    .expect("compiles");
+    let fast = template.fast_translated().expect("a fast translation");
+    assert!(fast.contains("_fget(map, keys.str)"), "{fast}");
+    assert!(
+        fast.contains("map[_fcat(keys.pre, \"-\", keys.post)]"),
+        "{fast}"
+    );
+    assert_eq!(template.render(&values).expect("renders"), "AAB");
+}

@@ -362,10 +362,13 @@ pub fn native_read(scope: &Scope, roots: &mut NativeRoots, e: &Expr, out: &mut S
 fn native_chain(scope: &Scope, roots: &mut NativeRoots, e: &Expr, out: &mut String) -> bool {
     match &e.kind {
         Kind::Index(base, Some(key)) => {
-            let Kind::Str(k) = &key.kind else {
-                return false;
+            let k = match &key.kind {
+                Kind::Str(k) if is_plain_string_key(k) => k,
+                // A computed key, or one PHP may read as a number: `_get`'s own lookup (one
+                // call, where the exact translation makes one per read), on native reads.
+                _ => return native_computed(scope, roots, base, key, out),
             };
-            if !is_plain_string_key(k) || !native_chain(scope, roots, base, out) {
+            if !native_chain(scope, roots, base, out) {
                 return false;
             }
             // `c.k` reads what `c["k"]` reads (a string key looks up a map's entry, and nothing
@@ -388,6 +391,65 @@ fn native_chain(scope: &Scope, roots: &mut NativeRoots, e: &Expr, out: &mut Stri
         }
         _ => false,
     }
+}
+
+/// `$c[$k]` for a key that is not a plain string literal: `_get`'s lookup, as `_fget`, one call
+/// where the exact translation makes one per read and per variable. A key built by `.` is a
+/// string (or an error, see `_fcat`), which minijinja's own `c[k]` reads as PHP does or not at
+/// all, as for a plain string literal; any other key may read something else there (negative
+/// indexes count from the end, strings index characters, `true` is `1`).
+fn native_computed(
+    scope: &Scope,
+    roots: &mut NativeRoots,
+    base: &Expr,
+    key: &Expr,
+    out: &mut String,
+) -> bool {
+    let concatenated = matches!(&key.kind, Kind::Binary(BinOp::Concat, ..));
+    if !concatenated {
+        out.push_str("_fget(");
+    }
+    if !native_chain(scope, roots, base, out) {
+        return false;
+    }
+    out.push_str(if concatenated { "[" } else { ", " });
+    if !native_key(scope, roots, key, out) {
+        return false;
+    }
+    out.push(if concatenated { ']' } else { ')' });
+    true
+}
+
+/// A key of `_fget`: a string or integer literal, a native read, or `.` of those (as `_fcat`,
+/// which refuses the undefined that a native read gives where PHP may raise an error). `_fget`
+/// refuses an undefined key for the same reason.
+fn native_key(scope: &Scope, roots: &mut NativeRoots, key: &Expr, out: &mut String) -> bool {
+    match &key.kind {
+        Kind::Str(k) => string_literal(out, k),
+        Kind::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Kind::Binary(BinOp::Concat, a, b) => {
+            out.push_str("_fcat(");
+            let (mut parts, mut left) = (vec![b], a);
+            while let Kind::Binary(BinOp::Concat, l, r) = &left.kind {
+                parts.push(r);
+                left = l;
+            }
+            parts.push(left);
+            for (i, part) in parts.iter().rev().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                if !native_key(scope, roots, part, out) {
+                    return false;
+                }
+            }
+            out.push(')');
+        }
+        _ => return native_chain(scope, roots, key, out),
+    }
+    true
 }
 
 impl Emitter<'_> {

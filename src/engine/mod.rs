@@ -250,7 +250,13 @@ impl Template {
         {
             env.set_syntax(syntax);
         }
-        runtime::add_globals(&mut env, &translated, options.dialect == Dialect::Blade);
+        // The fast translation calls helpers of its own (`_fget`, `_fcat`).
+        let fast_text = fast.as_ref().map_or("", |(fast, _)| fast.as_str());
+        runtime::add_globals(
+            &mut env,
+            &[&translated, fast_text],
+            options.dialect == Dialect::Blade,
+        );
         env.set_formatter(crate::php::formatter(options.escape == Escape::Html));
         let mut template = Template {
             env: Environment::empty(),

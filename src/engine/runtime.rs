@@ -72,12 +72,12 @@ fn all_globals() -> &'static Environment<'static> {
 
 /// Adds the runtime globals to a template's environment.
 ///
-/// A translated Blade template names every global it calls, so it gets only those: each name the
+/// A translated Blade template (exact and fast) names every global it calls, so it gets only those: each name the
 /// template looks up walks the globals' map, and a map of a dozen entries is walked far faster
 /// than one of hundreds. A Jinja template gets them all.
-pub fn add_globals(env: &mut Environment<'static>, translated: &str, only_used: bool) {
+pub fn add_globals(env: &mut Environment<'static>, translated: &[&str], only_used: bool) {
     let used: HashSet<&str> = if only_used {
-        identifiers(translated).collect()
+        translated.iter().flat_map(|t| identifiers(t)).collect()
     } else {
         HashSet::new()
     };

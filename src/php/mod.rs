@@ -12,11 +12,13 @@
 //! | --- | --- |
 //! | `_truthy(v)` | `(bool) $v`: `""`, `"0"`, `0`, `0.0`, `null`, `[]` and `false` are false |
 //! | `_get(c, k)` | `$c[$k]` in a read: error `Undefined array key "k"` (or `Undefined array key 3`) when missing; error on null/scalars as PHP 8 warns |
+//! | `_fget(c, k)` | `_get` for the fast translation's computed keys: an undefined `k` is an error |
 //! | `_lget(c, k)` | `$c[$k]` inside `isset`/`empty`/`??`: undefined instead of an error |
 //! | `_var(v, "name")` | reading `$name`: error `Undefined variable $name` when `v` is undefined |
 //! | `_isset(v)` | defined and not null |
 //! | `_empty(v)` | `empty($v)`: not set, or falsy |
 //! | `_concat(a, b)` | `$a . $b` with PHP's string conversion |
+//! | `_fcat(a, b, …)` | `$a . $b . …` for the fast translation's computed keys: an undefined part is an error |
 //! | `_add _sub _mul _div _mod _pow (a, b)` | arithmetic with numeric strings, int/float rules, `DivisionByZeroError`, `%` by zero error |
 //! | `_neg(v)`, `_pos(v)` | unary minus and plus |
 //! | `_eq _ne _ident _nident _lt _gt _le _ge _cmp (a, b)` | `== != === !== < > <= >= <=>` with PHP 8 loose comparison |

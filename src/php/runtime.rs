@@ -30,6 +30,9 @@ pub(crate) const HELPERS: &[(&str, Cost, Helper)] = &[
         Ok(Value::from(truthy(arg(a, 0)?)))
     }),
     ("_get", Cost::Key, |a| array::get(arg(a, 0)?, arg(a, 1)?)),
+    ("_fget", Cost::Key, |a| {
+        array::get(arg(a, 0)?, defined(arg(a, 1)?)?)
+    }),
     ("_lget", Cost::Key, |a| {
         array::lenient_get(arg(a, 0)?, arg(a, 1)?)
     }),
@@ -42,6 +45,7 @@ pub(crate) const HELPERS: &[(&str, Cost, Helper)] = &[
         Ok(Value::from(!isset(v) || !truthy(v)))
     }),
     ("_concat", Cost::Metered("concatenation"), concat),
+    ("_fcat", Cost::Metered("concatenation"), fast_concat),
     // `+` of two arrays is their union.
     ("_add", Cost::Metered("+"), |a| {
         arith::add(arg(a, 0)?, arg(a, 1)?)
@@ -182,6 +186,33 @@ fn concat(args: &[Value]) -> Result<Value, Error> {
     joined.push_str(&a);
     joined.push_str(&b);
     Ok(Value::from(joined))
+}
+
+/// The fast translation's key built by `.` from native reads: their PHP strings joined, refusing
+/// an undefined part (where the exact translation may have raised PHP's error, or read `null`).
+fn fast_concat(args: &[Value]) -> Result<Value, Error> {
+    let mut joined = String::new();
+    for part in args {
+        let text = to_php_string(defined(part)?)?;
+        if joined.len() + text.len() > super::strings::MAX_STRING_LEN {
+            return Err(error("Concatenation would exceed the 16 MiB string limit"));
+        }
+        joined.push_str(&text);
+    }
+    budget::string(joined.len())?;
+    Ok(Value::from(joined))
+}
+
+/// `value`, refused when undefined: a native read in the fast translation gives undefined where
+/// the exact one may raise PHP's error, and that render is then given up for the exact one.
+fn defined(value: &Value) -> Result<&Value, Error> {
+    if value.is_undefined() {
+        return Err(Error::new(
+            ErrorKind::UndefinedError,
+            "undefined in the fast translation",
+        ));
+    }
+    Ok(value)
 }
 
 /// What a `@for` header assigns to `$name` (argument #2): the value, unless it nests arrays

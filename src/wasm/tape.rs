@@ -14,10 +14,22 @@ thread_local! {
     static KEYS: RefCell<TapeKeys> = RefCell::new(TapeKeys::default());
 }
 
-/// The module's memory, for JS to write tapes into.
-#[wasm_bindgen(js_name = tapeMemory)]
-pub fn tape_memory() -> JsValue {
-    wasm_bindgen::memory()
+/// What `js/tape.js` writes with: the module's memory, to write tapes into, and the format's
+/// tags and key flags, which are defined once, in `engine::values::tape`.
+#[wasm_bindgen(js_name = tapeFormat)]
+pub fn tape_format() -> JsValue {
+    use crate::engine::values::tape as format;
+    let object = js_sys::Object::new();
+    let set = |key: &str, value: JsValue| {
+        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), &value);
+    };
+    set("memory", wasm_bindgen::memory());
+    for (name, tag) in format::TAGS {
+        set(name, JsValue::from(tag));
+    }
+    set("KEY_KNOWN", JsValue::from(format::KEY_KNOWN));
+    set("KEY_NEW", JsValue::from(format::KEY_NEW));
+    object.into()
 }
 
 /// A buffer larger than this, asked for a quarter of it or less (as JS does when a tape starts

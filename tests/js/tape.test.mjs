@@ -2,6 +2,7 @@
 // where it cannot. The two must never differ: every value here renders the same through both,
 // down to integers against floats, lists against maps and the errors.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 import { compile, renderSync } from '../../js/node.js';
@@ -114,7 +115,7 @@ test('values JSON writes its own way are left to JSON, and still render the same
   assertSameBothWays(DUMP, { v: deep }, { taped: false });
   const cyclic = { name: 'loop' };
   cyclic.self = cyclic;
-  assert.throws(() => compile(DUMP).render({ v: cyclic }), /circular/i);
+  assert.throws(() => compile(DUMP).render({ v: cyclic }), { kind: 'values', message: /^values: v\.self: .*cycle/ });
 });
 
 test('an enumerable property on Object.prototype sends JSON, which leaves it out', () => {
@@ -175,7 +176,7 @@ test('a tape follows the core memory when it grows; a getter that renders, or gr
     v: {
       before: 'b',
       get middle() {
-        core.tapeMemory().grow(1);
+        core.tapeFormat().memory.grow(1);
         return 'm';
       },
       after: ['a', 'y'.repeat(10000)],
@@ -212,6 +213,17 @@ test('a malformed tape is a clear error, not a crash', () => {
   const compiled = core.compile(DUMP, '{}');
   assert.throws(() => compiled.renderTape(1 << 30), /variables: the value tape holds fewer than/);
   const start = core.tapeRoom(16);
-  new Uint8Array(core.tapeMemory().buffer).set([7, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xbf], start);
+  new Uint8Array(core.tapeFormat().memory.buffer).set([7, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xbf], start);
   assert.throws(() => compiled.renderTape(9), /variables: malformed value tape at byte 5/);
+});
+
+test('the tape format is the core’s: tags and key flags come from tapeFormat(), not a copy', () => {
+  const format = core.tapeFormat();
+  const tags = ['NULL', 'FALSE', 'TRUE', 'INT32', 'INT53', 'STRING', 'ARRAY', 'OBJECT'].map((name) => format[name]);
+  assert.ok(tags.every((tag) => Number.isInteger(tag) && tag >= 0 && tag < 256));
+  assert.equal(new Set(tags).size, tags.length);
+  assert.ok(format.memory instanceof WebAssembly.Memory);
+  assert.equal(format.KEY_KNOWN & format.KEY_NEW, 0);
+  const source = readFileSync(new URL('../../js/tape.js', import.meta.url), 'utf8');
+  assert.doesNotMatch(source, /const (NULL|OBJECT|KEY_KNOWN) = \d/);
 });

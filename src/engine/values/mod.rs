@@ -14,19 +14,13 @@ use minijinja::Value;
 use minijinja::value::{Enumerator, Object, ObjectExt, ObjectRepr};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-mod direct;
-mod tape;
+pub mod tape;
 
 pub use tape::{TapeError, TapeKeys, from_tape};
 
-/// Reads JSON text as minijinja values.
+/// Reads JSON text as minijinja values. The npm package sends values as a value tape (see
+/// [`from_tape`]); JSON text is what the tape cannot hold, the Rust API's and Kublade's values.
 pub fn from_json(text: &str) -> Result<Value, serde_json::Error> {
-    direct::read(text).map_or_else(|| from_json_with_serde(text), Ok)
-}
-
-/// What [`from_json`] reads, through serde_json: the reading every other one must equal, and
-/// the one that words the errors.
-fn from_json_with_serde(text: &str) -> Result<Value, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let value = HostValue.deserialize(&mut deserializer)?;
     deserializer.end()?;
@@ -37,7 +31,7 @@ fn from_json_with_serde(text: &str) -> Result<Value, serde_json::Error> {
 const SMALL_OBJECT: usize = 4;
 
 /// Up to this many keys, a lookup compares strings; past it, it hashes.
-const LINEAR_LOOKUP: usize = 16;
+const LINEAR_LOOKUP: usize = 32;
 
 /// A JSON object: its keys (all strings) and values in document order.
 #[derive(Debug)]

@@ -36,6 +36,18 @@ pub const STRING: u8 = 5;
 pub const ARRAY: u8 = 6;
 pub const OBJECT: u8 = 7;
 
+/// The tags by the names `js/tape.js` writes them under (handed over by `tapeFormat()`).
+pub const TAGS: [(&str, u8); 8] = [
+    ("NULL", NULL),
+    ("FALSE", FALSE),
+    ("TRUE", TRUE),
+    ("INT32", INT32),
+    ("INT53", INT53),
+    ("STRING", STRING),
+    ("ARRAY", ARRAY),
+    ("OBJECT", OBJECT),
+];
+
 /// The flag of a key given by its number in the [`TapeKeys`].
 pub const KEY_KNOWN: u32 = 1 << 31;
 /// The flag of a key the [`TapeKeys`] learn under the number that follows the flag.
@@ -43,7 +55,7 @@ pub const KEY_NEW: u32 = 1 << 30;
 /// The most keys [`TapeKeys`] learn (the writer stops giving numbers long before).
 const MAX_KEYS: usize = 1 << 16;
 /// Objects up to this many entries check their keys for repeats by number.
-const SMALL_OBJECT: usize = 16;
+const SMALL_OBJECT: usize = 32;
 
 /// The keys tapes name by number, kept from one tape to the next by whoever reads them.
 #[derive(Debug, Default)]
