@@ -12,6 +12,7 @@ import { readableJson, readPlan } from '../js/readable.js';
 import { tapeWriter } from '../js/tape.js';
 import * as core from '../pkg/portclaims.js';
 import { manifests, values as manifestValues } from './manifests.mjs';
+import { measureSideBySide as timeSideBySide } from './measure.mjs';
 
 const require = createRequire(import.meta.url);
 const nunjucks = require('nunjucks');
@@ -19,25 +20,7 @@ const quick = process.argv.includes('--quick');
 const throughClaims = process.argv.includes('--claims');
 const readers = process.argv.includes('--readers');
 
-function measureSideBySide(fns, { ms = quick ? 150 : 600, rounds = 60, warmUp = quick ? 100 : 400 } = {}) {
-  for (let turn = 0; turn < 5; turn++) {
-    for (const fn of fns) for (const start = performance.now(); performance.now() - start < warmUp / 5; ) fn();
-  }
-  const perRound = fns.map((fn) => {
-    let calls = 1;
-    for (let start = performance.now(); performance.now() - start < 20; calls *= 2) for (let i = 0; i < calls; i++) fn();
-    return Math.max(1, Math.round((calls * ms) / 20 / rounds));
-  });
-  const best = fns.map(() => Infinity);
-  for (let r = 0; r < rounds; r++) {
-    fns.forEach((fn, k) => {
-      const start = performance.now();
-      for (let i = 0; i < perRound[k]; i++) fn();
-      best[k] = Math.min(best[k], ((performance.now() - start) * 1000) / perRound[k]);
-    });
-  }
-  return best;
-}
+const measureSideBySide = (fns, options = {}) => timeSideBySide(fns, { quick, ...options });
 
 const PORTS = ['http', 'https', 'metrics', 'admin', 'grpc', 'debug', 'health', 'ws'];
 const SERVICES = ['api', 'web', 'worker'];
