@@ -27,10 +27,12 @@ import { LockFileStore, formatLockFile } from '../../js/lockfile-store.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const STORE_MODULE = join(ROOT, 'js', 'lockfile-store.js');
+const CORE_MODULE = join(ROOT, 'js', 'node-core.js');
 const isRoot = process.getuid?.() === 0;
-// A child started as root drops to nobody once it has loaded the package: the checkout itself may
-// sit in a folder only root can enter (a fresh clone in a temporary folder).
-const AS_NOBODY = 'process.setgid(65534); process.setuid(65534);';
+// A child started as root drops to nobody once it has loaded the package and its WebAssembly core
+// (which judges a lock file's reservations): the checkout itself may sit in a folder only root
+// can enter (a fresh clone in a temporary folder).
+const AS_NOBODY = `(await import(${JSON.stringify(CORE_MODULE)})).nodeCore(); process.setgid(65534); process.setuid(65534);`;
 
 function tempDir(t) {
   const dir = mkdtempSync(join(tmpdir(), 'portclaims-safety-'));
