@@ -305,8 +305,8 @@ impl Template {
     ///
     /// Whichever translation renders first does so on the bounded environment, straight into a
     /// `String`: minijinja takes a writer of our own (the output limit's) only through
-    /// `render_captured_to`, which costs a manifest's render 4-13% more in WebAssembly
-    /// (bench/README.md). Fuel only adds failures and the output limit cannot trip within the
+    /// `render_captured_to`, which makes a manifest's render measurably slower in WebAssembly
+    /// (`npm run bench`). Fuel only adds failures and the output limit cannot trip within the
     /// bounded budget, so a success there is the render's result, and any error but running out
     /// of fuel is the one the full budget would meet too.
     pub fn render(&self, variables: &Value) -> Result<String, Error> {
