@@ -167,9 +167,14 @@ function judged(reservations, file, groups) {
  * `groups`: the port groups the reservations are judged under (see `parseLockFile`).
  */
 export function formatLockFile(reservations, extras = {}, groups = undefined, file = DEFAULT_LOCK_FILE) {
+  return canonical(reservations, extras, groups, file).text;
+}
+
+/** The reservations as the core judged and sorted them, and the lock file's text holding them. */
+function canonical(reservations, extras, groups, file) {
   nodeCore();
   const sorted = judged(reservations.map((r) => ({ scope: r.scope, claim: r.claim, group: r.group, port: r.port })), file, groups);
-  return `${JSON.stringify({ version: LOCK_FILE_VERSION, ...extras, reservations: sorted }, null, 2)}\n`;
+  return { reservations: sorted, text: `${JSON.stringify({ version: LOCK_FILE_VERSION, ...extras, reservations: sorted }, null, 2)}\n` };
 }
 
 export class LockFileStore {
@@ -271,11 +276,14 @@ export class LockFileStore {
       const byKey = new Map(current.reservations.map((r) => [keyOf(r), r]));
       for (const r of change.delete ?? []) byKey.delete(keyOf(r));
       for (const r of change.put ?? []) byKey.set(keyOf(r), r);
-      const text = formatLockFile([...byKey.values()], current.extras, this.#groups, this.#name);
+      const { reservations, text } = canonical([...byKey.values()], current.extras, this.#groups, this.#name);
       // Broken as stale by another process (this one stalled past `stale`): it may be writing.
       if (!lock.held()) return false;
       this.#writeAtomically(target, text);
-      return revisionOf(Buffer.from(text, 'utf8'));
+      // What was just written is what the next load would read: judged once, not again there.
+      const revision = revisionOf(Buffer.from(text, 'utf8'));
+      this.#cached = { revision, reservations, extras: current.extras };
+      return revision;
     } finally {
       lock.release();
     }

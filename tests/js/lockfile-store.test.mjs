@@ -159,3 +159,17 @@ test('several processes committing to one file at once lose nothing', async (t) 
   assert.equal(new Set(reservations.map((x) => x.port)).size, reservations.length, 'no port handed out twice');
   assert.deepEqual(readdirSync(dir), ['portclaims.lock.json']);
 });
+
+test('after a commit, load() reads what the file holds: the written reservations, in the core order, with the revision of its bytes', async (t) => {
+  const path = join(tempDir(t), 'portclaims.lock.json');
+  writeFileSync(path, `${JSON.stringify({ version: 1, comment: 'kept', reservations: [{ scope: '😀', claim: 'a', group: 'tcp', port: 50001 }] })}\n`);
+  const store = new LockFileStore(path);
+  const revision = await store.commit({ baseRevision: store.load().revision, put: [{ scope: '～', claim: 'b', group: 'tcp', port: 50002 }], delete: [] });
+  const after = store.load();
+  const fresh = new LockFileStore(path).load();
+  assert.equal(after.revision, revision);
+  assert.equal(after.revision, revisionOf(readFileSync(path)));
+  assert.deepEqual(after.reservations, fresh.reservations);
+  assert.deepEqual(after.reservations.map((r) => r.scope), ['～', '😀']);
+  assert.match(readFileSync(path, 'utf8'), /"comment": "kept"/);
+});
