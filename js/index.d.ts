@@ -179,6 +179,17 @@ export interface PortclaimsError extends Error {
   source?: string;
   /** The claim a decision failed for. */
   claim?: string;
+  /** A claims error's group that had no free port for the claim. */
+  group?: string;
+  /** Who holds the port a claim insisted on (`"random": false`). */
+  holder?: { scope: string; claim: string };
+  /**
+   * An `undefined` error's variable (without `$`): the one read, or the one whose `key` was
+   * missing (`portClaims` for `$portClaims['web']`; absent for `$data['a']['b']`).
+   */
+  variable?: string;
+  /** An `undefined` error's missing array key, as PHP prints it (`web`, `3`). */
+  key?: string;
 }
 
 /** Node only: the package's version (the browser entry's `init()` resolves to an API that has it). */

@@ -672,6 +672,44 @@ fn fast_reads_fail_with_the_exact_errors() {
     }
 }
 
+/// An `Undefined …` error says what it did not find as data: the variable read and the key.
+#[test]
+fn undefined_errors_name_the_variable_and_key() {
+    let missing = |variable: Option<&str>, key: Option<&str>| {
+        Some(portclaims::engine::Missing {
+            variable: variable.map(str::to_string),
+            key: key.map(str::to_string),
+        })
+    };
+    let cases = [
+        (
+            "{{ $portClaims['db'] }}",
+            missing(Some("portClaims"), Some("db")),
+        ),
+        ("x: {{ $data['list'][7] }}", missing(None, Some("7"))),
+        (
+            "x: {{ $data [ \"n]'\" ] }}",
+            missing(Some("data"), Some("n]'")),
+        ),
+        (
+            "x: {{ $data[$data['list'][0] . ']'] }}",
+            missing(Some("data"), Some("1]")),
+        ),
+        (
+            "@foreach(['a', 'b'] as $k){{ $data[$k] }}@endforeach",
+            missing(Some("data"), Some("a")),
+        ),
+        ("{{ $nope }}", missing(Some("nope"), None)),
+        ("{{ strtoupper($nope) }}", missing(Some("nope"), None)),
+        ("{{ ['a' => 1]['b'] }}", missing(None, Some("b"))),
+        ("{{ 1 / 0 }}", None),
+    ];
+    for (source, expected) in cases {
+        let err = render(source).expect_err(source);
+        assert_eq!(err.missing.as_deref(), expected.as_ref(), "{source}");
+    }
+}
+
 #[test]
 fn fast_reads_render_what_exact_reads_render() {
     let source = "{{ $data['app_name'] }}/{{ $portClaims['web'] }}/{{ $secret['x'] ?? 'none' }}\n@foreach($data['list'] as $i => $x){{ $i }}={{ $x }} @endforeach\n{{ $x }}";

@@ -145,6 +145,11 @@ fn preferred_port_taken_without_random_is_an_error_naming_the_holder() {
         e.to_string(),
         r#"claim "web": preferred TCP port 8080 is held by scope "other", claim "api", and "random" is false"#
     );
+    assert_eq!(
+        e.holder.as_deref(),
+        Some(&("other".to_string(), "api".to_string()))
+    );
+    assert!(e.group.is_none());
 }
 
 #[test]
@@ -158,6 +163,10 @@ fn ports_decided_earlier_in_the_render_count_as_taken() {
     assert_eq!(
         e.to_string(),
         r#"claim "b": preferred TCP port 9000 is held by scope "s", claim "a", and "random" is false"#
+    );
+    assert_eq!(
+        e.holder.as_deref(),
+        Some(&("s".to_string(), "a".to_string()))
     );
     // With a small group, every claim of one render still gets its own port.
     let small = Ledger::new(vec![], &groups(r#"{ "tcp": { "ranges": ["100-104"] } }"#)).unwrap();
@@ -206,6 +215,8 @@ fn http_and_tcp_share_tcp_ports_while_udp_is_separate() {
         e.to_string(),
         r#"claim "db": group "tcp" has no free port: 10 of 10 ports in 8000-8009 are reserved"#
     );
+    assert_eq!(e.group.as_deref(), Some("tcp"));
+    assert!(e.holder.is_none());
     let e = decide(
         &ledger,
         "b",

@@ -18,6 +18,11 @@ pub struct ClaimsError {
     pub claim: Option<String>,
     /// What is wrong, without the location.
     pub message: String,
+    /// The group a claim could not be given a port from.
+    pub group: Option<Box<str>>,
+    /// The scope and claim holding the port a claim insisted on (boxed, as `group`, to keep
+    /// every `Result` of the claims small).
+    pub holder: Option<Box<(String, String)>>,
 }
 
 impl ClaimsError {
@@ -28,6 +33,8 @@ impl ClaimsError {
             field: None,
             claim: None,
             message: message.into(),
+            group: None,
+            holder: None,
         }
     }
 
@@ -38,6 +45,8 @@ impl ClaimsError {
             field: (!field.is_empty()).then(|| field.to_string()),
             claim: None,
             message: message.into(),
+            group: None,
+            holder: None,
         }
     }
 
@@ -48,7 +57,21 @@ impl ClaimsError {
             field: None,
             claim: Some(claim.to_string()),
             message: message.into(),
+            group: None,
+            holder: None,
         }
+    }
+
+    /// The same error, naming the group that had no port to give.
+    pub(crate) fn in_group(mut self, group: &str) -> ClaimsError {
+        self.group = Some(group.into());
+        self
+    }
+
+    /// The same error, naming the scope and claim that hold the port.
+    pub(crate) fn held_by(mut self, scope: &str, claim: &str) -> ClaimsError {
+        self.holder = Some(Box::new((scope.to_string(), claim.to_string())));
+        self
     }
 }
 

@@ -29,6 +29,77 @@ pub struct Error {
     pub span: Span,
     /// The source line the error points at, without its newline.
     pub source_line: String,
+    /// For an `Undefined …` error: what the template read and did not find (boxed to keep every
+    /// `Result` of the engine small).
+    pub missing: Option<Box<Missing>>,
+}
+
+/// What an `Undefined …` error did not find, so that a host can suggest the fix (declare the
+/// claim, give the value) without reading the message.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Missing {
+    /// The variable read, without `$`: `portClaims` for `$portClaims['web']`. For a missing key,
+    /// only when the key was read from the variable itself: None for `$data['a']['b']`, whose
+    /// `b` was missing from `$data['a']`, and for `f()['b']`.
+    pub variable: Option<String>,
+    /// The array key that was missing, as PHP prints it (`web`, `3`); None when the variable
+    /// itself was.
+    pub key: Option<String>,
+}
+
+impl Missing {
+    /// What `e`, located at `start..end` of the Blade `source`, did not find.
+    pub(crate) fn of(
+        e: &minijinja::Error,
+        source: &str,
+        (start, end): (usize, usize),
+    ) -> Option<Box<Missing>> {
+        let found = std::error::Error::source(e)?.downcast_ref::<crate::php::Missing>()?;
+        Some(Box::new(match found {
+            crate::php::Missing::Variable(name) => Missing {
+                variable: Some(name.clone()),
+                key: None,
+            },
+            crate::php::Missing::Key(key) => Missing {
+                variable: source.get(start..end).and_then(subscripted_variable),
+                key: Some(key.clone()),
+            },
+        }))
+    }
+}
+
+/// `name` when `read` is `$name[…]`, one subscript of a variable (the brackets matched, quoted
+/// strings skipped).
+fn subscripted_variable(read: &str) -> Option<String> {
+    let rest = read.strip_prefix('$')?;
+    let length = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    let (name, subscript) = rest.split_at(length);
+    let subscript = subscript.trim_start().strip_prefix('[')?;
+    let mut depth = 1;
+    let mut quote = None;
+    let mut chars = subscript.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match (quote, c) {
+            (Some(_), '\\') => {
+                chars.next();
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '[') => depth += 1,
+            (None, ']') => {
+                depth -= 1;
+                if depth == 0 {
+                    let after = &subscript[i + 1..];
+                    return (!name.is_empty() && after.trim().is_empty()).then(|| name.to_string());
+                }
+            }
+            (None, _) => {}
+        }
+    }
+    None
 }
 
 impl fmt::Display for Error {

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use minijinja::{Environment, UndefinedBehavior, Value};
 
 use crate::blade::{self, Failure, FailureKind};
-pub use error::{Error, ErrorKind, Span};
+pub use error::{Error, ErrorKind, Missing, Span};
 use position::LineIndex;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -440,6 +440,7 @@ impl Template {
             name: self.name.clone(),
             span: Span::NOWHERE,
             source_line: String::new(),
+            missing: None,
         }
     }
 
@@ -470,6 +471,7 @@ impl Template {
             name: self.name.clone(),
             source_line: map.lines.line_text(source, span.start_line),
             span,
+            missing: error::Missing::of(e, source, (start, end)),
         }
     }
 }
@@ -508,5 +510,6 @@ fn failure_error(f: &Failure, name: &str, source: &str, lines: &LineIndex) -> Er
         name: name.to_string(),
         source_line: lines.line_text(source, span.start_line),
         span,
+        missing: None,
     }
 }

@@ -25,6 +25,7 @@ pub fn check_template_size(source: &str, name: &str, max_bytes: usize) -> Result
         name: name.to_string(),
         span: super::Span::NOWHERE,
         source_line: String::new(),
+        missing: None,
     })
 }
 

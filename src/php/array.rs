@@ -12,7 +12,7 @@ use minijinja::value::{Value, ValueKind};
 
 use super::budget;
 use super::number::float_to_int;
-use super::value::{Php, error, view};
+use super::value::{Missing, Php, error, missing, view};
 
 /// A PHP array key.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -37,10 +37,16 @@ impl Key<'_> {
     }
 
     /// `Undefined array key "k"` / `Undefined array key 3`.
-    fn undefined_message(&self) -> String {
+    fn undefined_error(&self) -> Error {
         match self {
-            Key::Int(i) => format!("Undefined array key {i}"),
-            Key::Str(s) => format!("Undefined array key \"{s}\""),
+            Key::Int(i) => missing(
+                format!("Undefined array key {i}"),
+                Missing::Key(i.to_string()),
+            ),
+            Key::Str(s) => missing(
+                format!("Undefined array key \"{s}\""),
+                Missing::Key(s.to_string()),
+            ),
         }
     }
 }
@@ -326,8 +332,7 @@ pub(crate) fn get(container: &Value, key: &Value) -> Result<Value, Error> {
     match view(container) {
         Php::Array => {
             let normalised = to_key(key)?;
-            lookup_with(container, &normalised, key)
-                .ok_or_else(|| error(normalised.undefined_message()))
+            lookup_with(container, &normalised, key).ok_or_else(|| normalised.undefined_error())
         }
         Php::Str(s) => string_offset(s, key),
         Php::Other => match container.get_item(key) {

@@ -73,6 +73,7 @@ use minijinja::value::Value;
 use minijinja::{Environment, Error, ErrorKind, Output, State};
 
 pub use functions::{CONSTANTS, FUNCTIONS};
+pub(crate) use value::Missing;
 
 /// Adds every runtime helper and PHP function to `env` as globals.
 pub fn register(env: &mut Environment<'static>) {

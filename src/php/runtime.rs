@@ -6,7 +6,7 @@
 use minijinja::value::Value;
 use minijinja::{Environment, Error, ErrorKind, State};
 
-use super::value::{error, to_php_string, truthy};
+use super::value::{self, error, to_php_string, truthy};
 use super::{arith, array, budget, compare, json};
 
 type Helper = fn(&[Value]) -> Result<Value, Error>;
@@ -164,7 +164,10 @@ fn var(args: &[Value]) -> Result<Value, Error> {
     let value = arg(args, 0)?;
     if value.is_undefined() {
         let name = args.get(1).and_then(Value::as_str).unwrap_or("");
-        return Err(error(format!("Undefined variable ${name}")));
+        return Err(value::missing(
+            format!("Undefined variable ${name}"),
+            value::Missing::Variable(name.to_string()),
+        ));
     }
     Ok(value.clone())
 }

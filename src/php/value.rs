@@ -70,6 +70,32 @@ pub(crate) fn error(message: impl Into<Cow<'static, str>>) -> Error {
     Error::new(ErrorKind::InvalidOperation, message)
 }
 
+/// What a read found missing, kept on its error (as the error's source) so that hosts can
+/// suggest a fix without reading the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Missing {
+    /// An array key, as PHP prints it: `web`, `3`.
+    Key(String),
+    /// A variable, by its name without `$`.
+    Variable(String),
+}
+
+impl std::fmt::Display for Missing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Missing::Key(key) => write!(f, "missing array key {key:?}"),
+            Missing::Variable(name) => write!(f, "missing variable ${name}"),
+        }
+    }
+}
+
+impl std::error::Error for Missing {}
+
+/// PHP's error for a read of something missing, carrying what was missing.
+pub(crate) fn missing(message: String, what: Missing) -> Error {
+    error(message).with_source(what)
+}
+
 /// `(bool) $value`.
 pub(crate) fn truthy(value: &Value) -> bool {
     match view(value) {

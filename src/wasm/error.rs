@@ -63,20 +63,29 @@ pub(super) fn template_error(e: engine::Error) -> JsValue {
         ..Default::default()
     };
     let error = error(kind, &e.to_string(), &at);
+    let set = |key: &str, value: &str| {
+        let _ = js_sys::Reflect::set(&error, &JsValue::from_str(key), &JsValue::from_str(value));
+    };
     // The message without its `file:line:column: `, for hosts that show the place apart.
-    let reason = e.message.replace(['\n', '\r'], " ");
-    let _ = js_sys::Reflect::set(
-        &error,
-        &JsValue::from_str("reason"),
-        &JsValue::from_str(&reason),
-    );
+    set("reason", &e.message.replace(['\n', '\r'], " "));
+    // What an `Undefined …` error did not find: `variable` (without `$`) and the missing `key`.
+    if let Some(missing) = e.missing.as_deref() {
+        if let Some(variable) = &missing.variable {
+            set("variable", variable);
+        }
+        if let Some(key) = &missing.key {
+            set("key", key);
+        }
+    }
     error
 }
 
 /// A claims error with its parts as properties, so that hosts place it without reading the
 /// message: `source` (the input it is in: `ports.json`, `port groups`, `reservations`,
-/// `change`), `field` (where in it), `claim` (the claim a decision failed for) and `reason`
-/// (the message without its location, for a host that names the input its own way).
+/// `change`), `field` (where in it), `claim` (the claim a decision failed for), `group` (the
+/// group that had no port to give it), `holder` (`{ scope, claim }` holding the port it insisted
+/// on) and `reason` (the message without its location, for a host that names the input its own
+/// way).
 pub(super) fn claims_error(e: ClaimsError) -> JsValue {
     let at = Location {
         field: e.field.as_deref(),
@@ -91,6 +100,15 @@ pub(super) fn claims_error(e: ClaimsError) -> JsValue {
     }
     if let Some(claim) = &e.claim {
         set("claim", claim);
+    }
+    if let Some(group) = &e.group {
+        set("group", group);
+    }
+    if let Some((scope, claim)) = e.holder.as_deref() {
+        let holder = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&holder, &"scope".into(), &JsValue::from_str(scope));
+        let _ = js_sys::Reflect::set(&holder, &"claim".into(), &JsValue::from_str(claim));
+        let _ = js_sys::Reflect::set(&error, &"holder".into(), &holder);
     }
     set("reason", &e.message);
     error

@@ -189,3 +189,35 @@ test('a malformed claim or field is shown where it is in its file', async (t) =>
     ].join('\n'),
   );
 });
+
+// The hints follow the facts the core puts on its errors (the variable and key read, the holder
+// of a port, the group out of ports), whatever the message says.
+test('errors get hints from what the core says was missing or taken', async (t) => {
+  const dir = workspace(t, {
+    'ports.json': JSON.stringify([{ group: 'tcp', claim: 'web', preferred_port: 30000, random: false }]),
+    'two.json': JSON.stringify([{ group: 'tcp', claim: 'a' }, { group: 'tcp', claim: 'b' }]),
+    'groups.json': JSON.stringify({ tcp: { ranges: ['30000-30000'] } }),
+    'web.yaml': "port: {{ $portClaims['web'] }}\n",
+    'two.yaml': "a: {{ $portClaims['a'] }}\n",
+    'data.yaml': "image: {{ $data[$data['which']] }}\n",
+    'variable.yaml': 'x: {{ $colour }}\n',
+  });
+  const first = await run(['render', 'web.yaml', '--ports', 'ports.json', '--scope', 'shop'], { cwd: dir });
+  assert.equal(first.code, 0, first.stderr);
+  const held = await run(['render', 'web.yaml', '--ports', 'ports.json', '--scope', "o'neil"], { cwd: dir });
+  assert.equal(held.code, 1);
+  assert.match(held.stderr, /hint: let the claim take another port with "random": true, or free this one: portclaims claims release --scope shop --claim web\n/);
+
+  const full = await run(['render', 'two.yaml', '--ports', 'two.json', '--groups', 'groups.json', '--lock', 'other.lock.json'], { cwd: dir });
+  assert.equal(full.code, 1);
+  assert.match(full.stderr, /hint: widen group "tcp" in a --groups file/);
+
+  const data = await run(['render', 'data.yaml', '--ports', 'two.json', '--dry-run', '--set', 'data.which=y'], { cwd: dir });
+  assert.equal(data.code, 1);
+  assert.match(data.stderr, /Undefined array key "y"/);
+  assert.match(data.stderr, /hint: no value "y" in \$data: give it with --set data\.y=… or in a --values file/);
+
+  const variable = await run(['render', 'variable.yaml', '--ports', 'two.json', '--dry-run'], { cwd: dir });
+  assert.equal(variable.code, 1);
+  assert.match(variable.stderr, /hint: templates see \$namespace, .*; pass other values under data: \(e\.g\. --set data\.colour=…\)/);
+});

@@ -28,7 +28,7 @@ test('index.d.ts declares exactly the values the Node and browser entries export
 });
 
 test('the compiled template and the error carry the fields index.d.ts declares', async () => {
-  const { compile, renderSync } = await import('../../js/node.js');
+  const { compile, renderSync, MemoryStore } = await import('../../js/node.js');
   const template = compile("{{ $portClaims['a'] ?? 1 }}");
   assert.deepEqual(Object.keys(template).sort(), ['claimReferences', 'free', 'leakyDirectives', 'render', 'renderJson', 'translated']);
   assert.deepEqual(Object.keys(template.claimReferences()[0]).sort(), ['guarded', 'name', 'range']);
@@ -41,4 +41,25 @@ test('the compiled template and the error carry the fields index.d.ts declares',
     }
   })();
   for (const key of Object.keys(error)) assert.match(types, new RegExp(`\\n  ${key}\\??: `), `PortclaimsError.${key}`);
+  // The facts errors carry for hints: each declared, each there when the error has it.
+  const thrown = (options) => {
+    try {
+      renderSync(options);
+    } catch (e) {
+      return e;
+    }
+    assert.fail('renders');
+  };
+  const undefinedKey = thrown({ template: "{{ $portClaims['b'] }}", claims: [] });
+  assert.deepEqual([undefinedKey.kind, undefinedKey.variable, undefinedKey.key], ['undefined', 'portClaims', 'b']);
+  const undefinedVariable = thrown({ template: '{{ $colour }}' });
+  assert.deepEqual([undefinedVariable.variable, undefinedVariable.key], ['colour', undefined]);
+  const store = new MemoryStore([{ scope: 'shop', claim: 'web', group: 'tcp', port: 40000 }]);
+  const held = thrown({ template: '', claims: [{ group: 'tcp', claim: 'web', preferred_port: 40000, random: false }], store });
+  assert.deepEqual(held.holder, { scope: 'shop', claim: 'web' });
+  const full = thrown({ template: '', claims: [{ group: 'g', claim: 'a' }, { group: 'g', claim: 'b' }], groups: { g: { ranges: ['100-100'] } } });
+  assert.equal(full.group, 'g');
+  for (const error of [undefinedKey, undefinedVariable, held, full]) {
+    for (const key of Object.keys(error)) assert.match(types, new RegExp(`\\n  ${key}\\??: `), `PortclaimsError.${key}`);
+  }
 });

@@ -97,16 +97,10 @@ export function sourceLineIn(input, file, line) {
   return undefined;
 }
 
-function hintFor(error, input, message) {
-  const source = error.sourceLine ?? sourceLineIn(input, error.file, error.line) ?? '';
-  let m = /Undefined array key "(.*)"/.exec(message) ?? /Undefined array key (\S+)/.exec(message);
-  if (m) {
-    const key = m[1];
-    // Which array: the `$name[...key...]` nearest after the error's column, else anywhere on the line.
-    const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const pattern = new RegExp(`\\$(\\w+)\\s*\\[\\s*['"]?${escaped}['"]?\\s*\\]`, 'g');
-    const matches = [...source.matchAll(pattern)];
-    const variable = (matches.find((x) => x.index >= (error.column ?? 1) - 1) ?? matches[0])?.[1];
+// What to do about an error, from the facts the core puts on it (never from its message).
+function hintFor(error, input) {
+  const { variable, key, holder, group } = error;
+  if (typeof key === 'string') {
     if (variable === 'portClaims') {
       const names = (input?.claims ?? []).map((c) => c?.claim).filter(Boolean);
       const file = input?.claimsFile ?? 'a ports file (--ports FILE)';
@@ -119,16 +113,13 @@ function hintFor(error, input, message) {
     }
     return undefined;
   }
-  m = /is held by scope "([^"]*)", claim "([^"]*)"/.exec(message);
-  if (m) {
-    return `let the claim take another port with "random": true, or free this one: portclaims claims release --scope ${shellWord(m[1])} --claim ${shellWord(m[2])}`;
+  if (typeof variable === 'string') return `templates see ${VARIABLES}; pass other values under data: (e.g. --set data.${variable}=…)`;
+  if (holder) {
+    return `let the claim take another port with "random": true, or free this one: portclaims claims release --scope ${shellWord(holder.scope)} --claim ${shellWord(holder.claim)}`;
   }
-  m = /group "([^"]*)" has no free port/.exec(message);
-  if (m) {
-    return `widen group ${JSON.stringify(m[1])} in a --groups file ({ ${JSON.stringify(m[1])}: { "ranges": ["49152-65535"] } }), or see who holds its ports: portclaims claims list`;
+  if (typeof group === 'string') {
+    return `widen group ${JSON.stringify(group)} in a --groups file ({ ${JSON.stringify(group)}: { "ranges": ["49152-65535"] } }), or see who holds its ports: portclaims claims list`;
   }
-  m = /Undefined variable \$?(\w+)/.exec(message);
-  if (m) return `templates see ${VARIABLES}; pass other values under data: (e.g. --set data.${m[1]}=…)`;
   return undefined;
 }
 
@@ -166,7 +157,7 @@ function explainOne(error, input) {
       if (range) at = { file: input.claimsFile, line: range.start.line, column: range.start.column, endLine: range.end.line, endColumn: range.end.column };
     }
     const sourceLine = error.sourceLine ?? sourceLineIn(input, at.file, at.line);
-    return new CliError(message, { ...at, sourceLine, hint: hintFor(error, input, message) });
+    return new CliError(message, { ...at, sourceLine, hint: hintFor(error, input) });
   }
   return internalError(error);
 }

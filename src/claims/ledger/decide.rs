@@ -105,20 +105,21 @@ impl Ledger {
                     let earlier = allocated.iter().find(|r: &&Reservation| {
                         r.port == preferred && self.groups.protocol(&r.group) == protocol
                     });
-                    let holder = match earlier {
-                        Some(other) => other.holder(),
-                        None => self
-                            .holder(protocol, preferred)
-                            .map(Reservation::holder)
-                            .unwrap_or_else(|| "another claim".to_string()),
-                    };
+                    let holding = earlier.or_else(|| self.holder(protocol, preferred));
+                    let holder = holding
+                        .map(Reservation::holder)
+                        .unwrap_or_else(|| "another claim".to_string());
                     if !claim.random {
-                        return Err(ClaimsError::for_claim(
+                        let error = ClaimsError::for_claim(
                             &claim.claim,
                             format!(
                                 "preferred {protocol} port {preferred} is held by {holder}, and \"random\" is false"
                             ),
-                        ));
+                        );
+                        return Err(match holding {
+                            Some(r) => error.held_by(&r.scope, &r.claim),
+                            None => error,
+                        });
                     }
                     let port = draw(claim, group, taken_here, &base_taken, rng)?;
                     diagnostics.push(Diagnostic::about(
@@ -242,6 +243,6 @@ fn draw(
                 group.describe_ports()
             )
         };
-        ClaimsError::for_claim(&claim.claim, message)
+        ClaimsError::for_claim(&claim.claim, message).in_group(&claim.group)
     })
 }
