@@ -25,6 +25,8 @@ function ready() {
 
 export const render = (options) => ready().render(options);
 export const renderSync = (options) => ready().renderSync(options);
+export const decide = (options) => ready().decide(options);
+export const decideSync = (options) => ready().decideSync(options);
 export const release = (options) => ready().release(options);
 export const releaseSync = (options) => ready().releaseSync(options);
 export const compile = (template, options) => ready().compile(template, options);

@@ -123,10 +123,7 @@ export function createCheck(api, loadYaml) {
     // The ports, decided as a render would decide them, but in a dry run: nothing is reserved.
     let portClaims;
     try {
-      const decided = api.renderSync({
-        ...templateOptions,
-        template: '',
-        name: claimsFile,
+      const decided = api.decideSync({
         claims: options.claims ?? [],
         scope: options.scope,
         store: options.store,

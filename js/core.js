@@ -194,6 +194,13 @@ export function createApi(core) {
         : ledger.planParts(compiled, declaration.text, readableJson(values, plan) ?? '', scope ?? undefined, seedText);
     return decided(ledger, output, declaration, scope);
   };
+  // The ports alone, decided as a render decides them: for hosts that render several templates
+  // with one decision (a folder) or show only the ports.
+  const planDecide = ({ claims, scope, seed }) => (ledger) => {
+    const declaration = declarationOf(claims ?? null);
+    ledger.decide(declaration.text, JSON.stringify({ scope, seed: seed == null ? undefined : String(seed) }));
+    return decided(ledger, undefined, declaration, scope);
+  };
   const planRelease = ({ scope, claim, claims }) => {
     const request = JSON.stringify({ scope, claim, claims });
     return (ledger) => {
@@ -239,9 +246,10 @@ export function createApi(core) {
   }
 
   /**
-   * The result of the plan `ledger` has just made, and the id its change is kept under. The core
-   * tells the decision as numbers; the names in it are the claims' and the scope's, which this
-   * layer knows, so text crosses only for what it cannot know (releases, diagnostics).
+   * The result of the plan `ledger` has just made (with the `output` rendered, none for a
+   * decision alone), and the id its change is kept under. The core tells the decision as
+   * numbers; the names in it are the claims' and the scope's, which this layer knows, so text
+   * crosses only for what it cannot know (releases, diagnostics).
    */
   function decided(ledger, output, declaration, scope) {
     // The numbers are read one by one from the core's buffer: copying them into a new array
@@ -251,7 +259,10 @@ export function createApi(core) {
     const { claims } = declaration;
     // A scope that is not a string reached the core as its JSON: take the core's word for it.
     const known = ledger.outcomeAt(1) === 0 && (scope == null || typeof scope === 'string') && length === 2 + 2 * claims.length;
-    if (!known) return { id, result: { output, ...JSON.parse(ledger.details()) } };
+    if (!known) {
+      const details = JSON.parse(ledger.details());
+      return { id, result: output === undefined ? details : { output, ...details } };
+    }
     const scopeName = scope ?? defaultScope;
     const ports = {};
     const allocated = [];
@@ -261,6 +272,7 @@ export function createApi(core) {
       setOwn(ports, claim, port);
       if (ledger.outcomeAt(3 + 2 * i) === 1) allocated.push({ scope: scopeName, claim, group, port });
     }
+    if (output === undefined) return { id, result: { claims: ports, allocated, released: [], diagnostics: [] } };
     return { id, result: { output, claims: ports, allocated, released: [], diagnostics: [] } };
   }
 
@@ -272,8 +284,11 @@ export function createApi(core) {
 
   return {
     version: core.version(),
+    defaultScope,
     render: (options) => renderLater(options, planRender(options)),
     renderSync: (options) => renderNow(options, planRender(options)),
+    decide: (options) => renderLater(options, planDecide(options)),
+    decideSync: (options) => renderNow(options, planDecide(options)),
     release: (options) => renderLater(options, planRelease(options)),
     releaseSync: (options) => renderNow(options, planRelease(options)),
     describeGroup: (name, groups) => JSON.parse(core.describeGroup(name, groupsKeyOf(groups))),

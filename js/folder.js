@@ -58,7 +58,7 @@ export function createFolderRenderer(api, core, loadYaml) {
       }
       if (failures.length && !kublade) throw firstOf(failures.map((f) => f.error));
       const decide = (dryRun) => {
-        const request = { ...templateOptions, template: '', name: options.claimsFile ?? 'ports.json', claims: options.claims ?? [], scope: options.scope, store: options.store, storeTimeoutMs: options.storeTimeoutMs, groups: options.groups, seed: options.seed, dryRun };
+        const request = { claims: options.claims ?? [], scope: options.scope, store: options.store, storeTimeoutMs: options.storeTimeoutMs, groups: options.groups, seed: options.seed, dryRun };
         for (const key of Object.keys(request)) if (request[key] === undefined) delete request[key];
         return request;
       };
@@ -145,7 +145,7 @@ export function createFolderRenderer(api, core, loadYaml) {
     while (!step.done) {
       let decided;
       try {
-        decided = await api.render(step.value);
+        decided = await api.decide(step.value);
       } catch (error) {
         step = steps.throw(error);
         continue;
@@ -157,7 +157,7 @@ export function createFolderRenderer(api, core, loadYaml) {
 
   return {
     renderFolder: (options = {}) => runAsync(options),
-    renderFolderSync: (options = {}) => run(options, (request) => api.renderSync(request)),
+    renderFolderSync: (options = {}) => run(options, (request) => api.decideSync(request)),
     /** The variables a folder's templates see (see renderFolder's `fields`, `values`, `namespace`). */
     kubladeVariables: (options = {}) => resolveVariables(options).variables,
   };

@@ -83,11 +83,10 @@ export interface TemplateVariables {
   [name: string]: unknown;
 }
 
-export interface RenderOptions extends TemplateOptions {
-  template: string;
+/** What `decide` needs: a render's options without the template and its values. */
+export interface DecideOptions {
   /** The claims, as in `.kublade/ports.json`. */
   claims?: ClaimDeclaration[];
-  values?: TemplateVariables;
   /** The deployment the reservations belong to (default `default`). */
   scope?: string;
   store?: ReservationStore;
@@ -103,6 +102,11 @@ export interface RenderOptions extends TemplateOptions {
    * stored: render again to see). `renderSync` has nothing to wait for.
    */
   storeTimeoutMs?: number;
+}
+
+export interface RenderOptions extends TemplateOptions, DecideOptions {
+  template: string;
+  values?: TemplateVariables;
 }
 
 export interface Position {
@@ -122,13 +126,17 @@ export interface Diagnostic {
   trap?: string;
 }
 
-export interface RenderResult {
-  output: string;
+/** The ports decided (and, unless a dry run, reserved), without a render. */
+export interface DecideResult {
   /** Claim name → port, in declaration order. */
   claims: Record<string, number>;
   allocated: Reservation[];
   released: Reservation[];
   diagnostics: Diagnostic[];
+}
+
+export interface RenderResult extends DecideResult {
+  output: string;
 }
 
 export interface ReleaseOptions {
@@ -194,8 +202,19 @@ export interface PortclaimsError extends Error {
 
 /** Node only: the package's version (the browser entry's `init()` resolves to an API that has it). */
 export const version: string;
+/**
+ * Node only: the scope a render without `scope` reserves for (the browser entry's `init()`
+ * resolves to an API that has it).
+ */
+export const defaultScope: string;
 export function render(options: RenderOptions): Promise<RenderResult>;
 export function renderSync(options: RenderOptions): RenderResult;
+/**
+ * Decides the claims as `render` does and reserves them (unless `dryRun`), rendering nothing:
+ * for several templates rendered with one set of ports, or to learn the ports alone.
+ */
+export function decide(options: DecideOptions): Promise<DecideResult>;
+export function decideSync(options: DecideOptions): DecideResult;
 export function release(options: ReleaseOptions): Promise<ReleaseResult>;
 export function releaseSync(options: ReleaseOptions): ReleaseResult;
 /** Compiles a template; anything but a string is an error of kind `config` (field `template`). */

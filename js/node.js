@@ -34,7 +34,7 @@ function entropy() {
 }
 
 const api = createApi(core);
-export const { version, render, renderSync, release, releaseSync, compile, describeGroup } = api;
+export const { version, defaultScope, render, renderSync, decide, decideSync, release, releaseSync, compile, describeGroup } = api;
 /** Kublade template folders rendered as one deployment (see folder.js). */
 const folders = createFolderRenderer(api, core, () => require('yaml'));
 export const { renderFolder, renderFolderSync } = folders;

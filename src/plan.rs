@@ -66,12 +66,21 @@ impl From<ClaimsError> for Error {
 
 /// Decides every declared claim and renders the template with them.
 pub fn plan(ledger: &Ledger, request: &Request<'_>) -> Result<Planned, Error> {
-    let decision = claims::with_rng(request.seed, |rng| {
-        ledger.decide(request.scope, request.claims, rng)
-    })??;
+    let decision = decide(ledger, request.scope, request.claims, request.seed)?;
     let variables = variables(request.values, request.scope, &decision.ports);
     let output = request.template.render(&variables)?;
     Ok(Planned { output, decision })
+}
+
+/// Decides every declared claim of `scope`, as a render would, rendering nothing: for hosts that
+/// render several templates with one decision (a folder), or only want the ports.
+pub fn decide(
+    ledger: &Ledger,
+    scope: &str,
+    claims: &[Claim],
+    seed: Option<u64>,
+) -> Result<Decision, ClaimsError> {
+    claims::with_rng(seed, |rng| ledger.decide(scope, claims, rng))?
 }
 
 /// The variables Kublade passes to every template: the host's values, with `$portClaims` set to

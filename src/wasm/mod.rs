@@ -231,6 +231,20 @@ impl LedgerHandle {
         self.plan_in_parts(template, claims, values, scope, seed)
     }
 
+    /// Decides `claims` (the ports.json array, as JSON) in the `request`'s `scope` (with its
+    /// `seed`), as `plan` does, rendering nothing; commits nothing. `outcome` and `details`
+    /// tell what was decided, as after a plan.
+    pub fn decide(&mut self, claims: &str, request: &str) -> Result<(), JsValue> {
+        self.forget();
+        let claims = cached_claims(claims)?;
+        let request = read(request)?;
+        let scope = scope_of(&request)?;
+        let seed = seed_of(&request)?;
+        let decision = plan::decide(&self.ledger, &scope, &claims, seed).map_err(claims_error)?;
+        self.keep_decision(decision);
+        Ok(())
+    }
+
     /// The last plan's decision as numbers: the id its change is kept under (see `apply`),
     /// then 1 when it released reservations or has diagnostics (read `details`), else 0, then
     /// for each declared claim, in order, its port and 1 when this plan reserved it, else 0.
@@ -383,10 +397,15 @@ impl LedgerHandle {
             },
         )
         .map_err(plan_error)?;
-        let id = self.take_id();
-        outcome_numbers(&planned.decision, id, &mut self.numbers);
-        self.last = Some((id, planned.decision));
+        self.keep_decision(planned.decision);
         Ok(planned.output)
+    }
+
+    /// Keeps a plan's decision for `outcome`, `details` and `apply`, under a new id.
+    fn keep_decision(&mut self, decision: claims::Decision) {
+        let id = self.take_id();
+        outcome_numbers(&decision, id, &mut self.numbers);
+        self.last = Some((id, decision));
     }
 
     /// The id of the next change to keep.

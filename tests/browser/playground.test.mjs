@@ -134,6 +134,24 @@ describe('playground', () => {
     assertNoConsoleErrors();
   });
 
+  // An empty scope is the core's default scope; a claim re-rolled in a scope the page does not
+  // show is decided again by the core alone (decideSync), with no template.
+  test('an empty scope renders for the default scope; a re-roll in another scope redraws its port', async () => {
+    await page.selectOption('#example', 'basic');
+    await waitForOutput((t) => /port: \d+/.test(t), 'showed a port');
+    const other = await reservationPort(page, 'web-service', 'web');
+    await page.fill('#scope', '');
+    const shown = await waitForOutput((t) => /port: \d+/.test(t) && ports(t)[0] !== other, 'showed a port of another scope');
+    assert.equal(await reservationPort(page, 'default', 'web'), ports(shown)[0]);
+    await page.click('[data-testid="reservation"][data-scope="web-service"][data-claim="web"] button[data-action="re-roll"]');
+    const redrawn = await reservationPort(page, 'web-service', 'web');
+    assert.notEqual(redrawn, other);
+    assert.ok(inRange(redrawn, HTTP));
+    assert.equal(await reservationPort(page, 'default', 'web'), ports(shown)[0], 'the shown scope kept its port');
+    await page.selectOption('#example', 'basic');
+    assertNoConsoleErrors();
+  });
+
   test('a shared link restores the state in a new page', async () => {
     await page.selectOption('#example', 'monitoring');
     await waitForOutput((t) => t.includes('name: monitoring'), 'showed the monitoring example');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { compile, MemoryStore, release, releaseSync, render, renderSync, version } from '../../js/node.js';
+import { compile, decide, decideSync, MemoryStore, release, releaseSync, render, renderSync, version } from '../../js/node.js';
 
 const seedBasic = readFileSync(new URL('../cases/seed-basic/template.yaml', import.meta.url), 'utf8');
 const web = [{ claim: 'web', group: 'http' }];
@@ -496,4 +496,40 @@ test('renderSync refuses a store that answers with promises, at load or at commi
   const store = new MemoryStore();
   const asyncCommit = { load: () => store.load(), commit: async (change) => store.commit(change) };
   assert.throws(() => renderSync({ template: 'x', claims: web, store: asyncCommit }), /renderSync\(\) needs a synchronous store/);
+});
+
+test('decide() reserves the ports a render would, rendering nothing', async () => {
+  const claims = [{ claim: 'web', group: 'http' }, { claim: 'db', group: 'tcp', preferred_port: 5432 }];
+  const rendered = renderSync({ template: "{{ $portClaims['web'] }}", claims, seed: 7, dryRun: true });
+  const dry = decideSync({ claims, seed: 7, dryRun: true });
+  assert.deepEqual(Object.keys(dry), ['claims', 'allocated', 'released', 'diagnostics']);
+  assert.deepEqual(dry.claims, rendered.claims);
+  assert.deepEqual(dry.allocated, rendered.allocated);
+  assert.equal(dry.claims.db, 5432);
+
+  const store = new MemoryStore();
+  const decided = await decide({ claims, scope: 'shop', store });
+  assert.deepEqual(decided.allocated.map((r) => [r.scope, r.claim, r.port]), [['shop', 'web', decided.claims.web], ['shop', 'db', 5432]]);
+  assert.deepEqual(store.reservations().map((r) => r.claim).sort(), ['db', 'web']);
+  // A render of the scope then finds them reserved, and reserves nothing more.
+  const again = renderSync({ template: "{{ $portClaims['web'] }}", claims, scope: 'shop', store });
+  assert.equal(again.output, String(decided.claims.web));
+  assert.deepEqual(again.allocated, []);
+  // A dry run decides a new claim and keeps nothing.
+  const more = decideSync({ claims: [...claims, { claim: 'cache', group: 'tcp' }], scope: 'shop', store, dryRun: true });
+  assert.deepEqual(more.allocated.map((r) => r.claim), ['cache']);
+  assert.equal(store.reservations().length, 2);
+});
+
+test('decide() fails as a render fails, and commits nothing then', () => {
+  const store = new MemoryStore([{ scope: 'a', claim: 'web', group: 'tcp', port: 40000 }]);
+  assert.throws(() => decideSync({ claims: [{ claim: 'web', group: 'tcp', preferred_port: 40000, random: false }], scope: 'b', store }), (e) => {
+    assert.equal(e.kind, 'claims');
+    assert.deepEqual(e.holder, { scope: 'a', claim: 'web' });
+    return true;
+  });
+  assert.throws(() => decideSync({ claims: [{ claim: 'web' }], store }), { kind: 'claims', field: '[0]', message: 'ports.json: [0]: missing "group"' });
+  assert.throws(() => decideSync({ claims: [], scope: '' }), { kind: 'config', field: 'scope' });
+  assert.throws(() => decideSync({ claims: [], scope: 42 }), { kind: 'config', field: 'scope' });
+  assert.equal(store.reservations().length, 1);
 });

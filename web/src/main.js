@@ -119,7 +119,7 @@ for (const [name, control] of Object.entries(optionControls)) {
 }
 const scopeInput = $('#scope');
 scopeInput.addEventListener('input', () => {
-  state.scope = scopeInput.value.trim() || 'default';
+  state.scope = scopeInput.value.trim() || engine?.defaultScope;
   scheduleRender();
   scheduleHash();
 });

@@ -260,7 +260,7 @@ export function createRenderer({ store, editors, output, getState, getEngine }) 
       if (r.scope === state.scope && declared(r.claim)) {
         return { extra: { exclude: r }, message: () => `Re-rolled ${r.claim}: ${r.port} → ${lookup(r.scope, r.claim)?.port ?? 'none'}` };
       }
-      const result = call('renderSync', { template: '', claims: [{ group: r.group, claim: r.claim }], scope: r.scope, groups: withExclusion(groups, r) });
+      const result = call('decideSync', { claims: [{ group: r.group, claim: r.claim }], scope: r.scope, groups: withExclusion(groups, r) });
       return { message: () => `Re-rolled ${r.claim} in ${r.scope}: ${r.port} → ${result.claims[r.claim]}` };
     },
 

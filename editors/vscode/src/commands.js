@@ -74,7 +74,7 @@ async function selectScope(model) {
   const resource = targetOf();
   const settings = settingsFor(resource);
   const counts = await scopesIn(model, settings);
-  const names = [...new Set([settings.scope, 'default', ...counts.keys()])];
+  const names = [...new Set([settings.scope, settings.defaultScope, ...counts.keys()])];
   const another = { label: '$(add) Another scope…', alwaysShow: true };
   const items = names.map((name) => ({
     label: name,

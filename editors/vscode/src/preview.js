@@ -54,7 +54,8 @@ export class Previews {
   /** `{ template, scope }` of a preview URI. */
   static parse(uri) {
     const query = new URLSearchParams(uri.query);
-    return { template: vscode.Uri.parse(query.get('template') ?? ''), scope: query.get('scope') ?? 'default' };
+    const template = vscode.Uri.parse(query.get('template') ?? '');
+    return { template, scope: query.get('scope') ?? settingsFor(template).scope };
   }
 
   /** Opens the preview of `template` beside it, in the selected scope. */

@@ -8,7 +8,7 @@ import { DEFAULT_LOCK_FILE } from './portclaims.js';
 export const SECTION = 'portclaims';
 
 /**
- * `{ scope, lockFile, lockPath, groupsFile, groupsPath, groupsPreset, dialect, whitespace }` for
+ * `{ scope, defaultScope, lockFile, lockPath, groupsFile, groupsPath, groupsPreset, dialect, whitespace }` for
  * `resource`: the files as URIs and as the paths messages show; `groupsPreset` when the groups
  * setting names the core's preset (`kublade`) rather than a file.
  */
@@ -21,8 +21,11 @@ export function settingsFor(resource) {
   const groupsPreset = groups === GROUPS_PRESET ? groups : undefined;
   const lockFile = resolve(base, lock);
   const groupsFile = groups === undefined || groupsPreset ? undefined : resolve(base, groups);
+  // The setting's default is the core's default scope (test/unit/manifest.test.mjs checks it).
+  const defaultScope = config.inspect('scope')?.defaultValue;
   return {
-    scope: nonEmpty(config.get('scope')) ?? 'default',
+    scope: nonEmpty(config.get('scope')) ?? defaultScope,
+    defaultScope,
     lockFile,
     lockPath: shown(lockFile),
     groupsFile,

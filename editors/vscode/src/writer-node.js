@@ -36,7 +36,7 @@ export function createWriter(loadApi) {
       const api = await loadApi();
       const store = storeOf(lockFile);
       const { released } = await api.release({ store, scope, claim: declaration.claim, ...(groups ? { groups } : {}) });
-      const result = await api.render({ template: '', claims: [declaration], scope, store, ...(groups ? { groups } : {}) });
+      const result = await api.decide({ claims: [declaration], scope, store, ...(groups ? { groups } : {}) });
       return { before: released[0]?.port, after: result.claims[declaration.claim] };
     },
   };

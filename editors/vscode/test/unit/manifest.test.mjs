@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { extensionDir } from './helpers.mjs';
+import { api, extensionDir } from './helpers.mjs';
 
 const manifest = JSON.parse(readFileSync(join(extensionDir, 'package.json'), 'utf8'));
 
@@ -40,7 +40,8 @@ test('commands: titled as the issue names them, each registered by the sources',
 test('settings: scope, lockFile, whitespace, dialect, groupsFile, with the CLI\'s defaults', () => {
   const properties = manifest.contributes.configuration.properties;
   assert.deepEqual(Object.keys(properties), ['portclaims.scope', 'portclaims.lockFile', 'portclaims.whitespace', 'portclaims.dialect', 'portclaims.groupsFile']);
-  assert.equal(properties['portclaims.scope'].default, 'default');
+  // The extension takes the default scope from here, so it must be the core's.
+  assert.equal(properties['portclaims.scope'].default, api.defaultScope);
   assert.equal(properties['portclaims.lockFile'].default, 'portclaims.lock.json');
   assert.deepEqual(properties['portclaims.whitespace'].enum, ['blade', 'smart']);
   assert.deepEqual(properties['portclaims.dialect'].enum, ['blade', 'jinja']);
