@@ -5,11 +5,10 @@
 //   --claims renders through renderSync() with the claims declared (the real path) instead of
 //   compile().render() with `portClaims` among the values (as bench/run.mjs does).
 //   --readers compares the two ways values reach the core: the value tape (compile().render)
-//   against the JSON text of what the template reads (as js/core.js sends what the tape cannot hold).
+//   against the JSON text of all of them (what renderJson takes: values that are text already).
 import { createRequire } from 'node:module';
 import { compile, renderSync } from '../js/node.js';
-import { readableJson, readPlan } from '../js/readable.js';
-import { tapeWriter } from '../js/tape.js';
+import { readPlan, tapeWriter } from '../js/tape.js';
 import * as core from '../pkg/portclaims.js';
 import { manifests, values as manifestValues } from './manifests.mjs';
 import { measureSideBySide as timeSideBySide } from './measure.mjs';
@@ -76,8 +75,9 @@ if (readers) {
     const tapes = tapeWriter(core);
     const fresh = manifests[name] ? manifestValues : () => ({ ...values(), portClaims: claimed });
     const sample = fresh();
-    const viaTape = (v) => ours.renderTape(tapes.write(v, plan));
-    const viaJson = (v) => ours.render(readableJson(v, plan));
+    const viaTape = (v) => tapes.send(v, plan, (length) => ours.renderTape(length));
+    // JSON text of all the values: the reader `renderJson` takes, for values that are text already.
+    const viaJson = (v) => ours.render(JSON.stringify(v));
     if (viaTape(sample) !== viaJson(sample)) throw new Error(`${name}: the two readers disagree`);
     const [tape, json] = measureSideBySide([() => viaTape(fresh()), () => viaJson(fresh())]);
     console.log(`| ${name} | ${tape.toFixed(1)} | ${json.toFixed(1)} | ${(json / tape).toFixed(2)}× |`);

@@ -1,7 +1,6 @@
 // The JS API over the WebAssembly core. The core decides and renders synchronously; this layer
 // talks to the host's reservation store (sync or async) and retries when a commit is refused.
-import { readableJson, readPlan, setOwn } from './readable.js';
-import { tapeWriter } from './tape.js';
+import { readPlan, tapeWriter } from './tape.js';
 
 // A refused commit is retried, after a short random pause that grows with each refusal, so that
 // writers racing on one store spread out instead of colliding again: at least MIN_COMMIT_ATTEMPTS
@@ -176,23 +175,19 @@ export function createApi(core) {
   // load may let other renders evict it from the cache meanwhile.
   const planRender = (options) => (ledger) => {
     const { compiled, plan } = compiledFor(options);
-    const { claims, values, scope, seed } = options;
+    const { claims, values, seed } = options;
     const declaration = declarationOf(claims ?? null);
     // Seeds travel as strings so that every u64 survives.
     const seedText = seed == null ? undefined : String(seed);
-    if (scope != null && typeof scope !== 'string') {
-      const json = readableJson(values, plan);
-      const request = JSON.stringify({ values: json === undefined ? undefined : JSON.parse(json), scope, seed: seedText });
-      return decided(ledger, ledger.plan(compiled, declaration.text, request), declaration, scope);
-    }
-    // The usual render: the request in parts, so that neither side builds an object of it, and
-    // the values as a tape where they can be.
-    const length = values === undefined ? -1 : tapes.write(values, plan);
-    const output =
-      length >= 0
-        ? ledger.planTape(compiled, declaration.text, length, scope ?? undefined, seedText)
-        : ledger.planParts(compiled, declaration.text, readableJson(values, plan) ?? '', scope ?? undefined, seedText);
-    return decided(ledger, output, declaration, scope);
+    // The scope as its JSON holds it (a boxed string is a string; a function, none).
+    const scope = options.scope == null || typeof options.scope === 'string' ? options.scope : JSON.parse(JSON.stringify(options.scope) ?? 'null');
+    // The request in parts, so that neither side builds an object of it, and the values as a tape.
+    return tapes.send(values, plan, (length) => {
+      // Not a string: the core refuses it, in the words it refuses any scope in.
+      if (scope != null && typeof scope !== 'string') ledger.decide(declaration.text, JSON.stringify({ scope }));
+      const output = ledger.planTape(compiled, declaration.text, length, scope ?? undefined, seedText);
+      return decided(ledger, output, declaration, scope);
+    });
   };
   // The ports alone, decided as a render decides them: for hosts that render several templates
   // with one decision (a folder) or show only the ports.
@@ -257,8 +252,7 @@ export function createApi(core) {
     const length = ledger.outcomeLength();
     const id = ledger.outcomeAt(0);
     const { claims } = declaration;
-    // A scope that is not a string reached the core as its JSON: take the core's word for it.
-    const known = ledger.outcomeAt(1) === 0 && (scope == null || typeof scope === 'string') && length === 2 + 2 * claims.length;
+    const known = ledger.outcomeAt(1) === 0 && length === 2 + 2 * claims.length;
     if (!known) {
       const details = JSON.parse(ledger.details());
       return { id, result: output === undefined ? details : { output, ...details } };
@@ -276,7 +270,7 @@ export function createApi(core) {
     return { id, result: { output, claims: ports, allocated, released: [], diagnostics: [] } };
   }
 
-  /** A compiled template with the plan of what it reads of its variables (see readable.js). */
+  /** A compiled template with the plan of what it reads of its variables (see tape.js). */
   function compileWithPlan(source, settings) {
     const compiled = core.compile(source, settings);
     return { compiled, plan: readPlan(JSON.parse(compiled.reads())) };
@@ -298,10 +292,7 @@ export function createApi(core) {
       }
       const { compiled, plan } = compileWithPlan(template, templateSettings(options ?? {}));
       return {
-        render(variables = {}) {
-          const length = tapes.write(variables, plan);
-          return length >= 0 ? compiled.renderTape(length) : compiled.render(readableJson(variables, plan) ?? '');
-        },
+        render: (variables = {}) => tapes.send(variables, plan, (length) => compiled.renderTape(length)),
         /** The variables as JSON text, which may hold what JS values cannot (a float such as 0.0). */
         renderJson: (variables) => compiled.render(variables),
         claimReferences: () => JSON.parse(compiled.claimReferences()),
@@ -350,6 +341,12 @@ function matches(value, pattern) {
     i++;
   }
   return i === keys.length;
+}
+
+/** Sets an own property as JSON.parse would, also for a key named `__proto__`. */
+function setOwn(object, key, value) {
+  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  else object[key] = value;
 }
 
 // Stores whose commit() answered a synchronous render with a promise: refused before committing

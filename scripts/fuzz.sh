@@ -28,9 +28,10 @@ for case in ../tests/cases/*/; do
     import { tapeWriter } from "../js/tape.js";
     core.initSync({ module: readFileSync("../pkg/portclaims_bg.wasm") });
     const [dir, out] = process.argv.slice(1);
-    const length = tapeWriter(core).write(JSON.parse(readFileSync(dir + "/values.json", "utf8")), true);
-    const start = core.tapeRoom(0);
-    if (length >= 0) writeFileSync(out, new Uint8Array(core.tapeFormat().memory.buffer, start, length));
+    tapeWriter(core).send(JSON.parse(readFileSync(dir + "/values.json", "utf8")), true, (length) => {
+      const start = core.tapeRoom(0);
+      writeFileSync(out, new Uint8Array(core.tapeFormat().memory.buffer, start, length));
+    });
   ' "$case" "corpus/tape/$(basename "$case")"
 done
 # the PHP runtime snippets of tests/php_blade_cases.json, with the variables they were made with

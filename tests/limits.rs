@@ -242,6 +242,28 @@ fn templates_past_the_size_limit_are_refused_before_parsing() {
 }
 
 #[test]
+fn values_past_the_size_limit_are_refused_before_reading() {
+    let limits = Limits {
+        max_value_bytes: 100,
+        ..Limits::default()
+    };
+    let template = Template::compile("x", &blade(limits)).expect("compiles");
+    assert!(template.check_values_size(100).is_ok());
+    let error = template.check_values_size(101).unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Limit, "{error}");
+    assert_eq!(
+        error.to_string(),
+        "bomb.yaml: values limit exceeded: the values are 101 bytes, more than the 100 a render reads"
+    );
+    let template = Template::compile("x", &jinja(Limits::default())).expect("compiles");
+    assert!(
+        template
+            .check_values_size(Limits::DEFAULT_MAX_VALUE_BYTES + 1)
+            .is_err()
+    );
+}
+
+#[test]
 fn arrays_a_render_builds_nest_no_deeper_than_the_limit() {
     let error = limit_error(
         "x: 1\n@for($a = [], $i = 0; $i < 100000; $a = [$a], $i++)\n@endfor\n{{ count($a) }}",

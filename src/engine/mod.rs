@@ -131,6 +131,7 @@ pub struct Template {
     leaky: Vec<Span>,
     reads: Option<blade::Reads>,
     max_output_bytes: usize,
+    max_value_bytes: usize,
     /// The memory budget and value nesting limit each render starts with.
     max_memory_bytes: usize,
     max_value_depth: usize,
@@ -272,6 +273,7 @@ impl Template {
             leaky,
             reads,
             max_output_bytes: options.limits.max_output_bytes,
+            max_value_bytes: options.limits.max_value_bytes,
             max_memory_bytes: options.limits.max_memory_bytes,
             max_value_depth: options.limits.max_value_depth,
             dialect: options.dialect,
@@ -408,6 +410,21 @@ impl Template {
     /// A fresh memory budget for one render (each attempt of [`Template::render`] starts anew).
     fn budget(&self) -> crate::php::budget::RenderBudget {
         crate::php::budget::RenderBudget::begin(self.max_memory_bytes, self.max_value_depth)
+    }
+
+    /// Refuses values of `bytes` (as JSON or a value tape) past the values limit, before they are
+    /// read: reading takes time and memory in proportion.
+    pub fn check_values_size(&self, bytes: usize) -> Result<(), Error> {
+        if bytes <= self.max_value_bytes {
+            return Ok(());
+        }
+        Err(self.plain_error(
+            ErrorKind::Limit,
+            format!(
+                "values limit exceeded: the values are {bytes} bytes, more than the {} a render reads",
+                self.max_value_bytes
+            ),
+        ))
     }
 
     /// The translation rendered first when it exists (see [`Template::render`]).

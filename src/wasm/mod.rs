@@ -87,6 +87,9 @@ pub fn compile(source: &str, options: &str) -> Result<CompiledTemplate, JsValue>
 #[wasm_bindgen(js_class = CompiledTemplate)]
 impl CompiledTemplate {
     pub fn render(&self, variables: &str) -> Result<String, JsValue> {
+        self.template
+            .check_values_size(variables.len())
+            .map_err(template_error)?;
         let variables = request::variables(read(variables)?, "variables")?;
         self.template.render(&variables).map_err(template_error)
     }
@@ -94,6 +97,9 @@ impl CompiledTemplate {
     /// `render` with the variables as the first `length` bytes of the tape buffer (see `tape`).
     #[wasm_bindgen(js_name = renderTape)]
     pub fn render_tape(&self, length: usize) -> Result<String, JsValue> {
+        self.template
+            .check_values_size(length)
+            .map_err(template_error)?;
         let variables = request::variables(tape::read_tape(length, "variables")?, "variables")?;
         self.template.render(&variables).map_err(template_error)
     }
@@ -183,41 +189,10 @@ impl LedgerHandle {
         write(&self.ledger.reservations())
     }
 
-    /// Decides `claims` (the ports.json array, as JSON) in the request's `scope` (with its
-    /// `seed`) and renders `template` with them and the request's `values`; commits nothing.
+    /// Decides `claims` (the ports.json array, as JSON) in `scope` (the default scope when
+    /// absent, with `seed` as text) and renders `template` with them and the values the first
+    /// `values_length` bytes of the tape buffer hold (see `tape`; none when 0); commits nothing.
     /// Returns the output; `outcome` and `details` tell what was decided.
-    pub fn plan(
-        &mut self,
-        template: &CompiledTemplate,
-        claims: &str,
-        request: &str,
-    ) -> Result<String, JsValue> {
-        self.forget();
-        let claims = cached_claims(claims)?;
-        let request = read(request)?;
-        let scope = scope_of(&request)?;
-        let values = request::variables(field(&request, "values"), "values")?;
-        let seed = seed_of(&request)?;
-        self.plan_read(template, &claims, &values, &scope, seed)
-    }
-
-    /// `plan` with the request in parts, as the JS layer sends a render whose scope is a string
-    /// or absent: `values` as JSON (empty when absent), `scope` (absent for the default scope)
-    /// and `seed` as text. Reading a request object costs more than deciding a claim.
-    #[wasm_bindgen(js_name = planParts)]
-    pub fn plan_parts(
-        &mut self,
-        template: &CompiledTemplate,
-        claims: &str,
-        values: &str,
-        scope: Option<String>,
-        seed: Option<String>,
-    ) -> Result<String, JsValue> {
-        self.plan_in_parts(template, claims, || read(values), scope, seed)
-    }
-
-    /// `plan_parts` with `values` as the first `values_length` bytes of the tape buffer (see
-    /// `tape`) instead of JSON.
     #[wasm_bindgen(js_name = planTape)]
     pub fn plan_tape(
         &mut self,
@@ -227,8 +202,29 @@ impl LedgerHandle {
         scope: Option<String>,
         seed: Option<String>,
     ) -> Result<String, JsValue> {
-        let values = || tape::read_tape(values_length, "values");
-        self.plan_in_parts(template, claims, values, scope, seed)
+        self.forget();
+        let claims = cached_claims(claims)?;
+        let scope = scope_or_default(scope)?;
+        template
+            .template
+            .check_values_size(values_length)
+            .map_err(template_error)?;
+        let values = tape::read_tape(values_length, "values")?;
+        let values = request::variables(values, "values")?;
+        let seed = seed.as_deref().map(parse_seed).transpose()?;
+        let planned = plan::plan(
+            &self.ledger,
+            &plan::Request {
+                template: &template.template,
+                claims: &claims,
+                values: &values,
+                scope: &scope,
+                seed,
+            },
+        )
+        .map_err(plan_error)?;
+        self.keep_decision(planned.decision);
+        Ok(planned.output)
     }
 
     /// Decides `claims` (the ports.json array, as JSON) in the `request`'s `scope` (with its
@@ -357,48 +353,6 @@ impl LedgerHandle {
             self.keep(id, decision.change);
         }
         self.numbers.clear();
-    }
-
-    /// `plan_parts` and `plan_tape`, which differ in how the values are read; the request's
-    /// parts are checked in the same order either way, so an error names the same part.
-    fn plan_in_parts(
-        &mut self,
-        template: &CompiledTemplate,
-        claims: &str,
-        values: impl FnOnce() -> Result<minijinja::Value, JsValue>,
-        scope: Option<String>,
-        seed: Option<String>,
-    ) -> Result<String, JsValue> {
-        self.forget();
-        let claims = cached_claims(claims)?;
-        let scope = scope_or_default(scope)?;
-        let values = request::variables(values()?, "values")?;
-        let seed = seed.as_deref().map(parse_seed).transpose()?;
-        self.plan_read(template, &claims, &values, &scope, seed)
-    }
-
-    /// Decides and renders a request read by `plan` or `plan_parts`.
-    fn plan_read(
-        &mut self,
-        template: &CompiledTemplate,
-        claims: &[claims::Claim],
-        values: &minijinja::Value,
-        scope: &str,
-        seed: Option<u64>,
-    ) -> Result<String, JsValue> {
-        let planned = plan::plan(
-            &self.ledger,
-            &plan::Request {
-                template: &template.template,
-                claims,
-                values,
-                scope,
-                seed,
-            },
-        )
-        .map_err(plan_error)?;
-        self.keep_decision(planned.decision);
-        Ok(planned.output)
     }
 
     /// Keeps a plan's decision for `outcome`, `details` and `apply`, under a new id.

@@ -15,7 +15,7 @@ thread_local! {
 }
 
 /// What `js/tape.js` writes with: the module's memory, to write tapes into, and the format's
-/// tags and key flags, which are defined once, in `engine::values::tape`.
+/// tags, key flags and deepest nesting, which are defined once, in `engine::values::tape`.
 #[wasm_bindgen(js_name = tapeFormat)]
 pub fn tape_format() -> JsValue {
     use crate::engine::values::tape as format;
@@ -29,6 +29,7 @@ pub fn tape_format() -> JsValue {
     }
     set("KEY_KNOWN", JsValue::from(format::KEY_KNOWN));
     set("KEY_NEW", JsValue::from(format::KEY_NEW));
+    set("MAX_DEPTH", JsValue::from(format::MAX_DEPTH as u32));
     object.into()
 }
 
@@ -52,8 +53,12 @@ pub fn tape_room(bytes: usize) -> *const u8 {
     })
 }
 
-/// The value the tape's first `length` bytes hold; errors name `field`.
+/// The value the tape's first `length` bytes hold (none, when 0: the host gave no values); errors
+/// name `field`.
 pub(super) fn read_tape(length: usize, field: &str) -> Result<Value, JsValue> {
+    if length == 0 {
+        return Ok(Value::UNDEFINED);
+    }
     TAPE.with(|tape| match tape.borrow().get(..length) {
         Some(bytes) => KEYS
             .with(|keys| from_tape(bytes, &mut keys.borrow_mut()))

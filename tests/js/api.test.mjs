@@ -289,7 +289,7 @@ test('the core applies each planned change once, by its id, in any order', async
   const compiled = core.compile("{{ $portClaims['web'] }}", '{}');
   const plan = (scope, port) => {
     const claims = JSON.stringify([{ claim: 'web', group: 'tcp', preferred_port: port }]);
-    const output = ledger.planParts(compiled, claims, '', scope, undefined);
+    const output = ledger.planTape(compiled, claims, 0, scope, undefined);
     return { id: ledger.outcomeAt(0), output };
   };
   const a = plan('a', 30001);
@@ -327,7 +327,7 @@ test('a render result is what the core decided, names and all', async () => {
   const fromCore = (scope, seed, reservations = []) => {
     const ledger = core.Ledger.load(JSON.stringify(reservations), 'null');
     const compiled = core.compile(template, '{}');
-    const output = ledger.plan(compiled, JSON.stringify(claims), JSON.stringify({ scope, seed: String(seed) }));
+    const output = ledger.planTape(compiled, JSON.stringify(claims), 0, scope ?? undefined, String(seed));
     const result = { output, ...JSON.parse(ledger.details()) };
     // The JS layer reads the outcome number by number: the same numbers as the array.
     const numbers = Array.from({ length: ledger.outcomeLength() }, (_, i) => ledger.outcomeAt(i));
@@ -356,7 +356,7 @@ test('a render result is what the core decided, names and all', async () => {
   const second = renderSync({ template, claims, store, scope: 's', seed: 5 });
   assert.deepStrictEqual(second, fromCore('s', 5, held));
   assert.deepEqual(second.allocated.map((r) => r.claim), ['constructor', 'ünï']);
-  // A scope that is not a string reaches the core as its JSON: the result says what it saw.
+  // A scope that is not a string is read as its JSON holds it.
   const boxed = renderSync({ template, claims, scope: new String('boxed'), seed: 6 });
   assert.deepStrictEqual(boxed.allocated.map((r) => r.scope), ['boxed', 'boxed', 'boxed', 'boxed']);
   // A claim that moves group releases its old port: released and diagnostics come from the core.
@@ -444,50 +444,35 @@ test('claims are serialised again whenever their JSON would differ', async () =>
   assert.throws(() => renderSync({ template, claims, groups, scope: 'm' }), /web.*declared twice/);
 });
 
-// A render whose scope is a string or absent reaches the core in parts (Ledger.planParts); any
-// other goes as one request object (Ledger.plan). Both must decide and fail alike.
-test('a request sent in parts decides and fails as the same request sent whole', async () => {
-  const core = await import('../../pkg/portclaims.js');
+// A render reaches the core in one way (Ledger.planTape, the values as a tape): each part of the
+// request is judged by the core, in one order (scope, then the values, then the seed).
+test('every part of a render request is judged by the core, naming the part', () => {
   const template = "{{ $portClaims['web'] }} {{ $namespace }} {{ $data['a'] ?? '-' }}";
-  const settle = (run) => {
-    try {
-      return { output: run() };
-    } catch (error) {
-      return { error: error.message, kind: error.kind, field: error.field };
-    }
-  };
   const cases = [
-    { seed: 1 },
-    { scope: 'team', seed: 2, values: { data: { a: 'x' } } },
-    { scope: '', seed: 3 },
-    { scope: '', values: 5 },
-    { seed: -1 },
-    { seed: 'x' },
-    { seed: 18446744073709551616n },
-    { seed: 18446744073709551615n, scope: 'max' },
-    { seed: 4, values: 'text' },
-    { seed: 5, values: [1] },
-    { seed: 6, values: null },
-    { seed: 7, values: () => 1 },
-    { seed: 8, scope: null },
+    [{ seed: 1 }, /^\d+ default -$/],
+    [{ scope: 'team', seed: 2, values: { data: { a: 'x' } } }, /^\d+ team x$/],
+    [{ scope: null, seed: 8 }, /^\d+ default -$/],
+    [{ seed: 6, values: null }, /^\d+ default -$/],
+    [{ seed: 7, values: () => 1 }, /^\d+ default -$/],
+    [{ seed: 18446744073709551615n, scope: 'max' }, /^\d+ max -$/],
+    [{ scope: '', seed: 3 }, { kind: 'config', field: 'scope', message: 'scope: must not be empty' }],
+    [{ scope: '', values: 5 }, { kind: 'config', field: 'scope', message: 'scope: must not be empty' }],
+    [{ scope: 42, values: 5 }, { kind: 'config', field: 'scope', message: 'scope: must be a string, got 42' }],
+    [{ seed: 4, values: 'text' }, { kind: 'config', field: 'values', message: 'values: must be an object of template variables, got "text"' }],
+    [{ seed: 5, values: [1] }, { kind: 'config', field: 'values', message: 'values: must be an object of template variables, got an array' }],
+    [{ seed: -1, values: [1] }, { kind: 'config', field: 'values', message: 'values: must be an object of template variables, got an array' }],
+    [{ seed: -1 }, { kind: 'config', field: 'seed', message: 'seed: must be an integer from 0 to 18446744073709551615, got -1' }],
+    [{ seed: 'x' }, { kind: 'config', field: 'seed', message: 'seed: must be an integer from 0 to 18446744073709551615, got x' }],
+    [{ seed: 18446744073709551616n }, { kind: 'config', field: 'seed', message: 'seed: must be an integer from 0 to 18446744073709551615, got 18446744073709551616' }],
   ];
-  for (const c of cases) {
-    const ledger = core.Ledger.load('[]', 'null');
-    const compiled = core.compile(template, '{}');
-    const claims = JSON.stringify(web);
-    const seed = c.seed == null ? undefined : String(c.seed);
-    const whole = settle(() => ledger.plan(compiled, claims, JSON.stringify({ values: c.values, scope: c.scope, seed })));
-    const wholeNumbers = Array.from(ledger.outcome());
-    const parts = settle(() => ledger.planParts(compiled, claims, JSON.stringify(c.values) ?? '', c.scope ?? undefined, seed));
-    const partsNumbers = Array.from(ledger.outcome());
-    assert.deepEqual(parts, whole, JSON.stringify({ ...c, seed }));
-    // The ids differ (each plan keeps its change under a new one); the decision does not.
-    assert.deepEqual(partsNumbers.slice(1), wholeNumbers.slice(1));
-    const api = settle(() => renderSync({ template, claims: web, ...c }).output);
-    assert.deepEqual(api, whole, JSON.stringify({ ...c, seed }));
-    ledger.free();
-    compiled.free();
+  for (const [request, expected] of cases) {
+    const what = JSON.stringify(request, (_, v) => (typeof v === 'bigint' ? `${v}n` : v));
+    if (expected instanceof RegExp) assert.match(renderSync({ template, claims: web, ...request }).output, expected, what);
+    else assert.throws(() => renderSync({ template, claims: web, ...request }), expected, what);
   }
+  // The same seed draws the same port, whatever else the request holds.
+  const port = (request) => renderSync({ template, claims: web, ...request }).claims.web;
+  assert.equal(port({ seed: 9 }), port({ seed: 9, values: { data: { a: 1 } } }));
 });
 
 test('renderSync refuses a store that answers with promises, at load or at commit', () => {

@@ -69,6 +69,17 @@ test('a template past the size limit is refused before it is parsed', () => {
   assert.equal(compile('a: {{ 1 + 1 }}\n').render(), 'a: 2\n');
 });
 
+test('values past the size limit are refused before the core reads them, and nothing is reserved', () => {
+  const huge = { data: { blob: 'x'.repeat(17 * 1024 * 1024) } };
+  const says = (e) => e.kind === 'limit' && /^template: values limit exceeded: the values are \d+ bytes, more than the 16777216 a render reads$/.test(e.message);
+  assert.throws(() => compile("{{ strlen($data['blob']) }}").render(huge), says);
+  const store = new MemoryStore();
+  assert.throws(() => renderSync({ template: "{{ $portClaims['web'] }}{{ strlen($data['blob']) }}", claims: [{ claim: 'web', group: 'http' }], store, values: huge }), says);
+  assert.deepEqual(store.reservations(), []);
+  // What a template does not read does not count.
+  assert.equal(compile('{{ $namespace }}').render({ namespace: 'ns', ...huge }), 'ns');
+});
+
 test('arrays a template builds nest no deeper than the limit', () => {
   const error = limitError(
     { template: 'x: 1\n@for($a = [], $i = 0; $i < 100000; $a = [$a], $i++)\n@endfor\n' },

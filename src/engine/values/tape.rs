@@ -2,14 +2,15 @@
 //!
 //! For a small manifest, `JSON.stringify` and reading its text back cost more than the render:
 //! the JS layer writes what a template reads straight into bytes instead, and this reads them
-//! without scanning for quotes, digits or whitespace. The writer only writes values whose JSON
-//! reading is certain (plain objects and arrays, strings, integers, booleans, null) and leaves
-//! everything else to JSON, so a tape reads as exactly what [`super::from_json`] makes of
-//! `JSON.stringify` of the same variables.
+//! without scanning for quotes, digits or whitespace. The writer walks the variables as
+//! `JSON.stringify` does (`toJSON`, boxed primitives, own enumerable keys), so a tape reads as
+//! exactly what [`super::from_json`] makes of `JSON.stringify` of the same variables.
 //!
 //! The format, little-endian throughout: one tag byte, then
 //! - [`NULL`], [`FALSE`], [`TRUE`]: nothing;
 //! - [`INT32`]: an `i32`; [`INT53`]: an `f64` holding an integer within ±2^53;
+//! - [`FLOAT`]: any other finite `f64`, read as JSON reads the text JS writes for it (see
+//!   [`float`]);
 //! - [`STRING`]: a `u32` byte length, then that many bytes of UTF-8;
 //! - [`ARRAY`]: a `u32` item count, then the items;
 //! - [`OBJECT`]: a `u32` entry count, then per entry a key and its value. A key is a `u32`:
@@ -35,9 +36,10 @@ pub const INT53: u8 = 4;
 pub const STRING: u8 = 5;
 pub const ARRAY: u8 = 6;
 pub const OBJECT: u8 = 7;
+pub const FLOAT: u8 = 8;
 
 /// The tags by the names `js/tape.js` writes them under (handed over by `tapeFormat()`).
-pub const TAGS: [(&str, u8); 8] = [
+pub const TAGS: [(&str, u8); 9] = [
     ("NULL", NULL),
     ("FALSE", FALSE),
     ("TRUE", TRUE),
@@ -46,6 +48,7 @@ pub const TAGS: [(&str, u8); 8] = [
     ("STRING", STRING),
     ("ARRAY", ARRAY),
     ("OBJECT", OBJECT),
+    ("FLOAT", FLOAT),
 ];
 
 /// The flag of a key given by its number in the [`TapeKeys`].
@@ -61,8 +64,8 @@ const SMALL_OBJECT: usize = 32;
 #[derive(Debug, Default)]
 pub struct TapeKeys(Vec<Value>);
 
-/// Deeper nesting than the writer ever writes (it leaves that to JSON, which refuses it).
-const MAX_DEPTH: usize = 128;
+/// The deepest nesting of arrays and objects read (the writer refuses deeper values itself).
+pub const MAX_DEPTH: usize = 128;
 
 /// The largest integer a JS number holds exactly: the writer's `Number.isSafeInteger`.
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
@@ -145,6 +148,13 @@ impl<'a> Reader<'a> {
                     return Err(self.error());
                 }
                 integer(number as i64)
+            }
+            FLOAT => {
+                let number = f64::from_le_bytes(self.bytes()?);
+                if !number.is_finite() {
+                    return Err(self.error());
+                }
+                float(number)
             }
             STRING => Value::from(self.text()?),
             ARRAY if depth < MAX_DEPTH => self.array(depth + 1)?,
@@ -231,6 +241,37 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// A JS number as JSON reads the text `JSON.stringify` writes for it. JS writes a whole number
+/// below 1e21 without an exponent, which JSON reads as an integer (`u64`, or `i64` when negative)
+/// while it fits one, and anything else (`0.5`, `1e+21`) as a float.
+fn float(number: f64) -> Value {
+    if number.fract() == 0.0 && number.abs() < 1e21 {
+        let text = js_integer_text(number);
+        if let Ok(n) = text.parse::<u64>() {
+            return Value::from(n);
+        }
+        if let Ok(n) = text.parse::<i64>() {
+            return Value::from(n);
+        }
+    }
+    Value::from(number)
+}
+
+/// The text JS writes for a whole number below 1e21: the fewest digits that read back as it, then
+/// zeros (2^60 is `1152921504606847000`). Rust's `{:e}` gives those digits, as JS picks them.
+fn js_integer_text(number: f64) -> String {
+    let shortest = format!("{:e}", number.abs());
+    let (mantissa, exponent) = shortest.split_once('e').unwrap_or((&shortest, "0"));
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let zeros = exponent
+        .parse::<usize>()
+        .unwrap_or(0)
+        .saturating_add(1)
+        .saturating_sub(digits.len());
+    let sign = if number < 0.0 { "-" } else { "" };
+    format!("{sign}{digits}{}", "0".repeat(zeros))
+}
+
 /// An integer as reading its JSON text makes it: `u64` when not negative, `i64` when negative.
 fn integer(n: i64) -> Value {
     match u64::try_from(n) {
@@ -263,6 +304,11 @@ mod tests {
         }
         fn int53(self, n: f64) -> Self {
             let mut tape = self.tag(INT53);
+            tape.0.extend_from_slice(&n.to_le_bytes());
+            tape
+        }
+        fn float(self, n: f64) -> Self {
+            let mut tape = self.tag(FLOAT);
             tape.0.extend_from_slice(&n.to_le_bytes());
             tape
         }
@@ -419,6 +465,31 @@ mod tests {
         assert_eq!(big, super::super::from_json("-4000000000").expect("valid"));
     }
 
+    /// `(number, JSON.stringify(number))` as JS writes them.
+    #[test]
+    fn floats_read_as_the_json_text_js_writes_for_them() {
+        for (n, json) in [
+            (0.5, "0.5"),
+            (-0.0, "0"),
+            (1e-7, "1e-7"),
+            (123.456, "123.456"),
+            (9_007_199_254_740_992.0, "9007199254740992"),
+            (-9_007_199_254_740_992.0, "-9007199254740992"),
+            (1.152_921_504_606_847e18, "1152921504606847000"),
+            (1.8446744073709552e19, "18446744073709552000"),
+            (-9.223372036854776e18, "-9223372036854776000"),
+            (1.2345678901234567e19, "12345678901234567000"),
+            (-1.2345678901234567e18, "-1234567890123456800"),
+            (-1e19, "-10000000000000000000"),
+            (1e20, "100000000000000000000"),
+            (1e21, "1e+21"),
+            (-1.7976931348623157e308, "-1.7976931348623157e+308"),
+            (5e-324, "5e-324"),
+        ] {
+            assert_reads_as_json(Tape::default().float(n), json);
+        }
+    }
+
     #[test]
     fn a_tape_that_breaks_the_format_is_an_error_at_its_offset() {
         let cases: Vec<(Vec<u8>, usize)> = vec![
@@ -434,6 +505,8 @@ mod tests {
             (Tape::default().int53(0.5).0, 9),
             (Tape::default().int53(f64::NAN).0, 9),
             (Tape::default().int53(1e300).0, 9),
+            (Tape::default().float(f64::NAN).0, 9),
+            (Tape::default().float(f64::INFINITY).0, 9),
         ];
         for (tape, offset) in cases {
             assert_eq!(
