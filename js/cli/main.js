@@ -1,8 +1,8 @@
 // The CLI's entry: parse, run one command, report. Everything thrown ends here as one message;
 // never a JavaScript stack trace, never a Rust panic.
-import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 
+import { packageVersion } from '../package-version.js';
 import { parseCommandLine } from './args.js';
 import { CliError, UsageError, createReporter } from './messages.js';
 
@@ -17,14 +17,6 @@ const COMMANDS = {
   'store init': async () => (await import('./commands/store.js')).storeInitCommand,
   'store migrate': async () => (await import('./commands/store.js')).storeMigrateCommand,
 };
-
-function packageVersion() {
-  try {
-    return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** Loads the API (and with it the WebAssembly core) only for the commands that need it. */
 async function loadApi() {
