@@ -1,7 +1,7 @@
 // What a CLI process loads: only what its command needs (no WebAssembly core for --version, --help
 // or a usage error; the yaml package only for a YAML file), whether it runs bundled (pkg/cli.js,
-// see scripts/bundle-cli.mjs) or from its sources; and bin/portclaims.js runs the bundle only while
-// no source it was built from has changed since.
+// see scripts/bundle-cli.mjs, with the yaml package in pkg/yaml.cjs) or from its sources; and
+// bin/portclaims.js runs the bundle only while no source it was built from has changed since.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -15,7 +15,7 @@ import { ROOT } from './helpers.mjs';
 // A copy of the package (its node_modules linked), so that the test may edit sources and dates.
 let copy;
 
-// Counts the WebAssembly modules compiled and tells whether the yaml package was loaded, at exit;
+// Counts the WebAssembly modules compiled and tells where the yaml package was loaded from, at exit;
 // the ES modules loaded are written to PROBE_LOG by a loader hook (which runs in its own thread).
 const PROBE = `
 import { createRequire, register } from 'node:module';
@@ -29,7 +29,9 @@ WebAssembly.Module = new Proxy(WebAssembly.Module, {
   },
 });
 process.on('exit', () => {
-  const yaml = Object.keys(require.cache).some((path) => /[\\/]node_modules[\\/]yaml[\\/]/.test(path));
+  const loaded = Object.keys(require.cache);
+  const yaml = loaded.some((path) => /[\\/]node_modules[\\/]yaml[\\/]/.test(path)) ? 'node_modules'
+    : loaded.some((path) => /[\\/]pkg[\\/]yaml[.]cjs$/.test(path)) ? 'pkg/yaml.cjs' : null;
   process.stderr.write('probe: ' + JSON.stringify({ compiled, yaml }) + '\\n');
 });
 `;
@@ -123,14 +125,14 @@ for (const [mode, fresh] of [['bundled', true], ['from its sources', false]]) {
     const entry = fresh ? ['bin/portclaims.js', 'pkg/cli.js'] : ['bin/portclaims.js', 'js/cli/args.js', 'js/cli/main.js', 'js/cli/messages.js', 'js/package-version.js'];
     for (const args of [['--version'], ['--help'], ['render', '--help'], ['render', '--no-such-option']]) {
       const { compiled, yaml, modules, stderr } = run(args);
-      assert.deepEqual({ args, compiled, yaml }, { args, compiled: 0, yaml: false }, stderr);
+      assert.deepEqual({ args, compiled, yaml }, { args, compiled: 0, yaml: null }, stderr);
       const help = !fresh && args.includes('--help') ? ['js/cli/help.js'] : [];
       assert.deepEqual(modules.filter((m) => m.startsWith('js/') || m.startsWith('pkg/') || m.startsWith('bin/')).sort(), [...entry, ...help].sort());
     }
     const json = run(['render', 'service.yaml', '--ports', 'ports.json', '--values', 'values.json', '--dry-run', '--seed', '7']);
     assert.equal(json.code, 0, json.stderr);
     assert.match(json.stdout, /name: web\n/);
-    assert.deepEqual({ compiled: json.compiled, yaml: json.yaml }, { compiled: 1, yaml: false });
+    assert.deepEqual({ compiled: json.compiled, yaml: json.yaml }, { compiled: 1, yaml: null });
     if (!fresh) {
       // The command's own module and the core's, no other command's.
       assert.ok(json.modules.includes('js/cli/commands/render.js') && json.modules.some((m) => CORE.test(m)), json.modules.join(' '));
@@ -139,6 +141,7 @@ for (const [mode, fresh] of [['bundled', true], ['from its sources', false]]) {
     const yaml = run(['render', 'service.yaml', '--ports', 'ports.json', '--values', 'values.yaml', '--dry-run', '--seed', '7']);
     assert.equal(yaml.code, 0, yaml.stderr);
     assert.equal(yaml.stdout, json.stdout);
-    assert.deepEqual({ compiled: yaml.compiled, yaml: yaml.yaml }, { compiled: 1, yaml: true });
+    // From the sources, the yaml package in node_modules; bundled, the bundle's copy beside it.
+    assert.deepEqual({ compiled: yaml.compiled, yaml: yaml.yaml }, { compiled: 1, yaml: fresh ? 'pkg/yaml.cjs' : 'node_modules' });
   });
 }
