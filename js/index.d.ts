@@ -335,7 +335,7 @@ export class LocalStorageStore implements ReservationStore {
  * `{ "version": 1, "reservations": [...] }`, sorted by scope then claim (by code point, as the
  * core orders them). `load()` is synchronous;
  * `commit()` takes a cross-process lock, refuses a change whose base revision is stale, and writes
- * atomically. The revision is a hash of the file's bytes. A corrupt file is reported (an Error with
+ * atomically. The revision is the file's bytes (a character each). A corrupt file is reported (an Error with
  * `kind: 'store'` and `file`) and never overwritten.
  */
 export class LockFileStore implements ReservationStore {

@@ -50,9 +50,13 @@ const crypto = () => require('node:crypto');
 
 const keyOf = (r) => `${r.scope}\u0000${r.claim}`;
 
-/** The revision of a lock file's bytes: a hash, so that any change on disk is seen. */
+/**
+ * The revision of a lock file's bytes: the bytes themselves, one character each, so that any
+ * change on disk is seen. Comparing them costs less than hashing them would, and a render that
+ * changes nothing then never loads node:crypto.
+ */
 export function revisionOf(bytes) {
-  return crypto().createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+  return (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes)).toString('latin1');
 }
 
 function storeError(file, message, extra = {}) {
@@ -183,7 +187,7 @@ export class LockFileStore {
   #lockOptions;
   #groups;
   // The last file read, by revision: a render loads the store every time, and parsing a large
-  // file costs more than hashing it.
+  // file costs more than comparing its bytes.
   #cached = null;
 
   /**

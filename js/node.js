@@ -6,6 +6,7 @@ import { nodeCore } from './node-core.js';
 import { createApi } from './core.js';
 import { createCheck } from './check.js';
 import { createFolderRenderer } from './folder.js';
+import { loadYaml } from './yaml.js';
 
 const core = nodeCore();
 const require = createRequire(import.meta.url);
@@ -36,10 +37,10 @@ function entropy() {
 const api = createApi(core);
 export const { version, defaultScope, render, renderSync, decide, decideSync, release, releaseSync, compile, describeGroup } = api;
 /** Kublade template folders rendered as one deployment (see folder.js). */
-const folders = createFolderRenderer(api, core, () => require('yaml'));
+const folders = createFolderRenderer(api, core, loadYaml);
 export const { renderFolder, renderFolderSync } = folders;
 /** Diagnostics of templates in a dry run, nothing reserved (see check.js). */
-export const check = createCheck({ ...api, ...folders, kubladeTraps: core.kubladeTraps }, () => require('yaml'));
+export const check = createCheck({ ...api, ...folders, kubladeTraps: core.kubladeTraps }, loadYaml);
 export { MemoryStore } from './store.js';
 export { LocalStorageStore } from './local-storage-store.js';
 export { LockFileStore } from './lockfile-store.js';

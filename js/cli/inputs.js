@@ -1,13 +1,10 @@
 // Reading the CLI's input files: JSON (ports, fields, groups) and JSON or YAML (values, `-` for
 // stdin). Every failure names the file and, for syntax errors, the line and column.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 
+import { loadYaml } from '../yaml.js';
 import { parseJson } from './json.js';
 import { CliError } from './messages.js';
-
-// Loaded when a YAML file is read: it is the slowest module to import.
-const loadYaml = () => createRequire(import.meta.url)('yaml');
 
 /** Reads a text file; `what` names it in messages: `ports file`, `values file`. */
 export function readText(path, what, { hint } = {}) {

@@ -1,34 +1,22 @@
 // The CLI's entry: parse, run one command, report. Everything thrown ends here as one message;
 // never a JavaScript stack trace, never a Rust panic.
-import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 
+import { packageVersion } from '../package-version.js';
 import { parseCommandLine } from './args.js';
-import { claimsListCommand, claimsPruneCommand, claimsReleaseCommand } from './commands/claims.js';
-import { checkCommand } from './commands/check.js';
-import { renderCommand } from './commands/render.js';
-import { storeInitCommand, storeMigrateCommand } from './commands/store.js';
-import { internalError } from './commands/shared.js';
-import { helpText } from './help.js';
 import { CliError, UsageError, createReporter } from './messages.js';
 
+// A command's module, and what it imports, loads only when that command runs: `--version`,
+// `--help` and a usage error load none of them, and no command loads another's.
 const COMMANDS = {
-  render: renderCommand,
-  check: checkCommand,
-  'claims list': claimsListCommand,
-  'claims release': claimsReleaseCommand,
-  'claims prune': claimsPruneCommand,
-  'store init': storeInitCommand,
-  'store migrate': storeMigrateCommand,
+  render: async () => (await import('./commands/render.js')).renderCommand,
+  check: async () => (await import('./commands/check.js')).checkCommand,
+  'claims list': async () => (await import('./commands/claims.js')).claimsListCommand,
+  'claims release': async () => (await import('./commands/claims.js')).claimsReleaseCommand,
+  'claims prune': async () => (await import('./commands/claims.js')).claimsPruneCommand,
+  'store init': async () => (await import('./commands/store.js')).storeInitCommand,
+  'store migrate': async () => (await import('./commands/store.js')).storeMigrateCommand,
 };
-
-function packageVersion() {
-  try {
-    return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** Loads the API (and with it the WebAssembly core) only for the commands that need it. */
 async function loadApi() {
@@ -63,15 +51,17 @@ export async function main(argv, io = {}) {
       return 0;
     }
     if (parsed.command === 'help') {
+      const { helpText } = await import('./help.js');
       stdout.write(helpText(parsed.topic));
       return 0;
     }
     const context = { stdout, stderr, env, reporter, api: loadApi };
-    return await COMMANDS[parsed.command](parsed, context);
+    const command = await COMMANDS[parsed.command]();
+    return await command(parsed, context);
   } catch (thrown) {
     // The core is built with panic = "abort": a panic prints nothing and arrives here as a trap
     // (WebAssembly.RuntimeError), which internalError words as a bug of the core.
-    const error = thrown instanceof CliError ? thrown : internalError(thrown);
+    const error = thrown instanceof CliError ? thrown : (await import('./commands/shared.js')).internalError(thrown);
     reporter.error(error);
     for (const other of error.others ?? []) reporter.error(other);
     if (error instanceof UsageError) {
