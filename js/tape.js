@@ -213,6 +213,11 @@ function createTapeWriter(core) {
     names.push(name);
   }
 
+  /** Takes back the key numbers given after the first `known`. */
+  function forget(known) {
+    while (names.length > known) numbers.delete(names.pop());
+  }
+
   function writeNumber(value) {
     room(9);
     if ((value | 0) === value) {
@@ -382,8 +387,12 @@ function createTapeWriter(core) {
           } else {
             polluted = inheritsEnumerable();
             length = writeInCore(variables, plan);
-            // The variables' own code ran the core while the tape was written: again, apart.
-            if (length < 0) length = writeApart(variables, plan);
+            // The variables' own code ran the core while the tape was written: again, apart,
+            // with the numbers the lost tape gave taken back (the core never read it).
+            if (length < 0) {
+              forget(known);
+              length = writeApart(variables, plan);
+            }
           }
         } catch (error) {
           throw valuesError(error instanceof Unreadable && error.cause instanceof TooDeep ? tooDeep(variables, error.path) : error);
@@ -393,7 +402,7 @@ function createTapeWriter(core) {
         return answer;
       } finally {
         nesting--;
-        if (!read) while (names.length > known) numbers.delete(names.pop());
+        if (!read) forget(known);
         if (outer) {
           // Back to the tape this one was written in the middle of; one in the core's buffer
           // was overwritten there, so its writer finishes into a scratch buffer and writes again.

@@ -219,6 +219,12 @@ test('a tape follows the core memory when it grows; a getter that renders, or gr
     },
   };
   assert.equal(template.render(growing), '{"before":"b","middle":"m","after":["a",1]}');
+  // The same with keys no tape has named yet: the tape written again names them afresh.
+  const fresh = `k${Date.now()}`;
+  const renders = { v: { [`${fresh}a`]: 'a', get [`${fresh}b`]() { return inner.render({ v: { name: 'in' } }); }, [`${fresh}c`]: [1] } };
+  const expected = JSON.stringify({ [`${fresh}a`]: 'a', [`${fresh}b`]: 'in', [`${fresh}c`]: [1] });
+  assert.equal(template.render(renders), expected);
+  assert.equal(template.render(renders), expected);
   // The same, with the tape growing after the getter: a fresh view then hides the lost writes.
   const regrowing = {
     v: {
