@@ -1,5 +1,6 @@
 // The JS API over the WebAssembly core. The core decides and renders synchronously; this layer
 // talks to the host's reservation store (sync or async) and retries when a commit is refused.
+import { JUDGED_INDEX, groupsKeyOf } from './store.js';
 import { readPlan, tapeWriter } from './tape.js';
 
 // A refused commit is retried, after a short random pause that grows with each refusal, so that
@@ -39,9 +40,10 @@ export function createApi(core) {
       ledgers.delete(store);
       cached.ledger.free();
     }
-    let ledger;
+    // The index the store built to judge its reservations, when it hands it over.
+    let ledger = typeof snapshot[JUDGED_INDEX] === 'function' ? snapshot[JUDGED_INDEX](groupsKey) : null;
     try {
-      ledger = core.Ledger.load(JSON.stringify(snapshot.reservations ?? []), groupsKey);
+      ledger ??= core.Ledger.load(JSON.stringify(snapshot.reservations ?? []), groupsKey);
     } catch (error) {
       throw inStore(error, store);
     }
@@ -469,10 +471,6 @@ function templateSettings({ dialect, escape, whitespace, name, limits }) {
   return JSON.stringify({ dialect, escape, whitespace, name, limits });
 }
 
-// A groups configuration as the core reads it, and as the key of the indexes built under it.
-function groupsKeyOf(groups) {
-  return groups == null ? 'null' : JSON.stringify(groups);
-}
 
 // Adds `value` to a cache kept in insertion order, evicting (and releasing) the oldest entry
 // once it holds CACHE_SIZE.

@@ -32,6 +32,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 
 import { lockFile } from './file-lock.js';
+import { JUDGED_INDEX, groupsKeyOf } from './store.js';
 import * as core from '../pkg/portclaims.js';
 import { nodeCore } from './node-core.js';
 import { lineColumn, parseJson } from './cli/json.js';
@@ -110,7 +111,14 @@ function firstInvalidUtf8(bytes) {
  * or by a LockFileStore).
  */
 export function parseLockFile(text, file = DEFAULT_LOCK_FILE, extras = {}, groups = undefined) {
-  if (text.trim() === '' || text === '\ufeff') return [];
+  const { reservations, ledger } = readLockFile(text, file, extras, groups);
+  ledger?.free();
+  return reservations;
+}
+
+/** `parseLockFile`, with the core's index of the reservations (null for none) kept. */
+function readLockFile(text, file, extras, groups) {
+  if (text.trim() === '' || text === '\ufeff') return { reservations: [], ledger: null };
   let doc;
   try {
     doc = parseJson(text);
@@ -147,22 +155,24 @@ export function parseLockFile(text, file = DEFAULT_LOCK_FILE, extras = {}, group
 }
 
 /**
- * `reservations` as the core reads a store's snapshot, sorted by scope, then claim (by code
- * point, the core's order); what the core refuses is an error naming `file`.
+ * `{ reservations, ledger }`: the reservations as the core reads a store's snapshot, sorted by
+ * scope, then claim (by code point, the core's order), and the core's index of them, which the
+ * caller frees; what the core refuses is an error naming `file`.
  */
 function judged(reservations, file, groups) {
   let ledger;
   try {
-    ledger = core.Ledger.load(JSON.stringify(reservations), groups == null ? 'null' : JSON.stringify(groups));
+    ledger = core.Ledger.load(JSON.stringify(reservations), groupsKeyOf(groups));
   } catch (e) {
     if (e?.kind !== 'claims' || e.source !== 'reservations') throw e;
     const field = `reservations${e.field ?? ''}`;
     throw storeError(file, `${field}: ${e.reason}`, { field });
   }
   try {
-    return JSON.parse(ledger.reservations());
-  } finally {
+    return { reservations: JSON.parse(ledger.reservations()), ledger };
+  } catch (e) {
     ledger.free();
+    throw e;
   }
 }
 
@@ -177,7 +187,8 @@ export function formatLockFile(reservations, extras = {}, groups = undefined, fi
 /** The reservations as the core judged and sorted them, and the lock file's text holding them. */
 function canonical(reservations, extras, groups, file) {
   nodeCore();
-  const sorted = judged(reservations.map((r) => ({ scope: r.scope, claim: r.claim, group: r.group, port: r.port })), file, groups);
+  const { reservations: sorted, ledger } = judged(reservations.map((r) => ({ scope: r.scope, claim: r.claim, group: r.group, port: r.port })), file, groups);
+  ledger.free();
   return { reservations: sorted, text: `${JSON.stringify({ version: LOCK_FILE_VERSION, ...extras, reservations: sorted }, null, 2)}\n` };
 }
 
@@ -248,15 +259,36 @@ export class LockFileStore {
     const revision = revisionOf(bytes);
     if (this.#cached?.revision === revision) return { target, ...this.#cached };
     const extras = {};
-    const reservations = parseLockFile(decodeUtf8(bytes, this.#name), this.#name, extras, this.#groups);
-    this.#cached = { revision, reservations, extras };
+    const { reservations, ledger } = readLockFile(decodeUtf8(bytes, this.#name), this.#name, extras, this.#groups);
+    this.#keep({ revision, reservations, extras, ledger });
     return { target, revision, reservations, extras };
   }
 
-  /** Synchronous, so that dry runs (`renderSync`, `check`) can read it too. */
+  /** Makes `cached` the last file read, freeing the index the one before kept. */
+  #keep(cached) {
+    this.#cached?.ledger?.free();
+    this.#cached = cached;
+  }
+
+  /**
+   * Synchronous, so that dry runs (`renderSync`, `check`) can read it too. The reservations are
+   * copied only when read (a render reads them only when its index of the store is stale); the
+   * index the store built to judge them goes to the first render that asks (JUDGED_INDEX).
+   */
   load() {
     const { revision, reservations } = this.#read();
-    return { revision, reservations: reservations.map((r) => ({ ...r })) };
+    const snapshot = { revision };
+    Object.defineProperty(snapshot, 'reservations', { enumerable: true, get: () => reservations.map((r) => ({ ...r })) });
+    Object.defineProperty(snapshot, JUDGED_INDEX, { value: (groupsKey) => this.#handOver(revision, groupsKey) });
+    return snapshot;
+  }
+
+  #handOver(revision, groupsKey) {
+    const cached = this.#cached;
+    if (cached?.revision !== revision || !cached.ledger || groupsKeyOf(this.#groups) !== groupsKey) return null;
+    const { ledger } = cached;
+    cached.ledger = null;
+    return ledger;
   }
 
   /** Every reservation, sorted by scope, then claim. */
@@ -286,7 +318,7 @@ export class LockFileStore {
       this.#writeAtomically(target, text);
       // What was just written is what the next load would read: judged once, not again there.
       const revision = revisionOf(Buffer.from(text, 'utf8'));
-      this.#cached = { revision, reservations, extras: current.extras };
+      this.#keep({ revision, reservations, extras: current.extras, ledger: null });
       return revision;
     } finally {
       lock.release();

@@ -12,6 +12,18 @@ const keyOf = (r) => `${r.scope}\u0000${r.claim}`;
  * bytes, which order as code points). `<` compares UTF-16 units, which puts a character above
  * U+FFFF (a surrogate pair, U+D800–U+DFFF) before U+E000–U+FFFF: `😀` before `～`.
  */
+/**
+ * A snapshot's method (when its store built the core's index of the reservations to judge them):
+ * `snapshot[JUDGED_INDEX](groupsKey)` hands that index over, once, when it was built under the
+ * groups of `groupsKey` (see `groupsKeyOf`), so that a render does not build the same again.
+ */
+export const JUDGED_INDEX = Symbol('portclaims.judgedIndex');
+
+/** A groups configuration as the core reads it, and as the key of the indexes built under it. */
+export function groupsKeyOf(groups) {
+  return groups == null ? 'null' : JSON.stringify(groups);
+}
+
 export function compareCodePoints(a, b) {
   if (a === b) return 0;
   const length = Math.min(a.length, b.length);

@@ -173,3 +173,42 @@ test('after a commit, load() reads what the file holds: the written reservations
   assert.deepEqual(after.reservations.map((r) => r.scope), ['～', '😀']);
   assert.match(readFileSync(path, 'utf8'), /"comment": "kept"/);
 });
+
+// The store builds the core's index of a lock file to judge it; the first render of that file
+// takes it over instead of building the same index again.
+test('a render takes over the index the store built to judge the lock file, under the same groups only', async (t) => {
+  const { renderSync } = await import('../../js/node.js');
+  const core = await import('../../pkg/portclaims.js');
+  const dir = tempDir(t);
+  const held = Array.from({ length: 50 }, (_, i) => r(`s${i}`, 'web', 'tcp', 40000 + i));
+  const text = formatLockFile(held);
+  const write = (name) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const load = core.Ledger.load;
+  let built = 0;
+  core.Ledger.load = (...args) => (built++, load(...args));
+  t.after(() => {
+    core.Ledger.load = load;
+  });
+  const claims = [{ claim: 'web', group: 'tcp', preferred_port: 40007, random: true }];
+  const render = (store, groups) => renderSync({ template: "{{ $portClaims['web'] }}", claims, scope: 'new', store, groups, seed: 3, dryRun: true });
+
+  const store = new LockFileStore(write('a.json'));
+  const output = render(store).output;
+  assert.equal(built, 1, 'one index: the store judged the file, the render took it over');
+  assert.notEqual(output, '40007', 'the port held in the file is not handed out again');
+  assert.equal(render(store).output, output);
+  assert.equal(built, 1);
+
+  const groups = { tcp: { ranges: ['40000-40100'] } };
+  built = 0;
+  const other = render(new LockFileStore(write('b.json')), groups).output;
+  assert.equal(built, 2, 'the render reads the file under other groups than the store judged it by');
+  assert.ok(Number(other) >= 40050 && Number(other) <= 40100, other);
+  built = 0;
+  render(new LockFileStore(write('c.json'), { groups }), groups);
+  assert.equal(built, 1);
+});
