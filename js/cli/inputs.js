@@ -79,8 +79,23 @@ export function readValuesFile(path, what = 'values file') {
   const text = readText(path, what);
   const values = parseJsonOrYaml(text, path, what);
   if (values === null || values === undefined) return {};
+  const shown = path === '-' ? '<stdin>' : path;
   if (typeof values !== 'object' || Array.isArray(values)) {
-    throw new CliError(`${path === '-' ? '<stdin>' : path}: the ${what} must be a mapping of names to values, got ${Array.isArray(values) ? 'a list' : JSON.stringify(values)}`);
+    throw new CliError(`${shown}: the ${what} must be a mapping of names to values, got ${Array.isArray(values) ? 'a list' : JSON.stringify(values)}`);
   }
+  // JSON, as the values travel on, writes these as null: a value would vanish without a word.
+  const odd = notFinite(values);
+  if (odd) throw new CliError(`${shown}: ${odd.path}: ${odd.value} is no number a value can hold (past ±1.8e308, or not a number); write it as a string to keep the text`);
   return values;
+}
+
+/** The first number JSON cannot write (±Infinity, NaN) in `value`, with its path. */
+function notFinite(value, path = '') {
+  if (typeof value === 'number') return Number.isFinite(value) ? null : { path, value: String(value) };
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, item] of Object.entries(value)) {
+    const found = notFinite(item, Array.isArray(value) ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`);
+    if (found) return found;
+  }
+  return null;
 }

@@ -155,3 +155,28 @@ test('links inside a template folder that fan out end in a clear error, not an e
   assert.match(r.stderr, /tpl holds more than 10000 folders \(counting each path through a link\)/);
   assert.ok(Date.now() - started < 30_000);
 });
+
+// JSON writes ±Infinity and NaN as null: a value the file gives would vanish from the output.
+test('a values file with a number past ±1.8e308 or NaN is an error naming where, not an empty value', async (t) => {
+  const dir = workspace(t, {
+    't.yaml': "x: {{ $data['big'] ?? 'none' }}\n",
+    'ports.json': '[]',
+    'big.json': '{"data": {"big": 1e400}}',
+    'nan.yaml': 'data:\n  list: [1, .nan]\n',
+    'inf.yaml': 'data:\n  big: -.inf\n',
+    'fine.yaml': 'data:\n  big: 1.7e308\n',
+  });
+  const cases = [
+    ['big.json', /^error: big\.json: data\.big: Infinity is no number a value can hold/],
+    ['nan.yaml', /^error: nan\.yaml: data\.list\[1\]: NaN is no number a value can hold/],
+    ['inf.yaml', /^error: inf\.yaml: data\.big: -Infinity is no number a value can hold/],
+  ];
+  for (const [file, message] of cases) {
+    const r = await run(['render', 't.yaml', '--ports', 'ports.json', '--values', file, '--dry-run'], { cwd: dir });
+    assert.equal(r.code, 1, file);
+    assert.match(r.stderr, message);
+    assert.equal(r.stdout, '');
+  }
+  const fine = await run(['render', 't.yaml', '--ports', 'ports.json', '--values', 'fine.yaml', '--dry-run'], { cwd: dir });
+  assert.equal(fine.stdout, 'x: 1.7E+308\n');
+});
