@@ -75,7 +75,7 @@ impl Default for Limits {
         // minijinja's parser stops at 150 levels of its own recursion, and each translated
         // level costs it about two, so the nesting limit stays well below that.
         Limits {
-            fuel: Some(50_000_000),
+            fuel: Some(5_000_000),
             max_output_bytes: 16 * 1024 * 1024,
             max_nesting: 64,
             max_template_bytes: Self::DEFAULT_MAX_TEMPLATE_BYTES,

@@ -54,6 +54,16 @@ test('what a render builds is held to the memory budget, and the core keeps no m
   limitError({ template: "{{ 'x' | indent(3000000000) }}", dialect: 'jinja' }, /limit exceeded/);
 });
 
+// The default fuel (5,000,000) is thousands of times what a manifest takes, and ends the worst
+// builtin bomb in a fraction of a second; a template that needs more asks for it.
+test('the default fuel ends a builtin bomb; a template that needs more work asks for more fuel', () => {
+  const bomb = compile('{{ count(array_fill(0, 1048576, array_fill(0, 1048576, 1)), COUNT_RECURSIVE) }}');
+  assert.throws(() => bomb.render({}), { kind: 'limit', message: /fuel limit exceeded in count\(\)/ });
+  const walk = '{{ count(array_fill(0, 1000000, array_fill(0, 20, 1)), COUNT_RECURSIVE) }}';
+  assert.throws(() => compile(walk).render({}), { kind: 'limit', message: /fuel limit exceeded/ });
+  assert.equal(compile(walk, { limits: { fuel: 50_000_000 } }).render({}), '21000000');
+});
+
 test('a template past the size limit is refused before it is parsed', () => {
   const big = `{{ ${'@if('.repeat(1_100_000)}`;
   assert.throws(
