@@ -205,6 +205,22 @@ function startupBenchmark() {
     say(`Code V8 compiles before the first render is done: ${compiled.length} functions, ${kb.toFixed(0)} KB of WebAssembly.`);
     say();
   }
+  // A render that builds 160 MB grows the WebAssembly memory the first time and reuses it the
+  // second: what the first costs beyond the second is the growing (src/wasm/alloc.rs).
+  const growth = `
+    const { compile } = await import(${JSON.stringify(new URL('../js/node.js', import.meta.url).href)});
+    const big = compile("{{ count(array_map('strtoupper', array_fill(0, 40000, str_repeat('x', 4000)))) }}", { limits: { fuel: 50000000 } });
+    const t0 = performance.now();
+    big.render({});
+    const t1 = performance.now();
+    big.render({});
+    console.log(JSON.stringify([t1 - t0, performance.now() - t1]));`;
+  const grown = Array.from({ length: quick ? 3 : 5 }, () =>
+    JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', growth], { encoding: 'utf8' })),
+  );
+  const [firstBig, secondBig] = [0, 1].map((i) => median(grown.map((r) => r[i])));
+  say(`A render that builds 160 MB, in a fresh process: first ${firstBig.toFixed(0)} ms (the memory grows), second ${secondBig.toFixed(0)} ms; **${(firstBig / secondBig).toFixed(2)}×** (median of ${grown.length}).`);
+  say();
 }
 
 function sizeReport() {

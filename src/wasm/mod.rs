@@ -17,6 +17,7 @@ use crate::claims::{self, Change};
 use crate::engine::Template;
 use crate::plan;
 
+mod alloc;
 mod error;
 mod kublade;
 mod request;
