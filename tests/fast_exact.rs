@@ -471,7 +471,7 @@ fn computed_keys_render_the_same_fast_and_exact() {
     )
     .expect("compiles");
     let fast = template.fast_translated().expect("a fast translation");
-    assert!(fast.contains("_fget(map, keys.str)"), "{fast}");
+    assert!(fast.contains("(map|_fget(keys.str))"), "{fast}");
     assert!(
         fast.contains("map[_fcat(keys.pre, \"-\", keys.post)]"),
         "{fast}"

@@ -407,16 +407,16 @@ fn native_computed(
 ) -> bool {
     let concatenated = matches!(&key.kind, Kind::Binary(BinOp::Concat, ..));
     if !concatenated {
-        out.push_str("_fget(");
+        out.push('(');
     }
     if !native_chain(scope, roots, base, out) {
         return false;
     }
-    out.push_str(if concatenated { "[" } else { ", " });
+    out.push_str(if concatenated { "[" } else { "|_fget(" });
     if !native_key(scope, roots, key, out) {
         return false;
     }
-    out.push(if concatenated { ']' } else { ')' });
+    out.push_str(if concatenated { "]" } else { "))" });
     true
 }
 

@@ -252,6 +252,9 @@ impl Template {
         }
         // The fast translation calls helpers of its own (`_fget`, `_fcat`).
         let fast_text = fast.as_ref().map_or("", |(fast, _)| fast.as_str());
+        if fast_text.contains("_fget") {
+            crate::php::register_filters(&mut env);
+        }
         runtime::add_globals(
             &mut env,
             &[&translated, fast_text],

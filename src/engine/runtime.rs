@@ -144,9 +144,16 @@ fn register(env: &mut Environment<'static>) {
 /// minijinja keyword, global or the translator's own names. A fast translation also reads some
 /// variables bare (`bare`, see `emit::is_bare_variable`); the exact one reads none (`None`).
 pub fn blade_context(variables: &Value, bare: Option<&Arc<[String]>>) -> Value {
+    let names = bare.cloned().unwrap_or_else(|| Arc::from([]));
+    // Read once here rather than on every read: a loop reads the same root variable each turn.
+    let values = names
+        .iter()
+        .map(|name| variables.get_attr(name).unwrap_or_default())
+        .collect();
     Value::from_object(BladeContext {
         variables: variables.clone(),
-        bare: bare.cloned(),
+        bare: names,
+        values,
     })
 }
 
@@ -157,7 +164,9 @@ pub fn blade_context(variables: &Value, bare: Option<&Arc<[String]>>) -> Value {
 #[derive(Debug)]
 struct BladeContext {
     variables: Value,
-    bare: Option<Arc<[String]>>,
+    bare: Arc<[String]>,
+    /// What `variables` holds under each name of `bare`, in the same order.
+    values: Vec<Value>,
 }
 
 impl Object for BladeContext {
@@ -173,11 +182,8 @@ impl Object for BladeContext {
         if name == "_v" {
             return Some(self.variables.clone());
         }
-        self.bare
-            .as_deref()?
-            .iter()
-            .any(|bare| bare == name)
-            .then(|| self.variables.get_attr(name).unwrap_or_default())
+        let at = self.bare.iter().position(|bare| bare == name)?;
+        self.values.get(at).cloned()
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
