@@ -478,3 +478,75 @@ fn computed_keys_render_the_same_fast_and_exact() {
     );
     assert_eq!(template.render(&values).expect("renders"), "AAB");
 }
+
+/// The computed reads above on containers as the npm package hands them over (read from JSON
+/// text into the engine's own objects) and on a map the template builds (its integer keys held as
+/// integers): where `_fget` and `_get` read a map by a string key straight through minijinja's
+/// lookup, and where the fast render's root hands out the variables it resolved when it started.
+#[test]
+fn computed_keys_on_host_objects_and_built_maps_render_the_same_fast_and_exact() {
+    let values = portclaims::engine::values::from_json(
+        r#"{"map": {"a": "A", "1": "one", "-1": "minus", "01": "zero-one", "true": "T", "": "empty",
+                    "1.5": "f", "none": "N", "x": {"b": "deep"}},
+            "list": ["zero", "one"],
+            "keys": {"str": "a", "int": 1, "neg": -1, "numeric": "1", "padded": "01", "t": true,
+                     "float": 1.5, "null": null, "b": "b", "list": [1], "nonascii": "é"}}"#,
+    )
+    .expect("JSON");
+    let built = "['a' => 'A', 1 => 'one', '-1' => 'minus', '01' => 'zero-one', 'true' => 'T', \
+                 '' => 'empty', 'x' => ['b' => 'deep']]";
+    let containers = ["$map", "$map['x']", "$list", "$built", "$built['x']"];
+    let keys = [
+        "$keys['str']",
+        "$keys['int']",
+        "$keys['neg']",
+        "$keys['numeric']",
+        "$keys['padded']",
+        "$keys['t']",
+        "$keys['float']",
+        "$keys['null']",
+        "$keys['b']",
+        "$keys['list']",
+        "$keys['nonascii']",
+        "$keys['absent']",
+        "'-1'",
+        "1",
+    ];
+    let (mut compared, mut rendered) = (0, 0);
+    for c in containers {
+        for k in keys {
+            for body in [
+                format!("{{{{ {c}[{k}] }}}}"),
+                format!("@foreach($keys as $k)\n{{{{ {c}[$k] }}}},\n@endforeach"),
+            ] {
+                let source = format!("@foreach([{built}] as $built)\n{body}\n@endforeach\n");
+                let template = Template::compile(&source, &Options::default()).expect("compiles");
+                let fast = template.fast_translated().expect("a fast translation");
+                assert!(fast.contains("|_fget("), "{source}\n{fast}");
+                let output = template.render(&values).map_err(|e| e.to_string());
+                let exact = template.render_exact(&values).map_err(|e| e.to_string());
+                assert_eq!(output, exact, "{source}");
+                compared += 1;
+                rendered += usize::from(output.is_ok());
+            }
+        }
+    }
+    assert_eq!(compared, containers.len() * keys.len() * 2);
+    // Both outcomes are compared: reads that find their key, and PHP's errors for those that do not.
+    assert!(
+        rendered > 10 && rendered < compared,
+        "{rendered} of {compared}"
+    );
+    let read = |source: &str| {
+        let template = Template::compile(source, &Options::default()).expect("compiles");
+        template.render(&values).map_err(|e| e.to_string())
+    };
+    let each = format!(
+        "@foreach([{built}] as $built){{{{ $built[$keys['numeric']] }}}}|{{{{ $built[$keys['padded']] }}}}|{{{{ $map[$keys['int']] }}}}|{{{{ $map['x'][$keys['b']] }}}}@endforeach"
+    );
+    assert_eq!(read(&each).as_deref(), Ok("one|zero-one|one|deep"));
+    assert_eq!(
+        read("{{ $map[$keys['b']] }}"),
+        Err("template:1:4: Undefined array key \"b\"".to_string())
+    );
+}
