@@ -550,3 +550,52 @@ fn computed_keys_on_host_objects_and_built_maps_render_the_same_fast_and_exact()
         Err("template:1:4: Undefined array key \"b\"".to_string())
     );
 }
+
+/// Keys read from a `@foreach`'s `$loop` (`index`, `iteration`, `remaining`, `count`, through
+/// `->parent`) are native in the fast translation, and read what the exact one reads: the items,
+/// and PHP's error where the key is past the end.
+#[test]
+fn loop_field_keys_render_the_same_fast_and_exact() {
+    let values = portclaims::engine::values::from_json(
+        r#"{"list": ["a", "b", "c"], "map": {"1": "one", "2": "two", "3": "three"}}"#,
+    )
+    .expect("JSON");
+    let reads = [
+        ("$list[$loop->index]", Ok("abc")),
+        ("$map[$loop->iteration]", Ok("onetwothree")),
+        ("$list[$loop->remaining]", Ok("cba")),
+        ("$map[$loop->count]", Ok("threethreethree")),
+        ("$list[$loop->iteration]", Err("Undefined array key 3")),
+        ("$list[$loop->count]", Err("Undefined array key 3")),
+    ];
+    for (read, expected) in reads {
+        let source = format!("@foreach($list as $x)\n{{{{ {read} }}}}\n@endforeach\n");
+        let template = Template::compile(&source, &Options::default()).expect("compiles");
+        let fast = template.fast_translated().expect("a fast translation");
+        assert!(fast.contains("|_fget(_loop1."), "{source}\n{fast}");
+        let output = template.render(&values).map_err(|e| e.to_string());
+        assert_eq!(
+            output,
+            template.render_exact(&values).map_err(|e| e.to_string()),
+            "{source}"
+        );
+        match expected {
+            Ok(text) => assert_eq!(
+                output.as_deref().map(|o| o.replace('\n', "")),
+                Ok(text.to_string()),
+                "{source}"
+            ),
+            Err(message) => assert!(
+                output.as_ref().is_err_and(|e| e.ends_with(message)),
+                "{source}: {output:?}"
+            ),
+        }
+    }
+    let nested = "@foreach($list as $x)\n@foreach($list as $y)\n{{ $list[$loop->parent->index] }}\n@endforeach\n@endforeach\n";
+    let template = Template::compile(nested, &Options::default()).expect("compiles");
+    let fast = template.fast_translated().expect("a fast translation");
+    assert!(fast.contains("(list|_fget(_loop1.index0))"), "{fast}");
+    let output = template.render(&values).expect("renders");
+    assert_eq!(output.replace('\n', ""), "aaabbbccc");
+    assert_eq!(template.render_exact(&values).expect("renders"), output);
+}

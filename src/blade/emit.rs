@@ -447,9 +447,62 @@ fn native_key(scope: &Scope, roots: &mut NativeRoots, key: &Expr, out: &mut Stri
             }
             out.push(')');
         }
+        Kind::Prop(..) => return native_loop_key(scope, key, out),
         _ => return native_chain(scope, roots, key, out),
     }
     true
+}
+
+/// The field `field` of the `$loop` of the `@foreach` at `depth`, as the exact translation reads it.
+fn loop_field(depth: usize, field: &str, out: &mut String) {
+    let l = loop_alias(depth);
+    let _ = match field {
+        "index" => write!(out, "{l}.index0"),
+        "iteration" => write!(out, "{l}.index"),
+        "remaining" => write!(out, "{l}.revindex0"),
+        "count" => write!(out, "{l}.length"),
+        "first" => write!(out, "{l}.first"),
+        "last" => write!(out, "{l}.last"),
+        "odd" => write!(out, "({l}.index % 2 == 1)"),
+        "even" => write!(out, "({l}.index % 2 == 0)"),
+        _ => write!(out, "{depth}"),
+    };
+}
+
+/// Resolves `$loop->…->parent` chains statically to a loop depth.
+fn loop_depth_of(scope: &Scope, e: &Expr) -> Option<Option<usize>> {
+    match &e.kind {
+        Kind::Var(name) if name == "loop" && scope.lookup("loop").is_none() => {
+            Some((scope.loop_depth > 0).then_some(scope.loop_depth))
+        }
+        Kind::Prop(base, name) if name == "parent" => {
+            let depth = loop_depth_of(scope, base)??;
+            Some((depth > 1).then(|| depth - 1))
+        }
+        _ => None,
+    }
+}
+
+/// A key `$loop->index` (or another of the integer fields of a `$loop`, through `->parent`),
+/// written as the exact translation writes it: a field of minijinja's loop object, which it
+/// reads the same way and which never fails. `false` (and nothing written) for anything else.
+fn native_loop_key(scope: &Scope, key: &Expr, out: &mut String) -> bool {
+    let Kind::Prop(base, field) = &key.kind else {
+        return false;
+    };
+    if !matches!(
+        field.as_str(),
+        "index" | "iteration" | "remaining" | "count"
+    ) {
+        return false;
+    }
+    match loop_depth_of(scope, base) {
+        Some(Some(depth)) => {
+            loop_field(depth, field, out);
+            true
+        }
+        _ => false,
+    }
 }
 
 impl Emitter<'_> {
@@ -717,18 +770,7 @@ impl Emitter<'_> {
     }
 
     fn loop_field(&mut self, depth: usize, field: &str) {
-        let l = loop_alias(depth);
-        let _ = match field {
-            "index" => write!(self.out, "{l}.index0"),
-            "iteration" => write!(self.out, "{l}.index"),
-            "remaining" => write!(self.out, "{l}.revindex0"),
-            "count" => write!(self.out, "{l}.length"),
-            "first" => write!(self.out, "{l}.first"),
-            "last" => write!(self.out, "{l}.last"),
-            "odd" => write!(self.out, "({l}.index % 2 == 1)"),
-            "even" => write!(self.out, "({l}.index % 2 == 0)"),
-            _ => write!(self.out, "{depth}"),
-        };
+        loop_field(depth, field, self.out);
     }
 
     fn index(&mut self, base: &Expr, key: Option<&Expr>, e: &Expr, lenient: bool) -> R {
@@ -747,18 +789,8 @@ impl Emitter<'_> {
         Ok(())
     }
 
-    /// Resolves `$loop->…->parent` chains statically to a loop depth.
     fn loop_depth_of(&self, e: &Expr) -> Option<Option<usize>> {
-        match &e.kind {
-            Kind::Var(name) if name == "loop" && self.scope.lookup("loop").is_none() => {
-                Some((self.scope.loop_depth > 0).then_some(self.scope.loop_depth))
-            }
-            Kind::Prop(base, name) if name == "parent" => {
-                let depth = self.loop_depth_of(base)??;
-                Some((depth > 1).then(|| depth - 1))
-            }
-            _ => None,
-        }
+        loop_depth_of(self.scope, e)
     }
 
     fn property(&mut self, base: &Expr, name: &str, lenient: bool) -> R {
