@@ -144,16 +144,9 @@ fn register(env: &mut Environment<'static>) {
 /// minijinja keyword, global or the translator's own names. A fast translation also reads some
 /// variables bare (`bare`, see `emit::is_bare_variable`); the exact one reads none (`None`).
 pub fn blade_context(variables: &Value, bare: Option<&Arc<[String]>>) -> Value {
-    let names = bare.cloned().unwrap_or_else(|| Arc::from([]));
-    // Read once here rather than on every read: a loop reads the same root variable each turn.
-    let values = names
-        .iter()
-        .map(|name| variables.get_attr(name).unwrap_or_default())
-        .collect();
     Value::from_object(BladeContext {
         variables: variables.clone(),
-        bare: names,
-        values,
+        bare: bare.cloned(),
     })
 }
 
@@ -164,9 +157,7 @@ pub fn blade_context(variables: &Value, bare: Option<&Arc<[String]>>) -> Value {
 #[derive(Debug)]
 struct BladeContext {
     variables: Value,
-    bare: Arc<[String]>,
-    /// What `variables` holds under each name of `bare`, in the same order.
-    values: Vec<Value>,
+    bare: Option<Arc<[String]>>,
 }
 
 impl Object for BladeContext {
@@ -182,8 +173,11 @@ impl Object for BladeContext {
         if name == "_v" {
             return Some(self.variables.clone());
         }
-        let at = self.bare.iter().position(|bare| bare == name)?;
-        self.values.get(at).cloned()
+        self.bare
+            .as_deref()?
+            .iter()
+            .any(|bare| bare == name)
+            .then(|| self.variables.get_attr(name).unwrap_or_default())
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
