@@ -599,3 +599,104 @@ fn loop_field_keys_render_the_same_fast_and_exact() {
     assert_eq!(output.replace('\n', ""), "aaabbbccc");
     assert_eq!(template.render_exact(&values).expect("renders"), output);
 }
+
+/// `$a ?? $b` is native in the fast translation where `$a` reads a variable by identifier keys
+/// (then at most one computed key): on every kind of container, set, null, missing, and where
+/// PHP's `isset` itself fails, it renders as the exact translation does.
+#[test]
+fn coalescing_reads_render_the_same_fast_and_exact() {
+    let values = portclaims::engine::values::from_json(
+        r#"{"map": {"a": "A", "n": null, "zero": 0, "empty": "", "x": {"b": "deep", "n": null},
+                    "1": "one", "": "blank"},
+            "list": ["zero", "one"], "text": "héllo", "null": null, "int": 7, "flag": false,
+            "keys": {"str": "a", "int": 1, "neg": -1, "num": "1", "space": " 1", "t": true,
+                     "float": 1.5, "null": null, "list": [1], "missing": "nope"},
+            "fallback": "F"}"#,
+    )
+    .expect("JSON");
+    let reads = [
+        "$map['a']",
+        "$map['n']",
+        "$map['zero']",
+        "$map['empty']",
+        "$map['x']['b']",
+        "$map['x']['n']",
+        "$map['x']['b']['c']",
+        "$map['nope']['deeper']",
+        "$list['a']",
+        "$text['a']",
+        "$null['a']",
+        "$int['a']",
+        "$flag['a']",
+        "$undefined",
+        "$undefined['a']",
+        "$map['a']['b']",
+        "$text[' 1']",
+        "$text['1x']",
+        "$text[' 1x']",
+        "$text['+1']",
+        "$text['1']",
+        "$map['1']",
+        "$list['0']",
+        "$list['-1']",
+    ];
+    let keys = [
+        "$keys['str']",
+        "$keys['int']",
+        "$keys['neg']",
+        "$keys['num']",
+        "$keys['space']",
+        "$keys['t']",
+        "$keys['float']",
+        "$keys['null']",
+        "$keys['list']",
+        "$keys['missing']",
+        "$keys['absent']",
+    ];
+    let containers = ["$map", "$list", "$text", "$null", "$map['x']", "$undefined"];
+    let defaults = [
+        "'d'",
+        "0",
+        "null",
+        "$fallback",
+        "$undefined",
+        "$map['x']['b'] ?? 'e'",
+    ];
+    let mut sources: Vec<String> = Vec::new();
+    for a in reads {
+        for b in defaults {
+            sources.push(format!("{{{{ {a} ?? {b} }}}}"));
+        }
+    }
+    for c in containers {
+        for k in keys {
+            sources.push(format!("{{{{ {c}[{k}] ?? 'd' }}}}"));
+        }
+    }
+    let (mut native, mut rendered) = (0, 0);
+    for body in &sources {
+        let source = format!("@foreach([1] as $one)\n{body}\n@endforeach\n");
+        let template = Template::compile(&source, &Options::default()).expect("compiles");
+        let fast = template.fast_translated().expect("a fast translation");
+        native += usize::from(fast.contains("|_coalesce("));
+        let output = template.render(&values).map_err(|e| e.to_string());
+        let exact = template.render_exact(&values).map_err(|e| e.to_string());
+        assert_eq!(output, exact, "{source}\n{fast}");
+        rendered += usize::from(output.is_ok());
+    }
+    // Every form above has a native translation, and both outcomes are compared.
+    assert_eq!(native, sources.len());
+    assert!(
+        rendered > sources.len() / 2 && rendered < sources.len(),
+        "{rendered} of {}",
+        sources.len()
+    );
+    let read = |body: &str| {
+        let template = Template::compile(body, &Options::default()).expect("compiles");
+        template.render(&values).map_err(|e| e.to_string())
+    };
+    assert_eq!(
+        read("{{ $map['n'] ?? 'd' }}|{{ $map['zero'] ?? 'd' }}|{{ $map[$keys['num']] ?? 'd' }}|{{ $map['x']['nope'] ?? $fallback }}").as_deref(),
+        Ok("d|0|one|F")
+    );
+}

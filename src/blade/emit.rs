@@ -351,7 +351,10 @@ impl NativeRoots<'_> {
 /// names in `roots` as `_v` would.
 pub fn native_read(scope: &Scope, roots: &mut NativeRoots, e: &Expr, out: &mut String) -> bool {
     let before = out.len();
-    let done = native_chain(scope, roots, e, out);
+    let done = match &e.kind {
+        Kind::Binary(BinOp::Coalesce, a, b) => native_coalesce(scope, roots, a, b, out),
+        _ => native_chain(scope, roots, e, out),
+    };
     if !done {
         out.truncate(before);
     }
@@ -388,6 +391,84 @@ fn native_chain(scope: &Scope, roots: &mut NativeRoots, e: &Expr, out: &mut Stri
                 roots.write(name, out);
             }
             true
+        }
+        _ => false,
+    }
+}
+
+/// `$a ?? $b` as `(a|_coalesce(b))`, for `$a` a variable read by identifier keys
+/// (`$p['name']`, see [`read_as_isset_reads`]), or such a read then a computed key, and `$b` a
+/// literal, such a `??` or a native read.
+///
+/// The native read of such an `$a` is undefined exactly where PHP's `isset` finds nothing, and
+/// `_coalesce` answers as `??` does. `$b` is evaluated even where `??` would not evaluate it:
+/// that can only make the fast translation fail (a native read's undefined is refused), and the
+/// exact one then renders.
+fn native_coalesce(
+    scope: &Scope,
+    roots: &mut NativeRoots,
+    a: &Expr,
+    b: &Expr,
+    out: &mut String,
+) -> bool {
+    out.push('(');
+    match &a.kind {
+        _ if read_as_isset_reads(a) => {
+            if !native_chain(scope, roots, a, out) {
+                return false;
+            }
+        }
+        // `$c[$k] ?? …`, the key computed: `_lget`'s lookup (errors and all), as `_flget`.
+        Kind::Index(base, Some(key)) if read_as_isset_reads(base) => {
+            out.push('(');
+            if !native_chain(scope, roots, base, out) {
+                return false;
+            }
+            out.push_str("|_flget(");
+            if !native_key(scope, roots, key, out) {
+                return false;
+            }
+            out.push_str("))");
+        }
+        _ => return false,
+    }
+    out.push_str("|_coalesce(");
+    let written = match &b.kind {
+        Kind::Null => {
+            out.push_str("none");
+            true
+        }
+        Kind::Bool(v) => {
+            out.push_str(if *v { "true" } else { "false" });
+            true
+        }
+        Kind::Int(v) => {
+            let _ = write!(out, "{v}");
+            true
+        }
+        Kind::Str(v) => {
+            string_literal(out, v);
+            true
+        }
+        Kind::Binary(BinOp::Coalesce, a, b) => native_coalesce(scope, roots, a, b, out),
+        _ => native_chain(scope, roots, b, out),
+    };
+    if !written {
+        return false;
+    }
+    out.push_str("))");
+    true
+}
+
+/// Whether the native read of `e` (a variable, then keys that are identifiers) is undefined
+/// exactly where PHP's `isset(e)` is false for being unset: such a key is never numeric, so no
+/// container raises an error for it even inside `isset` (as `"abc"[" 1"]` does), and minijinja
+/// finds it where PHP does, in a map, and nowhere else.
+fn read_as_isset_reads(e: &Expr) -> bool {
+    match &e.kind {
+        Kind::Var(name) => name != "loop",
+        Kind::Index(base, Some(key)) => {
+            matches!(&key.kind, Kind::Str(k) if is_identifier(k)) && read_as_isset_reads(base)
         }
         _ => false,
     }

@@ -13,6 +13,7 @@
 //! | `_truthy(v)` | `(bool) $v`: `""`, `"0"`, `0`, `0.0`, `null`, `[]` and `false` are false |
 //! | `_get(c, k)` | `$c[$k]` in a read: error `Undefined array key "k"` (or `Undefined array key 3`) when missing; error on null/scalars as PHP 8 warns |
 //! | `c\|_fget(k)` (a filter) | `_get` for the fast translation's computed keys: an undefined `k` is an error |
+//! | `a\|_coalesce(b)` (a filter) | the fast translation's `$a ?? $b`: `a` when set and not null, else `b` |
 //! | `_lget(c, k)` | `$c[$k]` inside `isset`/`empty`/`??`: undefined instead of an error |
 //! | `_var(v, "name")` | reading `$name`: error `Undefined variable $name` when `v` is undefined |
 //! | `_isset(v)` | defined and not null |
@@ -75,7 +76,7 @@ use minijinja::{Environment, Error, ErrorKind, Output, State};
 pub use functions::{CONSTANTS, FUNCTIONS};
 
 /// Adds every runtime helper and PHP function to `env` as globals.
-/// The runtime's filters (the fast translation's `_fget`), which [`register`] adds too: a template's
+/// The runtime's filters (the fast translation's `_fget` and `_coalesce`), which [`register`] adds too: a template's
 /// environment takes the globals it names from a shared one, and its filters from here.
 pub fn register_filters(env: &mut Environment<'static>) {
     runtime::register_filters(env);

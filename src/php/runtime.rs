@@ -114,13 +114,25 @@ pub(crate) const HELPERS: &[(&str, Cost, Helper)] = &[
 
 const COMPARISON: Cost = Cost::Metered("a comparison");
 
-/// The fast translation's `c|_fget(k)`: `_get` for a computed key, refusing an undefined `k`
-/// (see [`defined`]). A filter, not a function: minijinja finds a filter once per render, where it
-/// looks a function's name up through every frame and the globals on every call.
+/// The fast translation's filters. A filter, not a function: minijinja finds a filter once per
+/// render, where it looks a function's name up through every frame and the globals on every call.
+///
+/// `c|_fget(k)`: `_get` for a computed key, refusing an undefined `k` (see [`defined`]).
+///
+/// `a|_coalesce(b)`: the fast translation's `$a ?? $b`, `b` evaluated whether used or not.
 pub(crate) fn register_filters(env: &mut Environment<'static>) {
+    env.add_filter("_coalesce", |args: &[Value]| {
+        let (a, b) = (arg(args, 0)?, arg(args, 1)?);
+        Ok(if isset(a) { a.clone() } else { b.clone() })
+    });
     env.add_filter("_fget", |state: &State, args: &[Value]| {
         charge_strings(state, args.get(1..).unwrap_or_default())?;
         array::get(arg(args, 0)?, defined(arg(args, 1)?)?)
+    });
+    // `c|_flget(k)`: `_lget` for the same keys, before `_coalesce`.
+    env.add_filter("_flget", |state: &State, args: &[Value]| {
+        charge_strings(state, args.get(1..).unwrap_or_default())?;
+        array::lenient_get(arg(args, 0)?, defined(arg(args, 1)?)?)
     });
 }
 
