@@ -471,10 +471,232 @@ fn computed_keys_render_the_same_fast_and_exact() {
     )
     .expect("compiles");
     let fast = template.fast_translated().expect("a fast translation");
-    assert!(fast.contains("_fget(map, keys.str)"), "{fast}");
+    assert!(fast.contains("(map|_fget(keys.str))"), "{fast}");
     assert!(
         fast.contains("map[_fcat(keys.pre, \"-\", keys.post)]"),
         "{fast}"
     );
     assert_eq!(template.render(&values).expect("renders"), "AAB");
+}
+
+/// The computed reads above on containers as the npm package hands them over (read from JSON
+/// text into the engine's own objects) and on a map the template builds (its integer keys held as
+/// integers): where `_fget` and `_get` read a map by a string key straight through minijinja's
+/// lookup, and where the fast render's root hands out the variables it resolved when it started.
+#[test]
+fn computed_keys_on_host_objects_and_built_maps_render_the_same_fast_and_exact() {
+    let values = portclaims::engine::values::from_json(
+        r#"{"map": {"a": "A", "1": "one", "-1": "minus", "01": "zero-one", "true": "T", "": "empty",
+                    "1.5": "f", "none": "N", "x": {"b": "deep"}},
+            "list": ["zero", "one"],
+            "keys": {"str": "a", "int": 1, "neg": -1, "numeric": "1", "padded": "01", "t": true,
+                     "float": 1.5, "null": null, "b": "b", "list": [1], "nonascii": "é"}}"#,
+    )
+    .expect("JSON");
+    let built = "['a' => 'A', 1 => 'one', '-1' => 'minus', '01' => 'zero-one', 'true' => 'T', \
+                 '' => 'empty', 'x' => ['b' => 'deep']]";
+    let containers = ["$map", "$map['x']", "$list", "$built", "$built['x']"];
+    let keys = [
+        "$keys['str']",
+        "$keys['int']",
+        "$keys['neg']",
+        "$keys['numeric']",
+        "$keys['padded']",
+        "$keys['t']",
+        "$keys['float']",
+        "$keys['null']",
+        "$keys['b']",
+        "$keys['list']",
+        "$keys['nonascii']",
+        "$keys['absent']",
+        "'-1'",
+        "1",
+    ];
+    let (mut compared, mut rendered) = (0, 0);
+    for c in containers {
+        for k in keys {
+            for body in [
+                format!("{{{{ {c}[{k}] }}}}"),
+                format!("@foreach($keys as $k)\n{{{{ {c}[$k] }}}},\n@endforeach"),
+            ] {
+                let source = format!("@foreach([{built}] as $built)\n{body}\n@endforeach\n");
+                let template = Template::compile(&source, &Options::default()).expect("compiles");
+                let fast = template.fast_translated().expect("a fast translation");
+                assert!(fast.contains("|_fget("), "{source}\n{fast}");
+                let output = template.render(&values).map_err(|e| e.to_string());
+                let exact = template.render_exact(&values).map_err(|e| e.to_string());
+                assert_eq!(output, exact, "{source}");
+                compared += 1;
+                rendered += usize::from(output.is_ok());
+            }
+        }
+    }
+    assert_eq!(compared, containers.len() * keys.len() * 2);
+    // Both outcomes are compared: reads that find their key, and PHP's errors for those that do not.
+    assert!(
+        rendered > 10 && rendered < compared,
+        "{rendered} of {compared}"
+    );
+    let read = |source: &str| {
+        let template = Template::compile(source, &Options::default()).expect("compiles");
+        template.render(&values).map_err(|e| e.to_string())
+    };
+    let each = format!(
+        "@foreach([{built}] as $built){{{{ $built[$keys['numeric']] }}}}|{{{{ $built[$keys['padded']] }}}}|{{{{ $map[$keys['int']] }}}}|{{{{ $map['x'][$keys['b']] }}}}@endforeach"
+    );
+    assert_eq!(read(&each).as_deref(), Ok("one|zero-one|one|deep"));
+    assert_eq!(
+        read("{{ $map[$keys['b']] }}"),
+        Err("template:1:4: Undefined array key \"b\"".to_string())
+    );
+}
+
+/// Keys read from a `@foreach`'s `$loop` (`index`, `iteration`, `remaining`, `count`, through
+/// `->parent`) are native in the fast translation, and read what the exact one reads: the items,
+/// and PHP's error where the key is past the end.
+#[test]
+fn loop_field_keys_render_the_same_fast_and_exact() {
+    let values = portclaims::engine::values::from_json(
+        r#"{"list": ["a", "b", "c"], "map": {"1": "one", "2": "two", "3": "three"}}"#,
+    )
+    .expect("JSON");
+    let reads = [
+        ("$list[$loop->index]", Ok("abc")),
+        ("$map[$loop->iteration]", Ok("onetwothree")),
+        ("$list[$loop->remaining]", Ok("cba")),
+        ("$map[$loop->count]", Ok("threethreethree")),
+        ("$list[$loop->iteration]", Err("Undefined array key 3")),
+        ("$list[$loop->count]", Err("Undefined array key 3")),
+    ];
+    for (read, expected) in reads {
+        let source = format!("@foreach($list as $x)\n{{{{ {read} }}}}\n@endforeach\n");
+        let template = Template::compile(&source, &Options::default()).expect("compiles");
+        let fast = template.fast_translated().expect("a fast translation");
+        assert!(fast.contains("|_fget(_loop1."), "{source}\n{fast}");
+        let output = template.render(&values).map_err(|e| e.to_string());
+        assert_eq!(
+            output,
+            template.render_exact(&values).map_err(|e| e.to_string()),
+            "{source}"
+        );
+        match expected {
+            Ok(text) => assert_eq!(
+                output.as_deref().map(|o| o.replace('\n', "")),
+                Ok(text.to_string()),
+                "{source}"
+            ),
+            Err(message) => assert!(
+                output.as_ref().is_err_and(|e| e.ends_with(message)),
+                "{source}: {output:?}"
+            ),
+        }
+    }
+    let nested = "@foreach($list as $x)\n@foreach($list as $y)\n{{ $list[$loop->parent->index] }}\n@endforeach\n@endforeach\n";
+    let template = Template::compile(nested, &Options::default()).expect("compiles");
+    let fast = template.fast_translated().expect("a fast translation");
+    assert!(fast.contains("(list|_fget(_loop1.index0))"), "{fast}");
+    let output = template.render(&values).expect("renders");
+    assert_eq!(output.replace('\n', ""), "aaabbbccc");
+    assert_eq!(template.render_exact(&values).expect("renders"), output);
+}
+
+/// `$a ?? $b` is native in the fast translation where `$a` reads a variable by identifier keys
+/// (then at most one computed key): on every kind of container, set, null, missing, and where
+/// PHP's `isset` itself fails, it renders as the exact translation does.
+#[test]
+fn coalescing_reads_render_the_same_fast_and_exact() {
+    let values = portclaims::engine::values::from_json(
+        r#"{"map": {"a": "A", "n": null, "zero": 0, "empty": "", "x": {"b": "deep", "n": null},
+                    "1": "one", "": "blank"},
+            "list": ["zero", "one"], "text": "héllo", "null": null, "int": 7, "flag": false,
+            "keys": {"str": "a", "int": 1, "neg": -1, "num": "1", "space": " 1", "t": true,
+                     "float": 1.5, "null": null, "list": [1], "missing": "nope"},
+            "fallback": "F"}"#,
+    )
+    .expect("JSON");
+    let reads = [
+        "$map['a']",
+        "$map['n']",
+        "$map['zero']",
+        "$map['empty']",
+        "$map['x']['b']",
+        "$map['x']['n']",
+        "$map['x']['b']['c']",
+        "$map['nope']['deeper']",
+        "$list['a']",
+        "$text['a']",
+        "$null['a']",
+        "$int['a']",
+        "$flag['a']",
+        "$undefined",
+        "$undefined['a']",
+        "$map['a']['b']",
+        "$text[' 1']",
+        "$text['1x']",
+        "$text[' 1x']",
+        "$text['+1']",
+        "$text['1']",
+        "$map['1']",
+        "$list['0']",
+        "$list['-1']",
+    ];
+    let keys = [
+        "$keys['str']",
+        "$keys['int']",
+        "$keys['neg']",
+        "$keys['num']",
+        "$keys['space']",
+        "$keys['t']",
+        "$keys['float']",
+        "$keys['null']",
+        "$keys['list']",
+        "$keys['missing']",
+        "$keys['absent']",
+    ];
+    let containers = ["$map", "$list", "$text", "$null", "$map['x']", "$undefined"];
+    let defaults = [
+        "'d'",
+        "0",
+        "null",
+        "$fallback",
+        "$undefined",
+        "$map['x']['b'] ?? 'e'",
+    ];
+    let mut sources: Vec<String> = Vec::new();
+    for a in reads {
+        for b in defaults {
+            sources.push(format!("{{{{ {a} ?? {b} }}}}"));
+        }
+    }
+    for c in containers {
+        for k in keys {
+            sources.push(format!("{{{{ {c}[{k}] ?? 'd' }}}}"));
+        }
+    }
+    let (mut native, mut rendered) = (0, 0);
+    for body in &sources {
+        let source = format!("@foreach([1] as $one)\n{body}\n@endforeach\n");
+        let template = Template::compile(&source, &Options::default()).expect("compiles");
+        let fast = template.fast_translated().expect("a fast translation");
+        native += usize::from(fast.contains("|_coalesce("));
+        let output = template.render(&values).map_err(|e| e.to_string());
+        let exact = template.render_exact(&values).map_err(|e| e.to_string());
+        assert_eq!(output, exact, "{source}\n{fast}");
+        rendered += usize::from(output.is_ok());
+    }
+    // Every form above has a native translation, and both outcomes are compared.
+    assert_eq!(native, sources.len());
+    assert!(
+        rendered > sources.len() / 2 && rendered < sources.len(),
+        "{rendered} of {}",
+        sources.len()
+    );
+    let read = |body: &str| {
+        let template = Template::compile(body, &Options::default()).expect("compiles");
+        template.render(&values).map_err(|e| e.to_string())
+    };
+    assert_eq!(
+        read("{{ $map['n'] ?? 'd' }}|{{ $map['zero'] ?? 'd' }}|{{ $map[$keys['num']] ?? 'd' }}|{{ $map['x']['nope'] ?? $fallback }}").as_deref(),
+        Ok("d|0|one|F")
+    );
 }

@@ -351,7 +351,10 @@ impl NativeRoots<'_> {
 /// names in `roots` as `_v` would.
 pub fn native_read(scope: &Scope, roots: &mut NativeRoots, e: &Expr, out: &mut String) -> bool {
     let before = out.len();
-    let done = native_chain(scope, roots, e, out);
+    let done = match &e.kind {
+        Kind::Binary(BinOp::Coalesce, a, b) => native_coalesce(scope, roots, a, b, out),
+        _ => native_chain(scope, roots, e, out),
+    };
     if !done {
         out.truncate(before);
     }
@@ -393,6 +396,84 @@ fn native_chain(scope: &Scope, roots: &mut NativeRoots, e: &Expr, out: &mut Stri
     }
 }
 
+/// `$a ?? $b` as `(a|_coalesce(b))`, for `$a` a variable read by identifier keys
+/// (`$p['name']`, see [`read_as_isset_reads`]), or such a read then a computed key, and `$b` a
+/// literal, such a `??` or a native read.
+///
+/// The native read of such an `$a` is undefined exactly where PHP's `isset` finds nothing, and
+/// `_coalesce` answers as `??` does. `$b` is evaluated even where `??` would not evaluate it:
+/// that can only make the fast translation fail (a native read's undefined is refused), and the
+/// exact one then renders.
+fn native_coalesce(
+    scope: &Scope,
+    roots: &mut NativeRoots,
+    a: &Expr,
+    b: &Expr,
+    out: &mut String,
+) -> bool {
+    out.push('(');
+    match &a.kind {
+        _ if read_as_isset_reads(a) => {
+            if !native_chain(scope, roots, a, out) {
+                return false;
+            }
+        }
+        // `$c[$k] ?? …`, the key computed: `_lget`'s lookup (errors and all), as `_flget`.
+        Kind::Index(base, Some(key)) if read_as_isset_reads(base) => {
+            out.push('(');
+            if !native_chain(scope, roots, base, out) {
+                return false;
+            }
+            out.push_str("|_flget(");
+            if !native_key(scope, roots, key, out) {
+                return false;
+            }
+            out.push_str("))");
+        }
+        _ => return false,
+    }
+    out.push_str("|_coalesce(");
+    let written = match &b.kind {
+        Kind::Null => {
+            out.push_str("none");
+            true
+        }
+        Kind::Bool(v) => {
+            out.push_str(if *v { "true" } else { "false" });
+            true
+        }
+        Kind::Int(v) => {
+            let _ = write!(out, "{v}");
+            true
+        }
+        Kind::Str(v) => {
+            string_literal(out, v);
+            true
+        }
+        Kind::Binary(BinOp::Coalesce, a, b) => native_coalesce(scope, roots, a, b, out),
+        _ => native_chain(scope, roots, b, out),
+    };
+    if !written {
+        return false;
+    }
+    out.push_str("))");
+    true
+}
+
+/// Whether the native read of `e` (a variable, then keys that are identifiers) is undefined
+/// exactly where PHP's `isset(e)` is false for being unset: such a key is never numeric, so no
+/// container raises an error for it even inside `isset` (as `"abc"[" 1"]` does), and minijinja
+/// finds it where PHP does, in a map, and nowhere else.
+fn read_as_isset_reads(e: &Expr) -> bool {
+    match &e.kind {
+        Kind::Var(name) => name != "loop",
+        Kind::Index(base, Some(key)) => {
+            matches!(&key.kind, Kind::Str(k) if is_identifier(k)) && read_as_isset_reads(base)
+        }
+        _ => false,
+    }
+}
+
 /// `$c[$k]` for a key that is not a plain string literal: `_get`'s lookup, as `_fget`, one call
 /// where the exact translation makes one per read and per variable. A key built by `.` is a
 /// string (or an error, see `_fcat`), which minijinja's own `c[k]` reads as PHP does or not at
@@ -407,16 +488,16 @@ fn native_computed(
 ) -> bool {
     let concatenated = matches!(&key.kind, Kind::Binary(BinOp::Concat, ..));
     if !concatenated {
-        out.push_str("_fget(");
+        out.push('(');
     }
     if !native_chain(scope, roots, base, out) {
         return false;
     }
-    out.push_str(if concatenated { "[" } else { ", " });
+    out.push_str(if concatenated { "[" } else { "|_fget(" });
     if !native_key(scope, roots, key, out) {
         return false;
     }
-    out.push(if concatenated { ']' } else { ')' });
+    out.push_str(if concatenated { "]" } else { "))" });
     true
 }
 
@@ -447,9 +528,62 @@ fn native_key(scope: &Scope, roots: &mut NativeRoots, key: &Expr, out: &mut Stri
             }
             out.push(')');
         }
+        Kind::Prop(..) => return native_loop_key(scope, key, out),
         _ => return native_chain(scope, roots, key, out),
     }
     true
+}
+
+/// The field `field` of the `$loop` of the `@foreach` at `depth`, as the exact translation reads it.
+fn loop_field(depth: usize, field: &str, out: &mut String) {
+    let l = loop_alias(depth);
+    let _ = match field {
+        "index" => write!(out, "{l}.index0"),
+        "iteration" => write!(out, "{l}.index"),
+        "remaining" => write!(out, "{l}.revindex0"),
+        "count" => write!(out, "{l}.length"),
+        "first" => write!(out, "{l}.first"),
+        "last" => write!(out, "{l}.last"),
+        "odd" => write!(out, "({l}.index % 2 == 1)"),
+        "even" => write!(out, "({l}.index % 2 == 0)"),
+        _ => write!(out, "{depth}"),
+    };
+}
+
+/// Resolves `$loop->…->parent` chains statically to a loop depth.
+fn loop_depth_of(scope: &Scope, e: &Expr) -> Option<Option<usize>> {
+    match &e.kind {
+        Kind::Var(name) if name == "loop" && scope.lookup("loop").is_none() => {
+            Some((scope.loop_depth > 0).then_some(scope.loop_depth))
+        }
+        Kind::Prop(base, name) if name == "parent" => {
+            let depth = loop_depth_of(scope, base)??;
+            Some((depth > 1).then(|| depth - 1))
+        }
+        _ => None,
+    }
+}
+
+/// A key `$loop->index` (or another of the integer fields of a `$loop`, through `->parent`),
+/// written as the exact translation writes it: a field of minijinja's loop object, which it
+/// reads the same way and which never fails. `false` (and nothing written) for anything else.
+fn native_loop_key(scope: &Scope, key: &Expr, out: &mut String) -> bool {
+    let Kind::Prop(base, field) = &key.kind else {
+        return false;
+    };
+    if !matches!(
+        field.as_str(),
+        "index" | "iteration" | "remaining" | "count"
+    ) {
+        return false;
+    }
+    match loop_depth_of(scope, base) {
+        Some(Some(depth)) => {
+            loop_field(depth, field, out);
+            true
+        }
+        _ => false,
+    }
 }
 
 impl Emitter<'_> {
@@ -717,18 +851,7 @@ impl Emitter<'_> {
     }
 
     fn loop_field(&mut self, depth: usize, field: &str) {
-        let l = loop_alias(depth);
-        let _ = match field {
-            "index" => write!(self.out, "{l}.index0"),
-            "iteration" => write!(self.out, "{l}.index"),
-            "remaining" => write!(self.out, "{l}.revindex0"),
-            "count" => write!(self.out, "{l}.length"),
-            "first" => write!(self.out, "{l}.first"),
-            "last" => write!(self.out, "{l}.last"),
-            "odd" => write!(self.out, "({l}.index % 2 == 1)"),
-            "even" => write!(self.out, "({l}.index % 2 == 0)"),
-            _ => write!(self.out, "{depth}"),
-        };
+        loop_field(depth, field, self.out);
     }
 
     fn index(&mut self, base: &Expr, key: Option<&Expr>, e: &Expr, lenient: bool) -> R {
@@ -747,18 +870,8 @@ impl Emitter<'_> {
         Ok(())
     }
 
-    /// Resolves `$loop->…->parent` chains statically to a loop depth.
     fn loop_depth_of(&self, e: &Expr) -> Option<Option<usize>> {
-        match &e.kind {
-            Kind::Var(name) if name == "loop" && self.scope.lookup("loop").is_none() => {
-                Some((self.scope.loop_depth > 0).then_some(self.scope.loop_depth))
-            }
-            Kind::Prop(base, name) if name == "parent" => {
-                let depth = self.loop_depth_of(base)??;
-                Some((depth > 1).then(|| depth - 1))
-            }
-            _ => None,
-        }
+        loop_depth_of(self.scope, e)
     }
 
     fn property(&mut self, base: &Expr, name: &str, lenient: bool) -> R {

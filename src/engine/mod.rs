@@ -253,6 +253,9 @@ impl Template {
         }
         // The fast translation calls helpers of its own (`_fget`, `_fcat`).
         let fast_text = fast.as_ref().map_or("", |(fast, _)| fast.as_str());
+        if fast_text.contains("|_") {
+            crate::php::register_filters(&mut env);
+        }
         runtime::add_globals(
             &mut env,
             &[&translated, fast_text],

@@ -329,6 +329,16 @@ pub(crate) fn list(values: Vec<Value>) -> Value {
 
 /// `$c[$k]` in a read, with PHP 8's warnings as errors.
 pub(crate) fn get(container: &Value, key: &Value) -> Result<Value, Error> {
+    // A map read by a string that stays a string in PHP, the common case, by minijinja's own
+    // lookup: what `lookup_with` does, without first viewing and normalising both values.
+    if let Some(text) = key.as_str() {
+        if container.kind() == ValueKind::Map && canonical_int(text).is_none() {
+            return match container.get_attr(text) {
+                Ok(v) if !v.is_undefined() => Ok(v),
+                _ => Err(error(Key::Str(Cow::Borrowed(text)).undefined_message())),
+            };
+        }
+    }
     match view(container) {
         Php::Array => {
             let normalised = to_key(key)?;

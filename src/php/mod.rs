@@ -12,7 +12,8 @@
 //! | --- | --- |
 //! | `_truthy(v)` | `(bool) $v`: `""`, `"0"`, `0`, `0.0`, `null`, `[]` and `false` are false |
 //! | `_get(c, k)` | `$c[$k]` in a read: error `Undefined array key "k"` (or `Undefined array key 3`) when missing; error on null/scalars as PHP 8 warns |
-//! | `_fget(c, k)` | `_get` for the fast translation's computed keys: an undefined `k` is an error |
+//! | `c\|_fget(k)` (a filter) | `_get` for the fast translation's computed keys: an undefined `k` is an error |
+//! | `a\|_coalesce(b)` (a filter) | the fast translation's `$a ?? $b`: `a` when set and not null, else `b` |
 //! | `_lget(c, k)` | `$c[$k]` inside `isset`/`empty`/`??`: undefined instead of an error |
 //! | `_var(v, "name")` | reading `$name`: error `Undefined variable $name` when `v` is undefined |
 //! | `_isset(v)` | defined and not null |
@@ -76,6 +77,12 @@ pub use functions::{CONSTANTS, FUNCTIONS};
 pub(crate) use value::Missing;
 
 /// Adds every runtime helper and PHP function to `env` as globals.
+/// The runtime's filters (the fast translation's `_fget` and `_coalesce`), which [`register`] adds too: a template's
+/// environment takes the globals it names from a shared one, and its filters from here.
+pub fn register_filters(env: &mut Environment<'static>) {
+    runtime::register_filters(env);
+}
+
 pub fn register(env: &mut Environment<'static>) {
     runtime::register(env);
     functions::register(env);

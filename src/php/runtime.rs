@@ -30,9 +30,6 @@ pub(crate) const HELPERS: &[(&str, Cost, Helper)] = &[
         Ok(Value::from(truthy(arg(a, 0)?)))
     }),
     ("_get", Cost::Key, |a| array::get(arg(a, 0)?, arg(a, 1)?)),
-    ("_fget", Cost::Key, |a| {
-        array::get(arg(a, 0)?, defined(arg(a, 1)?)?)
-    }),
     ("_lget", Cost::Key, |a| {
         array::lenient_get(arg(a, 0)?, arg(a, 1)?)
     }),
@@ -117,7 +114,30 @@ pub(crate) const HELPERS: &[(&str, Cost, Helper)] = &[
 
 const COMPARISON: Cost = Cost::Metered("a comparison");
 
+/// The fast translation's filters. A filter, not a function: minijinja finds a filter once per
+/// render, where it looks a function's name up through every frame and the globals on every call.
+///
+/// `c|_fget(k)`: `_get` for a computed key, refusing an undefined `k` (see [`defined`]).
+///
+/// `a|_coalesce(b)`: the fast translation's `$a ?? $b`, `b` evaluated whether used or not.
+pub(crate) fn register_filters(env: &mut Environment<'static>) {
+    env.add_filter("_coalesce", |args: &[Value]| {
+        let (a, b) = (arg(args, 0)?, arg(args, 1)?);
+        Ok(if isset(a) { a.clone() } else { b.clone() })
+    });
+    env.add_filter("_fget", |state: &State, args: &[Value]| {
+        charge_strings(state, args.get(1..).unwrap_or_default())?;
+        array::get(arg(args, 0)?, defined(arg(args, 1)?)?)
+    });
+    // `c|_flget(k)`: `_lget` for the same keys, before `_coalesce`.
+    env.add_filter("_flget", |state: &State, args: &[Value]| {
+        charge_strings(state, args.get(1..).unwrap_or_default())?;
+        array::lenient_get(arg(args, 0)?, defined(arg(args, 1)?)?)
+    });
+}
+
 pub(crate) fn register(env: &mut Environment<'static>) {
+    register_filters(env);
     for &(name, cost, helper) in HELPERS {
         match cost {
             Cost::Constant => env.add_function(name, move |args: &[Value]| helper(args)),
