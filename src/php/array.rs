@@ -335,7 +335,7 @@ pub(crate) fn get(container: &Value, key: &Value) -> Result<Value, Error> {
         if container.kind() == ValueKind::Map && canonical_int(text).is_none() {
             return match container.get_attr(text) {
                 Ok(v) if !v.is_undefined() => Ok(v),
-                _ => Err(error(Key::Str(Cow::Borrowed(text)).undefined_message())),
+                _ => Err(Key::Str(Cow::Borrowed(text)).undefined_error()),
             };
         }
     }
