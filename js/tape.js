@@ -179,7 +179,13 @@ function createTapeWriter(core) {
       const code = value.charCodeAt(i);
       if (code >= 0x80) {
         if (!value.isWellFormed()) throw unpaired(value);
-        end = first + encoder.encodeInto(value, tape.subarray(first)).written;
+        // A view the core's memory growth emptied takes no subarray: the tape is lost anyway.
+        if (tape.byteLength === 0) {
+          lost = true;
+          end = first + encoder.encode(value).length;
+        } else {
+          end = first + encoder.encodeInto(value, tape.subarray(first)).written;
+        }
         break;
       }
       tape[end++] = code;
@@ -233,7 +239,8 @@ function createTapeWriter(core) {
     }
     tape[at] = Number.isSafeInteger(value) ? INT53 : FLOAT;
     number[0] = value;
-    tape.set(numberBytes, at + 1);
+    // Byte by byte: `set` throws on a view the core's memory growth emptied, where writes drop.
+    for (let i = 0; i < 8; i++) tape[at + 1 + i] = numberBytes[i];
     at += 9;
   }
 

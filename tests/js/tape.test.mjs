@@ -237,6 +237,17 @@ test('a tape follows the core memory when it grows; a getter that renders, or gr
     },
   };
   assert.equal(template.render(regrowing), `{"before":"b","middle":"m","after":["a","${'y'.repeat(10000)}"]}`);
+  // Right after such a getter: a fraction, a large integer and text that is not ASCII.
+  const regrown = {
+    v: {
+      get grown() {
+        core.tapeFormat().memory.grow(1);
+        return 'g';
+      },
+      after: [0.5, 2 ** 40, 'é😀', { k: 'ü' }],
+    },
+  };
+  assert.equal(template.render(regrown), '{"grown":"g","after":[0.5,1099511627776,"\\u00e9\\ud83d\\ude00",{"k":"\\u00fc"}]}');
 });
 
 test('renders that claim ports read their values from a tape too', () => {
