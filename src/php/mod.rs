@@ -76,13 +76,14 @@ use minijinja::{Environment, Error, ErrorKind, Output, State};
 pub use functions::{CONSTANTS, FUNCTIONS};
 pub(crate) use value::Missing;
 
-/// Adds every runtime helper and PHP function to `env` as globals.
-/// The runtime's filters (the fast translation's `_fget` and `_coalesce`), which [`register`] adds too: a template's
-/// environment takes the globals it names from a shared one, and its filters from here.
+/// The runtime's filters (the fast translation's `_fget` and `_coalesce`), which [`register`]
+/// adds too: a template's environment takes the globals it names from a shared one, and its
+/// filters from here.
 pub fn register_filters(env: &mut Environment<'static>) {
     runtime::register_filters(env);
 }
 
+/// Adds every runtime helper and PHP function to `env` as globals.
 pub fn register(env: &mut Environment<'static>) {
     runtime::register(env);
     functions::register(env);
