@@ -294,3 +294,40 @@ test('the tape format is the core’s: tags and key flags come from tapeFormat()
   const source = readFileSync(new URL('../../js/tape.js', import.meta.url), 'utf8');
   assert.doesNotMatch(source, /const (NULL|OBJECT|FLOAT|KEY_KNOWN|MAX_DEPTH) = \d/);
 });
+
+// Random values of every kind JSON.stringify treats its own way, nested in random shapes: the
+// tape and the JSON text of them must read the same, whatever the mix.
+test('random mixes of values read the same from a tape as from their JSON', () => {
+  let seed = 20261207;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const pick = (list) => list[Math.floor(random() * list.length)];
+  const leaves = [
+    () => Math.floor(random() * 1000) - 500, () => random() * 1e6, () => pick([0.1, -0, 1e21, 2 ** 60, NaN, Infinity, -1e-7, 5e-324]),
+    () => pick(['', 'a', 'é', '😀', 'x"y\\z', '\n', '1', '01']), () => random() < 0.5, () => null, () => undefined,
+    () => () => 1, () => Symbol('s'), () => new Date(Math.floor(random() * 1e12)), () => new String('boxed'), () => new Number(random()),
+    () => new Boolean(random() < 0.5), () => new Map([[1, 2]]), () => new Set([1]), () => new Uint8Array([1, 2, 3]),
+  ];
+  class Instance {
+    constructor(a) {
+      this.a = a;
+    }
+  }
+  const generate = (depth) => {
+    const r = random();
+    if (depth > 4 || r < 0.35) return pick(leaves)();
+    if (r < 0.6) {
+      const items = Array.from({ length: Math.floor(random() * 4) }, () => generate(depth + 1));
+      if (random() < 0.1) items.length += 2;
+      return items;
+    }
+    if (r < 0.7) {
+      const inner = generate(depth + 1);
+      return { toJSON: (key) => (key.length % 2 === 0 ? inner : `key ${key}`) };
+    }
+    if (r < 0.75) return new Instance(generate(depth + 1));
+    const fields = random() < 0.1 ? Object.create(null) : {};
+    for (let i = Math.floor(random() * 4); i > 0; i--) fields[pick(['a', 'b', '10', '2', 'é', ''])] = generate(depth + 1);
+    return fields;
+  };
+  for (let i = 0; i < 500; i++) assertSameBothWays(DUMP, { v: generate(0) });
+});
