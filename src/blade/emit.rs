@@ -15,6 +15,9 @@ use super::{Failure, FailureKind};
 pub struct Segment {
     pub out: usize,
     pub src: (usize, usize),
+    /// For a subscript of a variable (`$name[…]`), the Blade range of the variable's name
+    /// (without `$`): the variable a missing key was missing from.
+    pub subscripted: Option<(usize, usize)>,
 }
 
 /// How a PHP variable is reached from the translated template.
@@ -588,9 +591,16 @@ fn native_loop_key(scope: &Scope, key: &Expr, out: &mut String) -> bool {
 
 impl Emitter<'_> {
     fn mark(&mut self, e: &Expr) {
+        let subscripted = match &e.kind {
+            Kind::Index(base, _) if matches!(base.kind, Kind::Var(_)) => {
+                Some((base.start + 1, base.end))
+            }
+            _ => None,
+        };
         self.segments.push(Segment {
             out: self.out.len(),
             src: (e.start, e.end),
+            subscripted,
         });
     }
 

@@ -48,12 +48,9 @@ pub struct Missing {
 }
 
 impl Missing {
-    /// What `e`, located at `start..end` of the Blade `source`, did not find.
-    pub(crate) fn of(
-        e: &minijinja::Error,
-        source: &str,
-        (start, end): (usize, usize),
-    ) -> Option<Box<Missing>> {
+    /// What `e` did not find; `subscripted` is the variable the failing read subscripted,
+    /// when the source map knows one.
+    pub(crate) fn of(e: &minijinja::Error, subscripted: Option<&str>) -> Option<Box<Missing>> {
         let found = std::error::Error::source(e)?.downcast_ref::<crate::php::Missing>()?;
         Some(Box::new(match found {
             crate::php::Missing::Variable(name) => Missing {
@@ -61,45 +58,11 @@ impl Missing {
                 key: None,
             },
             crate::php::Missing::Key(key) => Missing {
-                variable: source.get(start..end).and_then(subscripted_variable),
+                variable: subscripted.map(str::to_string),
                 key: Some(key.clone()),
             },
         }))
     }
-}
-
-/// `name` when `read` is `$name[…]`, one subscript of a variable (the brackets matched, quoted
-/// strings skipped).
-fn subscripted_variable(read: &str) -> Option<String> {
-    let rest = read.strip_prefix('$')?;
-    let length = rest
-        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .unwrap_or(rest.len());
-    let (name, subscript) = rest.split_at(length);
-    let subscript = subscript.trim_start().strip_prefix('[')?;
-    let mut depth = 1;
-    let mut quote = None;
-    let mut chars = subscript.char_indices();
-    while let Some((i, c)) = chars.next() {
-        match (quote, c) {
-            (Some(_), '\\') => {
-                chars.next();
-            }
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '\'' | '"') => quote = Some(c),
-            (None, '[') => depth += 1,
-            (None, ']') => {
-                depth -= 1;
-                if depth == 0 {
-                    let after = &subscript[i + 1..];
-                    return (!name.is_empty() && after.trim().is_empty()).then(|| name.to_string());
-                }
-            }
-            (None, _) => {}
-        }
-    }
-    None
 }
 
 impl fmt::Display for Error {

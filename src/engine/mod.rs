@@ -473,17 +473,22 @@ impl Template {
             (None, Some(line)) => map.translated_lines.offset_of_line(line),
             (None, None) => None,
         };
-        let (start, end) = match range {
-            None => (0, 0),
-            Some(t) if map.identity => (t, e.range().map_or(t, |r| r.end)),
-            Some(t) => {
+        let segment = match range {
+            Some(t) if !map.identity => {
                 let i = map.segments.partition_point(|s| s.out <= t);
-                match i.checked_sub(1).and_then(|i| map.segments.get(i)) {
-                    Some(seg) => seg.src,
-                    None => (0, 0),
-                }
+                i.checked_sub(1).and_then(|i| map.segments.get(i))
             }
+            _ => None,
         };
+        let (start, end) = match (range, segment) {
+            (None, _) => (0, 0),
+            (Some(t), _) if map.identity => (t, e.range().map_or(t, |r| r.end)),
+            (Some(_), Some(seg)) => seg.src,
+            (Some(_), None) => (0, 0),
+        };
+        let subscripted = segment
+            .and_then(|seg| seg.subscripted)
+            .and_then(|(a, b)| source.get(a..b));
         let span = map.lines.span(source, start, end);
         Error {
             kind,
@@ -491,7 +496,7 @@ impl Template {
             name: self.name.clone(),
             source_line: map.lines.line_text(source, span.start_line),
             span,
-            missing: error::Missing::of(e, source, (start, end)),
+            missing: error::Missing::of(e, subscripted),
         }
     }
 }

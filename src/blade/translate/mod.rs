@@ -297,6 +297,7 @@ impl<'a> Translator<'a> {
         self.segments.push(Segment {
             out: self.out.len(),
             src: (start, end),
+            subscripted: None,
         });
     }
 
