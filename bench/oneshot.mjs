@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const nodeEntry = new URL('../js/node.js', import.meta.url).href;
-const cli = fileURLToPath(new URL('../bin/portclaims.js', import.meta.url));
+const cli = fileURLToPath(new URL('../bin/portclaims.cjs', import.meta.url));
 
 /** The Service the one-shot scripts render, in both dialects. */
 export const service = {
@@ -143,7 +143,7 @@ export function oneShotBenchmarks({ say, goal = () => {}, runs }) {
     writeFileSync(join(dir, 'template.jinja'), webApp.jinja);
     const lock = join(dir, 'portclaims.lock.json');
     // The first render reserves the ports; the timed ones reuse them, as every later render does.
-    // The CLI as npm ships it: bundled (bin/portclaims.js runs its sources while a source is newer).
+    // The CLI as npm ships it: bundled (bin/portclaims.cjs runs its sources while a source is newer).
     const bundled = spawnSync(process.execPath, [join(root, 'scripts', 'bundle-cli.mjs')], { cwd: root, encoding: 'utf8' });
     if (bundled.status !== 0) throw new Error(`scripts/bundle-cli.mjs failed: ${bundled.stderr}`);
     const render = [process.execPath, cli, 'render', 'service.yaml', '--ports', 'ports.json'];

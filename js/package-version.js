@@ -1,5 +1,5 @@
 // The package's version, for `portclaims --version`. Read relative to this module, which sits one
-// folder below the package's root, as the bundled CLI (pkg/cli.js) does: the path holds in both.
+// folder below the package's root, as the bundled CLI (pkg/cli.cjs) does: the path holds in both.
 import { readFileSync } from 'node:fs';
 
 export function packageVersion() {

@@ -1,4 +1,4 @@
-// Shared by the CLI tests: run `bin/portclaims.js` as a separate process in a temporary folder.
+// Shared by the CLI tests: run `bin/portclaims.cjs` as a separate process in a temporary folder.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const BIN = join(ROOT, 'bin', 'portclaims.js');
+export const BIN = join(ROOT, 'bin', 'portclaims.cjs');
 
 /** Runs the CLI; resolves to `{ code, stdout, stderr }`. `env` is added to a colourless environment. */
 export function run(args, { cwd, input, env = {} } = {}) {

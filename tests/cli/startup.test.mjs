@@ -1,7 +1,7 @@
 // What a CLI process loads: only what its command needs (no WebAssembly core for --version, --help
-// or a usage error; the yaml package only for a YAML file), whether it runs bundled (pkg/cli.js,
+// or a usage error; the yaml package only for a YAML file), whether it runs bundled (pkg/cli.cjs,
 // see scripts/bundle-cli.mjs, with the yaml package in pkg/yaml.cjs) or from its sources; and
-// bin/portclaims.js runs the bundle only while no source it was built from has changed since.
+// bin/portclaims.cjs runs the bundle only while no source it was built from has changed since.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -16,7 +16,8 @@ import { ROOT } from './helpers.mjs';
 let copy;
 
 // Counts the WebAssembly modules compiled and tells where the yaml package was loaded from, at exit;
-// the ES modules loaded are written to PROBE_LOG by a loader hook (which runs in its own thread).
+// the ES modules loaded are written to PROBE_LOG by a loader hook (which runs in its own thread),
+// and the CommonJS ones (the entry, the bundle) are in require.cache.
 const PROBE = `
 import { createRequire, register } from 'node:module';
 const require = createRequire(import.meta.url);
@@ -32,7 +33,7 @@ process.on('exit', () => {
   const loaded = Object.keys(require.cache);
   const yaml = loaded.some((path) => /[\\/]node_modules[\\/]yaml[\\/]/.test(path)) ? 'node_modules'
     : loaded.some((path) => /[\\/]pkg[\\/]yaml[.]cjs$/.test(path)) ? 'pkg/yaml.cjs' : null;
-  process.stderr.write('probe: ' + JSON.stringify({ compiled, yaml }) + '\\n');
+  process.stderr.write('probe: ' + JSON.stringify({ compiled, yaml, required: loaded }) + '\\n');
 });
 `;
 const PROBE_HOOKS = `
@@ -70,7 +71,7 @@ after(() => rmSync(copy, { recursive: true, force: true }));
 
 /** Dates every source the bundle lists a minute before the bundle (`fresh`) or a minute after. */
 function date(fresh) {
-  const bundle = join(copy, 'pkg', 'cli.js');
+  const bundle = join(copy, 'pkg', 'cli.cjs');
   const now = Date.now() / 1000;
   utimesSync(bundle, now, now);
   const sources = JSON.parse(readFileSync(join(copy, 'pkg', 'cli.inputs.json'), 'utf8'));
@@ -81,12 +82,12 @@ function date(fresh) {
 
 /**
  * Runs the copy's CLI with the probe: `{ code, stdout, stderr, compiled, yaml, modules }`, where
- * `modules` are the package's ES modules loaded (paths from its root).
+ * `modules` are the package's modules loaded, ES or CommonJS (paths from its root).
  */
 function run(args) {
   const log = join(copy, 'modules.log');
   writeFileSync(log, '');
-  const result = spawnSync(process.execPath, ['--import', join(copy, 'probe.mjs'), join(copy, 'bin', 'portclaims.js'), ...args], {
+  const result = spawnSync(process.execPath, ['--import', join(copy, 'probe.mjs'), join(copy, 'bin', 'portclaims.cjs'), ...args], {
     cwd: join(copy, 'work'),
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', NODE_TEST_CONTEXT: '', PROBE_LOG: log },
@@ -94,15 +95,17 @@ function run(args) {
   const line = result.stderr.split('\n').find((l) => l.startsWith('probe: '));
   assert.ok(line, result.stderr);
   const root = pathToFileURL(copy).href + '/';
-  const modules = readFileSync(log, 'utf8').split('\n').filter((url) => url.startsWith(root)).map((url) => url.slice(root.length));
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr, modules, ...JSON.parse(line.slice('probe: '.length)) };
+  const { required, ...probed } = JSON.parse(line.slice('probe: '.length));
+  const urls = [...readFileSync(log, 'utf8').split('\n'), ...required.map((path) => pathToFileURL(path).href)];
+  const modules = [...new Set(urls.filter((url) => url.startsWith(root)).map((url) => url.slice(root.length)))];
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr, modules, ...probed };
 }
 
 // Modules only commands that render or read reservations need: the core's glue and its loader,
 // the API, the lock file store.
 const CORE = /^(pkg\/portclaims\.js|js\/(node|node-core|core|lockfile-store|folder|check)\.js)$/;
 
-test('bin/portclaims.js runs the bundle while it is newer than its sources, and the sources after an edit', () => {
+test('bin/portclaims.cjs runs the bundle while it is newer than its sources, and the sources after an edit', () => {
   const version = JSON.parse(readFileSync(join(copy, 'package.json'), 'utf8')).version;
   const source = join(copy, 'js', 'package-version.js');
   const original = readFileSync(source, 'utf8');
@@ -122,7 +125,7 @@ test('bin/portclaims.js runs the bundle while it is newer than its sources, and 
 for (const [mode, fresh] of [['bundled', true], ['from its sources', false]]) {
   test(`the CLI ${mode} loads the core and yaml only for the commands that need them`, () => {
     date(fresh);
-    const entry = fresh ? ['bin/portclaims.js', 'pkg/cli.js'] : ['bin/portclaims.js', 'js/cli/args.js', 'js/cli/main.js', 'js/cli/messages.js', 'js/package-version.js'];
+    const entry = fresh ? ['bin/portclaims.cjs', 'pkg/cli.cjs'] : ['bin/portclaims.cjs', 'js/cli/args.js', 'js/cli/main.js', 'js/cli/messages.js', 'js/package-version.js'];
     for (const args of [['--version'], ['--help'], ['render', '--help'], ['render', '--no-such-option']]) {
       const { compiled, yaml, modules, stderr } = run(args);
       assert.deepEqual({ args, compiled, yaml }, { args, compiled: 0, yaml: null }, stderr);

@@ -111,7 +111,7 @@ test('the clients are optional: naming a store whose client is missing says what
     symlinkSync(join(ROOT, 'node_modules', dependency), join(root, 'node_modules', dependency));
   }
   const dir = folder(t);
-  const bin = join(pkg, 'bin', 'portclaims.js');
+  const bin = join(pkg, 'bin', 'portclaims.cjs');
   const { spawnSync } = await import('node:child_process');
   const cli = (...args) => spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   const lock = cli('render', 'tpl', '--scope', 'x');

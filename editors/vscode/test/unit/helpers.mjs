@@ -46,7 +46,7 @@ export function copyOfShop(edits = {}) {
 /** `portclaims ARGS --json` of the repository's CLI, parsed; `{ status, json, stderr }`. */
 export function cli(args, { cwd = fixtures } = {}) {
   try {
-    const stdout = execFileSync(process.execPath, [join(repository, 'bin', 'portclaims.js'), ...args, '--json'], {
+    const stdout = execFileSync(process.execPath, [join(repository, 'bin', 'portclaims.cjs'), ...args, '--json'], {
       cwd,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
