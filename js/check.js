@@ -138,7 +138,8 @@ export function createCheck(api, loadYaml) {
       const claim = error?.claim;
       if (!error?.line && claim) d.range = rangeOfClaim(options.claimsText, claim) ?? d.range;
       if (!error?.line && !claim && error?.field) d.range = rangeOfPath(options.claimsText, error.field) ?? d.range;
-      if (d.message.startsWith('ports.json: ') && claimsFile !== 'ports.json') d.message = d.message.slice('ports.json: '.length);
+      // Placed in the claims file, the error need not name it.
+      if (error?.source === 'ports.json' && typeof error.detail === 'string') d.message = error.detail.split('\n')[0];
       diagnostics.push(d);
       portClaims = placeholderPorts(declared);
     }

@@ -227,7 +227,7 @@ export function createApi(core) {
     });
     // A function or a symbol has no JSON: refused here, in the words the core refuses a number in.
     if (typeof text !== 'string') {
-      throw Object.assign(new Error(`ports.json: must be an array of claims, got a ${typeof claims}`), { kind: 'claims' });
+      throw claimsError('', `must be an array of claims, got a ${typeof claims}`);
     }
     // JSON writes Infinity (what JSON.parse makes of 1e400) and NaN as null, which the core would
     // read as "not given".
@@ -442,8 +442,14 @@ function notFinite(claims) {
   const { path, value } = find(claims, '') ?? { path: '', value: NaN };
   const field = path.replace(/^\./, '');
   const why = Number.isNaN(value) ? '' : ' (a number past 1.8e308, such as 1e400, reads as Infinity)';
-  const error = new Error(`ports.json: ${field ? `${field}: ` : ''}must be a finite number, got ${value}${why}`);
-  return Object.assign(error, { kind: 'claims', ...(field ? { field } : {}) });
+  return claimsError(field, `must be a finite number, got ${value}${why}`);
+}
+
+/** An error in the claims, at `field` (`''`: the claims as a whole), shaped as the core's are. */
+function claimsError(field, reason) {
+  const detail = field ? `${field}: ${reason}` : reason;
+  const error = new Error(`ports.json: ${detail}`);
+  return Object.assign(error, { kind: 'claims', source: 'ports.json', ...(field ? { field } : {}), reason, detail });
 }
 
 // A store's reservations refused by the core, named by the store they came from.

@@ -185,6 +185,11 @@ export interface PortclaimsError extends Error {
   reason?: string;
   /** A claims error's input: `ports.json`, `port groups`, `reservations` or `change`. */
   source?: string;
+  /**
+   * A claims error's message without its input (`[2].preferred_port: must be …`), for a host
+   * that names the input its own way, as the CLI names the file the user gave for `ports.json`.
+   */
+  detail?: string;
   /** The claim a decision failed for. */
   claim?: string;
   /** A claims error's group that had no free port for the claim. */

@@ -75,19 +75,36 @@ impl ClaimsError {
     }
 }
 
+impl ClaimsError {
+    /// The error as it prints, without the input it is in: `[2].preferred_port: must be …`, for
+    /// a host that names that input its own way (the file the user gave for `ports.json`).
+    pub fn detail(&self) -> String {
+        Detail(self).to_string()
+    }
+}
+
+/// Everything of the printed error after its `document: `.
+struct Detail<'a>(&'a ClaimsError);
+
+impl fmt::Display for Detail<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(field) = &self.0.field {
+            write!(f, "{field}: ")?;
+        }
+        if let Some(claim) = &self.0.claim {
+            write!(f, "claim {claim:?}: ")?;
+        }
+        // Messages quote user text with `{:?}`, which escapes line breaks, so this stays one line.
+        f.write_str(&self.0.message)
+    }
+}
+
 impl fmt::Display for ClaimsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(document) = &self.document {
             write!(f, "{document}: ")?;
         }
-        if let Some(field) = &self.field {
-            write!(f, "{field}: ")?;
-        }
-        if let Some(claim) = &self.claim {
-            write!(f, "claim {claim:?}: ")?;
-        }
-        // Messages quote user text with `{:?}`, which escapes line breaks, so this stays one line.
-        f.write_str(&self.message)
+        Detail(self).fmt(f)
     }
 }
 
@@ -109,5 +126,17 @@ mod tests {
         let e = ClaimsError::for_claim("web", "no free port");
         assert_eq!(e.to_string(), "claim \"web\": no free port");
         assert_eq!(ClaimsError::new("gave up").to_string(), "gave up");
+    }
+
+    #[test]
+    fn detail_is_the_display_without_the_document() {
+        let e = ClaimsError::at("ports.json", "[2].preferred_port", "must be an integer");
+        assert_eq!(e.detail(), "[2].preferred_port: must be an integer");
+        let e = ClaimsError::at("port groups", "", "must be an object");
+        assert_eq!(e.detail(), "must be an object");
+        let mut e = ClaimsError::for_claim("we\"b", "no free port");
+        e.field = Some("[0]".into());
+        assert_eq!(e.detail(), "[0]: claim \"we\\\"b\": no free port");
+        assert_eq!(e.to_string(), e.detail());
     }
 }

@@ -84,8 +84,8 @@ pub(super) fn template_error(e: engine::Error) -> JsValue {
 /// message: `source` (the input it is in: `ports.json`, `port groups`, `reservations`,
 /// `change`), `field` (where in it), `claim` (the claim a decision failed for), `group` (the
 /// group that had no port to give it), `holder` (`{ scope, claim }` holding the port it insisted
-/// on) and `reason` (the message without its location, for a host that names the input its own
-/// way).
+/// on), `reason` (the message without its location) and `detail` (the message without the
+/// input's name, for a host that names the input its own way: the file the user gave).
 pub(super) fn claims_error(e: ClaimsError) -> JsValue {
     let at = Location {
         field: e.field.as_deref(),
@@ -111,6 +111,7 @@ pub(super) fn claims_error(e: ClaimsError) -> JsValue {
         let _ = js_sys::Reflect::set(&error, &"holder".into(), &holder);
     }
     set("reason", &e.message);
+    set("detail", &e.detail());
     error
 }
 

@@ -268,6 +268,12 @@ describe('playground', () => {
     const problem = page.locator('[data-testid="problems"] .problem.error');
     await problem.first().waitFor();
     assert.match(await problem.first().innerText(), /custom/);
+    // An error in ports.json is listed against it, the message without the name (the core's detail).
+    await replaceEditor(page, 'claims', '[{ "group": "udp", "claim": "web", "preferred_port": "abc" }]');
+    await page.locator('[data-testid="problems"] .problem.error', { hasText: 'preferred_port' }).first().waitFor();
+    const listed = await page.locator('[data-testid="problems"] .problem.error').first().innerText();
+    assert.match(listed, /\[0\]\.preferred_port: must be an integer from 1 to 65535, got "abc"/);
+    assert.doesNotMatch(listed, /ports\.json: \[0\]/);
     await replaceEditor(page, 'claims', '[{ "group": "udp", "claim": "web" }]');
     const strip = page.locator('#portmap .strip[data-group="udp"]');
     await strip.waitFor();

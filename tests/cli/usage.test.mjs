@@ -190,6 +190,25 @@ test('a malformed claim or field is shown where it is in its file', async (t) =>
   );
 });
 
+test('errors in the claims and groups files name the files the user gave, whatever they are called', async (t) => {
+  const dir = workspace(t, {
+    't.yaml': "port: {{ $portClaims['a'] }}\n",
+    'conf/claims.json': [{ group: 'tcp', claim: 'a', preferred_port: 'abc' }],
+    'conf/good.json': [{ group: 'tcp', claim: 'a' }],
+    'conf/ranges.json': { tcp: { ranges: ['30100-30000'] } },
+    'conf/infinite.json': '[{ "group": "tcp", "claim": "a", "preferred_port": 1e400 }]',
+  });
+  const [claims, groups, infinite] = await Promise.all([
+    run(['render', 't.yaml', '--ports', 'conf/claims.json', '--dry-run'], { cwd: dir }),
+    run(['render', 't.yaml', '--ports', 'conf/good.json', '--groups', 'conf/ranges.json', '--dry-run'], { cwd: dir }),
+    run(['render', 't.yaml', '--ports', 'conf/infinite.json', '--dry-run'], { cwd: dir }),
+  ]);
+  assert.match(claims.stderr, /^error: conf\/claims\.json: \[0\]\.preferred_port: must be an integer from 1 to 65535, got "abc"\n/);
+  assert.match(groups.stderr, /^error: conf\/ranges\.json: tcp\.ranges\[0\]: range "30100-30000" is inverted: write "30000-30100"\n/);
+  assert.match(infinite.stderr, /^error: conf\/infinite\.json: \[0\]\.preferred_port: must be a finite number, got Infinity/);
+  for (const r of [claims, groups, infinite]) assert.equal(r.code, 1);
+});
+
 // The hints follow the facts the core puts on its errors (the variable and key read, the holder
 // of a port, the group out of ports), whatever the message says.
 test('errors get hints from what the core says was missing or taken', async (t) => {

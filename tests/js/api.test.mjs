@@ -138,6 +138,32 @@ test('a malformed claim is an error naming the field', () => {
   );
 });
 
+// The core's claims errors and the ones the JS layer raises before the core sees the claims
+// (numbers JSON cannot carry) have one shape: the input, the field, and the message without them.
+test('claims errors carry their input, field and the message without the input', () => {
+  const cases = [
+    [{ claims: [{ claim: 'web', group: 'http', preferred_port: 'abc' }] }, 'ports.json', '[0].preferred_port'],
+    [{ claims: [{ claim: 'web', group: 'http', preferred_port: Infinity }] }, 'ports.json', '[0].preferred_port'],
+    [{ claims: [], groups: { tcp: { ranges: ['30100-30000'] } } }, 'port groups', 'tcp.ranges[0]'],
+  ];
+  for (const [options, source, field] of cases) {
+    assert.throws(
+      () => renderSync({ template: 'x', ...options }),
+      (error) => {
+        assert.deepEqual({ kind: error.kind, source: error.source, field: error.field }, { kind: 'claims', source, field });
+        assert.equal(error.message, `${source}: ${error.detail}`);
+        assert.equal(error.detail, `${field}: ${error.reason}`);
+        return true;
+      },
+    );
+  }
+  // A claim's decision names no input: its detail is the whole message.
+  assert.throws(
+    () => renderSync({ template: 'x', claims: [{ claim: 'a', group: 'tcp' }, { claim: 'b', group: 'tcp' }], groups: { tcp: { ranges: ['30000'] } } }),
+    (error) => error.kind === 'claims' && error.group === 'tcp' && error.source === undefined && error.detail === error.message,
+  );
+});
+
 test('bad options are errors naming the option', () => {
   assert.throws(() => renderSync({ template: 'x', dialect: 'twig' }), /dialect: must be one of blade, jinja/);
   assert.throws(() => renderSync({ template: 'x', seed: 'soon' }), /seed: must be an integer/);

@@ -19,8 +19,7 @@ const SHOWN_APART = new Set(['ports.json', 'port groups']);
 function bare(error) {
   if (typeof error?.reason !== 'string') return error?.message ?? String(error);
   if (error.kind !== 'claims') return error.reason;
-  const claim = error.claim === undefined ? undefined : `claim ${JSON.stringify(error.claim)}`;
-  return [SHOWN_APART.has(error.source) ? undefined : error.source, error.field, claim, error.reason].filter((part) => part !== undefined).join(': ');
+  return SHOWN_APART.has(error.source) ? error.detail : error.message;
 }
 
 // The check repeats the render's claim diagnostics with the claim named first (see

@@ -142,14 +142,9 @@ function explainOne(error, input) {
   }
   if (error?.kind === 'kublade') return new CliError(`${error.message} (Kublade fails here)`, { file: error.file });
   if (error && typeof error === 'object' && typeof error.kind === 'string') {
-    let message = oneLine(error.message);
-    // The core names its inputs generically; say which file the user gave.
-    if (input?.claimsFile && input.claimsFile !== 'ports.json' && message.startsWith('ports.json: ')) {
-      message = `${input.claimsFile}: ${message.slice('ports.json: '.length)}`;
-    }
-    if (input?.groupsFile && message.startsWith('port groups: ')) {
-      message = `${input.groupsFile}: ${message.slice('port groups: '.length)}`;
-    }
+    // The core names its inputs generically (`ports.json`, `port groups`); say which file the user gave.
+    const file = { 'ports.json': input?.claimsFile, 'port groups': input?.groupsFile }[error.source];
+    const message = oneLine(file && typeof error.detail === 'string' ? `${file}: ${error.detail}` : error.message);
     let at = { file: error.file, line: error.line, column: error.column, endLine: error.endLine, endColumn: error.endColumn };
     // A claims error names the field (`[2].preferred_port`): point at it in the user's file.
     if (!at.line && error.kind === 'claims' && error.field && message.startsWith(`${input?.claimsFile}: `)) {
