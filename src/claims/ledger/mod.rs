@@ -15,7 +15,6 @@ use super::ports::{Pool, PoolTaken, PortSet};
 use super::tree;
 use hasher::{FastHasher, FastMap, FastSet};
 use records::Key;
-use snapshot::sort_by_scope_and_claim;
 
 const RESERVATIONS: &str = "reservations";
 /// A claim's port while a decision has yet to choose it: no reservation holds port 0 (a snapshot
@@ -320,8 +319,9 @@ impl Ledger {
 
     /// Every reservation, sorted by scope, then claim.
     pub fn reservations(&self) -> Vec<&Reservation> {
-        let all: Vec<&Reservation> = self.slots.iter().flatten().collect();
-        sort_by_scope_and_claim(all)
+        let mut all: Vec<&Reservation> = self.slots.iter().flatten().collect();
+        all.sort_by(|a, b| (&a.scope, &a.claim).cmp(&(&b.scope, &b.claim)));
+        all
     }
 
     pub fn len(&self) -> usize {
