@@ -4,7 +4,6 @@
 //! the [`Change`] to commit, so a refused commit costs nothing but a reload and a new decision.
 
 use std::borrow::Cow;
-use std::hash::{BuildHasher, BuildHasherDefault};
 use std::sync::Arc;
 
 use super::config::Claim;
@@ -13,7 +12,7 @@ use super::groups::{Groups, Protocol};
 use super::holders::Holders;
 use super::ports::{Pool, PoolTaken, PortSet};
 use super::tree;
-use hasher::{FastHasher, FastMap, FastSet};
+use hasher::{FastMap, FastSet};
 use records::Key;
 
 const RESERVATIONS: &str = "reservations";
@@ -37,17 +36,15 @@ pub use records::{Change, Decision, Diagnostic, Reservation, Severity, port_clai
 /// protocol, so a decision costs the same however many reservations there are.
 ///
 /// Each reservation lives once, in a slot; the indexes hold slot numbers, so keeping a committed
-/// reservation copies no name and, for a scope's first claim, allocates nothing.
+/// reservation copies no name but its scope's, once, as the key of the scope's entry.
 #[derive(Debug, Clone)]
 pub struct Ledger {
     groups: Groups,
     /// Every reservation, by slot; `None` for a slot freed by a removal, in `free`.
     slots: Vec<Option<Reservation>>,
     free: Vec<u32>,
-    /// The slots of each scope's reservations, by the hash of the scope's name ([`scope_key`]),
-    /// sorted by scope, then claim: scopes whose names share a hash share an entry. Keyed by the
-    /// hash, not the name, so that a new scope costs no copy of its name; lookups compare names.
-    scopes: FastMap<u64, Ids>,
+    /// The slots of each scope's reservations, sorted by claim.
+    scopes: FastMap<Box<str>, Ids>,
     len: usize,
     /// Indexed by [`Protocol::index`].
     taken: [PortSet; 2],
@@ -56,15 +53,6 @@ pub struct Ledger {
     /// For each pool of ports the groups draw from, how many of its ports are taken, by
     /// [`Protocol::index`]: kept up to date so that a draw need not count them.
     pool_taken: Vec<(Arc<Pool>, [PoolTaken; 2])>,
-}
-
-/// The key of a scope's entry in [`Ledger::scopes`].
-fn scope_key(scope: &str) -> u64 {
-    #[cfg(test)]
-    if tests::COLLIDE.with(std::cell::Cell::get) {
-        return 0;
-    }
-    BuildHasherDefault::<FastHasher>::default().hash_one(scope)
 }
 
 /// The slots of one entry of [`Ledger::scopes`]: most scopes hold one claim, which then needs
@@ -213,8 +201,7 @@ impl Ledger {
         let port = reservation.port;
         self.taken[protocol.index()].insert(port);
         self.count_taken(protocol, port, true);
-        let key = scope_key(&reservation.scope);
-        let found = self.scopes.get(&key).map(|ids| {
+        let found = self.scopes.get(reservation.scope.as_str()).map(|ids| {
             let at = search(
                 &self.slots,
                 ids.as_slice(),
@@ -233,16 +220,18 @@ impl Ledger {
             }
             Some(Ok(None)) => return,
             Some(Err(at)) => {
-                let id = self.fill_slot(reservation);
-                if let Some(ids) = self.scopes.get_mut(&key) {
+                let ids = self.scopes.get_mut(reservation.scope.as_str());
+                let id = Self::fill_slot(&mut self.slots, &mut self.free, reservation);
+                if let Some(ids) = ids {
                     ids.insert(at, id);
                 }
                 self.len += 1;
                 id
             }
             None => {
-                let id = self.fill_slot(reservation);
-                self.scopes.insert(key, Ids::One(id));
+                let scope = Box::from(reservation.scope.as_str());
+                let id = Self::fill_slot(&mut self.slots, &mut self.free, reservation);
+                self.scopes.insert(scope, Ids::One(id));
                 self.len += 1;
                 id
             }
@@ -251,10 +240,14 @@ impl Ledger {
     }
 
     /// Puts `reservation` into a free slot, or a new one, and returns the slot.
-    fn fill_slot(&mut self, reservation: Reservation) -> u32 {
-        match self.free.pop() {
+    fn fill_slot(
+        slots: &mut Vec<Option<Reservation>>,
+        free: &mut Vec<u32>,
+        reservation: Reservation,
+    ) -> u32 {
+        match free.pop() {
             Some(id) => {
-                if let Some(slot) = self.slots.get_mut(id as usize) {
+                if let Some(slot) = slots.get_mut(id as usize) {
                     *slot = Some(reservation);
                 }
                 id
@@ -262,16 +255,15 @@ impl Ledger {
             None => {
                 // A ledger holds at most one reservation per (protocol, port): far fewer than
                 // `u32::MAX` slots are ever filled at once, and freed ones are reused.
-                let id = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
-                self.slots.push(Some(reservation));
+                let id = u32::try_from(slots.len()).unwrap_or(u32::MAX);
+                slots.push(Some(reservation));
                 id
             }
         }
     }
 
     fn remove(&mut self, scope: &str, claim: &str) {
-        let key = scope_key(scope);
-        let Some(ids) = self.scopes.get_mut(&key) else {
+        let Some(ids) = self.scopes.get_mut(scope) else {
             return;
         };
         let Ok(at) = search(&self.slots, ids.as_slice(), scope, claim) else {
@@ -279,7 +271,7 @@ impl Ledger {
         };
         let id = ids.as_slice().get(at).copied();
         if ids.remove(at) {
-            self.scopes.remove(&key);
+            self.scopes.remove(scope);
         }
         let removed = id.and_then(|id| {
             let reservation = self.slots.get_mut(id as usize)?.take()?;
@@ -334,7 +326,7 @@ impl Ledger {
 
     /// The reservation of `claim` in `scope`.
     pub fn get(&self, scope: &str, claim: &str) -> Option<&Reservation> {
-        let ids = self.scopes.get(&scope_key(scope))?.as_slice();
+        let ids = self.scopes.get(scope)?.as_slice();
         let at = search(&self.slots, ids, scope, claim).ok()?;
         self.slot(*ids.get(at)?)
     }
@@ -346,11 +338,10 @@ impl Ledger {
     /// The reservations of `scope`, sorted by claim.
     fn scope(&self, scope: &str) -> impl Iterator<Item = &Reservation> {
         self.scopes
-            .get(&scope_key(scope))
+            .get(scope)
             .map_or(&[][..], Ids::as_slice)
             .iter()
             .filter_map(|&id| self.slot(id))
-            .filter(move |r| r.scope == scope)
     }
 
     /// Who holds `port` over `protocol`, across all scopes and groups.
@@ -390,18 +381,11 @@ impl Ledger {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::cell::Cell;
     use std::collections::BTreeMap;
 
-    thread_local! {
-        /// Makes every scope name hash alike, so that scopes share one entry of the index.
-        pub(super) static COLLIDE: Cell<bool> = const { Cell::new(false) };
-    }
-
-    /// Random decisions, releases and prunes, applied, against a plain map of what is held;
-    /// with scope names that hash alike or not.
-    fn the_index_follows_its_changes(collide: bool) {
-        COLLIDE.with(|c| c.set(collide));
+    /// Random decisions, releases and prunes, applied, against a plain map of what is held.
+    #[test]
+    fn the_index_follows_its_changes() {
         let config = r#"{"a": {"ranges": ["1000-1011"]}, "b": {"ranges": ["1006-1019"]},
             "u": {"ranges": ["1000-1011"], "protocol": "udp"}}"#;
         let groups =
@@ -471,16 +455,6 @@ mod tests {
                 |l: &Ledger| l.decide(&scope, &claims, &mut crate::claims::rng(Some(7)).unwrap());
             assert_eq!(decide(&ledger), decide(&reloaded));
         }
-    }
-
-    #[test]
-    fn the_index_follows_its_changes_with_distinct_scope_hashes() {
-        the_index_follows_its_changes(false);
-    }
-
-    #[test]
-    fn the_index_follows_its_changes_when_every_scope_hashes_alike() {
-        the_index_follows_its_changes(true);
     }
 
     #[test]
