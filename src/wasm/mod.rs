@@ -159,9 +159,9 @@ pub struct LedgerHandle {
     /// text it cannot know (parsing JSON costs more than the rest of a small render). Its change
     /// is the one kept, not a copy: `apply` takes it from here.
     last: Option<(u32, claims::Decision)>,
-    /// The last plan's decision as `outcome` tells it, empty before a successful plan: kept in
-    /// one buffer that `outcomeAt` reads number by number, so that reading it allocates nothing
-    /// on either side.
+    /// The last plan's decision as the outcome tells it (see `outcomeLength`), empty before a
+    /// successful plan: kept in one buffer that `outcomeAt` reads number by number, so that
+    /// reading it allocates nothing on either side.
     numbers: Vec<u32>,
 }
 
@@ -193,7 +193,7 @@ impl LedgerHandle {
     /// Decides `claims` (the ports.json array, as JSON) in `scope` (the default scope when
     /// absent, with `seed` as text) and renders `template` with them and the values the first
     /// `values_length` bytes of the tape buffer hold (see `tape`; none when 0); commits nothing.
-    /// Returns the output; `outcome` and `details` tell what was decided.
+    /// Returns the output; the outcome and `details` tell what was decided.
     #[wasm_bindgen(js_name = planTape)]
     pub fn plan_tape(
         &mut self,
@@ -229,7 +229,7 @@ impl LedgerHandle {
     }
 
     /// Decides `claims` (the ports.json array, as JSON) in the `request`'s `scope` (with its
-    /// `seed`), as `plan` does, rendering nothing; commits nothing. `outcome` and `details`
+    /// `seed`), as `plan` does, rendering nothing; commits nothing. the outcome and `details`
     /// tell what was decided, as after a plan.
     pub fn decide(&mut self, claims: &str, request: &str) -> Result<(), JsValue> {
         self.forget();
@@ -242,22 +242,17 @@ impl LedgerHandle {
         Ok(())
     }
 
-    /// The last plan's decision as numbers: the id its change is kept under (see `apply`),
-    /// then 1 when it released reservations or has diagnostics (read `details`), else 0, then
-    /// for each declared claim, in order, its port and 1 when this plan reserved it, else 0.
-    /// Empty before a successful plan.
-    pub fn outcome(&self) -> Vec<u32> {
-        self.numbers.clone()
-    }
-
-    /// How many numbers `outcome` has: 0 before a successful plan.
+    /// How many numbers the last plan's outcome has: 0 before a successful plan. The outcome
+    /// tells its decision as numbers: the id its change is kept under (see `apply`), then 1 when
+    /// it released reservations or has diagnostics (read `details`), else 0, then for each
+    /// declared claim, in order, its port and 1 when this plan reserved it, else 0.
     #[wasm_bindgen(js_name = outcomeLength)]
     pub fn outcome_length(&self) -> u32 {
         u32::try_from(self.numbers.len()).unwrap_or(u32::MAX)
     }
 
-    /// The number at `index` of `outcome`, or 0 past its end: what `outcome` tells, without
-    /// copying it into a new array (which costs more than the rest of reading it).
+    /// The number at `index` of the outcome, or 0 past its end: read one by one, as copying
+    /// them into a new array costs more than the rest of reading them.
     #[wasm_bindgen(js_name = outcomeAt)]
     pub fn outcome_at(&self, index: u32) -> u32 {
         self.numbers.get(index as usize).copied().unwrap_or(0)
@@ -334,7 +329,8 @@ fn cached_claims(json: &str) -> Result<Rc<Vec<claims::Claim>>, JsValue> {
     Ok(claims)
 }
 
-/// Writes what `outcome` tells of `decision`, whose change is kept under `id`, into `numbers`.
+/// Writes what the outcome tells of `decision` (see `outcomeLength`), whose change is kept under
+/// `id`, into `numbers`.
 fn outcome_numbers(decision: &claims::Decision, id: u32, numbers: &mut Vec<u32>) {
     numbers.clear();
     let detailed = !decision.released().is_empty() || !decision.diagnostics.is_empty();
@@ -356,7 +352,7 @@ impl LedgerHandle {
         self.numbers.clear();
     }
 
-    /// Keeps a plan's decision for `outcome`, `details` and `apply`, under a new id.
+    /// Keeps a plan's decision for the outcome, `details` and `apply`, under a new id.
     fn keep_decision(&mut self, decision: claims::Decision) {
         let id = self.take_id();
         outcome_numbers(&decision, id, &mut self.numbers);
