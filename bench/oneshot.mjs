@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const nodeEntry = new URL('../js/node.js', import.meta.url).href;
+/** The package's Node entry as npm ships it (`exports`), which scripts/bundle.mjs builds. */
+export const packageEntry = new URL('../pkg/node.mjs', import.meta.url).href;
 const cli = fileURLToPath(new URL('../bin/portclaims.cjs', import.meta.url));
 
 /** The Service the one-shot scripts render, in both dialects. */
@@ -75,7 +76,7 @@ spec:
 
 const scripts = {
   portclaims: `
-    const { compile } = await import(${JSON.stringify(nodeEntry)});
+    const { compile } = await import(${JSON.stringify(packageEntry)});
     process.stdout.write(compile(${JSON.stringify(service.blade)}).render(${JSON.stringify(service.values)}));`,
   minijinja: `
     const { createRequire } = await import('node:module');
@@ -87,7 +88,7 @@ const scripts = {
   // The core's part of the CLI's job, through the package's API: the same render, with the ports
   // given (no claims decided, no store, no files but the template), as the minijinja-js script.
   portclaimsWebApp: `
-    const { compile } = await import(${JSON.stringify(nodeEntry)});
+    const { compile } = await import(${JSON.stringify(packageEntry)});
     const { readFileSync } = await import('node:fs');
     const portClaims = { web: 8080, https: 8443 };
     process.stdout.write(compile(readFileSync('service.yaml', 'utf8')).render({ portClaims }));`,
@@ -99,6 +100,15 @@ const scripts = {
     const portClaims = { web: 8080, https: 8443 };
     process.stdout.write(env.renderStr(readFileSync('template.jinja', 'utf8'), { portClaims }));`,
 };
+
+/**
+ * Builds the package's bundles, so that fresh processes run it as npm ships it: the Node entry
+ * and the CLI (bin/portclaims.cjs runs its sources while a source is newer than its bundle).
+ */
+export function bundle() {
+  const built = spawnSync(process.execPath, [join(root, 'scripts', 'bundle.mjs')], { cwd: root, encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`scripts/bundle.mjs failed: ${built.stderr}`);
+}
 
 /** One process under /usr/bin/time: [peak RSS MB, CPU ms (user and system, all threads)]. */
 function timed(args, cwd) {
@@ -131,6 +141,7 @@ const node = (script, ...flags) => [process.execPath, ...flags, '--input-type=mo
 
 /** The one-shot comparisons; `say` writes the report's lines. */
 export function oneShotBenchmarks({ say, goal = () => {}, runs }) {
+  bundle();
   const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
   say('## One-shot processes (fresh Node processes taken in turn, whole process under `/usr/bin/time`)');
   say();
@@ -150,9 +161,6 @@ export function oneShotBenchmarks({ say, goal = () => {}, runs }) {
     writeFileSync(join(dir, 'template.jinja'), webApp.jinja);
     const lock = join(dir, 'portclaims.lock.json');
     // The first render reserves the ports; the timed ones reuse them, as every later render does.
-    // The CLI as npm ships it: bundled (bin/portclaims.cjs runs its sources while a source is newer).
-    const bundled = spawnSync(process.execPath, [join(root, 'scripts', 'bundle-cli.mjs')], { cwd: root, encoding: 'utf8' });
-    if (bundled.status !== 0) throw new Error(`scripts/bundle-cli.mjs failed: ${bundled.stderr}`);
     const render = [process.execPath, cli, 'render', 'service.yaml', '--ports', 'ports.json'];
     if (spawnSync(render[0], render.slice(1), { cwd: dir }).status !== 0 || !existsSync(lock)) throw new Error('the CLI failed to render');
     const [cliRun, script, api, version, bare] = sideBySide(

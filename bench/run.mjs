@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { compile, MemoryStore, renderSync } from '../js/node.js';
 import { manifests, values } from './manifests.mjs';
-import { oneShotBenchmarks } from './oneshot.mjs';
+import { bundle, oneShotBenchmarks, packageEntry } from './oneshot.mjs';
 import { crateSizes } from './wasm-size.mjs';
 import { measureSideBySide as timeSideBySide } from './measure.mjs';
 
@@ -29,6 +29,9 @@ const goals = [];
 const goal = (name, ratio, met) => goals.push([name, ratio, met]);
 
 const measureSideBySide = (fns, options = {}) => timeSideBySide(fns, { quick, ...options });
+
+// Fresh processes import the package as npm ships it, bundled.
+bundle();
 
 const pool = Array.from({ length: 256 }, values);
 let next = 0;
@@ -107,7 +110,7 @@ function fillPorts(store, total, size = 1) {
 /** The fill of `fillPorts` in a fresh Node process: its whole time in ms, V8's warm-up included. */
 function coldFillInFreshProcess() {
   const script = `
-    const { MemoryStore, renderSync } = await import(${JSON.stringify(new URL('../js/node.js', import.meta.url).href)});
+    const { MemoryStore, renderSync } = await import(${JSON.stringify(packageEntry)});
     const store = new MemoryStore();
     const claims = [{ claim: 'p0', group: 'tcp' }];
     const started = performance.now();
@@ -184,7 +187,7 @@ function startupBenchmark() {
   say();
   const script = `
     const t0 = performance.now();
-    const { renderSync } = await import(${JSON.stringify(new URL('../js/node.js', import.meta.url).href)});
+    const { renderSync } = await import(${JSON.stringify(packageEntry)});
     const t1 = performance.now();
     renderSync({ template: "port: {{ $portClaims['web'] }}", claims: [{ claim: 'web', group: 'http' }] });
     const t2 = performance.now();
@@ -208,7 +211,7 @@ function startupBenchmark() {
   // A render that builds 160 MB grows the WebAssembly memory the first time and reuses it the
   // second: what the first costs beyond the second is the growing (src/wasm/alloc.rs).
   const growth = `
-    const { compile } = await import(${JSON.stringify(new URL('../js/node.js', import.meta.url).href)});
+    const { compile } = await import(${JSON.stringify(packageEntry)});
     const big = compile("{{ count(array_map('strtoupper', array_fill(0, 40000, str_repeat('x', 4000)))) }}", { limits: { fuel: 50000000 } });
     const t0 = performance.now();
     big.render({});

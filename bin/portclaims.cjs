@@ -24,7 +24,7 @@ process.stdout.on('error', (error) => {
 const root = join(__dirname, '..');
 
 /**
- * The CLI in one file (pkg/cli.cjs, see scripts/bundle-cli.mjs) while it is newer than every file
+ * The CLI in one file (pkg/cli.cjs, see scripts/bundle.mjs) while it is newer than every file
  * it was built from; else, as after an edit or without a build, its sources.
  */
 function cliModule() {

@@ -18,8 +18,8 @@ const steps = [
   ['clippy (wasm bindings)', 'cargo', ['clippy', '--lib', '--target', 'wasm32-unknown-unknown', '--', '-D', 'warnings']],
   ['rust tests', 'cargo', ['test', '--quiet']],
   ['wasm build', 'node', ['scripts/build.mjs']],
-  // The CLI tests run bin/portclaims.cjs, which runs this bundle while it is up to date.
-  ['CLI bundle', 'node', ['scripts/bundle-cli.mjs']],
+  // The CLI tests run bin/portclaims.cjs, which runs its bundle while it is up to date.
+  ['bundles (the Node entry, the CLI)', 'node', ['scripts/bundle.mjs']],
   ['package and CLI tests', 'node', ['--test', ...testFiles('tests/js'), ...testFiles('tests/cli')]],
   // Real etcd and PostgreSQL servers, started by the tests on loopback ports: one file at a time.
   ['store tests (etcd, PostgreSQL)', 'node', ['--test', '--test-concurrency=1', ...testFiles('tests/stores')]],

@@ -1,6 +1,6 @@
 // What a CLI process loads: only what its command needs (no WebAssembly core for --version, --help
 // or a usage error; the yaml package only for a YAML file), whether it runs bundled (pkg/cli.cjs,
-// see scripts/bundle-cli.mjs, with the yaml package in pkg/yaml.cjs) or from its sources; and
+// see scripts/bundle.mjs, with the yaml package in pkg/yaml.cjs) or from its sources; and
 // bin/portclaims.cjs runs the bundle only while no source it was built from has changed since.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -52,13 +52,13 @@ const SERVICE = "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ $data['nam
 
 before(() => {
   copy = mkdtempSync(join(tmpdir(), 'portclaims-startup-'));
-  for (const path of ['bin', 'js', 'scripts/bundle-cli.mjs', 'package.json', 'pkg/portclaims.js', 'pkg/portclaims_bg.wasm']) {
+  for (const path of ['bin', 'js', 'scripts/bundle.mjs', 'package.json', 'pkg/portclaims.js', 'pkg/portclaims_bg.wasm']) {
     cpSync(join(ROOT, path), join(copy, path), { recursive: true });
   }
   symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
   writeFileSync(join(copy, 'probe.mjs'), PROBE);
   writeFileSync(join(copy, 'probe-hooks.mjs'), PROBE_HOOKS);
-  const built = spawnSync(process.execPath, ['scripts/bundle-cli.mjs'], { cwd: copy, encoding: 'utf8' });
+  const built = spawnSync(process.execPath, ['scripts/bundle.mjs'], { cwd: copy, encoding: 'utf8' });
   assert.equal(built.status, 0, built.stderr);
   mkdirSync(join(copy, 'work'));
   writeFileSync(join(copy, 'work', 'service.yaml'), SERVICE);
