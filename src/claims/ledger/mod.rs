@@ -220,17 +220,18 @@ impl Ledger {
             }
             Some(Ok(None)) => return,
             Some(Err(at)) => {
-                let ids = self.scopes.get_mut(reservation.scope.as_str());
-                let id = Self::fill_slot(&mut self.slots, &mut self.free, reservation);
-                if let Some(ids) = ids {
-                    ids.insert(at, id);
+                let id = self.fill_slot(reservation);
+                if let Some(Some(filled)) = self.slots.get(id as usize) {
+                    if let Some(ids) = self.scopes.get_mut(filled.scope.as_str()) {
+                        ids.insert(at, id);
+                    }
                 }
                 self.len += 1;
                 id
             }
             None => {
                 let scope = Box::from(reservation.scope.as_str());
-                let id = Self::fill_slot(&mut self.slots, &mut self.free, reservation);
+                let id = self.fill_slot(reservation);
                 self.scopes.insert(scope, Ids::One(id));
                 self.len += 1;
                 id
@@ -240,14 +241,10 @@ impl Ledger {
     }
 
     /// Puts `reservation` into a free slot, or a new one, and returns the slot.
-    fn fill_slot(
-        slots: &mut Vec<Option<Reservation>>,
-        free: &mut Vec<u32>,
-        reservation: Reservation,
-    ) -> u32 {
-        match free.pop() {
+    fn fill_slot(&mut self, reservation: Reservation) -> u32 {
+        match self.free.pop() {
             Some(id) => {
-                if let Some(slot) = slots.get_mut(id as usize) {
+                if let Some(slot) = self.slots.get_mut(id as usize) {
                     *slot = Some(reservation);
                 }
                 id
@@ -255,8 +252,8 @@ impl Ledger {
             None => {
                 // A ledger holds at most one reservation per (protocol, port): far fewer than
                 // `u32::MAX` slots are ever filled at once, and freed ones are reused.
-                let id = u32::try_from(slots.len()).unwrap_or(u32::MAX);
-                slots.push(Some(reservation));
+                let id = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
+                self.slots.push(Some(reservation));
                 id
             }
         }
