@@ -229,7 +229,7 @@ impl LedgerHandle {
     }
 
     /// Decides `claims` (the ports.json array, as JSON) in the `request`'s `scope` (with its
-    /// `seed`), as `plan` does, rendering nothing; commits nothing. the outcome and `details`
+    /// `seed`), as `plan` does, rendering nothing; commits nothing. The outcome and `details`
     /// tell what was decided, as after a plan.
     pub fn decide(&mut self, claims: &str, request: &str) -> Result<(), JsValue> {
         self.forget();
