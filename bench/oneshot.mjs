@@ -139,9 +139,8 @@ export function sideBySide(commands, runs, cwd) {
 
 const node = (script, ...flags) => [process.execPath, ...flags, '--input-type=module', '-e', script];
 
-/** The one-shot comparisons; `say` writes the report's lines. */
+/** The one-shot comparisons, on the package as `bundle()` built it; `say` writes the report's lines. */
 export function oneShotBenchmarks({ say, goal = () => {}, runs }) {
-  bundle();
   const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
   say('## One-shot processes (fresh Node processes taken in turn, whole process under `/usr/bin/time`)');
   say();
@@ -190,5 +189,6 @@ export function oneShotBenchmarks({ say, goal = () => {}, runs }) {
 
 // `node bench/oneshot.mjs [runs]` runs these alone.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  bundle();
   oneShotBenchmarks({ say: (line = '') => console.log(line), runs: Number(process.argv[2] ?? 9) });
 }
