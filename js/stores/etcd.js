@@ -16,7 +16,7 @@
 // changed since its last read by the scope keys' mod revisions.
 import { compareCodePoints } from '../store.js';
 import { applyToScope, byScope, lazySnapshot, ScopeCache } from './cache.js';
-import { importClient } from './client.js';
+import { Connection, importClient } from './client.js';
 import { reasonOf, storeError } from './errors.js';
 import { DEFAULT_STORE_NAME, DEFAULT_TIMEOUT_MS, parseStoreLocation, StoreLocationError } from './location.js';
 import { protocolsOf } from './protocols.js';
@@ -33,8 +33,7 @@ export class EtcdStore {
   #timeout;
   #prefix;
   #protocolOf;
-  #client = null;
-  #connecting = null;
+  #connection = new Connection(() => this.#open());
   #secrets;
   /** The cache and the store revision (marker mod revision, a BigInt) it reflects. */
   #cache = new ScopeCache();
@@ -153,10 +152,7 @@ export class EtcdStore {
   }
 
   async close() {
-    const client = this.#client;
-    this.#client = null;
-    this.#connecting = null;
-    client?.close();
+    this.#connection.drop()?.close();
   }
 
   #key(suffix) {
@@ -226,31 +222,21 @@ export class EtcdStore {
     return claims;
   }
 
-  async #connect() {
-    if (this.#client) return this.#client;
-    this.#connecting ??= (async () => {
-      const etcd3 = await importClient('etcd3', this.#display);
-      const credentials = await this.#readCredentials();
-      const timeout = this.#timeout;
-      const client = new etcd3.Etcd3({
-        hosts: this.#endpoints.map((e) => `${this.#tls ? 'https' : 'http'}://${e}`),
-        auth: this.#auth,
-        credentials,
-        dialTimeout: timeout,
-        defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + timeout }),
-        // A dead member or an election in progress: try the others, backing off, within the
-        // store's timeout; the first failure of any other kind is final.
-        faultHandling: { global: retryWithin(timeout, etcd3.isRecoverableError) },
-        grpcOptions: { 'grpc.max_receive_message_length': -1 },
-      });
-      this.#client = client;
-      return client;
-    })();
-    try {
-      return await this.#connecting;
-    } finally {
-      this.#connecting = null;
-    }
+  async #open() {
+    const etcd3 = await importClient('etcd3', this.#display);
+    const credentials = await this.#readCredentials();
+    const timeout = this.#timeout;
+    return new etcd3.Etcd3({
+      hosts: this.#endpoints.map((e) => `${this.#tls ? 'https' : 'http'}://${e}`),
+      auth: this.#auth,
+      credentials,
+      dialTimeout: timeout,
+      defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + timeout }),
+      // A dead member or an election in progress: try the others, backing off, within the
+      // store's timeout; the first failure of any other kind is final.
+      faultHandling: { global: retryWithin(timeout, etcd3.isRecoverableError) },
+      grpcOptions: { 'grpc.max_receive_message_length': -1 },
+    });
   }
 
   async #readCredentials() {
@@ -275,7 +261,7 @@ export class EtcdStore {
   /** Runs `work(kv)`, turning the client's failures into one-line store errors. */
   async #run(doing, work, { rethrowRecoverable = false } = {}) {
     try {
-      const client = await this.#connect();
+      const client = await this.#connection.get();
       return await work(client.kv);
     } catch (error) {
       if (error?.kind === 'store') throw error;

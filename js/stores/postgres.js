@@ -9,7 +9,7 @@
 // refused by the table's unique constraint. A load asks, in one indexed query, which scopes were
 // written by a transaction the snapshot does not know, and re-reads only those.
 import { applyToScope, byScope, lazySnapshot, ScopeCache } from './cache.js';
-import { importClient } from './client.js';
+import { Connection, importClient } from './client.js';
 import { reasonOf, storeError } from './errors.js';
 import { DEFAULT_TIMEOUT_MS, parseStoreLocation, StoreLocationError } from './location.js';
 import { protocolsOf } from './protocols.js';
@@ -55,8 +55,7 @@ export class PostgresStore {
   #timeout;
   #protocolOf;
   #secrets;
-  #client = null;
-  #connecting = null;
+  #connection = new Connection(() => this.#open());
   #cache = new ScopeCache();
   /** What the cache reflects: the transactions visible in `snapshot`, and `own` commits since. */
   #snapshot = null;
@@ -181,10 +180,7 @@ export class PostgresStore {
   }
 
   async close() {
-    const client = this.#client;
-    this.#client = null;
-    this.#connecting = null;
-    if (client) await client.end().catch(() => {});
+    await this.#connection.drop()?.end().catch(() => {});
   }
 
   /** The cache now reflects `snapshot` (and no own commits): a new label if its content changed. */
@@ -220,24 +216,13 @@ export class PostgresStore {
     }
   }
 
-  async #connect() {
-    if (this.#client) return this.#client;
-    this.#connecting ??= (async () => {
-      const pg = await importClient('pg', this.#display);
-      const client = new pg.Client(this.#config);
-      // A connection lost between queries: forget it, the next operation connects again.
-      client.on('error', () => {
-        if (this.#client === client) this.#client = null;
-      });
-      await client.connect();
-      this.#client = client;
-      return client;
-    })();
-    try {
-      return await this.#connecting;
-    } finally {
-      this.#connecting = null;
-    }
+  async #open() {
+    const pg = await importClient('pg', this.#display);
+    const client = new pg.Client(this.#config);
+    // A connection lost between queries: forget it, the next operation connects again.
+    client.on('error', () => this.#connection.drop(client));
+    await client.connect();
+    return client;
   }
 
   /** Runs `work(client)`, creating the tables on first use and making failures one-line errors. */
@@ -245,7 +230,7 @@ export class PostgresStore {
     for (let attempt = 0; ; attempt++) {
       let client;
       try {
-        client = await this.#connect();
+        client = await this.#connection.get();
         return await work(client);
       } catch (error) {
         if (error?.kind === 'store') throw error;
@@ -263,9 +248,7 @@ export class PostgresStore {
         const lost = !error?.code || /^(08|57P)/.test(error.code);
         if (lost) {
           // The connection is gone or unusable: the next operation opens a new one.
-          const broken = this.#client;
-          this.#client = null;
-          broken?.end().catch(() => {});
+          this.#connection.drop()?.end().catch(() => {});
           // A commit whose answer was lost may or may not have happened: the next load tells.
           if (refusable && client) throw Object.assign(new Error('unknown outcome'), { refused: true });
         }
