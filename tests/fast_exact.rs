@@ -14,10 +14,15 @@ type Both = (Result<String, String>, Result<String, String>);
 
 fn both(source: &str, values: &minijinja::Value) -> Option<Both> {
     let template = Template::compile(source, &Options::default()).ok()?;
-    Some((
+    Some(both_ways(&template, values))
+}
+
+/// A compiled template rendered both ways, as [`both`] renders its source.
+fn both_ways(template: &Template, values: &minijinja::Value) -> Both {
+    (
         template.render(values).map_err(|e| e.to_string()),
         template.render_exact(values).map_err(|e| e.to_string()),
-    ))
+    )
 }
 
 fn value(json: &Json) -> minijinja::Value {
@@ -271,8 +276,7 @@ fn benchmark_deployment_renders_the_same_fast_and_exact() {
             "portClaims": { "web": 50123, "metrics": 61000 },
             "paused": false,
         }));
-        let fast = template.render(&values).map_err(|e| e.to_string());
-        let exact = template.render_exact(&values).map_err(|e| e.to_string());
+        let (fast, exact) = both_ways(&template, &values);
         assert!(fast.is_ok(), "{fast:?}");
         assert_eq!(fast, exact);
     }
@@ -456,8 +460,7 @@ fn computed_keys_render_the_same_fast_and_exact() {
             ] {
                 let template = Template::compile(&source, &Options::default()).expect("compiles");
                 assert!(template.fast_translated().is_some(), "{source}");
-                let fast = template.render(&values).map_err(|e| e.to_string());
-                let exact = template.render_exact(&values).map_err(|e| e.to_string());
+                let (fast, exact) = both_ways(&template, &values);
                 assert_eq!(fast, exact, "{source}");
                 compared += 1;
             }
@@ -523,8 +526,7 @@ fn computed_keys_on_host_objects_and_built_maps_render_the_same_fast_and_exact()
                 let template = Template::compile(&source, &Options::default()).expect("compiles");
                 let fast = template.fast_translated().expect("a fast translation");
                 assert!(fast.contains("|_fget("), "{source}\n{fast}");
-                let output = template.render(&values).map_err(|e| e.to_string());
-                let exact = template.render_exact(&values).map_err(|e| e.to_string());
+                let (output, exact) = both_ways(&template, &values);
                 assert_eq!(output, exact, "{source}");
                 compared += 1;
                 rendered += usize::from(output.is_ok());
@@ -573,12 +575,8 @@ fn loop_field_keys_render_the_same_fast_and_exact() {
         let template = Template::compile(&source, &Options::default()).expect("compiles");
         let fast = template.fast_translated().expect("a fast translation");
         assert!(fast.contains("|_fget(_loop1."), "{source}\n{fast}");
-        let output = template.render(&values).map_err(|e| e.to_string());
-        assert_eq!(
-            output,
-            template.render_exact(&values).map_err(|e| e.to_string()),
-            "{source}"
-        );
+        let (output, exact) = both_ways(&template, &values);
+        assert_eq!(output, exact, "{source}");
         match expected {
             Ok(text) => assert_eq!(
                 output.as_deref().map(|o| o.replace('\n', "")),
@@ -679,8 +677,7 @@ fn coalescing_reads_render_the_same_fast_and_exact() {
         let template = Template::compile(&source, &Options::default()).expect("compiles");
         let fast = template.fast_translated().expect("a fast translation");
         native += usize::from(fast.contains("|_coalesce("));
-        let output = template.render(&values).map_err(|e| e.to_string());
-        let exact = template.render_exact(&values).map_err(|e| e.to_string());
+        let (output, exact) = both_ways(&template, &values);
         assert_eq!(output, exact, "{source}\n{fast}");
         rendered += usize::from(output.is_ok());
     }

@@ -10,20 +10,13 @@ import { test } from 'node:test';
 import { compile } from '../../js/node.js';
 import * as core from '../../pkg/portclaims.js';
 import { readPlan, tapeWriter } from '../../js/tape.js';
+import { outcome } from './outcome.mjs';
 
 const CASES = fileURLToPath(new URL('../cases', import.meta.url));
 const cases = readdirSync(CASES).filter((name) => existsSync(join(CASES, name, 'template.yaml'))).sort();
 const tapes = tapeWriter(core);
 // Reads a tape (so that the core learns its keys) and renders nothing.
 const probe = core.compile('', '{}');
-
-const outcome = (render) => {
-  try {
-    return { output: render() };
-  } catch (error) {
-    return { error: error.message };
-  }
-};
 
 /** Whether the template's tape holds less than all of `variables`. */
 function sendsLess(template, variables) {

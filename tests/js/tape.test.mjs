@@ -8,17 +8,10 @@ import { test } from 'node:test';
 
 import { compile, renderSync } from '../../js/node.js';
 import * as core from '../../pkg/portclaims.js';
+import { outcome } from './outcome.mjs';
 
 // json_encode tells integers from floats, lists from maps and '1' from 1: what a template sees.
 const DUMP = '{!! json_encode($v) !!}';
-
-const outcome = (render) => {
-  try {
-    return { output: render() };
-  } catch (error) {
-    return { error: error.message };
-  }
-};
 
 /** The render through the package (a tape) and through the JSON text of all the variables. */
 function bothWays(template, variables) {
