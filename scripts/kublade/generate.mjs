@@ -160,7 +160,12 @@ export function generateCase(seed) {
   for (let i = 0; i < int(3); i++) {
     const claim = `port${i}`;
     claims.push({ group: pick(['http', 'tcp', 'udp', 'k8s-test']), claim, preferred_port: pick([8080, null, 30000]), random: true });
-    portClaims[claim] = 49152 + int(16383);
+    // Distinct: portclaims refuses reservations holding a port twice, where Kublade uses them
+    // (COMPATIBILITY.md), so a collision would only show that documented difference.
+    let port;
+    do port = 49152 + int(16383);
+    while (Object.values(portClaims).includes(port));
+    portClaims[claim] = port;
   }
 
   const keysOf = (secret) => fields.filter((f) => Boolean(f.secret) === secret).map((f) => f.key);
