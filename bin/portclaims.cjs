@@ -2,8 +2,8 @@
 // portclaims: render Kubernetes manifests written in Laravel Blade, reserving the ports they claim.
 //
 // CommonJS, as is the bundle it runs (pkg/cli.cjs): a process whose entry is an ES module starts
-// Node's ES module loader first, which costs a one-shot run about 7 ms (`npm run bench`, the CLI's
-// rows). The sources, ES modules, run only after an edit (see cliModule).
+// Node's ES module loader first, which a one-shot run pays for (`npm run bench`, the CLI's rows).
+// The sources, ES modules, run only after an edit (see cliModule).
 'use strict';
 const { readFileSync, statSync } = require('node:fs');
 const { join } = require('node:path');

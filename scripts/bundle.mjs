@@ -5,7 +5,7 @@
 // only when a YAML file is read. `npm install`, `npm run build` and `npm test` run it after
 // building the core. Node 20 resolves, reads and links each module on its own: the Node entry
 // imports some thirty and a render by the CLI some forty, where one file starts sooner (an
-// `import 'portclaims'` one-shot process, and the CLI, about 10 ms each; `npm run bench`).
+// `import 'portclaims'` one-shot process, and the CLI; `npm run bench` measures both).
 //
 // The CLI is CommonJS because Node loads it, and bin/portclaims.cjs, without its ES module
 // loader (see there). bin/portclaims.cjs runs the bundle only while it is newer than every file of

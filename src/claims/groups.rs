@@ -137,7 +137,7 @@ impl Group {
 
 fn merge(ranges: Vec<(u16, u16)>) -> Vec<(u16, u16)> {
     // Sorted as (usize, usize), a type the Blade scanner sorts too: every element type sorted
-    // instantiates its own copy of the standard sort, about 9 KB of WebAssembly.
+    // instantiates its own copy of the standard sort in the WebAssembly.
     let mut wide: Vec<(usize, usize)> = ranges
         .iter()
         .map(|&(from, to)| (usize::from(from), usize::from(to)))
