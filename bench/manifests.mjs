@@ -193,9 +193,19 @@ export function values() {
  * name → { blade, jinja (nunjucks), minijinja }, each a template, or for a folder a list of them
  * rendered with the same values.
  */
-export const manifests = Object.fromEntries(
-  Object.entries({ service, deployment, computedClaims, claimsLoop, nestedLoops, folder }).map(([name, write]) => [
-    name,
-    { blade: write(blade), jinja: write(jinja), minijinja: write(minijinja) },
-  ]),
-);
+export const manifests = inDialects({ service, deployment, computedClaims, claimsLoop, nestedLoops, folder });
+
+/**
+ * The floor under every render, in the same form: what a render costs whatever its template (a
+ * line without variables), and what reading one variable adds.
+ */
+export const floors = inDialects({
+  'one line, no variable': () => 'apiVersion: v1\n',
+  'one line, one variable': (d) => `name: ${d.echo(['data', 'name'])}\n`,
+});
+
+function inDialects(writers) {
+  return Object.fromEntries(
+    Object.entries(writers).map(([name, write]) => [name, { blade: write(blade), jinja: write(jinja), minijinja: write(minijinja) }]),
+  );
+}
