@@ -697,3 +697,68 @@ fn coalescing_reads_render_the_same_fast_and_exact() {
         Ok("d|0|one|F")
     );
 }
+
+/// Operands of consumers that refuse undefined (a condition's `_truthy`, the operators' helpers,
+/// `.` and interpolation, PHP's functions and casts) are read natively in the fast translation,
+/// and render what the exact translation renders: with the keys there, missing, or read from
+/// what PHP cannot index by a string.
+#[test]
+fn operands_read_natively_render_the_same_fast_and_exact() {
+    let operands = [
+        "@if($d['k']) T @else F @endif",
+        "{{ $d['k'] ? 'T' : 'F' }}",
+        "{{ !$d['k'] ? 'N' : 'Y' }}",
+        "{{ $d['k'] > 1 ? 'G' : 'L' }}",
+        "{{ $d['k'] == '2' ? 'E' : 'D' }}",
+        "{{ $d['k'] <=> 1 }}",
+        "{{ $d['k'] + 1 }}",
+        "{{ -$d['k'] }}",
+        "{{ $d['k'] . '!' }}",
+        "{{ \"<{$d['k']}>\" }}",
+        "{{ (int) $d['k'] }}",
+        "{{ strtoupper($d['k']) }}",
+        "{{ str_pad($d['k'], 4, '*') }}",
+        "{{ strlen(strtolower($d['k'])) }}",
+        "{{ count($d['list']) }}",
+        "{{ implode(',', $d['list']) }}",
+        "@if($d['k'] && count($d['list']) > 1) B @endif",
+        "{{ $d['k'] xor $d['list'] ? 'X' : 'O' }}",
+        "{{ $d['nested']['k'] ?? 'none' }}",
+        "{{ max($d['k'], $d['nested']['k']) }}",
+    ];
+    let source = operands.join("\n");
+    let template = Template::compile(&source, &Options::default()).expect("compiles");
+    let fast = template.fast_translated().expect("a fast translation");
+    for native in [
+        "_truthy(d.k)",
+        "_gt(d.k, 1)",
+        "_concat(d.k, \"\")",
+        "strtoupper(d.k)",
+        "strtolower(d.k)",
+        "count(d.list)",
+        "max(d.k, d.nested.k)",
+    ] {
+        assert!(fast.contains(native), "{native}: {fast}");
+    }
+    assert!(!fast.contains("_get("), "{fast}");
+    for d in [
+        serde_json::json!({ "k": "2", "list": ["a", "b"], "nested": { "k": 7 } }),
+        serde_json::json!({ "k": 0, "list": [], "nested": { "k": -1 } }),
+        serde_json::json!({ "k": null, "list": ["x"], "nested": {} }),
+        serde_json::json!({ "list": ["a"], "nested": { "k": 1 } }),
+        serde_json::json!({ "k": "x", "nested": { "k": 1 } }),
+        serde_json::json!({ "k": "x", "list": "text", "nested": "text" }),
+        serde_json::json!(["k", "list"]),
+        serde_json::json!("text"),
+        serde_json::json!(5),
+    ] {
+        let values = value(&serde_json::json!({ "d": d }));
+        let (fast, exact) = both_ways(&template, &values);
+        assert_eq!(fast, exact, "{d}");
+        // And each operand on its own, so that an error early in the line hides none.
+        for operand in operands {
+            let (fast, exact) = both(operand, &values).expect("compiles");
+            assert_eq!(fast, exact, "{operand} with {d}");
+        }
+    }
+}

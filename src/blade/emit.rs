@@ -202,6 +202,15 @@ pub struct Emitter<'a> {
     pub functions: &'a [&'a str],
     /// Constants the runtime adds, as minijinja literals.
     pub constants: &'a [(&'a str, &'a str)],
+    /// Told of each operand written for a consumer that refuses undefined (see [`Operands`]).
+    pub operands: Option<&'a mut dyn Operands>,
+}
+
+/// What learns where the translation wrote an operand whose consumer refuses undefined (`_truthy`,
+/// the operators' helpers, PHP's functions): the fast translation may read it natively there.
+pub trait Operands {
+    /// `e` was written at `exact`, a range of the translation.
+    fn written(&mut self, e: &Expr, exact: (usize, usize));
 }
 
 type R = Result<(), Failure>;
@@ -743,7 +752,7 @@ impl Emitter<'_> {
             self.expr(e)
         } else {
             self.push("_truthy(");
-            self.expr(e)?;
+            self.operand(e)?;
             self.push(")");
             Ok(())
         }
@@ -757,7 +766,7 @@ impl Emitter<'_> {
             return Ok(());
         }
         self.push("_concat(");
-        self.expr(e)?;
+        self.operand(e)?;
         self.push(", \"\")");
         Ok(())
     }
@@ -952,6 +961,7 @@ impl Emitter<'_> {
         }
     }
 
+    /// A call of an operator's helper or a PHP function: each refuses undefined arguments.
     fn call_helper(&mut self, helper: &str, args: &[&Expr]) -> R {
         self.push(helper);
         self.push("(");
@@ -959,9 +969,19 @@ impl Emitter<'_> {
             if i > 0 {
                 self.push(", ");
             }
-            self.expr(a)?;
+            self.operand(a)?;
         }
         self.push(")");
+        Ok(())
+    }
+
+    /// `e` for a consumer that refuses undefined, which `operands` learns of.
+    fn operand(&mut self, e: &Expr) -> R {
+        let start = self.out.len();
+        self.expr(e)?;
+        if let Some(operands) = self.operands.as_deref_mut() {
+            operands.written(e, (start, self.out.len()));
+        }
         Ok(())
     }
 

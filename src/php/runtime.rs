@@ -27,7 +27,7 @@ pub(crate) enum Cost {
 /// The helpers by name.
 pub(crate) const HELPERS: &[(&str, Cost, Helper)] = &[
     ("_truthy", Cost::Constant, |a| {
-        Ok(Value::from(truthy(arg(a, 0)?)))
+        Ok(Value::from(truthy(operand(a, 0)?)))
     }),
     ("_get", Cost::Key, |a| array::get(arg(a, 0)?, arg(a, 1)?)),
     ("_lget", Cost::Key, |a| {
@@ -45,54 +45,77 @@ pub(crate) const HELPERS: &[(&str, Cost, Helper)] = &[
     ("_fcat", Cost::Metered("concatenation"), fast_concat),
     // `+` of two arrays is their union.
     ("_add", Cost::Metered("+"), |a| {
-        arith::add(arg(a, 0)?, arg(a, 1)?)
+        arith::add(operand(a, 0)?, operand(a, 1)?)
     }),
     ("_sub", Cost::Strings, |a| {
-        arith::sub(arg(a, 0)?, arg(a, 1)?)
+        arith::sub(operand(a, 0)?, operand(a, 1)?)
     }),
     ("_mul", Cost::Strings, |a| {
-        arith::mul(arg(a, 0)?, arg(a, 1)?)
+        arith::mul(operand(a, 0)?, operand(a, 1)?)
     }),
     ("_div", Cost::Strings, |a| {
-        arith::div(arg(a, 0)?, arg(a, 1)?)
+        arith::div(operand(a, 0)?, operand(a, 1)?)
     }),
     ("_mod", Cost::Strings, |a| {
-        arith::rem(arg(a, 0)?, arg(a, 1)?)
+        arith::rem(operand(a, 0)?, operand(a, 1)?)
     }),
     ("_pow", Cost::Strings, |a| {
-        arith::pow(arg(a, 0)?, arg(a, 1)?)
+        arith::pow(operand(a, 0)?, operand(a, 1)?)
     }),
-    ("_neg", Cost::Strings, |a| arith::neg(arg(a, 0)?)),
-    ("_pos", Cost::Strings, |a| arith::pos(arg(a, 0)?)),
+    ("_neg", Cost::Strings, |a| arith::neg(operand(a, 0)?)),
+    ("_pos", Cost::Strings, |a| arith::pos(operand(a, 0)?)),
     ("_eq", COMPARISON, |a| {
-        Ok(Value::from(compare::loose_eq(arg(a, 0)?, arg(a, 1)?)?))
+        Ok(Value::from(compare::loose_eq(
+            operand(a, 0)?,
+            operand(a, 1)?,
+        )?))
     }),
     ("_ne", COMPARISON, |a| {
-        Ok(Value::from(!compare::loose_eq(arg(a, 0)?, arg(a, 1)?)?))
+        Ok(Value::from(!compare::loose_eq(
+            operand(a, 0)?,
+            operand(a, 1)?,
+        )?))
     }),
     ("_ident", COMPARISON, |a| {
-        Ok(Value::from(compare::identical(arg(a, 0)?, arg(a, 1)?)?))
+        Ok(Value::from(compare::identical(
+            operand(a, 0)?,
+            operand(a, 1)?,
+        )?))
     }),
     ("_nident", COMPARISON, |a| {
-        Ok(Value::from(!compare::identical(arg(a, 0)?, arg(a, 1)?)?))
+        Ok(Value::from(!compare::identical(
+            operand(a, 0)?,
+            operand(a, 1)?,
+        )?))
     }),
     ("_lt", COMPARISON, |a| {
-        Ok(Value::from(compare::less(arg(a, 0)?, arg(a, 1)?)?))
+        Ok(Value::from(compare::less(operand(a, 0)?, operand(a, 1)?)?))
     }),
     ("_gt", COMPARISON, |a| {
-        Ok(Value::from(compare::less(arg(a, 1)?, arg(a, 0)?)?))
+        Ok(Value::from(compare::less(operand(a, 1)?, operand(a, 0)?)?))
     }),
     ("_le", COMPARISON, |a| {
-        Ok(Value::from(compare::less_eq(arg(a, 0)?, arg(a, 1)?)?))
+        Ok(Value::from(compare::less_eq(
+            operand(a, 0)?,
+            operand(a, 1)?,
+        )?))
     }),
     ("_ge", COMPARISON, |a| {
-        Ok(Value::from(compare::less_eq(arg(a, 1)?, arg(a, 0)?)?))
+        Ok(Value::from(compare::less_eq(
+            operand(a, 1)?,
+            operand(a, 0)?,
+        )?))
     }),
     ("_cmp", COMPARISON, |a| {
-        Ok(Value::from(compare::compare(arg(a, 0)?, arg(a, 1)?)?))
+        Ok(Value::from(compare::compare(
+            operand(a, 0)?,
+            operand(a, 1)?,
+        )?))
     }),
     ("_xor", Cost::Constant, |a| {
-        Ok(Value::from(truthy(arg(a, 0)?) != truthy(arg(a, 1)?)))
+        Ok(Value::from(
+            truthy(operand(a, 0)?) != truthy(operand(a, 1)?),
+        ))
     }),
     ("_arr", Cost::Metered("an array literal"), |a| {
         array::from_literal(arg(a, 0)?)
@@ -175,6 +198,12 @@ fn arg(args: &[Value], index: usize) -> Result<&Value, Error> {
     })
 }
 
+/// Argument `index` of a helper that refuses undefined: an operator's, `_truthy` or `_concat`,
+/// whose operands the fast translation may read natively (see [`defined`]).
+fn operand(args: &[Value], index: usize) -> Result<&Value, Error> {
+    defined(arg(args, index)?)
+}
+
 fn isset(v: &Value) -> bool {
     !(v.is_undefined() || v.is_none())
 }
@@ -194,7 +223,10 @@ fn var(args: &[Value]) -> Result<Value, Error> {
 
 /// `$a . $b`.
 fn concat(args: &[Value]) -> Result<Value, Error> {
-    let (a, b) = (to_php_string(arg(args, 0)?)?, to_php_string(arg(args, 1)?)?);
+    let (a, b) = (
+        to_php_string(operand(args, 0)?)?,
+        to_php_string(operand(args, 1)?)?,
+    );
     if a.len() + b.len() > super::strings::MAX_STRING_LEN {
         return Err(error("Concatenation would exceed the 16 MiB string limit"));
     }
@@ -230,12 +262,17 @@ fn fast_concat(args: &[Value]) -> Result<Value, Error> {
 /// the exact one may raise PHP's error, and that render is then given up for the exact one.
 fn defined(value: &Value) -> Result<&Value, Error> {
     if value.is_undefined() {
-        return Err(Error::new(
-            ErrorKind::UndefinedError,
-            "undefined in the fast translation",
-        ));
+        return Err(undefined_argument());
     }
     Ok(value)
+}
+
+/// The failure of a helper or function given undefined, which only the fast translation passes.
+pub(crate) fn undefined_argument() -> Error {
+    Error::new(
+        ErrorKind::UndefinedError,
+        "undefined in the fast translation",
+    )
 }
 
 /// What a `@for` header assigns to `$name` (argument #2): the value, unless it nests arrays

@@ -14,7 +14,7 @@ mod loops;
 use globals::LoopCopy;
 use lines::directive_lines;
 
-use super::emit::{Emitter, NativeRoots, Scope, Segment, native_read};
+use super::emit::{Emitter, NativeRoots, Operands, Scope, Segment, native_read};
 use super::expr::{self, Expr, Kind, Parser};
 use super::reads::Reads;
 use super::scan::{self, Token};
@@ -60,6 +60,31 @@ struct Rewrite {
     /// A piece of a loop variable's copy (see [`LoopCopy`]), by its index in `Translator::copies`:
     /// the fast translation leaves it out only when nothing it keeps reads that copy.
     unless_read: Option<usize>,
+}
+
+/// Records the native form of each operand written for a consumer that refuses undefined, as a
+/// rewrite of the fast translation. One read whole replaces the rewrites of its parts.
+struct NativeOperands<'t, 'a> {
+    scope: &'t Scope,
+    roots: &'t mut NativeRoots<'a>,
+    native: &'t mut String,
+    rewrites: &'t mut Vec<Rewrite>,
+}
+
+impl Operands for NativeOperands<'_, '_> {
+    fn written(&mut self, e: &Expr, exact: (usize, usize)) {
+        let native_start = self.native.len();
+        if native_read(self.scope, self.roots, e, self.native) {
+            while self.rewrites.last().is_some_and(|r| r.exact.0 >= exact.0) {
+                self.rewrites.pop();
+            }
+            self.rewrites.push(Rewrite {
+                exact,
+                native: (native_start, self.native.len()),
+                unless_read: None,
+            });
+        }
+    }
 }
 
 enum Block {
@@ -230,14 +255,14 @@ impl<'a> Translator<'a> {
     fn emit_refusing_undefined(&mut self, e: &Expr) -> Result<(), Failure> {
         let start = self.out.len();
         self.emit(e)?;
-        let native_start = self.native.len();
-        if native_read(&self.scope, &mut self.roots, e, &mut self.native) {
-            self.rewrites.push(Rewrite {
-                exact: (start, self.out.len()),
-                native: (native_start, self.native.len()),
-                unless_read: None,
-            });
+        let exact = (start, self.out.len());
+        NativeOperands {
+            scope: &self.scope,
+            roots: &mut self.roots,
+            native: &mut self.native,
+            rewrites: &mut self.rewrites,
         }
+        .written(e, exact);
         Ok(())
     }
 
@@ -484,22 +509,31 @@ impl<'a> Translator<'a> {
             .any(|(_, names)| names.iter().any(|n| n == name))
     }
 
-    fn emitter(&mut self) -> Emitter<'_> {
-        Emitter {
+    /// Runs `write` with an emitter into the translation, whose operands the fast one reads
+    /// natively where it can (see [`NativeOperands`]).
+    fn emitting<T>(&mut self, write: impl FnOnce(&mut Emitter<'_>) -> T) -> T {
+        let mut operands = NativeOperands {
+            scope: &self.scope,
+            roots: &mut self.roots,
+            native: &mut self.native,
+            rewrites: &mut self.rewrites,
+        };
+        write(&mut Emitter {
             out: &mut self.out,
             segments: &mut self.segments,
             scope: &self.scope,
             functions: self.settings.functions,
             constants: self.settings.constants,
-        }
+            operands: Some(&mut operands),
+        })
     }
 
     fn emit(&mut self, e: &Expr) -> Result<(), Failure> {
-        self.emitter().expr(e)
+        self.emitting(|emitter| emitter.expr(e))
     }
 
     fn truthy(&mut self, e: &Expr) -> Result<(), Failure> {
-        self.emitter().truthy(e)
+        self.emitting(|emitter| emitter.truthy(e))
     }
 
     fn require_args(
@@ -613,7 +647,7 @@ impl<'a> Translator<'a> {
                         self.out.push_str(" and ");
                     }
                     self.out.push_str("_isset(");
-                    self.emitter().lenient(e)?;
+                    self.emitting(|emitter| emitter.lenient(e))?;
                     self.out.push(')');
                 }
                 self.out.push_str(") %}");
@@ -624,7 +658,7 @@ impl<'a> Translator<'a> {
                 self.collect_reads_in(&e, true);
                 self.open_if(start)?;
                 self.out.push_str("{% if _empty(");
-                self.emitter().lenient(&e)?;
+                self.emitting(|emitter| emitter.lenient(&e))?;
                 self.out.push_str(") %}");
             }
             "empty" => match self.blocks.pop() {
