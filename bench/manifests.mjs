@@ -82,6 +82,16 @@ ${[1, 2, 3, 4].map(container).join('')}      volumes:
 ${d.forEach(['data', 'volumes'], 'v', `      - name: ${d.echo(['v', 'name'])}\n        emptyDir: {}\n`)}`;
 }
 
+// Settings each behind a condition on a variable, as Kublade templates show optional fields.
+function conditions(d) {
+  return `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: ${d.echo(['data', 'name'])}
+data:
+${d.ifTrue(['data', 'limited'], '  limited: "yes"\n')}${d.ifTrue(['limits', 'enabled'], `  cpu: ${d.echo(['limits', 'cpu'])}\n  memory: ${d.echo(['limits', 'memory'])}\n`)}${d.ifTrue(['paused'], '  paused: "yes"\n')}${d.ifTrue(['data', 'replicas'], `  replicas: ${d.echo(['data', 'replicas'])}\n`)}${d.ifTrue(['data', 'image'], `  image: ${d.echo(['data', 'image'])}\n`)}`;
+}
+
 // The ports of the Service again, each port read from the claims by the port's name.
 function computedClaims(d) {
   return `apiVersion: v1
@@ -193,7 +203,7 @@ export function values() {
  * name → { blade, jinja (nunjucks), minijinja }, each a template, or for a folder a list of them
  * rendered with the same values.
  */
-export const manifests = inDialects({ service, deployment, computedClaims, claimsLoop, nestedLoops, folder });
+export const manifests = inDialects({ service, deployment, conditions, computedClaims, claimsLoop, nestedLoops, folder });
 
 /**
  * The floor under every render, in the same form: what a render costs whatever its template (a
