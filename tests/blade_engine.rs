@@ -175,6 +175,34 @@ fn runaway_loops_run_out_of_fuel() {
     assert_eq!(err.kind, ErrorKind::Limit);
 }
 
+/// PHP's functions refuse an undefined argument, naming it, where they read a missing argument
+/// as null: minijinja's strict undefined stays strict through them.
+#[test]
+fn jinja_undefined_arguments_of_php_functions_are_errors() {
+    let jinja = Options {
+        dialect: Dialect::Jinja,
+        ..Options::default()
+    };
+    for (source, message) in [
+        (
+            "{{ strtoupper(missing) }}",
+            "strtoupper(): Argument #1 ($string) is undefined",
+        ),
+        (
+            "{{ str_pad('x', data.nope) }}",
+            "str_pad(): Argument #2 ($length) is undefined",
+        ),
+    ] {
+        let err = render_with(source, &jinja).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Undefined, "{err}");
+        assert!(err.to_string().contains(message), "{err}");
+    }
+    assert_eq!(
+        render_with("{{ str_pad('x', 3, '*') }}", &jinja).unwrap(),
+        "x**"
+    );
+}
+
 #[test]
 fn jinja_recursion_and_includes_are_bounded() {
     let jinja = Options {

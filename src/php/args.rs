@@ -74,6 +74,19 @@ impl<'a> Args<'a> {
         params.get(i).or(params.last()).copied().unwrap_or("value")
     }
 
+    /// `f(): Argument #1 ($string) is undefined`.
+    pub(crate) fn undefined(&self, i: usize) -> Error {
+        Error::new(
+            minijinja::ErrorKind::UndefinedError,
+            format!(
+                "{}(): Argument #{} (${}) is undefined",
+                self.sig.name,
+                i + 1,
+                self.param(i)
+            ),
+        )
+    }
+
     /// `f(): Argument #2 ($offset) must be of type int, string given`.
     pub(crate) fn type_error(&self, i: usize, expected: &str) -> Error {
         error(format!(

@@ -271,11 +271,12 @@ pub(crate) fn register(env: &mut Environment<'static>) {
 /// body charges for its work and the values it builds, and, where the body charged less than
 /// its result takes, the result.
 fn invoke(function: &'static Function, values: &[Value], whole: bool) -> Result<Value, Error> {
-    // The fast translation may pass native reads, undefined where the exact one raises PHP's error.
-    if values.iter().any(Value::is_undefined) {
-        return Err(super::runtime::undefined_argument());
-    }
     let args = Args::new(&function.sig, values)?;
+    // Refused, not read as null: the fast Blade translation passes native reads, undefined where
+    // the exact one raises PHP's error, and a Jinja template's undefined is strict.
+    if let Some(at) = values.iter().position(Value::is_undefined) {
+        return Err(args.undefined(at));
+    }
     if whole {
         budget::scan(values.iter().filter_map(Value::as_str).map(str::len).sum())?;
     }

@@ -262,17 +262,12 @@ fn fast_concat(args: &[Value]) -> Result<Value, Error> {
 /// the exact one may raise PHP's error, and that render is then given up for the exact one.
 fn defined(value: &Value) -> Result<&Value, Error> {
     if value.is_undefined() {
-        return Err(undefined_argument());
+        return Err(Error::new(
+            ErrorKind::UndefinedError,
+            "undefined in the fast translation",
+        ));
     }
     Ok(value)
-}
-
-/// The failure of a helper or function given undefined, which only the fast translation passes.
-pub(crate) fn undefined_argument() -> Error {
-    Error::new(
-        ErrorKind::UndefinedError,
-        "undefined in the fast translation",
-    )
 }
 
 /// What a `@for` header assigns to `$name` (argument #2): the value, unless it nests arrays
