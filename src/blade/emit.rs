@@ -1090,7 +1090,25 @@ impl Emitter<'_> {
                 return Ok(());
             }
         };
+        // PHP compiles `literal * x` as `x * literal` (its TypeError names the operands so).
+        if op == BinOp::Mul && is_constant(a) && !is_constant(b) {
+            return self.call_helper(helper, &[b, a]);
+        }
         self.call_helper(helper, &[a, b])
+    }
+}
+
+/// Whether PHP's compiler sees `e` as a constant operand: a literal or a constant, signed or not.
+fn is_constant(e: &Expr) -> bool {
+    match &e.kind {
+        Kind::Null
+        | Kind::Bool(_)
+        | Kind::Int(_)
+        | Kind::Float(_)
+        | Kind::Str(_)
+        | Kind::Const(_) => true,
+        Kind::Unary(UnOp::Neg | UnOp::Pos, inner) => is_constant(inner),
+        _ => false,
     }
 }
 
