@@ -1090,15 +1090,29 @@ impl Emitter<'_> {
                 return Ok(());
             }
         };
-        // PHP compiles `literal * x` as `x * literal` (its TypeError names the operands so).
-        if op == BinOp::Mul && is_constant(a) && !is_constant(b) {
+        // PHP's VM multiplies with the operands ordered by their kind (see `operand_rank`), and
+        // its TypeError names them in that order.
+        if op == BinOp::Mul && operand_rank(a) < operand_rank(b) {
             return self.call_helper(helper, &[b, a]);
         }
         self.call_helper(helper, &[a, b])
     }
 }
 
-/// Whether PHP's compiler sees `e` as a constant operand: a literal or a constant, signed or not.
+/// The kind of operand PHP compiles `e` to, as its VM ranks them: a constant (1), a temporary
+/// (2), a function's result (4), a variable (8). For commutative operators such as `*` it swaps
+/// the operands so that the first ranks no lower than the second.
+fn operand_rank(e: &Expr) -> u8 {
+    match &e.kind {
+        _ if is_constant(e) => 1,
+        Kind::Var(_) => 8,
+        Kind::Call(..) => 4,
+        _ => 2,
+    }
+}
+
+/// Whether PHP's compiler sees `e` as a constant operand: a literal or a constant, or what it
+/// folds of them (signs, `!`, operators, array literals).
 fn is_constant(e: &Expr) -> bool {
     match &e.kind {
         Kind::Null
@@ -1107,7 +1121,13 @@ fn is_constant(e: &Expr) -> bool {
         | Kind::Float(_)
         | Kind::Str(_)
         | Kind::Const(_) => true,
-        Kind::Unary(UnOp::Neg | UnOp::Pos, inner) => is_constant(inner),
+        Kind::Unary(_, inner) => is_constant(inner),
+        Kind::Binary(op, a, b) if !matches!(op, BinOp::And | BinOp::Or | BinOp::Coalesce) => {
+            is_constant(a) && is_constant(b)
+        }
+        Kind::Array(items) => items
+            .iter()
+            .all(|(key, value)| key.as_ref().is_none_or(is_constant) && is_constant(value)),
         _ => false,
     }
 }
