@@ -1115,12 +1115,7 @@ fn operand_rank(e: &Expr) -> u8 {
 /// folds of them (signs, `!`, operators, array literals).
 fn is_constant(e: &Expr) -> bool {
     match &e.kind {
-        Kind::Null
-        | Kind::Bool(_)
-        | Kind::Int(_)
-        | Kind::Float(_)
-        | Kind::Str(_)
-        | Kind::Const(_) => true,
+        _ if e.is_scalar_literal() => true,
         Kind::Unary(_, inner) => is_constant(inner),
         Kind::Binary(op, a, b) if !matches!(op, BinOp::And | BinOp::Or | BinOp::Coalesce) => {
             is_constant(a) && is_constant(b)

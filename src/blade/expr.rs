@@ -18,6 +18,21 @@ pub struct Expr<'a> {
     pub height: usize,
 }
 
+impl Expr<'_> {
+    /// A literal scalar or a named constant: `null`, `true`, `1`, `1.5`, `'a'`, `PHP_EOL`.
+    pub fn is_scalar_literal(&self) -> bool {
+        matches!(
+            self.kind,
+            Kind::Null
+                | Kind::Bool(_)
+                | Kind::Int(_)
+                | Kind::Float(_)
+                | Kind::Str(_)
+                | Kind::Const(_)
+        )
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BinOp {
     Add,

@@ -520,17 +520,10 @@ fn relocate(e: &mut Expr, start: usize, end: usize) {
 /// `??`, and casts other than `(array)`.
 fn may_hold_array(e: &Expr) -> bool {
     match &e.kind {
-        Kind::Null
-        | Kind::Bool(_)
-        | Kind::Int(_)
-        | Kind::Float(_)
-        | Kind::Str(_)
-        | Kind::Interp(_)
-        | Kind::Const(_)
-        | Kind::Isset(_)
-        | Kind::Empty(_)
-        | Kind::Unary(..)
-        | Kind::IncDec(..) => false,
+        _ if e.is_scalar_literal() => false,
+        Kind::Interp(_) | Kind::Isset(_) | Kind::Empty(_) | Kind::Unary(..) | Kind::IncDec(..) => {
+            false
+        }
         Kind::Binary(op, ..) => *op == expr::BinOp::Coalesce,
         Kind::Cast(cast, _) => *cast == expr::Cast::Array,
         _ => true,
