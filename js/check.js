@@ -47,27 +47,29 @@ function isYamlFile(path) {
 }
 
 /**
- * Maps lines of a rendered output back to the template's lines, by the template's literal text:
- * each template line becomes a pattern whose echoes match anything. Good enough to point at the
- * line that produced a YAML problem; `undefined` when no line matches.
+ * Maps lines of a rendered output back to the template's lines, by the text each template line
+ * prints as written (the core's `printedLines()`: pieces around what the render computes, which
+ * may be anything). Good enough to point at the line that produced a YAML problem; `undefined`
+ * when no line matches. `printed` is `null` for the Jinja dialect: nothing maps.
  */
-function outputLineMapper(template, output) {
+function outputLineMapper(template, output, printed) {
   const templateLines = template.split('\n');
-  const patterns = templateLines.map((text) => {
-    const trimmed = text.trim();
-    if (trimmed === '' || /^@\w+/.test(trimmed) || trimmed.startsWith('{{--')) return null;
-    const parts = trimmed.split(/\{\{.*?\}\}|\{!!.*?!!\}|@\w+(?:\s*\([^)]*\))?/);
-    if (parts.join('').trim() === '') return null;
-    return new RegExp(`^${parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*?')}$`);
-  });
+  const matchers = (printed ?? []).map((pieces) => (pieces ? printedLineMatcher(pieces) : undefined));
   const outputLines = output.split('\n');
   const mapped = new Array(outputLines.length);
+  // Each output line is compared with every template line at worst: bounded, so that a large
+  // output that matches nothing costs check no more than this; lines past it stay unmapped.
+  let budget = MAX_LINE_COMPARISONS;
   let cursor = 0;
-  for (let o = 0; o < outputLines.length; o++) {
+  for (let o = 0; o < outputLines.length && budget > 0; o++) {
     const text = outputLines[o].trim();
     let found;
-    for (let t = cursor; t < templateLines.length && found === undefined; t++) if (patterns[t]?.test(text)) found = t;
-    for (let t = 0; t < cursor && found === undefined; t++) if (patterns[t]?.test(text)) found = t;
+    const test = (t) => {
+      budget--;
+      if (matchers[t]?.(text)) found = t;
+    };
+    for (let t = cursor; t < matchers.length && found === undefined && budget > 0; t++) test(t);
+    for (let t = 0; t < cursor && found === undefined && budget > 0; t++) test(t);
     if (found !== undefined) {
       mapped[o] = found;
       cursor = found + 1;
@@ -76,6 +78,34 @@ function outputLineMapper(template, output) {
   return (outputLine) => {
     const t = mapped[outputLine - 1];
     return t === undefined ? undefined : { line: t + 1, text: templateLines[t] };
+  };
+}
+
+const MAX_LINE_COMPARISONS = 2_000_000;
+
+/**
+ * Whether a trimmed output line can be what a template line printed: its first piece starts it,
+ * its last ends it, the others come in order between (each computed part may print anything).
+ */
+function printedLineMatcher(pieces) {
+  if (pieces.length === 1) {
+    const whole = pieces[0].trim();
+    return (text) => text === whole;
+  }
+  const first = pieces[0].trimStart();
+  const last = pieces[pieces.length - 1].trimEnd();
+  const middle = pieces.slice(1, -1).filter((p) => p !== '');
+  return (text) => {
+    if (!text.startsWith(first) || !text.endsWith(last)) return false;
+    let at = first.length;
+    const end = text.length - last.length;
+    if (end < at) return false;
+    for (const piece of middle) {
+      const found = text.indexOf(piece, at);
+      if (found < 0 || found + piece.length > end) return false;
+      at = found + piece.length;
+    }
+    return true;
   };
 }
 
@@ -210,7 +240,7 @@ export function createCheck(api, loadYaml) {
           );
           if (!duplicate) own.push(d);
         }
-        if (output !== undefined) rendered.push({ file, output });
+        if (output !== undefined) rendered.push({ file, output, printed: compiled.printedLines() });
       } catch (error) {
         own.push(diagnosticOfError(error, file.path));
       } finally {
@@ -221,16 +251,16 @@ export function createCheck(api, loadYaml) {
 
     // The rendered YAML: valid, with sane and distinct ports.
     const seen = { nodePort: new Map(), hostPort: new Map(), servicePort: new Map() };
-    for (const { file, output } of rendered) {
+    for (const { file, output, printed } of rendered) {
       if (options.kublade) {
-        const failure = kubladeYamlFailure(file, output, variables);
+        const failure = kubladeYamlFailure(file, output, printed, variables);
         if (failure) {
           diagnostics.push(failure);
           continue;
         }
       }
       if (!isYamlFile(file.path)) continue;
-      const mapLine = outputLineMapper(file.template, output);
+      const mapLine = outputLineMapper(file.template, output, printed);
       const locate = (offset, key) => {
         const { line: outLine, column } = lineColumn(output, offset);
         const mapped = mapLine(outLine);
@@ -242,7 +272,9 @@ export function createCheck(api, loadYaml) {
       };
       let documents;
       try {
-        documents = YAML.parseAllDocuments(output);
+        // The package's own check of unique keys compares each key with all before it: done
+        // here instead (duplicateKey), in one pass.
+        documents = YAML.parseAllDocuments(output, { uniqueKeys: false });
       } catch (error) {
         diagnostics.push({ severity: 'error', message: `the output is not valid YAML: ${error.message}`, file: file.path, range: WHOLE_FILE });
         continue;
@@ -250,7 +282,7 @@ export function createCheck(api, loadYaml) {
       if (!Array.isArray(documents)) documents = [];
       if (!options.kublade) diagnostics.push(...secondDocuments(file, documents, output, locate));
       for (const doc of documents) {
-        const yamlError = doc.errors[0];
+        const yamlError = doc.errors[0] ?? duplicateKey(YAML, doc);
         if (yamlError) {
           const offset = yamlError.pos?.[0] ?? 0;
           const { range, outLine } = locate(offset);
@@ -428,13 +460,36 @@ function secondDocuments(file, documents, output, locate) {
   }));
 }
 
+/**
+ * The first key a mapping of `doc` holds twice, as the `yaml` package reports it (scalars equal
+ * in type and value), as a parse error: `{ message, pos }`.
+ */
+function duplicateKey(YAML, doc) {
+  let found;
+  YAML.visit(doc, {
+    Map(_, map) {
+      const seen = new Set();
+      for (const { key } of map.items) {
+        if (!YAML.isScalar(key)) continue;
+        const id = `${typeof key.value}:${String(key.value)}`;
+        if (seen.has(id)) {
+          found = { message: 'Map keys must be unique', pos: key.range };
+          return YAML.visit.BREAK;
+        }
+        seen.add(id);
+      }
+    },
+  });
+  return found;
+}
+
 /** What Kublade's YAML step makes of a rendered file: an error diagnostic when it fails there. */
-function kubladeYamlFailure(file, output, variables) {
+function kubladeYamlFailure(file, output, printed, variables) {
   try {
     kubladeFile(file.path, output, variables?.namespace ?? '');
     return undefined;
   } catch (error) {
-    const mapped = error.yamlLine ? outputLineMapper(file.template, output)(error.yamlLine) : undefined;
+    const mapped = error.yamlLine ? outputLineMapper(file.template, output, printed)(error.yamlLine) : undefined;
     const range = mapped ? rangeOf(mapped.line, 1, mapped.line, mapped.text.length + 1) : WHOLE_FILE;
     return { severity: 'error', message: `Kublade fails here: ${error.reason ?? error.message}`, file: file.path, range };
   }

@@ -299,6 +299,7 @@ export function createApi(core) {
         renderJson: (variables) => compiled.render(variables),
         claimReferences: () => JSON.parse(compiled.claimReferences()),
         leakyDirectives: () => JSON.parse(compiled.leakyDirectives()),
+        printedLines: () => JSON.parse(compiled.printedLines()),
         translated: () => compiled.translated(),
         free: () => compiled.free(),
       };

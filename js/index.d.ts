@@ -167,6 +167,11 @@ export interface CompiledTemplate {
   claimReferences(): Array<{ name: string; range: { start: Position; end: Position }; guarded: boolean }>;
   /** The directives alone on an indented line, whose indentation Blade keeps in the output. */
   leakyDirectives(): Array<{ start: Position; end: Position }>;
+  /**
+   * For each line of a Blade template, the text it prints as written, cut where the render
+   * computes something; `null` for a line that prints no text of its own. `null` for Jinja.
+   */
+  printedLines(): Array<string[] | null> | null;
   translated(): string;
   free(): void;
 }

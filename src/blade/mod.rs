@@ -7,6 +7,7 @@
 pub mod emit;
 pub mod expr;
 pub mod lex;
+pub mod printed;
 pub mod reads;
 pub mod scan;
 pub mod statements;

@@ -453,6 +453,16 @@ impl Template {
         &self.leaky
     }
 
+    /// What each line of a Blade template prints as written ([`blade::printed::printed_lines`]);
+    /// `None` for the Jinja dialect.
+    pub fn printed_lines(&self) -> Option<Vec<Option<blade::printed::Pieces>>> {
+        match self.dialect {
+            // The template compiled, so it scans.
+            Dialect::Blade => blade::printed::printed_lines(&self.source).ok(),
+            Dialect::Jinja => None,
+        }
+    }
+
     fn plain_error(&self, kind: ErrorKind, message: String) -> Error {
         Error {
             kind,

@@ -131,6 +131,14 @@ impl CompiledTemplate {
         write(&ranges)
     }
 
+    /// For each line of the template, the text it prints as written, cut where the render
+    /// computes something (`null` for a line that prints no text of its own); `null` for the
+    /// Jinja dialect. `check` finds the template line of an output line with it.
+    #[wasm_bindgen(js_name = printedLines)]
+    pub fn printed_lines(&self) -> String {
+        write(&self.template.printed_lines())
+    }
+
     /// What the template can read of its variables, as `Reads::to_json` writes it, or `null`
     /// when that is not known (the Jinja dialect): the JS layer sends only that.
     pub fn reads(&self) -> String {

@@ -184,3 +184,33 @@ test('check() of the JS API: one template, diagnostics with ranges', async () =>
   // The render failed on the undeclared claim, so there is no output to check as YAML.
   assert.equal(diagnostics.filter((d) => d.severity === 'error').length, 1, JSON.stringify(diagnostics));
 });
+
+test('check maps output lines to template lines by the text the core says each prints, in bounded time', { timeout: 60_000 }, async () => {
+  const { check } = await import('../../js/node.js');
+  const lineOf = (template, pattern) => {
+    const diagnostics = check({ template, name: 'x.yaml', claims: [] });
+    const found = diagnostics.find((d) => pattern.test(d.message));
+    assert.ok(found, JSON.stringify(diagnostics));
+    return found.range.start.line;
+  };
+  // Pieces around echoes, directives on lines of their own, a loop printing one line many times.
+  const template = [
+    "name: {{ 'web' }}-{{ 'x' }}-svc",
+    '@foreach([1, 2] as $i)',
+    "item{{ $i }}: {{ $i }}",
+    '@endforeach',
+    'ports:',
+    '  - containerPort: {{ 70000 }}',
+  ].join('\n');
+  assert.equal(lineOf(template, /containerPort 70000/), 6);
+  // Shapes whose lines, made into regular expressions, backtracked for minutes or were too large
+  // to compile: they map (or not) at once, and check reports the invalid YAML.
+  const backtracking = '{{ str_repeat("a", 3000) }}\n' + 'a{{ 1 }}'.repeat(8) + 'b: [\n';
+  assert.equal(lineOf(backtracking, /not valid YAML/), 1);
+  const long = `a: ${'x'.repeat(200_000)}\nb: [\n`;
+  assert.equal(lineOf(long, /not valid YAML/), 1);
+  // Many output lines that match no template line: each compared with every template line, up
+  // to a bound.
+  const many = Array.from({ length: 20_000 }, (_, i) => `k${i}: {{ ${i} }}`).join('\n') + '\n{{ str_repeat("- zz\\n", 20000) }}bad: [\n';
+  assert.ok(check({ template: many, name: 'x.yaml', claims: [] }).some((d) => /not valid YAML/.test(d.message)));
+});

@@ -30,7 +30,7 @@ test('index.d.ts declares exactly the values the Node and browser entries export
 test('the compiled template and the error carry the fields index.d.ts declares', async () => {
   const { compile, renderSync, MemoryStore } = await import('../../js/node.js');
   const template = compile("{{ $portClaims['a'] ?? 1 }}");
-  assert.deepEqual(Object.keys(template).sort(), ['claimReferences', 'free', 'leakyDirectives', 'render', 'renderJson', 'translated']);
+  assert.deepEqual(Object.keys(template).sort(), ['claimReferences', 'free', 'leakyDirectives', 'printedLines', 'render', 'renderJson', 'translated']);
   assert.deepEqual(Object.keys(template.claimReferences()[0]).sort(), ['guarded', 'name', 'range']);
   template.free();
   const error = (() => {
