@@ -334,7 +334,11 @@ export class MemoryStore implements ReservationStore {
 }
 
 export class LocalStorageStore implements ReservationStore {
-  constructor(key?: string, storage?: Storage);
+  /**
+   * An entry the store cannot read is moved to `${key}.unreadable` and the store starts empty;
+   * `onUnreadable` hears why. A failed save throws an Error with `kind: 'store'`.
+   */
+  constructor(key?: string, storage?: Storage, options?: { onUnreadable?: (message: string) => void });
   load(): Snapshot;
   commit(change: Change): false | number;
   reservations(): Reservation[];

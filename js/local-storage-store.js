@@ -4,17 +4,31 @@ import { MemoryStore } from './store.js';
 export class LocalStorageStore {
   #key;
   #storage;
+  #onUnreadable;
 
-  constructor(key = 'portclaims.reservations', storage = globalThis.localStorage) {
+  /**
+   * `onUnreadable(message)` hears of an entry this store cannot read (edited by hand, or written
+   * by something else): it is moved to `${key}.unreadable`, so nothing is lost, and the store
+   * starts empty rather than failing every render until the user clears the site's data.
+   */
+  constructor(key = 'portclaims.reservations', storage = globalThis.localStorage, { onUnreadable } = {}) {
     this.#key = key;
     this.#storage = storage;
+    this.#onUnreadable = onUnreadable;
   }
 
   load() {
     const text = this.#storage.getItem(this.#key);
     if (text === null) return { revision: 0, reservations: [] };
-    const state = JSON.parse(text);
-    return { revision: state.revision, reservations: state.reservations };
+    const state = readState(text);
+    if (typeof state === 'string') {
+      const aside = `${this.#key}.unreadable`;
+      this.#write(aside, text);
+      this.#storage.removeItem(this.#key);
+      this.#onUnreadable?.(`the saved reservations (${this.#key}) were unreadable (${state}): moved to ${aside}, starting empty`);
+      return { revision: 0, reservations: [] };
+    }
+    return state;
   }
 
   commit(change) {
@@ -23,11 +37,34 @@ export class LocalStorageStore {
     const memory = new MemoryStore(current.reservations);
     memory.commit({ ...change, baseRevision: 0 });
     const revision = current.revision + 1;
-    this.#storage.setItem(this.#key, JSON.stringify({ revision, reservations: memory.reservations() }));
+    this.#write(this.#key, JSON.stringify({ revision, reservations: memory.reservations() }));
     return revision;
   }
 
   reservations() {
     return this.load().reservations;
   }
+
+  #write(key, text) {
+    try {
+      this.#storage.setItem(key, text);
+    } catch (error) {
+      // A full quota, or storage the browser refuses to this page.
+      throw Object.assign(new Error(`localStorage ${JSON.stringify(key)}: cannot save the reservations: ${error?.message ?? error}`, { cause: error }), { kind: 'store' });
+    }
+  }
+}
+
+/** The store's state in `text`, or why it is unreadable. The reservations themselves the core checks. */
+function readState(text) {
+  let state;
+  try {
+    state = JSON.parse(text);
+  } catch {
+    return 'not JSON';
+  }
+  if (state === null || typeof state !== 'object') return 'not an object';
+  if (!Number.isSafeInteger(state.revision) || state.revision < 0) return 'no revision';
+  if (!Array.isArray(state.reservations)) return 'no list of reservations';
+  return { revision: state.revision, reservations: state.reservations };
 }

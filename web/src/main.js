@@ -16,7 +16,7 @@ const $ = (selector) => document.querySelector(selector);
 const RENDER_DELAY = 150;
 const HASH_DELAY = 400;
 
-const store = new LocalStorageStore('portclaims.playground.reservations');
+const store = new LocalStorageStore('portclaims.playground.reservations', undefined, { onUnreadable: (message) => announce(message) });
 let state = exampleState('basic');
 let engine = null; // the API once the WebAssembly core is loaded
 let engineError = null;
