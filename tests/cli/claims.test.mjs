@@ -185,3 +185,15 @@ test('claims list --groups judges the lock file under the groups a render uses',
   assert.equal(grouped.code, 0, grouped.stderr);
   assert.deepEqual(JSON.parse(grouped.stdout), reservations);
 });
+
+test('store migrate from a lock file that is not there is an error, and writes nothing', async (t) => {
+  const dir = workspace(t, { 't.yaml': TEMPLATE, 'ports.json': JSON.stringify(PORTS) });
+  const missing = await run(['store', 'migrate', '--from', 'nope.lock.json', '--to', 'copy.lock.json'], { cwd: dir });
+  assert.equal(missing.code, 1, missing.stderr);
+  assert.match(missing.stderr, /nope\.lock\.json: no such lock file; nothing to migrate/);
+  assert.throws(() => readFileSync(join(dir, 'copy.lock.json')), /ENOENT/);
+  await renderScopes(dir, ['s']);
+  const copied = await run(['store', 'migrate', '--from', 'portclaims.lock.json', '--to', 'copy.lock.json'], { cwd: dir });
+  assert.equal(copied.code, 0, copied.stderr);
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'copy.lock.json'), 'utf8')).reservations, JSON.parse(readFileSync(join(dir, 'portclaims.lock.json'), 'utf8')).reservations);
+});

@@ -1,8 +1,10 @@
 // `portclaims store init|migrate`: set a store up, and copy reservations from one store to
 // another (e.g. from the lock file into a team's etcd or PostgreSQL), refusing conflicts.
+import { existsSync } from 'node:fs';
+
 import { redact } from '../../stores/location.js';
 import { CliError, plural } from '../messages.js';
-import { openCliStore, withStore } from '../store-option.js';
+import { isLockFile, openCliStore, withStore } from '../store-option.js';
 import { readGroups } from '../template-folder.js';
 import { explainApiError } from './shared.js';
 
@@ -32,6 +34,9 @@ export async function storeMigrateCommand({ options }, context) {
   const protocolOf = protocolsOf(groups);
   const fromName = redact(options.from);
   const toName = redact(options.to);
+  // A lock file that is not there reads as no reservations, which renders want; a migration
+  // from it is a mistyped name.
+  if (isLockFile(from) && !existsSync(from.path)) throw new CliError(`${fromName}: no such lock file; nothing to migrate`);
   const result = await guarded(() =>
     withStore(from, () =>
       withStore(to, async () => {
