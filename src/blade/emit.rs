@@ -641,11 +641,9 @@ impl Emitter<'_> {
             }
             Kind::Str(s) => string_literal(self.out, s),
             Kind::Interp(parts) => {
-                self.push("(\"\"");
-                for p in parts {
-                    self.push(" ~ ");
-                    self.as_string(p)?;
-                }
+                let parts: Vec<&Expr> = parts.iter().collect();
+                self.push("(\"\" ~ ");
+                self.joined(&parts)?;
                 self.push(")");
             }
             Kind::Var(name) => self.variable(name, false)?,
@@ -720,17 +718,25 @@ impl Emitter<'_> {
                 UnOp::Pos => self.call_helper("_pos", &[inner])?,
             },
             Kind::Binary(op, a, b) => self.binary(*op, a, b)?,
-            Kind::Ternary(c, m, other) => {
+            Kind::Ternary(c, Some(m), other) => {
                 self.push("(");
-                match m {
-                    Some(m) => self.expr(m)?,
-                    None => self.expr(c)?,
-                }
+                self.expr(m)?;
                 self.push(" if ");
                 self.truthy(c)?;
                 self.push(" else ");
                 self.expr(other)?;
                 self.push(")");
+            }
+            // `c ?: other` reads `c` once (see `_tkeep` in `crate::php`): written twice, as value
+            // and as test, it doubled the translation with every `?:` nested in `c`. Filters
+            // rather than calls, so that each `?:` nests minijinja's parser no deeper than the
+            // parentheses do.
+            Kind::Ternary(c, None, other) => {
+                self.push("(");
+                self.filtered(c, false)?;
+                self.push("|_tkeep or ");
+                self.expr(other)?;
+                self.push(")|_kept");
             }
             Kind::Cast(cast, inner) => match cast {
                 Cast::Bool => self.truthy(inner)?,
@@ -768,6 +774,57 @@ impl Emitter<'_> {
         self.push("_concat(");
         self.operand(e)?;
         self.push(", \"\")");
+        Ok(())
+    }
+
+    /// `e` (lenient or as an operand) where a filter follows: in parentheses where minijinja
+    /// would apply the filter to less than the whole, a negative number (`-1|f` is `-(1|f)`).
+    fn filtered(&mut self, e: &Expr, lenient: bool) -> R {
+        let negative = match &e.kind {
+            Kind::Int(v) => *v < 0,
+            Kind::Float(v) => v.is_sign_negative(),
+            Kind::Const(name) => CONSTANTS
+                .iter()
+                .chain(self.constants)
+                .any(|(n, v)| n == name && v.starts_with('-')),
+            _ => false,
+        };
+        if negative {
+            self.push("(");
+        }
+        if lenient {
+            self.lenient(e)?;
+        } else {
+            self.operand(e)?;
+        }
+        if negative {
+            self.push(")");
+        }
+        Ok(())
+    }
+
+    /// `parts` joined by `~` as PHP strings. minijinja compiles a chain `a ~ b ~ …` into a tree
+    /// as deep as the chain is long, and recurses through it: a long chain is written as groups
+    /// of at most [`JOINED`] within groups, so that no tree is deeper than a few groups.
+    fn joined(&mut self, parts: &[&Expr]) -> R {
+        if parts.len() <= JOINED {
+            for (i, p) in parts.iter().enumerate() {
+                if i > 0 {
+                    self.push(" ~ ");
+                }
+                self.as_string(p)?;
+            }
+            return Ok(());
+        }
+        let size = parts.len().div_ceil(JOINED);
+        for (i, group) in parts.chunks(size).enumerate() {
+            if i > 0 {
+                self.push(" ~ ");
+            }
+            self.push("(");
+            self.joined(group)?;
+            self.push(")");
+        }
         Ok(())
     }
 
@@ -1045,13 +1102,9 @@ impl Emitter<'_> {
                     left = l;
                 }
                 parts.push(left);
+                parts.reverse();
                 self.push("(");
-                for (i, p) in parts.iter().rev().enumerate() {
-                    if i > 0 {
-                        self.push(" ~ ");
-                    }
-                    self.as_string(p)?;
-                }
+                self.joined(&parts)?;
                 self.push(")");
                 return Ok(());
             }
@@ -1080,13 +1133,12 @@ impl Emitter<'_> {
                 return Ok(());
             }
             BinOp::Coalesce => {
+                // `a` once, as for `?:`.
                 self.push("(");
-                self.lenient(a)?;
-                self.push(" if _isset(");
-                self.lenient(a)?;
-                self.push(") else ");
+                self.filtered(a, true)?;
+                self.push("|_skeep or ");
                 self.expr(b)?;
-                self.push(")");
+                self.push(")|_kept");
                 return Ok(());
             }
         };
@@ -1126,6 +1178,9 @@ fn is_constant(e: &Expr) -> bool {
         _ => false,
     }
 }
+
+/// The most parts one `~` chain of the translation joins (see [`Emitter::joined`]).
+const JOINED: usize = 32;
 
 /// In the order of Laravel's loop stack, which `json_encode($loop)` shows.
 pub const LOOP_FIELDS: &[&str] = &[

@@ -111,6 +111,9 @@ pub enum Kind<'a> {
     IncDec(Box<Expr<'a>>, bool),
 }
 
+/// The most arguments one call may pass: minijinja's own bound, which its call instruction needs.
+pub const MAX_ARGUMENTS: usize = 2000;
+
 const SUPERGLOBALS: &[&str] = &[
     "GLOBALS", "_SERVER", "_GET", "_POST", "_FILES", "_COOKIE", "_SESSION", "_REQUEST", "_ENV",
 ];
@@ -679,6 +682,15 @@ impl<'a> Parser<'a> {
             {
                 let t = self.peek();
                 return syntax("named arguments are not supported", t.start, t.end);
+            }
+            if args.len() == MAX_ARGUMENTS {
+                let t = self.peek();
+                return Err(Failure::new(
+                    FailureKind::Limit,
+                    format!("a call takes at most {MAX_ARGUMENTS} arguments"),
+                    t.start,
+                    t.end.max(t.start + 1),
+                ));
             }
             args.push(self.expr(0)?);
             if !self.eat_op(",") {

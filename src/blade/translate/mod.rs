@@ -92,6 +92,11 @@ enum Block {
     If {
         start: usize,
         seen_else: bool,
+        /// The `@elseif`s written as `elif`s of the current minijinja `if` (see [`ELIFS`]).
+        elifs: usize,
+        /// Once the chain is cut: the id of its namespace `_ei{id}`, and the number of the
+        /// current part (from 2).
+        chain: Option<(usize, usize)>,
     },
     Foreach {
         start: usize,
@@ -147,6 +152,10 @@ impl Block {
         }
     }
 }
+
+/// The most `@elseif`s written as the `elif`s of one minijinja `if` (see `@elseif`): a chain of
+/// parts this long recurses no deeper than a few parts, wherever it is nested.
+const ELIFS: usize = 8;
 
 struct Translator<'a> {
     src: &'a str,
@@ -559,6 +568,8 @@ impl<'a> Translator<'a> {
             Block::If {
                 start,
                 seen_else: false,
+                elifs: 0,
+                chain: None,
             },
             start,
         )
@@ -601,13 +612,45 @@ impl<'a> Translator<'a> {
                 let (a, b) = self.require_args(name, args, start, end)?;
                 let e = self.parse(a, b)?;
                 if name == "elseif" {
-                    match self.blocks.last() {
-                        Some(Block::If {
-                            seen_else: false, ..
-                        }) => {}
-                        _ => return Err(self.unexpected(name, start, end)),
+                    let Some(Block::If {
+                        seen_else: false,
+                        elifs,
+                        chain,
+                        ..
+                    }) = self.blocks.last_mut()
+                    else {
+                        return Err(self.unexpected(name, start, end));
+                    };
+                    if *elifs < ELIFS {
+                        *elifs += 1;
+                        self.out.push_str("{% elif ");
+                    } else {
+                        // minijinja parses and compiles each `elif` inside the one before, one
+                        // level of recursion each: a long chain is cut into parts of ELIFS
+                        // conditions, written one after the other in the first part's `else`.
+                        // `_ei{id}.p` is the part whose turn it is: each part's `else` passes the
+                        // turn on, and a part whose turn it is not takes its first branch, empty.
+                        *elifs = 1;
+                        match *chain {
+                            None => {
+                                self.counter += 1;
+                                let id = self.counter;
+                                *chain = Some((id, 2));
+                                let _ = write!(
+                                    self.out,
+                                    "{{% else %}}{{% set _ei{id} = _namespace(p=2) %}}{{% if "
+                                );
+                            }
+                            Some((id, part)) => {
+                                let next = part + 1;
+                                *chain = Some((id, next));
+                                let _ = write!(
+                                    self.out,
+                                    "{{% else %}}{{% set _ei{id}.p = {next} %}}{{% endif %}}{{% if _ei{id}.p != {next} %}}{{% elif "
+                                );
+                            }
+                        }
                     }
-                    self.out.push_str("{% elif ");
                 } else {
                     self.open_if(start)?;
                     self.out.push_str("{% if ");
@@ -690,7 +733,12 @@ impl<'a> Translator<'a> {
             },
             "endif" | "endunless" | "endisset" | "endempty" | "endforelse" => {
                 match self.blocks.pop() {
-                    Some(Block::If { .. }) => self.out.push_str("{% endif %}"),
+                    Some(Block::If { chain, .. }) => {
+                        self.out.push_str("{% endif %}");
+                        if chain.is_some() {
+                            self.out.push_str("{% endif %}");
+                        }
+                    }
                     // The `@empty` part of a `@forelse` is the `else` of a minijinja `for`.
                     Some(Block::ForelseEmpty { .. }) => self.out.push_str("{% endif %}"),
                     other => {
