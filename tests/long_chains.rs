@@ -189,6 +189,14 @@ fn other_long_flat_shapes_render() {
     same(render(source).unwrap(), "i ".repeat(n));
     let source = "@unless(false)u @endunless\n".repeat(n);
     same(render(source).unwrap(), "u ".repeat(n));
+    // isset() of thousands of variables, as a directive and in an expression.
+    let vars = vec!["$data"; 20_000].join(", ");
+    let source = format!("@isset({vars}, $data['app'])\nall\n@endisset");
+    assert_eq!(render(source).unwrap(), "all\n");
+    let source = format!("@isset({vars}, $nope)\nall\n@else\nnot all\n@endisset");
+    assert_eq!(render(source).unwrap(), "not all\n");
+    let source = format!("{{!! json_encode([isset({vars}), isset({vars}, $nope)]) !!}}");
+    assert_eq!(render(source).unwrap(), "[true,false]");
     // A list of 100,000 items, a call with 100,000 arguments.
     let items: Vec<String> = (1..=100_000).map(|i| i.to_string()).collect();
     let source = format!("{{{{ count([{}]) }}}}", items.join(", "));

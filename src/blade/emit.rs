@@ -665,14 +665,12 @@ impl Emitter<'_> {
             Kind::Call(name, args) => self.call(name, args, e)?,
             Kind::Isset(args) => {
                 self.push("(");
-                for (i, a) in args.iter().enumerate() {
-                    if i > 0 {
-                        self.push(" and ");
-                    }
-                    self.push("_isset(");
-                    self.lenient(a)?;
-                    self.push(")");
-                }
+                self.grouped(args, " and ", &mut |emitter, a| {
+                    emitter.push("_isset(");
+                    emitter.lenient(a)?;
+                    emitter.push(")");
+                    Ok(())
+                })?;
                 self.push(")");
             }
             Kind::Empty(a) => {
@@ -803,26 +801,37 @@ impl Emitter<'_> {
         Ok(())
     }
 
-    /// `parts` joined by `~` as PHP strings. minijinja compiles a chain `a ~ b ~ …` into a tree
-    /// as deep as the chain is long, and recurses through it: a long chain is written as groups
-    /// of at most [`JOINED`] within groups, so that no tree is deeper than a few groups.
+    /// `parts` joined by `~` as PHP strings.
     fn joined(&mut self, parts: &[&Expr]) -> R {
-        if parts.len() <= JOINED {
+        self.grouped(parts, " ~ ", &mut |emitter, p| emitter.as_string(p))
+    }
+
+    /// `each` of `parts`, joined by `sep`, an associative operator (`~`, `and`). minijinja compiles
+    /// a chain `a ~ b ~ …` into a tree as deep as the chain is long, and recurses through it: a
+    /// long chain is written as groups of at most [`GROUP`] within groups, so that no tree is
+    /// deeper than a few groups. The parts are still evaluated in their order.
+    fn grouped<T>(
+        &mut self,
+        parts: &[T],
+        sep: &str,
+        each: &mut dyn FnMut(&mut Self, &T) -> R,
+    ) -> R {
+        if parts.len() <= GROUP {
             for (i, p) in parts.iter().enumerate() {
                 if i > 0 {
-                    self.push(" ~ ");
+                    self.push(sep);
                 }
-                self.as_string(p)?;
+                each(self, p)?;
             }
             return Ok(());
         }
-        let size = parts.len().div_ceil(JOINED);
+        let size = parts.len().div_ceil(GROUP);
         for (i, group) in parts.chunks(size).enumerate() {
             if i > 0 {
-                self.push(" ~ ");
+                self.push(sep);
             }
             self.push("(");
-            self.joined(group)?;
+            self.grouped(group, sep, each)?;
             self.push(")");
         }
         Ok(())
@@ -1179,8 +1188,8 @@ fn is_constant(e: &Expr) -> bool {
     }
 }
 
-/// The most parts one `~` chain of the translation joins (see [`Emitter::joined`]).
-const JOINED: usize = 32;
+/// The most parts one `~` or `and` chain of the translation joins (see [`Emitter::grouped`]).
+const GROUP: usize = 32;
 
 /// In the order of Laravel's loop stack, which `json_encode($loop)` shows.
 pub const LOOP_FIELDS: &[&str] = &[

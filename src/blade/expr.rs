@@ -630,7 +630,8 @@ impl<'a> Parser<'a> {
                 });
             }
             "isset" => {
-                let args = self.call_args()?;
+                // No call in the translation: `isset()` takes any number of arguments.
+                let args = self.call_args(usize::MAX)?;
                 let close = self.expect_op(")")?;
                 if args.is_empty() {
                     return syntax(
@@ -651,7 +652,7 @@ impl<'a> Parser<'a> {
                 return self.node(Kind::Isset(args), start, close.end);
             }
             "empty" => {
-                let args = self.call_args()?;
+                let args = self.call_args(MAX_ARGUMENTS)?;
                 let close = self.expect_op(")")?;
                 let [arg] = <[Expr<'a>; 1]>::try_from(args).map_err(|_| {
                     Failure::new(
@@ -665,12 +666,12 @@ impl<'a> Parser<'a> {
             }
             _ => {}
         }
-        let args = self.call_args()?;
+        let args = self.call_args(MAX_ARGUMENTS)?;
         let close = self.expect_op(")")?;
         self.node(Kind::Call(name, args), start, close.end)
     }
 
-    fn call_args(&mut self) -> Result<Vec<Expr<'a>>, Failure> {
+    fn call_args(&mut self, most: usize) -> Result<Vec<Expr<'a>>, Failure> {
         let mut args = Vec::new();
         while !self.is_op(")") {
             if self.is_op("...") {
@@ -683,7 +684,7 @@ impl<'a> Parser<'a> {
                 let t = self.peek();
                 return syntax("named arguments are not supported", t.start, t.end);
             }
-            if args.len() == MAX_ARGUMENTS {
+            if args.len() == most {
                 let t = self.peek();
                 return Err(Failure::new(
                     FailureKind::Limit,

@@ -674,9 +674,7 @@ impl<'a> Translator<'a> {
                 if !p.at_eof() || list.is_empty() {
                     return p.unexpected("");
                 }
-                self.open_if(start)?;
-                self.out.push_str("{% if (");
-                for (i, e) in list.iter().enumerate() {
+                for e in &list {
                     self.collect_reads_in(e, true);
                     if !expr::is_variable_like(e) {
                         return Err(Failure::new(
@@ -686,14 +684,18 @@ impl<'a> Translator<'a> {
                             e.end,
                         ));
                     }
-                    if i > 0 {
-                        self.out.push_str(" and ");
-                    }
-                    self.out.push_str("_isset(");
-                    self.emitting(|emitter| emitter.lenient(e))?;
-                    self.out.push(')');
                 }
-                self.out.push_str(") %}");
+                self.open_if(start)?;
+                self.out.push_str("{% if ");
+                let isset = Expr {
+                    height: 1 + list.iter().map(|e| e.height).max().unwrap_or(0),
+                    kind: Kind::Isset(list),
+                    start: a,
+                    end: b,
+                    parens: false,
+                };
+                self.emit(&isset)?;
+                self.out.push_str(" %}");
             }
             "empty" if args.is_some() => {
                 let (a, b) = self.require_args(name, args, start, end)?;
