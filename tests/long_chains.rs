@@ -106,6 +106,30 @@ fn a_string_with_many_interpolations_renders() {
 }
 
 #[test]
+fn a_long_chain_of_concatenations_renders() {
+    // A chain of `.` nests nothing: it is not held to the nesting limit (Blade renders any).
+    for n in [65, 200, 20_000] {
+        let source = format!("{{{{ {} }}}}", vec!["'a'"; n].join(" . "));
+        same(render(source).unwrap(), "a".repeat(n));
+        let source = format!("{{{{ {} }}}}", vec!["$namespace . '-'"; n].join(" . "));
+        same(render(source).unwrap(), "ns-".repeat(n));
+    }
+    // With operators that bind tighter, and as a computed key.
+    let source = format!("{{{{ {} }}}}", vec!["1 + 1"; 500].join(" . "));
+    same(render(source).unwrap(), "2".repeat(500));
+    let source = format!("{{{{ $data['a' . {}'pp'] }}}}", "'' . ".repeat(300));
+    same(render(source).unwrap(), "shop".to_string());
+    // An error in one operand still names that operand.
+    let source = format!("{{{{ {}$nope }}}}", "$namespace . ".repeat(1_000));
+    let error = render(source).unwrap_err();
+    assert_eq!(error.message, "Undefined variable $nope", "{error}");
+    assert_eq!(
+        (error.span.start_line, error.span.start_column),
+        (1, 4 + 13 * 1_000)
+    );
+}
+
+#[test]
 fn a_long_elseif_chain_renders() {
     for n in [5_000, 20_000] {
         // The true branch last, then in the middle with an `@elseif` after it that would fail if
@@ -226,7 +250,12 @@ fn long_nested_shapes_are_limit_errors_at_their_place() {
     );
     limit(format!("{{{{ {} }}}}", vec!["true"; n].join(" && ")), 1, 4);
     limit(format!("{{{{ {} }}}}", vec!["1"; n].join(" + ")), 1, 4);
-    limit(format!("{{{{ {} }}}}", vec!["'a'"; n].join(" . ")), 1, 4);
+    // Parentheses nest a chain of `.` in another.
+    limit(
+        format!("{{{{ {}'a'{} }}}}", "(".repeat(n), " . 'b')".repeat(n)),
+        1,
+        4 + 64,
+    );
     limit(format!("{{{{ {}1 }}}}", "-".repeat(n)), 1, 4 + 128);
     limit(
         format!("{}x{}", "@if(true)".repeat(n), "@endif".repeat(n)),

@@ -498,7 +498,7 @@ fn native_computed(
     key: &Expr,
     out: &mut String,
 ) -> bool {
-    let concatenated = matches!(&key.kind, Kind::Binary(BinOp::Concat, ..));
+    let concatenated = matches!(&key.kind, Kind::Concat(_));
     if !concatenated {
         out.push('(');
     }
@@ -522,15 +522,9 @@ fn native_key(scope: &Scope, roots: &mut NativeRoots, key: &Expr, out: &mut Stri
         Kind::Int(i) => {
             let _ = write!(out, "{i}");
         }
-        Kind::Binary(BinOp::Concat, a, b) => {
+        Kind::Concat(parts) => {
             out.push_str("_fcat(");
-            let (mut parts, mut left) = (vec![b], a);
-            while let Kind::Binary(BinOp::Concat, l, r) = &left.kind {
-                parts.push(r);
-                left = l;
-            }
-            parts.push(left);
-            for (i, part) in parts.iter().rev().enumerate() {
+            for (i, part) in parts.iter().enumerate() {
                 if i > 0 {
                     out.push_str(", ");
                 }
@@ -640,6 +634,12 @@ impl Emitter<'_> {
                 });
             }
             Kind::Str(s) => string_literal(self.out, s),
+            Kind::Concat(parts) => {
+                let parts: Vec<&Expr> = parts.iter().collect();
+                self.push("(");
+                self.joined(&parts)?;
+                self.push(")");
+            }
             Kind::Interp(parts) => {
                 let parts: Vec<&Expr> = parts.iter().collect();
                 self.push("(\"\" ~ ");
@@ -1099,21 +1099,10 @@ impl Emitter<'_> {
                 self.push(")");
                 return Ok(());
             }
+            // Only `$s .= …` in a `@for` header (the parser makes a chain of `.` a `Concat`).
             BinOp::Concat => {
-                // Flatten left-nested chains into one `~` expression.
-                let mut parts = vec![b];
-                let mut left = a;
-                while let Kind::Binary(BinOp::Concat, l, r) = &left.kind {
-                    if left.parens {
-                        break;
-                    }
-                    parts.push(r);
-                    left = l;
-                }
-                parts.push(left);
-                parts.reverse();
                 self.push("(");
-                self.joined(&parts)?;
+                self.joined(&[a, b])?;
                 self.push(")");
                 return Ok(());
             }
@@ -1181,6 +1170,7 @@ fn is_constant(e: &Expr) -> bool {
         Kind::Binary(op, a, b) if !matches!(op, BinOp::And | BinOp::Or | BinOp::Coalesce) => {
             is_constant(a) && is_constant(b)
         }
+        Kind::Concat(parts) => parts.iter().all(is_constant),
         Kind::Array(items) => items
             .iter()
             .all(|(key, value)| key.as_ref().is_none_or(is_constant) && is_constant(value)),
