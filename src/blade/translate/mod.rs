@@ -94,8 +94,8 @@ enum Block {
         seen_else: bool,
         /// The `@elseif`s written as `elif`s of the current minijinja `if` (see [`ELIFS`]).
         elifs: usize,
-        /// Once the chain is cut: the id of its namespace `_ei{id}`, and the number of the
-        /// current part (from 2).
+        /// For a long chain: the id of its namespace `_ei{id}`, and the number of the current
+        /// part (from 1).
         chain: Option<(usize, usize)>,
     },
     Foreach {
@@ -153,8 +153,8 @@ impl Block {
     }
 }
 
-/// The most `@elseif`s written as the `elif`s of one minijinja `if` (see `@elseif`): a chain of
-/// parts this long recurses no deeper than a few parts, wherever it is nested.
+/// The most `@elseif`s written as the `elif`s of one minijinja `if` (see `@elseif`): a chain cut
+/// into parts this long recurses no deeper than one part, wherever it is nested.
 const ELIFS: usize = 8;
 
 struct Translator<'a> {
@@ -183,6 +183,45 @@ struct Translator<'a> {
     /// For every loop (`@foreach`, `@forelse`, `@for`, `@while`) by its Blade start, sorted: the
     /// names it and the loops inside it assign.
     loop_names: Vec<(usize, Vec<String>)>,
+    /// The Blade starts, sorted, of the `@if`s (`@unless`, …) whose chains have more than
+    /// [`ELIFS`] `@elseif`s, which are cut into parts (see `@elseif`).
+    long_chains: Vec<usize>,
+}
+
+/// The starts of the `@if`s whose chains have more than [`ELIFS`] `@elseif`s, found the way the
+/// translator pairs directives (a template it refuses may be miscounted, and is refused anyway).
+fn long_chains(tokens: &[Token]) -> Vec<usize> {
+    // Per open block: for those ending in `endif`, the start of the opener and its `@elseif`s.
+    let mut open: Vec<Option<(usize, usize)>> = Vec::new();
+    let mut long = Vec::new();
+    for token in tokens {
+        let Token::Directive {
+            name, args, start, ..
+        } = token
+        else {
+            continue;
+        };
+        match *name {
+            "if" | "unless" | "isset" => open.push(Some((*start, 0))),
+            "empty" if args.is_some() => open.push(Some((*start, 0))),
+            "foreach" | "forelse" | "for" | "while" | "switch" => open.push(None),
+            "elseif" => {
+                if let Some(Some((opener, elifs))) = open.last_mut() {
+                    *elifs += 1;
+                    if *elifs == ELIFS + 1 {
+                        long.push(*opener);
+                    }
+                }
+            }
+            "endif" | "endunless" | "endisset" | "endempty" | "endforelse" | "endforeach"
+            | "endfor" | "endwhile" | "endswitch" => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    long.sort_unstable();
+    long
 }
 
 pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failure> {
@@ -210,6 +249,7 @@ pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failu
         copies: Vec::new(),
         fields: Vec::new(),
         loop_names: Vec::new(),
+        long_chains: long_chains(&tokens),
     };
     t.declare_globals(&tokens);
     for (i, token) in tokens.iter().enumerate() {
@@ -562,17 +602,28 @@ impl<'a> Translator<'a> {
         })
     }
 
-    /// Opens a block that PHP closes with `endif` (`@if`, `@unless`, `@isset`, `@empty(…)`).
+    /// Opens a block that PHP closes with `endif` (`@if`, `@unless`, `@isset`, `@empty(…)`). A
+    /// long chain starts with its namespace (see `@elseif`).
     fn open_if(&mut self, start: usize) -> Result<(), Failure> {
+        let chain = if self.long_chains.binary_search(&start).is_ok() {
+            self.counter += 1;
+            Some((self.counter, 1))
+        } else {
+            None
+        };
         self.push_block(
             Block::If {
                 start,
                 seen_else: false,
                 elifs: 0,
-                chain: None,
+                chain,
             },
             start,
-        )
+        )?;
+        if let Some((id, _)) = chain {
+            let _ = write!(self.out, "{{% set _ei{id} = _namespace(p=1) %}}");
+        }
+        Ok(())
     }
 
     fn push_block(&mut self, block: Block, start: usize) -> Result<(), Failure> {
@@ -621,34 +672,24 @@ impl<'a> Translator<'a> {
                     else {
                         return Err(self.unexpected(name, start, end));
                     };
-                    if *elifs < ELIFS {
-                        *elifs += 1;
-                        self.out.push_str("{% elif ");
-                    } else {
-                        // minijinja parses and compiles each `elif` inside the one before, one
-                        // level of recursion each: a long chain is cut into parts of ELIFS
-                        // conditions, written one after the other in the first part's `else`.
-                        // `_ei{id}.p` is the part whose turn it is: each part's `else` passes the
-                        // turn on, and a part whose turn it is not takes its first branch, empty.
-                        *elifs = 1;
-                        match *chain {
-                            None => {
-                                self.counter += 1;
-                                let id = self.counter;
-                                *chain = Some((id, 2));
-                                let _ = write!(
-                                    self.out,
-                                    "{{% else %}}{{% set _ei{id} = _namespace(p=2) %}}{{% if "
-                                );
-                            }
-                            Some((id, part)) => {
-                                let next = part + 1;
-                                *chain = Some((id, next));
-                                let _ = write!(
-                                    self.out,
-                                    "{{% else %}}{{% set _ei{id}.p = {next} %}}{{% endif %}}{{% if _ei{id}.p != {next} %}}{{% elif "
-                                );
-                            }
+                    match *chain {
+                        Some((id, part)) if *elifs == ELIFS => {
+                            // minijinja parses and compiles each `elif` inside the one before,
+                            // one level of recursion each: a long chain is cut into parts of
+                            // ELIFS conditions, one after the other. `_ei{id}.p` is the part
+                            // whose turn it is: each part's `else` passes the turn on, and a part
+                            // whose turn it is not takes its first branch, empty.
+                            let next = part + 1;
+                            *chain = Some((id, next));
+                            *elifs = 1;
+                            let _ = write!(
+                                self.out,
+                                "{{% else %}}{{% set _ei{id}.p = {next} %}}{{% endif %}}{{% if _ei{id}.p != {next} %}}{{% elif "
+                            );
+                        }
+                        _ => {
+                            *elifs += 1;
+                            self.out.push_str("{% elif ");
                         }
                     }
                 } else {
@@ -735,12 +776,7 @@ impl<'a> Translator<'a> {
             },
             "endif" | "endunless" | "endisset" | "endempty" | "endforelse" => {
                 match self.blocks.pop() {
-                    Some(Block::If { chain, .. }) => {
-                        self.out.push_str("{% endif %}");
-                        if chain.is_some() {
-                            self.out.push_str("{% endif %}");
-                        }
-                    }
+                    Some(Block::If { .. }) => self.out.push_str("{% endif %}"),
                     // The `@empty` part of a `@forelse` is the `else` of a minijinja `for`.
                     Some(Block::ForelseEmpty { .. }) => self.out.push_str("{% endif %}"),
                     other => {
