@@ -1,7 +1,7 @@
 // The JS API over the WebAssembly core. The core decides and renders synchronously; this layer
 // talks to the host's reservation store (sync or async) and retries when a commit is refused.
 import { JUDGED_INDEX, groupsKeyOf } from './store.js';
-import { readPlan, tapeWriter } from './tape.js';
+import { forgetTapeWriter, readPlan, tapeWriter } from './tape.js';
 
 // A refused commit is retried, after a short random pause that grows with each refusal, so that
 // writers racing on one store spread out instead of colliding again: at least MIN_COMMIT_ATTEMPTS
@@ -21,11 +21,15 @@ export const DEFAULT_STORE_TIMEOUT_MS = 60_000;
 // expensive half of a render.
 const CACHE_SIZE = 16;
 
-export function createApi(core) {
+/**
+ * The API over `core`. `restarted` runs after a trap replaced the core's instance with a fresh
+ * one (the Node entry gives the new instance its entropy again).
+ */
+export function createApi(core, { restarted } = {}) {
   // One index of the store's reservations per store, reused while the store's revision is the one
   // the index reflects: a render then costs the same with 10 or 16,000 reservations.
-  const ledgers = new WeakMap();
-  const tapes = tapeWriter(core);
+  let ledgers = new WeakMap();
+  let tapes = tapeWriter(core);
 
   function ledgerFor(store, snapshot, groups) {
     if (!snapshot || typeof snapshot !== 'object' || !('revision' in snapshot)) {
@@ -278,25 +282,54 @@ export function createApi(core) {
     return { compiled, plan: readPlan(JSON.parse(compiled.reads())) };
   }
 
+  /**
+   * `error`, or, when it is a trap of the core (a stack overflow, `unreachable`, an access out of
+   * its memory), an error of kind `internal` naming the template, after replacing the core's
+   * instance: a trapped instance fails every later call. Nothing is lost but caches: the
+   * reservations live in the host's store.
+   */
+  function trapped(error, options) {
+    if (!isTrap(error)) return error;
+    core.__wbg_reset_state();
+    ledgers = new WeakMap();
+    scratch.clear();
+    templates.clear();
+    latest = null;
+    forgetTapeWriter(core);
+    tapes = tapeWriter(core);
+    restarted?.();
+    const name = typeof options?.name === 'string' && options.name !== '' ? options.name : 'template';
+    const message = `${name}: internal error in the portclaims core (${error.message}); this is a bug in portclaims, please report it with the template (later renders are not affected)`;
+    return Object.assign(new Error(message, { cause: error }), { kind: 'internal', file: name });
+  }
+  const now = (options, run) => {
+    try {
+      return run();
+    } catch (error) {
+      throw trapped(error, options);
+    }
+  };
+  const later = (options, run) => run().catch((error) => Promise.reject(trapped(error, options)));
+
   return {
     version: core.version(),
     defaultScope,
-    render: (options) => renderLater(options, planRender(options)),
-    renderSync: (options) => renderNow(options, planRender(options)),
-    decide: (options) => renderLater(options, planDecide(options)),
-    decideSync: (options) => renderNow(options, planDecide(options)),
-    release: (options) => renderLater(options, planRelease(options)),
-    releaseSync: (options) => renderNow(options, planRelease(options)),
-    describeGroup: (name, groups) => JSON.parse(core.describeGroup(name, groupsKeyOf(groups))),
+    render: (options) => later(options, () => renderLater(options, planRender(options))),
+    renderSync: (options) => now(options, () => renderNow(options, planRender(options))),
+    decide: (options) => later(options, () => renderLater(options, planDecide(options))),
+    decideSync: (options) => now(options, () => renderNow(options, planDecide(options))),
+    release: (options) => later(options, () => renderLater(options, planRelease(options))),
+    releaseSync: (options) => now(options, () => renderNow(options, planRelease(options))),
+    describeGroup: (name, groups) => now(undefined, () => JSON.parse(core.describeGroup(name, groupsKeyOf(groups)))),
     compile(template, options = {}) {
       if (typeof template !== 'string') {
         throw configError('template', `compile() takes the template's text, a string; got ${describeValue(template)}`);
       }
-      const { compiled, plan } = compileWithPlan(template, templateSettings(options ?? {}));
+      const { compiled, plan } = now(options, () => compileWithPlan(template, templateSettings(options ?? {})));
       return {
-        render: (variables = {}) => tapes.send(variables, plan, (length) => compiled.renderTape(length)),
+        render: (variables = {}) => now(options, () => tapes.send(variables, plan, (length) => compiled.renderTape(length))),
         /** The variables as JSON text, which may hold what JS values cannot (a float such as 0.0). */
-        renderJson: (variables) => compiled.render(variables),
+        renderJson: (variables) => now(options, () => compiled.render(variables)),
         claimReferences: () => JSON.parse(compiled.claimReferences()),
         leakyDirectives: () => JSON.parse(compiled.leakyDirectives()),
         printedLines: () => JSON.parse(compiled.printedLines()),
@@ -305,6 +338,11 @@ export function createApi(core) {
       };
     },
   };
+}
+
+/** Whether `error` is a trap of the WebAssembly core, which leaves its instance unusable. */
+function isTrap(error) {
+  return error instanceof WebAssembly.RuntimeError || (error instanceof RangeError && /call stack/i.test(error.message));
 }
 
 /**

@@ -176,9 +176,12 @@ export interface CompiledTemplate {
   free(): void;
 }
 
-/** Errors thrown by the API carry where the problem is. */
+/**
+ * Errors thrown by the API carry where the problem is. `internal`: the core failed (a bug of
+ * portclaims, `file` the template); it was replaced by a fresh instance, so later calls work.
+ */
 export interface PortclaimsError extends Error {
-  kind: 'syntax' | 'undefined' | 'runtime' | 'limit' | 'sandbox' | 'config' | 'claims' | 'store' | 'values';
+  kind: 'syntax' | 'undefined' | 'runtime' | 'limit' | 'sandbox' | 'config' | 'claims' | 'store' | 'values' | 'internal';
   file?: string;
   field?: string;
   line?: number;

@@ -34,7 +34,7 @@ function entropy() {
   return require('node:crypto').randomFillSync(bytes);
 }
 
-const api = createApi(core);
+const api = createApi(core, { restarted: () => core.provideEntropy(entropy()) });
 export const { version, defaultScope, render, renderSync, decide, decideSync, release, releaseSync, compile, describeGroup } = api;
 /** Kublade template folders rendered as one deployment (see folder.js). */
 const folders = createFolderRenderer(api, core, loadYaml);

@@ -73,6 +73,11 @@ export function tapeWriter(core) {
   return writer;
 }
 
+/** Forgets `core`'s writer, whose view of the core's memory a restarted core no longer has. */
+export function forgetTapeWriter(core) {
+  writers.delete(core);
+}
+
 function createTapeWriter(core) {
   // The format's tags, key flags and depth are the core's (src/engine/values/tape.rs).
   const { memory, NULL, FALSE, TRUE, INT32, INT53, FLOAT, STRING, ARRAY, OBJECT, KEY_KNOWN, KEY_NEW, MAX_DEPTH } = core.tapeFormat();

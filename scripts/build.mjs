@@ -90,6 +90,9 @@ function build() {
   run('wasm-bindgen', [
     join(root, 'target', target, 'release', 'portclaims.wasm'),
     '--out-dir', pkg, '--out-name', 'portclaims', '--target', 'web', '--omit-default-module-path',
+    // __wbg_reset_state: a trap (a stack overflow, `unreachable`) leaves the instance's memory
+    // unusable, and the JS layer replaces it with a fresh one (see restart in js/core.js).
+    '--experimental-reset-state-function',
   ]);
   const optimizer = wasmOpt();
   if (!optimizer) throw new Error('wasm-opt not found: run npm install (the binaryen package provides it)');

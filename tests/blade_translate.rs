@@ -39,7 +39,11 @@ fn operators_use_runtime_helpers() {
     );
     assert_eq!(
         tr("{{ $a['x'] ?? 1 }}"),
-        "{{ (_lget(_v[\"a\"], \"x\") if _isset(_lget(_v[\"a\"], \"x\")) else 1) }}"
+        "{{ (_lget(_v[\"a\"], \"x\")|_skeep or 1)|_kept }}"
+    );
+    assert_eq!(
+        tr("{{ $a ?: -1 ?: 2 }}"),
+        "{{ ((_var(_v[\"a\"], \"a\")|_tkeep or -1)|_kept|_tkeep or 2)|_kept }}"
     );
     assert_eq!(
         tr("{{ 1 == 2 ? 'y' : 'n' }}"),

@@ -498,7 +498,7 @@ fn native_computed(
     key: &Expr,
     out: &mut String,
 ) -> bool {
-    let concatenated = matches!(&key.kind, Kind::Binary(BinOp::Concat, ..));
+    let concatenated = matches!(&key.kind, Kind::Concat(_));
     if !concatenated {
         out.push('(');
     }
@@ -522,15 +522,9 @@ fn native_key(scope: &Scope, roots: &mut NativeRoots, key: &Expr, out: &mut Stri
         Kind::Int(i) => {
             let _ = write!(out, "{i}");
         }
-        Kind::Binary(BinOp::Concat, a, b) => {
+        Kind::Concat(parts) => {
             out.push_str("_fcat(");
-            let (mut parts, mut left) = (vec![b], a);
-            while let Kind::Binary(BinOp::Concat, l, r) = &left.kind {
-                parts.push(r);
-                left = l;
-            }
-            parts.push(left);
-            for (i, part) in parts.iter().rev().enumerate() {
+            for (i, part) in parts.iter().enumerate() {
                 if i > 0 {
                     out.push_str(", ");
                 }
@@ -640,12 +634,16 @@ impl Emitter<'_> {
                 });
             }
             Kind::Str(s) => string_literal(self.out, s),
+            Kind::Concat(parts) => {
+                let parts: Vec<&Expr> = parts.iter().collect();
+                self.push("(");
+                self.joined(&parts)?;
+                self.push(")");
+            }
             Kind::Interp(parts) => {
-                self.push("(\"\"");
-                for p in parts {
-                    self.push(" ~ ");
-                    self.as_string(p)?;
-                }
+                let parts: Vec<&Expr> = parts.iter().collect();
+                self.push("(\"\" ~ ");
+                self.joined(&parts)?;
                 self.push(")");
             }
             Kind::Var(name) => self.variable(name, false)?,
@@ -667,14 +665,12 @@ impl Emitter<'_> {
             Kind::Call(name, args) => self.call(name, args, e)?,
             Kind::Isset(args) => {
                 self.push("(");
-                for (i, a) in args.iter().enumerate() {
-                    if i > 0 {
-                        self.push(" and ");
-                    }
-                    self.push("_isset(");
-                    self.lenient(a)?;
-                    self.push(")");
-                }
+                self.grouped(args, " and ", &mut |emitter, a| {
+                    emitter.push("_isset(");
+                    emitter.lenient(a)?;
+                    emitter.push(")");
+                    Ok(())
+                })?;
                 self.push(")");
             }
             Kind::Empty(a) => {
@@ -720,17 +716,25 @@ impl Emitter<'_> {
                 UnOp::Pos => self.call_helper("_pos", &[inner])?,
             },
             Kind::Binary(op, a, b) => self.binary(*op, a, b)?,
-            Kind::Ternary(c, m, other) => {
+            Kind::Ternary(c, Some(m), other) => {
                 self.push("(");
-                match m {
-                    Some(m) => self.expr(m)?,
-                    None => self.expr(c)?,
-                }
+                self.expr(m)?;
                 self.push(" if ");
                 self.truthy(c)?;
                 self.push(" else ");
                 self.expr(other)?;
                 self.push(")");
+            }
+            // `c ?: other` reads `c` once (see `_tkeep` in `crate::php`): written twice, as value
+            // and as test, it doubled the translation with every `?:` nested in `c`. Filters
+            // rather than calls, so that each `?:` nests minijinja's parser no deeper than the
+            // parentheses do.
+            Kind::Ternary(c, None, other) => {
+                self.push("(");
+                self.filtered(c, false)?;
+                self.push("|_tkeep or ");
+                self.expr(other)?;
+                self.push(")|_kept");
             }
             Kind::Cast(cast, inner) => match cast {
                 Cast::Bool => self.truthy(inner)?,
@@ -768,6 +772,68 @@ impl Emitter<'_> {
         self.push("_concat(");
         self.operand(e)?;
         self.push(", \"\")");
+        Ok(())
+    }
+
+    /// `e` (lenient or as an operand) where a filter follows: in parentheses where minijinja
+    /// would apply the filter to less than the whole, a negative number (`-1|f` is `-(1|f)`).
+    fn filtered(&mut self, e: &Expr, lenient: bool) -> R {
+        let negative = match &e.kind {
+            Kind::Int(v) => *v < 0,
+            Kind::Float(v) => v.is_sign_negative(),
+            Kind::Const(name) => CONSTANTS
+                .iter()
+                .chain(self.constants)
+                .any(|(n, v)| n == name && v.starts_with('-')),
+            _ => false,
+        };
+        if negative {
+            self.push("(");
+        }
+        if lenient {
+            self.lenient(e)?;
+        } else {
+            self.operand(e)?;
+        }
+        if negative {
+            self.push(")");
+        }
+        Ok(())
+    }
+
+    /// `parts` joined by `~` as PHP strings.
+    fn joined(&mut self, parts: &[&Expr]) -> R {
+        self.grouped(parts, " ~ ", &mut |emitter, p| emitter.as_string(p))
+    }
+
+    /// `each` of `parts`, joined by `sep`, an associative operator (`~`, `and`). minijinja compiles
+    /// a chain `a ~ b ~ …` into a tree as deep as the chain is long, and recurses through it: a
+    /// long chain is written as groups of at most [`GROUP`] within groups, so that no tree is
+    /// deeper than a few groups. The parts are still evaluated in their order.
+    fn grouped<T>(
+        &mut self,
+        parts: &[T],
+        sep: &str,
+        each: &mut dyn FnMut(&mut Self, &T) -> R,
+    ) -> R {
+        if parts.len() <= GROUP {
+            for (i, p) in parts.iter().enumerate() {
+                if i > 0 {
+                    self.push(sep);
+                }
+                each(self, p)?;
+            }
+            return Ok(());
+        }
+        let size = parts.len().div_ceil(GROUP);
+        for (i, group) in parts.chunks(size).enumerate() {
+            if i > 0 {
+                self.push(sep);
+            }
+            self.push("(");
+            self.grouped(group, sep, each)?;
+            self.push(")");
+        }
         Ok(())
     }
 
@@ -1033,25 +1099,10 @@ impl Emitter<'_> {
                 self.push(")");
                 return Ok(());
             }
+            // Only `$s .= …` in a `@for` header (the parser makes a chain of `.` a `Concat`).
             BinOp::Concat => {
-                // Flatten left-nested chains into one `~` expression.
-                let mut parts = vec![b];
-                let mut left = a;
-                while let Kind::Binary(BinOp::Concat, l, r) = &left.kind {
-                    if left.parens {
-                        break;
-                    }
-                    parts.push(r);
-                    left = l;
-                }
-                parts.push(left);
                 self.push("(");
-                for (i, p) in parts.iter().rev().enumerate() {
-                    if i > 0 {
-                        self.push(" ~ ");
-                    }
-                    self.as_string(p)?;
-                }
+                self.joined(&[a, b])?;
                 self.push(")");
                 return Ok(());
             }
@@ -1080,13 +1131,12 @@ impl Emitter<'_> {
                 return Ok(());
             }
             BinOp::Coalesce => {
+                // `a` once, as for `?:`.
                 self.push("(");
-                self.lenient(a)?;
-                self.push(" if _isset(");
-                self.lenient(a)?;
-                self.push(") else ");
+                self.filtered(a, true)?;
+                self.push("|_skeep or ");
                 self.expr(b)?;
-                self.push(")");
+                self.push(")|_kept");
                 return Ok(());
             }
         };
@@ -1120,12 +1170,16 @@ fn is_constant(e: &Expr) -> bool {
         Kind::Binary(op, a, b) if !matches!(op, BinOp::And | BinOp::Or | BinOp::Coalesce) => {
             is_constant(a) && is_constant(b)
         }
+        Kind::Concat(parts) => parts.iter().all(is_constant),
         Kind::Array(items) => items
             .iter()
             .all(|(key, value)| key.as_ref().is_none_or(is_constant) && is_constant(value)),
         _ => false,
     }
 }
+
+/// The most parts one `~` or `and` chain of the translation joins (see [`Emitter::grouped`]).
+const GROUP: usize = 32;
 
 /// In the order of Laravel's loop stack, which `json_encode($loop)` shows.
 pub const LOOP_FIELDS: &[&str] = &[

@@ -89,6 +89,9 @@ pub enum Kind<'a> {
     Str(Cow<'a, str>),
     /// A double-quoted string with interpolation: text pieces are `Str` nodes.
     Interp(Vec<Expr<'a>>),
+    /// `a . b . …`: a chain of `.`, flat (an operand in parentheses is a chain of its own). A
+    /// chain nests nothing, so it is not held to the nesting limit, however long.
+    Concat(Vec<Expr<'a>>),
     Var(Cow<'a, str>),
     Const(String),
     /// `$a[k]`; `None` for `$a[]`.
@@ -110,6 +113,9 @@ pub enum Kind<'a> {
     /// `$v++`, `--$v`, …: `true` for increment.
     IncDec(Box<Expr<'a>>, bool),
 }
+
+/// The most arguments one call may pass: minijinja's own bound, which its call instruction needs.
+pub const MAX_ARGUMENTS: usize = 2000;
 
 const SUPERGLOBALS: &[&str] = &[
     "GLOBALS", "_SERVER", "_GET", "_POST", "_FILES", "_COOKIE", "_SESSION", "_REQUEST", "_ENV",
@@ -315,18 +321,22 @@ impl<'a> Parser<'a> {
         syntax(message, t.start, t.end.max(t.start + 1))
     }
 
+    fn too_deep(&self, start: usize, end: usize) -> Failure {
+        Failure::new(
+            FailureKind::Limit,
+            format!(
+                "expression nesting exceeds the limit of {} levels",
+                self.max_nesting
+            ),
+            start,
+            end,
+        )
+    }
+
     fn node(&self, kind: Kind<'a>, start: usize, end: usize) -> Result<Expr<'a>, Failure> {
         let height = 1 + max_child_height(&kind);
         if height > self.max_nesting {
-            return Err(Failure::new(
-                FailureKind::Limit,
-                format!(
-                    "expression nesting exceeds the limit of {} levels",
-                    self.max_nesting
-                ),
-                start,
-                end,
-            ));
+            return Err(self.too_deep(start, end));
         }
         Ok(Expr {
             kind,
@@ -435,6 +445,10 @@ impl<'a> Parser<'a> {
                         end,
                     )?
                 }
+                "." => {
+                    let rhs = self.expr(r_bp)?;
+                    self.concat(lhs, rhs)?
+                }
                 _ => {
                     let rhs = self.expr(r_bp)?;
                     let Some(bop) = binop(op) else {
@@ -457,6 +471,25 @@ impl<'a> Parser<'a> {
                     node
                 }
             };
+        }
+        Ok(lhs)
+    }
+
+    /// `lhs . rhs`: `rhs` joins `lhs`'s chain, unless `lhs` is in parentheses.
+    fn concat(&self, mut lhs: Expr<'a>, rhs: Expr<'a>) -> Result<Expr<'a>, Failure> {
+        if lhs.parens || !matches!(lhs.kind, Kind::Concat(_)) {
+            let (start, end) = (lhs.start, rhs.end);
+            return self.node(Kind::Concat(vec![lhs, rhs]), start, end);
+        }
+        // The height as `node` computes it, without walking the chain again for every operand.
+        let height = lhs.height.max(1 + rhs.height);
+        if height > self.max_nesting {
+            return Err(self.too_deep(lhs.start, rhs.end));
+        }
+        lhs.end = rhs.end;
+        lhs.height = height;
+        if let Kind::Concat(parts) = &mut lhs.kind {
+            parts.push(rhs);
         }
         Ok(lhs)
     }
@@ -627,7 +660,8 @@ impl<'a> Parser<'a> {
                 });
             }
             "isset" => {
-                let args = self.call_args()?;
+                // No call in the translation: `isset()` takes any number of arguments.
+                let args = self.call_args(usize::MAX)?;
                 let close = self.expect_op(")")?;
                 if args.is_empty() {
                     return syntax(
@@ -648,7 +682,7 @@ impl<'a> Parser<'a> {
                 return self.node(Kind::Isset(args), start, close.end);
             }
             "empty" => {
-                let args = self.call_args()?;
+                let args = self.call_args(MAX_ARGUMENTS)?;
                 let close = self.expect_op(")")?;
                 let [arg] = <[Expr<'a>; 1]>::try_from(args).map_err(|_| {
                     Failure::new(
@@ -662,12 +696,12 @@ impl<'a> Parser<'a> {
             }
             _ => {}
         }
-        let args = self.call_args()?;
+        let args = self.call_args(MAX_ARGUMENTS)?;
         let close = self.expect_op(")")?;
         self.node(Kind::Call(name, args), start, close.end)
     }
 
-    fn call_args(&mut self) -> Result<Vec<Expr<'a>>, Failure> {
+    fn call_args(&mut self, most: usize) -> Result<Vec<Expr<'a>>, Failure> {
         let mut args = Vec::new();
         while !self.is_op(")") {
             if self.is_op("...") {
@@ -679,6 +713,15 @@ impl<'a> Parser<'a> {
             {
                 let t = self.peek();
                 return syntax("named arguments are not supported", t.start, t.end);
+            }
+            if args.len() == most {
+                let t = self.peek();
+                return Err(Failure::new(
+                    FailureKind::Limit,
+                    format!("a call takes at most {MAX_ARGUMENTS} arguments"),
+                    t.start,
+                    t.end.max(t.start + 1),
+                ));
             }
             args.push(self.expr(0)?);
             if !self.eat_op(",") {
@@ -964,7 +1007,7 @@ fn max_child_height(kind: &Kind<'_>) -> usize {
         | Kind::Str(_)
         | Kind::Var(_)
         | Kind::Const(_) => 0,
-        Kind::Interp(v) | Kind::Call(_, v) | Kind::Isset(v) => list(v),
+        Kind::Interp(v) | Kind::Concat(v) | Kind::Call(_, v) | Kind::Isset(v) => list(v),
         Kind::Index(a, b) => h(a).max(b.as_deref().map_or(0, h)),
         Kind::Prop(a, _)
         | Kind::Empty(a)
@@ -991,7 +1034,7 @@ pub fn children<'k, 'a>(kind: &'k Kind<'a>) -> Box<dyn Iterator<Item = &'k Expr<
         | Kind::Str(_)
         | Kind::Var(_)
         | Kind::Const(_) => Box::new(std::iter::empty()),
-        Kind::Interp(v) | Kind::Call(_, v) | Kind::Isset(v) => Box::new(v.iter()),
+        Kind::Interp(v) | Kind::Concat(v) | Kind::Call(_, v) | Kind::Isset(v) => Box::new(v.iter()),
         Kind::Index(a, b) => Box::new(std::iter::once(&**a).chain(b.as_deref())),
         Kind::Prop(a, _)
         | Kind::Empty(a)

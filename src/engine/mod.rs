@@ -253,7 +253,7 @@ impl Template {
         }
         // The fast translation calls helpers of its own (`_fget`, `_fcat`).
         let fast_text = fast.as_ref().map_or("", |(fast, _)| fast.as_str());
-        if fast_text.contains("|_") {
+        if translated.contains("|_") || fast_text.contains("|_") {
             crate::php::register_filters(&mut env);
         }
         runtime::add_globals(

@@ -18,6 +18,8 @@
 //! | `_var(v, "name")` | reading `$name`: error `Undefined variable $name` when `v` is undefined |
 //! | `_isset(v)` | defined and not null |
 //! | `_empty(v)` | `empty($v)`: not set, or falsy |
+//! | `(c\|_tkeep or b)\|_kept` (filters) | `$c ?: $b`, `$c` evaluated once: `_tkeep` wraps `c` when it is true, `_kept` unwraps whichever `or` chose |
+//! | `(a\|_skeep or b)\|_kept` (filters) | `$a ?? $b` likewise: `_skeep` wraps `a` when it is set and not null |
 //! | `_concat(a, b)` | `$a . $b` with PHP's string conversion |
 //! | `_fcat(a, b, …)` | `$a . $b . …` for the fast translation's computed keys: an undefined part is an error |
 //! | `_add _sub _mul _div _mod _pow (a, b)` | arithmetic with numeric strings, int/float rules, `DivisionByZeroError`, `%` by zero error |

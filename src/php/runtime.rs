@@ -152,6 +152,33 @@ pub(crate) fn register_filters(env: &mut Environment<'static>) {
         charge_strings(state, args.get(1..).unwrap_or_default())?;
         array::get(arg(args, 0)?, defined(arg(args, 1)?)?)
     });
+    // `(c|_tkeep or b)|_kept`: `$c ?: $b`, `c` evaluated once. `_tkeep` hands `c` on wrapped
+    // when PHP finds it true (minijinja's `or`, whose truthiness is not PHP's, then keeps it),
+    // `false` when not; `_kept` unwraps what `or` chose.
+    env.add_filter("_tkeep", |args: &[Value]| {
+        let v = operand(args, 0)?;
+        Ok(if truthy(v) {
+            kept(v)
+        } else {
+            Value::from(false)
+        })
+    });
+    // `(a|_skeep or b)|_kept`: `$a ?? $b` likewise, `a` wrapped when it is set and not null.
+    env.add_filter("_skeep", |args: &[Value]| {
+        let v = arg(args, 0)?;
+        Ok(if isset(v) {
+            kept(v)
+        } else {
+            Value::from(false)
+        })
+    });
+    env.add_filter("_kept", |args: &[Value]| {
+        let v = arg(args, 0)?;
+        Ok(match v.downcast_object_ref::<Kept>() {
+            Some(Kept(inner)) => inner.clone(),
+            None => v.clone(),
+        })
+    });
     // `c|_flget(k)`: `_lget` for the same keys, before `_coalesce`.
     env.add_filter("_flget", |state: &State, args: &[Value]| {
         charge_strings(state, args.get(1..).unwrap_or_default())?;
@@ -206,6 +233,21 @@ fn operand(args: &[Value], index: usize) -> Result<&Value, Error> {
 
 fn isset(v: &Value) -> bool {
     !(v.is_undefined() || v.is_none())
+}
+
+/// A value `_tkeep` or `_skeep` chose, on its way through minijinja's `or` to `_kept`: true to
+/// minijinja whatever it holds, such as a `0` that `??` keeps.
+#[derive(Debug)]
+struct Kept(Value);
+
+impl minijinja::value::Object for Kept {
+    fn is_true(self: &std::sync::Arc<Self>) -> bool {
+        true
+    }
+}
+
+fn kept(v: &Value) -> Value {
+    Value::from_object(Kept(v.clone()))
 }
 
 /// `$name`: the value, or PHP's error for a variable that was never set.

@@ -479,7 +479,7 @@ fn relocate(e: &mut Expr, start: usize, end: usize) {
     e.start = start;
     e.end = end;
     match &mut e.kind {
-        Kind::Interp(v) | Kind::Call(_, v) | Kind::Isset(v) => {
+        Kind::Interp(v) | Kind::Concat(v) | Kind::Call(_, v) | Kind::Isset(v) => {
             v.iter_mut().for_each(|c| relocate(c, start, end))
         }
         Kind::Index(a, b) => {
@@ -521,9 +521,12 @@ fn relocate(e: &mut Expr, start: usize, end: usize) {
 fn may_hold_array(e: &Expr) -> bool {
     match &e.kind {
         _ if e.is_scalar_literal() => false,
-        Kind::Interp(_) | Kind::Isset(_) | Kind::Empty(_) | Kind::Unary(..) | Kind::IncDec(..) => {
-            false
-        }
+        Kind::Interp(_)
+        | Kind::Concat(_)
+        | Kind::Isset(_)
+        | Kind::Empty(_)
+        | Kind::Unary(..)
+        | Kind::IncDec(..) => false,
         Kind::Binary(op, ..) => *op == expr::BinOp::Coalesce,
         Kind::Cast(cast, _) => *cast == expr::Cast::Array,
         _ => true,

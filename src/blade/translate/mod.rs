@@ -92,6 +92,11 @@ enum Block {
     If {
         start: usize,
         seen_else: bool,
+        /// The `@elseif`s written as `elif`s of the current minijinja `if` (see [`ELIFS`]).
+        elifs: usize,
+        /// For a long chain: the id of its namespace `_ei{id}`, and the number of the current
+        /// part (from 1).
+        chain: Option<(usize, usize)>,
     },
     Foreach {
         start: usize,
@@ -148,6 +153,10 @@ impl Block {
     }
 }
 
+/// The most `@elseif`s written as the `elif`s of one minijinja `if` (see `@elseif`): a chain cut
+/// into parts this long recurses no deeper than one part, wherever it is nested.
+const ELIFS: usize = 8;
+
 struct Translator<'a> {
     src: &'a str,
     /// The source with comments blanked out: expressions are read from here.
@@ -174,6 +183,45 @@ struct Translator<'a> {
     /// For every loop (`@foreach`, `@forelse`, `@for`, `@while`) by its Blade start, sorted: the
     /// names it and the loops inside it assign.
     loop_names: Vec<(usize, Vec<String>)>,
+    /// The Blade starts, sorted, of the `@if`s (`@unless`, …) whose chains have more than
+    /// [`ELIFS`] `@elseif`s, which are cut into parts (see `@elseif`).
+    long_chains: Vec<usize>,
+}
+
+/// The starts of the `@if`s whose chains have more than [`ELIFS`] `@elseif`s, found the way the
+/// translator pairs directives (a template it refuses may be miscounted, and is refused anyway).
+fn long_chains(tokens: &[Token]) -> Vec<usize> {
+    // Per open block: for those ending in `endif`, the start of the opener and its `@elseif`s.
+    let mut open: Vec<Option<(usize, usize)>> = Vec::new();
+    let mut long = Vec::new();
+    for token in tokens {
+        let Token::Directive {
+            name, args, start, ..
+        } = token
+        else {
+            continue;
+        };
+        match *name {
+            "if" | "unless" | "isset" => open.push(Some((*start, 0))),
+            "empty" if args.is_some() => open.push(Some((*start, 0))),
+            "foreach" | "forelse" | "for" | "while" | "switch" => open.push(None),
+            "elseif" => {
+                if let Some(Some((opener, elifs))) = open.last_mut() {
+                    *elifs += 1;
+                    if *elifs == ELIFS + 1 {
+                        long.push(*opener);
+                    }
+                }
+            }
+            "endif" | "endunless" | "endisset" | "endempty" | "endforelse" | "endforeach"
+            | "endfor" | "endwhile" | "endswitch" => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    long.sort_unstable();
+    long
 }
 
 pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failure> {
@@ -201,6 +249,7 @@ pub fn translate(src: &str, settings: Settings<'_>) -> Result<Translation, Failu
         copies: Vec::new(),
         fields: Vec::new(),
         loop_names: Vec::new(),
+        long_chains: long_chains(&tokens),
     };
     t.declare_globals(&tokens);
     for (i, token) in tokens.iter().enumerate() {
@@ -553,15 +602,28 @@ impl<'a> Translator<'a> {
         })
     }
 
-    /// Opens a block that PHP closes with `endif` (`@if`, `@unless`, `@isset`, `@empty(…)`).
+    /// Opens a block that PHP closes with `endif` (`@if`, `@unless`, `@isset`, `@empty(…)`). A
+    /// long chain starts with its namespace (see `@elseif`).
     fn open_if(&mut self, start: usize) -> Result<(), Failure> {
+        let chain = if self.long_chains.binary_search(&start).is_ok() {
+            self.counter += 1;
+            Some((self.counter, 1))
+        } else {
+            None
+        };
         self.push_block(
             Block::If {
                 start,
                 seen_else: false,
+                elifs: 0,
+                chain,
             },
             start,
-        )
+        )?;
+        if let Some((id, _)) = chain {
+            let _ = write!(self.out, "{{% set _ei{id} = _namespace(p=1) %}}");
+        }
+        Ok(())
     }
 
     fn push_block(&mut self, block: Block, start: usize) -> Result<(), Failure> {
@@ -601,13 +663,35 @@ impl<'a> Translator<'a> {
                 let (a, b) = self.require_args(name, args, start, end)?;
                 let e = self.parse(a, b)?;
                 if name == "elseif" {
-                    match self.blocks.last() {
-                        Some(Block::If {
-                            seen_else: false, ..
-                        }) => {}
-                        _ => return Err(self.unexpected(name, start, end)),
+                    let Some(Block::If {
+                        seen_else: false,
+                        elifs,
+                        chain,
+                        ..
+                    }) = self.blocks.last_mut()
+                    else {
+                        return Err(self.unexpected(name, start, end));
+                    };
+                    match *chain {
+                        Some((id, part)) if *elifs == ELIFS => {
+                            // minijinja parses and compiles each `elif` inside the one before,
+                            // one level of recursion each: a long chain is cut into parts of
+                            // ELIFS conditions, one after the other. `_ei{id}.p` is the part
+                            // whose turn it is: each part's `else` passes the turn on, and a part
+                            // whose turn it is not takes its first branch, empty.
+                            let next = part + 1;
+                            *chain = Some((id, next));
+                            *elifs = 1;
+                            let _ = write!(
+                                self.out,
+                                "{{% else %}}{{% set _ei{id}.p = {next} %}}{{% endif %}}{{% if _ei{id}.p != {next} %}}{{% elif "
+                            );
+                        }
+                        _ => {
+                            *elifs += 1;
+                            self.out.push_str("{% elif ");
+                        }
                     }
-                    self.out.push_str("{% elif ");
                 } else {
                     self.open_if(start)?;
                     self.out.push_str("{% if ");
@@ -631,9 +715,7 @@ impl<'a> Translator<'a> {
                 if !p.at_eof() || list.is_empty() {
                     return p.unexpected("");
                 }
-                self.open_if(start)?;
-                self.out.push_str("{% if (");
-                for (i, e) in list.iter().enumerate() {
+                for e in &list {
                     self.collect_reads_in(e, true);
                     if !expr::is_variable_like(e) {
                         return Err(Failure::new(
@@ -643,14 +725,18 @@ impl<'a> Translator<'a> {
                             e.end,
                         ));
                     }
-                    if i > 0 {
-                        self.out.push_str(" and ");
-                    }
-                    self.out.push_str("_isset(");
-                    self.emitting(|emitter| emitter.lenient(e))?;
-                    self.out.push(')');
                 }
-                self.out.push_str(") %}");
+                self.open_if(start)?;
+                self.out.push_str("{% if ");
+                let isset = Expr {
+                    height: 1 + list.iter().map(|e| e.height).max().unwrap_or(0),
+                    kind: Kind::Isset(list),
+                    start: a,
+                    end: b,
+                    parens: false,
+                };
+                self.emit(&isset)?;
+                self.out.push_str(" %}");
             }
             "empty" if args.is_some() => {
                 let (a, b) = self.require_args(name, args, start, end)?;
