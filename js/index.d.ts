@@ -271,6 +271,13 @@ export interface FolderOptions extends Omit<RenderOptions, 'template' | 'values'
    * (and with `netpol`, netpol.yaml) added. Errors where Kublade fails (`kind: 'kublade'`).
    */
   kublade?: boolean | { netpol?: boolean | { sourceNamespaces?: string[]; utilityNamespace?: string | null; ingressNamespace?: string | null } };
+  /**
+   * Called (not in a dry run) with the outputs once every file rendered, before the claims are
+   * committed: what it throws (or, for renderFolder, rejects with) fails the render with nothing
+   * committed. A host stages its writes here. Should another writer change the ports in between,
+   * the result's files are rendered again with the committed ports and may differ.
+   */
+  beforeCommit?: (outputs: { files: Array<{ path: string; output: string }>; dirs?: string[]; claims: Record<string, number> }) => void | Promise<void>;
 }
 
 export interface FolderResult extends Omit<RenderResult, 'output'> {
