@@ -11,6 +11,7 @@
 // A failure throws the first error (`others` holds the rest) and commits nothing.
 import { KubladeError, kubladeFile, kubladeGenerated, kubladeOrder } from './kublade/deployment.js';
 import { setYamlLoader } from './kublade/yaml-parse.js';
+import { tapeWriter } from './tape.js';
 
 const TEMPLATE_KEYS = ['dialect', 'escape', 'whitespace', 'limits'];
 
@@ -20,10 +21,13 @@ const TEMPLATE_KEYS = ['dialect', 'escape', 'whitespace', 'limits'];
  */
 export function createFolderRenderer(api, core, loadYaml) {
   if (loadYaml) setYamlLoader(loadYaml);
+  const tapes = tapeWriter(core);
   /** `{ variables, problems }`; throws the first error problem (with `problems`). */
   function resolveVariables({ fields, values, namespace, scope, defaults = true, fieldsFile = '.kublade/fields.json' }) {
-    const valuesJson = values === undefined || values === null ? '' : JSON.stringify(values);
-    const text = core.kubladeVariables(fields ?? undefined, valuesJson, namespace ?? scope ?? core.defaultScope(), defaults !== false);
+    // The values cross as a value tape, read whole: what JSON cannot carry (nesting past the
+    // core's depth, an unpaired surrogate, a BigInt, a cycle) is refused naming where.
+    const given = values === null ? undefined : values;
+    const text = tapes.send(given, true, (length) => core.kubladeVariablesTape(fields ?? undefined, length, namespace ?? scope ?? core.defaultScope(), defaults !== false));
     const { variables, problems } = JSON.parse(text);
     // The variables' own text (`{"variables":…,"problems":[…]}`), which keeps PHP's floats.
     const variablesJson = variables === null ? null : text.slice('{"variables":'.length, text.lastIndexOf(',"problems":['));

@@ -219,7 +219,8 @@ export function loadTemplateInput(target, options) {
     root = dirname(absolute);
     files = [{ path: target, name: target, absolute, template: readTemplate(absolute, target) }];
   }
-  return { kind, root, files, dirs, claims, claimsFile, claimsText, fieldsFile, fieldsText, groups, groupsFile: options.groups, values };
+  const valuesFile = options.values === '-' ? '<stdin>' : options.values;
+  return { kind, root, files, dirs, claims, claimsFile, claimsText, fieldsFile, fieldsText, groups, groupsFile: options.groups, values, valuesFile };
 }
 
 /** Refuses a file of the folder `root` that is a symbolic link to a place outside it. */
