@@ -119,6 +119,8 @@ export interface Diagnostic {
   message: string;
   file?: string;
   claim?: string;
+  /** The field of the claims it is about, when it is one (`[0].group`). */
+  field?: string;
   range?: { start: Position; end: Position };
   /** What to do about it, when there is something obvious. */
   hint?: string;
@@ -315,6 +317,8 @@ export interface CheckOptions extends Omit<RenderOptions, 'template' | 'dryRun' 
   claimsFile?: string;
   /** The claims file's text, so that diagnostics about a claim point at its line. */
   claimsText?: string;
+  /** How diagnostics about the port groups name their file (default `port groups`). */
+  groupsFile?: string;
 }
 
 /**

@@ -12,7 +12,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 
 import { isKubladeTemplateFile, isKubladeTemplateFolder } from '../kublade/deployment.js';
 import { applySets } from './fields.js';
-import { readText, parseJsonFile, readValuesFile } from './inputs.js';
+import { parseJsonFile, parseJsonOrYaml, readText, readValuesFile } from './inputs.js';
 import { CliError } from './messages.js';
 import { DEFAULT_LOCK_FILE } from '../lockfile-store.js';
 
@@ -144,7 +144,13 @@ export function readClaims(path) {
 export function readGroups(path) {
   if (path === undefined) return undefined;
   if (path === 'kublade') return 'kublade';
-  return readValuesFile(path, 'groups file');
+  const groups = parseJsonOrYaml(readText(path, 'groups file'), path, 'groups file');
+  // The API reads null as "no groups given"; a file that says nothing is a mistake. Anything
+  // else the core judges, naming the file (see explainApiError).
+  if (groups === null || groups === undefined) {
+    throw new CliError(`${path === '-' ? '<stdin>' : path}: the groups file must be an object of groups by name, like { "tcp": { "ranges": ["30000-30100"] } }, got ${groups === null ? 'null' : 'nothing'}`);
+  }
+  return groups;
 }
 
 /**

@@ -39,6 +39,7 @@ export function checkOptions(input, options, store) {
     files: input.files.map((f) => ({ path: f.name, template: f.template })),
     claimsFile: input.claimsFile,
     claimsText: input.claimsText,
+    groupsFile: input.groupsFile === 'kublade' ? undefined : input.groupsFile,
     fieldsText: input.fieldsText,
     kublade: Boolean(options.kublade),
     store,
