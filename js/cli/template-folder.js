@@ -50,11 +50,20 @@ export function findTemplateFiles(root, { exclude = [], kublade = false } = {}) 
     }
     let entries;
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true, encoding: 'buffer' });
     } catch (e) {
-      throw new CliError(`cannot read the folder ${relative(process.cwd(), dir) || '.'}: ${e.message}`);
+      throw new CliError(`cannot read the folder ${relative(process.cwd(), dir) || '.'}: ${e.code === 'EACCES' ? 'permission denied' : e.message}`);
     }
-    for (const entry of entries) {
+    for (const raw of entries) {
+      // Names as bytes: one that is not UTF-8 would be read back under another name, which no file has.
+      const name = raw.name.toString('utf8');
+      const entry = { name, isDirectory: () => raw.isDirectory(), isFile: () => raw.isFile(), isSymbolicLink: () => raw.isSymbolicLink() };
+      const taken = () => {
+        if (Buffer.from(name, 'utf8').equals(raw.name)) return;
+        throw new CliError(`${displayPath(join(dir, name))}: the name is not valid UTF-8`, {
+          hint: 'rename it: portclaims reads the names in a template folder as UTF-8',
+        });
+      };
       const path = join(dir, entry.name);
       const shown = relative(root, path).split(sep).join('/');
       if (kublade) {
@@ -66,9 +75,11 @@ export function findTemplateFiles(root, { exclude = [], kublade = false } = {}) 
         if (excluded.has(path)) continue;
         if (entry.isDirectory()) {
           if (!isKubladeTemplateFolder(entry.name)) continue;
+          taken();
           folders.push(shown);
           visit(path);
         } else if (entry.isFile() && isKubladeTemplateFile(entry.name)) {
+          taken();
           found.push(shown);
         }
         continue;
@@ -93,6 +104,7 @@ export function findTemplateFiles(root, { exclude = [], kublade = false } = {}) 
         isDirectory = stat.isDirectory();
         isFile = stat.isFile();
       }
+      if (isDirectory || isFile) taken();
       if (isDirectory) visit(path);
       else if (isFile) found.push(shown);
     }

@@ -3,6 +3,7 @@
 import { basename } from 'node:path';
 
 import { placeClaimDiagnostic } from '../../check.js';
+import { printable } from '../messages.js';
 import { checkOut, inputFiles, stageOutput } from '../output.js';
 import { openCliStore, storeLocation, withStore } from '../store-option.js';
 import { loadTemplateInput } from '../template-folder.js';
@@ -70,7 +71,8 @@ async function renderWith(store, api, input, inputs, options, context) {
     // Kublade's files start with their own `---`.
     const body = options.kublade ? file.output.replace(/^---\n/, '') : file.output;
     if (body.trim() === '') continue;
-    text += `---\n# Source: ${file.path}\n${body}${body.endsWith('\n') ? '' : '\n'}`;
+    // A file name is anyone's text: a newline in it would start a YAML line, an escape drive the terminal.
+    text += `---\n# Source: ${printable(file.path)}\n${body}${body.endsWith('\n') ? '' : '\n'}`;
   }
   context.stdout.write(text);
   return 0;
