@@ -26,7 +26,9 @@ export interface Change {
  * Returning the new revision instead of `true` lets the engine keep its index of the reservations
  * between renders. `renderSync` needs `load` and `commit` to return plain values: it refuses,
  * before calling it, a `commit` that is an `async` function or that answered with a promise
- * before, and a `load` that answers with a promise.
+ * before, and a `load` that answers with a promise. Any other `commit` that answers with a
+ * promise has been called by the time renderSync knows: it fails with an error of kind `store`
+ * whose `commitUnknown` is true, and the change may have been stored.
  */
 export interface ReservationStore {
   load(): Snapshot | Promise<Snapshot>;
