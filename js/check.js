@@ -115,10 +115,13 @@ function printedLineMatcher(pieces) {
  */
 export function placeClaimDiagnostic(d, claimsFile = 'ports.json', claimsText = undefined) {
   const placed = { ...d, file: d.file ?? claimsFile };
-  if (d.claim !== undefined && !String(d.message).includes(JSON.stringify(d.claim))) {
+  if (d.field !== undefined) {
+    // About one field of the claims (`[0].group`): named as the claims' errors name theirs.
+    placed.message = `${claimsFile}: ${d.field}: ${d.message}`;
+  } else if (d.claim !== undefined && !String(d.message).includes(JSON.stringify(d.claim))) {
     placed.message = `claim ${JSON.stringify(d.claim)}: ${d.message}`;
   }
-  placed.range = d.range ?? (d.claim !== undefined ? rangeOfClaim(claimsText, d.claim) : undefined) ?? WHOLE_FILE;
+  placed.range = d.range ?? (d.field !== undefined ? rangeOfPath(claimsText, d.field) : undefined) ?? (d.claim !== undefined ? rangeOfClaim(claimsText, d.claim) : undefined) ?? WHOLE_FILE;
   return placed;
 }
 
@@ -164,10 +167,12 @@ export function createCheck(api, loadYaml) {
       portClaims = decided.claims;
       for (const d of decided.diagnostics ?? []) diagnostics.push(placeClaimDiagnostic(d, claimsFile, options.claimsText));
     } catch (error) {
-      const d = diagnosticOfError(error, claimsFile);
-      const claim = error?.claim;
+      // The port groups' own errors are in the groups file, not the claims.
+      const inGroups = error?.source === 'port groups' && typeof error.detail === 'string';
+      const d = inGroups ? { ...diagnosticOfError(error, options.groupsFile ?? 'port groups'), message: error.detail.split('\n')[0] } : diagnosticOfError(error, claimsFile);
+      const claim = inGroups ? undefined : error?.claim;
       if (!error?.line && claim) d.range = rangeOfClaim(options.claimsText, claim) ?? d.range;
-      if (!error?.line && !claim && error?.field) d.range = rangeOfPath(options.claimsText, error.field) ?? d.range;
+      if (!error?.line && !claim && error?.field && !inGroups) d.range = rangeOfPath(options.claimsText, error.field) ?? d.range;
       // Placed in the claims file, the error need not name it.
       if (error?.source === 'ports.json' && typeof error.detail === 'string') d.message = error.detail.split('\n')[0];
       diagnostics.push(d);

@@ -146,7 +146,14 @@ export function createApi(core, { restarted } = {}) {
       if (step.done) return step.result;
       // Refused before calling it: an asynchronous commit would go on after this render failed.
       if (isAsyncFunction(store.commit) || answersLater.has(store)) throw needsSynchronousStore('commit()');
-      const committed = synchronous(store.commit(commitOf(snapshot, step.change)), 'commit()', store);
+      let committed;
+      try {
+        committed = synchronous(store.commit(commitOf(snapshot, step.change)), 'commit()', store);
+      } catch (error) {
+        // A commit that answered later may have stored the change: read the store afresh next time.
+        if (error?.commitUnknown) forget(store);
+        throw error;
+      }
       if (settled(store, step, committed)) return step.result;
     }
     throw refusedTooOften(MIN_COMMIT_ATTEMPTS);
@@ -400,13 +407,19 @@ function synchronous(value, call, store) {
     // Nobody awaits it: its failure must not end the process as an unhandled rejection.
     Promise.resolve(value).catch(() => {});
     if (store) answersLater.add(store);
-    throw needsSynchronousStore(call);
+    throw needsSynchronousStore(call, true);
   }
   return value;
 }
 
-function needsSynchronousStore(call) {
-  return storeError(`renderSync() needs a synchronous store, and this store's ${call} answers with a promise; use render() with it (or a dry run)`);
+function needsSynchronousStore(call, called = false) {
+  if (!called || call !== 'commit()') return storeError(`renderSync() needs a synchronous store, and this store's ${call} answers with a promise; use render() with it (or a dry run)`);
+  // Only calling commit() tells that it answers later, and by then it has run: whether the change
+  // is stored is the promise's to tell, which a synchronous render cannot wait for.
+  return Object.assign(
+    storeError(`renderSync() needs a synchronous store, and this store's commit() answered with a promise: the change may have been stored all the same (render again, or list the store's reservations, to see); use render() with it (or a dry run)`),
+    { commitUnknown: true },
+  );
 }
 
 function isAsyncFunction(f) {

@@ -6,10 +6,12 @@
 //   2. every file compiled (tabs become two spaces first, as Kublade does) and rendered with the
 //      ports the claims get in a dry run;
 //   3. with `kublade`, the files Kublade writes (js/kublade/deployment.js);
-//   4. only when everything succeeded, the claims committed to the store, once.
+//   4. only when everything succeeded (and `beforeCommit`, given the outputs, did not throw), the
+//      claims committed to the store, once.
 // A failure throws the first error (`others` holds the rest) and commits nothing.
 import { KubladeError, kubladeFile, kubladeGenerated, kubladeOrder } from './kublade/deployment.js';
 import { setYamlLoader } from './kublade/yaml-parse.js';
+import { tapeWriter } from './tape.js';
 
 const TEMPLATE_KEYS = ['dialect', 'escape', 'whitespace', 'limits'];
 
@@ -19,10 +21,13 @@ const TEMPLATE_KEYS = ['dialect', 'escape', 'whitespace', 'limits'];
  */
 export function createFolderRenderer(api, core, loadYaml) {
   if (loadYaml) setYamlLoader(loadYaml);
+  const tapes = tapeWriter(core);
   /** `{ variables, problems }`; throws the first error problem (with `problems`). */
   function resolveVariables({ fields, values, namespace, scope, defaults = true, fieldsFile = '.kublade/fields.json' }) {
-    const valuesJson = values === undefined || values === null ? '' : JSON.stringify(values);
-    const text = core.kubladeVariables(fields ?? undefined, valuesJson, namespace ?? scope ?? core.defaultScope(), defaults !== false);
+    // The values cross as a value tape, read whole: what JSON cannot carry (nesting past the
+    // core's depth, an unpaired surrogate, a BigInt, a cycle) is refused naming where.
+    const given = values === null ? undefined : values;
+    const text = tapes.send(given, true, (length) => core.kubladeVariablesTape(fields ?? undefined, length, namespace ?? scope ?? core.defaultScope(), defaults !== false));
     const { variables, problems } = JSON.parse(text);
     // The variables' own text (`{"variables":…,"problems":[…]}`), which keeps PHP's floats.
     const variablesJson = variables === null ? null : text.slice('{"variables":'.length, text.lastIndexOf(',"problems":['));
@@ -65,6 +70,10 @@ export function createFolderRenderer(api, core, loadYaml) {
       let decided = yield decide(true);
       let outcome = produce(compiled, failures, { variables, variablesJson }, decided.claims, options, kublade);
       if (!options.dryRun) {
+        // The host's last word before anything is stored: what it throws commits nothing.
+        if (typeof options.beforeCommit === 'function') {
+          yield { beforeCommit: { files: outcome.files, ...(kublade ? { dirs: outcome.dirs } : {}), claims: decided.claims } };
+        }
         const committed = yield decide(false);
         // Another process reserved ports in between: render again with what was committed.
         if (JSON.stringify(committed.claims) !== JSON.stringify(decided.claims)) outcome = produce(compiled, failures, { variables, variablesJson }, committed.claims, options, kublade);
@@ -129,7 +138,7 @@ export function createFolderRenderer(api, core, loadYaml) {
     while (!step.done) {
       let decided;
       try {
-        decided = decideWith(step.value);
+        decided = step.value.beforeCommit ? options.beforeCommit(step.value.beforeCommit) : decideWith(step.value);
       } catch (error) {
         step = steps.throw(error);
         continue;
@@ -145,7 +154,7 @@ export function createFolderRenderer(api, core, loadYaml) {
     while (!step.done) {
       let decided;
       try {
-        decided = await api.decide(step.value);
+        decided = await (step.value.beforeCommit ? options.beforeCommit(step.value.beforeCommit) : api.decide(step.value));
       } catch (error) {
         step = steps.throw(error);
         continue;

@@ -26,7 +26,9 @@ export interface Change {
  * Returning the new revision instead of `true` lets the engine keep its index of the reservations
  * between renders. `renderSync` needs `load` and `commit` to return plain values: it refuses,
  * before calling it, a `commit` that is an `async` function or that answered with a promise
- * before, and a `load` that answers with a promise.
+ * before, and a `load` that answers with a promise. Any other `commit` that answers with a
+ * promise has been called by the time renderSync knows: it fails with an error of kind `store`
+ * whose `commitUnknown` is true, and the change may have been stored.
  */
 export interface ReservationStore {
   load(): Snapshot | Promise<Snapshot>;
@@ -119,6 +121,8 @@ export interface Diagnostic {
   message: string;
   file?: string;
   claim?: string;
+  /** The field of the claims it is about, when it is one (`[0].group`). */
+  field?: string;
   range?: { start: Position; end: Position };
   /** What to do about it, when there is something obvious. */
   hint?: string;
@@ -279,6 +283,13 @@ export interface FolderOptions extends Omit<RenderOptions, 'template' | 'values'
    * (and with `netpol`, netpol.yaml) added. Errors where Kublade fails (`kind: 'kublade'`).
    */
   kublade?: boolean | { netpol?: boolean | { sourceNamespaces?: string[]; utilityNamespace?: string | null; ingressNamespace?: string | null } };
+  /**
+   * Called (not in a dry run) with the outputs once every file rendered, before the claims are
+   * committed: what it throws (or, for renderFolder, rejects with) fails the render with nothing
+   * committed. A host stages its writes here. Should another writer change the ports in between,
+   * the result's files are rendered again with the committed ports and may differ.
+   */
+  beforeCommit?: (outputs: { files: Array<{ path: string; output: string }>; dirs?: string[]; claims: Record<string, number> }) => void | Promise<void>;
 }
 
 export interface FolderResult extends Omit<RenderResult, 'output'> {
@@ -316,6 +327,8 @@ export interface CheckOptions extends Omit<RenderOptions, 'template' | 'dryRun' 
   claimsFile?: string;
   /** The claims file's text, so that diagnostics about a claim point at its line. */
   claimsText?: string;
+  /** How diagnostics about the port groups name their file (default `port groups`). */
+  groupsFile?: string;
 }
 
 /**

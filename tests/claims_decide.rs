@@ -52,9 +52,41 @@ fn default_groups_draw_from_their_ranges() {
         }
         assert_eq!(d.allocated().len(), 4);
         assert!(d.change.delete.is_empty() && d.released().is_empty());
-        assert!(d.diagnostics.is_empty());
+        // A group no configuration names draws from the dynamic range, and says so.
+        assert_eq!(d.diagnostics.len(), 1);
+        let warning = &d.diagnostics[0];
+        assert_eq!(
+            (warning.claim.as_deref(), warning.field.as_deref()),
+            (Some("httpExample"), Some("[3].group"))
+        );
+        assert_eq!(
+            warning.message,
+            "\"k8s-test\" is no known group: it draws from 49152-65535 (TCP), as every group the port groups do not configure"
+        );
         assert!(d.allocated().iter().all(|r| r.scope == "shop"));
     }
+}
+
+#[test]
+fn a_misspelt_group_warns_naming_the_field_and_the_group_meant() {
+    let claims = [Claim::new("web", "http"), Claim::new("api", "htpp")];
+    let d = decide(&ledger(&[], &Groups::default()), "shop", &claims, 1).unwrap();
+    let fields: Vec<_> = d.diagnostics.iter().map(|d| d.field.as_deref()).collect();
+    assert_eq!(fields, [Some("[1].group")]);
+    assert!(
+        d.diagnostics[0]
+            .message
+            .ends_with("(did you mean \"http\"?)"),
+        "{}",
+        d.diagnostics[0].message
+    );
+    // Configured groups, and every group of Kublade's preset, are known: no warning.
+    assert!(
+        decide(&ledger(&[], &Groups::kublade()), "shop", &claims, 1)
+            .unwrap()
+            .diagnostics
+            .is_empty()
+    );
 }
 
 #[test]

@@ -32,10 +32,22 @@ function setPath(target, path, value) {
       defineOwn(node, key, value);
     } else {
       if (!Object.hasOwn(node, key) || node[key] === null || typeof node[key] !== 'object') defineOwn(node, key, {});
+      else defineOwn(node, key, shallowCopy(node[key]));
       node = node[key];
     }
   }
   return target;
+}
+
+/**
+ * A copy of one level of an array or object: --set changes only the levels on its path, so the
+ * document is copied along that path alone (it may nest deeper than a whole copy could recurse).
+ */
+function shallowCopy(node) {
+  if (Array.isArray(node)) return node.slice();
+  const copy = {};
+  for (const key of Object.keys(node)) defineOwn(copy, key, node[key]);
+  return copy;
 }
 
 function defineOwn(node, key, value) {
@@ -49,7 +61,7 @@ function defineOwn(node, key, value) {
  * `limits.…` stays a string, as Kublade's `$limits['enabled']` is ('true'/'false').
  */
 export function applySets(values, assignments = []) {
-  const result = structuredClone(values ?? {});
+  const result = shallowCopy(values ?? {});
   for (const assignment of assignments) {
     const at = assignment.indexOf('=');
     const path = assignment.slice(0, at).trim();

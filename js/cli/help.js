@@ -68,7 +68,9 @@ in subfolders too; not dotfiles, not node_modules). The claims are decided
 once for all files and reserved in one commit, only when every file renders.
 Without --out the files go to standard output, each after "---" and
 "# Source: PATH" (files that render empty are left out); with --out DIR each
-is written to DIR at its path.
+is written to DIR at its path (--out -: standard output). The files are
+written before the claims are committed and put in place after: an output
+that cannot be written, or would overwrite an input, reserves nothing.
 
 Values: a --values file (and each --set) is the request Kublade's API receives
 for the deployment: each field's value by its key (replicas: 3, as JSON types),
@@ -90,7 +92,7 @@ replaced, empty results dropped; kustomization.yaml and namespace.yaml added
 (--netpol: netpol.yaml too). It fails wherever Kublade fails, saying why.
 
 Output options:
-  --out DIR             write the rendered files to DIR
+  --out DIR             write the rendered files to DIR (-: standard output)
   --kublade             the files Kublade writes for the deployment
   --netpol              with --kublade: the template's network policy is on
   --json                print the result as JSON: output (or files: [{ path,

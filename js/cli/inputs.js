@@ -50,8 +50,12 @@ export function parseJsonOrYaml(text, path, what) {
     if (error) {
       const line = error.linePos?.[0]?.line;
       const column = error.linePos?.[0]?.col;
-      const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-      throw new CliError(`${shown}${line ? `:${line}:${column}` : ''}: the ${what} is not valid YAML: ${reason}`, {
+      // The yaml package's reader recurses: nesting past the stack is its RESOURCE_EXHAUSTION.
+      const problem =
+        error.code === 'RESOURCE_EXHAUSTION'
+          ? 'nests arrays and objects too deep to read'
+          : `is not valid YAML: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`;
+      throw new CliError(`${shown}${line ? `:${line}:${column}` : ''}: the ${what} ${problem}`, {
         file: shown,
         line,
         column,
@@ -89,13 +93,25 @@ export function readValuesFile(path, what = 'values file') {
   return values;
 }
 
-/** The first number JSON cannot write (±Infinity, NaN) in `value`, with its path. */
-function notFinite(value, path = '') {
-  if (typeof value === 'number') return Number.isFinite(value) ? null : { path, value: String(value) };
-  if (value === null || typeof value !== 'object') return null;
-  for (const [key, item] of Object.entries(value)) {
-    const found = notFinite(item, Array.isArray(value) ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`);
-    if (found) return found;
+/**
+ * The first number JSON cannot write (±Infinity, NaN) in `value`, with its path; walked without
+ * recursion, since a document may nest deeper than the stack (the core names that limit).
+ */
+function notFinite(value) {
+  const pending = [[value, '']];
+  while (pending.length) {
+    const [item, path] = pending.pop();
+    if (typeof item === 'number') {
+      if (!Number.isFinite(item)) return { path, value: String(item) };
+      continue;
+    }
+    if (item === null || typeof item !== 'object') continue;
+    // In reverse, so that the first entry is looked at first.
+    const entries = Object.entries(item);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, child] = entries[i];
+      pending.push([child, Array.isArray(item) ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`]);
+    }
   }
   return null;
 }

@@ -12,7 +12,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 
 import { isKubladeTemplateFile, isKubladeTemplateFolder } from '../kublade/deployment.js';
 import { applySets } from './fields.js';
-import { readText, parseJsonFile, readValuesFile } from './inputs.js';
+import { parseJsonFile, parseJsonOrYaml, readText, readValuesFile } from './inputs.js';
 import { CliError } from './messages.js';
 import { DEFAULT_LOCK_FILE } from '../lockfile-store.js';
 
@@ -50,11 +50,20 @@ export function findTemplateFiles(root, { exclude = [], kublade = false } = {}) 
     }
     let entries;
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true, encoding: 'buffer' });
     } catch (e) {
-      throw new CliError(`cannot read the folder ${relative(process.cwd(), dir) || '.'}: ${e.message}`);
+      throw new CliError(`cannot read the folder ${relative(process.cwd(), dir) || '.'}: ${e.code === 'EACCES' ? 'permission denied' : e.message}`);
     }
-    for (const entry of entries) {
+    for (const raw of entries) {
+      // Names as bytes: one that is not UTF-8 would be read back under another name, which no file has.
+      const name = raw.name.toString('utf8');
+      const entry = { name, isDirectory: () => raw.isDirectory(), isFile: () => raw.isFile(), isSymbolicLink: () => raw.isSymbolicLink() };
+      const taken = () => {
+        if (Buffer.from(name, 'utf8').equals(raw.name)) return;
+        throw new CliError(`${displayPath(join(dir, name))}: the name is not valid UTF-8`, {
+          hint: 'rename it: portclaims reads the names in a template folder as UTF-8',
+        });
+      };
       const path = join(dir, entry.name);
       const shown = relative(root, path).split(sep).join('/');
       if (kublade) {
@@ -66,9 +75,11 @@ export function findTemplateFiles(root, { exclude = [], kublade = false } = {}) 
         if (excluded.has(path)) continue;
         if (entry.isDirectory()) {
           if (!isKubladeTemplateFolder(entry.name)) continue;
+          taken();
           folders.push(shown);
           visit(path);
         } else if (entry.isFile() && isKubladeTemplateFile(entry.name)) {
+          taken();
           found.push(shown);
         }
         continue;
@@ -93,6 +104,7 @@ export function findTemplateFiles(root, { exclude = [], kublade = false } = {}) 
         isDirectory = stat.isDirectory();
         isFile = stat.isFile();
       }
+      if (isDirectory || isFile) taken();
       if (isDirectory) visit(path);
       else if (isFile) found.push(shown);
     }
@@ -144,7 +156,13 @@ export function readClaims(path) {
 export function readGroups(path) {
   if (path === undefined) return undefined;
   if (path === 'kublade') return 'kublade';
-  return readValuesFile(path, 'groups file');
+  const groups = parseJsonOrYaml(readText(path, 'groups file'), path, 'groups file');
+  // The API reads null as "no groups given"; a file that says nothing is a mistake. Anything
+  // else the core judges, naming the file (see explainApiError).
+  if (groups === null || groups === undefined) {
+    throw new CliError(`${path === '-' ? '<stdin>' : path}: the groups file must be an object of groups by name, like { "tcp": { "ranges": ["30000-30100"] } }, got ${groups === null ? 'null' : 'nothing'}`);
+  }
+  return groups;
 }
 
 /**
@@ -219,7 +237,8 @@ export function loadTemplateInput(target, options) {
     root = dirname(absolute);
     files = [{ path: target, name: target, absolute, template: readTemplate(absolute, target) }];
   }
-  return { kind, root, files, dirs, claims, claimsFile, claimsText, fieldsFile, fieldsText, groups, groupsFile: options.groups, values };
+  const valuesFile = options.values === '-' ? '<stdin>' : options.values;
+  return { kind, root, files, dirs, claims, claimsFile, claimsText, fieldsFile, fieldsText, groups, groupsFile: options.groups, values, valuesFile };
 }
 
 /** Refuses a file of the folder `root` that is a symbolic link to a place outside it. */

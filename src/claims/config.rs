@@ -112,7 +112,7 @@ fn parse_claim(index: usize, item: &Value) -> Result<Claim, ClaimsError> {
     };
     for (key, _) in tree::entries(item).unwrap_or_default() {
         if !FIELDS.contains(&key.as_str()) {
-            let hint = match closest_field(&key) {
+            let hint = match closest_name(&key, FIELDS) {
                 Some(field) => format!(" (did you mean {field:?}?)"),
                 None => format!("; a claim has only {}", FIELDS.join(", ")),
             };
@@ -163,22 +163,23 @@ fn parse_claim(index: usize, item: &Value) -> Result<Claim, ClaimsError> {
     })
 }
 
-/// The field a misspelt key most likely meant: the nearest by edit distance, ignoring case and
-/// `_`/`-`, and near enough to be a typo.
-fn closest_field(key: &str) -> Option<&'static str> {
+/// The name a misspelt one most likely meant, among `names`: the nearest by edit distance,
+/// ignoring case and `_`/`-`, and near enough to be a typo.
+pub(crate) fn closest_name<'a, S: AsRef<str>>(key: &str, names: &'a [S]) -> Option<&'a str> {
     let normal = |s: &str| s.to_ascii_lowercase().replace(['-', ' '], "_");
     let key = normal(key);
-    FIELDS
+    names
         .iter()
-        .map(|field| {
+        .map(|name| {
+            let name = name.as_ref();
             let plain = |s: &str| s.replace('_', "");
-            let distance = strsim::levenshtein(&key, field)
-                .min(strsim::levenshtein(&plain(&key), &plain(field)));
-            (distance, *field)
+            let distance = strsim::levenshtein(&key, &normal(name))
+                .min(strsim::levenshtein(&plain(&key), &plain(&normal(name))));
+            (distance, name)
         })
-        .filter(|(distance, field)| *distance <= (field.len() / 4).max(1))
+        .filter(|(distance, name)| *distance <= (name.len() / 4).max(1))
         .min()
-        .map(|(_, field)| field)
+        .map(|(_, name)| name)
 }
 
 #[cfg(test)]

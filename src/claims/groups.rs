@@ -9,11 +9,19 @@ use std::sync::Arc;
 
 use minijinja::Value;
 
+use super::config::closest_name;
 use super::error::ClaimsError;
 use super::ports::{Pool, PortSet};
 use super::tree;
 
 const DOCUMENT: &str = "port groups";
+
+/// The keys a group's object may hold.
+const GROUP_FIELDS: &[&str] = &["ranges", "exclude", "protocol"];
+
+/// The groups every configuration knows by name besides those it configures: `tcp` and `udp`
+/// draw from the dynamic range over their protocol (`http` and `custom` are configured).
+const BUILT_IN: [&str; 2] = ["tcp", "udp"];
 
 /// The IANA dynamic range, which Kublade draws every port from.
 const DYNAMIC: (u16, u16) = (49152, 65535);
@@ -336,6 +344,23 @@ impl Groups {
         pools
     }
 
+    /// Whether `name` is a group the configuration knows (configured, or `tcp`/`udp`), rather
+    /// than one that takes the dynamic range because nothing names it. In Kublade's preset every
+    /// name is known: every group draws from the dynamic range by design.
+    pub fn is_known(&self, name: &str) -> bool {
+        self.configured.is_empty() || BUILT_IN.contains(&name) || self.configured(name).is_some()
+    }
+
+    /// The known group a misspelt name most likely meant.
+    pub fn closest_known(&self, name: &str) -> Option<String> {
+        let known: Vec<&str> = BUILT_IN
+            .iter()
+            .copied()
+            .chain(self.configured.iter().map(|g| g.name.as_str()))
+            .collect();
+        closest_name(name, &known).map(str::to_string)
+    }
+
     /// The protocol of the group called `name`.
     pub fn protocol(&self, name: &str) -> Protocol {
         match self.configured(name) {
@@ -370,6 +395,27 @@ fn parse_group(name: &str, spec: &Value) -> Result<Group, ClaimsError> {
                 tree::describe(spec)
             ),
         ));
+    }
+    // A misspelt key (`range`) would leave the group with its default ports, silently.
+    for (key, _) in tree::entries(spec).unwrap_or_default() {
+        if !GROUP_FIELDS.contains(&key.as_str()) {
+            let hint = match closest_name(&key, GROUP_FIELDS) {
+                Some(field) => format!(" (did you mean {field:?}?)"),
+                None => format!("; a group has only {}", GROUP_FIELDS.join(", ")),
+            };
+            return Err(ClaimsError::at(
+                DOCUMENT,
+                &{
+                    let key = tree::key_path(&key);
+                    if key.starts_with('[') {
+                        format!("{path}{key}")
+                    } else {
+                        format!("{path}.{key}")
+                    }
+                },
+                format!("unknown field{hint}"),
+            ));
+        }
     }
     let ranges = match tree::optional(spec, "ranges") {
         Some(v) => {
@@ -522,7 +568,7 @@ mod tests {
                 "tcp": { "ranges": ["30000-30100", 31000, "31005"], "exclude": [30080, "30090-30099"] },
                 "custom": { "ranges": "20000-20009", "protocol": "UDP" },
                 "http": { "exclude": [443] },
-                "games": { "ranges": ["7000-7001"], "protocol": "udp", "comment": "ignored" }
+                "games": { "ranges": ["7000-7001"], "protocol": "udp" }
             }"#,
         )
         .unwrap();
@@ -540,6 +586,41 @@ mod tests {
         assert!(!http.allows(443));
         assert_eq!(g.protocol("games"), Protocol::Udp);
         assert_eq!(g.get("udp").protocol(), Protocol::Udp);
+    }
+
+    #[test]
+    fn a_misspelt_or_unknown_key_is_refused_as_in_ports_json() {
+        let error = |json: &str| groups(json).unwrap_err().to_string();
+        assert_eq!(
+            error(r#"{ "tcp": { "range": ["100-200"] } }"#),
+            "port groups: tcp.range: unknown field (did you mean \"ranges\"?)"
+        );
+        assert_eq!(
+            error(r#"{ "tcp": { "ranges": ["100-200"], "protocl": "udp" } }"#),
+            "port groups: tcp.protocl: unknown field (did you mean \"protocol\"?)"
+        );
+        assert_eq!(
+            error(r#"{ "my group": { "ranges": [1], "x": 1 } }"#),
+            "port groups: [\"my group\"].x: unknown field; a group has only ranges, exclude, protocol"
+        );
+        assert_eq!(
+            error(r#"{ "tcp": { "ranges": [1], "a b": 1 } }"#),
+            "port groups: tcp[\"a b\"]: unknown field; a group has only ranges, exclude, protocol"
+        );
+    }
+
+    #[test]
+    fn known_groups_and_the_one_a_misspelt_name_meant() {
+        let g = groups(r#"{ "games": { "ranges": [7000] } }"#).unwrap();
+        for known in ["tcp", "udp", "http", "custom", "games"] {
+            assert!(g.is_known(known), "{known}");
+        }
+        assert!(!g.is_known("htpp") && !g.is_known("k8s-test"));
+        assert_eq!(g.closest_known("htpp").as_deref(), Some("http"));
+        assert_eq!(g.closest_known("Games").as_deref(), Some("games"));
+        assert_eq!(g.closest_known("k8s-test"), None);
+        // Kublade's preset draws every group from the dynamic range by design.
+        assert!(Groups::kublade().is_known("k8s-test"));
     }
 
     #[test]

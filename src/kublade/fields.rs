@@ -6,6 +6,8 @@
 //! strings, `true`/`false` become `'1'`/`'0'`), the flags are false when absent, a key that
 //! differs only in letter case is the same field, the last default option wins.
 
+use std::collections::HashMap;
+
 use minijinja::Value;
 use minijinja::value::ValueKind;
 
@@ -108,8 +110,9 @@ fn fail<T>(path: impl Into<String>, message: impl Into<String>) -> Result<T, Imp
 }
 
 /// MySQL's utf8mb4_unicode_ci comparison, approximated: letter case and trailing blanks ignored.
-pub(crate) fn same_key(a: &str, b: &str) -> bool {
-    a.trim_end_matches(' ').to_lowercase() == b.trim_end_matches(' ').to_lowercase()
+/// Two keys are the same when their folded forms are equal.
+fn folded(key: &str) -> String {
+    key.trim_end_matches(' ').to_lowercase()
 }
 
 /// The entries `collect(json_decode(...))->each(...)` walks: an array's items, an object's
@@ -231,6 +234,12 @@ fn field_type(v: &Value, path: &str) -> Result<FieldType, ImportError> {
 /// Reads fields.json's decoded content as Kublade's import stores it.
 pub fn import(decoded: &Value) -> Result<Vec<Field>, ImportError> {
     let mut fields: Vec<Field> = Vec::new();
+    // The rows by their folded key, as the unique index finds them: a folder may hold thousands.
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    // Per field: its options by their folded value, and which option is the default (saving a
+    // default clears the others, so there is at most one).
+    let mut options_by_value: Vec<HashMap<String, usize>> = Vec::new();
+    let mut default_option: Vec<Option<usize>> = Vec::new();
     for (path, entry) in items(decoded) {
         if entry.kind() != ValueKind::Map {
             return fail(
@@ -274,9 +283,12 @@ pub fn import(decoded: &Value) -> Result<Vec<Field>, ImportError> {
         );
 
         // updateOrCreate by (template, key): a later entry with the same key updates the row.
-        let index = match fields.iter().position(|f| same_key(&f.key, &key)) {
-            Some(index) => index,
+        let index = match by_key.get(&folded(&key)) {
+            Some(&index) => index,
             None => {
+                by_key.insert(folded(&key), fields.len());
+                options_by_value.push(HashMap::new());
+                default_option.push(None);
                 fields.push(Field {
                     key,
                     kind,
@@ -342,24 +354,31 @@ pub fn import(decoded: &Value) -> Result<Vec<Field>, ImportError> {
             );
             // Saving a default option clears the others' flag.
             if default {
-                for other in &mut field.options {
-                    other.default = false;
+                if let Some(other) = default_option[index].take() {
+                    field.options[other].default = false;
                 }
             }
-            match field
-                .options
-                .iter_mut()
-                .find(|o| same_key(&o.value, &value))
-            {
-                Some(existing) => {
+            let position = match options_by_value[index].get(&folded(&value)) {
+                Some(&position) => {
+                    let existing = &mut field.options[position];
                     existing.label = label;
                     existing.default = default;
+                    position
                 }
-                None => field.options.push(FieldOption {
-                    value,
-                    label,
-                    default,
-                }),
+                None => {
+                    options_by_value[index].insert(folded(&value), field.options.len());
+                    field.options.push(FieldOption {
+                        value,
+                        label,
+                        default,
+                    });
+                    field.options.len() - 1
+                }
+            };
+            if default {
+                default_option[index] = Some(position);
+            } else if default_option[index] == Some(position) {
+                default_option[index] = None;
             }
         }
     }

@@ -75,15 +75,7 @@ fn write_value(out: &mut String, value: &Value) {
 pub fn variables(fields: Option<&str>, values: &str, namespace: &str, defaults: bool) -> String {
     let fields = match fields.map(from_json).transpose() {
         Ok(fields) => fields,
-        Err(e) => {
-            // PHP's json_decode would give no fields, silently; a broken file is worth an error.
-            let problem = Problem {
-                line: Some(e.line()),
-                column: Some(e.column()),
-                ..Problem::error("fields", None, format!("not valid JSON: {}", reason(&e)))
-            };
-            return variables_out(None, &[problem]);
-        }
+        Err(e) => return fields_not_json(&e),
     };
     let values = if values.trim().is_empty() {
         Value::UNDEFINED
@@ -100,9 +92,38 @@ pub fn variables(fields: Option<&str>, values: &str, namespace: &str, defaults: 
             }
         }
     };
+    variables_of(fields, &values, namespace, defaults)
+}
+
+/// [`variables`] for fields.json's text and the values already read (`Value::UNDEFINED`: none),
+/// as the npm package sends them, in a value tape.
+pub fn variables_with(
+    fields: Option<&str>,
+    values: &Value,
+    namespace: &str,
+    defaults: bool,
+) -> String {
+    let fields = match fields.map(from_json).transpose() {
+        Ok(fields) => fields,
+        Err(e) => return fields_not_json(&e),
+    };
+    variables_of(fields, values, namespace, defaults)
+}
+
+fn fields_not_json(e: &serde_json::Error) -> String {
+    // PHP's json_decode would give no fields, silently; a broken file is worth an error.
+    let problem = Problem {
+        line: Some(e.line()),
+        column: Some(e.column()),
+        ..Problem::error("fields", None, format!("not valid JSON: {}", reason(e)))
+    };
+    variables_out(None, &[problem])
+}
+
+fn variables_of(fields: Option<Value>, values: &Value, namespace: &str, defaults: bool) -> String {
     let resolved = resolve(&Inputs {
         fields: fields.as_ref(),
-        values: &values,
+        values,
         namespace,
         defaults,
     });

@@ -8,6 +8,8 @@
 //! [`resolve`] is the one entry point: every host (the CLI, the playground, editors) asks it for
 //! the variables, so the rules live here only.
 
+use std::collections::HashSet;
+
 use minijinja::Value;
 use minijinja::value::ValueKind;
 
@@ -120,6 +122,9 @@ pub fn default_variable(name: &str, namespace: &str) -> Option<Value> {
     })
 }
 
+/// How many of fields.json's keys a message about an unknown key lists.
+const NAMED_FIELDS: usize = 20;
+
 /// The variables Kublade renders a deployment's files with, for these inputs.
 pub fn resolve(inputs: &Inputs<'_>) -> Resolved {
     let mut problems = Vec::new();
@@ -153,11 +158,12 @@ pub fn resolve(inputs: &Inputs<'_>) -> Resolved {
         };
     }
     let given = request::entries(values);
-    let is_field = |key: &str| {
-        fields
-            .as_ref()
-            .is_some_and(|f| f.iter().any(|f| f.key == key))
-    };
+    // Lookups by key, not scans: fields.json may declare thousands of fields.
+    let field_keys: HashSet<&str> = fields.iter().flatten().map(|f| f.key.as_str()).collect();
+    let is_field = |key: &str| field_keys.contains(key);
+    let given_keys: HashSet<&str> = given.iter().filter_map(|(k, _)| k.as_str()).collect();
+    // The field list an unknown key's message names, written once.
+    let mut known_fields: Option<String> = None;
 
     // The values document, split: field values (the request), the limit object, overrides.
     let mut sent: Vec<(Value, Value)> = Vec::new();
@@ -182,18 +188,28 @@ pub fn resolve(inputs: &Inputs<'_>) -> Resolved {
         } else if let Some(variable) = VARIABLES.iter().find(|v| **v == name) {
             overrides.push((variable, value.clone()));
         } else if let Some(fields) = &fields {
-            let known: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
+            let known = known_fields.get_or_insert_with(|| {
+                if fields.is_empty() {
+                    String::new()
+                } else {
+                    // A message is one line a person reads: the first fields, and how many.
+                    let keys: Vec<&str> = fields
+                        .iter()
+                        .take(NAMED_FIELDS)
+                        .map(|f| f.key.as_str())
+                        .collect();
+                    let more = if fields.len() > NAMED_FIELDS {
+                        format!(", … ({} in all)", fields.len())
+                    } else {
+                        String::new()
+                    };
+                    format!(" (its fields: {}{more})", keys.join(", "))
+                }
+            });
             let mut problem = Problem::error(
                 "values",
                 Some(name.clone()),
-                format!(
-                    "there is no field {name:?} in fields.json{}",
-                    if known.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" (its fields: {})", known.join(", "))
-                    }
-                ),
+                format!("there is no field {name:?} in fields.json{known}"),
             );
             problem.field = Some(name);
             problem.code = Some("unknown-field");
@@ -208,21 +224,20 @@ pub fn resolve(inputs: &Inputs<'_>) -> Resolved {
     let (data, secret) = match &fields {
         Some(fields) => {
             // A field the user does not give is sent as Kublade's form pre-fills it.
+            let mut sent_keys: HashSet<String> = sent
+                .iter()
+                .filter_map(|(k, _)| k.as_str().map(str::to_string))
+                .collect();
             for field in fields.iter().filter(|f| f.set_on_create && inputs.defaults) {
-                if !sent
-                    .iter()
-                    .any(|(k, _)| k.as_str() == Some(field.key.as_str()))
-                {
+                if !sent_keys.contains(field.key.as_str()) {
                     if let Some(value) = form::prefilled(field) {
+                        sent_keys.insert(field.key.clone());
                         sent.push((Value::from(field.key.as_str()), value));
                     }
                 }
             }
             for field in fields.iter().filter(|f| !f.set_on_create) {
-                if given
-                    .iter()
-                    .any(|(k, _)| k.as_str() == Some(field.key.as_str()))
-                {
+                if given_keys.contains(field.key.as_str()) {
                     let mut problem = Problem::warning(
                         "values",
                         Some(field.key.clone()),

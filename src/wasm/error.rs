@@ -46,6 +46,15 @@ pub(super) fn config_error(field: &str, message: &str) -> JsValue {
     error("config", &format!("{field}: {message}"), &at)
 }
 
+/// An error of `kind` about the input `field` (`values`), its message as given.
+pub(super) fn error_with_field(kind: &str, field: &str, message: &str) -> JsValue {
+    let at = Location {
+        field: Some(field),
+        ..Default::default()
+    };
+    error(kind, message, &at)
+}
+
 pub(super) fn template_error(e: engine::Error) -> JsValue {
     let kind = match e.kind {
         engine::ErrorKind::Syntax => "syntax",

@@ -3,19 +3,39 @@
 
 use wasm_bindgen::prelude::*;
 
+use super::error::error_with_field;
+use super::tape::read_tape;
+use crate::engine::Limits;
 use crate::kublade::json;
 
 /// `{ variables, problems }`: the variables Kublade renders a deployment with, for fields.json's
-/// text (when the folder has one), the values document as JSON, the default `$namespace`, and
-/// whether fields the values leave out take their defaults.
-#[wasm_bindgen(js_name = kubladeVariables)]
-pub fn kublade_variables(
+/// text (when the folder has one), the values document as the first `values_length` bytes of the
+/// tape buffer (see `tape`; none when 0), the default `$namespace`, and whether fields the values
+/// leave out take their defaults. `js/folder.js` writes the tape, refusing what JSON cannot carry.
+#[wasm_bindgen(js_name = kubladeVariablesTape)]
+pub fn kublade_variables_tape(
     fields: Option<String>,
-    values: &str,
+    values_length: usize,
     namespace: &str,
     defaults: bool,
-) -> String {
-    json::variables(fields.as_deref(), values, namespace, defaults)
+) -> Result<String, JsValue> {
+    let limit = Limits::DEFAULT_MAX_VALUE_BYTES;
+    if values_length > limit {
+        return Err(error_with_field(
+            "limit",
+            "values",
+            &format!(
+                "values: values limit exceeded: the values are {values_length} bytes, more than the {limit} a render reads"
+            ),
+        ));
+    }
+    let values = read_tape(values_length, "values")?;
+    Ok(json::variables_with(
+        fields.as_deref(),
+        &values,
+        namespace,
+        defaults,
+    ))
 }
 
 /// `[{ kind, message, hint, range }]`: the traps Kublade sets in `source`, given the variables it

@@ -66,6 +66,7 @@ impl Serialize for DiagnosticsOut<'_> {
             severity: severity_name(&d.severity),
             message: &d.message,
             claim: d.claim.as_deref(),
+            field: d.field.as_deref(),
         }))
     }
 }
@@ -76,6 +77,8 @@ pub(super) struct DiagnosticOut<'a> {
     message: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     claim: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
 }
 
 pub(super) fn severity_name(severity: &claims::Severity) -> &'static str {

@@ -1,7 +1,7 @@
 // Files from others, as the CLI reads and prints them: names that would drive a terminal, byte
 // order marks, keys given twice, another process's lock.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -179,4 +179,23 @@ test('a values file with a number past ±1.8e308 or NaN is an error naming where
   }
   const fine = await run(['render', 't.yaml', '--ports', 'ports.json', '--values', 'fine.yaml', '--dry-run'], { cwd: dir });
   assert.equal(fine.stdout, 'x: 1.7E+308\n');
+});
+
+test('file names in the stream\'s "# Source:" lines are escaped: a newline cannot add a YAML line, an escape cannot reach the terminal', async (t) => {
+  const dir = workspace(t, { 'tpl/.kublade/ports.json': [], 'tpl/a\nkind: Secret.yaml': 'n: 1\n', 'tpl/x\u001b[31mred.yaml': 'm: 1\n', 'tpl/y\u202eb.yaml': 'o: 1\n' });
+  const r = await run(['render', 'tpl', '--dry-run'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, '---\n# Source: a\\u{a}kind: Secret.yaml\nn: 1\n---\n# Source: x\\u{1b}[31mred.yaml\nm: 1\n---\n# Source: y\\u{202e}b.yaml\no: 1\n');
+});
+
+test('a template folder holding a name that is not UTF-8 is refused naming it, not read under another name', async (t) => {
+  const dir = workspace(t, { 'tpl/.kublade/ports.json': [], 'tpl/ok.yaml': 'a: 1\n' });
+  // A name of raw bytes: Node's path strings cannot spell it.
+  writeFileSync(Buffer.concat([Buffer.from(join(dir, 'tpl/')), Buffer.from([0xff]), Buffer.from('.yaml')]), 'n: 1\n');
+  for (const args of [['render', 'tpl', '--dry-run'], ['render', 'tpl', '--kublade', '--dry-run'], ['check', 'tpl']]) {
+    const r = await run(args, { cwd: dir });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^error: tpl\/\ufffd\.yaml: the name is not valid UTF-8\n/);
+    assert.doesNotMatch(r.stderr, /ENOENT/);
+  }
 });

@@ -64,3 +64,39 @@ test('a lock file whose names hold control characters fails a render, naming the
   assert.equal(scope.code, 1, scope.stderr);
   assert.match(errorLines(scope.stderr)[0], /the scope must not contain control characters or bidirectional marks, found U\+202E/);
 });
+
+test('values a render cannot read are refused naming the values file: deep nesting, an unpaired surrogate, over-size', async (t) => {
+  const nested = (depth) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+  const dir = workspace(t, {
+    'd.yaml': 'd: {{ json_encode($data) }}\n',
+    'tpl/d.yaml': 'd: {{ json_encode($data) }}\n',
+    'ports.json': [],
+    'deep.json': `{"data":{"a":${nested(100_000)}}}\n`,
+    'deep200.json': `{"data":{"a":${nested(200)}}}\n`,
+    'deep200.yaml': `data:\n  a: ${nested(200)}\n`,
+    'deeper.yaml': `data:\n  a: ${nested(100_000)}\n`,
+    'surrogate.json': '{"data":{"a":"\\ud800"}}\n',
+    'surrogate.yaml': 'data:\n  a: "\\ud800"\n',
+    'huge.json': `{"data":{"a":"${'x'.repeat(17 * 1024 * 1024)}"}}\n`,
+  });
+  const cases = [
+    ['deep.json', 'error: deep.json: data: nests arrays and objects more than 128 deep'],
+    ['deep200.json', 'error: deep200.json: data: nests arrays and objects more than 128 deep'],
+    ['deep200.yaml', 'error: deep200.yaml: data: nests arrays and objects more than 128 deep'],
+    ['deeper.yaml', /^error: deeper\.yaml:2:\d+: the values file nests arrays and objects too deep to read$/],
+    ['surrogate.json', 'error: surrogate.json: data.a: holds an unpaired UTF-16 surrogate (\\ud800 at index 0), which UTF-8 cannot hold'],
+    ['surrogate.yaml', 'error: surrogate.yaml: data.a: holds an unpaired UTF-16 surrogate (\\ud800 at index 0), which UTF-8 cannot hold'],
+    ['huge.json', /^error: huge\.json: values limit exceeded: the values are \d+ bytes, more than the 16777216 a render reads$/],
+  ];
+  for (const [values, expected] of cases) {
+    for (const args of [['render', 'd.yaml', '--ports', 'ports.json', '--dry-run'], ['render', 'tpl', '--set', 'data.b=1'], ['check', 'tpl']]) {
+      const r = await run([...args, '--values', values], { cwd: dir });
+      assert.equal(r.code, 1, `${args.join(' ')} --values ${values}: ${r.stderr}`);
+      const errors = errorLines(r.stderr);
+      assert.equal(errors.length, 1, r.stderr);
+      if (typeof expected === 'string') assert.equal(errors[0], expected);
+      else assert.match(errors[0], expected);
+      assert.doesNotMatch(r.stderr, /internal error|bug in portclaims|RangeError|Maximum call stack/);
+    }
+  }
+});

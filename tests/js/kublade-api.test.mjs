@@ -79,3 +79,26 @@ test('check returns the traps as data, with ranges and hints', () => {
   );
   assert.ok(diagnostics.every((d) => d.severity === 'warning' && d.hint));
 });
+
+test('renderFolder: beforeCommit sees the outputs first, and what it throws commits nothing', async () => {
+  const files = [{ path: 'a.yaml', template: "port: {{ $portClaims['web'] }}\n" }];
+  const claims = [{ group: 'http', claim: 'web' }];
+  const refusal = new Error('the output cannot be written');
+  const refusing = {
+    // An asynchronous render awaits the hook; a synchronous one needs it to throw.
+    async: [renderFolder, async (seen, outputs) => (seen.push(outputs), Promise.reject(refusal))],
+    sync: [renderFolderSync, (seen, outputs) => { seen.push(outputs); throw refusal; }],
+  };
+  for (const [renderWith, refuse] of Object.values(refusing)) {
+    const store = new MemoryStore();
+    const seen = [];
+    await assert.rejects(async () => renderWith({ files, claims, store, beforeCommit: (outputs) => refuse(seen, outputs) }), (error) => error === refusal);
+    assert.equal(seen.length, 1);
+    assert.match(seen[0].files[0].output, /^port: \d+\n$/);
+    assert.equal(seen[0].files[0].output, `port: ${seen[0].claims.web}\n`);
+    assert.deepEqual(store.reservations(), [], 'nothing committed');
+    const result = await renderWith({ files, claims, store, beforeCommit: () => {} });
+    assert.equal(store.reservations().length, 1);
+    assert.equal(result.files[0].output, `port: ${result.claims.web}\n`);
+  }
+});

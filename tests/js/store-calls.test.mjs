@@ -67,6 +67,25 @@ test('a commit that answers renderSync with a failing promise is no unhandled re
   });
 });
 
+test('a commit that answers renderSync with a promise has run: the error says the change may be stored', async () => {
+  await noUnhandledRejection(async () => {
+    const inner = new MemoryStore();
+    // Not an `async` function: nothing tells before the call that it answers later.
+    const store = { load: () => inner.load(), commit: (c) => Promise.resolve(inner.commit(c)) };
+    assert.throws(() => renderSync({ template, claims: web, store }), (e) => {
+      assert.equal(e.kind, 'store');
+      assert.equal(e.commitUnknown, true);
+      assert.match(e.message, /commit\(\) answered with a promise: the change may have been stored all the same/);
+      return true;
+    });
+    // It was: the error did not claim otherwise.
+    assert.equal(inner.reservations().length, 1);
+    // Refused before the call from then on, and then nothing is stored.
+    assert.throws(() => renderSync({ template, claims: [...web, { claim: 'api', group: 'tcp' }], store }), (e) => e.commitUnknown === undefined && /commit\(\) answers with a promise; use render\(\)/.test(e.message));
+    assert.equal(inner.reservations().length, 1);
+  });
+});
+
 test('render gives up on a store whose load() never answers, saying so', async () => {
   const store = { load: () => new Promise(() => {}), commit: () => true };
   const started = Date.now();

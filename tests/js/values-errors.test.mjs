@@ -93,3 +93,30 @@ test('the tape takes back the key numbers of a failed render, however deep it fa
   assert.equal(renderSync({ template, values: fine }).output, [...Array(51).keys()].join(' '));
   assertStillWorks();
 });
+
+test('renderFolder refuses values JSON cannot carry as render() does, naming where', async () => {
+  const { renderFolder, renderFolderSync } = await import('../../js/node.js');
+  let deep = [];
+  for (let i = 0; i < 200; i++) deep = [deep];
+  const files = [{ path: 'a.yaml', template: 'a: {{ json_encode($data) }}' }];
+  const cases = [
+    [{ data: { a: deep } }, 'values: data: nests arrays and objects more than 128 deep'],
+    [{ data: { a: '\ud800' } }, 'values: data.a: holds an unpaired UTF-16 surrogate (\\ud800 at index 0), which UTF-8 cannot hold'],
+    [{ data: { n: 1n } }, /^values: data\.n: a BigInt has no JSON form/],
+  ];
+  for (const [values, message] of cases) {
+    for (const renderWith of [renderFolder, renderFolderSync]) {
+      await assert.rejects(async () => renderWith({ files, values }), (error) => {
+        assert.equal(error.kind, 'values');
+        if (typeof message === 'string') assert.equal(error.message, message);
+        else assert.match(error.message, message);
+        return true;
+      });
+    }
+  }
+  const huge = { data: { a: 'x'.repeat(17 * 1024 * 1024) } };
+  await assert.rejects(renderFolder({ files, values: huge }), (error) => error.kind === 'limit' && error.field === 'values' && /^values: values limit exceeded/.test(error.message));
+  // What the core can read still renders.
+  const fine = await renderFolder({ files, values: { data: { a: [[1]] } } });
+  assert.equal(fine.files[0].output, 'a: {&quot;a&quot;:[[1]]}');
+});

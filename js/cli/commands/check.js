@@ -22,7 +22,13 @@ export async function checkCommand({ options, operands }, context) {
       throw explainApiError(error);
     }
   });
-  const diagnostics = api.check(checkOptions(input, options, store));
+  let diagnostics;
+  try {
+    diagnostics = api.check(checkOptions(input, options, store));
+  } catch (error) {
+    // What check cannot report as a diagnostic (values it cannot read): an error, as render's.
+    throw explainApiError(error, input);
+  }
 
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;

@@ -1,47 +1,53 @@
 // `portclaims render TEMPLATE|DIR`: decide the claims once, render every template, commit once
 // (js/folder.js); with --kublade, the files Kublade writes for the deployment.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename } from 'node:path';
 
 import { placeClaimDiagnostic } from '../../check.js';
-import { CliError } from '../messages.js';
-import { openCliStore, withStore } from '../store-option.js';
+import { printable } from '../messages.js';
+import { checkOut, inputFiles, stageOutput } from '../output.js';
+import { openCliStore, storeLocation, withStore } from '../store-option.js';
 import { loadTemplateInput } from '../template-folder.js';
 import { explainApiError, folderOptions, sourceLineIn } from './shared.js';
 
-export async function renderCommand({ options, operands }, context) {
+export async function renderCommand({ options: given, operands }, context) {
+  // `--out -` is standard output, as `--values -` is standard input.
+  const options = given.out === '-' ? { ...given, out: undefined } : given;
   const input = loadTemplateInput(operands[0], options);
+  const inputs = options.out === undefined ? undefined : inputFiles(input, options, storeLocation(options, context.env, 'render'));
+  if (inputs) checkOut(options.out, input, inputs);
   const api = await context.api();
   const store = await openCliStore(api, options, context, 'render', input.groups);
-  return withStore(store, () => renderWith(store, api, input, options, context));
+  return withStore(store, () => renderWith(store, api, input, inputs, options, context));
 }
 
-async function renderWith(store, api, input, options, context) {
+async function renderWith(store, api, input, inputs, options, context) {
+  const single = input.kind === 'file' && !options.kublade;
+  const named = (files) => (single ? [{ path: basename(input.files[0].path), output: files[0].output }] : files);
+  // With --out, the files are staged before the claims are committed and put in place after.
+  let staged;
+  let stagedFiles;
+  const stage = (outputs) => {
+    staged?.discard();
+    stagedFiles = outputs.files;
+    staged = stageOutput(options.out, { files: named(outputs.files), dirs: outputs.dirs }, inputs);
+  };
   let result;
   try {
-    result = await api.renderFolder({ ...folderOptions(input, options), store, dryRun: Boolean(options['dry-run']) });
-  } catch (error) {
-    throw explainApiError(error, input);
-  }
-  const files = input.kind === 'file' && !options.kublade ? [{ path: basename(input.files[0].path), output: result.files[0].output }] : result.files;
-
-  if (options.out !== undefined) {
-    const write = (path, make) => {
-      const target = join(options.out, ...path.split('/'));
-      try {
-        make(target);
-      } catch (e) {
-        throw new CliError(`cannot write ${target}: ${e.code === 'EACCES' ? 'permission denied' : e.message}`);
-      }
-    };
-    for (const dir of result.dirs ?? []) write(dir, (target) => mkdirSync(target, { recursive: true }));
-    for (const file of files) {
-      write(file.path, (target) => {
-        mkdirSync(dirname(target), { recursive: true });
-        writeFileSync(target, file.output);
-      });
+    try {
+      const beforeCommit = options.out === undefined ? undefined : stage;
+      result = await api.renderFolder({ ...folderOptions(input, options), store, dryRun: Boolean(options['dry-run']), beforeCommit });
+    } catch (error) {
+      throw explainApiError(error, input);
     }
+    if (options.out !== undefined) {
+      // A dry run commits nothing and stages nothing; another writer may have changed the ports.
+      if (staged === undefined || !sameFiles(stagedFiles, result.files)) stage(result);
+      staged.publish();
+    }
+  } finally {
+    staged?.discard();
   }
+  const files = named(result.files);
 
   const diagnostics = (result.diagnostics ?? []).map((d) =>
     d.claim !== undefined || d.file === undefined ? placeClaimDiagnostic(d, input.claimsFile ?? 'ports.json', input.claimsText) : d,
@@ -65,8 +71,11 @@ async function renderWith(store, api, input, options, context) {
     // Kublade's files start with their own `---`.
     const body = options.kublade ? file.output.replace(/^---\n/, '') : file.output;
     if (body.trim() === '') continue;
-    text += `---\n# Source: ${file.path}\n${body}${body.endsWith('\n') ? '' : '\n'}`;
+    // A file name is anyone's text: a newline in it would start a YAML line, an escape drive the terminal.
+    text += `---\n# Source: ${printable(file.path)}\n${body}${body.endsWith('\n') ? '' : '\n'}`;
   }
   context.stdout.write(text);
   return 0;
 }
+
+const sameFiles = (a, b) => a.length === b.length && a.every((file, i) => file.path === b[i].path && file.output === b[i].output);

@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 
 import { rangeOfPath } from '../json.js';
-import { CliError, oneLine } from '../messages.js';
+import { CliError, oneLine, printable } from '../messages.js';
 
 /** What `renderFolder` (and `check`) get for the loaded input and the command's options. */
 export function folderOptions(input, options) {
@@ -39,6 +39,7 @@ export function checkOptions(input, options, store) {
     files: input.files.map((f) => ({ path: f.name, template: f.template })),
     claimsFile: input.claimsFile,
     claimsText: input.claimsText,
+    groupsFile: input.groupsFile === 'kublade' ? undefined : input.groupsFile,
     fieldsText: input.fieldsText,
     kublade: Boolean(options.kublade),
     store,
@@ -144,7 +145,9 @@ function explainOne(error, input) {
   if (error && typeof error === 'object' && typeof error.kind === 'string') {
     // The core names its inputs generically (`ports.json`, `port groups`); say which file the user gave.
     const file = { 'ports.json': input?.claimsFile, 'port groups': input?.groupsFile }[error.source];
-    const message = oneLine(file && typeof error.detail === 'string' ? `${file}: ${error.detail}` : error.message);
+    let message = oneLine(file && typeof error.detail === 'string' ? `${file}: ${error.detail}` : error.message);
+    // The API names the values `values`; the CLI's came from a file (--set adds only strings).
+    if (error.field === 'values' && input?.valuesFile !== undefined && message.startsWith('values: ')) message = `${printable(input.valuesFile)}: ${message.slice('values: '.length)}`;
     let at = { file: error.file, line: error.line, column: error.column, endLine: error.endLine, endColumn: error.endColumn };
     // A claims error names the field (`[2].preferred_port`): point at it in the user's file.
     if (!at.line && error.kind === 'claims' && error.field && message.startsWith(`${input?.claimsFile}: `)) {

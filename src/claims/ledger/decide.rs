@@ -45,6 +45,24 @@ impl Ledger {
         for (index, claim) in claims.iter().enumerate() {
             check_claim(claims, index, &mut seen)?;
             let group = self.groups.spec(&claim.group);
+            if !self.groups.is_known(&claim.group) {
+                // Any name is a group, so a misspelt one draws from the wrong ports silently.
+                let hint = match self.groups.closest_known(&claim.group) {
+                    Some(known) => format!(" (did you mean {known:?}?)"),
+                    None => String::new(),
+                };
+                diagnostics.push(Diagnostic::at_field(
+                    &claim.claim,
+                    format!("[{index}].group"),
+                    Severity::Warning,
+                    format!(
+                        "{:?} is no known group: it draws from {} ({}), as every group the port groups do not configure{hint}",
+                        claim.group,
+                        group.describe_ports(),
+                        group.protocol()
+                    ),
+                ));
+            }
             let kept = match self.get(scope, &claim.claim) {
                 Some(held) if held.group == claim.group => {
                     // A preferred port is granted wherever it is: holding it is no news.

@@ -72,6 +72,9 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub message: String,
     pub claim: Option<String>,
+    /// The field of the claims it is about (`[0].group`), when it is one field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 impl Diagnostic {
@@ -80,6 +83,19 @@ impl Diagnostic {
             severity,
             message,
             claim: Some(claim.to_string()),
+            field: None,
+        }
+    }
+
+    pub(super) fn at_field(
+        claim: &str,
+        field: String,
+        severity: Severity,
+        message: String,
+    ) -> Diagnostic {
+        Diagnostic {
+            field: Some(field),
+            ..Diagnostic::about(claim, severity, message)
         }
     }
 }
