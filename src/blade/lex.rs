@@ -444,34 +444,52 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// Finds the `}` closing an interpolation that starts at `self.pos` (`{`), skipping strings.
+    /// Finds the `}` closing an interpolation that starts at `self.pos` (`{`). Inside it PHP
+    /// reads code again, so a double-quoted string there (`"{$a["k"]}"`) is a string of its
+    /// own, with interpolations of its own: a stack follows them instead of recursion.
     fn matching_brace(&self, string_start: usize) -> Result<usize, Failure> {
+        enum Frame {
+            Code(usize),
+            Quoted,
+        }
         let bytes = self.src.as_bytes();
-        let mut depth = 0usize;
+        let mut frames = vec![Frame::Code(0)];
         let mut i = self.pos;
-        let mut quote: Option<u8> = None;
         while i < self.end {
             let b = bytes[i];
-            match quote {
-                Some(q) => {
-                    if b == b'\\' {
-                        i += 1;
-                    } else if b == q {
-                        quote = None;
+            match frames.last_mut() {
+                Some(Frame::Quoted) => match b {
+                    b'\\' => i += 1,
+                    b'"' => {
+                        frames.pop();
                     }
-                }
-                None => match b {
-                    b'\'' => quote = Some(b),
-                    b'{' | b'[' | b'(' => depth += 1,
-                    b'}' | b']' | b')' => {
-                        depth = depth.saturating_sub(1);
-                        if depth == 0 && b == b'}' {
-                            return Ok(i);
-                        }
-                    }
-                    b'"' => break,
+                    b'{' if bytes.get(i + 1) == Some(&b'$') => frames.push(Frame::Code(1)),
                     _ => {}
                 },
+                Some(Frame::Code(depth)) => match b {
+                    b'\'' => {
+                        i += 1;
+                        while i < self.end && bytes[i] != b'\'' {
+                            if bytes[i] == b'\\' {
+                                i += 1;
+                            }
+                            i += 1;
+                        }
+                    }
+                    b'"' => frames.push(Frame::Quoted),
+                    b'{' | b'[' | b'(' => *depth += 1,
+                    b'}' | b']' | b')' => {
+                        *depth = depth.saturating_sub(1);
+                        if *depth == 0 && b == b'}' {
+                            frames.pop();
+                            if frames.is_empty() {
+                                return Ok(i);
+                            }
+                        }
+                    }
+                    _ => {}
+                },
+                None => break,
             }
             i += 1;
         }
