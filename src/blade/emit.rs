@@ -718,6 +718,11 @@ impl Emitter<'_> {
                 }
                 UnOp::Neg => self.call_helper("_neg", &[inner])?,
                 UnOp::Pos => self.call_helper("_pos", &[inner])?,
+                UnOp::Silence => {
+                    self.push("_silenced(_mute(), ");
+                    self.expr(inner)?;
+                    self.push(")");
+                }
             },
             Kind::Binary(op, a, b) => self.binary(*op, a, b)?,
             Kind::Ternary(c, m, other) => {
@@ -788,6 +793,13 @@ impl Emitter<'_> {
             }
             _ => self.expr(e),
         }
+    }
+
+    /// A PHP warning the translation knows of, which `@` silences.
+    fn warn(&mut self, message: &str) {
+        self.push("_warn(");
+        string_literal(self.out, message);
+        self.push(")");
     }
 
     fn fail(&mut self, message: &str) {
@@ -906,7 +918,7 @@ impl Emitter<'_> {
                 } else if lenient {
                     self.push("_lget(none, \"\")");
                 } else {
-                    self.fail(&format!("Undefined property: stdClass::${name}"));
+                    self.warn(&format!("Undefined property: stdClass::${name}"));
                 }
                 Ok(())
             }
@@ -927,7 +939,7 @@ impl Emitter<'_> {
                 if lenient {
                     self.push("_lget(none, \"\")");
                 } else {
-                    self.fail(&format!(
+                    self.warn(&format!(
                         "Attempt to read property \"{name}\" on a non-object"
                     ));
                 }

@@ -67,6 +67,8 @@ pub enum UnOp {
     Not,
     Neg,
     Pos,
+    /// `@`: PHP's warnings go unreported while the operand runs.
+    Silence,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -498,8 +500,7 @@ impl<'a> Parser<'a> {
             Tok::Op("!") => return self.unary(UnOp::Not, start, NOT_BP),
             Tok::Op("-") => return self.unary(UnOp::Neg, start, UNARY_BP),
             Tok::Op("+") => return self.unary(UnOp::Pos, start, UNARY_BP),
-            // The oracle's error handler throws even under `@`, so `@` changes nothing.
-            Tok::Op("@") => return self.expr(UNARY_BP),
+            Tok::Op("@") => return self.unary(UnOp::Silence, start, UNARY_BP),
             Tok::Op("~") => return syntax("the operator ~ is not supported", start, t.end),
             Tok::Op("&") => return syntax("references are not supported", start, t.end),
             Tok::Op(op @ ("++" | "--")) => {

@@ -11,8 +11,8 @@ use minijinja::Error;
 use minijinja::value::{Value, ValueKind};
 
 use super::budget;
-use super::number::float_to_int;
-use super::value::{Missing, Php, error, missing, view};
+use super::number::{Num, float_to_int};
+use super::value::{Missing, Php, error, missing, view, warning};
 
 /// A PHP array key.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -335,24 +335,33 @@ pub(crate) fn get(container: &Value, key: &Value) -> Result<Value, Error> {
         if container.kind() == ValueKind::Map && canonical_int(text).is_none() {
             return match container.get_attr(text) {
                 Ok(v) if !v.is_undefined() => Ok(v),
-                _ => Err(Key::Str(Cow::Borrowed(text)).undefined_error()),
+                _ => warning(
+                    Key::Str(Cow::Borrowed(text)).undefined_error(),
+                    Value::from(()),
+                ),
             };
         }
     }
     match view(container) {
         Php::Array => {
             let normalised = to_key(key)?;
-            lookup_with(container, &normalised, key).ok_or_else(|| normalised.undefined_error())
+            match lookup_with(container, &normalised, key) {
+                Some(v) => Ok(v),
+                None => warning(normalised.undefined_error(), Value::from(())),
+            }
         }
         Php::Str(s) => string_offset(s, key),
         Php::Other => match container.get_item(key) {
             Ok(v) if !v.is_undefined() => Ok(v),
-            _ => Err(error(format!("Undefined property: {key}"))),
+            _ => warning(error(format!("Undefined property: {key}")), Value::from(())),
         },
-        other => Err(error(format!(
-            "Trying to access array offset on value of type {}",
-            other.type_name()
-        ))),
+        other => warning(
+            error(format!(
+                "Trying to access array offset on value of type {}",
+                other.type_name()
+            )),
+            Value::from(()),
+        ),
     }
 }
 
@@ -390,14 +399,23 @@ fn string_offset(s: &str, offset: &Value) -> Result<Value, Error> {
         Php::Str(k) => match canonical_int(k) {
             Some(i) => i,
             None => match super::number::parse_numeric(k) {
-                Some(_) => return Err(error(format!("Illegal string offset \"{k}\""))),
+                Some((num, _)) => warning(
+                    error(format!("Illegal string offset \"{k}\"")),
+                    match num {
+                        Num::Int(i) => i,
+                        Num::Float(f) => f as i64,
+                    },
+                )?,
                 None => {
                     return Err(error("Cannot access offset of type string on string"));
                 }
             },
         },
         Php::Array | Php::Other => return Err(error("Illegal offset type")),
-        _ => return Err(error("String offset cast occurred")),
+        _ => warning(
+            error("String offset cast occurred"),
+            super::value::to_int_lenient(offset),
+        )?,
     };
     let len = s.len() as i64;
     let position = if index < 0 {
@@ -410,7 +428,10 @@ fn string_offset(s: &str, offset: &Value) -> Result<Value, Error> {
             let byte = s.as_bytes().get(p as usize).copied().unwrap_or(0);
             Ok(Value::from(String::from_utf8_lossy(&[byte]).into_owned()))
         }
-        None => Err(error(format!("Uninitialized string offset {index}"))),
+        None => warning(
+            error(format!("Uninitialized string offset {index}")),
+            Value::from(""),
+        ),
     }
 }
 

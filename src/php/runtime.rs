@@ -34,6 +34,25 @@ pub(crate) const HELPERS: &[(&str, Cost, Helper)] = &[
         array::lenient_get(arg(a, 0)?, arg(a, 1)?)
     }),
     ("_var", Cost::Constant, var),
+    // `@e` is `_silenced(_mute(), e)`: arguments run in order, so `e` runs silenced.
+    ("_mute", Cost::Constant, |_| {
+        value::silence(true);
+        Ok(Value::from(()))
+    }),
+    ("_silenced", Cost::Constant, |a| {
+        value::silence(false);
+        let v = arg(a, 1)?;
+        Ok(if v.is_undefined() {
+            Value::from(())
+        } else {
+            v.clone()
+        })
+    }),
+    // A warning the translation knows of (a property of a non-object): null under `@`.
+    ("_warn", Cost::Constant, |a| {
+        let message = arg(a, 0)?.as_str().unwrap_or("").to_string();
+        value::warning(error(message), Value::from(()))
+    }),
     ("_isset", Cost::Constant, |a| {
         Ok(Value::from(isset(arg(a, 0)?)))
     }),
@@ -213,10 +232,13 @@ fn var(args: &[Value]) -> Result<Value, Error> {
     let value = arg(args, 0)?;
     if value.is_undefined() {
         let name = args.get(1).and_then(Value::as_str).unwrap_or("");
-        return Err(value::missing(
-            format!("Undefined variable ${name}"),
-            value::Missing::Variable(name.to_string()),
-        ));
+        return value::warning(
+            value::missing(
+                format!("Undefined variable ${name}"),
+                value::Missing::Variable(name.to_string()),
+            ),
+            Value::from(()),
+        );
     }
     Ok(value.clone())
 }

@@ -1,6 +1,7 @@
 //! A PHP view of minijinja values: which PHP type a value is, and PHP's conversions between types.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
 use minijinja::value::{Value, ValueKind};
 use minijinja::{Error, ErrorKind};
@@ -70,6 +71,36 @@ pub(crate) fn error(message: impl Into<Cow<'static, str>>) -> Error {
     Error::new(ErrorKind::InvalidOperation, message)
 }
 
+thread_local! {
+    /// How many `@` operators the evaluation is inside.
+    static SILENCED: Cell<u32> = const { Cell::new(0) };
+}
+
+/// A PHP warning: Laravel's handler makes it an exception, except under `@`, which PHP honours
+/// by not calling the handler; the expression then goes on with `fallback`, PHP's value.
+pub(crate) fn warning<T>(warning: Error, fallback: T) -> Result<T, Error> {
+    if SILENCED.get() > 0 {
+        Ok(fallback)
+    } else {
+        Err(warning)
+    }
+}
+
+/// Enters (`true`) or leaves an `@` operator.
+pub(crate) fn silence(enter: bool) {
+    SILENCED.set(if enter {
+        SILENCED.get().saturating_add(1)
+    } else {
+        SILENCED.get().saturating_sub(1)
+    });
+}
+
+/// Sets how many `@` operators the evaluation is inside, returning the previous count: a render
+/// starts outside any (one that failed inside an `@` never left it).
+pub(crate) fn set_silenced(count: u32) -> u32 {
+    SILENCED.replace(count)
+}
+
 /// What a read found missing, kept on its error (as the error's source) so that hosts can
 /// suggest a fix without reading the message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,7 +149,7 @@ pub(crate) fn to_php_string(value: &Value) -> Result<Cow<'_, str>, Error> {
         Php::Int(i) => Cow::Owned(i.to_string()),
         Php::Float(f) => Cow::Owned(float_to_string(f)),
         Php::Str(s) => Cow::Borrowed(s),
-        Php::Array => return Err(error("Array to string conversion")),
+        Php::Array => warning(error("Array to string conversion"), Cow::Borrowed("Array"))?,
         Php::Other => Cow::Owned(value.to_string()),
     })
 }
@@ -273,7 +304,7 @@ pub(crate) fn to_arith_operand(
         Php::Float(f) => Ok(Num::Float(f)),
         Php::Str(s) => match number::parse_numeric(s) {
             Some((num, true)) => Ok(num),
-            Some((_, false)) => Err(error("A non-numeric value encountered")),
+            Some((num, false)) => warning(error("A non-numeric value encountered"), num),
             None => Err(unsupported_operands(left, right, op)),
         },
         Php::Array | Php::Other => Err(unsupported_operands(left, right, op)),
