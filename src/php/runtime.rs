@@ -315,13 +315,13 @@ fn json_helper(args: &[Value]) -> Result<Value, Error> {
         Some(d) if !d.is_undefined() && !d.is_none() => super::value::to_int_lenient(d),
         _ => 512,
     };
-    if depth <= 0 {
-        return Err(error(
-            "json_encode(): Argument #3 ($depth) must be greater than 0",
-        ));
-    }
+    // As json_encode: no error for a depth below 1, only for an array nested deeper.
     Ok(
-        match json::encode(value, flags, usize::try_from(depth).unwrap_or(usize::MAX))? {
+        match json::encode(
+            value,
+            flags,
+            usize::try_from(depth.max(0)).unwrap_or(usize::MAX),
+        )? {
             Ok(text) => Value::from_safe_string(text),
             Err(json::JsonError::TooLong) => return Err(super::strings::too_long("json_encode")),
             Err(_) => Value::from_safe_string(String::new()),
