@@ -229,7 +229,9 @@ fn is_bool(e: &Expr) -> bool {
         Kind::Bool(_) | Kind::Isset(_) | Kind::Empty(_) | Kind::Cast(Cast::Bool, _) => true,
         Kind::Unary(UnOp::Not, _) => true,
         // `$loop->first` and friends (on anything else the read fails before it is tested).
-        Kind::Prop(_, name) => matches!(name.as_str(), "first" | "last" | "odd" | "even"),
+        Kind::Prop(_, name, false) => {
+            matches!(name.as_str(), "first" | "last" | "odd" | "even")
+        }
         Kind::Binary(op, ..) => matches!(
             op,
             BinOp::Eq
@@ -562,13 +564,24 @@ fn loop_field(depth: usize, field: &str, out: &mut String) {
     };
 }
 
+/// Whether a chain of property reads holds a `?->`, which short-circuits all of it on null.
+fn in_nullsafe_chain(mut e: &Expr) -> bool {
+    while let Kind::Prop(base, _, nullsafe) = &e.kind {
+        if *nullsafe {
+            return true;
+        }
+        e = base;
+    }
+    false
+}
+
 /// Resolves `$loop->…->parent` chains statically to a loop depth.
 fn loop_depth_of(scope: &Scope, e: &Expr) -> Option<Option<usize>> {
     match &e.kind {
         Kind::Var(name) if name == "loop" && scope.lookup("loop").is_none() => {
             Some((scope.loop_depth > 0).then_some(scope.loop_depth))
         }
-        Kind::Prop(base, name) if name == "parent" => {
+        Kind::Prop(base, name, _) if name == "parent" => {
             let depth = loop_depth_of(scope, base)??;
             Some((depth > 1).then(|| depth - 1))
         }
@@ -580,7 +593,7 @@ fn loop_depth_of(scope: &Scope, e: &Expr) -> Option<Option<usize>> {
 /// written as the exact translation writes it: a field of minijinja's loop object, which it
 /// reads the same way and which never fails. `false` (and nothing written) for anything else.
 fn native_loop_key(scope: &Scope, key: &Expr, out: &mut String) -> bool {
-    let Kind::Prop(base, field) = &key.kind else {
+    let Kind::Prop(base, field, false) = &key.kind else {
         return false;
     };
     if !matches!(
@@ -663,7 +676,7 @@ impl Emitter<'_> {
                 }
             },
             Kind::Index(base, key) => self.index(base, key.as_deref(), e, false)?,
-            Kind::Prop(base, name) => self.property(base, name, false)?,
+            Kind::Prop(base, name, nullsafe) => self.property(base, name, *nullsafe, false)?,
             Kind::Call(name, args) => self.call(name, args, e)?,
             Kind::Isset(args) => {
                 self.push("(");
@@ -787,9 +800,9 @@ impl Emitter<'_> {
                 self.mark(e);
                 self.index(base, key.as_deref(), e, true)
             }
-            Kind::Prop(base, name) => {
+            Kind::Prop(base, name, nullsafe) => {
                 self.mark(e);
-                self.property(base, name, true)
+                self.property(base, name, *nullsafe, true)
             }
             _ => self.expr(e),
         }
@@ -905,7 +918,7 @@ impl Emitter<'_> {
         loop_depth_of(self.scope, e)
     }
 
-    fn property(&mut self, base: &Expr, name: &str, lenient: bool) -> R {
+    fn property(&mut self, base: &Expr, name: &str, nullsafe: bool, lenient: bool) -> R {
         match self.loop_depth_of(base) {
             Some(Some(depth)) => {
                 if name == "parent" {
@@ -938,11 +951,19 @@ impl Emitter<'_> {
             _ => {
                 if lenient {
                     self.push("_lget(none, \"\")");
-                } else {
-                    self.warn(&format!(
-                        "Attempt to read property \"{name}\" on a non-object"
-                    ));
+                    return Ok(());
                 }
+                // There are no other objects: the read warns with the operand's type, unless
+                // it is null and a `?->` in the chain makes the whole chain null.
+                self.push("_prop(");
+                self.expr(base)?;
+                self.push(", ");
+                string_literal(self.out, name);
+                self.push(if nullsafe || in_nullsafe_chain(base) {
+                    ", true)"
+                } else {
+                    ", false)"
+                });
                 Ok(())
             }
         }

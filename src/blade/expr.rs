@@ -95,8 +95,8 @@ pub enum Kind<'a> {
     Const(String),
     /// `$a[k]`; `None` for `$a[]`.
     Index(Box<Expr<'a>>, Option<Box<Expr<'a>>>),
-    /// `$a->name`.
-    Prop(Box<Expr<'a>>, String),
+    /// `$a->name`, or `$a?->name` (nullsafe: null when `$a` is null) when the flag is set.
+    Prop(Box<Expr<'a>>, String, bool),
     /// A call of a named function (name as written).
     Call(String, Vec<Expr<'a>>),
     Isset(Vec<Expr<'a>>),
@@ -763,7 +763,12 @@ impl<'a> Parser<'a> {
                         );
                     }
                     let start = base.start;
-                    base = self.node(Kind::Prop(Box::new(base), name), start, name_tok.end)?;
+                    let nullsafe = op == "?->";
+                    base = self.node(
+                        Kind::Prop(Box::new(base), name, nullsafe),
+                        start,
+                        name_tok.end,
+                    )?;
                 }
                 b"::" => {
                     return sandbox("static access (::) is not allowed", t.start, t.end);
@@ -834,7 +839,7 @@ impl<'a> Parser<'a> {
         let var = self.variable(name, s, var_end)?;
         let rest = body.get(name_len..).unwrap_or("");
         if let Some(prop) = rest.strip_prefix("->") {
-            return self.node(Kind::Prop(Box::new(var), prop.to_string()), s, e);
+            return self.node(Kind::Prop(Box::new(var), prop.to_string(), false), s, e);
         }
         let Some(key) = rest.strip_prefix('[').and_then(|r| r.strip_suffix(']')) else {
             return Ok(var);
@@ -967,7 +972,7 @@ fn max_child_height(kind: &Kind<'_>) -> usize {
         | Kind::Const(_) => 0,
         Kind::Interp(v) | Kind::Call(_, v) | Kind::Isset(v) => list(v),
         Kind::Index(a, b) => h(a).max(b.as_deref().map_or(0, h)),
-        Kind::Prop(a, _)
+        Kind::Prop(a, _, _)
         | Kind::Empty(a)
         | Kind::Unary(_, a)
         | Kind::Cast(_, a)
@@ -994,7 +999,7 @@ pub fn children<'k, 'a>(kind: &'k Kind<'a>) -> Box<dyn Iterator<Item = &'k Expr<
         | Kind::Const(_) => Box::new(std::iter::empty()),
         Kind::Interp(v) | Kind::Call(_, v) | Kind::Isset(v) => Box::new(v.iter()),
         Kind::Index(a, b) => Box::new(std::iter::once(&**a).chain(b.as_deref())),
-        Kind::Prop(a, _)
+        Kind::Prop(a, _, _)
         | Kind::Empty(a)
         | Kind::Unary(_, a)
         | Kind::Cast(_, a)

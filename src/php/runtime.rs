@@ -48,7 +48,21 @@ pub(crate) const HELPERS: &[(&str, Cost, Helper)] = &[
             v.clone()
         })
     }),
-    // A warning the translation knows of (a property of a non-object): null under `@`.
+    // `$base->name` where `$base` cannot be an object (only `$loop` is one, resolved when the
+    // template is translated): PHP's warning, or null when a `?->` of the chain met null.
+    ("_prop", Cost::Constant, |a| {
+        let base = arg(a, 0)?;
+        if isset(base) || !truthy(arg(a, 2)?) {
+            let name = arg(a, 1)?.as_str().unwrap_or("");
+            let message = format!(
+                "Attempt to read property \"{name}\" on {}",
+                value::view(base).type_name()
+            );
+            return value::warning(error(message), Value::from(()));
+        }
+        Ok(Value::from(()))
+    }),
+    // A warning the translation knows of: null under `@`.
     ("_warn", Cost::Constant, |a| {
         let message = arg(a, 0)?.as_str().unwrap_or("").to_string();
         value::warning(error(message), Value::from(()))

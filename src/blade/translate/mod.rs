@@ -493,7 +493,7 @@ impl<'a> Translator<'a> {
                     stack.push((base, guarded));
                     stack.extend(key.iter().map(|k| (&**k, false)));
                 }
-                Kind::Prop(base, _) => stack.push((base, guarded)),
+                Kind::Prop(base, _, _) => stack.push((base, guarded)),
                 kind => stack.extend(expr::children(kind).map(|e| (e, false))),
             }
         }
