@@ -585,6 +585,15 @@ impl<'a> Parser<'a> {
         if name == "this" {
             return sandbox("$this is not available in templates", start, end);
         }
+        // Laravel shares the application with every view as `$app`, which the sandbox has no
+        // equivalent of: refused rather than read as an undefined variable.
+        if name == "app" {
+            return sandbox(
+                "$app (Laravel's application, shared with every view) is not available in templates",
+                start,
+                end,
+            );
+        }
         // Every superglobal starts with `_` or `G`: most names are ruled out by one byte.
         if (name.starts_with(['_', 'G']) && SUPERGLOBALS.contains(&name.as_str()))
             || name.starts_with("__")
@@ -911,6 +920,7 @@ pub fn plain_read(src: &str, start: usize, end: usize, max_nesting: usize) -> Op
     let name = src.get(start + 1..start + 1 + name_len)?;
     if !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         || name == "this"
+        || name == "app"
         || name.starts_with("__")
         || SUPERGLOBALS.contains(&name)
     {
