@@ -871,9 +871,9 @@ impl Emitter<'_> {
             }
             return Ok(());
         }
-        // A PHP array of the fields (there are no objects), built by the runtime's `_arr`: the
+        // Laravel's loop array cast to a stdClass object, built by the runtime's `_obj`: the
         // translation has no minijinja builtins such as `dict`.
-        self.push("_arr([");
+        self.push("_obj([");
         for (i, field) in LOOP_FIELDS.iter().enumerate() {
             if i > 0 {
                 self.push(", ");

@@ -351,10 +351,7 @@ pub(crate) fn get(container: &Value, key: &Value) -> Result<Value, Error> {
             }
         }
         Php::Str(s) => string_offset(s, key),
-        Php::Other => match container.get_item(key) {
-            Ok(v) if !v.is_undefined() => Ok(v),
-            _ => warning(error(format!("Undefined property: {key}")), Value::from(())),
-        },
+        Php::Other => Err(object_as_array()),
         other => warning(
             error(format!(
                 "Trying to access array offset on value of type {}",
@@ -387,9 +384,14 @@ pub(crate) fn lenient_get(container: &Value, key: &Value) -> Result<Value, Error
             };
             string_offset(s, &offset).unwrap_or(Value::UNDEFINED)
         }
-        Php::Other => container.get_item(key).unwrap_or(Value::UNDEFINED),
+        // Even `isset` refuses: stdClass has no ArrayAccess.
+        Php::Other => return Err(object_as_array()),
         _ => Value::UNDEFINED,
     })
+}
+
+fn object_as_array() -> Error {
+    error("Cannot use object of type stdClass as array")
 }
 
 /// `$string[$offset]`: one byte, negative offsets from the end.
@@ -445,6 +447,13 @@ fn foreach_error(value: &Value) -> Error {
 
 /// What `@foreach ($v as $x)` iterates.
 pub(crate) fn foreach_values(value: &Value) -> Result<Value, Error> {
+    // `foreach` over an object walks its properties.
+    if let Some(object) = super::value::std_class(value) {
+        budget::list(object.properties.len())?;
+        return Ok(list(
+            object.properties.iter().map(|(_, v)| v.clone()).collect(),
+        ));
+    }
     match value.kind() {
         ValueKind::Seq => Ok(value.clone()),
         ValueKind::Map | ValueKind::Iterable => {
@@ -457,6 +466,16 @@ pub(crate) fn foreach_values(value: &Value) -> Result<Value, Error> {
 
 /// What `@foreach ($v as $k => $x)` iterates: `[key, value]` pairs.
 pub(crate) fn foreach_pairs(value: &Value) -> Result<Value, Error> {
+    if let Some(object) = super::value::std_class(value) {
+        budget::list(object.properties.len().saturating_mul(3))?;
+        return Ok(list(
+            object
+                .properties
+                .iter()
+                .map(|(k, v)| Value::from(vec![k.clone(), v.clone()]))
+                .collect(),
+        ));
+    }
     if !is_array(value) {
         return Err(foreach_error(value));
     }

@@ -110,11 +110,12 @@ pub fn formatter(
             // The common cases, without allocating: digits and `-` never need escaping.
             value::Php::Str(s) => write_escaped(out, s),
             value::Php::Int(i) => write!(out, "{i}"),
-            value::Php::Array => {
-                // `e()` hands the array to htmlspecialchars(), whose type check fails first.
-                return Err(value::error(
-                    "htmlspecialchars(): Argument #1 ($string) must be of type string, array given",
-                ));
+            value::Php::Array | value::Php::Other => {
+                // `e()` hands the value to htmlspecialchars(), whose type check fails first.
+                return Err(value::error(format!(
+                    "htmlspecialchars(): Argument #1 ($string) must be of type string, {} given",
+                    value::view(value).type_name()
+                )));
             }
             _ => write_escaped(out, &value::to_php_string(value)?),
         };

@@ -52,8 +52,17 @@ pub(crate) const HELPERS: &[(&str, Cost, Helper)] = &[
     // template is translated): PHP's warning, or null when a `?->` of the chain met null.
     ("_prop", Cost::Constant, |a| {
         let base = arg(a, 0)?;
+        let name = arg(a, 1)?.as_str().unwrap_or("");
+        if let Some(object) = value::std_class(base) {
+            return match object.property(name) {
+                Some(v) => Ok(v),
+                None => value::warning(
+                    error(format!("Undefined property: stdClass::${name}")),
+                    Value::from(()),
+                ),
+            };
+        }
         if isset(base) || !truthy(arg(a, 2)?) {
-            let name = arg(a, 1)?.as_str().unwrap_or("");
             let message = format!(
                 "Attempt to read property \"{name}\" on {}",
                 value::view(base).type_name()
@@ -158,6 +167,18 @@ pub(crate) const HELPERS: &[(&str, Cost, Helper)] = &[
     }),
     ("_pairs", Cost::Metered("@foreach"), |a| {
         array::foreach_pairs(arg(a, 0)?)
+    }),
+    // `(object) [k => v, …]` from `[[k, v], …]`: Blade's `$loop`.
+    ("_obj", Cost::Constant, |a| {
+        let properties = array::values(arg(a, 0)?)
+            .map(|pair| {
+                (
+                    pair.get_item_by_index(0).unwrap_or_default(),
+                    pair.get_item_by_index(1).unwrap_or_default(),
+                )
+            })
+            .collect();
+        Ok(Value::from_object(value::StdClass { properties }))
     }),
     ("_raw", Cost::Metered("{!! !!}"), |a| {
         let text = to_php_string(arg(a, 0)?)?;

@@ -3,7 +3,9 @@
 use std::borrow::Cow;
 use std::cell::Cell;
 
-use minijinja::value::{Value, ValueKind};
+use std::sync::Arc;
+
+use minijinja::value::{Enumerator, Object, ObjectRepr, Value, ValueKind};
 use minijinja::{Error, ErrorKind};
 
 use super::number::{self, Num};
@@ -22,7 +24,8 @@ pub(crate) enum Php<'a> {
     Str(&'a str),
     /// A sequence or a map.
     Array,
-    /// Anything minijinja has that PHP has not (functions, `loop`, …).
+    /// An object: Blade's `$loop` ([`StdClass`]), the only one templates meet; or anything
+    /// else minijinja has that PHP has not.
     Other,
 }
 
@@ -62,9 +65,44 @@ impl Php<'_> {
             Php::Float(_) => "float",
             Php::Str(_) => "string",
             Php::Array => "array",
-            Php::Other => "object",
+            Php::Other => "stdClass",
         }
     }
+}
+
+/// A PHP `stdClass` object: Blade's `$loop` is one (Laravel casts its loop array to an object).
+/// Its properties are read with `->`, never with `[…]`, and PHP's array functions refuse it.
+#[derive(Debug)]
+pub(crate) struct StdClass {
+    pub(crate) properties: Vec<(Value, Value)>,
+}
+
+impl Object for StdClass {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Plain
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.property(key.as_str()?)
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Values(self.properties.iter().map(|(k, _)| k.clone()).collect())
+    }
+}
+
+impl StdClass {
+    pub(crate) fn property(&self, name: &str) -> Option<Value> {
+        self.properties
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(name))
+            .map(|(_, v)| v.clone())
+    }
+}
+
+/// The `stdClass` object `value` is, if it is one.
+pub(crate) fn std_class(value: &Value) -> Option<&StdClass> {
+    value.downcast_object_ref::<StdClass>()
 }
 
 pub(crate) fn error(message: impl Into<Cow<'static, str>>) -> Error {
@@ -150,6 +188,11 @@ pub(crate) fn to_php_string(value: &Value) -> Result<Cow<'_, str>, Error> {
         Php::Float(f) => Cow::Owned(float_to_string(f)),
         Php::Str(s) => Cow::Borrowed(s),
         Php::Array => warning(error("Array to string conversion"), Cow::Borrowed("Array"))?,
+        Php::Other if std_class(value).is_some() => {
+            return Err(error(
+                "Object of class stdClass could not be converted to string",
+            ));
+        }
         Php::Other => Cow::Owned(value.to_string()),
     })
 }
