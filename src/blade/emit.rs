@@ -711,12 +711,12 @@ impl Emitter<'_> {
                         if i > 0 {
                             self.push(", ");
                         }
+                        // A positional entry is `[value]`: a null key is a key ("").
                         self.push("[");
-                        match k {
-                            Some(k) => self.expr(k)?,
-                            None => self.push("none"),
+                        if let Some(k) = k {
+                            self.expr(k)?;
+                            self.push(", ");
                         }
-                        self.push(", ");
                         self.expr(v)?;
                         self.push("]");
                     }

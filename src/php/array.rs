@@ -207,7 +207,9 @@ pub(crate) struct ArrayBuilder {
     list: Vec<Value>,
     /// Every entry, once a key broke the list's order (`list` is then empty).
     map: Option<IndexMap<Key<'static>, Value>>,
-    next_index: i64,
+    /// The key an appended entry takes: one past the greatest integer key so far, 0 before
+    /// any (PHP starts from the smallest integer, so `[-5 => 1, 2]` appends at -4).
+    next_index: Option<i64>,
     /// Entries charged ahead by [`ArrayBuilder::reserve`].
     prepaid: usize,
 }
@@ -238,8 +240,8 @@ impl ArrayBuilder {
             budget::string(s.len())?;
         }
         if let Key::Int(i) = key {
-            if i >= self.next_index {
-                self.next_index = i.saturating_add(1);
+            if self.next_index.is_none_or(|next| i >= next) {
+                self.next_index = Some(i.saturating_add(1));
             }
         }
         if self.map.is_none() {
@@ -290,12 +292,13 @@ impl ArrayBuilder {
     }
 
     pub(crate) fn push(&mut self, value: Value) -> Result<(), Error> {
-        if self.next_index == i64::MAX && self.contains(&Key::Int(i64::MAX)) {
+        let next = self.next_index.unwrap_or(0);
+        if next == i64::MAX && self.contains(&Key::Int(i64::MAX)) {
             return Err(error(
                 "Cannot add element to the array as the next element is already occupied",
             ));
         }
-        self.insert(Key::Int(self.next_index), value)
+        self.insert(Key::Int(next), value)
     }
 
     pub(crate) fn contains(&self, key: &Key) -> bool {
@@ -492,12 +495,14 @@ pub(crate) fn foreach_pairs(value: &Value) -> Result<Value, Error> {
 pub(crate) fn from_literal(pairs: &Value) -> Result<Value, Error> {
     let mut builder = ArrayBuilder::new();
     for pair in values(pairs) {
-        let key = pair.get_item_by_index(0).unwrap_or(Value::UNDEFINED);
-        let value = pair.get_item_by_index(1).unwrap_or(Value::UNDEFINED);
-        if key.is_none() || key.is_undefined() {
-            builder.push(value)?;
-        } else {
-            builder.insert(to_key(&key)?.into_owned(), value)?;
+        // `[value]` for a positional entry, `[key, value]` for a keyed one (a null key is "").
+        match pair.len() {
+            Some(1) => builder.push(pair.get_item_by_index(0).unwrap_or(Value::UNDEFINED))?,
+            _ => {
+                let key = pair.get_item_by_index(0).unwrap_or(Value::UNDEFINED);
+                let value = pair.get_item_by_index(1).unwrap_or(Value::UNDEFINED);
+                builder.insert(to_key(&key)?.into_owned(), value)?;
+            }
         }
     }
     Ok(builder.build())

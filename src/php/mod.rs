@@ -26,7 +26,7 @@
 //! | `_neg(v)`, `_pos(v)` | unary minus and plus |
 //! | `_eq _ne _ident _nident _lt _gt _le _ge _cmp (a, b)` | `== != === !== < > <= >= <=>` with PHP 8 loose comparison |
 //! | `_xor(a, b)` | logical xor of the truthiness |
-//! | `_arr(pairs)` | array literal with keys: `pairs` is a list of `[key, value]`, `key` none for positional entries; returns a list when the keys are 0..n-1 in order, otherwise a map |
+//! | `_arr(pairs)` | array literal with keys: `pairs` is a list of `[key, value]`, or `[value]` for positional entries; returns a list when the keys are 0..n-1 in order, otherwise a map |
 //! | `_values(v)` / `_pairs(v)` | what `@foreach ($v as $x)` / `@foreach ($v as $k => $x)` iterates: a list of values / a list of `[key, value]` pairs; error for non-arrays as PHP warns |
 //! | `_raw(v)` | `{!! $v !!}`: PHP string conversion, marked safe so the formatter does not escape it |
 //! | `_json(v, flags, depth)` | `@json($v, flags, depth)`: the text `json_encode` gives, marked safe; flags default to Blade's 15 (`JSON_HEX_TAG\|JSON_HEX_AMP\|JSON_HEX_APOS\|JSON_HEX_QUOT`) when omitted or none, depth to 512; empty when PHP's encoder fails (it returns false) |
