@@ -685,14 +685,14 @@ impl Emitter<'_> {
                         self.push(" and ");
                     }
                     self.push("_isset(");
-                    self.lenient(a)?;
+                    self.isset_operand(a)?;
                     self.push(")");
                 }
                 self.push(")");
             }
             Kind::Empty(a) => {
                 self.push("_empty(");
-                self.lenient(a)?;
+                self.isset_operand(a)?;
                 self.push(")");
             }
             Kind::Array(entries) => {
@@ -805,6 +805,23 @@ impl Emitter<'_> {
                 self.property(base, name, *nullsafe, true)
             }
             _ => self.expr(e),
+        }
+    }
+
+    /// The operand of `isset`/`empty`: its last subscript is PHP's isset check, which never
+    /// fails on a string offset (`isset($s['1x'])` is false where `$s['1x'] ?? …` warns).
+    fn isset_operand(&mut self, e: &Expr) -> R {
+        match &e.kind {
+            Kind::Index(base, Some(key)) => {
+                self.mark(e);
+                self.push("_iget(");
+                self.lenient(base)?;
+                self.push(", ");
+                self.expr(key)?;
+                self.push(")");
+                Ok(())
+            }
+            _ => self.lenient(e),
         }
     }
 

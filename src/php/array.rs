@@ -365,7 +365,8 @@ pub(crate) fn get(container: &Value, key: &Value) -> Result<Value, Error> {
     }
 }
 
-/// `$c[$k]` inside `isset`, `empty` and `??`: undefined instead of a missing-key error.
+/// `$c[$k]` inside `??` (and on the way to the last key of `isset`/`empty`): undefined instead
+/// of a missing-key error.
 ///
 /// PHP still reports keys that cannot be keys at all (arrays, floats with a fraction) and
 /// leading-numeric string offsets, even there.
@@ -373,19 +374,19 @@ pub(crate) fn lenient_get(container: &Value, key: &Value) -> Result<Value, Error
     Ok(match view(container) {
         Php::Array => lookup_with(container, &to_key(key)?, key).unwrap_or(Value::UNDEFINED),
         Php::Str(s) => {
-            let offset = match view(key) {
-                Php::Int(i) => Value::from(i),
-                Php::Str(k) if canonical_int(k).is_some() => key.clone(),
-                Php::Str(k) => match super::number::parse_numeric(k) {
-                    Some((_, false)) => {
-                        return Err(error(format!("Illegal string offset \"{k}\"")));
+            let index = match view(key) {
+                Php::Int(i) => i,
+                Php::Str(k) => match string_offset_key(k) {
+                    StrOffset::Int(i) => i,
+                    StrOffset::Leading(i) => {
+                        warning(error(format!("Illegal string offset \"{k}\"")), i)?
                     }
-                    _ => return Ok(Value::UNDEFINED),
+                    StrOffset::Illegal => return Ok(Value::UNDEFINED),
                 },
-                Php::Array | Php::Other => return Err(error("Illegal offset type")),
-                _ => Value::from(super::value::to_int_lenient(key)),
+                Php::Array | Php::Other => return Err(illegal_string_offset(key)),
+                _ => super::value::to_int_lenient(key),
             };
-            string_offset(s, &offset).unwrap_or(Value::UNDEFINED)
+            byte_at(s, index).unwrap_or(Value::UNDEFINED)
         }
         // Even `isset` refuses: stdClass has no ArrayAccess.
         Php::Other => return Err(object_as_array()),
@@ -393,46 +394,90 @@ pub(crate) fn lenient_get(container: &Value, key: &Value) -> Result<Value, Error
     })
 }
 
+/// The last `$c[$k]` of `isset`/`empty`: as [`lenient_get`], except that a string offset never
+/// fails there, whatever its key.
+pub(crate) fn isset_get(container: &Value, key: &Value) -> Result<Value, Error> {
+    let s = match view(container) {
+        Php::Str(s) => s,
+        Php::Array => {
+            let key = to_key(key).map_err(|_| error("Illegal offset type in isset or empty"))?;
+            return Ok(lookup(container, &key).unwrap_or(Value::UNDEFINED));
+        }
+        _ => return lenient_get(container, key),
+    };
+    let index = match view(key) {
+        Php::Int(i) => i,
+        Php::Str(k) => match string_offset_key(k) {
+            StrOffset::Int(i) => i,
+            _ => return Ok(Value::UNDEFINED),
+        },
+        Php::Array | Php::Other => return Ok(Value::UNDEFINED),
+        _ => super::value::to_int_lenient(key),
+    };
+    Ok(byte_at(s, index).unwrap_or(Value::UNDEFINED))
+}
+
 fn object_as_array() -> Error {
     error("Cannot use object of type stdClass as array")
 }
 
-/// `$string[$offset]`: one byte, negative offsets from the end.
-fn string_offset(s: &str, offset: &Value) -> Result<Value, Error> {
-    let index = match view(offset) {
-        Php::Int(i) => i,
-        Php::Str(k) => match canonical_int(k) {
-            Some(i) => i,
-            None => match super::number::parse_numeric(k) {
-                Some((num, _)) => warning(
-                    error(format!("Illegal string offset \"{k}\"")),
-                    match num {
-                        Num::Int(i) => i,
-                        Num::Float(f) => f as i64,
-                    },
-                )?,
-                None => {
-                    return Err(error("Cannot access offset of type string on string"));
-                }
-            },
-        },
-        Php::Array | Php::Other => return Err(error("Illegal offset type")),
-        _ => warning(
-            error("String offset cast occurred"),
-            super::value::to_int_lenient(offset),
-        )?,
-    };
+fn illegal_string_offset(key: &Value) -> Error {
+    error(format!(
+        "Cannot access offset of type {} on string",
+        view(key).type_name()
+    ))
+}
+
+/// A string used as a string offset, as PHP 8 reads it: an integer numeric string (blanks
+/// around it, a sign and leading zeros allowed) is that integer; a leading one warns.
+enum StrOffset {
+    Int(i64),
+    Leading(i64),
+    Illegal,
+}
+
+fn string_offset_key(k: &str) -> StrOffset {
+    if let Some(i) = canonical_int(k) {
+        return StrOffset::Int(i);
+    }
+    match super::number::parse_numeric(k) {
+        Some((Num::Int(i), true)) => StrOffset::Int(i),
+        Some((Num::Int(i), false)) => StrOffset::Leading(i),
+        _ => StrOffset::Illegal,
+    }
+}
+
+/// The byte at `index` of `s`, negative indexes from the end.
+fn byte_at(s: &str, index: i64) -> Option<Value> {
     let len = s.len() as i64;
     let position = if index < 0 {
         index.checked_add(len)
     } else {
         Some(index)
     };
-    match position.filter(|p| (0..len).contains(p)) {
-        Some(p) => {
-            let byte = s.as_bytes().get(p as usize).copied().unwrap_or(0);
-            Ok(Value::from(String::from_utf8_lossy(&[byte]).into_owned()))
-        }
+    position.filter(|p| (0..len).contains(p)).map(|p| {
+        let byte = s.as_bytes().get(p as usize).copied().unwrap_or(0);
+        Value::from(String::from_utf8_lossy(&[byte]).into_owned())
+    })
+}
+
+/// `$string[$offset]`: one byte, negative offsets from the end.
+fn string_offset(s: &str, offset: &Value) -> Result<Value, Error> {
+    let index = match view(offset) {
+        Php::Int(i) => i,
+        Php::Str(k) => match string_offset_key(k) {
+            StrOffset::Int(i) => i,
+            StrOffset::Leading(i) => warning(error(format!("Illegal string offset \"{k}\"")), i)?,
+            StrOffset::Illegal => return Err(illegal_string_offset(offset)),
+        },
+        Php::Array | Php::Other => return Err(illegal_string_offset(offset)),
+        _ => warning(
+            error("String offset cast occurred"),
+            super::value::to_int_lenient(offset),
+        )?,
+    };
+    match byte_at(s, index) {
+        Some(byte) => Ok(byte),
         None => warning(
             error(format!("Uninitialized string offset {index}")),
             Value::from(""),

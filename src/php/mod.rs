@@ -15,6 +15,7 @@
 //! | `c\|_fget(k)` (a filter) | `_get` for the fast translation's computed keys: an undefined `k` is an error |
 //! | `a\|_coalesce(b)` (a filter) | the fast translation's `$a ?? $b`: `a` when set and not null, else `b` |
 //! | `_lget(c, k)` | `$c[$k]` inside `isset`/`empty`/`??`: undefined instead of an error |
+//! | `_iget(c, k)` | the last `$c[$k]` of `isset`/`empty`: `_lget`, but a string offset never fails |
 //! | `_var(v, "name")` | reading `$name`: error `Undefined variable $name` when `v` is undefined |
 //! | `_silenced(_mute(), v)` | `@$v`: PHP's warnings while `v` runs give PHP's value (null for a missing key or variable, `"Array"` for an array as a string) instead of an error; exceptions still fail |
 //! | `_warn("message")` | a warning the translation knows of (a property of a non-object): an error, null under `@` |

@@ -33,6 +33,9 @@ pub(crate) const HELPERS: &[(&str, Cost, Helper)] = &[
     ("_lget", Cost::Key, |a| {
         array::lenient_get(arg(a, 0)?, arg(a, 1)?)
     }),
+    ("_iget", Cost::Key, |a| {
+        array::isset_get(arg(a, 0)?, arg(a, 1)?)
+    }),
     ("_var", Cost::Constant, var),
     // `@e` is `_silenced(_mute(), e)`: arguments run in order, so `e` runs silenced.
     ("_mute", Cost::Constant, |_| {
