@@ -509,7 +509,7 @@ impl<'a> Parser<'a> {
                 return self.node(Kind::IncDec(Box::new(target), op == "++"), start, end);
             }
             Tok::Op("(") => {
-                if let Some(cast) = self.cast() {
+                if let Some(cast) = self.cast()? {
                     let inner = self.expr(UNARY_BP)?;
                     let end = inner.end;
                     return self.node(Kind::Cast(cast, Box::new(inner)), start, end);
@@ -561,24 +561,33 @@ impl<'a> Parser<'a> {
         self.node(Kind::Unary(op, Box::new(inner)), start, end)
     }
 
-    fn cast(&mut self) -> Option<Cast> {
+    fn cast(&mut self) -> Result<Option<Cast>, Failure> {
         let Tok::Ident(word) = &self.peek().tok else {
-            return None;
+            return Ok(None);
         };
         if !matches!(&self.peek_at(1).tok, Tok::Op(")")) {
-            return None;
+            return Ok(None);
         }
         let cast = match word.to_ascii_lowercase().as_str() {
             "int" | "integer" => Cast::Int,
-            "float" | "double" | "real" => Cast::Float,
+            "float" | "double" => Cast::Float,
             "string" | "binary" => Cast::String,
             "bool" | "boolean" => Cast::Bool,
             "array" => Cast::Array,
-            _ => return None,
+            // PHP 8's compiler refuses it.
+            "real" => {
+                let (start, end) = (self.peek().start, self.peek_at(1).end);
+                return syntax(
+                    "The (real) cast has been removed, use (float) instead",
+                    start,
+                    end,
+                );
+            }
+            _ => return Ok(None),
         };
         self.bump();
         self.bump();
-        Some(cast)
+        Ok(Some(cast))
     }
 
     fn variable(&mut self, name: String, start: usize, end: usize) -> Result<Expr<'a>, Failure> {

@@ -631,10 +631,12 @@ fn scan_tokens(
 
 fn trim_range(src: &str, mut a: usize, mut b: usize) -> (usize, usize) {
     let bytes = src.as_bytes();
-    while a < b && bytes[a].is_ascii_whitespace() {
+    // PCRE's `\s`, which Blade's echo pattern trims: Rust's ASCII whitespace and `\v`.
+    let blank = |b: u8| b.is_ascii_whitespace() || b == 0x0b;
+    while a < b && blank(bytes[a]) {
         a += 1;
     }
-    while b > a && bytes[b - 1].is_ascii_whitespace() {
+    while b > a && blank(bytes[b - 1]) {
         b -= 1;
     }
     (a, b)

@@ -411,9 +411,32 @@ impl<'a> Translator<'a> {
                 end,
             } => {
                 let (a, mut b) = *expr;
-                // Blade drops one trailing `;`.
+                // Blade drops one trailing `;`. A raw echo compiles to `echo …; ?>`, where more
+                // of them are empty statements.
                 if self.code_slice(a, b).ends_with(';') {
                     b -= 1;
+                    while *raw
+                        && self
+                            .code_slice(a, b)
+                            .trim_end_matches([' ', '\t', '\n', '\r'])
+                            .ends_with(';')
+                    {
+                        b = a + self
+                            .code_slice(a, b)
+                            .trim_end_matches([' ', '\t', '\n', '\r'])
+                            .len()
+                            - 1;
+                    }
+                }
+                // `e(…);` follows an escaped echo on its line, which a `//` comment would
+                // swallow: PHP cannot parse that (`echo …; ?>` of a raw echo ends the comment).
+                if !*raw && crate::blade::lex::ends_in_line_comment(self.code, a, b) {
+                    return Err(Failure::new(
+                        FailureKind::Syntax,
+                        "syntax error, a // or # comment runs to the end of the echo and swallows Blade's closing \");\"",
+                        *start,
+                        *end,
+                    ));
                 }
                 if a >= b {
                     return Err(Failure::new(
@@ -596,6 +619,19 @@ impl<'a> Translator<'a> {
         start: usize,
         end: usize,
     ) -> Result<(), Failure> {
+        // Blade writes `):` or `);` after the arguments, on their line.
+        if let Some((a, b)) = args {
+            if crate::blade::lex::ends_in_line_comment(self.code, a, b) {
+                return Err(Failure::new(
+                    FailureKind::Syntax,
+                    format!(
+                        "syntax error, a // or # comment runs to the end of @{name}'s arguments and swallows what Blade writes after them"
+                    ),
+                    start,
+                    end,
+                ));
+            }
+        }
         match name {
             "if" | "elseif" => {
                 let (a, b) = self.require_args(name, args, start, end)?;
