@@ -810,7 +810,7 @@ impl Emitter<'_> {
 
     /// The operand of `isset`/`empty`: its last subscript is PHP's isset check, which never
     /// fails on a string offset (`isset($s['1x'])` is false where `$s['1x'] ?? …` warns).
-    fn isset_operand(&mut self, e: &Expr) -> R {
+    pub fn isset_operand(&mut self, e: &Expr) -> R {
         match &e.kind {
             Kind::Index(base, Some(key)) => {
                 self.mark(e);

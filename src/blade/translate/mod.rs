@@ -683,7 +683,7 @@ impl<'a> Translator<'a> {
                         self.out.push_str(" and ");
                     }
                     self.out.push_str("_isset(");
-                    self.emitting(|emitter| emitter.lenient(e))?;
+                    self.emitting(|emitter| emitter.isset_operand(e))?;
                     self.out.push(')');
                 }
                 self.out.push_str(") %}");
@@ -694,7 +694,7 @@ impl<'a> Translator<'a> {
                 self.collect_reads_in(&e, true);
                 self.open_if(start)?;
                 self.out.push_str("{% if _empty(");
-                self.emitting(|emitter| emitter.lenient(&e))?;
+                self.emitting(|emitter| emitter.isset_operand(&e))?;
                 self.out.push_str(") %}");
             }
             "empty" => match self.blocks.pop() {
