@@ -62,16 +62,13 @@ $helpers = [
     '_ge' => fn($a, $b) => $a >= $b,
     '_cmp' => fn($a, $b) => $a <=> $b,
     '_xor' => fn($a, $b) => $a xor $b,
+    // `[value]` is a positional entry, `[key, value]` a keyed one: evaluated as the array
+    // literal they stand for, since PHP numbers a literal's entries unlike appends to `[]`.
     '_arr' => function ($pairs) {
-        $array = [];
-        foreach ($pairs as [$key, $value]) {
-            if ($key === null) {
-                $array[] = $value;
-            } else {
-                $array[$key] = $value;
-            }
-        }
-        return $array;
+        $entries = array_map(fn($pair) => count($pair) === 1
+            ? var_export($pair[0], true)
+            : var_export($pair[0], true) . ' => ' . var_export($pair[1], true), $pairs);
+        return eval('return [' . implode(', ', $entries) . '];');
     },
     '_values' => function ($v) {
         $out = [];
@@ -163,9 +160,10 @@ foreach ([
     $cases[] = ['_lget', $c, $k];
 }
 foreach ([
-    [[null, 'a'], [null, 'b']], [['1', 'a'], [null, 'b']], [['5', 'a'], [null, 'b']], [[1, 'a'], [0, 'b']],
-    [['a', 1], [null, 2], ['a', 3]], [[true, 'x'], [null, 'y']], [[-5, 'x'], [null, 'y']], [[null, 'x'], ['0', 'y']],
-    [['01', 'x']], [[1.0, 'x']], [], [[-1, 'x'], [null, 'y'], [null, 'z']],
+    [['a'], ['b']], [['1', 'a'], ['b']], [['5', 'a'], ['b']], [[1, 'a'], [0, 'b']],
+    [['a', 1], [2], ['a', 3]], [[true, 'x'], ['y']], [[-5, 'x'], ['y']], [['x'], ['0', 'y']],
+    [['01', 'x']], [[1.0, 'x']], [], [[-1, 'x'], ['y'], ['z']], [[null, 'x'], ['y']],
+    [[-5, 'x'], [-9, 'y'], ['z']],
 ] as $pairs) {
     $cases[] = ['_arr', $pairs];
 }

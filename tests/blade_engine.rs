@@ -299,6 +299,10 @@ fn sandbox_refusals() {
         "{{ $$name }}",
         "{{ $_SERVER['HOME'] }}",
         "{{ $__env }}",
+        "{{ isset($app) ? 1 : 0 }}",
+        "{{ $app ?? 'x' }}",
+        "{{ \"$app\" }}",
+        "@if(empty($app)) x @endif",
         "{{ $data->method() }}",
         "<?php echo 1; ?>",
         "<?= 1 ?>",
@@ -805,5 +809,40 @@ fn claim_references_say_whether_a_missing_claim_is_guarded() {
             ("i", 5, true),
             ("j", 5, false),
         ]
+    );
+}
+
+/// Raw digests and the hashing algorithms portclaims lacks are refused with a message saying
+/// so (COMPATIBILITY.md), never printed as different text.
+#[test]
+fn raw_digests_and_missing_hash_algorithms_are_refused() {
+    for (source, message) in [
+        (
+            "{{ base64_encode(hash('sha256', 'a', true)) }}",
+            "hash(): Argument #3 ($binary) cannot be true",
+        ),
+        (
+            "{{ bin2hex(md5('a', true)) }}",
+            "md5(): Argument #2 ($binary) cannot be true",
+        ),
+        (
+            "{{ sha1('a', 1) }}",
+            "sha1(): Argument #2 ($binary) cannot be true",
+        ),
+        (
+            "{{ hash('whirlpool', 'a') }}",
+            "hash(): Argument #1 ($algo) \"whirlpool\" is a hashing algorithm portclaims does not implement",
+        ),
+    ] {
+        let error = render(source).expect_err(source);
+        assert!(
+            error.message.starts_with(message),
+            "{source}: {}",
+            error.message
+        );
+    }
+    assert_eq!(
+        render("{{ md5('a', false) }}").unwrap(),
+        "0cc175b9c0f1b6a831c399e269772661"
     );
 }

@@ -229,7 +229,9 @@ fn is_bool(e: &Expr) -> bool {
         Kind::Bool(_) | Kind::Isset(_) | Kind::Empty(_) | Kind::Cast(Cast::Bool, _) => true,
         Kind::Unary(UnOp::Not, _) => true,
         // `$loop->first` and friends (on anything else the read fails before it is tested).
-        Kind::Prop(_, name) => matches!(name.as_str(), "first" | "last" | "odd" | "even"),
+        Kind::Prop(_, name, false) => {
+            matches!(name.as_str(), "first" | "last" | "odd" | "even")
+        }
         Kind::Binary(op, ..) => matches!(
             op,
             BinOp::Eq
@@ -556,13 +558,24 @@ fn loop_field(depth: usize, field: &str, out: &mut String) {
     };
 }
 
+/// Whether a chain of property reads holds a `?->`, which short-circuits all of it on null.
+fn in_nullsafe_chain(mut e: &Expr) -> bool {
+    while let Kind::Prop(base, _, nullsafe) = &e.kind {
+        if *nullsafe {
+            return true;
+        }
+        e = base;
+    }
+    false
+}
+
 /// Resolves `$loop->…->parent` chains statically to a loop depth.
 fn loop_depth_of(scope: &Scope, e: &Expr) -> Option<Option<usize>> {
     match &e.kind {
         Kind::Var(name) if name == "loop" && scope.lookup("loop").is_none() => {
             Some((scope.loop_depth > 0).then_some(scope.loop_depth))
         }
-        Kind::Prop(base, name) if name == "parent" => {
+        Kind::Prop(base, name, _) if name == "parent" => {
             let depth = loop_depth_of(scope, base)??;
             Some((depth > 1).then(|| depth - 1))
         }
@@ -574,7 +587,7 @@ fn loop_depth_of(scope: &Scope, e: &Expr) -> Option<Option<usize>> {
 /// written as the exact translation writes it: a field of minijinja's loop object, which it
 /// reads the same way and which never fails. `false` (and nothing written) for anything else.
 fn native_loop_key(scope: &Scope, key: &Expr, out: &mut String) -> bool {
-    let Kind::Prop(base, field) = &key.kind else {
+    let Kind::Prop(base, field, false) = &key.kind else {
         return false;
     };
     if !matches!(
@@ -661,13 +674,13 @@ impl Emitter<'_> {
                 }
             },
             Kind::Index(base, key) => self.index(base, key.as_deref(), e, false)?,
-            Kind::Prop(base, name) => self.property(base, name, false)?,
+            Kind::Prop(base, name, nullsafe) => self.property(base, name, *nullsafe, false)?,
             Kind::Call(name, args) => self.call(name, args, e)?,
             Kind::Isset(args) => {
                 self.push("(");
                 self.grouped(args, " and ", &mut |emitter, a| {
                     emitter.push("_isset(");
-                    emitter.lenient(a)?;
+                    emitter.isset_operand(a)?;
                     emitter.push(")");
                     Ok(())
                 })?;
@@ -675,7 +688,7 @@ impl Emitter<'_> {
             }
             Kind::Empty(a) => {
                 self.push("_empty(");
-                self.lenient(a)?;
+                self.isset_operand(a)?;
                 self.push(")");
             }
             Kind::Array(entries) => {
@@ -694,12 +707,12 @@ impl Emitter<'_> {
                         if i > 0 {
                             self.push(", ");
                         }
+                        // A positional entry is `[value]`: a null key is a key ("").
                         self.push("[");
-                        match k {
-                            Some(k) => self.expr(k)?,
-                            None => self.push("none"),
+                        if let Some(k) = k {
+                            self.expr(k)?;
+                            self.push(", ");
                         }
-                        self.push(", ");
                         self.expr(v)?;
                         self.push("]");
                     }
@@ -714,6 +727,11 @@ impl Emitter<'_> {
                 }
                 UnOp::Neg => self.call_helper("_neg", &[inner])?,
                 UnOp::Pos => self.call_helper("_pos", &[inner])?,
+                UnOp::Silence => {
+                    self.push("_silenced(_mute(), ");
+                    self.expr(inner)?;
+                    self.push(")");
+                }
             },
             Kind::Binary(op, a, b) => self.binary(*op, a, b)?,
             Kind::Ternary(c, Some(m), other) => {
@@ -848,12 +866,36 @@ impl Emitter<'_> {
                 self.mark(e);
                 self.index(base, key.as_deref(), e, true)
             }
-            Kind::Prop(base, name) => {
+            Kind::Prop(base, name, nullsafe) => {
                 self.mark(e);
-                self.property(base, name, true)
+                self.property(base, name, *nullsafe, true)
             }
             _ => self.expr(e),
         }
+    }
+
+    /// The operand of `isset`/`empty`: its last subscript is PHP's isset check, which never
+    /// fails on a string offset (`isset($s['1x'])` is false where `$s['1x'] ?? …` warns).
+    pub fn isset_operand(&mut self, e: &Expr) -> R {
+        match &e.kind {
+            Kind::Index(base, Some(key)) => {
+                self.mark(e);
+                self.push("_iget(");
+                self.lenient(base)?;
+                self.push(", ");
+                self.expr(key)?;
+                self.push(")");
+                Ok(())
+            }
+            _ => self.lenient(e),
+        }
+    }
+
+    /// A PHP warning the translation knows of, which `@` silences.
+    fn warn(&mut self, message: &str) {
+        self.push("_warn(");
+        string_literal(self.out, message);
+        self.push(")");
     }
 
     fn fail(&mut self, message: &str) {
@@ -912,9 +954,9 @@ impl Emitter<'_> {
             }
             return Ok(());
         }
-        // A PHP array of the fields (there are no objects), built by the runtime's `_arr`: the
+        // Laravel's loop array cast to a stdClass object, built by the runtime's `_obj`: the
         // translation has no minijinja builtins such as `dict`.
-        self.push("_arr([");
+        self.push("_obj([");
         for (i, field) in LOOP_FIELDS.iter().enumerate() {
             if i > 0 {
                 self.push(", ");
@@ -959,7 +1001,7 @@ impl Emitter<'_> {
         loop_depth_of(self.scope, e)
     }
 
-    fn property(&mut self, base: &Expr, name: &str, lenient: bool) -> R {
+    fn property(&mut self, base: &Expr, name: &str, nullsafe: bool, lenient: bool) -> R {
         match self.loop_depth_of(base) {
             Some(Some(depth)) => {
                 if name == "parent" {
@@ -972,7 +1014,7 @@ impl Emitter<'_> {
                 } else if lenient {
                     self.push("_lget(none, \"\")");
                 } else {
-                    self.fail(&format!("Undefined property: stdClass::${name}"));
+                    self.warn(&format!("Undefined property: stdClass::${name}"));
                 }
                 Ok(())
             }
@@ -992,11 +1034,19 @@ impl Emitter<'_> {
             _ => {
                 if lenient {
                     self.push("_lget(none, \"\")");
-                } else {
-                    self.fail(&format!(
-                        "Attempt to read property \"{name}\" on a non-object"
-                    ));
+                    return Ok(());
                 }
+                // There are no other objects: the read warns with the operand's type, unless
+                // it is null and a `?->` in the chain makes the whole chain null.
+                self.push("_prop(");
+                self.expr(base)?;
+                self.push(", ");
+                string_literal(self.out, name);
+                self.push(if nullsafe || in_nullsafe_chain(base) {
+                    ", true)"
+                } else {
+                    ", false)"
+                });
                 Ok(())
             }
         }

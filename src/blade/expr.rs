@@ -67,6 +67,8 @@ pub enum UnOp {
     Not,
     Neg,
     Pos,
+    /// `@`: PHP's warnings go unreported while the operand runs.
+    Silence,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,8 +98,8 @@ pub enum Kind<'a> {
     Const(String),
     /// `$a[k]`; `None` for `$a[]`.
     Index(Box<Expr<'a>>, Option<Box<Expr<'a>>>),
-    /// `$a->name`.
-    Prop(Box<Expr<'a>>, String),
+    /// `$a->name`, or `$a?->name` (nullsafe: null when `$a` is null) when the flag is set.
+    Prop(Box<Expr<'a>>, String, bool),
     /// A call of a named function (name as written).
     Call(String, Vec<Expr<'a>>),
     Isset(Vec<Expr<'a>>),
@@ -531,8 +533,7 @@ impl<'a> Parser<'a> {
             Tok::Op("!") => return self.unary(UnOp::Not, start, NOT_BP),
             Tok::Op("-") => return self.unary(UnOp::Neg, start, UNARY_BP),
             Tok::Op("+") => return self.unary(UnOp::Pos, start, UNARY_BP),
-            // The oracle's error handler throws even under `@`, so `@` changes nothing.
-            Tok::Op("@") => return self.expr(UNARY_BP),
+            Tok::Op("@") => return self.unary(UnOp::Silence, start, UNARY_BP),
             Tok::Op("~") => return syntax("the operator ~ is not supported", start, t.end),
             Tok::Op("&") => return syntax("references are not supported", start, t.end),
             Tok::Op(op @ ("++" | "--")) => {
@@ -541,7 +542,7 @@ impl<'a> Parser<'a> {
                 return self.node(Kind::IncDec(Box::new(target), op == "++"), start, end);
             }
             Tok::Op("(") => {
-                if let Some(cast) = self.cast() {
+                if let Some(cast) = self.cast()? {
                     let inner = self.expr(UNARY_BP)?;
                     let end = inner.end;
                     return self.node(Kind::Cast(cast, Box::new(inner)), start, end);
@@ -593,29 +594,47 @@ impl<'a> Parser<'a> {
         self.node(Kind::Unary(op, Box::new(inner)), start, end)
     }
 
-    fn cast(&mut self) -> Option<Cast> {
+    fn cast(&mut self) -> Result<Option<Cast>, Failure> {
         let Tok::Ident(word) = &self.peek().tok else {
-            return None;
+            return Ok(None);
         };
         if !matches!(&self.peek_at(1).tok, Tok::Op(")")) {
-            return None;
+            return Ok(None);
         }
         let cast = match word.to_ascii_lowercase().as_str() {
             "int" | "integer" => Cast::Int,
-            "float" | "double" | "real" => Cast::Float,
+            "float" | "double" => Cast::Float,
             "string" | "binary" => Cast::String,
             "bool" | "boolean" => Cast::Bool,
             "array" => Cast::Array,
-            _ => return None,
+            // PHP 8's compiler refuses it.
+            "real" => {
+                let (start, end) = (self.peek().start, self.peek_at(1).end);
+                return syntax(
+                    "The (real) cast has been removed, use (float) instead",
+                    start,
+                    end,
+                );
+            }
+            _ => return Ok(None),
         };
         self.bump();
         self.bump();
-        Some(cast)
+        Ok(Some(cast))
     }
 
     fn variable(&mut self, name: String, start: usize, end: usize) -> Result<Expr<'a>, Failure> {
         if name == "this" {
             return sandbox("$this is not available in templates", start, end);
+        }
+        // Laravel shares the application with every view as `$app`, which the sandbox has no
+        // equivalent of: refused rather than read as an undefined variable.
+        if name == "app" {
+            return sandbox(
+                "$app (Laravel's application, shared with every view) is not available in templates",
+                start,
+                end,
+            );
         }
         // Every superglobal starts with `_` or `G`: most names are ruled out by one byte.
         if (name.starts_with(['_', 'G']) && SUPERGLOBALS.contains(&name.as_str()))
@@ -805,7 +824,12 @@ impl<'a> Parser<'a> {
                         );
                     }
                     let start = base.start;
-                    base = self.node(Kind::Prop(Box::new(base), name), start, name_tok.end)?;
+                    let nullsafe = op == "?->";
+                    base = self.node(
+                        Kind::Prop(Box::new(base), name, nullsafe),
+                        start,
+                        name_tok.end,
+                    )?;
                 }
                 b"::" => {
                     return sandbox("static access (::) is not allowed", t.start, t.end);
@@ -876,7 +900,7 @@ impl<'a> Parser<'a> {
         let var = self.variable(name, s, var_end)?;
         let rest = body.get(name_len..).unwrap_or("");
         if let Some(prop) = rest.strip_prefix("->") {
-            return self.node(Kind::Prop(Box::new(var), prop.to_string()), s, e);
+            return self.node(Kind::Prop(Box::new(var), prop.to_string(), false), s, e);
         }
         let Some(key) = rest.strip_prefix('[').and_then(|r| r.strip_suffix(']')) else {
             return Ok(var);
@@ -948,6 +972,7 @@ pub fn plain_read(src: &str, start: usize, end: usize, max_nesting: usize) -> Op
     let name = src.get(start + 1..start + 1 + name_len)?;
     if !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         || name == "this"
+        || name == "app"
         || name.starts_with("__")
         || SUPERGLOBALS.contains(&name)
     {
@@ -1009,7 +1034,7 @@ fn max_child_height(kind: &Kind<'_>) -> usize {
         | Kind::Const(_) => 0,
         Kind::Interp(v) | Kind::Concat(v) | Kind::Call(_, v) | Kind::Isset(v) => list(v),
         Kind::Index(a, b) => h(a).max(b.as_deref().map_or(0, h)),
-        Kind::Prop(a, _)
+        Kind::Prop(a, _, _)
         | Kind::Empty(a)
         | Kind::Unary(_, a)
         | Kind::Cast(_, a)
@@ -1036,7 +1061,7 @@ pub fn children<'k, 'a>(kind: &'k Kind<'a>) -> Box<dyn Iterator<Item = &'k Expr<
         | Kind::Const(_) => Box::new(std::iter::empty()),
         Kind::Interp(v) | Kind::Concat(v) | Kind::Call(_, v) | Kind::Isset(v) => Box::new(v.iter()),
         Kind::Index(a, b) => Box::new(std::iter::once(&**a).chain(b.as_deref())),
-        Kind::Prop(a, _)
+        Kind::Prop(a, _, _)
         | Kind::Empty(a)
         | Kind::Unary(_, a)
         | Kind::Cast(_, a)

@@ -86,6 +86,27 @@ pub struct Lexer<'a> {
     src: &'a str,
     pos: usize,
     end: usize,
+    /// Whether a `//` or `#` comment ran to the end of the range.
+    open_line_comment: bool,
+}
+
+/// Whether the code in `start..end` ends inside a `//` or `#` comment. Blade writes `);` or
+/// `):` after most PHP it compiles, on the same line, where such a comment swallows them.
+pub fn ends_in_line_comment(src: &str, start: usize, end: usize) -> bool {
+    if !src
+        .as_bytes()
+        .get(start..end)
+        .is_some_and(|code| code.iter().any(|&b| b == b'/' || b == b'#'))
+    {
+        return false;
+    }
+    let mut lexer = Lexer::new(src, start, end);
+    while lexer.pos < lexer.end {
+        if lexer.next_token().is_err() {
+            return false;
+        }
+    }
+    lexer.open_line_comment
 }
 
 impl<'a> Lexer<'a> {
@@ -101,6 +122,7 @@ impl<'a> Lexer<'a> {
             src,
             pos: start,
             end,
+            open_line_comment: false,
         }
     }
 
@@ -151,51 +173,59 @@ impl<'a> Lexer<'a> {
         // Most expressions are a handful of tokens (`$data['name']` is five with the end).
         let mut out = Vec::with_capacity(8);
         loop {
-            self.skip_trivia()?;
-            let start = self.pos;
-            let Some(c) = self.peek() else {
-                out.push(Spanned {
-                    tok: Tok::Eof,
-                    start,
-                    end: start,
-                });
+            let token = self.next_token()?;
+            let eof = matches!(token.tok, Tok::Eof);
+            out.push(token);
+            if eof {
                 return Ok(out);
-            };
-            let tok = if c == '$' && self.byte_at(1).is_some_and(is_ident_start_byte) {
-                self.pos += 1;
-                Tok::Var(self.ident())
-            } else if is_ident_start(c) {
-                Tok::Ident(self.ident())
-            } else if c.is_ascii_digit()
-                || (c == '.' && self.peek_at(1).is_some_and(|d| d.is_ascii_digit()))
-            {
-                self.number()?
-            } else if c == '\'' {
-                self.single_quoted()?
-            } else if c == '"' {
-                self.double_quoted()?
-            } else if c == '`' {
-                return Err(Failure::new(
-                    FailureKind::Sandbox,
-                    "backticks (shell commands) are not allowed",
-                    start,
-                    start + 1,
-                ));
-            } else if let Some(op) = operator(self.rest().as_bytes()) {
-                self.pos += op.len();
-                Tok::Op(op)
-            } else if c == '$' {
-                self.pos += 1;
-                Tok::Op("$")
-            } else {
-                return self.fail(format!("syntax error, unexpected character '{c}'"), start);
-            };
-            out.push(Spanned {
-                tok,
-                start,
-                end: self.pos,
-            });
+            }
         }
+    }
+
+    fn next_token(&mut self) -> Result<Spanned, Failure> {
+        self.skip_trivia()?;
+        let start = self.pos;
+        let Some(c) = self.peek() else {
+            return Ok(Spanned {
+                tok: Tok::Eof,
+                start,
+                end: start,
+            });
+        };
+        let tok = if c == '$' && self.byte_at(1).is_some_and(is_ident_start_byte) {
+            self.pos += 1;
+            Tok::Var(self.ident())
+        } else if is_ident_start(c) {
+            Tok::Ident(self.ident())
+        } else if c.is_ascii_digit()
+            || (c == '.' && self.peek_at(1).is_some_and(|d| d.is_ascii_digit()))
+        {
+            self.number()?
+        } else if c == '\'' {
+            self.single_quoted()?
+        } else if c == '"' {
+            self.double_quoted()?
+        } else if c == '`' {
+            return Err(Failure::new(
+                FailureKind::Sandbox,
+                "backticks (shell commands) are not allowed",
+                start,
+                start + 1,
+            ));
+        } else if let Some(op) = operator(self.rest().as_bytes()) {
+            self.pos += op.len();
+            Tok::Op(op)
+        } else if c == '$' {
+            self.pos += 1;
+            Tok::Op("$")
+        } else {
+            return self.fail(format!("syntax error, unexpected character '{c}'"), start);
+        };
+        Ok(Spanned {
+            tok,
+            start,
+            end: self.pos,
+        })
     }
 
     fn skip_trivia(&mut self) -> Result<(), Failure> {
@@ -208,10 +238,22 @@ impl<'a> Lexer<'a> {
                 return Ok(());
             }
             let rest = self.rest();
-            if let Some(c) = rest.chars().next().filter(|c| c.is_whitespace()) {
+            // PHP's blanks are these four: a form feed or a no-break space is a character of
+            // the code, which PHP cannot parse (or reads as part of a name).
+            if let Some(c) = rest
+                .chars()
+                .next()
+                .filter(|c| matches!(c, ' ' | '\t' | '\n' | '\r'))
+            {
                 self.pos += c.len_utf8();
             } else if rest.starts_with("//") || (rest.starts_with('#') && !rest.starts_with("#[")) {
-                let skip = rest.find('\n').unwrap_or(rest.len());
+                let skip = match rest.find('\n') {
+                    Some(i) => i,
+                    None => {
+                        self.open_line_comment = true;
+                        rest.len()
+                    }
+                };
                 self.pos += skip;
             } else if rest.starts_with("/*") {
                 match rest.get(2..).and_then(|r| r.find("*/")) {
@@ -236,17 +278,18 @@ impl<'a> Lexer<'a> {
         self.src.get(start..self.pos).unwrap_or("").to_string()
     }
 
+    /// A number as PHP's lexer reads it (longest match): `0x`/`0b`/`0o` need a digit after
+    /// them, a `.` after digits always belongs to the number (`1.e3` is 1000.0; `1..2` and
+    /// `1.'x'` are two tokens, which the parser refuses), and what follows is another token.
     fn number(&mut self) -> Result<Tok, Failure> {
         let start = self.pos;
-        let rest = self.rest();
-        let lower = rest.get(..2).map(str::to_ascii_lowercase);
-        let radix = match lower.as_deref() {
-            Some("0x") => 16,
-            Some("0b") => 2,
-            Some("0o") => 8,
-            _ => 10,
+        let prefixed = match (self.peek(), self.peek_at(1)) {
+            (Some('0'), Some('x' | 'X')) => Some(16),
+            (Some('0'), Some('b' | 'B')) => Some(2),
+            (Some('0'), Some('o' | 'O')) => Some(8),
+            _ => None,
         };
-        if radix != 10 {
+        if let Some(radix) = prefixed.filter(|&r| self.peek_at(2).is_some_and(|c| c.is_digit(r))) {
             self.pos += 2;
             let digits = self.take_digits(|c| c.is_digit(radix));
             return Ok(parse_int(&digits, radix));
@@ -255,18 +298,8 @@ impl<'a> Lexer<'a> {
         let mut is_float = false;
         let mut text = int_part.clone();
         if self.peek() == Some('.')
-            && self.peek_at(1).is_none_or(|c| {
-                c.is_ascii_digit()
-                    || !(c == '.'
-                        || c == '='
-                        || is_ident_start(c)
-                        || c == '$'
-                        || c == '\''
-                        || c == '"'
-                        || c == '(')
-            })
+            && (!int_part.is_empty() || self.peek_at(1).is_some_and(|c| c.is_ascii_digit()))
         {
-            // `1.5` and `1.` are floats; `1 . 'x'` written `1.'x'` is concatenation.
             self.pos += 1;
             is_float = true;
             text.push('.');
@@ -289,6 +322,12 @@ impl<'a> Lexer<'a> {
         if is_float {
             let text = if text.starts_with('.') {
                 format!("0{text}")
+            } else {
+                text
+            };
+            let text = text.replace(".e", ".0e");
+            let text = if text.ends_with('.') {
+                format!("{text}0")
             } else {
                 text
             };
@@ -444,34 +483,52 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// Finds the `}` closing an interpolation that starts at `self.pos` (`{`), skipping strings.
+    /// Finds the `}` closing an interpolation that starts at `self.pos` (`{`). Inside it PHP
+    /// reads code again, so a double-quoted string there (`"{$a["k"]}"`) is a string of its
+    /// own, with interpolations of its own: a stack follows them instead of recursion.
     fn matching_brace(&self, string_start: usize) -> Result<usize, Failure> {
+        enum Frame {
+            Code(usize),
+            Quoted,
+        }
         let bytes = self.src.as_bytes();
-        let mut depth = 0usize;
+        let mut frames = vec![Frame::Code(0)];
         let mut i = self.pos;
-        let mut quote: Option<u8> = None;
         while i < self.end {
             let b = bytes[i];
-            match quote {
-                Some(q) => {
-                    if b == b'\\' {
-                        i += 1;
-                    } else if b == q {
-                        quote = None;
+            match frames.last_mut() {
+                Some(Frame::Quoted) => match b {
+                    b'\\' => i += 1,
+                    b'"' => {
+                        frames.pop();
                     }
-                }
-                None => match b {
-                    b'\'' => quote = Some(b),
-                    b'{' | b'[' | b'(' => depth += 1,
-                    b'}' | b']' | b')' => {
-                        depth = depth.saturating_sub(1);
-                        if depth == 0 && b == b'}' {
-                            return Ok(i);
-                        }
-                    }
-                    b'"' => break,
+                    b'{' if bytes.get(i + 1) == Some(&b'$') => frames.push(Frame::Code(1)),
                     _ => {}
                 },
+                Some(Frame::Code(depth)) => match b {
+                    b'\'' => {
+                        i += 1;
+                        while i < self.end && bytes[i] != b'\'' {
+                            if bytes[i] == b'\\' {
+                                i += 1;
+                            }
+                            i += 1;
+                        }
+                    }
+                    b'"' => frames.push(Frame::Quoted),
+                    b'{' | b'[' | b'(' => *depth += 1,
+                    b'}' | b']' | b')' => {
+                        *depth = depth.saturating_sub(1);
+                        if *depth == 0 && b == b'}' {
+                            frames.pop();
+                            if frames.is_empty() {
+                                return Ok(i);
+                            }
+                        }
+                    }
+                    _ => {}
+                },
+                None => break,
             }
             i += 1;
         }
@@ -519,7 +576,11 @@ impl<'a> Lexer<'a> {
         if c == 'u' && self.peek_at(1) == Some('{') {
             let close = self.rest().find('}');
             let hex = close.and_then(|i| self.rest().get(2..i)).unwrap_or("");
-            let ch = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32);
+            // Hex digits only: `from_str_radix` would also take a sign.
+            let ch = Some(hex)
+                .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_hexdigit()))
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .and_then(char::from_u32);
             return match (close, ch) {
                 (Some(i), Some(ch)) => {
                     let mut buf = [0u8; 4];

@@ -590,6 +590,10 @@ fn scan_tokens(
                     start: i,
                     end,
                 });
+                // Comments between the echo and a newline PHP swallows vanish with it.
+                i = echo_eats(&finder, verbatim, end).unwrap_or(end);
+                text_start = i;
+                continue;
             }
             i = end;
             text_start = i;
@@ -627,22 +631,15 @@ fn scan_tokens(
 
 fn trim_range(src: &str, mut a: usize, mut b: usize) -> (usize, usize) {
     let bytes = src.as_bytes();
-    while a < b && bytes[a].is_ascii_whitespace() {
+    // PCRE's `\s`, which Blade's echo pattern trims: Rust's ASCII whitespace and `\v`.
+    let blank = |b: u8| b.is_ascii_whitespace() || b == 0x0b;
+    while a < b && blank(bytes[a]) {
         a += 1;
     }
-    while b > a && bytes[b - 1].is_ascii_whitespace() {
+    while b > a && blank(bytes[b - 1]) {
         b -= 1;
     }
     (a, b)
-}
-
-fn newline_at(bytes: &[u8], i: usize) -> Option<usize> {
-    match bytes.get(i) {
-        Some(b'\n') => Some(i + 1),
-        Some(b'\r') if bytes.get(i + 1) == Some(&b'\n') => Some(i + 2),
-        Some(b'\r') => Some(i + 1),
-        _ => None,
-    }
 }
 
 /// Pushes the token for a directive Blade compiles and returns where scanning resumes.
@@ -705,14 +702,47 @@ fn handle_directive(
     Ok(eats.unwrap_or(end))
 }
 
-/// The newline PHP swallows after a directive's `?>` at `i`: comments are gone by then, and so
-/// are empty verbatim blocks, restored as nothing before PHP reads the code.
-fn newline_after_comments(
-    finder: &Finder<'_>,
-    verbatim: &[Verbatim],
-    mut i: usize,
-) -> Option<usize> {
+/// The newline PHP swallows after an echo's `?>` at `end`. Blade's echo pattern ends with
+/// `(\r?\n)?` and writes a newline it matched twice, so that one stays; a lone `\r`, which the
+/// pattern does not match, PHP swallows (comments are gone when the pattern runs).
+fn echo_eats(finder: &Finder<'_>, verbatim: &[Verbatim], end: usize) -> Option<usize> {
     let bytes = finder.src.as_bytes();
+    let after_comments = |mut i: usize| {
+        while let Some(e) = finder.comment_at(i) {
+            i = e;
+        }
+        i
+    };
+    let j = after_comments(end);
+    match bytes.get(j) {
+        Some(b'\n') => None,
+        Some(b'\r') if bytes.get(after_comments(j + 1)) == Some(&b'\n') => None,
+        _ => newline_after_comments(finder, verbatim, end),
+    }
+}
+
+/// The newline PHP swallows after a directive's `?>` at `i`: comments are gone by then, and so
+/// are empty verbatim blocks, restored as nothing before PHP reads the code (also between the
+/// `\r` and the `\n` of a `\r\n`).
+fn newline_after_comments(finder: &Finder<'_>, verbatim: &[Verbatim], i: usize) -> Option<usize> {
+    let bytes = finder.src.as_bytes();
+    let i = invisible_until(finder, verbatim, i);
+    match bytes.get(i) {
+        Some(b'\r') => {
+            let next = invisible_until(finder, verbatim, i + 1);
+            Some(if bytes.get(next) == Some(&b'\n') {
+                next + 1
+            } else {
+                i + 1
+            })
+        }
+        Some(b'\n') => Some(i + 1),
+        _ => None,
+    }
+}
+
+/// Where the text PHP reads resumes after `i`: past comments and empty verbatim blocks.
+fn invisible_until(finder: &Finder<'_>, verbatim: &[Verbatim], mut i: usize) -> usize {
     loop {
         if let Some(end) = finder.comment_at(i) {
             i = end;
@@ -724,8 +754,7 @@ fn newline_after_comments(
         {
             i = v.end;
         } else {
-            break;
+            return i;
         }
     }
-    newline_at(bytes, i)
 }

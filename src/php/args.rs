@@ -131,6 +131,14 @@ impl<'a> Args<'a> {
         }
     }
 
+    /// An optional `?string` parameter: `None` when not given or null.
+    pub(crate) fn opt_nullable_string(&self, i: usize) -> Result<Option<Cow<'a, str>>, Error> {
+        match view(self.mixed(i)) {
+            Php::Null | Php::Undefined => Ok(None),
+            _ => self.string(i).map(Some),
+        }
+    }
+
     /// An `int` parameter.
     pub(crate) fn int(&self, i: usize) -> Result<i64, Error> {
         let value = self.mixed(i);

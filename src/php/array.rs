@@ -11,8 +11,8 @@ use minijinja::Error;
 use minijinja::value::{Value, ValueKind};
 
 use super::budget;
-use super::number::float_to_int;
-use super::value::{Missing, Php, error, missing, view};
+use super::number::{Num, float_to_int};
+use super::value::{Missing, Php, error, missing, view, warning};
 
 /// A PHP array key.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -207,7 +207,9 @@ pub(crate) struct ArrayBuilder {
     list: Vec<Value>,
     /// Every entry, once a key broke the list's order (`list` is then empty).
     map: Option<IndexMap<Key<'static>, Value>>,
-    next_index: i64,
+    /// The key an appended entry takes: one past the greatest integer key so far, 0 before
+    /// any (PHP starts from the smallest integer, so `[-5 => 1, 2]` appends at -4).
+    next_index: Option<i64>,
     /// Entries charged ahead by [`ArrayBuilder::reserve`].
     prepaid: usize,
 }
@@ -238,8 +240,8 @@ impl ArrayBuilder {
             budget::string(s.len())?;
         }
         if let Key::Int(i) = key {
-            if i >= self.next_index {
-                self.next_index = i.saturating_add(1);
+            if self.next_index.is_none_or(|next| i >= next) {
+                self.next_index = Some(i.saturating_add(1));
             }
         }
         if self.map.is_none() {
@@ -290,12 +292,13 @@ impl ArrayBuilder {
     }
 
     pub(crate) fn push(&mut self, value: Value) -> Result<(), Error> {
-        if self.next_index == i64::MAX && self.contains(&Key::Int(i64::MAX)) {
+        let next = self.next_index.unwrap_or(0);
+        if next == i64::MAX && self.contains(&Key::Int(i64::MAX)) {
             return Err(error(
                 "Cannot add element to the array as the next element is already occupied",
             ));
         }
-        self.insert(Key::Int(self.next_index), value)
+        self.insert(Key::Int(next), value)
     }
 
     pub(crate) fn contains(&self, key: &Key) -> bool {
@@ -335,28 +338,35 @@ pub(crate) fn get(container: &Value, key: &Value) -> Result<Value, Error> {
         if container.kind() == ValueKind::Map && canonical_int(text).is_none() {
             return match container.get_attr(text) {
                 Ok(v) if !v.is_undefined() => Ok(v),
-                _ => Err(Key::Str(Cow::Borrowed(text)).undefined_error()),
+                _ => warning(
+                    Key::Str(Cow::Borrowed(text)).undefined_error(),
+                    Value::from(()),
+                ),
             };
         }
     }
     match view(container) {
         Php::Array => {
             let normalised = to_key(key)?;
-            lookup_with(container, &normalised, key).ok_or_else(|| normalised.undefined_error())
+            match lookup_with(container, &normalised, key) {
+                Some(v) => Ok(v),
+                None => warning(normalised.undefined_error(), Value::from(())),
+            }
         }
         Php::Str(s) => string_offset(s, key),
-        Php::Other => match container.get_item(key) {
-            Ok(v) if !v.is_undefined() => Ok(v),
-            _ => Err(error(format!("Undefined property: {key}"))),
-        },
-        other => Err(error(format!(
-            "Trying to access array offset on value of type {}",
-            other.type_name()
-        ))),
+        Php::Other => Err(object_as_array()),
+        other => warning(
+            error(format!(
+                "Trying to access array offset on value of type {}",
+                other.type_name()
+            )),
+            Value::from(()),
+        ),
     }
 }
 
-/// `$c[$k]` inside `isset`, `empty` and `??`: undefined instead of a missing-key error.
+/// `$c[$k]` inside `??` (and on the way to the last key of `isset`/`empty`): undefined instead
+/// of a missing-key error.
 ///
 /// PHP still reports keys that cannot be keys at all (arrays, floats with a fraction) and
 /// leading-numeric string offsets, even there.
@@ -364,22 +374,90 @@ pub(crate) fn lenient_get(container: &Value, key: &Value) -> Result<Value, Error
     Ok(match view(container) {
         Php::Array => lookup_with(container, &to_key(key)?, key).unwrap_or(Value::UNDEFINED),
         Php::Str(s) => {
-            let offset = match view(key) {
-                Php::Int(i) => Value::from(i),
-                Php::Str(k) if canonical_int(k).is_some() => key.clone(),
-                Php::Str(k) => match super::number::parse_numeric(k) {
-                    Some((_, false)) => {
-                        return Err(error(format!("Illegal string offset \"{k}\"")));
+            let index = match view(key) {
+                Php::Int(i) => i,
+                Php::Str(k) => match string_offset_key(k) {
+                    StrOffset::Int(i) => i,
+                    StrOffset::Leading(i) => {
+                        warning(error(format!("Illegal string offset \"{k}\"")), i)?
                     }
-                    _ => return Ok(Value::UNDEFINED),
+                    StrOffset::Illegal => return Ok(Value::UNDEFINED),
                 },
-                Php::Array | Php::Other => return Err(error("Illegal offset type")),
-                _ => Value::from(super::value::to_int_lenient(key)),
+                Php::Array | Php::Other => return Err(illegal_string_offset(key)),
+                _ => super::value::to_int_lenient(key),
             };
-            string_offset(s, &offset).unwrap_or(Value::UNDEFINED)
+            byte_at(s, index).unwrap_or(Value::UNDEFINED)
         }
-        Php::Other => container.get_item(key).unwrap_or(Value::UNDEFINED),
+        // Even `isset` refuses: stdClass has no ArrayAccess.
+        Php::Other => return Err(object_as_array()),
         _ => Value::UNDEFINED,
+    })
+}
+
+/// The last `$c[$k]` of `isset`/`empty`: as [`lenient_get`], except that a string offset never
+/// fails there, whatever its key.
+pub(crate) fn isset_get(container: &Value, key: &Value) -> Result<Value, Error> {
+    let s = match view(container) {
+        Php::Str(s) => s,
+        Php::Array => {
+            let key = to_key(key).map_err(|_| error("Illegal offset type in isset or empty"))?;
+            return Ok(lookup(container, &key).unwrap_or(Value::UNDEFINED));
+        }
+        _ => return lenient_get(container, key),
+    };
+    let index = match view(key) {
+        Php::Int(i) => i,
+        Php::Str(k) => match string_offset_key(k) {
+            StrOffset::Int(i) => i,
+            _ => return Ok(Value::UNDEFINED),
+        },
+        Php::Array | Php::Other => return Ok(Value::UNDEFINED),
+        _ => super::value::to_int_lenient(key),
+    };
+    Ok(byte_at(s, index).unwrap_or(Value::UNDEFINED))
+}
+
+fn object_as_array() -> Error {
+    error("Cannot use object of type stdClass as array")
+}
+
+fn illegal_string_offset(key: &Value) -> Error {
+    error(format!(
+        "Cannot access offset of type {} on string",
+        view(key).type_name()
+    ))
+}
+
+/// A string used as a string offset, as PHP 8 reads it: an integer numeric string (blanks
+/// around it, a sign and leading zeros allowed) is that integer; a leading one warns.
+enum StrOffset {
+    Int(i64),
+    Leading(i64),
+    Illegal,
+}
+
+fn string_offset_key(k: &str) -> StrOffset {
+    if let Some(i) = canonical_int(k) {
+        return StrOffset::Int(i);
+    }
+    match super::number::parse_numeric(k) {
+        Some((Num::Int(i), true)) => StrOffset::Int(i),
+        Some((Num::Int(i), false)) => StrOffset::Leading(i),
+        _ => StrOffset::Illegal,
+    }
+}
+
+/// The byte at `index` of `s`, negative indexes from the end.
+fn byte_at(s: &str, index: i64) -> Option<Value> {
+    let len = s.len() as i64;
+    let position = if index < 0 {
+        index.checked_add(len)
+    } else {
+        Some(index)
+    };
+    position.filter(|p| (0..len).contains(p)).map(|p| {
+        let byte = s.as_bytes().get(p as usize).copied().unwrap_or(0);
+        Value::from(String::from_utf8_lossy(&[byte]).into_owned())
     })
 }
 
@@ -387,30 +465,23 @@ pub(crate) fn lenient_get(container: &Value, key: &Value) -> Result<Value, Error
 fn string_offset(s: &str, offset: &Value) -> Result<Value, Error> {
     let index = match view(offset) {
         Php::Int(i) => i,
-        Php::Str(k) => match canonical_int(k) {
-            Some(i) => i,
-            None => match super::number::parse_numeric(k) {
-                Some(_) => return Err(error(format!("Illegal string offset \"{k}\""))),
-                None => {
-                    return Err(error("Cannot access offset of type string on string"));
-                }
-            },
+        Php::Str(k) => match string_offset_key(k) {
+            StrOffset::Int(i) => i,
+            StrOffset::Leading(i) => warning(error(format!("Illegal string offset \"{k}\"")), i)?,
+            StrOffset::Illegal => return Err(illegal_string_offset(offset)),
         },
-        Php::Array | Php::Other => return Err(error("Illegal offset type")),
-        _ => return Err(error("String offset cast occurred")),
+        Php::Array | Php::Other => return Err(illegal_string_offset(offset)),
+        _ => warning(
+            error("String offset cast occurred"),
+            super::value::to_int_lenient(offset),
+        )?,
     };
-    let len = s.len() as i64;
-    let position = if index < 0 {
-        index.checked_add(len)
-    } else {
-        Some(index)
-    };
-    match position.filter(|p| (0..len).contains(p)) {
-        Some(p) => {
-            let byte = s.as_bytes().get(p as usize).copied().unwrap_or(0);
-            Ok(Value::from(String::from_utf8_lossy(&[byte]).into_owned()))
-        }
-        None => Err(error(format!("Uninitialized string offset {index}"))),
+    match byte_at(s, index) {
+        Some(byte) => Ok(byte),
+        None => warning(
+            error(format!("Uninitialized string offset {index}")),
+            Value::from(""),
+        ),
     }
 }
 
@@ -424,6 +495,13 @@ fn foreach_error(value: &Value) -> Error {
 
 /// What `@foreach ($v as $x)` iterates.
 pub(crate) fn foreach_values(value: &Value) -> Result<Value, Error> {
+    // `foreach` over an object walks its properties.
+    if let Some(object) = super::value::std_class(value) {
+        budget::list(object.properties.len())?;
+        return Ok(list(
+            object.properties.iter().map(|(_, v)| v.clone()).collect(),
+        ));
+    }
     match value.kind() {
         ValueKind::Seq => Ok(value.clone()),
         ValueKind::Map | ValueKind::Iterable => {
@@ -436,6 +514,16 @@ pub(crate) fn foreach_values(value: &Value) -> Result<Value, Error> {
 
 /// What `@foreach ($v as $k => $x)` iterates: `[key, value]` pairs.
 pub(crate) fn foreach_pairs(value: &Value) -> Result<Value, Error> {
+    if let Some(object) = super::value::std_class(value) {
+        budget::list(object.properties.len().saturating_mul(3))?;
+        return Ok(list(
+            object
+                .properties
+                .iter()
+                .map(|(k, v)| Value::from(vec![k.clone(), v.clone()]))
+                .collect(),
+        ));
+    }
     if !is_array(value) {
         return Err(foreach_error(value));
     }
@@ -452,12 +540,14 @@ pub(crate) fn foreach_pairs(value: &Value) -> Result<Value, Error> {
 pub(crate) fn from_literal(pairs: &Value) -> Result<Value, Error> {
     let mut builder = ArrayBuilder::new();
     for pair in values(pairs) {
-        let key = pair.get_item_by_index(0).unwrap_or(Value::UNDEFINED);
-        let value = pair.get_item_by_index(1).unwrap_or(Value::UNDEFINED);
-        if key.is_none() || key.is_undefined() {
-            builder.push(value)?;
-        } else {
-            builder.insert(to_key(&key)?.into_owned(), value)?;
+        // `[value]` for a positional entry, `[key, value]` for a keyed one (a null key is "").
+        match pair.len() {
+            Some(1) => builder.push(pair.get_item_by_index(0).unwrap_or(Value::UNDEFINED))?,
+            _ => {
+                let key = pair.get_item_by_index(0).unwrap_or(Value::UNDEFINED);
+                let value = pair.get_item_by_index(1).unwrap_or(Value::UNDEFINED);
+                builder.insert(to_key(&key)?.into_owned(), value)?;
+            }
         }
     }
     Ok(builder.build())

@@ -204,7 +204,13 @@ pub(crate) const MORE: &[Function] = &[
         let mut out = ArrayBuilder::new();
         out.reserve(count as usize)?;
         for i in 0..count {
-            out.insert(Key::Int(start.saturating_add(i)), a.mixed(2).clone())?;
+            // PHP appends after the first: past PHP_INT_MAX there is no next key.
+            let Some(key) = start.checked_add(i) else {
+                return Err(error(
+                    "Cannot add element to the array as the next element is already occupied",
+                ));
+            };
+            out.insert(Key::Int(key), a.mixed(2).clone())?;
         }
         Ok(out.build())
     }),
@@ -440,8 +446,10 @@ fn array_column(a: &Args) -> Result<Value, Error> {
             Some(index) if is_array(&row) => lookup(&row, &to_key(index)?),
             _ => None,
         };
-        match key.filter(|k| matches!(view(k), Php::Int(_) | Php::Str(_))) {
-            Some(key) => out.insert(key_of_element(&key)?, value)?,
+        // The index value becomes a key as an array literal's would: null is "", a bool or
+        // a float an integer.
+        match key {
+            Some(key) => out.insert(super::array::to_key(&key)?.into_owned(), value)?,
             None => out.push(value)?,
         }
     }
@@ -463,14 +471,20 @@ fn range(a: &Args) -> Result<Value, Error> {
     if step_abs.as_f64() == 0.0 {
         return Err(a.value_error(2, "must not exceed the specified range"));
     }
-    let single_byte = |v: &Value| match view(v) {
-        Php::Str(s) if s.len() == 1 && super::number::parse_numeric(s).is_none() => {
-            s.bytes().next()
+    // Two strings, neither of them numeric: a range of the bytes that begin them.
+    let numeric = |v: &Value| -> Option<Num> {
+        match view(v) {
+            Php::Str(s) => super::number::parse_numeric(s)
+                .filter(|(_, whole)| *whole)
+                .map(|(n, _)| n),
+            _ => None,
         }
+    };
+    let first_byte = |v: &Value| match view(v) {
+        Php::Str(s) if numeric(v).is_none() => s.bytes().next(),
         _ => None,
     };
-    if let (Some(from), Some(to), Num::Int(step)) = (single_byte(start), single_byte(end), step_abs)
-    {
+    if let (Some(from), Some(to), Num::Int(step)) = (first_byte(start), first_byte(end), step_abs) {
         let step = u8::try_from(step).unwrap_or(u8::MAX);
         let mut out = Vec::new();
         let mut c = from;
@@ -489,11 +503,17 @@ fn range(a: &Args) -> Result<Value, Error> {
         }
         return Ok(list(out));
     }
+    // Otherwise floats if anything is one (a numeric string included), else integers; the
+    // strings read as their leading number, or 0.
+    let double = [start, end]
+        .iter()
+        .any(|v| matches!(view(v), Php::Float(_)) || matches!(numeric(v), Some(Num::Float(_))))
+        || matches!(step, Num::Float(_));
     let to_num = |i: usize| -> Result<Num, Error> {
-        match view(a.mixed(i)) {
-            Php::Str(s) if super::number::parse_numeric(s).is_none_or(|(_, whole)| !whole) => {
-                Ok(Num::Int(0))
-            }
+        let v = a.mixed(i);
+        match view(v) {
+            Php::Str(_) if double => Ok(Num::Float(super::value::to_number_lenient(v).as_f64())),
+            Php::Str(_) => Ok(Num::Int(super::value::to_int_lenient(v))),
             _ => a.number(i),
         }
     };

@@ -66,6 +66,7 @@ thread_local! {
 /// The memory budget and nesting limit of one render, from its start until this is dropped.
 pub struct RenderBudget {
     outer: Memory,
+    silenced: u32,
 }
 
 impl RenderBudget {
@@ -78,6 +79,7 @@ impl RenderBudget {
         };
         RenderBudget {
             outer: MEMORY.replace(memory),
+            silenced: super::value::set_silenced(0),
         }
     }
 }
@@ -85,6 +87,7 @@ impl RenderBudget {
 impl Drop for RenderBudget {
     fn drop(&mut self) {
         MEMORY.set(self.outer);
+        super::value::set_silenced(self.silenced);
     }
 }
 

@@ -6,6 +6,7 @@ use minijinja::value::Value;
 
 use super::args::Args;
 use super::budget;
+use super::digest::Refusal;
 use super::functions::{Function, php_fn};
 use super::strings::{MAX_STRING_LEN, from_bytes, too_long};
 
@@ -31,27 +32,28 @@ pub(crate) const LIBRARY: &[Function] = &[
         Ok(decoded.map_or(Value::from(false), |bytes| from_bytes(&bytes)))
     }),
     php_fn!("md5", ["string", "binary"], 1, |a| {
-        Ok(Value::from(hex(&super::digest::md5(hashed(
-            &a.string(0)?,
-        )?))))
+        let digest = super::digest::md5(hashed(&a.string(0)?)?);
+        hex_digest(a, 1, &digest)
     }),
     php_fn!("sha1", ["string", "binary"], 1, |a| {
-        Ok(Value::from(hex(&super::digest::sha1(hashed(
-            &a.string(0)?,
-        )?))))
+        let digest = super::digest::sha1(hashed(&a.string(0)?)?);
+        hex_digest(a, 1, &digest)
     }),
     php_fn!("hash", ["algo", "data", "binary", "options"], 2, |a| {
         let algo = a.string(0)?.to_ascii_lowercase();
         let data = a.string(1)?;
-        let bytes = hashed(&data)?;
-        let digest = match algo.as_str() {
-            "md5" => super::digest::md5(bytes).to_vec(),
-            "sha1" => super::digest::sha1(bytes).to_vec(),
-            "sha256" => super::digest::sha256(bytes).to_vec(),
-            "crc32b" => super::digest::crc32(bytes).to_be_bytes().to_vec(),
-            _ => return Err(a.value_error(0, "must be a valid hashing algorithm")),
+        let seed = match a.get(3) {
+            None => 0,
+            Some(_) => seed(a.array(3)?),
         };
-        Ok(Value::from(hex(&digest)))
+        match super::digest::hash(&algo, hashed(&data)?, seed) {
+            Ok(digest) => hex_digest(a, 2, &digest),
+            Err(Refusal::Unknown) => Err(a.value_error(0, "must be a valid hashing algorithm")),
+            Err(Refusal::Unsupported) => Err(a.value_error(
+                0,
+                &format!("\"{algo}\" is a hashing algorithm portclaims does not implement"),
+            )),
+        }
     }),
     php_fn!("crc32", ["string"], 1, |a| {
         Ok(Value::from(i64::from(super::digest::crc32(hashed(
@@ -71,6 +73,28 @@ pub(crate) const LIBRARY: &[Function] = &[
         url_encode(&a.string(0)?, false)?
     ))),
 ];
+
+/// A digest as `$binary` asks for it. Strings here are UTF-8 text, which raw digest bytes
+/// are not; giving them as U+FFFD-riddled text would be silently wrong, so the raw form is
+/// refused.
+fn hex_digest(a: &Args, binary: usize, digest: &[u8]) -> Result<Value, Error> {
+    if a.opt_bool(binary)? {
+        return Err(a.value_error(
+            binary,
+            "cannot be true: raw binary digests are not supported (strings are UTF-8 text), use the hexadecimal digest",
+        ));
+    }
+    Ok(Value::from(hex(digest)))
+}
+
+/// `$options['seed']` of `hash()`, as PHP reads it for MurmurHash and xxHash.
+fn seed(options: &Value) -> u64 {
+    options
+        .get_item(&Value::from("seed"))
+        .ok()
+        .and_then(|v| i64::try_from(v).ok())
+        .map_or(0, |n| n as u64)
+}
 
 /// The bytes of `s`, charged as the digest about to hash them.
 fn hashed(s: &str) -> Result<&[u8], Error> {

@@ -31,8 +31,9 @@ pub(crate) const LIBRARY: &[Function] = &[
         |a| {
             let num = a.float(0)?;
             let decimals = a.opt_int(1)?.unwrap_or(0);
-            let point = a.opt_string(2)?;
-            let separator = a.opt_string(3)?;
+            // Both separators are `?string`: null is the default, not "".
+            let point = a.opt_nullable_string(2)?;
+            let separator = a.opt_nullable_string(3)?;
             Ok(Value::from(number_format(
                 num,
                 decimals,

@@ -134,6 +134,22 @@ impl Encoder {
                 self.string(s)
             }
             Php::Array => self.array(value, depth),
+            Php::Other if super::value::std_class(value).is_some() => {
+                // An object's properties, as a map (their names are never numeric).
+                let mut properties = super::array::ArrayBuilder::new();
+                for (name, v) in super::value::std_class(value)
+                    .map(|o| o.properties.as_slice())
+                    .unwrap_or_default()
+                {
+                    let name =
+                        super::array::Key::Str(name.as_str().unwrap_or("").to_string().into());
+                    if let Err(e) = properties.insert(name, v.clone()) {
+                        self.limit.get_or_insert(e);
+                        return;
+                    }
+                }
+                self.array(&properties.build(), depth);
+            }
             Php::Other => {
                 self.fail(JsonError::Unsupported);
                 self.out.push_str("null");

@@ -35,11 +35,10 @@ pub(crate) const LIBRARY: &[Function] = &[
     ),
     php_fn!("json_encode", ["value", "flags", "depth"], 1, |args| {
         let flags = args.opt_int(1)?.unwrap_or(0);
+        // Unlike json_decode, PHP's encoder has no error for a depth below 1: it only fails
+        // when an array nests deeper, so a scalar still encodes.
         let depth = args.opt_int(2)?.unwrap_or(512);
-        if depth <= 0 {
-            return Err(args.value_error(2, "must be greater than 0"));
-        }
-        let max_depth = usize::try_from(depth).unwrap_or(usize::MAX);
+        let max_depth = usize::try_from(depth.max(0)).unwrap_or(usize::MAX);
         Ok(match json::encode(args.mixed(0), flags, max_depth)? {
             Ok(text) => Value::from(text),
             Err(json::JsonError::TooLong) => return Err(super::strings::too_long("json_encode")),

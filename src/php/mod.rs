@@ -15,7 +15,10 @@
 //! | `c\|_fget(k)` (a filter) | `_get` for the fast translation's computed keys: an undefined `k` is an error |
 //! | `a\|_coalesce(b)` (a filter) | the fast translation's `$a ?? $b`: `a` when set and not null, else `b` |
 //! | `_lget(c, k)` | `$c[$k]` inside `isset`/`empty`/`??`: undefined instead of an error |
+//! | `_iget(c, k)` | the last `$c[$k]` of `isset`/`empty`: `_lget`, but a string offset never fails |
 //! | `_var(v, "name")` | reading `$name`: error `Undefined variable $name` when `v` is undefined |
+//! | `_silenced(_mute(), v)` | `@$v`: PHP's warnings while `v` runs give PHP's value (null for a missing key or variable, `"Array"` for an array as a string) instead of an error; exceptions still fail |
+//! | `_warn("message")` | a warning the translation knows of (a property of a non-object): an error, null under `@` |
 //! | `_isset(v)` | defined and not null |
 //! | `_empty(v)` | `empty($v)`: not set, or falsy |
 //! | `(c\|_tkeep or b)\|_kept` (filters) | `$c ?: $b`, `$c` evaluated once: `_tkeep` wraps `c` when it is true, `_kept` unwraps whichever `or` chose |
@@ -26,7 +29,7 @@
 //! | `_neg(v)`, `_pos(v)` | unary minus and plus |
 //! | `_eq _ne _ident _nident _lt _gt _le _ge _cmp (a, b)` | `== != === !== < > <= >= <=>` with PHP 8 loose comparison |
 //! | `_xor(a, b)` | logical xor of the truthiness |
-//! | `_arr(pairs)` | array literal with keys: `pairs` is a list of `[key, value]`, `key` none for positional entries; returns a list when the keys are 0..n-1 in order, otherwise a map |
+//! | `_arr(pairs)` | array literal with keys: `pairs` is a list of `[key, value]`, or `[value]` for positional entries; returns a list when the keys are 0..n-1 in order, otherwise a map |
 //! | `_values(v)` / `_pairs(v)` | what `@foreach ($v as $x)` / `@foreach ($v as $k => $x)` iterates: a list of values / a list of `[key, value]` pairs; error for non-arrays as PHP warns |
 //! | `_raw(v)` | `{!! $v !!}`: PHP string conversion, marked safe so the formatter does not escape it |
 //! | `_json(v, flags, depth)` | `@json($v, flags, depth)`: the text `json_encode` gives, marked safe; flags default to Blade's 15 (`JSON_HEX_TAG\|JSON_HEX_AMP\|JSON_HEX_APOS\|JSON_HEX_QUOT`) when omitted or none, depth to 512; empty when PHP's encoder fails (it returns false) |
@@ -110,11 +113,12 @@ pub fn formatter(
             // The common cases, without allocating: digits and `-` never need escaping.
             value::Php::Str(s) => write_escaped(out, s),
             value::Php::Int(i) => write!(out, "{i}"),
-            value::Php::Array => {
-                // `e()` hands the array to htmlspecialchars(), whose type check fails first.
-                return Err(value::error(
-                    "htmlspecialchars(): Argument #1 ($string) must be of type string, array given",
-                ));
+            value::Php::Array | value::Php::Other => {
+                // `e()` hands the value to htmlspecialchars(), whose type check fails first.
+                return Err(value::error(format!(
+                    "htmlspecialchars(): Argument #1 ($string) must be of type string, {} given",
+                    value::view(value).type_name()
+                )));
             }
             _ => write_escaped(out, &value::to_php_string(value)?),
         };

@@ -33,7 +33,52 @@ pub(crate) const HELPERS: &[(&str, Cost, Helper)] = &[
     ("_lget", Cost::Key, |a| {
         array::lenient_get(arg(a, 0)?, arg(a, 1)?)
     }),
+    ("_iget", Cost::Key, |a| {
+        array::isset_get(arg(a, 0)?, arg(a, 1)?)
+    }),
     ("_var", Cost::Constant, var),
+    // `@e` is `_silenced(_mute(), e)`: arguments run in order, so `e` runs silenced.
+    ("_mute", Cost::Constant, |_| {
+        value::silence(true);
+        Ok(Value::from(()))
+    }),
+    ("_silenced", Cost::Constant, |a| {
+        value::silence(false);
+        let v = arg(a, 1)?;
+        Ok(if v.is_undefined() {
+            Value::from(())
+        } else {
+            v.clone()
+        })
+    }),
+    // `$base->name` where `$base` cannot be an object (only `$loop` is one, resolved when the
+    // template is translated): PHP's warning, or null when a `?->` of the chain met null.
+    ("_prop", Cost::Constant, |a| {
+        let base = arg(a, 0)?;
+        let name = arg(a, 1)?.as_str().unwrap_or("");
+        if let Some(object) = value::std_class(base) {
+            return match object.property(name) {
+                Some(v) => Ok(v),
+                None => value::warning(
+                    error(format!("Undefined property: stdClass::${name}")),
+                    Value::from(()),
+                ),
+            };
+        }
+        if isset(base) || !truthy(arg(a, 2)?) {
+            let message = format!(
+                "Attempt to read property \"{name}\" on {}",
+                value::view(base).type_name()
+            );
+            return value::warning(error(message), Value::from(()));
+        }
+        Ok(Value::from(()))
+    }),
+    // A warning the translation knows of: null under `@`.
+    ("_warn", Cost::Constant, |a| {
+        let message = arg(a, 0)?.as_str().unwrap_or("").to_string();
+        value::warning(error(message), Value::from(()))
+    }),
     ("_isset", Cost::Constant, |a| {
         Ok(Value::from(isset(arg(a, 0)?)))
     }),
@@ -125,6 +170,18 @@ pub(crate) const HELPERS: &[(&str, Cost, Helper)] = &[
     }),
     ("_pairs", Cost::Metered("@foreach"), |a| {
         array::foreach_pairs(arg(a, 0)?)
+    }),
+    // `(object) [k => v, …]` from `[[k, v], …]`: Blade's `$loop`.
+    ("_obj", Cost::Constant, |a| {
+        let properties = array::values(arg(a, 0)?)
+            .map(|pair| {
+                (
+                    pair.get_item_by_index(0).unwrap_or_default(),
+                    pair.get_item_by_index(1).unwrap_or_default(),
+                )
+            })
+            .collect();
+        Ok(Value::from_object(value::StdClass { properties }))
     }),
     ("_raw", Cost::Metered("{!! !!}"), |a| {
         let text = to_php_string(arg(a, 0)?)?;
@@ -255,10 +312,13 @@ fn var(args: &[Value]) -> Result<Value, Error> {
     let value = arg(args, 0)?;
     if value.is_undefined() {
         let name = args.get(1).and_then(Value::as_str).unwrap_or("");
-        return Err(value::missing(
-            format!("Undefined variable ${name}"),
-            value::Missing::Variable(name.to_string()),
-        ));
+        return value::warning(
+            value::missing(
+                format!("Undefined variable ${name}"),
+                value::Missing::Variable(name.to_string()),
+            ),
+            Value::from(()),
+        );
     }
     Ok(value.clone())
 }
@@ -335,13 +395,13 @@ fn json_helper(args: &[Value]) -> Result<Value, Error> {
         Some(d) if !d.is_undefined() && !d.is_none() => super::value::to_int_lenient(d),
         _ => 512,
     };
-    if depth <= 0 {
-        return Err(error(
-            "json_encode(): Argument #3 ($depth) must be greater than 0",
-        ));
-    }
+    // As json_encode: no error for a depth below 1, only for an array nested deeper.
     Ok(
-        match json::encode(value, flags, usize::try_from(depth).unwrap_or(usize::MAX))? {
+        match json::encode(
+            value,
+            flags,
+            usize::try_from(depth.max(0)).unwrap_or(usize::MAX),
+        )? {
             Ok(text) => Value::from_safe_string(text),
             Err(json::JsonError::TooLong) => return Err(super::strings::too_long("json_encode")),
             Err(_) => Value::from_safe_string(String::new()),

@@ -252,9 +252,10 @@ fn str_replace(a: &Args) -> Result<Value, Error> {
                 "must be of type string when argument #1 ($search) is a string",
             ));
         }
-        match view(search) {
-            Php::Str(_) | Php::Int(_) | Php::Float(_) | Php::Bool(_) => {}
-            _ => return Err(a.type_error(0, "array|string")),
+        // null is deprecated for `array|string` and read as "", which Laravel 12's handler
+        // only logs.
+        if matches!(view(search), Php::Other) {
+            return Err(a.type_error(0, "array|string"));
         }
         vec![(a.string(0)?.into_owned(), a.string(1)?.into_owned())]
     };
@@ -434,12 +435,16 @@ fn within(s: &str, lo: usize, hi: usize) -> Option<(usize, &str)> {
 
 /// `implode($separator, $array)` or `implode($array)`.
 fn implode(a: &Args) -> Result<Value, Error> {
-    let (separator, array) = if a.len() == 1 {
+    // `implode($array)` also when `$array` is null: PHP then wants an array as argument #1,
+    // which it has already read as a string if it is none (null deprecated as "").
+    let (separator, array) = if matches!(view(a.mixed(1)), Php::Null | Php::Undefined) {
         if !is_array(a.mixed(0)) {
+            if matches!(view(a.mixed(0)), Php::Other) {
+                return Err(a.type_error(0, "array|string"));
+            }
             return Err(error(format!(
-                "{}(): Argument #1 ($array) must be of type array, {} given",
+                "{}(): Argument #1 ($array) must be of type array, string given",
                 a.sig.name,
-                view(a.mixed(0)).type_name()
             )));
         }
         (Cow::Borrowed(""), a.mixed(0))
@@ -836,7 +841,8 @@ fn string_compare(a: &Args, fold_case: bool, length: Option<i64>) -> Result<Valu
 /// never rescans replaced text.
 fn strtr(a: &Args) -> Result<Value, Error> {
     let s = a.string(0)?;
-    if a.len() == 3 {
+    // `$to` is `?string`: null is the two-argument form.
+    if !matches!(view(a.mixed(2)), Php::Null | Php::Undefined) {
         let (from, to) = (a.string(1)?, a.string(2)?);
         let mut map: [u8; 256] = std::array::from_fn(|i| i as u8);
         for (f, t) in from.bytes().zip(to.bytes()) {

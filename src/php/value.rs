@@ -1,8 +1,11 @@
 //! A PHP view of minijinja values: which PHP type a value is, and PHP's conversions between types.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
-use minijinja::value::{Value, ValueKind};
+use std::sync::Arc;
+
+use minijinja::value::{Enumerator, Object, ObjectRepr, Value, ValueKind};
 use minijinja::{Error, ErrorKind};
 
 use super::number::{self, Num};
@@ -21,7 +24,8 @@ pub(crate) enum Php<'a> {
     Str(&'a str),
     /// A sequence or a map.
     Array,
-    /// Anything minijinja has that PHP has not (functions, `loop`, …).
+    /// An object: Blade's `$loop` ([`StdClass`]), the only one templates meet; or anything
+    /// else minijinja has that PHP has not.
     Other,
 }
 
@@ -61,13 +65,78 @@ impl Php<'_> {
             Php::Float(_) => "float",
             Php::Str(_) => "string",
             Php::Array => "array",
-            Php::Other => "object",
+            Php::Other => "stdClass",
         }
     }
 }
 
+/// A PHP `stdClass` object: Blade's `$loop` is one (Laravel casts its loop array to an object).
+/// Its properties are read with `->`, never with `[…]`, and PHP's array functions refuse it.
+#[derive(Debug)]
+pub(crate) struct StdClass {
+    pub(crate) properties: Vec<(Value, Value)>,
+}
+
+impl Object for StdClass {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Plain
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.property(key.as_str()?)
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Values(self.properties.iter().map(|(k, _)| k.clone()).collect())
+    }
+}
+
+impl StdClass {
+    pub(crate) fn property(&self, name: &str) -> Option<Value> {
+        self.properties
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(name))
+            .map(|(_, v)| v.clone())
+    }
+}
+
+/// The `stdClass` object `value` is, if it is one.
+pub(crate) fn std_class(value: &Value) -> Option<&StdClass> {
+    value.downcast_object_ref::<StdClass>()
+}
+
 pub(crate) fn error(message: impl Into<Cow<'static, str>>) -> Error {
     Error::new(ErrorKind::InvalidOperation, message)
+}
+
+thread_local! {
+    /// How many `@` operators the evaluation is inside.
+    static SILENCED: Cell<u32> = const { Cell::new(0) };
+}
+
+/// A PHP warning: Laravel's handler makes it an exception, except under `@`, which PHP honours
+/// by not calling the handler; the expression then goes on with `fallback`, PHP's value.
+pub(crate) fn warning<T>(warning: Error, fallback: T) -> Result<T, Error> {
+    if SILENCED.get() > 0 {
+        Ok(fallback)
+    } else {
+        Err(warning)
+    }
+}
+
+/// Enters (`true`) or leaves an `@` operator.
+pub(crate) fn silence(enter: bool) {
+    SILENCED.set(if enter {
+        SILENCED.get().saturating_add(1)
+    } else {
+        SILENCED.get().saturating_sub(1)
+    });
+}
+
+/// Sets how many `@` operators the evaluation is inside, returning the previous count: a render
+/// starts outside any (one that failed inside an `@` never left it).
+pub(crate) fn set_silenced(count: u32) -> u32 {
+    SILENCED.replace(count)
 }
 
 /// What a read found missing, kept on its error (as the error's source) so that hosts can
@@ -118,7 +187,12 @@ pub(crate) fn to_php_string(value: &Value) -> Result<Cow<'_, str>, Error> {
         Php::Int(i) => Cow::Owned(i.to_string()),
         Php::Float(f) => Cow::Owned(float_to_string(f)),
         Php::Str(s) => Cow::Borrowed(s),
-        Php::Array => return Err(error("Array to string conversion")),
+        Php::Array => warning(error("Array to string conversion"), Cow::Borrowed("Array"))?,
+        Php::Other if std_class(value).is_some() => {
+            return Err(error(
+                "Object of class stdClass could not be converted to string",
+            ));
+        }
         Php::Other => Cow::Owned(value.to_string()),
     })
 }
@@ -273,7 +347,7 @@ pub(crate) fn to_arith_operand(
         Php::Float(f) => Ok(Num::Float(f)),
         Php::Str(s) => match number::parse_numeric(s) {
             Some((num, true)) => Ok(num),
-            Some((_, false)) => Err(error("A non-numeric value encountered")),
+            Some((num, false)) => warning(error("A non-numeric value encountered"), num),
             None => Err(unsupported_operands(left, right, op)),
         },
         Php::Array | Php::Other => Err(unsupported_operands(left, right, op)),

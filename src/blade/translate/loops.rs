@@ -488,7 +488,7 @@ fn relocate(e: &mut Expr, start: usize, end: usize) {
                 relocate(b, start, end);
             }
         }
-        Kind::Prop(a, _)
+        Kind::Prop(a, _, _)
         | Kind::Empty(a)
         | Kind::Unary(_, a)
         | Kind::Cast(_, a)

@@ -460,9 +460,32 @@ impl<'a> Translator<'a> {
                 end,
             } => {
                 let (a, mut b) = *expr;
-                // Blade drops one trailing `;`.
+                // Blade drops one trailing `;`. A raw echo compiles to `echo …; ?>`, where more
+                // of them are empty statements.
                 if self.code_slice(a, b).ends_with(';') {
                     b -= 1;
+                    while *raw
+                        && self
+                            .code_slice(a, b)
+                            .trim_end_matches([' ', '\t', '\n', '\r'])
+                            .ends_with(';')
+                    {
+                        b = a + self
+                            .code_slice(a, b)
+                            .trim_end_matches([' ', '\t', '\n', '\r'])
+                            .len()
+                            - 1;
+                    }
+                }
+                // `e(…);` follows an escaped echo on its line, which a `//` comment would
+                // swallow: PHP cannot parse that (`echo …; ?>` of a raw echo ends the comment).
+                if !*raw && crate::blade::lex::ends_in_line_comment(self.code, a, b) {
+                    return Err(Failure::new(
+                        FailureKind::Syntax,
+                        "syntax error, a // or # comment runs to the end of the echo and swallows Blade's closing \");\"",
+                        *start,
+                        *end,
+                    ));
                 }
                 if a >= b {
                     return Err(Failure::new(
@@ -542,7 +565,7 @@ impl<'a> Translator<'a> {
                     stack.push((base, guarded));
                     stack.extend(key.iter().map(|k| (&**k, false)));
                 }
-                Kind::Prop(base, _) => stack.push((base, guarded)),
+                Kind::Prop(base, _, _) => stack.push((base, guarded)),
                 kind => stack.extend(expr::children(kind).map(|e| (e, false))),
             }
         }
@@ -658,6 +681,19 @@ impl<'a> Translator<'a> {
         start: usize,
         end: usize,
     ) -> Result<(), Failure> {
+        // Blade writes `):` or `);` after the arguments, on their line.
+        if let Some((a, b)) = args {
+            if crate::blade::lex::ends_in_line_comment(self.code, a, b) {
+                return Err(Failure::new(
+                    FailureKind::Syntax,
+                    format!(
+                        "syntax error, a // or # comment runs to the end of @{name}'s arguments and swallows what Blade writes after them"
+                    ),
+                    start,
+                    end,
+                ));
+            }
+        }
         match name {
             "if" | "elseif" => {
                 let (a, b) = self.require_args(name, args, start, end)?;
@@ -744,7 +780,7 @@ impl<'a> Translator<'a> {
                 self.collect_reads_in(&e, true);
                 self.open_if(start)?;
                 self.out.push_str("{% if _empty(");
-                self.emitting(|emitter| emitter.lenient(&e))?;
+                self.emitting(|emitter| emitter.isset_operand(&e))?;
                 self.out.push_str(") %}");
             }
             "empty" => match self.blocks.pop() {
