@@ -491,6 +491,8 @@ function kubladeYamlFailure(file, output, printed, variables) {
   } catch (error) {
     const mapped = error.yamlLine ? outputLineMapper(file.template, output, printed)(error.yamlLine) : undefined;
     const range = mapped ? rangeOf(mapped.line, 1, mapped.line, mapped.text.length + 1) : WHOLE_FILE;
-    return { severity: 'error', message: `Kublade fails here: ${error.reason ?? error.message}`, file: file.path, range };
+    // A limit is portclaims's, not a place where Kublade fails.
+    const message = error.kind === 'limit' ? error.reason : `Kublade fails here: ${error.reason ?? error.message}`;
+    return { severity: 'error', message, file: file.path, range };
   }
 }

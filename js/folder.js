@@ -9,16 +9,11 @@
 //   4. only when everything succeeded, the claims committed to the store, once.
 // A failure throws the first error (`others` holds the rest) and commits nothing.
 import { KubladeError, kubladeFile, kubladeGenerated, kubladeOrder } from './kublade/deployment.js';
-import { setYamlLoader } from './kublade/yaml-parse.js';
 
 const TEMPLATE_KEYS = ['dialect', 'escape', 'whitespace', 'limits'];
 
-/**
- * `api` is createApi's; `core` the WebAssembly module (for the Kublade exports); `loadYaml`
- * returns the `yaml` package, loaded on the first `kublade` render.
- */
-export function createFolderRenderer(api, core, loadYaml) {
-  if (loadYaml) setYamlLoader(loadYaml);
+/** `api` is createApi's; `core` the WebAssembly module (for the Kublade exports). */
+export function createFolderRenderer(api, core) {
   /** `{ variables, problems }`; throws the first error problem (with `problems`). */
   function resolveVariables({ fields, values, namespace, scope, defaults = true, fieldsFile = '.kublade/fields.json' }) {
     const valuesJson = values === undefined || values === null ? '' : JSON.stringify(values);
@@ -113,7 +108,7 @@ export function createFolderRenderer(api, core, loadYaml) {
       const error = failedAt.get(file.path);
       if (error) throw Object.assign(error, { others: errors.filter((e) => e.error !== error).map((e) => e.error) });
       // Each file's YAML step runs before the next file renders.
-      const text = kubladeFile(file.path, outputs.get(file.path), variables.namespace);
+      const text = kubladeFile(file.path, outputs.get(file.path), variables.namespace, maxOutput(options));
       if (text !== null) written.set(file.path, text);
     }
     const dirs = options.dirs ?? [];
@@ -169,6 +164,12 @@ function problemMessage(problem, fieldsFile) {
   if (problem.source === 'fields' && problem.path) return `${fieldsFile}: ${problem.path}: ${problem.message}`;
   if (problem.source === 'values') return `values: ${problem.message}`;
   return problem.message;
+}
+
+/** The output limit a render was given, for what Kublade's YAML step writes. */
+function maxOutput(options) {
+  const max = options.limits?.maxOutputBytes;
+  return typeof max === 'number' && max > 0 ? { maxOutputBytes: max } : {};
 }
 
 function netpolOf(kublade) {
