@@ -129,7 +129,8 @@ function kustomization(own, namespace, netpol) {
   if (has && !isArray(declared)) {
     throw new KubladeError('kustomization.yaml', 'merge: Error: Only arrays and Traversables can be unpacked');
   }
-  const listed = (name) => has && [...declared.values()].some((v) => v === name);
+  // PHP's in_array() compares loosely: `true` equals any non-empty string.
+  const listed = (name) => has && [...declared.values()].some((v) => v === name || v === true);
   const resources = spread([
     has ? declared : new Map(),
     has && !listed('netpol.yaml') && netpol ? list(['netpol.yaml']) : new Map(),

@@ -22,10 +22,20 @@ function outcome(text) {
   }
 }
 
+// The oracle runs symfony/yaml 5.4, which lets PHP's DateTime exception through where Kublade's
+// 7.2.6 wraps it in its own ParseException: the same failure, 7.2's words (as the fixtures have them).
+function as72(want, text) {
+  if (!want.error?.startsWith('Failed to parse time string (')) return want;
+  const scalar = /^Failed to parse time string \((.*)\) at position/.exec(want.error)[1];
+  const line = text.split('\n').findIndex((l) => l.includes(scalar));
+  return { error: `The date "${scalar}" could not be parsed as it is an invalid date at line ${line + 1} (near "${text.split('\n')[line]}").` };
+}
+
 for (const [group, cases] of Object.entries(expected)) {
   test(group, () => {
     const differences = [];
-    for (const { text, ...want } of cases) {
+    for (const { text, ...expectation } of cases) {
+      const want = as72(expectation, text);
       const got = outcome(text);
       if (JSON.stringify(got) !== JSON.stringify(want)) differences.push(`${JSON.stringify(text)}\n  kublade:    ${JSON.stringify(want)}\n  portclaims: ${JSON.stringify(got)}`);
     }
