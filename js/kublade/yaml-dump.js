@@ -159,8 +159,8 @@ const NEEDS_DOUBLE_QUOTES = /[\x00-\x1f\x7f\u0085\u00a0\u2028\u2029]/;
 const BINARY = /[\x01-\x06\x0e-\x1a\x1c-\x1f]/;
 const SINGLE_QUOTE_WORDS = new Set(['null', '~', 'true', 'false', 'y', 'n', 'yes', 'no', 'on', 'off']);
 // Escaper::requiresSingleQuoting: a blank, quote, `:{}[],&*#?` anywhere, or an indicator first.
-const NEEDS_SINGLE_QUOTES = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000'":{}[\],&*#?]|^[ \-?|<>=!%@`\p{Zs}]/u;
-// (PCRE's \s with /u is Unicode's White_Space, which JavaScript's \s exceeds by U+FEFF.)
+const NEEDS_SINGLE_QUOTES = /[\t\n\v\f\r \u0085\u00a0\u1680\u180e\u2000-\u200a\u2028\u2029\u202f\u205f\u3000'":{}[\],&*#?]|^[ \-?|<>=!%@`\p{Zs}]/u;
+// (PCRE's \s with /u: \p{Z}, \h and \v, which JavaScript's \s exceeds by U+FEFF and lacks U+0085, U+180E.)
 const DIGITS_AND_UNDERSCORES = /^[0-9]+[_0-9]*$/;
 const HEX = /^0x[0-9a-f_]+$/i;
 const TIMESTAMP =

@@ -96,20 +96,22 @@ const countNewlines = (s) => {
   return n;
 };
 
-// PCRE's \s without Unicode properties: ASCII blanks only (JavaScript's \s takes in NBSP and more).
-const S = '[ \\t\\n\\x0B\\f\\r]';
-const NS = '[^ \\t\\n\\x0B\\f\\r]';
+// PCRE's \s in PHP's /u patterns, which turn on Unicode properties: \p{Z}, \h and \v (JavaScript's
+// \s lacks U+0085 and U+180E and has U+FEFF). Without /u it is ASCII's blanks only.
+const US_CHARS = '\t\n\x0B\f\r \x85\xA0\u1680\u180E\u2000-\u200A\u2028\u2029\u202F\u205F\u3000';
+const US = `[${US_CHARS}]`;
+const US_ONE = new RegExp(`^${US}$`, 'u');
+const isUSpace = (c) => c !== undefined && US_ONE.test(c);
 // Inline::REGEX_QUOTED_STRING; `(?=(x*))\1` is PCRE's possessive `x*+`.
 const QUOTED = `(?:"(?=(?<dq>(?:[^"\\\\]|\\\\[^\\n])*))\\k<dq>"|'(?=(?<sq>(?:[^']|'')*))\\k<sq>')`;
 const TAG = `(?<tag>![\\w!./:-]+)`;
 const BLOCK_SCALAR_HEADER = `(?<separator>\\||>)(?<modifiers>\\+|-|\\d+|\\+\\d+|-\\d+|\\d+\\+|\\d+-)?(?<comments> +#[^\\n]*)?`;
 // PCRE's `.` takes any character but \n (JavaScript's also stops at \r, U+2028, U+2029).
 const REFERENCE = /^&(?<ref>[^ ]+) *(?<value>[^\n]*)/u;
-const SEQUENCE_ITEM = new RegExp(`^-(?:(?<leadspaces>${S}+)(?<value>[^\\n]+))?$`, 'u');
+const SEQUENCE_ITEM = new RegExp(`^-(?:(?<leadspaces>${US}+)(?<value>[^\\n]+))?$`, 'u');
 const BLOCK_SCALAR_VALUE = new RegExp(`^(?:${TAG} +)?${BLOCK_SCALAR_HEADER}$`, 'u');
 const QUOTED_AT = new RegExp(QUOTED, 'uy');
 const TAG_AT = /^![\w!./:-]+/;
-const isSpace = (c) => c === ' ' || c === '\t' || c === '\n' || c === '\x0B' || c === '\f' || c === '\r';
 
 // The line patterns below are Symfony's regular expressions read in one pass: as expressions,
 // their lazy keys before ` *:` backtrack over every blank of a long run, for every character.
@@ -121,9 +123,9 @@ const isSpace = (c) => c === ' ' || c === '\t' || c === '\n' || c === '\x0B' || 
 function matchMappingItem(line) {
   if (line[0] === '!') {
     let i = 1;
-    while (i < line.length && !isSpace(line[i])) i++;
+    while (i < line.length && !isUSpace(line[i])) i++;
     if (i > 1 && i < line.length) {
-      while (i < line.length && isSpace(line[i])) i++;
+      while (i < line.length && isUSpace(line[i])) i++;
       const found = mappingKeyAt(line, i);
       if (found) return found;
     }
@@ -168,7 +170,7 @@ function mappingKeyAt(line, start) {
 
 /** `#^(?P<key>QUOTED|[^ '"\{\[].*?) *\:(\s+(?P<value>.+?))?\s*$#u`: whether it matches. */
 function isCompactMapping(text) {
-  const colonEnds = (colon) => colon + 1 >= text.length || isSpace(text[colon + 1]);
+  const colonEnds = (colon) => colon + 1 >= text.length || isUSpace(text[colon + 1]);
   if (text[0] === '"' || text[0] === "'") {
     QUOTED_AT.lastIndex = 0;
     if (!QUOTED_AT.exec(text)) return false;
@@ -841,7 +843,7 @@ class Parser {
   cleanup(input) {
     let lines = input;
     let start = 0;
-    if (lines.length > 1 && /^%YAML[: ][\d.]+/.test(lines[0])) start = 1;
+    if (lines.length > 1 && /^%YAML[: ][\p{Nd}.]+/u.test(lines[0])) start = 1;
     // `#^(\#.*?\n)+#s`: its count of replacements is 1 when there are comment lines.
     let end = start;
     while (end < lines.length - 1 && lines[end][0] === '#') end++;
