@@ -283,6 +283,10 @@ export function createCheck(api, loadYaml) {
       if (!options.kublade) diagnostics.push(...secondDocuments(file, documents, output, locate));
       for (const doc of documents) {
         const yamlError = doc.errors[0] ?? duplicateKey(YAML, doc);
+        // With `kublade`, Symfony's parser has accepted the file (kubladeYamlFailure): where the
+        // YAML grammar refuses what Symfony reads (`value: redis:`), there is no error to report,
+        // and nothing more to look at in that document.
+        if (yamlError && options.kublade) continue;
         if (yamlError) {
           const offset = yamlError.pos?.[0] ?? 0;
           const { range, outLine } = locate(offset);

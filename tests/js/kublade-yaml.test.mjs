@@ -98,3 +98,13 @@ test('the YAML step takes time in proportion to the document (100,000 list items
   // Quadratic, as before, it took half a minute.
   assert.ok(Date.now() - started < 10000, `${Date.now() - started} ms`);
 });
+
+test('check --kublade reports what Kublade refuses, not what only the YAML grammar refuses', () => {
+  const errors = (template) =>
+    api.check({ files: [{ path: 'a.yaml', template }], fields: '[]', claims: [], kublade: true }).filter((d) => d.severity === 'error').map((d) => d.message);
+  // Symfony reads `redis:` as a string; a `---` left alone by an @if is an empty document; the
+  // second message's line is Symfony's (it counts from the stripped comment).
+  assert.deepEqual(errors('env:\n  - name: PREFIX\n    value: redis:\n'), []);
+  assert.deepEqual(errors('---\n@if(false)\nkind: Ingress\n@endif\n'), []);
+  assert.deepEqual(errors('# licence\n\n---\nkind: Ingress\n'), ['Kublade fails here: YAML: Multiple documents are not supported at line 2 (near "---").']);
+});
