@@ -78,6 +78,8 @@ function strcspn(s, chars, start) {
   while (i < s.length && !chars.includes(s[i])) i++;
   return i - start;
 }
+/** PHP's strlen(): UTF-8 bytes. */
+const strlen = (s) => new TextEncoder().encode(s).length;
 /** `$s[$i]`, which warns past the end. */
 function at(s, i) {
   if (i < 0 ? -i > s.length : i >= s.length) throw new PhpWarning(`Uninitialized string offset ${i}`);
@@ -85,16 +87,11 @@ function at(s, i) {
 }
 /** `substr($s, $start, $length)`. */
 function substr(s, start, length) {
-  let from = start < 0 ? Math.max(0, s.length + start) : Math.min(start, s.length);
-  let to = length === undefined ? s.length : length < 0 ? s.length + length : from + length;
+  const from = start < 0 ? Math.max(0, s.length + start) : Math.min(start, s.length);
+  const to = length === undefined ? s.length : length < 0 ? s.length + length : from + length;
   if (to < from) return '';
   return s.slice(from, to);
 }
-const countNewlines = (s) => {
-  let n = 0;
-  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
-  return n;
-};
 
 // PCRE's \s in PHP's /u patterns, which turn on Unicode properties: \p{Z}, \h and \v (JavaScript's
 // \s lacks U+0085 and U+180E and has U+FEFF). Without /u it is ASCII's blanks only.
@@ -310,8 +307,9 @@ class Parser {
         if (values.value !== undefined && ltrim(values.value, ' ').startsWith('-')) {
           // An inline first child.
           const currentLineNumber = this.getRealCurrentLineNb();
-          const sequenceIndentation = values.leadspaces.length + 1;
-          const first = substr(this.currentLine, sequenceIndentation);
+          // PHP's strlen() counts a blank like NBSP as its UTF-8 bytes, and the lines below are cut by it.
+          const first = substr(this.currentLine, values.leadspaces.length + 1);
+          const sequenceIndentation = strlen(values.leadspaces) + 1;
           push(this.parseBlock(currentLineNumber, rtrimLines(prepend(first, this.getNextEmbedBlock(sequenceIndentation, true)))));
         } else if (values.value === undefined || trim(values.value, ' ') === '' || ltrim(values.value, ' ').startsWith('#')) {
           push(this.parseBlock(this.getRealCurrentLineNb() + 1, this.getNextEmbedBlock(null, true)));
@@ -321,7 +319,7 @@ class Parser {
           // A compact mapping in a sequence item: it and the lines below it form the block.
           let block = [values.value];
           if (this.isNextLineIndented()) {
-            block = prepend(values.value, this.getNextEmbedBlock(this.getCurrentLineIndentation() + values.leadspaces.length + 1));
+            block = prepend(values.value, this.getNextEmbedBlock(this.getCurrentLineIndentation() + strlen(values.leadspaces) + 1));
           }
           push(this.parseBlock(this.getRealCurrentLineNb(), block));
         } else {
@@ -1404,9 +1402,9 @@ function parseTag(value, cursor) {
 function evaluateBinaryScalar(scalar) {
   const data = parseScalar(scalar.replace(/[ \t\n\x0B\f\r]/g, ''), null, { i: 0 }, true, new Map());
   const text = typeof data === 'string' ? data : phpString(data);
-  if (text.length % 4 !== 0) {
+  if (strlen(text) % 4 !== 0) {
     throw new YamlError(
-      `The normalized base64 encoded data (data without whitespace characters) length must be a multiple of four (${text.length} bytes given).`,
+      `The normalized base64 encoded data (data without whitespace characters) length must be a multiple of four (${strlen(text)} bytes given).`,
       parsedLineNumber + 1,
       scalar,
     );
@@ -1468,10 +1466,3 @@ function dateRefused(match) {
   const past = (field, max) => field !== undefined && field.length === 2 && Number(field) > max;
   return past(month, 12) || past(day, 31) || past(hour, 24) || past(minute, 59) || past(second, 60) || (zoneMinute !== undefined && (past(zoneHour, 24) || past(zoneMinute, 59)));
 }
-
-/** Symfony's `Inline::evaluateScalar` for a plain scalar. */
-export function evaluate(text) {
-  return evaluateScalar(text, new Map());
-}
-
-export { isNumericString };
