@@ -12,7 +12,7 @@ export async function init(wasm = new URL('../pkg/portclaims_bg.wasm', import.me
   if (!api) {
     await initWasm({ module_or_path: wasm });
     api = createApi(core);
-    Object.assign(api, createFolderRenderer(api, core, () => YAML));
+    Object.assign(api, createFolderRenderer(api, core));
     api.check = createCheck({ ...api, kubladeTraps: core.kubladeTraps }, () => YAML);
   }
   return api;

@@ -288,6 +288,10 @@ export function createCheck(api, loadYaml) {
       if (!options.kublade) diagnostics.push(...secondDocuments(file, documents, output, locate));
       for (const doc of documents) {
         const yamlError = doc.errors[0] ?? duplicateKey(YAML, doc);
+        // With `kublade`, Symfony's parser has accepted the file (kubladeYamlFailure): where the
+        // YAML grammar refuses what Symfony reads (`value: redis:`), there is no error to report,
+        // and nothing more to look at in that document.
+        if (yamlError && options.kublade) continue;
         if (yamlError) {
           const offset = yamlError.pos?.[0] ?? 0;
           const { range, outLine } = locate(offset);
@@ -496,6 +500,8 @@ function kubladeYamlFailure(file, output, printed, variables) {
   } catch (error) {
     const mapped = error.yamlLine ? outputLineMapper(file.template, output, printed)(error.yamlLine) : undefined;
     const range = mapped ? rangeOf(mapped.line, 1, mapped.line, mapped.text.length + 1) : WHOLE_FILE;
-    return { severity: 'error', message: `Kublade fails here: ${error.reason ?? error.message}`, file: file.path, range };
+    // A limit is portclaims's, not a place where Kublade fails.
+    const message = error.kind === 'limit' ? error.reason : `Kublade fails here: ${error.reason ?? error.message}`;
+    return { severity: 'error', message, file: file.path, range };
   }
 }

@@ -10,24 +10,18 @@
 //      claims committed to the store, once.
 // A failure throws the first error (`others` holds the rest) and commits nothing.
 import { KubladeError, kubladeFile, kubladeGenerated, kubladeOrder } from './kublade/deployment.js';
-import { setYamlLoader } from './kublade/yaml-parse.js';
 import { tapeWriter } from './tape.js';
 
 const TEMPLATE_KEYS = ['dialect', 'escape', 'whitespace', 'limits'];
 
-/**
- * `api` is createApi's; `core` the WebAssembly module (for the Kublade exports); `loadYaml`
- * returns the `yaml` package, loaded on the first `kublade` render.
- */
-export function createFolderRenderer(api, core, loadYaml) {
-  if (loadYaml) setYamlLoader(loadYaml);
-  const tapes = tapeWriter(core);
+/** `api` is createApi's; `core` the WebAssembly module (for the Kublade exports). */
+export function createFolderRenderer(api, core) {
   /** `{ variables, problems }`; throws the first error problem (with `problems`). */
   function resolveVariables({ fields, values, namespace, scope, defaults = true, fieldsFile = '.kublade/fields.json' }) {
     // The values cross as a value tape, read whole: what JSON cannot carry (nesting past the
     // core's depth, an unpaired surrogate, a BigInt, a cycle) is refused naming where.
     const given = values === null ? undefined : values;
-    const text = tapes.send(given, true, (length) => core.kubladeVariablesTape(fields ?? undefined, length, namespace ?? scope ?? core.defaultScope(), defaults !== false));
+    const text = tapeWriter(core).send(given, true, (length) => core.kubladeVariablesTape(fields ?? undefined, length, namespace ?? scope ?? core.defaultScope(), defaults !== false));
     const { variables, problems } = JSON.parse(text);
     // The variables' own text (`{"variables":…,"problems":[…]}`), which keeps PHP's floats.
     const variablesJson = variables === null ? null : text.slice('{"variables":'.length, text.lastIndexOf(',"problems":['));
@@ -122,7 +116,7 @@ export function createFolderRenderer(api, core, loadYaml) {
       const error = failedAt.get(file.path);
       if (error) throw Object.assign(error, { others: errors.filter((e) => e.error !== error).map((e) => e.error) });
       // Each file's YAML step runs before the next file renders.
-      const text = kubladeFile(file.path, outputs.get(file.path), variables.namespace);
+      const text = kubladeFile(file.path, outputs.get(file.path), variables.namespace, maxOutput(options));
       if (text !== null) written.set(file.path, text);
     }
     const dirs = options.dirs ?? [];
@@ -178,6 +172,12 @@ function problemMessage(problem, fieldsFile) {
   if (problem.source === 'fields' && problem.path) return `${fieldsFile}: ${problem.path}: ${problem.message}`;
   if (problem.source === 'values') return `values: ${problem.message}`;
   return problem.message;
+}
+
+/** The output limit a render was given, for what Kublade's YAML step writes. */
+function maxOutput(options) {
+  const max = options.limits?.maxOutputBytes;
+  return typeof max === 'number' && max > 0 ? { maxOutputBytes: max } : {};
 }
 
 function netpolOf(kublade) {

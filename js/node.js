@@ -37,7 +37,7 @@ function entropy() {
 const api = createApi(core, { restarted: () => core.provideEntropy(entropy()) });
 export const { version, defaultScope, render, renderSync, decide, decideSync, release, releaseSync, compile, describeGroup } = api;
 /** Kublade template folders rendered as one deployment (see folder.js). */
-const folders = createFolderRenderer(api, core, loadYaml);
+const folders = createFolderRenderer(api, core);
 export const { renderFolder, renderFolderSync } = folders;
 /** Diagnostics of templates in a dry run, nothing reserved (see check.js). */
 export const check = createCheck({ ...api, ...folders, kubladeTraps: core.kubladeTraps }, loadYaml);

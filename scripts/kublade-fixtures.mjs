@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Makes tests/kublade/cases/ again from Kublade's pipeline (`../shared/kublade-oracle/kublade.php`):
-// the oracle's own test cases, and folders from scripts/kublade/generate.mjs (seeds 1 to N). Each
+// the oracle's own test cases, the folders of tests/kublade/extra/ (shapes testers found, each a
+// template/ and a values.json), and folders from scripts/kublade/generate.mjs (seeds 1 to N). Each
 // case holds template/, values.json and what kublade.php did: expected/rc, expected/stderr (its
 // first line), expected/dirs.json (git keeps no empty folder) and expected/out/. The normal test
 // run (tests/js/kublade-oracle.test.mjs) compares `--kublade` with them and needs no PHP.
@@ -28,6 +29,10 @@ const sources = [];
 const oracleCases = join(dirname(ORACLE), 'tests', 'cases');
 for (const name of readdirSync(oracleCases).sort()) {
   sources.push({ name, template: join(oracleCases, name, 'template'), values: JSON.parse(readFileSync(join(oracleCases, name, 'values.json'), 'utf8')) });
+}
+const extra = join(ROOT, 'tests', 'kublade', 'extra');
+for (const name of readdirSync(extra).sort()) {
+  sources.push({ name: `extra-${name}`, template: join(extra, name, 'template'), values: JSON.parse(readFileSync(join(extra, name, 'values.json'), 'utf8')) });
 }
 for (let seed = 1; seed <= Number(args.count); seed++) sources.push({ name: `gen-${seed}`, generated: generateCase(seed) });
 

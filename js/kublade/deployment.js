@@ -10,8 +10,8 @@
 //   - `namespace.yaml`: the deployment's Namespace, always.
 // Any failure fails the whole deployment: a KubladeError naming the file and Kublade's reason.
 import { isArray, phpKey, truthy } from './php.js';
-import { dumpSymfonyYaml } from './yaml-dump.js';
-import { parseSymfonyYaml } from './yaml-parse.js';
+import { DumpTooLarge, dumpSymfonyYaml } from './yaml-dump.js';
+import { YamlLimit, parseSymfonyYaml } from './yaml-parse.js';
 
 export class KubladeError extends Error {
   constructor(file, reason, extra = {}) {
@@ -52,30 +52,42 @@ function compareNames(a, b) {
   return x.length - y.length;
 }
 
+/** The output limit's default, as the core's (`limits.maxOutputBytes`). */
+export const DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+
 /** The YAML text Kublade writes for a value: `---`, then Symfony's dump. */
-function kubladeYaml(value) {
-  const dumped = dumpSymfonyYaml(value);
+function kubladeYaml(value, maxBytes = DEFAULT_MAX_OUTPUT_BYTES) {
+  const dumped = dumpSymfonyYaml(value, { maxBytes });
   return dumped.startsWith('---') ? dumped : `---\n${dumped}`;
 }
 
 /**
  * What Kublade writes for one rendered file: its text, or `null` when it writes none.
- * Throws a KubladeError when Kublade's YAML step fails.
+ * Throws a KubladeError when Kublade's YAML step fails, or one of kind `limit` when what it
+ * writes passes `maxOutputBytes` (aliases can make a short file stand for a huge one).
  */
-export function kubladeFile(path, output, namespace) {
+export function kubladeFile(path, output, namespace, { maxOutputBytes = DEFAULT_MAX_OUTPUT_BYTES } = {}) {
   let value;
   // PhpEngine ltrims a view's output (the engine's Blade output is already trimmed so).
   const trimmed = output.replace(/^[ \t\n\r\0\x0B]+/, '');
   try {
     value = parseSymfonyYaml(trimmed);
   } catch (error) {
+    if (error instanceof YamlLimit) throw new KubladeError(path, error.message, { kind: 'limit', phase: 'yaml' });
     const before = output.slice(0, output.length - trimmed.length).split('\n').length - 1;
     throw new KubladeError(path, `YAML: ${error.message}`, { phase: 'yaml', yamlLine: error.line > 0 ? error.line + before : undefined });
   }
   if (isArray(value) && isArray(value.get('metadata')) && value.get('metadata').get('namespace') != null) {
-    value.get('metadata').set('namespace', namespace);
+    // A copy: an alias may share this mapping, and PHP's arrays are values.
+    value.set('metadata', new Map(value.get('metadata')).set('namespace', namespace));
   }
-  return truthy(value) ? kubladeYaml(value) : null;
+  if (!truthy(value)) return null;
+  try {
+    return kubladeYaml(value, maxOutputBytes);
+  } catch (error) {
+    if (error instanceof DumpTooLarge) throw new KubladeError(path, error.message, { kind: 'limit', phase: 'yaml' });
+    throw error;
+  }
 }
 
 /** `files` (path → text, as kubladeFile wrote them) with the files Kublade generates added. */
@@ -117,7 +129,8 @@ function kustomization(own, namespace, netpol) {
   if (has && !isArray(declared)) {
     throw new KubladeError('kustomization.yaml', 'merge: Error: Only arrays and Traversables can be unpacked');
   }
-  const listed = (name) => has && [...declared.values()].some((v) => v === name);
+  // PHP's in_array() compares loosely: `true` equals any non-empty string.
+  const listed = (name) => has && [...declared.values()].some((v) => v === name || v === true);
   const resources = spread([
     has ? declared : new Map(),
     has && !listed('netpol.yaml') && netpol ? list(['netpol.yaml']) : new Map(),

@@ -10,6 +10,14 @@ export class PhpFloat {
   }
 }
 
+/** Symfony's TaggedValue: what `! value` in a flow mapping parses to (the tag is empty). */
+export class TaggedValue {
+  constructor(tag, value) {
+    this.tag = tag;
+    this.value = value;
+  }
+}
+
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
 

@@ -2,41 +2,146 @@
 // Block style to depth 10, then inline; indent 2; `-` alone on its line before a mapping in a
 // list; every empty array `{  }`; strings quoted only when Symfony's Escaper says so (double
 // quotes for control characters and line breaks); floats with PHP's 14 significant digits.
-import { PhpFloat, floatToString, isArray, isList, isNumericString } from './php.js';
+import { PhpFloat, TaggedValue, floatToString, isArray, isList, isNumericString } from './php.js';
 
 const INLINE_FROM_DEPTH = 10;
 const INDENT = 2;
 
-/** The YAML Symfony's dumper writes for a PHP value (no trailing newline after a scalar). */
-export function dumpSymfonyYaml(value) {
-  return dump(value, INLINE_FROM_DEPTH, 0);
+/** What a dump may write, in bytes: aliases let a short document stand for a huge one. */
+export class DumpTooLarge extends Error {
+  constructor(maxBytes) {
+    super(`the YAML Kublade writes is larger than the ${maxBytes}-byte output limit (maxOutputBytes)`);
+    this.maxBytes = maxBytes;
+  }
 }
 
-function dump(value, inline, indent) {
-  const prefix = ' '.repeat(indent);
-  if (inline <= 0 || !isArray(value) || value.size === 0) return prefix + dumpInline(value);
-  const asMap = !isList(value);
-  let out = '';
-  for (const [key, item] of value) {
-    if (out !== '' && !out.endsWith('\n')) out += '\n';
-    const inlined = inline - 1 <= 0 || !isArray(item) || item.size === 0;
-    out += `${prefix}${asMap ? `${dumpInline(key)}:` : '-'}${inlined ? ' ' : '\n'}${dump(item, inline - 1, inlined ? 0 : indent + INDENT)}${inlined ? '\n' : ''}`;
+/**
+ * The YAML Symfony's dumper writes for a PHP value (no trailing newline after a scalar). Throws
+ * DumpTooLarge as soon as it passes `maxBytes`.
+ */
+export function dumpSymfonyYaml(value, { maxBytes = Infinity } = {}) {
+  const out = new Writer(maxBytes);
+  dump(out, value, INLINE_FROM_DEPTH, 0);
+  return out.text();
+}
+
+class Writer {
+  constructor(maxBytes) {
+    this.parts = [];
+    this.length = 0;
+    this.maxBytes = maxBytes;
+    this.last = '';
   }
-  return out;
+
+  write(s) {
+    if (s === '') return;
+    this.length += s.length;
+    // UTF-16 units never outnumber UTF-8 bytes: the exact count is taken at the end.
+    if (this.length > this.maxBytes) throw new DumpTooLarge(this.maxBytes);
+    this.parts.push(s);
+    this.last = s[s.length - 1];
+  }
+
+  text() {
+    const text = this.parts.join('');
+    if (Number.isFinite(this.maxBytes) && new TextEncoder().encode(text).length > this.maxBytes) throw new DumpTooLarge(this.maxBytes);
+    return text;
+  }
+}
+
+/** Dumper::dump. */
+function dump(out, value, inline, indent) {
+  const prefix = ' '.repeat(indent);
+  if (value instanceof TaggedValue && inline > 0) {
+    dumpTagged(out, value, inline, indent, prefix);
+    return;
+  }
+  if (inline <= 0 || !isArray(value) || value.size === 0) {
+    out.write(prefix);
+    dumpInline(out, value);
+    return;
+  }
+  const asMap = !isList(value);
+  for (const [key, item] of value) {
+    if (out.length > 0 && out.last !== '\n') out.write('\n');
+    out.write(prefix);
+    if (asMap) {
+      dumpInline(out, key);
+      out.write(':');
+    } else {
+      out.write('-');
+    }
+    if (item instanceof TaggedValue) {
+      out.write(` !${item.tag}`);
+      if (inline - 1 <= 0 || !isArray(item.value)) {
+        out.write(' ');
+        dump(out, item.value, inline - 1, 0);
+        out.write('\n');
+      } else {
+        out.write('\n');
+        dump(out, item.value, inline - 1, asMap ? indent + INDENT : indent + 2);
+      }
+      continue;
+    }
+    const inlined = inline - 1 <= 0 || !isArray(item) || item.size === 0;
+    out.write(inlined ? ' ' : '\n');
+    dump(out, item, inline - 1, inlined ? 0 : indent + INDENT);
+    if (inlined) out.write('\n');
+  }
+}
+
+/** Dumper::dumpTaggedValue. */
+function dumpTagged(out, value, inline, indent, prefix) {
+  out.write(`${prefix ? `${prefix} ` : ''}!${value.tag}`);
+  if (inline - 1 <= 0 || !isArray(value.value)) {
+    out.write(' ');
+    dump(out, value.value, inline - 1, 0);
+    out.write('\n');
+    return;
+  }
+  out.write('\n');
+  dump(out, value.value, inline - 1, indent);
 }
 
 /** Symfony's `Inline::dump`. */
-function dumpInline(value) {
+function dumpInline(out, value) {
+  if (value instanceof TaggedValue) {
+    out.write(`!${value.tag} `);
+    dumpInline(out, value.value);
+  } else if (isArray(value)) {
+    if (value.size > 0 && isList(value)) {
+      out.write('[');
+      let first = true;
+      for (const item of value.values()) {
+        if (!first) out.write(', ');
+        first = false;
+        dumpInline(out, item);
+      }
+      out.write(']');
+    } else {
+      out.write('{ ');
+      let first = true;
+      for (const [k, v] of value) {
+        if (!first) out.write(', ');
+        first = false;
+        dumpInline(out, k);
+        out.write(': ');
+        dumpInline(out, v);
+      }
+      out.write(' }');
+    }
+  } else {
+    out.write(dumpScalar(value));
+  }
+}
+
+function dumpScalar(value) {
   if (value === null || value === undefined) return 'null';
   if (value === true) return 'true';
   if (value === false) return 'false';
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   if (value instanceof PhpFloat) return dumpFloat(value.value);
   if (value instanceof Uint8Array) return `!!binary ${base64(value)}`;
-  if (isArray(value)) {
-    if (value.size > 0 && isList(value)) return `[${[...value.values()].map(dumpInline).join(', ')}]`;
-    return `{ ${[...value].map(([k, v]) => `${dumpInline(k)}: ${dumpInline(v)}`).join(', ')} }`;
-  }
   return dumpString(String(value));
 }
 
@@ -54,8 +159,8 @@ const NEEDS_DOUBLE_QUOTES = /[\x00-\x1f\x7f\u0085\u00a0\u2028\u2029]/;
 const BINARY = /[\x01-\x06\x0e-\x1a\x1c-\x1f]/;
 const SINGLE_QUOTE_WORDS = new Set(['null', '~', 'true', 'false', 'y', 'n', 'yes', 'no', 'on', 'off']);
 // Escaper::requiresSingleQuoting: a blank, quote, `:{}[],&*#?` anywhere, or an indicator first.
-const NEEDS_SINGLE_QUOTES = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000'":{}[\],&*#?]|^[ \-?|<>=!%@`\p{Zs}]/u;
-// (PCRE's \s with /u is Unicode's White_Space, which JavaScript's \s exceeds by U+FEFF.)
+const NEEDS_SINGLE_QUOTES = /[\t\n\v\f\r \u0085\u00a0\u1680\u180e\u2000-\u200a\u2028\u2029\u202f\u205f\u3000'":{}[\],&*#?]|^[ \-?|<>=!%@`\p{Zs}]/u;
+// (PCRE's \s with /u: \p{Z}, \h and \v, which JavaScript's \s exceeds by U+FEFF and lacks U+0085, U+180E.)
 const DIGITS_AND_UNDERSCORES = /^[0-9]+[_0-9]*$/;
 const HEX = /^0x[0-9a-f_]+$/i;
 const TIMESTAMP =
