@@ -14,6 +14,8 @@
 
 use std::borrow::Cow;
 
+use indexmap::IndexMap;
+
 use super::expr::{self, Expr, Kind};
 
 /// A tree of the keys a template reads below its variables.
@@ -26,20 +28,17 @@ pub struct Reads {
 struct Node {
     /// The value is read as a whole: everything below it is needed.
     whole: bool,
-    /// Few keys per level in real templates, so a list beats a map.
-    keys: Vec<(String, Node)>,
+    /// In source order; a map, since a template may read many distinct keys of one value.
+    keys: IndexMap<String, Node>,
 }
 
 impl Node {
     fn child(&mut self, key: &str) -> &mut Node {
-        let position = match self.keys.iter().position(|(k, _)| k == key) {
-            Some(position) => position,
-            None => {
-                self.keys.push((key.to_string(), Node::default()));
-                self.keys.len() - 1
-            }
+        let index = match self.keys.get_index_of(key) {
+            Some(index) => index,
+            None => self.keys.insert_full(key.to_string(), Node::default()).0,
         };
-        &mut self.keys[position].1
+        &mut self.keys[index]
     }
 
     fn write_json(&self, out: &mut String) {

@@ -5,13 +5,39 @@ use super::Span;
 pub struct LineIndex {
     /// Byte offset of the start of each line.
     starts: Vec<usize>,
+    /// The characters before every `BLOCK`th byte, so that a column on a long line costs at
+    /// most a block's count, not the line's: a template may be one line with many spans.
+    chars_before_block: Vec<usize>,
 }
+
+const BLOCK: usize = 256;
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
+        let mut chars_before_block = Vec::with_capacity(text.len() / BLOCK + 1);
+        let mut chars = 0;
+        for block in text.as_bytes().chunks(BLOCK) {
+            chars_before_block.push(chars);
+            chars += char_starts(block);
+        }
+        chars_before_block.push(chars);
+        LineIndex {
+            starts,
+            chars_before_block,
+        }
+    }
+
+    /// The characters of `text[..offset]`, for an offset on a character boundary.
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let block = offset / BLOCK;
+        self.chars_before_block.get(block).copied().unwrap_or(0)
+            + char_starts(
+                text.as_bytes()
+                    .get(block * BLOCK..offset)
+                    .unwrap_or_default(),
+            )
     }
 
     /// 1-based line and character column of a byte offset (clamped to the text).
@@ -22,7 +48,7 @@ impl LineIndex {
         }
         let line = self.starts.partition_point(|s| *s <= offset).max(1);
         let start = self.starts.get(line - 1).copied().unwrap_or(0);
-        let column = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        let column = self.chars_before(text, offset) - self.chars_before(text, start) + 1;
         (line, column)
     }
 
@@ -51,4 +77,9 @@ impl LineIndex {
             .trim_end_matches(['\n', '\r'])
             .to_string()
     }
+}
+
+/// The UTF-8 sequences that start in `bytes`: the bytes that are not continuation bytes.
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| (**b as i8) >= -0x40).count()
 }

@@ -10,6 +10,7 @@
 
 use std::collections::HashSet;
 
+use indexmap::IndexMap;
 use minijinja::Value;
 use minijinja::value::ValueKind;
 
@@ -370,24 +371,27 @@ fn refusal_problem(refusal: Refusal) -> Problem {
 }
 
 /// `base` with `extra`'s entries on top: mappings in both are merged, anything else replaced.
+/// Keyed by an index map, so a values document with many keys merges in one pass.
 fn deep_merge(base: &Value, extra: &Value) -> Value {
-    let mut entries = if base.kind() == ValueKind::Map {
-        request::entries(base)
+    let mut entries: IndexMap<Value, Value> = if base.kind() == ValueKind::Map {
+        request::entries(base).into_iter().collect()
     } else {
-        Vec::new()
+        IndexMap::new()
     };
     for (key, value) in request::entries(extra) {
-        match entries.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, existing))
+        match entries.get_mut(&key) {
+            Some(existing)
                 if existing.kind() == ValueKind::Map && value.kind() == ValueKind::Map =>
             {
                 *existing = deep_merge(existing, &value);
             }
-            Some((_, existing)) => *existing = value,
-            None => entries.push((key, value)),
+            Some(existing) => *existing = value,
+            None => {
+                entries.insert(key, value);
+            }
         }
     }
-    Value::from_pairs(entries)
+    Value::from_pairs(entries.into_iter().collect::<Vec<_>>())
 }
 
 #[cfg(test)]
