@@ -406,10 +406,14 @@ fn array_slice(a: &Args) -> Result<Value, Error> {
 
 fn array_unique(a: &Args) -> Result<Value, Error> {
     let array = a.array(0)?;
+    let flags = a.opt_int(1)?.unwrap_or(2);
     // PHP returns an array of at most one element as it is, without converting it to a string
     // (so an array inside is no "Array to string conversion").
     if len(array) <= 1 {
         return Ok(array.clone());
+    }
+    if flags != 2 {
+        return unique_by_comparison(array, flags);
     }
     let mut seen = std::collections::HashSet::new();
     let mut out = ArrayBuilder::new();
@@ -423,6 +427,86 @@ fn array_unique(a: &Args) -> Result<Value, Error> {
         }
     }
     Ok(out.build())
+}
+
+/// `array_unique` with another comparison than `SORT_STRING`'s: PHP sorts the entries by it
+/// (ties in their order) and keeps the first of each run that compares equal.
+fn unique_by_comparison(array: &Value, flags: i64) -> Result<Value, Error> {
+    use std::cmp::Ordering;
+    let entries: Vec<(Key<'static>, Value)> = entries(array).collect();
+    let n = entries.len();
+    // A sort's comparisons.
+    budget::visit(n.saturating_mul(usize::BITS as usize - n.leading_zeros() as usize + 1))?;
+    let compare = |a: &Value, b: &Value| -> Result<Ordering, Error> {
+        Ok(match flags & !8 {
+            1 => {
+                let (x, y) = (
+                    super::value::to_number_lenient(a).as_f64(),
+                    super::value::to_number_lenient(b).as_f64(),
+                );
+                x.partial_cmp(&y).unwrap_or(Ordering::Equal)
+            }
+            2 | 5 if flags & 8 != 0 => super::value::to_php_string(a)?
+                .to_ascii_lowercase()
+                .cmp(&super::value::to_php_string(b)?.to_ascii_lowercase()),
+            2 | 5 => super::value::to_php_string(a)?.cmp(&super::value::to_php_string(b)?),
+            _ => super::compare::compare(a, b)?.cmp(&0),
+        })
+    };
+    let order = merge_sort(n, |i, j| {
+        Ok(compare(&entries[i].1, &entries[j].1)? == Ordering::Greater)
+    })?;
+    let mut keep = vec![false; n];
+    let mut run_first: Option<usize> = None;
+    for &i in &order {
+        match run_first {
+            Some(first) if compare(&entries[first].1, &entries[i].1)? == Ordering::Equal => {}
+            _ => {
+                keep[i] = true;
+                run_first = Some(i);
+            }
+        }
+    }
+    let mut out = ArrayBuilder::new();
+    for ((key, value), kept) in entries.into_iter().zip(keep) {
+        if kept {
+            out.insert(key, value)?;
+        }
+    }
+    Ok(out.build())
+}
+
+/// The indexes `0..n` sorted stably by `after(i, j)` (whether `i` goes after `j`). A merge sort
+/// of our own: PHP's loose comparison is no total order, on which the standard sorts may panic.
+fn merge_sort(
+    n: usize,
+    mut after: impl FnMut(usize, usize) -> Result<bool, Error>,
+) -> Result<Vec<usize>, Error> {
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut buffer = Vec::with_capacity(n);
+    let mut width = 1;
+    while width < n {
+        buffer.clear();
+        for start in (0..n).step_by(2 * width) {
+            let middle = (start + width).min(n);
+            let end = (start + 2 * width).min(n);
+            let (mut i, mut j) = (start, middle);
+            while i < middle && j < end {
+                if after(order[i], order[j])? {
+                    buffer.push(order[j]);
+                    j += 1;
+                } else {
+                    buffer.push(order[i]);
+                    i += 1;
+                }
+            }
+            buffer.extend_from_slice(&order[i..middle]);
+            buffer.extend_from_slice(&order[j..end]);
+        }
+        std::mem::swap(&mut order, &mut buffer);
+        width *= 2;
+    }
+    Ok(order)
 }
 
 fn array_column(a: &Args) -> Result<Value, Error> {

@@ -306,11 +306,13 @@ pub(crate) fn decode(
     text: &str,
     objects_as_arrays: bool,
     max_depth: usize,
+    bigint_as_string: bool,
 ) -> Result<Result<Value, DecodeError>, Error> {
     let mut parser = Decoder {
         bytes: text.as_bytes(),
         at: 0,
         objects_as_arrays,
+        bigint_as_string,
         // PHP's parser keeps its own stack; ours is the call stack (1 MiB in wasm), so nesting
         // stops at PHP's default depth, 512, whatever depth the template allows.
         max_depth: max_depth.min(MAX_DECODE_DEPTH),
@@ -335,6 +337,8 @@ struct Decoder<'a> {
     bytes: &'a [u8],
     at: usize,
     objects_as_arrays: bool,
+    /// `JSON_BIGINT_AS_STRING`: an integer beyond PHP's is its digits, not a float.
+    bigint_as_string: bool,
     max_depth: usize,
     /// The render's budget ran out: decoding stops, and this is the call's error.
     limit: Option<Error>,
@@ -426,6 +430,9 @@ impl Decoder<'_> {
         if !is_float {
             if let Ok(int) = text.parse::<i64>() {
                 return Ok(Value::from(int));
+            }
+            if self.bigint_as_string {
+                return Ok(Value::from(text));
             }
         }
         // Integers beyond i64 become floats, as PHP decodes them without JSON_BIGINT_AS_STRING.

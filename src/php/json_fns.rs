@@ -23,7 +23,7 @@ pub(crate) const LIBRARY: &[Function] = &[
                 return Err(args.value_error(2, "must be greater than 0"));
             }
             let max_depth = usize::try_from(depth).unwrap_or(usize::MAX);
-            match json::decode(&text, associative, max_depth)? {
+            match json::decode(&text, associative, max_depth, flags & 2 != 0)? {
                 Ok(value) => Ok(value),
                 Err(e @ json::DecodeError::Object) => Err(super::value::error(e.message())),
                 Err(e) if flags & json::THROW_ON_ERROR != 0 => {

@@ -727,7 +727,12 @@ pub(crate) const MORE: &[Function] = &[
                 // Each replace copies the text again.
                 budget::string(escaped.len().saturating_mul(2))?;
             }
+            // Every document type but HTML 4.01 (ENT_XML1, ENT_XHTML, ENT_HTML5) has `&apos;`.
             Ok(Value::from(match flags & 3 {
+                3 if flags & 48 != 0 => {
+                    budget::string(escaped.len())?;
+                    escaped.replace("&#039;", "&apos;")
+                }
                 3 => escaped,
                 2 => escaped.replace("&#039;", "'"),
                 _ => escaped.replace("&#039;", "'").replace("&quot;", "\""),
