@@ -33,7 +33,11 @@ export function createApi(core, { restarted } = {}) {
 
   function ledgerFor(store, snapshot, groups) {
     if (!snapshot || typeof snapshot !== 'object' || !('revision' in snapshot)) {
-      throw new TypeError('store.load() must return { revision, reservations }');
+      throw storeError(`store.load() must return { revision, reservations }, got ${describeValue(snapshot)}`);
+    }
+    const { revision } = snapshot;
+    if (revision != null && typeof revision !== 'string' && !(typeof revision === 'number' && !Number.isNaN(revision))) {
+      throw storeError(`store.load()'s revision must be a string or a number, got ${describeValue(revision)}`);
     }
     const groupsKey = groupsKeyOf(groups);
     const cached = ledgers.get(store);
@@ -46,8 +50,15 @@ export function createApi(core, { restarted } = {}) {
     }
     // The index the store built to judge its reservations, when it hands it over.
     let ledger = typeof snapshot[JUDGED_INDEX] === 'function' ? snapshot[JUDGED_INDEX](groupsKey) : null;
+    let reservations;
     try {
-      ledger ??= core.Ledger.load(JSON.stringify(snapshot.reservations ?? []), groupsKey);
+      reservations = JSON.stringify(snapshot.reservations ?? []);
+    } catch (error) {
+      // A getter that throws, a cycle, a BigInt: JSON cannot carry them to the core.
+      throw storeError(`store.load()'s reservations cannot be read: ${messageOf(error)}`, error);
+    }
+    try {
+      ledger ??= core.Ledger.load(reservations, groupsKey);
     } catch (error) {
       throw inStore(error, store);
     }
@@ -74,7 +85,8 @@ export function createApi(core, { restarted } = {}) {
     if (!cached || cached.ledger !== ledger) return;
     // Without the new revision (the store said `true`), or with the change no longer kept by the
     // core, the index cannot follow the store: read it afresh next time.
-    if (committed === true || committed == null || !ledger.apply(change.id)) {
+    const revision = typeof committed === 'string' || (typeof committed === 'number' && !Number.isNaN(committed));
+    if (!revision || !ledger.apply(change.id)) {
       ledgers.delete(store);
       ledger.free();
       return;
@@ -88,7 +100,7 @@ export function createApi(core, { restarted } = {}) {
   /** The compiled template for render options, from the cache when it holds it. */
   function compiledFor(options) {
     const settings = templateSettings(options);
-    const source = options.template ?? '';
+    const source = options.template;
     // Most renders repeat the last template: two comparisons instead of hashing its text.
     if (latest && latest.source === source && latest.settings === settings) return latest;
     if (typeof source !== 'string') throw configError('template', `must be a string, got ${describeValue(source)}`);
@@ -119,16 +131,16 @@ export function createApi(core, { restarted } = {}) {
     const started = Date.now();
     for (let n = 1; ; n++) {
       if (n > 1) await pause(backoff(n));
-      const snapshot = await within(store.load(), timeout, 'load()');
+      const snapshot = await storeCall(() => within(store.load(), timeout, 'load()'), 'load()');
       const step = attempt(options, plan, store, snapshot);
       if (step.done) return step.result;
       let committed;
       try {
-        committed = await within(store.commit(commitOf(snapshot, step.change)), timeout, 'commit()');
+        committed = await storeCall(() => within(store.commit(commitOf(snapshot, step.change)), timeout, 'commit()'), 'commit()');
       } catch (error) {
-        // Whether a commit that did not answer took effect is unknown: the index of the store's
-        // reservations is read afresh next time instead of assuming either.
-        if (error.timedOut) forget(store);
+        // Whether a commit that did not answer (or failed) took effect is unknown: the index of
+        // the store's reservations is read afresh next time instead of assuming either.
+        forget(store);
         throw error;
       }
       if (settled(store, step, committed)) return step.result;
@@ -141,17 +153,18 @@ export function createApi(core, { restarted } = {}) {
     if (store == null) return plan(scratchLedger(options.groups)).result;
     // A synchronous render cannot pause between attempts, so it stops after the minimum.
     for (let n = 1; n <= MIN_COMMIT_ATTEMPTS; n++) {
-      const snapshot = synchronous(store.load(), 'load()');
+      const snapshot = storeCallNow(() => synchronous(store.load(), 'load()'), 'load()');
       const step = attempt(options, plan, store, snapshot);
       if (step.done) return step.result;
       // Refused before calling it: an asynchronous commit would go on after this render failed.
       if (isAsyncFunction(store.commit) || answersLater.has(store)) throw needsSynchronousStore('commit()');
       let committed;
       try {
-        committed = synchronous(store.commit(commitOf(snapshot, step.change)), 'commit()', store);
+        committed = storeCallNow(() => synchronous(store.commit(commitOf(snapshot, step.change)), 'commit()', store), 'commit()');
       } catch (error) {
-        // A commit that answered later may have stored the change: read the store afresh next time.
-        if (error?.commitUnknown) forget(store);
+        // A commit that failed or answered later may have stored the change: read the store
+        // afresh next time.
+        forget(store);
         throw error;
       }
       if (settled(store, step, committed)) return step.result;
@@ -232,10 +245,15 @@ export function createApi(core, { restarted } = {}) {
   function declarationOf(claims) {
     if (lastDeclaration !== null && matches(claims, lastDeclaration.pattern)) return lastDeclaration;
     let lost = false;
-    const text = JSON.stringify(claims, (_, value) => {
-      if (typeof value === 'number' && !Number.isFinite(value)) lost = true;
-      return value;
-    });
+    let text;
+    try {
+      text = JSON.stringify(claims, (_, value) => {
+        if (typeof value === 'number' && !Number.isFinite(value)) lost = true;
+        return value;
+      });
+    } catch (error) {
+      throw unreadableClaims(claims, error);
+    }
     // A function or a symbol has no JSON: refused here, in the words the core refuses a number in.
     if (typeof text !== 'string') {
       throw claimsError('', `must be an array of claims, got a ${typeof claims}`);
@@ -309,34 +327,51 @@ export function createApi(core, { restarted } = {}) {
     const message = `${name}: internal error in the portclaims core (${error.message}); this is a bug in portclaims, please report it with the template (later renders are not affected)`;
     return Object.assign(new Error(message, { cause: error }), { kind: 'internal', file: name });
   }
-  const now = (options, run) => {
+  /** `run()`, with a trap of the core turned into an error of kind `internal`. */
+  const guarded = (options, run) => {
     try {
       return run();
     } catch (error) {
       throw trapped(error, options);
     }
   };
-  const later = (options, run) => run().catch((error) => Promise.reject(trapped(error, options)));
+  // Each call's options checked first, so that a mistake is an error of the package's shape.
+  const later = (call, keys, planOf) => (options) => {
+    try {
+      checkOptions(call, keys, options);
+      return renderLater(options, planOf(options)).catch((error) => Promise.reject(shaped(trapped(error, options))));
+    } catch (error) {
+      return Promise.reject(shaped(trapped(error, options)));
+    }
+  };
+  const now = (call, keys, planOf) => (options) => {
+    try {
+      checkOptions(call, keys, options);
+      return renderNow(options, planOf(options));
+    } catch (error) {
+      throw shaped(trapped(error, options));
+    }
+  };
 
   return {
     version: core.version(),
     defaultScope,
-    render: (options) => later(options, () => renderLater(options, planRender(options))),
-    renderSync: (options) => now(options, () => renderNow(options, planRender(options))),
-    decide: (options) => later(options, () => renderLater(options, planDecide(options))),
-    decideSync: (options) => now(options, () => renderNow(options, planDecide(options))),
-    release: (options) => later(options, () => renderLater(options, planRelease(options))),
-    releaseSync: (options) => now(options, () => renderNow(options, planRelease(options))),
-    describeGroup: (name, groups) => now(undefined, () => JSON.parse(core.describeGroup(name, groupsKeyOf(groups)))),
+    render: later('render', RENDER_OPTIONS, planRender),
+    renderSync: now('renderSync', RENDER_OPTIONS, planRender),
+    decide: later('decide', DECIDE_OPTIONS, planDecide),
+    decideSync: now('decideSync', DECIDE_OPTIONS, planDecide),
+    release: later('release', RELEASE_OPTIONS, planRelease),
+    releaseSync: now('releaseSync', RELEASE_OPTIONS, planRelease),
+    describeGroup: (name, groups) => guarded(undefined, () => JSON.parse(core.describeGroup(name, groupsKeyOf(groups)))),
     compile(template, options = {}) {
       if (typeof template !== 'string') {
         throw configError('template', `compile() takes the template's text, a string; got ${describeValue(template)}`);
       }
-      const { compiled, plan } = now(options, () => compileWithPlan(template, templateSettings(options ?? {})));
+      const { compiled, plan } = guarded(options, () => compileWithPlan(template, templateSettings(options ?? {})));
       return {
-        render: (variables = {}) => now(options, () => tapes.send(variables, plan, (length) => compiled.renderTape(length))),
+        render: (variables = {}) => guarded(options, () => tapes.send(variables, plan, (length) => compiled.renderTape(length))),
         /** The variables as JSON text, which may hold what JS values cannot (a float such as 0.0). */
-        renderJson: (variables) => now(options, () => compiled.render(variables)),
+        renderJson: (variables) => guarded(options, () => compiled.render(variables)),
         claimReferences: () => JSON.parse(compiled.claimReferences()),
         leakyDirectives: () => JSON.parse(compiled.leakyDirectives()),
         printedLines: () => JSON.parse(compiled.printedLines()),
@@ -461,8 +496,90 @@ function backoff(n) {
 
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function storeError(message) {
-  return Object.assign(new Error(message), { kind: 'store' });
+function storeError(message, cause) {
+  return Object.assign(new Error(message, cause === undefined ? undefined : { cause }), { kind: 'store', field: 'store' });
+}
+
+const messageOf = (error) => String(error instanceof Error ? error.message : error).split('\n')[0];
+
+/** Whether `error` already has the package's shape: an Error with a `kind`. */
+const isShaped = (error) => error instanceof Error && typeof error.kind === 'string';
+
+/**
+ * What the host's store threw, in the package's shape: its own errors (the package's stores'
+ * carry a `kind`) pass, anything else says which call failed and keeps what was thrown as `cause`.
+ */
+function storeFailure(error, call) {
+  if (isShaped(error)) return error;
+  return storeError(`the reservation store's ${call} failed: ${messageOf(error)}`, error);
+}
+
+async function storeCall(call, name) {
+  try {
+    return await call();
+  } catch (error) {
+    throw storeFailure(error, name);
+  }
+}
+
+function storeCallNow(call, name) {
+  try {
+    return call();
+  } catch (error) {
+    throw storeFailure(error, name);
+  }
+}
+
+/**
+ * What a call throws, as an Error: the package's errors carry a `kind`; an Error without one is
+ * a bug (a trap of the core keeps its class, which hosts report as such); anything else thrown
+ * (a host's string or null) becomes an Error keeping it as `cause`.
+ */
+function shaped(error) {
+  if (error instanceof Error) return error;
+  return Object.assign(new Error(messageOf(error), { cause: error }), { kind: 'internal' });
+}
+
+const RENDER_OPTIONS = ['template', 'values', 'dialect', 'escape', 'whitespace', 'name', 'limits', 'claims', 'scope', 'store', 'groups', 'seed', 'dryRun', 'storeTimeoutMs'];
+const DECIDE_OPTIONS = ['claims', 'scope', 'store', 'groups', 'seed', 'dryRun', 'storeTimeoutMs'];
+const RELEASE_OPTIONS = ['scope', 'claim', 'claims', 'store', 'groups', 'storeTimeoutMs'];
+
+/** Refuses options that are not an object, an option of another name, a store without its calls. */
+function checkOptions(call, keys, options) {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw configError('options', `${call}() takes an object of options, got ${describeValue(options)}`);
+  }
+  for (const key in options) {
+    if (!keys.includes(key) && options[key] !== undefined) {
+      const meant = closestName(key, keys);
+      throw configError(key, `unknown option${meant ? ` (did you mean ${JSON.stringify(meant)}?)` : `; ${call}() takes ${keys.join(', ')}`}`);
+    }
+  }
+  if (keys === RENDER_OPTIONS && typeof options.template !== 'string') {
+    throw configError('template', `must be a string, got ${describeValue(options.template)}`);
+  }
+  const { store } = options;
+  if (store != null && (typeof store.load !== 'function' || (typeof store.commit !== 'function' && !options.dryRun))) {
+    throw configError('store', `must have load() and commit() methods, got ${describeValue(store)}${typeof store === 'object' ? ` without ${typeof store.load !== 'function' ? 'load()' : 'commit()'}` : ''}`);
+  }
+}
+
+/** The name a misspelt one most likely meant: within a third of its length in edits. */
+function closestName(word, names) {
+  let best;
+  let bestDistance = Infinity;
+  for (const name of names) {
+    const a = word.toLowerCase();
+    const b = name.toLowerCase();
+    let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+      const next = [i];
+      for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row = next;
+    }
+    if (row[b.length] < bestDistance) [best, bestDistance] = [name, row[b.length]];
+  }
+  return bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
 }
 
 function configError(field, message) {
@@ -497,6 +614,31 @@ function notFinite(claims) {
   return claimsError(field, `must be a finite number, got ${value}${why}`);
 }
 
+/** The error for claims JSON cannot carry: a BigInt (named where), a getter that throws, a cycle. */
+function unreadableClaims(claims, error) {
+  let found;
+  try {
+    found = findIn(claims, '', (value) => typeof value === 'bigint');
+  } catch {
+    found = null; // the claims throw when walked too: their own error says what
+  }
+  if (found) return claimsError(found.path.replace(/^\./, ''), 'a BigInt has no JSON form: use a number');
+  return Object.assign(claimsError('', `cannot be read: ${messageOf(error)}`), { cause: error });
+}
+
+/** The first value under `value` that `test` picks, with its path; a cycle ends the walk. */
+function findIn(value, path, test, seen = new Set()) {
+  if (test(value)) return { path, value };
+  if (value === null || typeof value !== 'object' || seen.has(value)) return null;
+  seen.add(value);
+  for (const key of Object.keys(value)) {
+    const at = Array.isArray(value) ? `${path}[${key}]` : `${path}${/^[\w-]+$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`}`;
+    const found = findIn(value[key], at, test, seen);
+    if (found) return found;
+  }
+  return null;
+}
+
 /** An error in the claims, at `field` (`''`: the claims as a whole), shaped as the core's are. */
 function claimsError(field, reason) {
   const detail = field ? `${field}: ${reason}` : reason;
@@ -526,7 +668,8 @@ function refusedTooOften(attempts, ms) {
 // What compiling a template depends on, as the core reads it.
 function templateSettings({ dialect, escape, whitespace, name, limits }) {
   if (dialect === undefined && escape === undefined && whitespace === undefined && name === undefined && limits === undefined) return '{}';
-  return JSON.stringify({ dialect, escape, whitespace, name, limits });
+  // JSON writes NaN and the infinities as null, "not given": as text, the core refuses them.
+  return JSON.stringify({ dialect, escape, whitespace, name, limits }, (_, value) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value));
 }
 
 

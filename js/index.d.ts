@@ -181,11 +181,17 @@ export interface CompiledTemplate {
 }
 
 /**
- * Errors thrown by the API carry where the problem is. `internal`: the core failed (a bug of
- * portclaims, `file` the template); it was replaced by a fresh instance, so later calls work.
+ * Errors thrown by the API carry where the problem is. Options that are not an object, an
+ * unknown option or limit, a store without `load()`/`commit()`: kind `config`, `field` the
+ * option. A store's own failure (thrown, rejected, or a `load()` answer that is no snapshot):
+ * kind `store`, field `store`, what it threw as `cause`. `internal`: the core failed (a bug of
+ * portclaims, `file` the template; it was replaced by a fresh instance, so later calls work), or
+ * something not an Error was thrown (the thrown value as `cause`).
  */
 export interface PortclaimsError extends Error {
   kind: 'syntax' | 'undefined' | 'runtime' | 'limit' | 'sandbox' | 'config' | 'claims' | 'store' | 'values' | 'internal';
+  /** A commit that answered renderSync with a promise has run: the change may be stored. */
+  commitUnknown?: boolean;
   file?: string;
   field?: string;
   line?: number;

@@ -2,6 +2,7 @@
 //! that name the option.
 
 use minijinja::Value;
+use minijinja::value::ValueKind;
 use wasm_bindgen::JsValue;
 
 use super::error::{Location, claims_error, config_error, error};
@@ -61,6 +62,9 @@ pub(super) fn choice<T: Copy>(
         })
 }
 
+/// The limits a host may set (see [`template_options`]).
+const LIMITS: [&str; 3] = ["fuel", "maxOutputBytes", "maxNesting"];
+
 pub(super) fn template_options(request: &Value) -> Result<engine::Options, JsValue> {
     use engine::{Dialect, Escape, Whitespace};
     let mut options = engine::Options {
@@ -84,6 +88,22 @@ pub(super) fn template_options(request: &Value) -> Result<engine::Options, JsVal
     };
     let limits = field(request, "limits");
     if !limits.is_undefined() && !limits.is_none() {
+        if limits.kind() != ValueKind::Map {
+            return Err(config_error(
+                "limits",
+                &format!("must be an object of {}, got {limits}", LIMITS.join(", ")),
+            ));
+        }
+        // A misspelt limit would leave the default in force, silently.
+        for key in limits.try_iter().into_iter().flatten() {
+            let key = key.to_string();
+            if !LIMITS.contains(&key.as_str()) {
+                return Err(config_error(
+                    &format!("limits.{key}"),
+                    &format!("unknown limit; the limits are {}", LIMITS.join(", ")),
+                ));
+            }
+        }
         if let Some(fuel) = positive(&limits, "fuel")? {
             options.limits.fuel = Some(fuel);
         }

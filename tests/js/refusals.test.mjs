@@ -103,3 +103,52 @@ test('an output past the limit is about the whole template: no line and no empty
     },
   );
 });
+
+test('every mistake a caller or its store makes is an Error with a kind and a field, the store\'s own error kept as cause', async () => {
+  const template = "p: {{ $portClaims['web'] }}";
+  const claims = [{ claim: 'web', group: 'http' }];
+  const storeOf = (load, commit = () => 1) => ({ load, commit });
+  const thrown = new Error('the database is down');
+  const cyclic = {};
+  cyclic.self = cyclic;
+  // [what, call, kind, field, message]
+  const cases = [
+    ['no options', () => render(), 'config', 'options', 'options: render() takes an object of options, got undefined'],
+    ['null options', () => renderSync(null), 'config', 'options', 'options: renderSync() takes an object of options, got null'],
+    ['a number for options', () => render(5), 'config', 'options', 'options: render() takes an object of options, got 5'],
+    ['template: null', () => render({ template: null, claims }), 'config', 'template', 'template: must be a string, got null'],
+    ['no template', () => renderSync({ claims }), 'config', 'template', 'template: must be a string, got undefined'],
+    ['a misspelt option', () => render({ templat: template, claims }), 'config', 'templat', 'templat: unknown option (did you mean "template"?)'],
+    ['store: {}', () => render({ template, claims, store: {} }), 'config', 'store', 'store: must have load() and commit() methods, got an object without load()'],
+    ['a BigInt port', () => render({ template, claims: [{ ...claims[0], preferred_port: 80n }] }), 'claims', '[0].preferred_port', 'ports.json: [0].preferred_port: a BigInt has no JSON form: use a number'],
+    ['a claim whose getter throws', () => renderSync({ template, claims: [{ claim: 'web', get group() { throw thrown; } }] }), 'claims', undefined, 'ports.json: cannot be read: the database is down'],
+    ['load() throws', () => render({ template, claims, store: storeOf(() => { throw thrown; }) }), 'store', 'store', "the reservation store's load() failed: the database is down"],
+    ['load() throws a string', () => renderSync({ template, claims, store: storeOf(() => { throw 'gone'; }) }), 'store', 'store', "the reservation store's load() failed: gone"],
+    ['load() throws null', () => render({ template, claims, store: storeOf(() => { throw null; }) }), 'store', 'store', "the reservation store's load() failed: null"],
+    ['commit() rejects', () => render({ template, claims, store: storeOf(() => ({ revision: 1, reservations: [] }), () => Promise.reject(thrown)) }), 'store', 'store', "the reservation store's commit() failed: the database is down"],
+    ['load() answers nothing', () => render({ template, claims, store: storeOf(() => undefined) }), 'store', 'store', 'store.load() must return { revision, reservations }, got undefined'],
+    ['load() answers no revision', () => renderSync({ template, claims, store: storeOf(() => ({ reservations: [] })) }), 'store', 'store', 'store.load() must return { revision, reservations }, got an object'],
+    ['a revision that is an object', () => render({ template, claims, store: storeOf(() => ({ revision: {}, reservations: [] })) }), 'store', 'store', "store.load()'s revision must be a string or a number, got an object"],
+    ['a cyclic reservation', () => render({ template, claims, store: storeOf(() => ({ revision: 1, reservations: [cyclic] })) }), 'store', 'store', /^store\.load\(\)'s reservations cannot be read: Converting circular structure to JSON/],
+    ['limits.fuel: NaN', () => render({ template, claims, limits: { fuel: NaN } }), 'config', 'limits.fuel', 'limits.fuel: must be a positive integer, got NaN'],
+    ['a misspelt limit', () => render({ template, claims, limits: { fule: 5 } }), 'config', 'limits.fule', 'limits.fule: unknown limit; the limits are fuel, maxOutputBytes, maxNesting'],
+    ['limits: 5', () => render({ template, claims, limits: 5 }), 'config', 'limits', 'limits: must be an object of fuel, maxOutputBytes, maxNesting, got 5'],
+  ];
+  for (const [what, call, kind, field, message] of cases) {
+    let error;
+    try {
+      await call();
+    } catch (e) {
+      error = e;
+    }
+    assert.ok(error instanceof Error, `${what}: an Error, got ${error}`);
+    assert.equal(error.kind, kind, `${what}: ${error.message}`);
+    assert.equal(error.field, field, what);
+    if (typeof message === 'string') assert.equal(error.message, message, what);
+    else assert.match(error.message, message, what);
+  }
+  // The store's own error stays reachable.
+  await assert.rejects(render({ template, claims, store: storeOf(() => { throw thrown; }) }), (e) => e.cause === thrown);
+  // A dry run needs no commit().
+  assert.equal((await render({ template, claims, store: { load: () => ({ revision: 1, reservations: [] }) }, dryRun: true })).output.startsWith('p: '), true);
+});
