@@ -226,7 +226,7 @@ export function parseSymfonyYaml(text) {
   inlineDepth = 0;
   const parser = new Parser(0, { blockLines: 0 });
   // Symfony's blocks are texts that each nested parser splits again; here they stay lists of
-  // lines (`[''] ` is the empty text), so a line is not copied once per level it is nested in.
+  // lines (`['']` is the empty text), so a line is not copied once per level it is nested in.
   return parser.doParse(text.replace(/\r\n?/g, '\n').split('\n'));
 }
 
@@ -262,7 +262,7 @@ class Parser {
 
     if (!this.moveToNextLine()) return null;
 
-    let data = new Map();
+    const data = new Map();
     let next = 0;
     const push = (v) => data.set(next++, v);
     let context = null;
