@@ -52,17 +52,9 @@ fn default_groups_draw_from_their_ranges() {
         }
         assert_eq!(d.allocated().len(), 4);
         assert!(d.change.delete.is_empty() && d.released().is_empty());
-        // A group no configuration names draws from the dynamic range, and says so.
-        assert_eq!(d.diagnostics.len(), 1);
-        let warning = &d.diagnostics[0];
-        assert_eq!(
-            (warning.claim.as_deref(), warning.field.as_deref()),
-            (Some("httpExample"), Some("[3].group"))
-        );
-        assert_eq!(
-            warning.message,
-            "\"k8s-test\" is no known group: it draws from 49152-65535 (TCP), as every group the port groups do not configure"
-        );
+        // A group no configuration names draws from the dynamic range, quietly unless its name
+        // is close to a known group's (see the test below).
+        assert!(d.diagnostics.is_empty(), "{:?}", d.diagnostics);
         assert!(d.allocated().iter().all(|r| r.scope == "shop"));
     }
 }

@@ -45,18 +45,18 @@ impl Ledger {
         for (index, claim) in claims.iter().enumerate() {
             check_claim(claims, index, &mut seen)?;
             let group = self.groups.spec(&claim.group);
-            if !self.groups.is_known(&claim.group) {
-                // Any name is a group, so a misspelt one draws from the wrong ports silently.
-                let hint = match self.groups.closest_known(&claim.group) {
-                    Some(known) => format!(" (did you mean {known:?}?)"),
-                    None => String::new(),
-                };
+            // Any name is a group (Kublade's are free-form, and draw from the dynamic range as
+            // here), so only a name close to a known group warns: a misspelt `htpp` would
+            // otherwise draw from the wrong ports silently.
+            if !self.groups.is_known(&claim.group)
+                && let Some(known) = self.groups.closest_known(&claim.group)
+            {
                 diagnostics.push(Diagnostic::at_field(
                     &claim.claim,
                     format!("[{index}].group"),
                     Severity::Warning,
                     format!(
-                        "{:?} is no known group: it draws from {} ({}), as every group the port groups do not configure{hint}",
+                        "{:?} is no known group: it draws from {} ({}), as every group the port groups do not configure (did you mean {known:?}?)",
                         claim.group,
                         group.describe_ports(),
                         group.protocol()
