@@ -19,6 +19,10 @@ process.on('unhandledRejection', last);
 
 process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(0); // the reader went away (| head): not an error
+  // A full disk, a closed descriptor: the output is lost, so the run failed. What it reserved
+  // stays reserved; the same render prints the same ports again.
+  process.stderr.write(`error: cannot write to standard output: ${error.code ?? error.message}\n`);
+  process.exit(1);
 });
 
 const root = join(__dirname, '..');

@@ -1,11 +1,12 @@
 // Help texts, --version, exit codes and the messages of common mistakes.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { PORTS, SERVICE } from './fixtures.mjs';
-import { ROOT, errorLines, pool, run, workspace } from './helpers.mjs';
+import { BIN, ROOT, errorLines, pool, run, workspace } from './helpers.mjs';
 
 const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 
@@ -239,4 +240,13 @@ test('errors get hints from what the core says was missing or taken', async (t) 
   const variable = await run(['render', 'variable.yaml', '--ports', 'two.json', '--dry-run'], { cwd: dir });
   assert.equal(variable.code, 1);
   assert.match(variable.stderr, /hint: templates see \$namespace, .*; pass other values under data: \(e\.g\. --set data\.colour=…\)/);
+});
+
+test('output that cannot be written to standard output is an error, not a silent success', { skip: !existsSync('/dev/full') && 'no /dev/full' }, async (t) => {
+  const dir = workspace(t, { 't.yaml': "port: {{ $portClaims['web'] }}\n", 'ports.json': '[{ "claim": "web", "group": "tcp" }]' });
+  const full = openSync('/dev/full', 'w');
+  t.after(() => closeSync(full));
+  const r = spawnSync(process.execPath, [BIN, 'render', 't.yaml', '--ports', 'ports.json'], { cwd: dir, stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(r.stderr, 'error: cannot write to standard output: ENOSPC\n');
 });
