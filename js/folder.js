@@ -21,7 +21,7 @@ export function createFolderRenderer(api, core, loadYaml) {
   if (loadYaml) setYamlLoader(loadYaml);
   /** `{ variables, problems }`; throws the first error problem (with `problems`). */
   function resolveVariables({ fields, values, namespace, scope, defaults = true, fieldsFile = '.kublade/fields.json' }) {
-    const valuesJson = values === undefined || values === null ? '' : JSON.stringify(values);
+    const valuesJson = values === undefined || values === null ? '' : boundedJson(values, core.maxValueBytes());
     const text = core.kubladeVariables(fields ?? undefined, valuesJson, namespace ?? scope ?? core.defaultScope(), defaults !== false);
     const { variables, problems } = JSON.parse(text);
     // The variables' own text (`{"variables":…,"problems":[…]}`), which keeps PHP's floats.
@@ -161,6 +161,40 @@ export function createFolderRenderer(api, core, loadYaml) {
     /** The variables a folder's templates see (see renderFolder's `fields`, `values`, `namespace`). */
     kubladeVariables: (options = {}) => resolveVariables(options).variables,
   };
+}
+
+/**
+ * `values` as JSON, refused with the core's values limit before it is written when it would be
+ * longer: what a YAML alias names is one object however often it is used, but it is written out
+ * each time, so a small file can expand past any memory. The walk stops as soon as the sum passes
+ * the limit, and counts no more than JSON writes (a number counts one byte, a string its UTF-16
+ * length; `{`/`[` with each member's separator, and `}`/`]`).
+ */
+function boundedJson(values, limit) {
+  let bytes = 0;
+  const stack = [values];
+  while (stack.length) {
+    const value = stack.pop();
+    if (typeof value === 'string') bytes += value.length + 2;
+    else if (typeof value === 'number') bytes += 1;
+    else if (value === null || typeof value !== 'object') bytes += 4;
+    else if (Array.isArray(value)) {
+      bytes += 1 + Math.max(value.length, 1);
+      for (let i = 0; i < value.length; i++) stack.push(value[i]);
+    } else {
+      bytes += 1;
+      for (const key in value) {
+        const item = value[key];
+        if (!Object.hasOwn(value, key) || item === undefined || typeof item === 'function') continue;
+        bytes += key.length + 4;
+        stack.push(item);
+      }
+    }
+    if (bytes > limit) {
+      throw Object.assign(new Error(`values: values limit exceeded: the values are more than the ${limit} bytes a render reads, as JSON (a YAML alias counts each time it is used)`), { kind: 'values', file: 'values', code: 'limit' });
+    }
+  }
+  return JSON.stringify(values);
 }
 
 /** A problem's message as one line that says where: fields.json's path, or the values. */

@@ -70,3 +70,21 @@ fn many_distinct_reads_compile_in_one_pass() {
     );
     assert_eq!(reads.matches(":true").count(), 2 * n);
 }
+
+/// Values past the values limit are refused before they are parsed, as a render refuses them.
+#[test]
+fn values_past_the_limit_are_refused_unread() {
+    let limit = portclaims::engine::Limits::DEFAULT_MAX_VALUE_BYTES;
+    let values = format!(r#"{{"data":{{"a":"{}"}}}}"#, "x".repeat(limit));
+    let out = variables(None, &values, "ns", true);
+    let parsed: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(parsed["variables"].is_null());
+    let message = parsed["problems"][0]["message"].as_str().unwrap();
+    assert_eq!(
+        message,
+        format!(
+            "values limit exceeded: the values are {} bytes, more than the {limit} a render reads",
+            values.len()
+        )
+    );
+}

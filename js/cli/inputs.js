@@ -85,17 +85,29 @@ export function readValuesFile(path, what = 'values file') {
   }
   // JSON, as the values travel on, writes these as null: a value would vanish without a word.
   const odd = notFinite(values);
-  if (odd) throw new CliError(`${shown}: ${odd.path}: ${odd.value} is no number a value can hold (past ±1.8e308, or not a number); write it as a string to keep the text`);
+  if (odd) throw new CliError(`${shown}: ${odd.keys.join('').replace(/^\./, '')}: ${odd.value} is no number a value can hold (past ±1.8e308, or not a number); write it as a string to keep the text`);
   return values;
 }
 
 /** The first number JSON cannot write (±Infinity, NaN) in `value`, with its path. */
-function notFinite(value, path = '') {
-  if (typeof value === 'number') return Number.isFinite(value) ? null : { path, value: String(value) };
-  if (value === null || typeof value !== 'object') return null;
-  for (const [key, item] of Object.entries(value)) {
-    const found = notFinite(item, Array.isArray(value) ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`);
-    if (found) return found;
+function notFinite(value, seen = new Set()) {
+  // The path is written only for the number found: values may hold millions of elements. What a
+  // YAML alias names is the same object each time it is used: it is looked at once.
+  if (typeof value === 'number') return Number.isFinite(value) ? null : { keys: [], value: String(value) };
+  if (value === null || typeof value !== 'object' || seen.has(value)) return null;
+  seen.add(value);
+  return Array.isArray(value) ? firstNotFinite(value, (i) => `[${i}]`, seen) : firstNotFinite(Object.values(value), (i) => `.${Object.keys(value)[i]}`, seen);
+}
+
+function firstNotFinite(items, keyOf, seen) {
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (typeof item === 'number' ? Number.isFinite(item) : item === null || typeof item !== 'object') continue;
+    const found = notFinite(item, seen);
+    if (found) {
+      found.keys.unshift(keyOf(i));
+      return found;
+    }
   }
   return null;
 }
