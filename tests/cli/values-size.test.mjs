@@ -32,3 +32,23 @@ test('a values file of millions of elements, inside the values limit, is read in
   assert.equal(r.code, 0, r.stderr.slice(0, 2000));
   assert.equal(r.stdout, `${n}\n`);
 });
+
+test('a YAML values file of many keys is read in one pass, and a key given twice is still an error', { timeout: 60_000 }, async (t) => {
+  const n = 100_000;
+  const keys = Array.from({ length: n }, (_, i) => `  k${i}: &a${i} v${i}`).join('\n');
+  const dir = workspace(t, {
+    't.yaml': '{{ count($data) }} {{ $data["k99999"] }}\n',
+    'ports.json': [],
+    'v.yaml': `data:\n${keys}\n`,
+    'twice.yaml': `data:\n${keys}\n  k5: again\n`,
+    'flow.yaml': 'data: {a: 1, b: {c: 1, c: 2}}\n',
+  });
+  const r = await run(['render', 't.yaml', '--ports', 'ports.json', '--values', 'v.yaml', '--dry-run'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr.slice(0, 2000));
+  assert.equal(r.stdout, `${n} v99999\n`);
+  const twice = await run(['render', 't.yaml', '--ports', 'ports.json', '--values', 'twice.yaml', '--dry-run'], { cwd: dir });
+  assert.equal(twice.code, 1);
+  assert.equal(errorLines(twice.stderr)[0], `error: twice.yaml:${n + 2}:3: the values file is not valid YAML: Map keys must be unique`);
+  const flow = await run(['render', 't.yaml', '--ports', 'ports.json', '--values', 'flow.yaml', '--dry-run'], { cwd: dir });
+  assert.equal(errorLines(flow.stderr)[0], 'error: flow.yaml:1:24: the values file is not valid YAML: Map keys must be unique');
+});
