@@ -19,8 +19,10 @@ export function createFolderRenderer(api, core) {
   /** `{ variables, problems }`; throws the first error problem (with `problems`). */
   function resolveVariables({ fields, values, namespace, scope, defaults = true, fieldsFile = '.kublade/fields.json' }) {
     // The values cross as a value tape, read whole: what JSON cannot carry (nesting past the
-    // core's depth, an unpaired surrogate, a BigInt, a cycle) is refused naming where.
+    // core's depth, an unpaired surrogate, a BigInt, a cycle) is refused naming where. Their size
+    // is bounded first: what a YAML alias names is written each time it is used.
     const given = values === null ? undefined : values;
+    if (given !== undefined) checkValuesSize(given, core.maxValueBytes());
     const text = tapeWriter(core).send(given, true, (length) => core.kubladeVariablesTape(fields ?? undefined, length, namespace ?? scope ?? core.defaultScope(), defaults !== false));
     const { variables, problems } = JSON.parse(text);
     // The variables' own text (`{"variables":…,"problems":[…]}`), which keeps PHP's floats.
@@ -164,6 +166,39 @@ export function createFolderRenderer(api, core) {
     /** The variables a folder's templates see (see renderFolder's `fields`, `values`, `namespace`). */
     kubladeVariables: (options = {}) => resolveVariables(options).variables,
   };
+}
+
+/**
+ * Refuses `values` with the core's values limit before they are written to the core when they
+ * would be longer: what a YAML alias names is one object however often it is used, but it is written out
+ * each time, so a small file can expand past any memory. The walk stops as soon as the sum passes
+ * the limit, and counts no more than JSON writes (a number counts one byte, a string its UTF-16
+ * length; `{`/`[` with each member's separator, and `}`/`]`).
+ */
+function checkValuesSize(values, limit) {
+  let bytes = 0;
+  const stack = [values];
+  while (stack.length) {
+    const value = stack.pop();
+    if (typeof value === 'string') bytes += value.length + 2;
+    else if (typeof value === 'number') bytes += 1;
+    else if (value === null || typeof value !== 'object') bytes += 4;
+    else if (Array.isArray(value)) {
+      bytes += 1 + Math.max(value.length, 1);
+      for (let i = 0; i < value.length; i++) stack.push(value[i]);
+    } else {
+      bytes += 1;
+      for (const key in value) {
+        const item = value[key];
+        if (!Object.hasOwn(value, key) || item === undefined || typeof item === 'function') continue;
+        bytes += key.length + 4;
+        stack.push(item);
+      }
+    }
+    if (bytes > limit) {
+      throw Object.assign(new Error(`values: values limit exceeded: the values are more than the ${limit} bytes a render reads, as JSON (a YAML alias counts each time it is used)`), { kind: 'values', file: 'values', code: 'limit' });
+    }
+  }
 }
 
 /** A problem's message as one line that says where: fields.json's path, or the values. */

@@ -70,3 +70,60 @@ fn many_distinct_reads_compile_in_one_pass() {
     );
     assert_eq!(reads.matches(":true").count(), 2 * n);
 }
+
+/// Values past the values limit are refused before they are parsed, as a render refuses them.
+#[test]
+fn values_past_the_limit_are_refused_unread() {
+    let limit = portclaims::engine::Limits::DEFAULT_MAX_VALUE_BYTES;
+    let values = format!(r#"{{"data":{{"a":"{}"}}}}"#, "x".repeat(limit));
+    let out = variables(None, &values, "ns", true);
+    let parsed: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(parsed["variables"].is_null());
+    let message = parsed["problems"][0]["message"].as_str().unwrap();
+    assert_eq!(
+        message,
+        format!(
+            "values limit exceeded: the values are {} bytes, more than the {limit} a render reads",
+            values.len()
+        )
+    );
+}
+
+/// Putting keys into a hash table (`array_unique`'s set, a PHP array that is no list) costs far
+/// more than visiting an element, and the fuel pays for it: the default fuel no longer lets one
+/// call hash a million keys.
+#[test]
+fn hashing_keys_is_paid_for_in_fuel() {
+    use portclaims::engine::{ErrorKind, Options, Template};
+    let values = minijinja::Value::from_pairs(Vec::<(&str, i64)>::new());
+    for (source, function) in [
+        (
+            "{{ count(array_unique(range(0, 1, 0.000001))) }}",
+            "array_unique()",
+        ),
+        (
+            "{{ count(array_flip(range(1000000, 1, -1))) }}",
+            "array_flip()",
+        ),
+    ] {
+        let error = Template::compile(source, &Options::default())
+            .unwrap()
+            .render(&values)
+            .unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Limit, "{}", error.message);
+        assert!(
+            error
+                .message
+                .starts_with(&format!("fuel limit exceeded in {function}")),
+            "{}",
+            error.message
+        );
+    }
+    // A template's own arrays of keys are far inside it.
+    let ordinary = "{{ count(array_unique(array_merge(range(1, 1000), range(1, 1000)))) }} {{ count(array_flip(range(1, 1000))) }}";
+    let output = Template::compile(ordinary, &Options::default())
+        .unwrap()
+        .render(&values)
+        .unwrap();
+    assert_eq!(output, "1000 1000");
+}

@@ -61,6 +61,8 @@ function defineOwn(node, key, value) {
  * `limits.…` stays a string, as Kublade's `$limits['enabled']` is ('true'/'false').
  */
 export function applySets(values, assignments = []) {
+  // Copied only to be changed: values may hold millions of elements.
+  if (!assignments.length) return values ?? {};
   const result = shallowCopy(values ?? {});
   for (const assignment of assignments) {
     const at = assignment.indexOf('=');

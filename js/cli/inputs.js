@@ -40,13 +40,15 @@ export function parseJsonOrYaml(text, path, what) {
   if (looksJson) return parseJsonFile(text, shown, what);
   let documents;
   try {
-    documents = loadYaml().parseAllDocuments(text, { prettyErrors: true });
+    // The yaml package's own check for a key given twice compares each key with every key before
+    // it (a quadratic wait for a mapping of many keys): keys are checked below, in one pass.
+    documents = loadYaml().parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false });
   } catch (e) {
     throw new CliError(`${shown}: the ${what} is not valid YAML: ${e.message}`);
   }
   if (!Array.isArray(documents)) documents = [];
   for (const doc of documents) {
-    const error = doc.errors[0];
+    const error = doc.errors[0] ?? repeatedKey(doc, text);
     if (error) {
       const line = error.linePos?.[0]?.line;
       const column = error.linePos?.[0]?.col;
@@ -76,6 +78,35 @@ export function parseJsonOrYaml(text, path, what) {
   }
 }
 
+/**
+ * The first key given twice in one mapping of `doc`, as an error like the yaml package's (which
+ * compares scalar keys by value and any other key by identity).
+ */
+function repeatedKey(doc, text) {
+  const { isMap, isScalar, visit } = loadYaml();
+  let found;
+  visit(doc, {
+    Map(_, map) {
+      if (!isMap(map)) return undefined;
+      const seen = new Set();
+      for (const { key } of map.items) {
+        const id = isScalar(key) ? key.value : key;
+        if (!seen.has(id)) {
+          seen.add(id);
+          continue;
+        }
+        const offset = key?.range?.[0] ?? 0;
+        const before = text.lastIndexOf('\n', offset - 1);
+        const line = text.slice(0, offset).split('\n').length;
+        found = { message: 'Map keys must be unique', linePos: [{ line, col: offset - before }] };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
 /** How much a document may use YAML aliases, as the yaml package weighs it (its maxAliasCount). */
 const MAX_ALIAS_COUNT = 1000;
 
@@ -89,28 +120,43 @@ export function readValuesFile(path, what = 'values file') {
   }
   // JSON, as the values travel on, writes these as null: a value would vanish without a word.
   const odd = notFinite(values);
-  if (odd) throw new CliError(`${shown}: ${odd.path}: ${odd.value} is no number a value can hold (past ±1.8e308, or not a number); write it as a string to keep the text`);
+  if (odd) throw new CliError(`${shown}: ${odd.keys.join('').replace(/^\./, '')}: ${odd.value} is no number a value can hold (past ±1.8e308, or not a number); write it as a string to keep the text`);
   return values;
 }
 
 /**
- * The first number JSON cannot write (±Infinity, NaN) in `value`, with its path; walked without
- * recursion, since a document may nest deeper than the stack (the core names that limit).
+ * The first number JSON cannot write (±Infinity, NaN) in `value`: `{ keys, value }`, its path as
+ * keys (`[0]`, `.name`). Walked without recursion, since a document may nest deeper than the stack
+ * (the core names that limit); each object once, since what a YAML alias names is the same object
+ * each time it is used; the path written only for the number found, since values may hold
+ * millions of elements.
  */
 function notFinite(value) {
-  const pending = [[value, '']];
+  const seen = new Set();
+  const pending = [{ item: value, parent: null, key: '' }];
   while (pending.length) {
-    const [item, path] = pending.pop();
+    const node = pending.pop();
+    const { item } = node;
     if (typeof item === 'number') {
-      if (!Number.isFinite(item)) return { path, value: String(item) };
-      continue;
+      if (Number.isFinite(item)) continue;
+      const keys = [];
+      for (let at = node; at.parent; at = at.parent) keys.unshift(at.key);
+      return { keys, value: String(item) };
     }
-    if (item === null || typeof item !== 'object') continue;
+    if (item === null || typeof item !== 'object' || seen.has(item)) continue;
+    seen.add(item);
     // In reverse, so that the first entry is looked at first.
-    const entries = Object.entries(item);
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const [key, child] = entries[i];
-      pending.push([child, Array.isArray(item) ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`]);
+    if (Array.isArray(item)) {
+      for (let i = item.length - 1; i >= 0; i--) {
+        const child = item[i];
+        if (typeof child === 'number' ? !Number.isFinite(child) : child !== null && typeof child === 'object') pending.push({ item: child, parent: node, key: `[${i}]` });
+      }
+    } else {
+      const keys = Object.keys(item);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const child = item[keys[i]];
+        if (typeof child === 'number' ? !Number.isFinite(child) : child !== null && typeof child === 'object') pending.push({ item: child, parent: node, key: `.${keys[i]}` });
+      }
     }
   }
   return null;

@@ -5,6 +5,7 @@
 //! runs it. Errors always point at the source the user wrote.
 
 mod error;
+pub mod jinja_chains;
 pub(crate) mod position;
 mod runtime;
 pub mod values;
@@ -193,6 +194,8 @@ impl Template {
                 )
             }
             Dialect::Jinja => {
+                jinja_chains::check(source)
+                    .map_err(|f| failure_error(&f, &name, source, &lines))?;
                 let claims = runtime::jinja_claims(source)
                     .into_iter()
                     .map(|(n, a, b)| ClaimReference {

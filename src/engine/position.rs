@@ -83,3 +83,36 @@ impl LineIndex {
 fn char_starts(bytes: &[u8]) -> usize {
     bytes.iter().filter(|b| (**b as i8) >= -0x40).count()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Columns count characters, whatever block boundaries the line's multi-byte characters cross.
+    #[test]
+    fn columns_are_characters_across_blocks() {
+        // Lines of about 2,000 bytes, so that each spans several blocks.
+        let text: String = (1..5_000)
+            .map(|i| match i % 7 {
+                _ if i % 1_500 == 0 => "\n",
+                0 => "é",
+                2 => "𝄞",
+                3 => "ab",
+                _ => "x",
+            })
+            .collect();
+        let index = LineIndex::new(&text);
+        let mut line = 1;
+        let mut column = 1;
+        for (offset, c) in text.char_indices() {
+            assert_eq!(index.position(&text, offset), (line, column), "at {offset}");
+            if c == '\n' {
+                line += 1;
+                column = 1;
+            } else {
+                column += 1;
+            }
+        }
+        assert_eq!(index.position(&text, text.len()), (line, column));
+    }
+}

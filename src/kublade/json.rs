@@ -77,6 +77,19 @@ pub fn variables(fields: Option<&str>, values: &str, namespace: &str, defaults: 
         Ok(fields) => fields,
         Err(e) => return fields_not_json(&e),
     };
+    let limit = crate::engine::Limits::DEFAULT_MAX_VALUE_BYTES;
+    if values.len() > limit {
+        // Refused before it is parsed, as a render refuses values past the limit.
+        let problem = Problem::error(
+            "values",
+            None,
+            format!(
+                "values limit exceeded: the values are {} bytes, more than the {limit} a render reads",
+                values.len()
+            ),
+        );
+        return variables_out(None, &[problem]);
+    }
     let values = if values.trim().is_empty() {
         Value::UNDEFINED
     } else {

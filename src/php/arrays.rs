@@ -422,6 +422,7 @@ fn array_unique(a: &Args) -> Result<Value, Error> {
         budget::visit(1)?;
         // Hashed into the set, and kept there.
         budget::string(text.len())?;
+        budget::hashed_key(text.len())?;
         if seen.insert(text.into_owned()) {
             out.insert(key, value)?;
         }

@@ -35,6 +35,10 @@ const UNITS_PER_FUEL: u64 = 64;
 const ELEMENT_UNITS: u64 = 32;
 /// Hashing one byte: the digests run about eight times slower than a copy.
 const HASHED_BYTE_UNITS: u64 = 8;
+/// Putting one key into a hash table (a PHP array that is no list, `array_unique`'s set of
+/// strings): hashing it, probing, and the table's growth take as long as minijinja runs this many
+/// units of its own instructions.
+const HASHED_ENTRY_UNITS: u64 = 512;
 /// What one element of a list takes in memory: a value, and room for the list to grow.
 pub(crate) const LIST_SLOT_BYTES: u64 = 32;
 /// What one entry of a map takes: its key, its value and the index that finds it.
@@ -219,10 +223,15 @@ pub(crate) fn list(elements: usize) -> Result<(), Error> {
     visit(elements)
 }
 
-/// Charges a map of `entries` entries about to be built: its memory, and the visit of each.
+/// Charges a map of `entries` entries about to be built: its memory, and hashing each in.
 pub(crate) fn map(entries: usize) -> Result<(), Error> {
     memory((entries as u64).saturating_mul(MAP_ENTRY_BYTES))?;
-    visit(entries)
+    spend((entries as u64).saturating_mul(ELEMENT_UNITS + HASHED_ENTRY_UNITS))
+}
+
+/// Charges putting a key of `bytes` bytes into a hash set.
+pub(crate) fn hashed_key(bytes: usize) -> Result<(), Error> {
+    spend(HASHED_ENTRY_UNITS.saturating_add(bytes as u64))
 }
 
 /// What building `value` took in memory, not counting what its elements hold: a string's

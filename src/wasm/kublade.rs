@@ -38,6 +38,13 @@ pub fn kublade_variables_tape(
     ))
 }
 
+/// The most bytes the values may take as JSON: the host counts what it expands (YAML aliases)
+/// against it before it writes the JSON.
+#[wasm_bindgen(js_name = maxValueBytes)]
+pub fn max_value_bytes() -> usize {
+    crate::engine::Limits::DEFAULT_MAX_VALUE_BYTES
+}
+
 /// `[{ kind, message, hint, range }]`: the traps Kublade sets in `source`, given the variables it
 /// is rendered with (JSON, or empty).
 #[wasm_bindgen(js_name = kubladeTraps)]
