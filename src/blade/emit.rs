@@ -758,7 +758,10 @@ impl Emitter<'_> {
                 Cast::Array => return Err(syntax("(array) casts are not supported", e)),
             },
             Kind::Assign(..) | Kind::IncDec(..) => {
-                return Err(syntax("assignments are only supported in @for headers", e));
+                return Err(syntax(
+                    "assignments and ++/-- are only supported as the initialisations and steps of @for headers",
+                    e,
+                ));
             }
         }
         Ok(())

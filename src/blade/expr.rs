@@ -880,7 +880,9 @@ impl<'a> Parser<'a> {
                     key_start + key.len(),
                 )?,
             }
-        } else if key.starts_with('\'') || key.starts_with('"') || key.is_empty() {
+        } else if !is_offset_word(key) {
+            // PHP's lexer takes a name, a number or a variable there, nothing else (no
+            // quotes, no blanks).
             return syntax(
                 "syntax error, unexpected string content, expecting \"-\" or identifier or variable or number",
                 key_start,
@@ -908,6 +910,20 @@ pub fn parse(src: &str, start: usize, end: usize, max_nesting: usize) -> Result<
         return Ok(e);
     }
     Parser::new(src, start, end, max_nesting)?.parse_complete()
+}
+
+/// A key `"$a[key]"` may spell without quotes: a name, or digits (`-` first allowed).
+fn is_offset_word(key: &str) -> bool {
+    let digits = key.strip_prefix('-').unwrap_or(key);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    key.bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_' || b >= 0x80)
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80)
 }
 
 /// `$name['key']…` written without blanks, escapes or non-ASCII names: most expressions of a
