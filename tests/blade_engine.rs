@@ -865,3 +865,13 @@ fn encodings_portclaims_lacks_are_refused() {
         "mb_strlen(): Argument #2 ($encoding) must be a valid encoding, \"nope\" given"
     );
 }
+
+/// `str_replace`'s `$count` is a reference: refused when the template is compiled
+/// (COMPATIBILITY.md), where PHP would assign it.
+#[test]
+fn by_reference_arguments_are_not_supported() {
+    let source = "{!! str_replace('a', 'b', 'aa', $count) !!}";
+    let err = Template::compile(source, &Options::default()).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Syntax, "{source}: {err}");
+    assert!(err.message.contains("by reference"), "{}", err.message);
+}
