@@ -912,10 +912,21 @@ pub fn parse(src: &str, start: usize, end: usize, max_nesting: usize) -> Result<
     Parser::new(src, start, end, max_nesting)?.parse_complete()
 }
 
-/// A key `"$a[key]"` may spell without quotes: a name, or digits (`-` first allowed).
+/// A key `"$a[key]"` may spell without quotes: a name, or a number as PHP's lexer reads one
+/// (decimal, `0x`, `0b`, `0o`, with `_` between digits; `-` first allowed).
 fn is_offset_word(key: &str) -> bool {
-    let digits = key.strip_prefix('-').unwrap_or(key);
-    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+    let number = key.strip_prefix('-').unwrap_or(key);
+    let (radix, digits) = match number.get(..2).map(str::to_ascii_lowercase).as_deref() {
+        Some("0x") => (16, number.get(2..).unwrap_or("")),
+        Some("0b") => (2, number.get(2..).unwrap_or("")),
+        Some("0o") => (8, number.get(2..).unwrap_or("")),
+        _ => (10, number),
+    };
+    if !digits.is_empty()
+        && digits
+            .split('_')
+            .all(|run| !run.is_empty() && run.chars().all(|c| c.is_digit(radix)))
+    {
         return true;
     }
     key.bytes()
