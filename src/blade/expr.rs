@@ -744,6 +744,17 @@ impl<'a> Parser<'a> {
             let Tok::Op(op) = t.tok else {
                 return Ok(base);
             };
+            // PHP's grammar cannot subscript a bare number (`1[0]`), only `(1)[0]`.
+            if matches!(base.kind, Kind::Int(_) | Kind::Float(_))
+                && !base.parens
+                && matches!(op, "[" | "->" | "?->")
+            {
+                return syntax(
+                    format!("syntax error, unexpected token \"{op}\""),
+                    t.start,
+                    t.end,
+                );
+            }
             match op.as_bytes() {
                 b"[" => {
                     self.bump();
