@@ -62,6 +62,9 @@ $helpers = [
     '_ge' => fn($a, $b) => $a >= $b,
     '_cmp' => fn($a, $b) => $a <=> $b,
     '_xor' => fn($a, $b) => $a xor $b,
+    // Called by name, as a template calls it: PHP compiles that call to its own opcode, whose
+    // errors differ from those of the function called dynamically (`$op(...)`).
+    'array_key_exists' => fn($key, $array) => array_key_exists($key, $array),
     // `[value]` is a positional entry, `[key, value]` a keyed one: evaluated as the array
     // literal they stand for, since PHP numbers a literal's entries unlike appends to `[]`.
     '_arr' => function ($pairs) {

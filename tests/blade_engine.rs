@@ -846,3 +846,32 @@ fn raw_digests_and_missing_hash_algorithms_are_refused() {
         "0cc175b9c0f1b6a831c399e269772661"
     );
 }
+
+/// The `mb_` functions read UTF-8, ASCII, 8bit and ISO-8859-1; PHP's other encodings are
+/// refused saying so (COMPATIBILITY.md), where a name PHP does not know fails as in PHP.
+#[test]
+fn encodings_portclaims_lacks_are_refused() {
+    let error = render("{{ mb_strlen('a', 'UTF-16') }}").expect_err("UTF-16");
+    assert!(
+        error
+            .message
+            .contains("is an encoding portclaims does not support"),
+        "{}",
+        error.message
+    );
+    let error = render("{{ mb_strlen('a', 'nope') }}").expect_err("nope");
+    assert_eq!(
+        error.message,
+        "mb_strlen(): Argument #2 ($encoding) must be a valid encoding, \"nope\" given"
+    );
+}
+
+/// `str_replace`'s `$count` is a reference: refused when the template is compiled
+/// (COMPATIBILITY.md), where PHP would assign it.
+#[test]
+fn by_reference_arguments_are_not_supported() {
+    let source = "{!! str_replace('a', 'b', 'aa', $count) !!}";
+    let err = Template::compile(source, &Options::default()).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Syntax, "{source}: {err}");
+    assert!(err.message.contains("by reference"), "{}", err.message);
+}

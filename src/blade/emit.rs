@@ -762,7 +762,10 @@ impl Emitter<'_> {
                 Cast::Array => return Err(syntax("(array) casts are not supported", e)),
             },
             Kind::Assign(..) | Kind::IncDec(..) => {
-                return Err(syntax("assignments are only supported in @for headers", e));
+                return Err(syntax(
+                    "assignments and ++/-- are only supported as the initialisations and steps of @for headers",
+                    e,
+                ));
             }
         }
         Ok(())
@@ -1118,6 +1121,15 @@ impl Emitter<'_> {
         }
         if !self.functions.contains(&lower.as_str()) {
             return Err(sandbox(format!("Call to undefined function {name}()"), e));
+        }
+        // Its `$count` is a reference, which templates have no way to use.
+        if lower == "str_replace" && args.len() > 3 {
+            return Err(syntax(
+                format!(
+                    "{name}()'s argument #4 ($count) is passed by reference, which templates do not support"
+                ),
+                e,
+            ));
         }
         let refs: Vec<&Expr> = args.iter().collect();
         self.call_helper(&lower, &refs)

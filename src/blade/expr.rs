@@ -787,6 +787,17 @@ impl<'a> Parser<'a> {
             let Tok::Op(op) = t.tok else {
                 return Ok(base);
             };
+            // PHP's grammar cannot subscript a bare number (`1[0]`), only `(1)[0]`.
+            if matches!(base.kind, Kind::Int(_) | Kind::Float(_))
+                && !base.parens
+                && matches!(op, "[" | "->" | "?->")
+            {
+                return syntax(
+                    format!("syntax error, unexpected token \"{op}\""),
+                    t.start,
+                    t.end,
+                );
+            }
             match op.as_bytes() {
                 b"[" => {
                     self.bump();
@@ -923,7 +934,9 @@ impl<'a> Parser<'a> {
                     key_start + key.len(),
                 )?,
             }
-        } else if key.starts_with('\'') || key.starts_with('"') || key.is_empty() {
+        } else if !is_offset_word(key) {
+            // PHP's lexer takes a name, a number or a variable there, nothing else (no
+            // quotes, no blanks).
             return syntax(
                 "syntax error, unexpected string content, expecting \"-\" or identifier or variable or number",
                 key_start,
@@ -951,6 +964,31 @@ pub fn parse(src: &str, start: usize, end: usize, max_nesting: usize) -> Result<
         return Ok(e);
     }
     Parser::new(src, start, end, max_nesting)?.parse_complete()
+}
+
+/// A key `"$a[key]"` may spell without quotes: a name, or a number as PHP's lexer reads one
+/// (decimal, `0x`, `0b`, `0o`, with `_` between digits; `-` first allowed).
+fn is_offset_word(key: &str) -> bool {
+    let number = key.strip_prefix('-').unwrap_or(key);
+    let (radix, digits) = match number.get(..2).map(str::to_ascii_lowercase).as_deref() {
+        Some("0x") => (16, number.get(2..).unwrap_or("")),
+        Some("0b") => (2, number.get(2..).unwrap_or("")),
+        Some("0o") => (8, number.get(2..).unwrap_or("")),
+        _ => (10, number),
+    };
+    if !digits.is_empty()
+        && digits
+            .split('_')
+            .all(|run| !run.is_empty() && run.chars().all(|c| c.is_digit(radix)))
+    {
+        return true;
+    }
+    key.bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_' || b >= 0x80)
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80)
 }
 
 /// `$name['key']…` written without blanks, escapes or non-ASCII names: most expressions of a

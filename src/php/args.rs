@@ -135,7 +135,11 @@ impl<'a> Args<'a> {
     pub(crate) fn opt_nullable_string(&self, i: usize) -> Result<Option<Cow<'a, str>>, Error> {
         match view(self.mixed(i)) {
             Php::Null | Php::Undefined => Ok(None),
-            _ => self.string(i).map(Some),
+            // `string`'s only failure is its type error, which names the nullable type here.
+            _ => self
+                .string(i)
+                .map(Some)
+                .map_err(|_| self.type_error(i, "?string")),
         }
     }
 
@@ -177,7 +181,11 @@ impl<'a> Args<'a> {
     /// An optional `?int` parameter: null is "not given".
     pub(crate) fn opt_nullable_int(&self, i: usize) -> Result<Option<i64>, Error> {
         match self.get(i) {
-            Some(v) if !(v.is_none() || v.is_undefined()) => self.int(i).map(Some),
+            // `int`'s only failure is its type error, which names the nullable type here.
+            Some(v) if !(v.is_none() || v.is_undefined()) => self
+                .int(i)
+                .map(Some)
+                .map_err(|_| self.type_error(i, "?int")),
             _ => Ok(None),
         }
     }

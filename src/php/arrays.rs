@@ -123,6 +123,11 @@ fn key_exists(a: &Args) -> Result<Value, Error> {
     let array = a.array(1)?;
     let key = a.mixed(0);
     if matches!(view(key), Php::Array | Php::Other) {
+        // A template's `array_key_exists(…)` is PHP's own opcode, which words it so; its alias
+        // is an ordinary call.
+        if a.sig.name == "array_key_exists" {
+            return Err(error("Illegal offset type"));
+        }
         return Err(a.value_error(0, "must be a valid array offset type"));
     }
     Ok(Value::from(lookup(array, &to_key(key)?).is_some()))
@@ -365,11 +370,11 @@ pub(crate) const MORE: &[Function] = &[
 
 const MAX_ELEMENTS: i64 = super::strings::MAX_ELEMENTS as i64;
 
-/// A value used as a key by `array_combine`/`array_column`: ints stay, the rest become strings.
+/// A value used as a key by `array_combine`: ints stay, the rest become strings (an array with
+/// PHP's warning, as "Array").
 fn key_of_element(value: &Value) -> Result<Key<'static>, Error> {
     Ok(match view(value) {
         Php::Int(i) => Key::Int(i),
-        Php::Array => return Err(error("Illegal offset type")),
         _ => super::array::key_from_str(&super::value::to_php_string(value)?).into_owned(),
     })
 }
@@ -512,6 +517,11 @@ fn merge_sort(
 
 fn array_column(a: &Args) -> Result<Value, Error> {
     let array = a.array(0)?;
+    for i in 1..a.len().min(3) {
+        if matches!(view(a.mixed(i)), Php::Array | Php::Other) {
+            return Err(a.type_error(i, "string|int|null"));
+        }
+    }
     let column = a.mixed(1);
     let index = a.get(2).filter(|v| !v.is_none() && !v.is_undefined());
     let mut out = ArrayBuilder::new();

@@ -190,24 +190,19 @@ pub(crate) fn sprintf(format: &[u8], args: &[Value], from_array: bool) -> Result
             return Err(too_long("sprintf"));
         }
         let conversion = at(i);
-        if conversion == 0 && i >= format.len() {
-            return Err(error("Missing format specifier at end of string"));
-        }
         let index = argnum.unwrap_or_else(|| {
             next_arg += 1;
             next_arg - 1
         });
+        // PHP counts the arguments before it reads the conversion.
         let Some(arg) = args.get(index) else {
-            if !b"sduEeFfGgHhcoxXb%".contains(&conversion) {
-                return Err(error(format!(
-                    "Unknown format specifier \"{}\"",
-                    conversion as char
-                )));
-            }
             max_missing = Some(max_missing.map_or(index, |m| m.max(index)));
             i += 1;
             continue;
         };
+        if conversion == 0 && i >= format.len() {
+            return Err(error("Missing format specifier at end of string"));
+        }
         match conversion {
             b's' => {
                 let text = to_php_string(arg)?;

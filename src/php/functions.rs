@@ -221,7 +221,10 @@ pub(crate) fn call_by_name(
     callback: &Value,
     arguments: &[Value],
 ) -> Result<Value, Error> {
-    let name = callback.as_str().map(str::to_ascii_lowercase);
+    // A name may start with the global namespace's `\`.
+    let name = callback
+        .as_str()
+        .map(|n| n.strip_prefix('\\').unwrap_or(n).to_ascii_lowercase());
     let function = name
         .as_deref()
         .and_then(|name| library().find(|f| f.sig.name == name));

@@ -219,10 +219,13 @@ impl Encoder {
     }
 
     fn array(&mut self, value: &Value, depth: usize) {
+        // PHP records the depth error; with JSON_PARTIAL_OUTPUT_ON_ERROR it encodes on.
         if depth >= self.max_depth {
             self.fail(JsonError::Depth);
-            self.out.push_str("null");
-            return;
+            if !self.has(PARTIAL_OUTPUT_ON_ERROR) {
+                self.out.push_str("null");
+                return;
+            }
         }
         // Values deeper than the render allows come only from minijinja's own list literals (the
         // Jinja dialect); the encoder recurses once per level, so it stops there.

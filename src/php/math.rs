@@ -261,6 +261,10 @@ pub(crate) fn php_round(value: f64, places: i64) -> f64 {
     }
     if places.unsigned_abs() < 23 {
         if places > 0 { tmp / f1 } else { tmp * f1 }
+    } else if !tmp.is_finite() {
+        // PHP prints "inf" (a power of ten beyond doubles overflowed) and reads it back with
+        // its strtod, which finds no number there: 0.
+        0.0
     } else {
         let text = format!("{tmp:.6}e{}", -(places as i64));
         match text.parse::<f64>() {

@@ -715,6 +715,9 @@ pub(crate) const MORE: &[Function] = &[
         |a| {
             let s = a.string(0)?;
             let flags = a.opt_int(1)?.unwrap_or(3);
+            if let Some(charset) = a.opt_nullable_string(2)? {
+                html_charset(&charset)?;
+            }
             let double_encode = a.get(3).is_none() || a.bool(3)?;
             sized(escaped_len(&s), "htmlspecialchars")?;
             let escaped = if double_encode {
@@ -773,21 +776,48 @@ pub(crate) const MORE: &[Function] = &[
         string_compare(a, true, Some(a.int(2)?))
     }),
     // Case mapping can lengthen a string (`ß` → `SS`); what it adds is charged as the result.
-    php_fn!("mb_strtolower", ["string", "encoding"], 1, |a| Ok(
-        Value::from(copied(a.string(0)?)?.to_lowercase())
-    )),
-    php_fn!("mb_strtoupper", ["string", "encoding"], 1, |a| Ok(
-        Value::from(copied(a.string(0)?)?.to_uppercase())
-    )),
-    php_fn!("mb_strlen", ["string", "encoding"], 1, |a| Ok(Value::from(
-        a.string(0)?.chars().count()
-    ))),
+    php_fn!("mb_strtolower", ["string", "encoding"], 1, |a| {
+        let encoding = mb_encoding(a, 1)?;
+        mb_case(&copied(a.string(0)?)?, encoding, false)
+    }),
+    php_fn!("mb_strtoupper", ["string", "encoding"], 1, |a| {
+        let encoding = mb_encoding(a, 1)?;
+        mb_case(&copied(a.string(0)?)?, encoding, true)
+    }),
+    php_fn!("mb_strlen", ["string", "encoding"], 1, |a| {
+        let s = a.string(0)?;
+        Ok(Value::from(match mb_encoding(a, 1)? {
+            MbEncoding::Utf8 => s.chars().count(),
+            _ => s.len(),
+        }))
+    }),
     php_fn!(
         "mb_substr",
         ["string", "start", "length", "encoding"],
         2,
         |a| {
             let s = a.string(0)?;
+            if mb_encoding(a, 3)? != MbEncoding::Utf8 {
+                // One byte per character: substr's bytes, but with mb_substr's bounds.
+                let len = s.len() as i64;
+                let offset = a.int(1)?;
+                let start = if offset < 0 {
+                    (len + offset).max(0)
+                } else {
+                    offset.min(len)
+                };
+                let end = match a.opt_nullable_int(2)? {
+                    None => len,
+                    Some(l) if l < 0 => (len + l).max(start),
+                    Some(l) => start.saturating_add(l).min(len),
+                };
+                let piece = s
+                    .as_bytes()
+                    .get(start as usize..end as usize)
+                    .unwrap_or_default();
+                budget::string(piece.len())?;
+                return Ok(from_bytes(piece));
+            }
             let len = s.chars().count() as i64;
             let offset = a.int(1)?;
             let start = if offset < 0 {
@@ -812,6 +842,351 @@ pub(crate) const MORE: &[Function] = &[
         }
     ),
 ];
+
+/// `htmlspecialchars`' `$encoding`: PHP's charsets all write the five specials as ASCII does,
+/// and their other bytes never look like one, so each escapes a UTF-8 string alike; another
+/// name is PHP's warning.
+fn html_charset(name: &str) -> Result<(), Error> {
+    const CHARSETS: &[&str] = &[
+        "",
+        "iso-8859-1",
+        "iso8859-1",
+        "iso-8859-15",
+        "iso8859-15",
+        "utf-8",
+        "cp866",
+        "866",
+        "ibm866",
+        "cp1251",
+        "windows-1251",
+        "win-1251",
+        "1251",
+        "cp1252",
+        "windows-1252",
+        "1252",
+        "koi8-r",
+        "koi8-ru",
+        "koi8r",
+        "big5",
+        "950",
+        "gb2312",
+        "936",
+        "big5-hkscs",
+        "shift_jis",
+        "sjis",
+        "932",
+        "eucjp",
+        "euc-jp",
+        "eucjp-win",
+        "macroman",
+        "iso-8859-5",
+        "iso8859-5",
+    ];
+    let lower = name.to_ascii_lowercase();
+    if CHARSETS.contains(&lower.as_str()) {
+        return Ok(());
+    }
+    super::value::warning(
+        error(format!(
+            "htmlspecialchars(): Charset \"{name}\" is not supported, assuming UTF-8"
+        )),
+        (),
+    )
+}
+
+/// The encodings the `mb_` functions take: UTF-8, which strings are, and the single-byte ones
+/// that read those bytes one by one.
+#[derive(Clone, Copy, PartialEq)]
+enum MbEncoding {
+    Utf8,
+    Ascii,
+    /// `8bit` and ISO-8859-1: each byte is the code point of its value.
+    Latin1,
+}
+
+fn mb_encoding(a: &Args, i: usize) -> Result<MbEncoding, Error> {
+    let Some(name) = a.opt_nullable_string(i)? else {
+        return Ok(MbEncoding::Utf8);
+    };
+    Ok(match name.to_ascii_lowercase().as_str() {
+        "utf-8" | "utf8" => MbEncoding::Utf8,
+        "ascii" | "us-ascii" => MbEncoding::Ascii,
+        "8bit" | "binary" | "iso-8859-1" | "iso8859-1" | "latin1" => MbEncoding::Latin1,
+        lower if MB_ENCODINGS.contains(&lower) => {
+            return Err(a.value_error(
+                i,
+                &format!(
+                    "\"{name}\" is an encoding portclaims does not support (UTF-8, ASCII, 8bit, ISO-8859-1)"
+                ),
+            ));
+        }
+        _ => {
+            return Err(a.value_error(i, &format!("must be a valid encoding, \"{name}\" given")));
+        }
+    })
+}
+
+/// Every name PHP 8.2's mbstring knows, lowercased (`mb_list_encodings()` and their
+/// `mb_encoding_aliases()`): the others are no encoding at all.
+const MB_ENCODINGS: &[&str] = &[
+    "7bit",
+    "8bit",
+    "ansi_x3.4-1968",
+    "ansi_x3.4-1986",
+    "arabic",
+    "armscii-8",
+    "armscii8",
+    "ascii",
+    "base64",
+    "big-5",
+    "big-five",
+    "bigfive",
+    "binary",
+    "byte2be",
+    "byte2le",
+    "byte4be",
+    "byte4le",
+    "cn-big5",
+    "cn-gb",
+    "cp-1251",
+    "cp-1254",
+    "cp-850",
+    "cp-866",
+    "cp-936",
+    "cp1251",
+    "cp1252",
+    "cp1254",
+    "cp367",
+    "cp50220",
+    "cp50220-raw",
+    "cp50220raw",
+    "cp50221",
+    "cp50222",
+    "cp51932",
+    "cp850",
+    "cp866",
+    "cp932",
+    "cp936",
+    "cp949",
+    "cp950",
+    "csascii",
+    "cyrillic",
+    "euc",
+    "euc-cn",
+    "euc-jp",
+    "euc-jp-2004",
+    "euc-kr",
+    "euc-tw",
+    "euc_cn",
+    "euc_jp",
+    "euc_jp-2004",
+    "euc_kr",
+    "euc_tw",
+    "euccn",
+    "eucjp",
+    "eucjp-ms",
+    "eucjp-open",
+    "eucjp-win",
+    "euckr",
+    "euctw",
+    "gb-18030",
+    "gb-18030-2000",
+    "gb18030",
+    "gb2312",
+    "gbk",
+    "greek",
+    "hebrew",
+    "html",
+    "html-entities",
+    "hz",
+    "ibm-367",
+    "ibm-850",
+    "ibm-866",
+    "ibm367",
+    "ibm850",
+    "ibm866",
+    "iso-10646-ucs-2",
+    "iso-10646-ucs-4",
+    "iso-2022-jp",
+    "iso-2022-jp-2004",
+    "iso-2022-jp-kddi",
+    "iso-2022-jp-mobile#kddi",
+    "iso-2022-jp-ms",
+    "iso-2022-kr",
+    "iso-8859-1",
+    "iso-8859-10",
+    "iso-8859-13",
+    "iso-8859-14",
+    "iso-8859-15",
+    "iso-8859-16",
+    "iso-8859-2",
+    "iso-8859-3",
+    "iso-8859-4",
+    "iso-8859-5",
+    "iso-8859-6",
+    "iso-8859-7",
+    "iso-8859-8",
+    "iso-8859-9",
+    "iso-ir-6",
+    "iso2022jpms",
+    "iso646-us",
+    "iso8859-1",
+    "iso8859-10",
+    "iso8859-13",
+    "iso8859-14",
+    "iso8859-15",
+    "iso8859-16",
+    "iso8859-2",
+    "iso8859-3",
+    "iso8859-4",
+    "iso8859-5",
+    "iso8859-6",
+    "iso8859-7",
+    "iso8859-8",
+    "iso8859-9",
+    "iso_646.irv:1991",
+    "jis",
+    "jis-ms",
+    "koi8-r",
+    "koi8-u",
+    "koi8r",
+    "koi8u",
+    "latin1",
+    "latin2",
+    "latin3",
+    "latin4",
+    "latin5",
+    "latin6",
+    "latin8",
+    "macjapanese",
+    "ms932",
+    "ms_kanji",
+    "mutf-7",
+    "qprint",
+    "quoted-printable",
+    "shift-jis",
+    "shift_jis-2004",
+    "shift_jis-imode",
+    "shift_jis-kddi",
+    "shift_jis-softbank",
+    "sjis",
+    "sjis-2004",
+    "sjis-docomo",
+    "sjis-kddi",
+    "sjis-mac",
+    "sjis-mobile#docomo",
+    "sjis-mobile#kddi",
+    "sjis-mobile#softbank",
+    "sjis-ms",
+    "sjis-open",
+    "sjis-softbank",
+    "sjis-win",
+    "sjis2004",
+    "ucs-2",
+    "ucs-2be",
+    "ucs-2le",
+    "ucs-4",
+    "ucs-4be",
+    "ucs-4le",
+    "ucs2",
+    "ucs4",
+    "uhc",
+    "unicode",
+    "us",
+    "us-ascii",
+    "utf-16",
+    "utf-16be",
+    "utf-16le",
+    "utf-32",
+    "utf-32be",
+    "utf-32le",
+    "utf-7",
+    "utf-8",
+    "utf-8-docomo",
+    "utf-8-kddi",
+    "utf-8-mobile#docomo",
+    "utf-8-mobile#kddi",
+    "utf-8-mobile#kddi-a",
+    "utf-8-mobile#kddi-b",
+    "utf-8-mobile#softbank",
+    "utf-8-softbank",
+    "utf16",
+    "utf32",
+    "utf7",
+    "utf7-imap",
+    "utf8",
+    "utf8-docomo",
+    "utf8-kddi",
+    "utf8-softbank",
+    "uuencode",
+    "windows-1251",
+    "windows-1252",
+    "windows-1254",
+    "windows-31j",
+    "x-euc-cn",
+    "x-euc-jp",
+    "x-euc-kr",
+    "x-euc-tw",
+    "x-mac-japanese",
+    "x-sjis",
+    "x-sjis-emoji-docomo",
+    "x-sjis-emoji-kddi",
+    "x-sjis-emoji-softbank",
+];
+
+/// Code points whose case mappings Unicode added after version 14, which PHP 8.2's mbstring
+/// tables follow; Rust's (the toolchain's Unicode) map them.
+const NEWER_CASE_PAIRS: &[(u32, u32)] = &[
+    (0x019B, 0x019B),
+    (0x0264, 0x0264),
+    (0x1C89, 0x1C8A),
+    (0xA7CB, 0xA7CF),
+    (0xA7D2, 0xA7D5),
+    (0xA7DA, 0xA7DC),
+    (0x10D50, 0x10D65),
+    (0x10D70, 0x10D85),
+    (0x16EA0, 0x16EB8),
+    (0x16EBB, 0x16ED3),
+];
+
+/// `mb_strtoupper`/`mb_strtolower`: PHP 8.2 maps each character on its own (full mappings such
+/// as `ß` → `SS`, but no final-sigma rule), with Unicode 14's tables.
+fn mb_case(s: &str, encoding: MbEncoding, upper: bool) -> Result<Value, Error> {
+    let map = |c: char, out: &mut dyn FnMut(char)| {
+        let code = u32::from(c);
+        if NEWER_CASE_PAIRS
+            .iter()
+            .any(|&(from, to)| (from..=to).contains(&code))
+        {
+            out(c);
+        } else if upper {
+            c.to_uppercase().for_each(out);
+        } else {
+            c.to_lowercase().for_each(out);
+        }
+    };
+    if encoding == MbEncoding::Utf8 {
+        let mut mapped = String::with_capacity(s.len());
+        for c in s.chars() {
+            map(c, &mut |m| mapped.push(m));
+        }
+        budget::string(mapped.len().saturating_sub(s.len()))?;
+        return Ok(Value::from(mapped));
+    }
+    // Byte by byte; what the encoding cannot hold becomes `?`, as PHP writes it.
+    let mut bytes = Vec::with_capacity(s.len());
+    for &b in s.as_bytes() {
+        if encoding == MbEncoding::Ascii && !b.is_ascii() {
+            bytes.push(b'?');
+            continue;
+        }
+        map(char::from(b), &mut |m| {
+            bytes.push(u8::try_from(u32::from(m)).unwrap_or(b'?'));
+        });
+    }
+    budget::string(bytes.len().saturating_sub(s.len()))?;
+    Ok(from_bytes(&bytes))
+}
 
 /// `strcmp` and friends: the difference of the first differing bytes (ASCII case folded for
 /// the `case` ones), else -1/0/1 by length, as PHP 8.2's `zend_binary_strcmp` returns it.
