@@ -196,7 +196,8 @@ function checkValuesSize(values, limit) {
       }
     }
     if (bytes > limit) {
-      throw Object.assign(new Error(`values: values limit exceeded: the values are more than the ${limit} bytes a render reads, as JSON (a YAML alias counts each time it is used)`), { kind: 'values', file: 'values', code: 'limit' });
+      // The shape of the core's own error for values past its limit (kind `limit`, field `values`).
+      throw Object.assign(new Error(`values: values limit exceeded: the values are more than the ${limit} bytes a render reads (what a YAML alias names counts each time it is used)`), { kind: 'limit', field: 'values' });
     }
   }
 }
