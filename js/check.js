@@ -12,6 +12,7 @@
 import { lineColumn, rangeOfClaim, rangeOfPath } from './cli/json.js';
 import { expandTabs } from './folder.js';
 import { kubladeFile } from './kublade/deployment.js';
+import { REPEATED_KEY, repeatedKey } from './yaml-keys.js';
 const PORT_KEYS = new Set(['port', 'targetPort', 'nodePort', 'containerPort', 'hostPort']);
 const TEMPLATE_OPTION_KEYS = ['dialect', 'escape', 'whitespace', 'limits'];
 
@@ -277,8 +278,7 @@ export function createCheck(api, loadYaml) {
       };
       let documents;
       try {
-        // The package's own check of unique keys compares each key with all before it: done
-        // here instead (duplicateKey), in one pass.
+        // Keys given twice are found in one pass (see yaml-keys.js).
         documents = YAML.parseAllDocuments(output, { uniqueKeys: false });
       } catch (error) {
         diagnostics.push({ severity: 'error', message: `the output is not valid YAML: ${error.message}`, file: file.path, range: WHOLE_FILE });
@@ -287,7 +287,8 @@ export function createCheck(api, loadYaml) {
       if (!Array.isArray(documents)) documents = [];
       if (!options.kublade) diagnostics.push(...secondDocuments(file, documents, output, locate));
       for (const doc of documents) {
-        const yamlError = doc.errors[0] ?? duplicateKey(YAML, doc);
+        const repeated = repeatedKey(YAML, doc);
+        const yamlError = doc.errors[0] ?? (repeated && { message: REPEATED_KEY, pos: repeated.range });
         // With `kublade`, Symfony's parser has accepted the file (kubladeYamlFailure): where the
         // YAML grammar refuses what Symfony reads (`value: redis:`), there is no error to report,
         // and nothing more to look at in that document.
@@ -467,29 +468,6 @@ function secondDocuments(file, documents, output, locate) {
     hint: 'put each document in a file of its own',
     trap: 'second-document',
   }));
-}
-
-/**
- * The first key a mapping of `doc` holds twice, as the `yaml` package reports it (scalars equal
- * in type and value), as a parse error: `{ message, pos }`.
- */
-function duplicateKey(YAML, doc) {
-  let found;
-  YAML.visit(doc, {
-    Map(_, map) {
-      const seen = new Set();
-      for (const { key } of map.items) {
-        if (!YAML.isScalar(key)) continue;
-        const id = `${typeof key.value}:${String(key.value)}`;
-        if (seen.has(id)) {
-          found = { message: 'Map keys must be unique', pos: key.range };
-          return YAML.visit.BREAK;
-        }
-        seen.add(id);
-      }
-    },
-  });
-  return found;
 }
 
 /** What Kublade's YAML step makes of a rendered file: an error diagnostic when it fails there. */

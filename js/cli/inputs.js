@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 
 import { loadYaml } from '../yaml.js';
+import { REPEATED_KEY, repeatedKey } from '../yaml-keys.js';
 import { parseJson } from './json.js';
 import { CliError } from './messages.js';
 
@@ -40,15 +41,14 @@ export function parseJsonOrYaml(text, path, what) {
   if (looksJson) return parseJsonFile(text, shown, what);
   let documents;
   try {
-    // The yaml package's own check for a key given twice compares each key with every key before
-    // it (a quadratic wait for a mapping of many keys): keys are checked below, in one pass.
+    // Keys given twice are found in one pass (see yaml-keys.js).
     documents = loadYaml().parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false });
   } catch (e) {
     throw new CliError(`${shown}: the ${what} is not valid YAML: ${e.message}`);
   }
   if (!Array.isArray(documents)) documents = [];
   for (const doc of documents) {
-    const error = doc.errors[0] ?? repeatedKey(doc, text);
+    const error = doc.errors[0] ?? repeatedKeyError(doc, text);
     if (error) {
       const line = error.linePos?.[0]?.line;
       const column = error.linePos?.[0]?.col;
@@ -78,33 +78,14 @@ export function parseJsonOrYaml(text, path, what) {
   }
 }
 
-/**
- * The first key given twice in one mapping of `doc`, as an error like the yaml package's (which
- * compares scalar keys by value and any other key by identity).
- */
-function repeatedKey(doc, text) {
-  const { isMap, isScalar, visit } = loadYaml();
-  let found;
-  visit(doc, {
-    Map(_, map) {
-      if (!isMap(map)) return undefined;
-      const seen = new Set();
-      for (const { key } of map.items) {
-        const id = isScalar(key) ? key.value : key;
-        if (!seen.has(id)) {
-          seen.add(id);
-          continue;
-        }
-        const offset = key?.range?.[0] ?? 0;
-        const before = text.lastIndexOf('\n', offset - 1);
-        const line = text.slice(0, offset).split('\n').length;
-        found = { message: 'Map keys must be unique', linePos: [{ line, col: offset - before }] };
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  return found;
+/** The first key given twice in one mapping of `doc`, as an error like the yaml package's. */
+function repeatedKeyError(doc, text) {
+  const key = repeatedKey(loadYaml(), doc);
+  if (key === undefined) return undefined;
+  const offset = key?.range?.[0] ?? 0;
+  const before = text.lastIndexOf('\n', offset - 1);
+  const line = text.slice(0, offset).split('\n').length;
+  return { message: REPEATED_KEY, linePos: [{ line, col: offset - before }] };
 }
 
 /** How much a document may use YAML aliases, as the yaml package weighs it (its maxAliasCount). */

@@ -203,6 +203,8 @@ test('check maps output lines to template lines by the text the core says each p
     '  - containerPort: {{ 70000 }}',
   ].join('\n');
   assert.equal(lineOf(template, /containerPort 70000/), 6);
+  // A key given twice, found in one pass rather than by the yaml package's quadratic check.
+  assert.equal(lineOf("a: 1\nb: {{ 2 }}\na: 3\n", /not valid YAML at its line 3 \("a: 3"\): Map keys must be unique/), 3);
   // Shapes whose lines, made into regular expressions, backtracked for minutes or were too large
   // to compile: they map (or not) at once, and check reports the invalid YAML.
   const backtracking = '{{ str_repeat("a", 3000) }}\n' + 'a{{ 1 }}'.repeat(8) + 'b: [\n';
