@@ -797,28 +797,8 @@ pub(crate) const MORE: &[Function] = &[
         2,
         |a| {
             let s = a.string(0)?;
-            if mb_encoding(a, 3)? != MbEncoding::Utf8 {
-                // One byte per character: substr's bytes, but with mb_substr's bounds.
-                let len = s.len() as i64;
-                let offset = a.int(1)?;
-                let start = if offset < 0 {
-                    (len + offset).max(0)
-                } else {
-                    offset.min(len)
-                };
-                let end = match a.opt_nullable_int(2)? {
-                    None => len,
-                    Some(l) if l < 0 => (len + l).max(start),
-                    Some(l) => start.saturating_add(l).min(len),
-                };
-                let piece = s
-                    .as_bytes()
-                    .get(start as usize..end as usize)
-                    .unwrap_or_default();
-                budget::string(piece.len())?;
-                return Ok(from_bytes(piece));
-            }
-            let len = s.chars().count() as i64;
+            let bytes = mb_encoding(a, 3)? != MbEncoding::Utf8;
+            let len = if bytes { s.len() } else { s.chars().count() } as i64;
             let offset = a.int(1)?;
             let start = if offset < 0 {
                 (len + offset).max(0)
@@ -830,6 +810,15 @@ pub(crate) const MORE: &[Function] = &[
                 Some(l) if l < 0 => (len + l).max(start),
                 Some(l) => start.saturating_add(l).min(len),
             };
+            if bytes {
+                // One byte per character: substr's bytes, but with mb_substr's bounds.
+                let piece = s
+                    .as_bytes()
+                    .get(start as usize..end as usize)
+                    .unwrap_or_default();
+                budget::string(piece.len())?;
+                return Ok(from_bytes(piece));
+            }
             // Characters `start..end` as byte offsets; `end` may be the string's end.
             let byte_at = |n: i64| {
                 s.char_indices()
