@@ -163,8 +163,9 @@ fn parse_claim(index: usize, item: &Value) -> Result<Claim, ClaimsError> {
     })
 }
 
-/// The name a misspelt one most likely meant, among `names`: the nearest by edit distance,
-/// ignoring case and `_`/`-`, and near enough to be a typo.
+/// The name a misspelt one most likely meant, among `names`: the nearest by edit distance
+/// (two letters swapped count as one edit, the commonest slip: `tpc` for `tcp`), ignoring case
+/// and `_`/`-`, and near enough to be a typo.
 pub(crate) fn closest_name<'a, S: AsRef<str>>(key: &str, names: &'a [S]) -> Option<&'a str> {
     let normal = |s: &str| s.to_ascii_lowercase().replace(['-', ' '], "_");
     let key = normal(key);
@@ -173,8 +174,8 @@ pub(crate) fn closest_name<'a, S: AsRef<str>>(key: &str, names: &'a [S]) -> Opti
         .map(|name| {
             let name = name.as_ref();
             let plain = |s: &str| s.replace('_', "");
-            let distance = strsim::levenshtein(&key, &normal(name))
-                .min(strsim::levenshtein(&plain(&key), &plain(&normal(name))));
+            let distance = strsim::osa_distance(&key, &normal(name))
+                .min(strsim::osa_distance(&plain(&key), &plain(&normal(name))));
             (distance, name)
         })
         .filter(|(distance, name)| *distance <= (name.len() / 4).max(1))

@@ -617,6 +617,9 @@ mod tests {
         }
         assert!(!g.is_known("htpp") && !g.is_known("k8s-test"));
         assert_eq!(g.closest_known("htpp").as_deref(), Some("http"));
+        // Swapped letters, the commonest slip, are one edit.
+        assert_eq!(g.closest_known("tpc").as_deref(), Some("tcp"));
+        assert_eq!(g.closest_known("gaems").as_deref(), Some("games"));
         assert_eq!(g.closest_known("Games").as_deref(), Some("games"));
         assert_eq!(g.closest_known("k8s-test"), None);
         // Kublade's preset draws every group from the dynamic range by design.
