@@ -621,7 +621,9 @@ fn parse_int(digits: &str, radix: u32) -> Tok {
     match i64::from_str_radix(digits, radix) {
         Ok(v) => Tok::Int(v),
         Err(_) if digits.is_empty() => Tok::Int(0),
-        // PHP turns integer overflow into a float.
+        // PHP turns integer overflow into a float: a decimal one read as a float literal is
+        // (correctly rounded), the others folded digit by digit as PHP's scanner folds them.
+        Err(_) if radix == 10 => Tok::Float(digits.parse().unwrap_or(f64::INFINITY)),
         Err(_) => Tok::Float(digits.chars().fold(0f64, |acc, c| {
             acc * f64::from(radix) + f64::from(c.to_digit(radix).unwrap_or(0))
         })),
