@@ -12,7 +12,7 @@
 import { lineColumn, rangeOfClaim, rangeOfPath } from './cli/json.js';
 import { expandTabs } from './folder.js';
 import { kubladeFile } from './kublade/deployment.js';
-import { REPEATED_KEY, repeatedKey } from './yaml-keys.js';
+import { REPEATED_KEY, offsetOf, repeatedKey } from './yaml-keys.js';
 const PORT_KEYS = new Set(['port', 'targetPort', 'nodePort', 'containerPort', 'hostPort']);
 const TEMPLATE_OPTION_KEYS = ['dialect', 'escape', 'whitespace', 'limits'];
 
@@ -287,8 +287,10 @@ export function createCheck(api, loadYaml) {
       if (!Array.isArray(documents)) documents = [];
       if (!options.kublade) diagnostics.push(...secondDocuments(file, documents, output, locate));
       for (const doc of documents) {
+        // The first problem in the text: a parse error, or a key given twice before it.
         const repeated = repeatedKey(YAML, doc);
-        const yamlError = doc.errors[0] ?? (repeated && { message: REPEATED_KEY, pos: repeated.range });
+        const parseError = doc.errors[0];
+        const yamlError = repeated && !(parseError?.pos?.[0] <= offsetOf(repeated)) ? { message: REPEATED_KEY, pos: repeated.range } : parseError;
         // With `kublade`, Symfony's parser has accepted the file (kubladeYamlFailure): where the
         // YAML grammar refuses what Symfony reads (`value: redis:`), there is no error to report,
         // and nothing more to look at in that document.

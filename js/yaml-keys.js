@@ -3,9 +3,10 @@
 // mapping of many keys, so its callers parse with `uniqueKeys: false` and ask this instead.
 
 /**
- * The first key node `doc` holds twice in one mapping, comparing as the `yaml` package does
- * (scalar keys by value, any other key by identity); `undefined` when there is none. `YAML` is
- * the `yaml` package.
+ * The key node `doc` holds twice in one mapping that comes first in the text (where the
+ * package's check, made as it reads, would stop), comparing as the package does: scalar keys by
+ * value (`===`: two NaNs differ), any other key by identity; `undefined` when there is none.
+ * `YAML` is the `yaml` package.
  */
 export function repeatedKey(YAML, doc) {
   let found;
@@ -14,17 +15,22 @@ export function repeatedKey(YAML, doc) {
       const seen = new Set();
       for (const { key } of map.items) {
         const id = YAML.isScalar(key) ? key.value : key;
-        if (seen.has(id)) {
-          found = key;
-          return YAML.visit.BREAK;
+        if (!seen.has(id) || Number.isNaN(id)) {
+          seen.add(id);
+          continue;
         }
-        seen.add(id);
+        // A mapping is visited before the mappings inside it, whose keys may come first.
+        if (found === undefined || offsetOf(key) < offsetOf(found)) found = key;
+        return undefined;
       }
       return undefined;
     },
   });
   return found;
 }
+
+/** Where a node starts in the text (its range's first offset). */
+export const offsetOf = (node) => node?.range?.[0] ?? 0;
 
 /** The message the `yaml` package gives a repeated key. */
 export const REPEATED_KEY = 'Map keys must be unique';

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 
 import { loadYaml } from '../yaml.js';
-import { REPEATED_KEY, repeatedKey } from '../yaml-keys.js';
+import { REPEATED_KEY, offsetOf, repeatedKey } from '../yaml-keys.js';
 import { parseJson } from './json.js';
 import { CliError } from './messages.js';
 
@@ -48,7 +48,7 @@ export function parseJsonOrYaml(text, path, what) {
   }
   if (!Array.isArray(documents)) documents = [];
   for (const doc of documents) {
-    const error = doc.errors[0] ?? repeatedKeyError(doc, text);
+    const error = firstError(doc, text);
     if (error) {
       const line = error.linePos?.[0]?.line;
       const column = error.linePos?.[0]?.col;
@@ -78,11 +78,15 @@ export function parseJsonOrYaml(text, path, what) {
   }
 }
 
-/** The first key given twice in one mapping of `doc`, as an error like the yaml package's. */
-function repeatedKeyError(doc, text) {
+/**
+ * The first problem in `doc`'s text: a parse error, or a key given twice before it (as an error
+ * like the yaml package's).
+ */
+function firstError(doc, text) {
   const key = repeatedKey(loadYaml(), doc);
-  if (key === undefined) return undefined;
-  const offset = key?.range?.[0] ?? 0;
+  const parseError = doc.errors[0];
+  if (key === undefined || parseError?.pos?.[0] <= offsetOf(key)) return parseError;
+  const offset = offsetOf(key);
   const before = text.lastIndexOf('\n', offset - 1);
   const line = text.slice(0, offset).split('\n').length;
   return { message: REPEATED_KEY, linePos: [{ line, col: offset - before }] };

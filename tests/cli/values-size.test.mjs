@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { errorLines, run, workspace } from './helpers.mjs';
+import { errorLines, run, workspace, write } from './helpers.mjs';
 
 const HEAP = { NODE_OPTIONS: '--max-old-space-size=192' };
 
@@ -52,4 +52,12 @@ test('a YAML values file of many keys is read in one pass, and a key given twice
   assert.equal(errorLines(twice.stderr)[0], `error: twice.yaml:${n + 2}:3: the values file is not valid YAML: Map keys must be unique`);
   const flow = await run(['render', 't.yaml', '--ports', 'ports.json', '--values', 'flow.yaml', '--dry-run'], { cwd: dir });
   assert.equal(errorLines(flow.stderr)[0], 'error: flow.yaml:1:24: the values file is not valid YAML: Map keys must be unique');
+  // The first repeat in the text, as the yaml package reports it, though an outer mapping's
+  // repeat is found first; keys that are NaN never equal each other.
+  write(dir, { 'nested.yaml': 'data:\n  a:\n    x: 1\n    x: 2\n  b: 1\n  b: 2\n', 'nan.yaml': 'data:\n  .nan: 1\n  .NaN: 2\n', 'n.yaml': '{{ json_encode($data) }}\n' });
+  const nested = await run(['render', 't.yaml', '--ports', 'ports.json', '--values', 'nested.yaml', '--dry-run'], { cwd: dir });
+  assert.equal(errorLines(nested.stderr)[0], 'error: nested.yaml:4:5: the values file is not valid YAML: Map keys must be unique');
+  const nan = await run(['render', 'n.yaml', '--ports', 'ports.json', '--values', 'nan.yaml', '--dry-run'], { cwd: dir });
+  assert.equal(nan.code, 0, nan.stderr);
+  assert.equal(nan.stdout, '{&quot;NaN&quot;:2}\n');
 });
