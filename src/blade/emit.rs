@@ -558,17 +558,6 @@ fn loop_field(depth: usize, field: &str, out: &mut String) {
     };
 }
 
-/// Whether a chain of property reads holds a `?->`, which short-circuits all of it on null.
-fn in_nullsafe_chain(mut e: &Expr) -> bool {
-    while let Kind::Prop(base, _, nullsafe) = &e.kind {
-        if *nullsafe {
-            return true;
-        }
-        e = base;
-    }
-    false
-}
-
 /// Resolves `$loop->…->parent` chains statically to a loop depth.
 fn loop_depth_of(scope: &Scope, e: &Expr) -> Option<Option<usize>> {
     match &e.kind {
@@ -988,6 +977,12 @@ impl Emitter<'_> {
         let Some(key) = key else {
             return Err(syntax("Cannot use [] for reading", e));
         };
+        if !lenient && self.after_nullsafe(base) {
+            // `$a?->p[k]`: the `?->` makes the rest of the chain null when `$a` is null, the
+            // key unread; otherwise it fails (only `$loop` is an object, and it is read
+            // statically), so the chain is what `base` gives.
+            return self.expr(base);
+        }
         self.push(if lenient { "_lget(" } else { "_get(" });
         if lenient {
             self.lenient(base)?;
@@ -1002,6 +997,17 @@ impl Emitter<'_> {
 
     fn loop_depth_of(&self, e: &Expr) -> Option<Option<usize>> {
         loop_depth_of(self.scope, e)
+    }
+
+    /// Whether `e` reads on from a `?->` whose object is read at run time (not `$loop`'s).
+    fn after_nullsafe(&self, mut e: &Expr) -> bool {
+        loop {
+            match &e.kind {
+                Kind::Prop(base, _, true) if self.loop_depth_of(base).is_none() => return true,
+                Kind::Prop(base, _, _) | Kind::Index(base, _) => e = base,
+                _ => return false,
+            }
+        }
     }
 
     fn property(&mut self, base: &Expr, name: &str, nullsafe: bool, lenient: bool) -> R {
@@ -1045,7 +1051,7 @@ impl Emitter<'_> {
                 self.expr(base)?;
                 self.push(", ");
                 string_literal(self.out, name);
-                self.push(if nullsafe || in_nullsafe_chain(base) {
+                self.push(if nullsafe || self.after_nullsafe(base) {
                     ", true)"
                 } else {
                     ", false)"
