@@ -92,6 +92,8 @@ fn seed(options: &Value) -> u64 {
     options
         .get_item(&Value::from("seed"))
         .ok()
+        // Only an int: PHP ignores a seed of any other type (`true` is not 1 there).
+        .filter(|v| v.is_integer())
         .and_then(|v| i64::try_from(v).ok())
         .map_or(0, |n| n as u64)
 }
