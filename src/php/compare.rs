@@ -6,7 +6,7 @@ use minijinja::value::Value;
 use super::array::{entries, len, lookup};
 use super::budget;
 use super::number::{Num, is_integer_syntax, parse_numeric};
-use super::value::{Php, float_to_string, truthy, view};
+use super::value::{Php, error, float_to_string, std_class, truthy, view, warning};
 
 /// Three-way comparison of floats, with PHP's answer for NAN: "greater", whichever side.
 fn three_way(a: f64, b: f64) -> i8 {
@@ -117,10 +117,34 @@ fn compare_at(a: &Value, b: &Value, depth: usize) -> Result<i8, Error> {
         }
         (Php::Null | Php::Undefined | Php::Bool(_), _)
         | (_, Php::Null | Php::Undefined | Php::Bool(_)) => ordering(truthy(a).cmp(&truthy(b))),
+        // An object (`$loop`) and an array are uncomparable: the object is the greater.
+        (Php::Other, Php::Array) if std_class(a).is_some() => 1,
+        (Php::Array, Php::Other) if std_class(b).is_some() => -1,
+        // An object meeting a number is converted to one, with a warning (then it is 1).
+        (Php::Other, _) if std_class(a).is_some() && num(y).is_some() => {
+            let n = num(y).unwrap_or(Num::Int(0));
+            return warning(object_to_number(n), compare_nums(Num::Int(1), n));
+        }
+        (_, Php::Other) if std_class(b).is_some() && num(x).is_some() => {
+            let n = num(x).unwrap_or(Num::Int(0));
+            return warning(object_to_number(n), compare_nums(n, Num::Int(1)));
+        }
         (Php::Array, _) => 1,
         (_, Php::Array) => -1,
         _ => ordering(a.cmp(b)),
     })
+}
+
+/// PHP's warning for an object converted to the kind of number `n` is.
+fn object_to_number(n: Num) -> Error {
+    let kind = if matches!(n, Num::Float(_)) {
+        "float"
+    } else {
+        "int"
+    };
+    error(format!(
+        "Object of class stdClass could not be converted to {kind}"
+    ))
 }
 
 /// `zend_hash_compare` unordered: size first, then each key of `a` looked up in `b`.
