@@ -580,6 +580,10 @@ fn range(a: &Args) -> Result<Value, Error> {
         _ => None,
     };
     if let (Some(from), Some(to), Num::Int(step)) = (first_byte(start), first_byte(end), step_abs) {
+        // Between two letters, a step past the span is PHP's error (not a one-letter range).
+        if from != to && i64::from(from.abs_diff(to)) < step {
+            return Err(a.value_error(2, "must not exceed the specified range"));
+        }
         let step = u8::try_from(step).unwrap_or(u8::MAX);
         let mut out = Vec::new();
         let mut c = from;
