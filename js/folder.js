@@ -177,28 +177,46 @@ export function createFolderRenderer(api, core) {
  */
 function checkValuesSize(values, limit) {
   let bytes = 0;
-  const stack = [values];
-  while (stack.length) {
-    const value = stack.pop();
-    if (typeof value === 'string') bytes += value.length + 2;
-    else if (typeof value === 'number') bytes += 1;
-    else if (value === null || typeof value !== 'object') bytes += 4;
-    else if (Array.isArray(value)) {
-      bytes += 1 + Math.max(value.length, 1);
-      for (let i = 0; i < value.length; i++) stack.push(value[i]);
-    } else {
-      bytes += 1;
-      for (const key in value) {
-        const item = value[key];
-        if (!Object.hasOwn(value, key) || item === undefined || typeof item === 'function') continue;
-        bytes += key.length + 4;
-        stack.push(item);
+  // Depth first, each object on the path from the root marked (a [value, true] entry unmarks it
+  // once its members are counted): a cycle is the tape's to refuse, naming where, as is a getter
+  // or proxy that throws; the walk leaves both to it.
+  const path = new Set();
+  const stack = [[values, false]];
+  try {
+    while (stack.length && bytes <= limit) {
+      const [value, done] = stack.pop();
+      if (done) {
+        path.delete(value);
+        continue;
+      }
+      if (typeof value === 'string') bytes += value.length + 2;
+      else if (typeof value === 'number') bytes += 1;
+      else if (value === null || typeof value !== 'object') bytes += 4;
+      else if (path.has(value)) return;
+      else {
+        path.add(value);
+        stack.push([value, true]);
+        if (Array.isArray(value)) {
+          // Counted before its elements are pushed: a sparse array may be longer than memory.
+          bytes += 1 + Math.max(value.length, 1);
+          for (let i = value.length - 1; i >= 0 && bytes <= limit; i--) stack.push([value[i], false]);
+        } else {
+          bytes += 1;
+          for (const key in value) {
+            const item = value[key];
+            if (!Object.hasOwn(value, key) || item === undefined || typeof item === 'function') continue;
+            bytes += key.length + 4;
+            stack.push([item, false]);
+          }
+        }
       }
     }
-    if (bytes > limit) {
-      // The shape of the core's own error for values past its limit (kind `limit`, field `values`).
-      throw Object.assign(new Error(`values: values limit exceeded: the values are more than the ${limit} bytes a render reads (what a YAML alias names counts each time it is used)`), { kind: 'limit', field: 'values' });
-    }
+  } catch {
+    return;
+  }
+  if (bytes > limit) {
+    // The shape of the core's own error for values past its limit (kind `limit`, field `values`).
+    throw Object.assign(new Error(`values: values limit exceeded: the values are more than the ${limit} bytes a render reads (what a YAML alias names counts each time it is used)`), { kind: 'limit', field: 'values' });
   }
 }
 

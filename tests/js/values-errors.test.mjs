@@ -99,10 +99,15 @@ test('renderFolder refuses values JSON cannot carry as render() does, naming whe
   let deep = [];
   for (let i = 0; i < 200; i++) deep = [deep];
   const files = [{ path: 'a.yaml', template: 'a: {{ json_encode($data) }}' }];
+  const cyclic = { a: 1 };
+  cyclic.self = cyclic;
   const cases = [
     [{ data: { a: deep } }, 'values: data: nests arrays and objects more than 128 deep'],
     [{ data: { a: '\ud800' } }, 'values: data.a: holds an unpaired UTF-16 surrogate (\\ud800 at index 0), which UTF-8 cannot hold'],
     [{ data: { n: 1n } }, /^values: data\.n: a BigInt has no JSON form/],
+    // Walked for their size first, but a cycle and a throwing getter are the tape's to name.
+    [{ data: cyclic }, 'values: data.self: holds an object it is inside of (a cycle)'],
+    [{ data: { get x() { throw new Error('boom'); } } }, 'values: data.x: boom'],
   ];
   for (const [values, message] of cases) {
     for (const renderWith of [renderFolder, renderFolderSync]) {
@@ -116,6 +121,8 @@ test('renderFolder refuses values JSON cannot carry as render() does, naming whe
   }
   const huge = { data: { a: 'x'.repeat(17 * 1024 * 1024) } };
   await assert.rejects(renderFolder({ files, values: huge }), (error) => error.kind === 'limit' && error.field === 'values' && /^values: values limit exceeded/.test(error.message));
+  // A sparse array longer than memory is past the limit by its length alone.
+  await assert.rejects(renderFolder({ files, values: { data: { a: new Array(2 ** 32 - 1) } } }), (error) => error.kind === 'limit' && error.field === 'values');
   // What the core can read still renders.
   const fine = await renderFolder({ files, values: { data: { a: [[1]] } } });
   assert.equal(fine.files[0].output, 'a: {&quot;a&quot;:[[1]]}');
