@@ -2,7 +2,7 @@
 // files are staged (written to temporary files beside their targets) before the claims are
 // committed, and renamed into place only after: whatever cannot be written fails the render
 // before anything is reserved. No output may land on one of the render's own inputs.
-import { lstatSync, mkdirSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 
 import { isStoreUrl } from '../stores/location.js';
@@ -145,6 +145,8 @@ export function stageOutput(out, { files, dirs = [] }, inputs) {
       const temporary = join(dirname(target), `.${basename(target)}.portclaims-${process.pid}-${temporaries.length}.tmp`);
       try {
         writeFileSync(temporary, file.output, { flag: 'wx' });
+        // The file it replaces keeps its permissions (a rendered Secret kept private stays so).
+        if (existing?.isFile()) chmodSync(temporary, existing.mode & 0o7777);
       } catch (error) {
         throw new CliError(`cannot write ${shown(target)}: ${reason(error)}`);
       }

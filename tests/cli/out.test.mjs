@@ -1,7 +1,7 @@
 // `render --out`: an output that cannot be written, or that would overwrite an input, fails the
 // render before anything is reserved, in one line naming the path; `--out -` is standard output.
 import assert from 'node:assert/strict';
-import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
@@ -89,4 +89,16 @@ test('--out - writes to standard output, as no --out does', async (t) => {
   assert.equal(folder.code, 0, folder.stderr);
   assert.match(folder.stdout, /^---\n# Source: a\.yaml\na: \d+\n$/);
   assert.equal(existsSync(join(dir, '-')), false, 'no folder named -');
+});
+
+test('--out over files rendered before keeps their permissions', async (t) => {
+  const dir = workspace(t, { 't.yaml': TEMPLATE, 'ports.json': JSON.stringify(PORTS) });
+  const first = await run(['render', 't.yaml', '--ports', 'ports.json', '--out', 'out'], { cwd: dir });
+  assert.equal(first.code, 0, first.stderr);
+  const file = join(dir, 'out', 't.yaml');
+  chmodSync(file, 0o600);
+  const again = await run(['render', 't.yaml', '--ports', 'ports.json', '--out', 'out'], { cwd: dir });
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  assert.match(readFileSync(file, 'utf8'), /^a: \d+\n$/);
 });
