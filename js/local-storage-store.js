@@ -22,10 +22,18 @@ export class LocalStorageStore {
     if (text === null) return { revision: 0, reservations: [] };
     const state = readState(text);
     if (typeof state === 'string') {
-      const aside = `${this.#key}.unreadable`;
-      this.#write(aside, text);
+      // A name no earlier unreadable entry took, so that none is overwritten.
+      let aside = `${this.#key}.unreadable`;
+      for (let n = 2; this.#storage.getItem(aside) !== null; n++) aside = `${this.#key}.unreadable.${n}`;
+      let kept = true;
+      try {
+        this.#storage.setItem(aside, text);
+      } catch {
+        // No room for a copy: the entry still goes, or every render would fail on it.
+        kept = false;
+      }
       this.#storage.removeItem(this.#key);
-      this.#onUnreadable?.(`the saved reservations (${this.#key}) were unreadable (${state}): moved to ${aside}, starting empty`);
+      this.#onUnreadable?.(`the saved reservations (${this.#key}) were unreadable (${state}): ${kept ? `moved to ${aside}` : 'removed (no room to keep a copy)'}, starting empty`);
       return { revision: 0, reservations: [] };
     }
     return state;

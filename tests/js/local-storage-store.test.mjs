@@ -42,3 +42,20 @@ test('a save the browser refuses is an error of kind store', () => {
   const store = new LocalStorageStore('k', local);
   assert.throws(() => renderSync({ template: "{{ $portClaims['web'] }}", claims, store }), (e) => e.kind === 'store' && /cannot save the reservations: QuotaExceededError/.test(e.message));
 });
+
+test('unreadable entries never overwrite one set aside before, and go even when no copy fits', () => {
+  const local = storage({ k: 'first', 'k.unreadable': 'earlier' });
+  const heard = [];
+  const store = new LocalStorageStore('k', local, { onUnreadable: (m) => heard.push(m) });
+  assert.deepEqual(store.load(), { revision: 0, reservations: [] });
+  assert.equal(local.items.get('k.unreadable'), 'earlier');
+  assert.equal(local.items.get('k.unreadable.2'), 'first');
+  const full = storage({ k: 'garbage' });
+  full.setItem = (key) => {
+    throw new Error(`QuotaExceededError: ${key}`);
+  };
+  const cramped = new LocalStorageStore('k', full, { onUnreadable: (m) => heard.push(m) });
+  assert.deepEqual(cramped.reservations(), []);
+  assert.equal(full.items.has('k'), false);
+  assert.match(heard.at(-1), /removed \(no room to keep a copy\)/);
+});
