@@ -472,13 +472,30 @@ function secondDocuments(file, documents, output, locate) {
   }));
 }
 
+/**
+ * The output line Symfony's parser refused: the one holding the text it quotes (`near "…"`), at
+ * or after the line it names (inside a nested block it counts from the block, so its number can
+ * fall short, or past the end); else that line, when there is one.
+ */
+function outputLineOf(output, line, near) {
+  const lines = output.split('\n');
+  const text = typeof near === 'string' ? near.trim() : '';
+  if (text !== '') {
+    const holds = (i) => lines[i].includes(text);
+    for (let i = Math.max(0, (line ?? 1) - 1); i < lines.length; i++) if (holds(i)) return i + 1;
+    for (let i = 0; i < lines.length; i++) if (holds(i)) return i + 1;
+  }
+  return line && line <= lines.length ? line : undefined;
+}
+
 /** What Kublade's YAML step makes of a rendered file: an error diagnostic when it fails there. */
 function kubladeYamlFailure(file, output, printed, variables) {
   try {
     kubladeFile(file.path, output, variables?.namespace ?? '');
     return undefined;
   } catch (error) {
-    const mapped = error.yamlLine ? outputLineMapper(file.template, output, printed)(error.yamlLine) : undefined;
+    const line = outputLineOf(output, error.yamlLine, error.yamlNear);
+    const mapped = line ? outputLineMapper(file.template, output, printed)(line) : undefined;
     const range = mapped ? rangeOf(mapped.line, 1, mapped.line, mapped.text.length + 1) : WHOLE_FILE;
     // A limit is portclaims's, not a place where Kublade fails.
     const message = error.kind === 'limit' ? error.reason : `Kublade fails here: ${error.reason ?? error.message}`;

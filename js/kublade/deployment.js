@@ -75,7 +75,7 @@ export function kubladeFile(path, output, namespace, { maxOutputBytes = DEFAULT_
   } catch (error) {
     if (error instanceof YamlLimit) throw new KubladeError(path, error.message, { kind: 'limit', phase: 'yaml' });
     const before = output.slice(0, output.length - trimmed.length).split('\n').length - 1;
-    throw new KubladeError(path, `YAML: ${error.message}`, { phase: 'yaml', yamlLine: error.line > 0 ? error.line + before : undefined });
+    throw new KubladeError(path, `YAML: ${error.message}`, { phase: 'yaml', yamlLine: error.line > 0 ? error.line + before : undefined, yamlNear: error.snippet ?? undefined });
   }
   if (isArray(value) && isArray(value.get('metadata')) && value.get('metadata').get('namespace') != null) {
     // A copy: an alias may share this mapping, and PHP's arrays are values.

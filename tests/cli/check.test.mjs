@@ -216,3 +216,17 @@ test('check maps output lines to template lines by the text the core says each p
   const many = Array.from({ length: 20_000 }, (_, i) => `k${i}: {{ ${i} }}`).join('\n') + '\n{{ str_repeat("- zz\\n", 20000) }}bad: [\n';
   assert.ok(check({ template: many, name: 'x.yaml', claims: [] }).some((d) => /not valid YAML/.test(d.message)));
 });
+
+test('check --kublade places what Symfony refuses at the line holding the text it quotes', async (t) => {
+  const dir = workspace(t, {
+    'chk/.kublade/fields.json': '[]',
+    'chk/.kublade/ports.json': '[]',
+    // Symfony numbers the line inside the nested block: 2, where the text is on line 8.
+    'chk/a.yaml': 'apiVersion: v1\nkind: ConfigMap\ndata:\n  a: |\n    x\n  b:\n    - 1\n    c: 2\n',
+  });
+  const r = await run(['check', 'chk', '--kublade', '--json'], { cwd: dir });
+  assert.equal(r.code, 1, r.stderr);
+  const [failure] = JSON.parse(r.stdout).filter((d) => /Kublade fails here/.test(d.message));
+  assert.match(failure.message, /near "c: 2"/);
+  assert.equal(failure.range.start.line, 8);
+});
