@@ -177,37 +177,44 @@ export function createFolderRenderer(api, core) {
  */
 function checkValuesSize(values, limit) {
   let bytes = 0;
-  // Depth first, each object on the path from the root marked (a [value, true] entry unmarks it
-  // once its members are counted): a cycle is the tape's to refuse, naming where, as is a getter
-  // or proxy that throws; the walk leaves both to it.
+  // What a value adds, but for an object's members, which the walk visits.
+  const own = (value) => {
+    if (typeof value === 'string') return value.length + 2;
+    if (typeof value === 'number') return 1;
+    if (value === null || typeof value !== 'object') return 4;
+    return 0;
+  };
+  // Depth first over the objects only, each one on the path from the root marked (its
+  // [object, true] entry unmarks it once its members are counted): a cycle is the tape's to
+  // refuse, naming where, as is a getter or proxy that throws; the walk leaves both to it.
   const path = new Set();
-  const stack = [[values, false]];
+  const stack = [];
+  const visit = (value) => {
+    bytes += own(value);
+    if (value !== null && typeof value === 'object') stack.push([value, false]);
+  };
   try {
+    visit(values);
     while (stack.length && bytes <= limit) {
       const [value, done] = stack.pop();
       if (done) {
         path.delete(value);
         continue;
       }
-      if (typeof value === 'string') bytes += value.length + 2;
-      else if (typeof value === 'number') bytes += 1;
-      else if (value === null || typeof value !== 'object') bytes += 4;
-      else if (path.has(value)) return;
-      else {
-        path.add(value);
-        stack.push([value, true]);
-        if (Array.isArray(value)) {
-          // Counted before its elements are pushed: a sparse array may be longer than memory.
-          bytes += 1 + Math.max(value.length, 1);
-          for (let i = value.length - 1; i >= 0 && bytes <= limit; i--) stack.push([value[i], false]);
-        } else {
-          bytes += 1;
-          for (const key in value) {
-            const item = value[key];
-            if (!Object.hasOwn(value, key) || item === undefined || typeof item === 'function') continue;
-            bytes += key.length + 4;
-            stack.push([item, false]);
-          }
+      if (path.has(value)) return;
+      path.add(value);
+      stack.push([value, true]);
+      if (Array.isArray(value)) {
+        // Counted before its elements: a sparse array may be longer than memory.
+        bytes += 1 + Math.max(value.length, 1);
+        for (let i = value.length - 1; i >= 0 && bytes <= limit; i--) visit(value[i]);
+      } else {
+        bytes += 1;
+        for (const key in value) {
+          const item = value[key];
+          if (!Object.hasOwn(value, key) || item === undefined || typeof item === 'function') continue;
+          bytes += key.length + 4;
+          visit(item);
         }
       }
     }
