@@ -56,8 +56,10 @@ export function inputFiles(input, options, storeLocation) {
   const inputs = new Map();
   const add = (path) => {
     if (path === undefined || path === '-') return;
-    const id = identity(resolve(path));
-    if (id !== undefined && !inputs.has(id)) inputs.set(id, path);
+    // By identity, and by path too: the lock file a first render creates is not there yet.
+    for (const id of [identity(resolve(path)), `path:${resolve(path)}`]) {
+      if (id !== undefined && !inputs.has(id)) inputs.set(id, path);
+    }
   };
   for (const file of input.files) add(file.absolute);
   add(input.claimsFile);
@@ -96,7 +98,7 @@ export function checkOut(out, input, inputs) {
 }
 
 function refuseInput(target, inputs) {
-  const overwritten = inputs.get(identity(target));
+  const overwritten = inputs.get(identity(target)) ?? inputs.get(`path:${resolve(target)}`);
   if (overwritten !== undefined) {
     throw new CliError(`cannot write ${shown(target)}: it is ${shown(resolve(overwritten))}, an input of this render`, {
       hint: 'write the rendered files to another folder (--out)',

@@ -102,3 +102,11 @@ test('--out over files rendered before keeps their permissions', async (t) => {
   assert.equal(statSync(file).mode & 0o777, 0o600);
   assert.match(readFileSync(file, 'utf8'), /^a: \d+\n$/);
 });
+
+test('--out never overwrites the lock file, also one the render is about to create', async (t) => {
+  const dir = workspace(t, { 'tpl/portclaims.lock.json': TEMPLATE, 'tpl/.kublade/ports.json': PORTS });
+  const r = await run(['render', 'tpl', '--out', '.'], { cwd: dir });
+  assert.equal(r.code, 1);
+  assert.deepEqual(errorLines(r.stderr), ['error: cannot write portclaims.lock.json: it is portclaims.lock.json, an input of this render']);
+  assert.equal(existsSync(join(dir, 'portclaims.lock.json')), false, 'nothing reserved, nothing written');
+});
