@@ -42,7 +42,7 @@ export function parseJsonOrYaml(text, path, what) {
   let documents;
   try {
     // Keys given twice are found in one pass (see yaml-keys.js).
-    documents = loadYaml().parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false });
+    documents = loadYaml().parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false, merge: true });
   } catch (e) {
     throw new CliError(`${shown}: the ${what} is not valid YAML: ${e.message}`);
   }

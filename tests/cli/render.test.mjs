@@ -158,3 +158,14 @@ test('--no-escape and --whitespace reach the engine', async (t) => {
   assert.equal(raw.code, 0, raw.stderr);
   assert.equal(raw.stdout, 'a: a&b\nb:\n  c: 1\n');
 });
+
+test('a YAML values file may merge mappings with <<', async (t) => {
+  const dir = workspace(t, {
+    't.yaml': '{{ $data["a"] }} {{ $data["b"] }}\n',
+    'ports.json': '[]',
+    'v.yaml': 'defaults: &d\n  a: 1\n  b: 2\ndata:\n  <<: *d\n  b: 3\n',
+  });
+  const r = await run(['render', 't.yaml', '--ports', 'ports.json', '--values', 'v.yaml', '--dry-run'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, '1 3\n');
+});
