@@ -1224,8 +1224,35 @@ fn operand_rank(e: &Expr) -> u8 {
     match &e.kind {
         _ if is_constant(e) => 1,
         Kind::Var(_) => 8,
-        Kind::Call(..) => 4,
+        Kind::Call(name, args) => call_rank(name, args),
         _ => 2,
+    }
+}
+
+/// A call's rank: a function's result, except for the calls PHP's compiler turns into an opcode
+/// of their own (`zend_try_compile_special_func`), whose result is a temporary, or, with a
+/// constant argument, folds into a constant.
+fn call_rank(name: &str, args: &[Expr]) -> u8 {
+    let one = args.len() == 1;
+    match name.to_ascii_lowercase().as_str() {
+        "strlen" if one && matches!(args[0].kind, Kind::Str(_)) => 1,
+        "strlen" | "boolval" | "intval" | "floatval" | "doubleval" | "strval" | "gettype"
+        | "count" | "sizeof" | "is_null" | "is_bool" | "is_int" | "is_integer" | "is_long"
+        | "is_float" | "is_double" | "is_string" | "is_array" | "is_object" | "is_scalar"
+            if one =>
+        {
+            2
+        }
+        "array_key_exists" if args.len() == 2 => 2,
+        "in_array"
+            if args.len() == 3
+                && matches!(args[2].kind, Kind::Bool(true))
+                && matches!(args[1].kind, Kind::Array(_))
+                && is_constant(&args[1]) =>
+        {
+            2
+        }
+        _ => 4,
     }
 }
 
