@@ -805,6 +805,15 @@ class Parser {
   }
 
   isNextLineIndented() {
+    return this.nextContentLine((indentation) => this.getCurrentLineIndentation() > indentation);
+  }
+
+  /**
+   * `test(indentation)` of the next line that is neither empty nor a comment (false at the end),
+   * `indentation` the current line's; the position is left where it was, except at the end (as
+   * Symfony's parser leaves it there).
+   */
+  nextContentLine(test) {
     const currentIndentation = this.getCurrentLineIndentation();
     let movements = 0;
     let EOF;
@@ -813,7 +822,7 @@ class Parser {
       if (!EOF) movements++;
     } while (!EOF && (this.isCurrentLineEmpty() || this.isCurrentLineComment()));
     if (EOF) return false;
-    const ret = this.getCurrentLineIndentation() > currentIndentation;
+    const ret = test(currentIndentation);
     for (let i = 0; i < movements; i++) this.moveToPreviousLine();
     return ret;
   }
@@ -864,17 +873,7 @@ class Parser {
   }
 
   isNextLineUnIndentedCollection() {
-    const currentIndentation = this.getCurrentLineIndentation();
-    let movements = 0;
-    let EOF;
-    do {
-      EOF = !this.moveToNextLine();
-      if (!EOF) movements++;
-    } while (!EOF && (this.isCurrentLineEmpty() || this.isCurrentLineComment()));
-    if (EOF) return false;
-    const ret = this.getCurrentLineIndentation() === currentIndentation && this.isStringUnIndentedCollectionItem();
-    for (let i = 0; i < movements; i++) this.moveToPreviousLine();
-    return ret;
+    return this.nextContentLine((indentation) => this.getCurrentLineIndentation() === indentation && this.isStringUnIndentedCollectionItem());
   }
 
   isStringUnIndentedCollectionItem() {
