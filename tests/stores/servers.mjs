@@ -24,16 +24,31 @@ function newestPostgres() {
 }
 
 /** A TCP port on 127.0.0.1 that nothing listens on right now. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
+export async function freePort() {
+  return (await freePorts(1))[0];
+}
+
+/**
+ * `count` distinct TCP ports on 127.0.0.1 that nothing listens on right now: all held open until
+ * all are found, since a port closed may be the next one handed out (two etcd members once got
+ * the same client port, and the cluster never had a leader).
+ */
+export async function freePorts(count) {
+  const servers = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const server = createServer();
+      server.unref();
+      servers.push(server);
+      await new Promise((resolve, reject) => {
+        server.on('error', reject);
+        server.listen(0, '127.0.0.1', resolve);
+      });
+    }
+    return servers.map((server) => server.address().port);
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(() => resolve()))));
+  }
 }
 
 async function until(what, check, timeoutMs) {
@@ -75,8 +90,9 @@ async function stopProcess(launched, signal = 'SIGTERM', graceMs = 5000) {
 export async function startEtcdCluster({ size = 3, maxTxnOps } = {}) {
   const dir = mkdtempSync(join(SCRATCH, 'portclaims-etcd-'));
   const members = [];
+  const ports = await freePorts(2 * size);
   for (let i = 0; i < size; i++) {
-    members.push({ name: `m${i + 1}`, clientPort: await freePort(), peerPort: await freePort() });
+    members.push({ name: `m${i + 1}`, clientPort: ports[2 * i], peerPort: ports[2 * i + 1] });
   }
   const initialCluster = members.map((m) => `${m.name}=http://127.0.0.1:${m.peerPort}`).join(',');
   for (const member of members) {
